@@ -92,6 +92,10 @@ class Skill:
         """Answer a free-text message routed to this skill."""
         raise SkillError("这个功能暂不支持直接输入文字。", "This feature does not take free text.")
 
+    def resume(self, request: Request, state: dict) -> Reply:
+        """Answer the next free-text message of a conversation this skill started (see Store.set_state)."""
+        return self.handle(request)
+
     def handle_callback(self, request: Request, payload: str) -> Reply:
         """Answer a button press whose data was `"{name}:{payload}"`."""
         raise SkillError("这个按钮已失效。", "This button is no longer valid.")

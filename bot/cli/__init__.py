@@ -1,0 +1,83 @@
+"""`kam`: a thin shell over the library. Each command builds objects, calls one method, prints."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bot import __version__
+from bot.cli.common import open_assistant, print_json, settings_or_exit
+from bot.cli.doctor import doctor
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kam")
+def main() -> None:
+    """KAM Assistant (大客户经理助手): a Telegram bot for key-account managers."""
+
+
+@main.command()
+@click.option("--chat-fallback", is_flag=True, help="With no TELEGRAM_BOT_TOKEN, start `kam chat` instead.")
+def run(chat_fallback: bool) -> None:
+    """Run the Telegram bot (long polling)."""
+    settings = settings_or_exit()
+    if not settings.telegram_bot_token:
+        click.echo("TELEGRAM_BOT_TOKEN is not set, so the bot cannot connect to Telegram.", err=True)
+        if not chat_fallback:
+            click.echo("Use `kam chat` to talk to the assistant in this terminal.", err=True)
+            sys.exit(2)
+        click.echo("Starting the local chat instead (`kam chat`).", err=True)
+        _chat(user_id=0)
+        return
+    from bot.telegram_adapter import build_application
+
+    assistant = open_assistant()
+    application = build_application(assistant)
+    click.echo("Bot is running. Press Ctrl+C to stop.", err=True)
+    application.run_polling(allowed_updates=["message", "callback_query"])
+
+
+@main.command()
+@click.option("--user", "user_id", type=int, default=0, show_default=True, help="Local user id to chat as.")
+def chat(user_id: int) -> None:
+    """Talk to the assistant in this terminal (reads one message per line when piped)."""
+    _chat(user_id=user_id)
+
+
+def _chat(*, user_id: int) -> None:
+    from bot.terminal import TerminalChat, render_plain
+
+    assistant = open_assistant()
+    session = TerminalChat(assistant, assistant.local_user(user_id))
+    if not sys.stdin.isatty():
+        session.run(sys.stdin, click.echo)
+        return
+    click.echo("大客户经理助手 · KAM Assistant — type a message, a button number, or Ctrl+D to quit.")
+    while True:
+        try:
+            line = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if line.strip():
+            click.echo(render_plain(session.send(line)))
+
+
+@main.command()
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking as JSON.")
+def route(text: str, as_json: bool) -> None:
+    """Explain which skill would take TEXT, with each skill's score and reason."""
+    assistant = open_assistant()
+    request = assistant.request(assistant.local_user(), text)
+    chosen, ranking = assistant.router.choose(request)
+    if as_json:
+        print_json({"chosen": chosen, "ranking": ranking})
+        return
+    click.echo(f"chosen: {chosen or '(ask the user)'}")
+    for entry in ranking:
+        click.echo(f"  {entry.score:.2f}  {entry.skill:<12} {entry.reason}")
+
+
+main.add_command(doctor)

@@ -1,0 +1,54 @@
+"""What every `kam` command shares: settings with a one-line error, logging, the assistant."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import click
+from pydantic import BaseModel
+
+from bot.assistant import Assistant, build_assistant
+from bot.config import Settings, SettingsError, load_settings
+
+
+def settings_or_exit() -> Settings:
+    """Load settings; a bad setting ends the command with one clear line, never a traceback."""
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def configure_logging(settings: Settings) -> None:
+    """Logging for an entry point; httpx at WARNING so the bot token never reaches the logs."""
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "apscheduler", "jieba"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def open_assistant() -> Assistant:
+    """Settings → logging → the assistant, as every command that needs the product does."""
+    settings = settings_or_exit()
+    configure_logging(settings)
+    return build_assistant(settings)
+
+
+def print_json(value: Any) -> None:
+    """Print a model, a list of models or plain data as JSON (UTF-8, not escaped)."""
+    click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=None))
+
+
+def to_jsonable(value: Any) -> Any:
+    """Models become dicts, recursively."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_jsonable(item) for key, item in value.items()}
+    return value

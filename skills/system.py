@@ -1,0 +1,80 @@
+"""Welcome, help generated from the skill registry, and per-user preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from bot.models import Block, Reply, Request
+from bot.store import Store
+from bot.language import detect_language
+from skills.base import RouteScore, Skill, SkillError, command
+
+
+class SystemSkill(Skill):
+    """/start, /help and /lang."""
+
+    name = "system"
+    title_zh = "帮助"
+    title_en = "Help"
+    description_zh = "欢迎、帮助和语言设置"
+    description_en = "Welcome, help and language settings"
+    examples = ("你能做什么", "帮助", "help", "what can you do")
+
+    def __init__(self, store: Store, registry: Callable[[], Sequence[Skill]]):
+        self.store = store
+        self.registry = registry
+
+    def score(self, request: Request) -> RouteScore:
+        """Claim 'help'/'你能做什么'-style messages."""
+        text = request.text.strip().lower().rstrip("?？!！。.")
+        if text in {"help", "帮助", "你能做什么", "what can you do", "怎么用", "菜单", "menu"}:
+            return RouteScore(0.95, "asks for help")
+        return RouteScore(0.0)
+
+    def handle(self, request: Request) -> Reply:
+        """Free text nobody else claims gets the help text."""
+        return self.help(request)
+
+    @command("start", zh="开始使用、注册", en="Start and register", example="/start")
+    def start(self, request: Request) -> Reply:
+        """Welcome the rep."""
+        name = request.user.name or request.t("你", "there")
+        welcome = request.t(
+            f"你好，{name}！我是大客户经理助手：问销售打法、记拜访纪要、管跟进提醒、查价格折扣，都可以直接发消息给我。",
+            f"Hi {name}! I'm your key-account assistant: ask the sales playbook, record visit notes, "
+            "track follow-ups and check prices — just send me a message.",
+        )
+        return Reply.of(welcome).add(request.t("发送 /help 查看全部功能。", "Send /help to see everything I can do."))
+
+    @command("help", zh="查看全部功能和示例", en="List everything I can do, with examples", example="/help")
+    def help(self, request: Request) -> Reply:
+        """List every registered skill with its commands and an example."""
+        reply = Reply(blocks=[Block(text=request.t("我能帮你做这些：", "Here is what I can do:"), kind="heading")])
+        for skill in self.registry():
+            lines = [f"{skill.title(request.language)} — {skill.description(request.language)}"]
+            for spec in skill.commands:
+                description = spec.description_zh if request.language == "zh" else spec.description_en
+                lines.append(f"/{spec.name} — {description}")
+            example = _example_in(skill.examples, request.language)
+            if example:
+                lines.append(request.t(f"例如：“{example}”", f'e.g. "{example}"'))
+            reply.add("\n".join(lines))
+        return reply
+
+    @command("lang", zh="设置回复语言：/lang zh、/lang en 或 /lang auto", en="Reply language: /lang zh, en or auto", example="/lang en")
+    def lang(self, request: Request) -> Reply:
+        """Set the reply language, or follow each message's language with 'auto'."""
+        choice = request.args.strip().lower()
+        if choice not in {"zh", "en", "auto"}:
+            raise SkillError("用法：/lang zh、/lang en 或 /lang auto", "Usage: /lang zh, /lang en or /lang auto")
+        self.store.set_user_fields(request.user.id, language=None if choice == "auto" else choice)
+        if choice == "auto":
+            return Reply.of(request.t("好的，我会用你发消息的语言回复。", "OK, I'll reply in the language you write in."))
+        return Reply.of("好的，以后用中文回复。" if choice == "zh" else "OK, I'll reply in English from now on.")
+
+
+def _example_in(examples: Sequence[str], language: str) -> str:
+    for example in examples:
+        if detect_language(example) == language:
+            return example
+    return examples[0] if examples else ""
