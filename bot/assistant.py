@@ -80,8 +80,7 @@ class Assistant:
             return Admission(user)
         self.store.log_access_attempt(user_id, name=identity.name, text=text)
         log.warning("refused message from unauthorised Telegram user %s", user_id)
-        language = detect_language(text) or "zh"
-        return Admission(None, Reply.of(REFUSAL_ZH if language == "zh" else REFUSAL_EN))
+        return Admission(None, Reply.of(REFUSAL_ZH, REFUSAL_EN))
 
     def local_user(self, user_id: int = LOCAL_USER_ID, *, role: str = "admin") -> User:
         """The terminal's user: trusted (it runs on the machine that holds the data)."""

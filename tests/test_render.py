@@ -1,0 +1,32 @@
+"""Telegram rendering: everything escaped, long replies split under 4096 UTF-16 units."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from bot.models import Block, Reply
+from bot.telegram_render import TELEGRAM_TEXT_LIMIT, render_messages, utf16_length
+from tests.fake_telegram import parse_html
+
+
+def test_blocks_are_escaped_and_styled() -> None:
+    reply = Reply(blocks=[Block(text="<b>客户</b> & co", kind="heading"), Block(text="a<b", kind="quote")])
+    [message] = render_messages(reply)
+    assert message == "<b>&lt;b&gt;客户&lt;/b&gt; &amp; co</b>\n\n<blockquote>a&lt;b</blockquote>"
+    assert parse_html(message) == "<b>客户</b> & co\n\na<b"
+
+
+def test_emoji_count_double_in_utf16() -> None:
+    assert utf16_length("😀a") == 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=3000), min_size=1, max_size=6),
+       st.sampled_from(["paragraph", "heading", "quote", "code", "note"]))
+def test_any_reply_splits_into_valid_messages(texts: list[str], kind: str) -> None:
+    reply = Reply(blocks=[Block(text=text, kind=kind) for text in texts])  # type: ignore[arg-type]
+    messages = render_messages(reply)
+    visible = [parse_html(message) for message in messages]
+    assert all(utf16_length(text) <= TELEGRAM_TEXT_LIMIT for text in visible)
+    assert "".join(visible).replace("\n", "").replace(" ", "").replace("。", "") == \
+        "".join(texts).replace("\n", "").replace(" ", "").replace("。", "")
