@@ -162,12 +162,26 @@ def m0002_customers_visits_followups(db: Database) -> None:
     db["followups"].create_index(["reminder_state", "due_utc"])
 
 
-@migrations(name="0003_answer_feedback")
-def m0003_answer_feedback(db: Database) -> None:
-    """👍/👎 on knowledge answers."""
+@migrations(name="0003_answers_and_feedback")
+def m0003_answers_and_feedback(db: Database) -> None:
+    """Knowledge answers given (question and cited chunks) and the 👍/👎 votes on them."""
+    db["answers"].create(
+        {
+            "id": int,
+            "user_id": int,
+            "question": str,
+            "answered": int,
+            "chunk_ids": str,  # JSON list, best first
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"user_id", "question", "answered", "created_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
     db["answer_feedback"].create(
         {
             "id": int,
+            "answer_id": int,
             "user_id": int,
             "question": str,
             "chunk_ids": str,  # JSON list
@@ -175,6 +189,7 @@ def m0003_answer_feedback(db: Database) -> None:
             "created_at": str,
         },
         pk="id",
-        not_null={"user_id", "vote", "created_at"},
-        foreign_keys=[("user_id", "users", "id")],
+        not_null={"answer_id", "user_id", "vote", "created_at"},
+        foreign_keys=[("answer_id", "answers", "id"), ("user_id", "users", "id")],
     )
+    db["answer_feedback"].create_index(["answer_id", "user_id"], unique=True)
