@@ -25,14 +25,22 @@ class SystemSkill(Skill):
         self.registry = registry
 
     def score(self, request: Request) -> RouteScore:
-        """Claim 'help'/'你能做什么'-style messages."""
-        text = request.text.strip().lower().rstrip("?？!！。.")
-        if text in {"help", "帮助", "你能做什么", "what can you do", "怎么用", "菜单", "menu"}:
+        """Claim help requests, greetings and thanks."""
+        text = _bare(request.text)
+        if text in _HELP_WORDS:
             return RouteScore(0.95, "asks for help")
+        if text in _GREETINGS or text in _THANKS:
+            return RouteScore(0.9, "greeting or thanks")
         return RouteScore(0.0)
 
     def handle(self, request: Request) -> Reply:
-        """Free text nobody else claims gets the help text."""
+        """Greetings get a greeting; anything else routed here gets the help text."""
+        text = _bare(request.text)
+        if text in _THANKS:
+            return Reply.of(request.t("不客气！还有什么需要随时发给我。", "You're welcome! Send me anything else you need."))
+        if text in _GREETINGS:
+            return Reply.of(request.t("你好！可以直接问我销售问题、发拜访纪要，或者发送 /help 看看我能做什么。",
+                                      "Hello! Ask me a sales question, send a visit note, or send /help to see what I can do."))
         return self.help(request)
 
     @command("start", zh="开始使用、注册", en="Start and register", example="/start")
@@ -71,6 +79,16 @@ class SystemSkill(Skill):
         if choice == "auto":
             return Reply.of(request.t("好的，我会用你发消息的语言回复。", "OK, I'll reply in the language you write in."))
         return Reply.of("好的，以后用中文回复。" if choice == "zh" else "OK, I'll reply in English from now on.")
+
+
+_HELP_WORDS = {"help", "帮助", "你能做什么", "what can you do", "怎么用", "菜单", "menu", "功能"}
+_GREETINGS = {"你好", "您好", "hi", "hello", "hey", "在吗", "早", "早上好", "下午好", "晚上好", "嗨", "哈喽",
+              "good morning", "good afternoon", "how are you", "你好吗"}
+_THANKS = {"谢谢", "多谢", "谢了", "thanks", "thank you", "thx", "好的谢谢", "感谢"}
+
+
+def _bare(text: str) -> str:
+    return text.strip().lower().rstrip("?？!！。.~～ ")
 
 
 def _example_in(examples: Sequence[str], language: str) -> str:

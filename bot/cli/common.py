@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from typing import Any
 
 import click
@@ -35,7 +36,10 @@ def open_assistant() -> Assistant:
     """Settings → logging → the assistant, as every command that needs the product does."""
     settings = settings_or_exit()
     configure_logging(settings)
-    return build_assistant(settings)
+    try:
+        return build_assistant(settings)
+    except sqlite3.Error as error:
+        raise click.ClickException(f"Cannot open the database {settings.database_path}: {error}") from None
 
 
 def print_json(value: Any) -> None:

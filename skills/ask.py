@@ -1,0 +1,150 @@
+"""Ask the playbook: cited extractive answers, honest refusals, next passage, 👍/👎 feedback."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Protocol
+
+from bot.models import Block, Button, Reply, Request
+from bot.store import Store, utc_now_iso
+from skills.base import RouteScore, Skill, SkillError, command
+
+_QUESTION = re.compile(
+    r"[?？]|怎么|如何|什么|为什么|为何|哪些|哪几|多少|几倍|几种|是否|能不能|可不可以|有没有|吗|呢|该|应该|"
+    r"\b(how|what|why|which|when|should|can|could|is|are|do|does)\b",
+    re.IGNORECASE,
+)
+SOURCE_PREVIEW = 700
+
+
+class KnowledgeBaseLike(Protocol):
+    """What the ask skill needs from `knowledge.KnowledgeBase`."""
+
+    def answer(self, query: str, k: int = 5): ...  # noqa: ANN201 - knowledge.Answer
+
+    def passage(self, chunk_id: str): ...  # noqa: ANN201 - knowledge.Chunk
+
+
+class AskSkill(Skill):
+    """Answers questions from the company playbook with citations."""
+
+    name = "ask"
+    title_zh = "问销售手册"
+    title_en = "Ask the playbook"
+    description_zh = "从公司销售手册中找答案，并注明出处"
+    description_en = "Answers from the company playbook, with citations"
+    examples = (
+        "客户嫌价格太高怎么办？",
+        "怎样提高客户的转移成本？",
+        "客户价值矩阵分哪几类？",
+        "How do I handle a customer who says a competitor is cheaper?",
+        "What are the types of customer churn?",
+    )
+
+    def __init__(self, knowledge: KnowledgeBaseLike, store: Store):
+        self.knowledge = knowledge
+        self.store = store
+
+    def score(self, request: Request) -> RouteScore:
+        """Questions are this skill's; other free text reaches it only as the router's fallback."""
+        if _QUESTION.search(request.text):
+            return RouteScore(0.6, "reads like a question")
+        return RouteScore(0.0)
+
+    @command("ask", zh="问销售手册，例如 /ask 客户嫌贵怎么办", en="Ask the playbook, e.g. /ask how to handle price objections",
+             example="/ask 客户嫌价格太高怎么办")
+    def ask(self, request: Request) -> Reply:
+        """Answer the question after /ask."""
+        if not request.args.strip():
+            raise SkillError("请在 /ask 后面写上问题，例如：/ask 客户嫌价格太高怎么办",
+                             "Put your question after /ask, e.g. /ask how do I handle a price objection")
+        return self.answer(request, request.args)
+
+    def handle(self, request: Request) -> Reply:
+        """Free text routed here is a question for the playbook."""
+        return self.answer(request, request.text)
+
+    def answer(self, request: Request, question: str) -> Reply:
+        """Answer, record what was cited, and offer feedback and more buttons."""
+        try:
+            result = self.knowledge.answer(question)
+        except FileNotFoundError:
+            raise SkillError("知识库还没有建立索引，请管理员先运行 kam ingest。",
+                             "The knowledge base has not been indexed yet; ask an admin to run `kam ingest`.") from None
+        chunk_ids = [source.chunk_id for source in result.sources]
+        answer_id = self._record(request.user.id, question, result.answered, chunk_ids)
+        if not result.answered:
+            return Reply.of(
+                request.t("知识库里没有找到能回答这个问题的内容，我不想瞎猜。",
+                          "The knowledge base has nothing on this, and I'd rather not guess."),
+                request.t("我可以：回答销售手册里的问题（异议处理、客户分级、客户关怀…）、整理拜访纪要、设置跟进提醒、算报价折扣。发送 /help 查看全部。",
+                          "I can answer playbook questions (objections, customer classes, care…), turn visit notes "
+                          "into records, set follow-up reminders and compute quotes. Send /help for everything."),
+            )
+        reply = Reply(blocks=[Block(text=result.text)])
+        citations = "\n".join(f"📄 {source.citation}" for source in result.sources[:2])
+        reply.add(request.t(f"出处：\n{citations}", f"Source:\n{citations}"), kind="note")
+        reply.buttons.append([
+            Button(label="👍", data=self.callback(f"v:{answer_id}:1")),
+            Button(label="👎", data=self.callback(f"v:{answer_id}:-1")),
+        ])
+        more_row = [Button(label=request.t("原文", "Full source"), data=self.callback(f"p:{answer_id}:0"))]
+        if len(chunk_ids) > 1:
+            more_row.append(Button(label=request.t("下一段", "Next passage"), data=self.callback(f"p:{answer_id}:1")))
+        reply.buttons.append(more_row)
+        return reply
+
+    def handle_callback(self, request: Request, payload: str) -> Reply:
+        """Votes (v:answer:±1) and passages (p:answer:index)."""
+        action, _, rest = payload.partition(":")
+        answer_id_text, _, value = rest.partition(":")
+        if not answer_id_text.isdigit() or not value.lstrip("-").isdigit():
+            raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+        row = self._answer_row(int(answer_id_text), request.user.id)
+        if action == "v":
+            return self._vote(request, row, 1 if int(value) > 0 else -1)
+        if action == "p":
+            return self._passage(request, row, int(value))
+        raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+
+    # --------------------------------------------------------------------------------------------
+
+    def _record(self, user_id: int, question: str, answered: bool, chunk_ids: list[str]) -> int:
+        with self.store.transaction() as db:
+            table = db["answers"].insert({
+                "user_id": user_id, "question": question, "answered": int(answered),
+                "chunk_ids": json.dumps(chunk_ids), "created_at": utc_now_iso(),
+            })
+        return int(table.last_pk)
+
+    def _answer_row(self, answer_id: int, user_id: int) -> dict:
+        rows = list(self.store.db.query("select * from answers where id = ? and user_id = ?", [answer_id, user_id]))
+        if not rows:
+            raise SkillError("找不到这条回答了。", "That answer is no longer available.")
+        return rows[0]
+
+    def _vote(self, request: Request, row: dict, vote: int) -> Reply:
+        with self.store.transaction() as db:
+            db.execute(
+                "insert into answer_feedback (answer_id, user_id, question, chunk_ids, vote, created_at) "
+                "values (?, ?, ?, ?, ?, ?) on conflict(answer_id, user_id) "
+                "do update set vote = excluded.vote, created_at = excluded.created_at",
+                [row["id"], request.user.id, row["question"], row["chunk_ids"], vote, utc_now_iso()],
+            )
+        return Reply(toast=request.t("谢谢反馈！", "Thanks for the feedback!"))
+
+    def _passage(self, request: Request, row: dict, index: int) -> Reply:
+        chunk_ids = json.loads(row["chunk_ids"] or "[]")
+        if not 0 <= index < len(chunk_ids):
+            raise SkillError("没有更多相关段落了。", "There are no more related passages.")
+        chunk = self.knowledge.passage(chunk_ids[index])
+        if chunk is None:
+            raise SkillError("这段原文已不在知识库中（可能已重新导入）。",
+                             "That passage is no longer in the knowledge base (it may have been re-ingested).")
+        text = chunk.text if len(chunk.text) <= SOURCE_PREVIEW * 4 else chunk.text[: SOURCE_PREVIEW * 4] + "…"
+        reply = Reply(blocks=[Block(text=f"📄 {chunk.citation}", kind="heading"), Block(text=text)])
+        if index + 1 < len(chunk_ids):
+            reply.buttons.append([Button(label=request.t("下一段", "Next passage"),
+                                         data=self.callback(f"p:{row['id']}:{index + 1}"))])
+        return reply
