@@ -1,0 +1,286 @@
+"""Prices and discounts on the spot, computed from the price book — never retrieved as text."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.models import CALLBACK_DATA_LIMIT, Block, Button, Reply, Request
+from bot.pricing.book import PriceBook, ProductNotFound
+from bot.pricing.customers import CustomerLookup
+from bot.pricing.matching import find_products
+from bot.pricing.money import format_money
+from bot.pricing.question import PriceQuestion, read_discount, read_question
+from bot.pricing.quote import Inquiry, QuoteError, compute_max_discount, compute_quote
+from bot.pricing.render import (
+    breakdown_lines,
+    customer_text,
+    decision_line,
+    lever_lines,
+    max_discount_heading,
+    max_discount_lines,
+    quantity_text,
+    quote_heading,
+    requested_line,
+)
+from skills.base import RouteScore, Skill, SkillError, command
+
+__all__ = ["CustomerLookup", "PricingSkill"]
+
+log = logging.getLogger(__name__)
+
+_PRICE_WORDS = re.compile(
+    r"价|多少钱|报价|折|优惠|便宜|让利|几个点|个点|"
+    r"\bprice|\bpricing|\bquote|\bdiscount|how much|\bcost|% off|\bthe most i can give|\bcheaper",
+    re.IGNORECASE,
+)
+_VISIT_REPORT = re.compile(r"拜访|见了|去了|聊了|面谈|开会|跟进|visited|met with|meeting with|follow up", re.IGNORECASE)
+_QUESTION = re.compile(r"[?？]|吗|呢|多少|能不能|可不可以|可以不|行不行|怎么|\b(?:can|could|what|how|should)\b", re.IGNORECASE)
+KNOWLEDGE_QUERY = {"zh": "客户要求降价 价值 应对", "en": "customer asks for a lower price: respond with value"}
+KNOWLEDGE_TEXT_LIMIT = 500
+
+
+class PricingSkill(Skill):
+    """Quotes with every step shown, discount authority checks, and the most a rep can give."""
+
+    name = "pricing"
+    title_zh = "价格与折扣"
+    title_en = "Prices & discounts"
+    description_zh = "按价格手册报价、算折扣、判断审批权限"
+    description_en = "Quotes from the price book, discounts and who must approve them"
+    examples = (
+        "标准版50套多少钱?",
+        "华信科技要打八五折，我能答应吗?",
+        "专业版100套再让5个点可以吗",
+        "What's the most I can give Acme on the Pro plan?",
+        "How much are 200 Enterprise seats at 15% off?",
+    )
+
+    def __init__(self, book: PriceBook, customers: CustomerLookup | None = None, knowledge: object | None = None):
+        self.book = book
+        self.customers = customers
+        self.knowledge = knowledge
+
+    # routing -----------------------------------------------------------------------------
+
+    def score(self, request: Request) -> RouteScore:
+        """Claim price questions that name a product or a discount."""
+        text = request.text
+        if not text.strip():
+            return RouteScore(0.0)
+        asks_price = bool(_PRICE_WORDS.search(text))
+        product = bool(find_products(self.book, text))
+        discount = asks_price and read_discount(text)[0] is not None
+        if (product or discount) and _VISIT_REPORT.search(text) and not _QUESTION.search(text):
+            return RouteScore(0.3, "prices inside a visit report")  # the notes skill records those
+        if asks_price and (product or discount):
+            return RouteScore(0.9, "price words with a " + ("product" if product else "discount"))
+        if product and re.search(r"\d|[一二两三四五六七八九十百千]", text):
+            return RouteScore(0.6, "a product with a number")
+        if asks_price:
+            return RouteScore(0.3, "price words only")
+        return RouteScore(0.0)
+
+    # entry points ------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Reply:
+        """Answer a price question written as free text."""
+        return self.answer(request, read_question(self.book, request.text, self.customers))
+
+    @command("quote", zh="报价：产品、数量、客户、折扣，例如 /quote 专业版 50套 华信科技 八五折",
+             en="Quote: product, quantity, customer, discount, e.g. /quote Pro 50 seats Acme 10% off",
+             example="/quote 专业版 50套 八五折")
+    def quote(self, request: Request) -> Reply:
+        """Quote a product for a quantity, with the breakdown and the approval needed."""
+        if not request.args.strip():
+            return self._usage(request)
+        return self.answer(request, read_question(self.book, request.args, self.customers, bare_numbers=True))
+
+    @command("price", zh="同 /quote：查价格和折扣", en="Same as /quote: prices and discounts", example="/price 标准版 50")
+    def price(self, request: Request) -> Reply:
+        """Alias of /quote."""
+        return self.quote(request)
+
+    def handle_callback(self, request: Request, payload: str) -> Reply:
+        """A product or quantity button: finish the question it carries."""
+        try:
+            question = PriceQuestion.from_payload(payload)
+        except ValueError:
+            raise SkillError("这个按钮已失效，请重新提问。", "This button is no longer valid; please ask again.") from None
+        return self.answer(request, question)
+
+    # answering ---------------------------------------------------------------------------
+
+    def answer(self, request: Request, question: PriceQuestion) -> Reply:
+        """Ask for what is missing, else quote or give the discount limits."""
+        if question.sku is None:
+            return self._ask_product(request, question)
+        try:
+            self.book.get_product(question.sku)
+        except ProductNotFound:  # a button sent before the price book changed
+            raise SkillError("这个产品已不在价格手册里，请重新提问。",
+                             "That product is no longer in the price book; please ask again.") from None
+        if question.quantity_problem in ("zero", "fraction", "several"):
+            return self._ask_quantity(request, question)
+        try:
+            if question.wants_max:
+                return self._max_discount(request, question)
+            return self._quote(request, question)
+        except QuoteError as error:
+            raise SkillError(error.zh, error.en) from None
+
+    def _quote(self, request: Request, question: PriceQuestion) -> Reply:
+        language = request.language
+        quantity = question.quantity or 1
+        quote = compute_quote(self.book, self._inquiry(request, question, quantity))
+        reply = Reply(blocks=[Block(text=quote_heading(quote, language), kind="heading")])
+        reply.add("\n".join(breakdown_lines(quote, language)))
+        notes = [requested_line(quote, language), *self._assumptions(request, question)]
+        reply.add("\n".join(note for note in notes if note))
+        reply.add(decision_line(self.book, quote, language))
+        if quote.decision.outcome != "within_authority" or question.pushing:
+            self._add_levers(request, reply, quote.bundles, quote.payment_terms, quote.currency)
+            self._add_playbook(request, reply)
+        if question.quantity is None:
+            reply.buttons = self._quantity_buttons(request, question)
+        return reply
+
+    def _max_discount(self, request: Request, question: PriceQuestion) -> Reply:
+        language = request.language
+        limits = compute_max_discount(self.book, self._inquiry(request, question, question.quantity or 1))
+        reply = Reply(blocks=[Block(text=max_discount_heading(limits, language), kind="heading")])
+        reply.add("\n".join(max_discount_lines(limits, language)))
+        reply.add("\n".join(self._assumptions(request, question)))
+        self._add_levers(request, reply, limits.bundles, limits.payment_terms, limits.currency)
+        if question.pushing:
+            self._add_playbook(request, reply)
+        if question.quantity is None:
+            reply.buttons = self._quantity_buttons(request, question)
+        return reply
+
+    def _inquiry(self, request: Request, question: PriceQuestion, quantity: int) -> Inquiry:
+        return Inquiry(sku=question.sku or "", quantity=quantity, value_class=question.value_class,  # type: ignore[arg-type]
+                       customer=question.customer, requested=question.requested, role=request.user.role)
+
+    def _assumptions(self, request: Request, question: PriceQuestion) -> list[str]:
+        """Say what was not given and how that shaped the numbers: nothing is assumed silently."""
+        notes = []
+        if question.quantity is None:
+            product = self.book.get_product(question.sku or "")
+            notes.append(request.t(
+                f"没说数量：按 1 {product.unit.zh}计算（不含批量折扣）。点下面的数量可重新计算。",
+                f"No quantity given: priced for 1 {product.unit.en} (no volume discount). Pick a quantity below to recompute.",
+            ))
+        if question.value_class is None:
+            if question.customer:
+                notes.append(request.t(f"{question.customer} 没有客户等级，未计等级折扣。",
+                                       f"{question.customer} has no value class, so no class discount is included."))
+            else:
+                notes.append(request.t("没识别到客户，未计客户等级折扣；在消息里写上客户名称即可加上。",
+                                       "No known customer named, so no value-class discount is included; "
+                                       "mention the customer to add it."))
+        return notes
+
+    def _add_levers(self, request: Request, reply: Reply, bundles: list, payments: list, currency: str) -> None:
+        lines = lever_lines(self.book, bundles, payments, currency, request.language)
+        if lines:
+            reply.add(request.t("不降价也能给的：", "Levers other than price:"), kind="heading")
+            reply.add("\n".join(lines))
+
+    def _add_playbook(self, request: Request, reply: Reply) -> None:
+        """The playbook's value-based answer to price pressure, cited; skipped when there is none."""
+        answer = self._playbook_answer(request.language)
+        if answer is None:
+            return
+        text, citations = answer
+        reply.add(request.t("销售手册：用价值应对降价要求", "Playbook: answer price pressure with value"), kind="heading")
+        reply.add(text, kind="quote")
+        if citations:
+            reply.add(request.t("来源：", "Source: ") + "; ".join(citations), kind="note")
+
+    def _playbook_answer(self, language: str) -> tuple[str, list[str]] | None:
+        ask = getattr(self.knowledge, "answer", None)
+        if ask is None:
+            return None
+        queries = [KNOWLEDGE_QUERY[language]] + ([KNOWLEDGE_QUERY["zh"]] if language != "zh" else [])
+        for query in queries:
+            try:
+                answer = ask(query)
+            except Exception:  # the quote stands on its own; a broken knowledge base must not block it
+                log.warning("knowledge answer failed for the pricing playbook query", exc_info=True)
+                return None
+            if getattr(answer, "answered", False) and getattr(answer, "text", ""):
+                return _shorten(answer.text), [_citation(source) for source in getattr(answer, "sources", [])[:2]]
+        return None
+
+    # asking for what is missing ----------------------------------------------------------
+
+    def _ask_product(self, request: Request, question: PriceQuestion) -> Reply:
+        language = request.language
+        products = [self.book.get_product(sku) for sku in question.skus] or self.book.products
+        understood = []
+        if question.customer:
+            understood.append(customer_text(question.customer, question.value_class, language))
+        if question.requested is not None:
+            understood.append(request.t(f"要求“{question.requested.text}”", f"asking “{question.requested.text}”")
+                              if question.requested.text else "")
+        if question.quantity:
+            understood.append(request.t(f"数量 {question.quantity}", f"quantity {question.quantity}"))
+        prompt = (request.t("提到了几个产品，先算哪一个？", "You mentioned several products; which one first?")
+                  if question.skus else request.t("哪个产品？", "Which product?"))
+        parts = [part for part in understood if part]
+        lead = request.t("我理解的是：", "I understood: ") + request.t("，", ", ").join(parts) if parts else ""
+        buttons = [
+            self._button(f"{product.name.get(language)} · "
+                         f"{format_money(product.list_price, self.book.currency_of(product), language)}",
+                         question.with_product(product.sku))
+            for product in products
+        ]
+        return Reply.of(lead, prompt, buttons=[buttons[index:index + 2] for index in range(0, len(buttons), 2)])
+
+    def _ask_quantity(self, request: Request, question: PriceQuestion) -> Reply:
+        why = {
+            "zero": request.t("数量必须至少为 1。", "The quantity must be at least 1."),
+            "fraction": request.t("数量要是整数。", "The quantity must be a whole number."),
+            "several": request.t("消息里有几个数量，不确定是哪一个。", "I see more than one quantity and can't tell which."),
+        }[question.quantity_problem or "several"]
+        return Reply.of(why, request.t("请选择数量，或带上数量重新提问：", "Pick a quantity, or ask again with one:"),
+                        buttons=self._quantity_buttons(request, question))
+
+    def _quantity_buttons(self, request: Request, question: PriceQuestion) -> list[list[Button]]:
+        product = self.book.get_product(question.sku or "")
+        breaks = [step.min_qty for step in self.book.volume_schedule(product)]
+        quantities = sorted({1, 10, *breaks}) if breaks else [1, 2, 5, 10]
+        row = [
+            self._button(quantity_text(quantity, product.unit, request.language), question.with_quantity(quantity))
+            for quantity in quantities[:6]
+        ]
+        return [row[:3], row[3:]] if len(row) > 3 else [row]
+
+    def _button(self, label: str, question: PriceQuestion) -> Button:
+        """A button that carries the whole (partial) question back to this skill."""
+        room = CALLBACK_DATA_LIMIT - len(self.callback("").encode("utf-8"))
+        return Button(label=label, data=self.callback(question.to_payload(room)))
+
+    def _usage(self, request: Request) -> Reply:
+        usage = request.t("用法：/quote 产品 数量 [客户] [折扣]，例如 /quote 专业版 50套 华信科技 八五折",
+                          "Usage: /quote product quantity [customer] [discount], e.g. /quote Pro 50 seats Acme 10% off")
+        picker = self._ask_product(request, PriceQuestion())
+        return Reply.of(usage, request.t("或者先选产品：", "Or pick a product:"), buttons=picker.buttons)
+
+
+def _shorten(text: str) -> str:
+    """At most KNOWLEDGE_TEXT_LIMIT characters, cut at a sentence end when there is one."""
+    lines = [line for line in text.strip().splitlines() if not line.startswith("English keywords:")]  # index metadata
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if len(text) <= KNOWLEDGE_TEXT_LIMIT:
+        return text
+    cut = text[:KNOWLEDGE_TEXT_LIMIT]
+    end = max(cut.rfind(mark) for mark in "。！？.!?\n")
+    return (cut[: end + 1] if end > KNOWLEDGE_TEXT_LIMIT // 2 else cut) + "…"
+
+
+def _citation(source: object) -> str:
+    title = str(getattr(source, "title", "") or "")
+    section = str(getattr(source, "section", "") or "")
+    return f"《{title}》{' · ' + section if section else ''}" if title else section
