@@ -1,0 +1,165 @@
+"""`kam note` and `kam eval notes`: thin commands over `bot.note_drafts` and `bot.parsing.evaluation`.
+
+Register: `main.add_command(note)` and, on the `eval` group, `evaluation.add_command(eval_notes)`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, time, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.assistant import Assistant
+from bot.cli.common import open_assistant, print_json
+from bot.customer_import import CustomerFileError
+from bot.models import User
+from bot.note_drafts import RecordedNote, draft_json, record_note
+from bot.parsing.evaluation import METRICS, score_note
+from bot.parsing.matching import CustomerIndex
+from bot.parsing.note import parse_note
+from bot.visits import shared_repositories
+
+
+@click.command("note")
+@click.argument("text", required=False)
+@click.option("--batch", "batch_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='A JSONL file of notes: {"id", "text", "now"} per line.')
+@click.option("--now", "now_text", help="When the note was written, ISO 8601 (default: now).")
+@click.option("--user", "user_id", type=int, default=0, show_default=True, help="Whose note it is (0: local user).")
+@click.option("--dry-run", is_flag=True, help="Parse only; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the structured note as JSON (one line per note).")
+def note(text: str | None, batch_path: Path | None, now_text: str | None, user_id: int, dry_run: bool,
+         as_json: bool) -> None:  # fmt: skip
+    """Record a visit note: stored raw, parsed, and saved when its customer is certain.
+
+    Without --dry-run the note is stored like one sent in chat; a note whose customer is unclear
+    stays a draft to finish in the chat.
+    """
+    if (text is None) == (batch_path is None):
+        raise click.UsageError("give either TEXT or --batch FILE")
+    assistant = open_assistant()
+    user = _user(assistant, user_id, dry_run=dry_run)
+    if batch_path is None:
+        result = _record(assistant, str(text), now=_parse_now(now_text, user), user=user, dry_run=dry_run)
+        _print(result, user=user, as_json=as_json)
+        return
+    for line_number, item in _read_jsonl(batch_path):
+        if "text" not in item:
+            raise click.ClickException(f"{batch_path}:{line_number}: no text")
+        now = _parse_now(item.get("now") or now_text, user)
+        result = _record(assistant, str(item["text"]), now=now, user=user, dry_run=dry_run)
+        _print(result, user=user, as_json=as_json, item_id=item.get("id", line_number))
+
+
+@click.command("notes")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--customers", "customers_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Match against this customer file instead of the database's customers.")
+@click.option("--json", "as_json", is_flag=True, help="Print per-note results and totals as JSON lines.")
+def eval_notes(path: Path, customers_path: Path | None, as_json: bool) -> None:
+    """Score the note parser on a labelled JSONL file (customer, follow-ups, contacts, objection)."""
+    assistant = open_assistant()
+    index = _evaluation_index(assistant, customers_path)
+    results = []
+    for _, item in _read_jsonl(path):
+        record = parse_note(str(item.get("text", "")), now=datetime.fromisoformat(item["now"]), customers=index,
+                            default_reminder_time=_default_time(assistant))  # fmt: skip
+        result = score_note(item, record)
+        results.append(result)
+        if as_json:
+            print_json(result)
+        else:
+            marks = " ".join(f"{metric}={'ok' if result[metric] else 'MISS'}" for metric in METRICS)
+            click.echo(f"{result['id']}: {marks}")
+            if not all(result[metric] for metric in METRICS):
+                click.echo(f"    found: {json.dumps(result['found'], ensure_ascii=False)}")
+    count = len(results)
+    totals = {metric: sum(1 for result in results if result[metric]) for metric in METRICS}
+    all_right = sum(1 for result in results if all(result[metric] for metric in METRICS))
+    if as_json:
+        print_json({"totals": {"count": count, "all_correct": all_right, **totals}})
+        return
+    click.echo(f"{count} notes, {all_right} fully correct")
+    for metric in METRICS:
+        share = totals[metric] / count if count else 0.0
+        click.echo(f"  {metric:<10} {totals[metric]}/{count} ({share:.0%})")
+
+
+def _user(assistant: Assistant, user_id: int, *, dry_run: bool) -> User:
+    """The note's author; a dry run does not register a missing local user."""
+    if dry_run and assistant.store.find_user_row(user_id) is None:
+        return User(id=user_id, name="local", role="admin", timezone=assistant.settings.timezone)
+    return assistant.local_user(user_id)
+
+
+def _record(assistant: Assistant, text: str, *, now: datetime, user: User, dry_run: bool) -> RecordedNote:
+    customers, visits = shared_repositories(assistant.store, assistant.services)
+    return record_note(text, user_id=user.id, now=now, zone=user.zone, customers=customers, visits=visits,
+                       default_time=_default_time(assistant), dry_run=dry_run)  # fmt: skip
+
+
+def _print(result: RecordedNote, *, user: User, as_json: bool, item_id: Any = None) -> None:
+    data = draft_json(result.draft, user.zone)
+    if as_json:
+        head = {"id": item_id} if item_id is not None else {}
+        print_json({**head, **data, "raw_note_id": result.raw_note_id, "visit_id": result.visit_id})
+        return
+    prefix = f"[{item_id}] " if item_id is not None else ""
+    draft = result.draft
+    customer = data["customer"]["name"] if data["customer"] else f"? ({draft.customer_status}: {draft.customer_said})"
+    click.echo(f"{prefix}{customer} · {data['visit_date']} · {result.draft.summary}")
+    for followup in data["followups"]:
+        click.echo(f"    follow-up {followup['due']}  {followup['text']}")
+    if result.visit_id is not None:
+        click.echo(f"    saved as visit #{result.visit_id} (note #{result.raw_note_id})")
+    elif result.raw_note_id is not None:
+        click.echo(f"    kept as draft note #{result.raw_note_id}: confirm the customer in the chat")
+
+
+def _evaluation_index(assistant: Assistant, customers_path: Path | None) -> CustomerIndex:
+    if customers_path is None:
+        repository, _ = shared_repositories(assistant.store, assistant.services)
+        if repository.count() == 0:
+            raise click.ClickException("no customers in the database: import some or pass --customers FILE")
+        return repository.index()
+    from bot.customer_import import read_customer_file
+    from bot.parsing.matching import CustomerRef
+
+    try:
+        parsed = read_customer_file(customers_path)
+    except CustomerFileError as error:
+        raise click.ClickException(str(error)) from None
+    return CustomerIndex.build(
+        CustomerRef(id=line, name=row.name, aliases=row.aliases, value_class=row.value_class)
+        for line, row in parsed.rows
+    )
+
+
+def _default_time(assistant: Assistant) -> time:
+    hour, minute = assistant.settings.default_reminder_time.split(":")
+    return time(int(hour), int(minute))
+
+
+def _parse_now(value: str | None, user: User) -> datetime:
+    """An ISO 8601 time; without an offset it is the user's local time."""
+    if not value:
+        return datetime.now(timezone.utc)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO 8601 time: {value!r}", param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=user.zone)
+
+
+def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            raise click.ClickException(f"{path}:{number}: not JSON ({error.msg})") from None

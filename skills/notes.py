@@ -1,0 +1,378 @@
+"""Visit notes: a rep's dictated note becomes a structured visit they confirm with one tap.
+
+Flow: the note is stored raw first (its own transaction, so it is never lost), then parsed into a
+draft shown as a card with Save / Edit / Discard. An unclear customer is asked with buttons. Edit
+takes a typed correction ("客户是华新建材", "跟进改到周五下午", "contact is Sarah"). Save stores the
+visit, objections, contacts and follow-ups in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import time
+
+from bot.config import Settings
+from bot.customer_import import CustomerInput
+from bot.customers import CustomerNotFound, CustomerRepository
+from bot.models import Button, Reply, Request
+from bot.note_drafts import parse_draft
+from bot.store import Store
+from bot.visit_draft import CorrectionNotUnderstood, VisitDraft, apply_correction
+from bot.visit_text import format_contact, format_day, format_due, objection_label
+from bot.visits import NoteAlreadyClosed, RawNote, RawNoteNotFound, VisitRepository
+from skills.base import RouteScore, Skill, SkillError, command
+
+log = logging.getLogger(__name__)
+
+_VISIT_VERBS = re.compile(
+    r"拜访了?|拜会|走访|回访|见了|见到|去了|聊了|谈了|沟通了|约了|参加了|认识了|接待了|吃了(?:个|顿)?饭|打电话|通了电话|电话沟通|开了(?:个)?会|碰了(?:个)?面|"
+    r"反馈|说|提到|表示|要求|同意|嫌|"
+    r"\b(?:met|visited|called|spoke|talked|had (?:lunch|dinner|a call|a meeting)|meeting with|caught up|"
+    r"dropped by|went to|saw|demoed|presented)\b",
+    re.I,
+)
+_TITLES = re.compile(
+    r"[\u4e00-\u9fff](?:总经理|经理|总监|主任|处长|科长|部长|主管|总|工|老师|董)|"
+    r"\b(?:CEO|CFO|CTO|CIO|COO|VP|director|manager|head of|Mr\.?|Ms\.?|Mrs\.?)\b",
+    re.I,
+)
+_FOLLOWUP_TIME = re.compile(
+    r"明天|后天|下周|下个?月|月底|周[一二三四五六日天]|星期[一二三四五六日天]|[0-9一二三四五六七八九十]+号|"
+    r"[0-9一二三四五六七八九十两]+(?:天|周|个月)后|提前|再约|再谈|再去|跟进|回复|提醒|"
+    r"\b(?:tomorrow|next (?:week|month|mon|tue|wed|thu|fri)\w*|follow[- ]?up|by (?:mon|tue|wed|thu|fri)\w*|"
+    r"end of (?:the )?(?:week|month)|in \w+ (?:days|weeks))\b",
+    re.I,
+)
+_OBJECTION_WORDS = re.compile(r"嫌|贵|太高|太长|不满|疑虑|竞争对手|友商|折|预算|故障|\b(?:too|expensive|discount|off|concern)\b", re.I)
+_QUESTION_END = re.compile(r"(?:[?？]|吗|呢|么|怎么样|如何|咋样|多少|哪些|哪家|哪个|是谁)[\s。.!！]*$")
+_QUESTION_START = re.compile(
+    r"^\s*(?:怎么|如何|为什么|为啥|哪些|哪个|哪家|谁|什么|是否|有没有|能不能|可不可以|请问|"
+    r"(?:how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|any)\b)",
+    re.I,
+)
+_QUESTION_PHRASE = re.compile(r"哪些客户|是哪家公司|是哪个公司|(?:拜访|见|去)了?哪些")
+_REMINDER_REQUEST = re.compile(r"^\s*(?:请)?(?:提醒我|记得提醒|remind me|set a reminder)", re.I)
+_STEPS = {
+    "save": "_save", "discard": "_discard", "edit": "_edit", "nofollowup": "_drop_followups",
+    "card": "_show_card", "pick": "_pick", "new": "_new",
+}  # fmt: skip
+_WHO_DID_I = re.compile(r"我.{0,4}(?:拜访|见|去)了?哪|who did i|which customers did i", re.I)
+
+
+class VisitNotesSkill(Skill):
+    """Turn a dictated visit note into a confirmed visit record."""
+
+    name = "notes"
+    title_zh = "拜访纪要"
+    title_en = "Visit notes"
+    description_zh = "拜访后直接发一段话（或 /note 内容），我整理成拜访记录，一键保存"
+    description_en = "After a visit just send what happened (or /note TEXT); I structure it and you save it with one tap"
+    examples = (
+        "今天下午去了华信科技 见了采购部王经理 他们嫌报价太高 下周三下午三点再约技术交流",
+        "met Acme Corp's CFO Sarah today, she wants 10% off, follow up next Tuesday 3pm",
+    )
+
+    def __init__(self, store: Store, customers: CustomerRepository, visits: VisitRepository, settings: Settings):
+        self.store = store
+        self.customers = customers
+        self.visits = visits
+        self.settings = settings
+        hour, minute = settings.default_reminder_time.split(":")
+        self.default_time = time(int(hour), int(minute))
+
+    # routing -----------------------------------------------------------------------------------
+
+    def score(self, request: Request) -> RouteScore:
+        """High for a report of a visit (visit verbs, titles, a customer, a follow-up time); low for questions."""
+        text = request.text.strip()
+        if len(text) < 6:
+            return RouteScore(0.0)
+        score, reasons = 0.0, []
+        if _VISIT_VERBS.search(text):
+            score, reasons = score + 0.35, reasons + ["visit verb"]
+        if _TITLES.search(text):
+            score, reasons = score + 0.2, reasons + ["contact title"]
+        found = self.customers.match(text)
+        if found is not None and found.status in ("auto", "ambiguous"):
+            score, reasons = score + (0.3 if found.status == "auto" else 0.2), reasons + [f"customer {found.said}"]
+        elif found is not None:
+            score, reasons = score + 0.1, reasons + ["company name"]
+        if _FOLLOWUP_TIME.search(text):
+            score, reasons = score + 0.2, reasons + ["follow-up time"]
+        if _OBJECTION_WORDS.search(text):
+            score, reasons = score + 0.1, reasons + ["objection"]
+        if len(text) >= 30:
+            score += 0.05
+        if _REMINDER_REQUEST.match(text):
+            return RouteScore(round(min(score, 0.9) * 0.4, 3), "asks for a reminder: " + ", ".join(reasons))
+        if _is_question(text):
+            return RouteScore(min(score, 0.9) * 0.25, "question: " + ", ".join(reasons) if reasons else "question")
+        return RouteScore(round(min(score, 0.95), 3), ", ".join(reasons))
+
+    def handle(self, request: Request) -> Reply:
+        """A free-text visit note: store it, parse it, show the card."""
+        return self.take_note(request, request.text)
+
+    @command("note", zh="记录拜访纪要：/note 内容", en="Record a visit note: /note TEXT",
+             example="/note 今天拜访了华信科技王经理 下周三再约")  # fmt: skip
+    def note(self, request: Request) -> Reply:
+        """Record a visit note given after the command, or ask for it."""
+        if not request.args.strip():
+            self.store.set_state(request.user.id, self.name, {"mode": "await_note"})
+            return Reply.of(request.t("请发送这次拜访的情况，说话转文字就行。", "Send me what happened at the visit; dictation is fine."))
+        return self.take_note(request, request.args)
+
+    # the flow ----------------------------------------------------------------------------------
+
+    def take_note(self, request: Request, text: str, *, source: str = "text") -> Reply:
+        """Store the note raw, then parse it into a draft and show the card (a failed parse keeps the note)."""
+        note_id = self.visits.add_raw_note(request.user.id, text, source=source, received_at=request.now)
+        try:
+            draft = parse_draft(text, now=request.now, zone=request.user.zone, customers=self.customers,
+                                default_time=self.default_time)  # fmt: skip
+        except Exception:
+            log.exception("could not parse note %s", note_id)
+            draft = VisitDraft(visit_date=request.local_now.date(), summary=text[:200], language=request.language,
+                               warnings=["parse_failed"])  # fmt: skip
+        self.visits.set_draft(note_id, draft)
+        return self.card(request, self.visits.get_raw_note(note_id))
+
+    def resume(self, request: Request, state: dict) -> Reply:
+        """The next message after Edit (a correction), after "new customer" (its name), or after /note."""
+        mode = state.get("mode")
+        self.store.clear_state(request.user.id)
+        if mode == "await_note":
+            return self.take_note(request, request.text)
+        try:
+            note = self._draft_note(request, int(state.get("note_id", 0)))
+        except NoteAlreadyClosed as closed:
+            raise SkillError(*_closed_texts(closed)) from None
+        assert note.draft is not None
+        if mode == "new_customer":
+            return self._create_customer(request, note, request.text.strip())
+        try:
+            draft, changed = apply_correction(
+                note.draft, request.text, customers=self.customers, now=request.now, zone=request.user.zone,
+                default_time=self.default_time,
+            )
+        except CorrectionNotUnderstood:
+            self.store.set_state(request.user.id, self.name, state)
+            return Reply.of(
+                request.t("没看懂要改哪一项。可以这样说：“客户是华新建材”、“联系人是采购部李总”、“跟进改到周五下午三点”、“不用跟进”。",
+                          "I couldn't tell what to change. Try: “customer is Acme Corp”, “contact is Sarah (CFO)”, "
+                          "“follow up Friday 3pm”, “no follow-up”."),
+                buttons=[[Button(label=request.t("完成修改", "Done editing"), data=self.callback(f"card:{note.id}"))]],
+            )  # fmt: skip
+        self.visits.set_draft(note.id, draft)
+        log.info("note %s: %s corrected", note.id, changed)
+        return self.card(request, self.visits.get_raw_note(note.id))
+
+    def handle_callback(self, request: Request, payload: str) -> Reply:
+        """`<step>:<note id>[:<value>]`: save, edit, discard, pick (a customer), new (customer), …"""
+        action, _, rest = payload.partition(":")
+        note_id, _, value = rest.partition(":")
+        step = _STEPS.get(action)
+        if step is None or not note_id.isdigit():
+            raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+        try:
+            note = self._draft_note(request, int(note_id))
+        except NoteAlreadyClosed as closed:
+            return _closed_reply(request, closed)
+        return getattr(self, step)(_in_note_language(request, note), note, value)
+
+    # steps (button presses) --------------------------------------------------------------------
+
+    def _save(self, request: Request, note: RawNote, value: str) -> Reply:
+        """Save: visit, objections, contacts and follow-ups in one transaction."""
+        assert note.draft is not None
+        if not note.draft.has_customer:
+            reply = self.card(request, note, replace=True)
+            reply.toast = request.t("请先选择客户", "Choose the customer first")
+            return reply
+        saved = self.visits.save(note.id, user_id=request.user.id)
+        self.store.clear_state(request.user.id)
+        reply = self.card(request, self.visits.get_raw_note(note.id), replace=True)
+        done = request.t(f"已保存拜访记录（#{saved.visit_id}）", f"Visit saved (#{saved.visit_id})")
+        if saved.followup_ids:
+            count = len(saved.followup_ids)
+            done += request.t(f"，已创建 {count} 条跟进提醒。", f", {count} follow-up reminder(s) set.")
+        reply.add(done, "note")
+        reply.toast = request.t("已保存", "Saved")
+        return reply
+
+    def _discard(self, request: Request, note: RawNote, value: str) -> Reply:
+        """Discard: the note is marked discarded, its text kept."""
+        self.visits.discard(note.id, user_id=request.user.id)
+        self.store.clear_state(request.user.id)
+        reply = Reply.of(request.t(f"已丢弃这条纪要（原文仍保留，编号 #{note.id}）。",
+                                   f"Note discarded (the text is kept as #{note.id})."))  # fmt: skip
+        reply.replace_message = True
+        reply.toast = request.t("已丢弃", "Discarded")
+        return reply
+
+    def _edit(self, request: Request, note: RawNote, value: str) -> Reply:
+        """Edit: the next message is a correction."""
+        self.store.set_state(request.user.id, self.name, {"mode": "edit", "note_id": note.id})
+        quick = [Button(label=request.t("取消修改", "Cancel editing"), data=self.callback(f"card:{note.id}"))]
+        if note.draft is not None and note.draft.followups:
+            label = request.t("不用跟进", "No follow-up")
+            quick.insert(0, Button(label=label, data=self.callback(f"nofollowup:{note.id}")))
+        return Reply.of(
+            request.t("请直接发送要改的内容，例如：“客户是华新建材”、“联系人是采购部李总”、“跟进改到周五下午三点”、“不用跟进”。",
+                      "Send the correction, e.g. “customer is Acme Corp”, “contact is Sarah (CFO)”, "
+                      "“follow up Friday 3pm”, “no follow-up”."),
+            buttons=[quick],
+        )  # fmt: skip
+
+    def _drop_followups(self, request: Request, note: RawNote, value: str) -> Reply:
+        """No follow-up: clear them from the draft."""
+        assert note.draft is not None
+        self.store.clear_state(request.user.id)
+        self.visits.set_draft(note.id, note.draft.model_copy(update={"followups": []}))
+        return self.card(request, self.visits.get_raw_note(note.id))
+
+    def _show_card(self, request: Request, note: RawNote, value: str) -> Reply:
+        """Done / cancel editing: show the card again."""
+        self.store.clear_state(request.user.id)
+        return self.card(request, note)
+
+    def _pick(self, request: Request, note: RawNote, value: str) -> Reply:
+        """A candidate customer was chosen."""
+        assert note.draft is not None
+        try:
+            customer = self.customers.get(int(value))
+        except (CustomerNotFound, ValueError):
+            raise SkillError("这个客户已不存在。", "That customer no longer exists.") from None
+        self.visits.set_draft(note.id, note.draft.with_customer(customer))
+        return self.card(request, self.visits.get_raw_note(note.id), replace=True)
+
+    def _new(self, request: Request, note: RawNote, value: str) -> Reply:
+        """New customer: the name said in the note, or ask for one."""
+        assert note.draft is not None
+        if note.draft.customer_said:
+            return self._create_customer(request, note, note.draft.customer_said, replace=True)
+        self.store.set_state(request.user.id, self.name, {"mode": "new_customer", "note_id": note.id})
+        return Reply.of(request.t("请发送新客户的名称。", "Send the new customer's name."))
+
+    def _create_customer(self, request: Request, note: RawNote, name: str, *, replace: bool = False) -> Reply:
+        if not name:
+            raise SkillError("客户名称不能为空。", "The customer name can't be empty.")
+        assert note.draft is not None
+        customer = self.customers.find_by_name(name)
+        if customer is None:
+            owner = None if request.user.is_admin else request.user.id
+            customer, _ = self.customers.upsert(CustomerInput(name=name, owner_id=owner))
+        self.visits.set_draft(note.id, note.draft.with_customer(customer))
+        reply = self.card(request, self.visits.get_raw_note(note.id), replace=replace)
+        reply.toast = request.t(f"已新建客户 {customer.name}", f"Added customer {customer.name}")
+        return reply
+
+    def _draft_note(self, request: Request, note_id: int) -> RawNote:
+        try:
+            note = self.visits.get_raw_note(note_id, user_id=request.user.id)
+        except RawNoteNotFound:
+            raise SkillError("找不到这条纪要。", "I can't find that note.") from None
+        if note.status != "draft":
+            raise NoteAlreadyClosed(note.status, note.visit_id)
+        if note.draft is None:
+            note.draft = VisitDraft(visit_date=request.local_now.date(), summary=note.text[:200])
+        return note
+
+    # the card ----------------------------------------------------------------------------------
+
+    def card(self, request: Request, note: RawNote, *, replace: bool = False) -> Reply:
+        """The compact card of a note's draft, with the buttons its state allows."""
+        draft = note.draft
+        assert draft is not None
+        request = _in_note_language(request, note)
+        language, zone = request.language, request.user.zone
+        saved = note.status == "saved"
+        heading = request.t("拜访记录（已保存）" if saved else "拜访记录 · 请确认",
+                            "Visit record (saved)" if saved else "Visit record · please confirm")  # fmt: skip
+        reply = Reply(replace_message=replace).add(heading, "heading")
+        lines = [request.t("客户：", "Customer: ") + _customer_text(draft, request)]
+        lines.append(request.t("日期：", "Date: ") + format_day(draft.visit_date, language))
+        if draft.contacts:
+            people = "、".join(format_contact(c.name, c.title, c.department, language) for c in draft.contacts)
+            lines.append(request.t("联系人：", "Contacts: ") + people)
+        reply.add("\n".join(lines))
+        if draft.objections:
+            reply.add(request.t("异议：", "Objections:") + "\n" + "\n".join(
+                f"• {objection_label(o.category, language)}：{o.text}" + (f"（{o.amount}）" if o.amount else "")
+                if language == "zh" else
+                f"• {objection_label(o.category, language)}: {o.text}" + (f" ({o.amount})" if o.amount else "")
+                for o in draft.objections
+            ))  # fmt: skip
+        steps = [step for step in draft.next_steps if step not in {f.text for f in draft.followups}]
+        if steps:
+            reply.add(request.t("下一步：", "Next steps:") + "\n" + "\n".join(f"• {step}" for step in steps))
+        if draft.followups:
+            reply.add(request.t("跟进提醒：", "Follow-ups:") + "\n" + "\n".join(
+                f"• {format_due(f.due, zone, language)} {f.text}"
+                + (request.t("（时间待定，可修改）", " (approximate — edit if needed)") if f.vague else "")
+                for f in draft.followups
+            ))  # fmt: skip
+        if "parse_failed" in draft.warnings:
+            reply.add(request.t(f"原文已保存（#{note.id}），但没能自动整理，请点“修改”补充客户等信息。",
+                                f"The note is saved as #{note.id} but I couldn't structure it; use Edit to fill in the customer."), "note")  # fmt: skip
+        if note.status == "draft":
+            reply.buttons = self._buttons(request, note.id, draft)
+        return reply
+
+    def _buttons(self, request: Request, note_id: int, draft: VisitDraft) -> list[list[Button]]:
+        rows: list[list[Button]] = []
+        if not draft.has_customer:
+            rows += [[Button(label=option.name, data=self.callback(f"pick:{note_id}:{option.id}"))]
+                     for option in draft.candidates[:3]]  # fmt: skip
+            label = (request.t(f"新建客户：{draft.customer_said}", f"New customer: {draft.customer_said}")
+                     if draft.customer_said else request.t("新建客户", "New customer"))  # fmt: skip
+            rows.append([Button(label=label[:40], data=self.callback(f"new:{note_id}"))])
+            rows.append([Button(label=request.t("修改", "Edit"), data=self.callback(f"edit:{note_id}")),
+                         Button(label=request.t("丢弃", "Discard"), data=self.callback(f"discard:{note_id}"))])  # fmt: skip
+            return rows
+        rows.append([
+            Button(label=request.t("保存", "Save"), data=self.callback(f"save:{note_id}")),
+            Button(label=request.t("修改", "Edit"), data=self.callback(f"edit:{note_id}")),
+            Button(label=request.t("丢弃", "Discard"), data=self.callback(f"discard:{note_id}")),
+        ])  # fmt: skip
+        return rows
+
+
+def _is_question(text: str) -> bool:
+    """Asks rather than reports: a question mark or particle at the end, a question word first."""
+    return bool(
+        _QUESTION_END.search(text) or _QUESTION_START.search(text) or _QUESTION_PHRASE.search(text)
+        or _WHO_DID_I.search(text)
+    )
+
+
+def _customer_text(draft: VisitDraft, request: Request) -> str:
+    if draft.has_customer:
+        value_class = request.t(f"（{draft.value_class}类）", f" (class {draft.value_class})") if draft.value_class else ""
+        return f"{draft.customer_name}{value_class}"
+    if draft.customer_status == "ambiguous":
+        said = f"“{draft.customer_said}”" if draft.customer_said else ""
+        return request.t(f"{said}是哪一家？请在下面选择", f"{said} — which one? Choose below")
+    if draft.customer_said:
+        return request.t(f"“{draft.customer_said}”不在客户列表中，新建还是修改？",
+                         f"“{draft.customer_said}” is not on file — add it or edit?")  # fmt: skip
+    return request.t("没认出客户，请点“修改”并发送“客户是…”", "No customer recognised; tap Edit and send “customer is …”")
+
+
+def _in_note_language(request: Request, note: RawNote) -> Request:
+    """Button presses carry no text: answer in the note's language unless the user chose one."""
+    if request.user.language is None and not request.text and note.draft is not None:
+        language = "en" if note.draft.language == "en" else "zh"
+        return request.model_copy(update={"language": language})
+    return request
+
+
+def _closed_reply(request: Request, closed: NoteAlreadyClosed) -> Reply:
+    return Reply(toast=request.t(*_closed_texts(closed)))
+
+
+def _closed_texts(closed: NoteAlreadyClosed) -> tuple[str, str]:
+    if closed.status == "saved":
+        return "这条纪要已经保存过了。", "This note was already saved."
+    return "这条纪要已经丢弃了。", "This note was already discarded."
