@@ -11,11 +11,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from bot.config import Settings
+from bot.customers import CustomerRepository
+from bot.followups import FollowupRepository
 from bot.language import detect_language
 from bot.models import Attachment, Language, Reply, Request, User
+from bot.pricing import PriceBook, load_price_book
 from bot.router import Router
 from bot.store import Store
+from bot.visits import VisitRepository
+from knowledge import KnowledgeBase, make_embedder
+from skills.ask import AskSkill
 from skills.base import Skill, SkillError
+from skills.customers import CustomersSkill
+from skills.followups import FollowupsSkill
+from skills.notes import VisitNotesSkill
+from skills.pricing import PricingSkill
 from skills.system import SystemSkill
 
 log = logging.getLogger(__name__)
@@ -50,9 +60,13 @@ class Assistant:
 
     settings: Settings
     store: Store
-    skills: list[Skill]
-    router: Router
-    services: dict[str, object] = field(default_factory=dict)
+    knowledge: KnowledgeBase
+    customers: CustomerRepository
+    visits: VisitRepository
+    followups: FollowupRepository
+    price_book: PriceBook
+    skills: list[Skill] = field(init=False)
+    router: Router = field(init=False)
 
     # access control ------------------------------------------------------------------------
 
@@ -142,17 +156,36 @@ class Assistant:
             )
 
 
-def build_skills(settings: Settings, store: Store, registry: list[Skill], services: dict[str, object]) -> None:
+def build_skills(assistant: Assistant) -> list[Skill]:
     """Create every built-in skill once, in the order /help lists them."""
-    registry.append(SystemSkill(store, lambda: registry))
+    settings, store = assistant.settings, assistant.store
+    customers, visits = assistant.customers, assistant.visits
+    skills: list[Skill] = []
+    skills.append(SystemSkill(store, lambda: skills))
+    skills.append(AskSkill(assistant.knowledge, store))
+    skills.append(VisitNotesSkill(store, customers, visits, settings))
+    skills.append(CustomersSkill(store, customers, visits, settings))
+    skills.append(FollowupsSkill(store, settings, customers=customers))
+    skills.append(PricingSkill(assistant.price_book, customers, assistant.knowledge))
+    return skills
 
 
 def build_assistant(settings: Settings, *, store: Store | None = None) -> Assistant:
     """Wire one Assistant from settings: the single place where components meet."""
     store = store or Store.open(settings.database_path)
-    skills: list[Skill] = []
-    services: dict[str, object] = {}
-    build_skills(settings, store, skills, services)
-    fallback = "ask" if any(skill.name == "ask" for skill in skills) else "system"
-    router = Router(skills, store=store, fallback=fallback)
-    return Assistant(settings=settings, store=store, skills=skills, router=router, services=services)
+    customers = CustomerRepository(store)
+    knowledge = KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model))
+    price_book = load_price_book(settings.pricing_file)
+    knowledge.add_user_words([customer.name for customer in customers.all()] + price_book.vocabulary())
+    assistant = Assistant(
+        settings=settings,
+        store=store,
+        knowledge=knowledge,
+        customers=customers,
+        visits=VisitRepository(store, customers),
+        followups=FollowupRepository(store),
+        price_book=price_book,
+    )
+    assistant.skills = build_skills(assistant)
+    assistant.router = Router(assistant.skills, store=store, fallback="ask")
+    return assistant

@@ -281,14 +281,3 @@ def customer_profile(
         followups=visits.open_followups(customer.id, user_id=user_id),
         objections=objections[:limit],
     )
-
-
-def shared_repositories(store: Store, services: dict[str, object]) -> tuple[CustomerRepository, VisitRepository]:
-    """The one CustomerRepository and VisitRepository of an assistant, kept in `services`."""
-    customers = services.get("customers")
-    if not isinstance(customers, CustomerRepository):
-        customers = services["customers"] = CustomerRepository(store)
-    visits = services.get("visits")
-    if not isinstance(visits, VisitRepository):
-        visits = services["visits"] = VisitRepository(store, customers)
-    return customers, visits

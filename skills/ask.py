@@ -6,24 +6,22 @@ import json
 import re
 from typing import Protocol
 
+from bot.intent import asks_how_to_handle, is_question
 from bot.models import Block, Button, Reply, Request
 from bot.store import Store, utc_now_iso
+from knowledge import Answer, Chunk, ChunkNotFound, IndexNotFound
 from skills.base import RouteScore, Skill, SkillError, command
 
-_QUESTION = re.compile(
-    r"[?？]|怎么|如何|什么|为什么|为何|哪些|哪几|多少|几倍|几种|是否|能不能|可不可以|有没有|吗|呢|该|应该|"
-    r"\b(how|what|why|which|when|should|can|could|is|are|do|does)\b",
-    re.IGNORECASE,
-)
+_QUESTION_WORD = re.compile(r"怎么|怎样|如何|什么|为什么|为何|哪些|哪几|几倍|几种|\b(?:how|what|why|which)\b", re.IGNORECASE)
 SOURCE_PREVIEW = 700
 
 
 class KnowledgeBaseLike(Protocol):
     """What the ask skill needs from `knowledge.KnowledgeBase`."""
 
-    def answer(self, query: str, k: int = 5): ...  # noqa: ANN201 - knowledge.Answer
+    def answer(self, query: str, k: int = 5) -> Answer: ...
 
-    def passage(self, chunk_id: str): ...  # noqa: ANN201 - knowledge.Chunk
+    def passage(self, chunk_id: str) -> Chunk: ...
 
 
 class AskSkill(Skill):
@@ -48,8 +46,12 @@ class AskSkill(Skill):
 
     def score(self, request: Request) -> RouteScore:
         """Questions are this skill's; other free text reaches it only as the router's fallback."""
-        if _QUESTION.search(request.text):
+        if asks_how_to_handle(request.text):
+            return RouteScore(0.75, "asks how to handle something")
+        if is_question(request.text):
             return RouteScore(0.6, "reads like a question")
+        if _QUESTION_WORD.search(request.text):
+            return RouteScore(0.4, "has a question word")
         return RouteScore(0.0)
 
     @command("ask", zh="问销售手册，例如 /ask 客户嫌贵怎么办", en="Ask the playbook, e.g. /ask how to handle price objections",
@@ -69,7 +71,7 @@ class AskSkill(Skill):
         """Answer, record what was cited, and offer feedback and more buttons."""
         try:
             result = self.knowledge.answer(question)
-        except FileNotFoundError:
+        except IndexNotFound:
             raise SkillError("知识库还没有建立索引，请管理员先运行 kam ingest。",
                              "The knowledge base has not been indexed yet; ask an admin to run `kam ingest`.") from None
         chunk_ids = [source.chunk_id for source in result.sources]
@@ -138,10 +140,11 @@ class AskSkill(Skill):
         chunk_ids = json.loads(row["chunk_ids"] or "[]")
         if not 0 <= index < len(chunk_ids):
             raise SkillError("没有更多相关段落了。", "There are no more related passages.")
-        chunk = self.knowledge.passage(chunk_ids[index])
-        if chunk is None:
+        try:
+            chunk = self.knowledge.passage(chunk_ids[index])
+        except ChunkNotFound:
             raise SkillError("这段原文已不在知识库中（可能已重新导入）。",
-                             "That passage is no longer in the knowledge base (it may have been re-ingested).")
+                             "That passage is no longer in the knowledge base (it may have been re-ingested).") from None
         text = chunk.text if len(chunk.text) <= SOURCE_PREVIEW * 4 else chunk.text[: SOURCE_PREVIEW * 4] + "…"
         reply = Reply(blocks=[Block(text=f"📄 {chunk.citation}", kind="heading"), Block(text=text)])
         if index + 1 < len(chunk_ids):

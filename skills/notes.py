@@ -15,6 +15,7 @@ from datetime import time
 from bot.config import Settings
 from bot.customer_import import CustomerInput
 from bot.customers import CustomerNotFound, CustomerRepository
+from bot.intent import asks_how_to_handle, is_question
 from bot.models import Button, Reply, Request
 from bot.note_drafts import parse_draft
 from bot.store import Store
@@ -45,12 +46,6 @@ _FOLLOWUP_TIME = re.compile(
     re.I,
 )
 _OBJECTION_WORDS = re.compile(r"嫌|贵|太高|太长|不满|疑虑|竞争对手|友商|折|预算|故障|\b(?:too|expensive|discount|off|concern)\b", re.I)
-_QUESTION_END = re.compile(r"(?:[?？]|吗|呢|么|怎么样|如何|咋样|多少|哪些|哪家|哪个|是谁)[\s。.!！]*$")
-_QUESTION_START = re.compile(
-    r"^\s*(?:怎么|如何|为什么|为啥|哪些|哪个|哪家|谁|什么|是否|有没有|能不能|可不可以|请问|"
-    r"(?:how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|any)\b)",
-    re.I,
-)
 _QUESTION_PHRASE = re.compile(r"哪些客户|是哪家公司|是哪个公司|(?:拜访|见|去)了?哪些")
 _REMINDER_REQUEST = re.compile(r"^\s*(?:请)?(?:提醒我|记得提醒|remind me|set a reminder)", re.I)
 _STEPS = {
@@ -342,8 +337,7 @@ class VisitNotesSkill(Skill):
 def _is_question(text: str) -> bool:
     """Asks rather than reports: a question mark or particle at the end, a question word first."""
     return bool(
-        _QUESTION_END.search(text) or _QUESTION_START.search(text) or _QUESTION_PHRASE.search(text)
-        or _WHO_DID_I.search(text)
+        is_question(text) or asks_how_to_handle(text) or _QUESTION_PHRASE.search(text) or _WHO_DID_I.search(text)
     )
 
 

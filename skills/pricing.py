@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from bot.intent import asks_how_to_handle, is_question
 from bot.models import CALLBACK_DATA_LIMIT, Block, Button, Reply, Request
 from bot.pricing.book import PriceBook, ProductNotFound
 from bot.pricing.customers import CustomerLookup
@@ -34,7 +35,10 @@ _PRICE_WORDS = re.compile(
     r"\bprice|\bpricing|\bquote|\bdiscount|how much|\bcost|% off|\bthe most i can give|\bcheaper",
     re.IGNORECASE,
 )
-_VISIT_REPORT = re.compile(r"拜访|见了|去了|聊了|面谈|开会|跟进|visited|met with|meeting with|follow up", re.IGNORECASE)
+_VISIT_REPORT = re.compile(
+    r"拜访|见了|去了|聊了|面谈|开会|跟进|再谈|再约|(?:采购|经理|[总工]|主任|客户)(?:问|说|提|要求)|visited|met with|meeting with|follow up",
+    re.IGNORECASE,
+)
 _QUESTION = re.compile(r"[?？]|吗|呢|多少|能不能|可不可以|可以不|行不行|怎么|\b(?:can|could|what|how|should)\b", re.IGNORECASE)
 KNOWLEDGE_QUERY = {"zh": "客户要求降价 价值 应对", "en": "customer asks for a lower price: respond with value"}
 KNOWLEDGE_TEXT_LIMIT = 500
@@ -71,8 +75,10 @@ class PricingSkill(Skill):
         asks_price = bool(_PRICE_WORDS.search(text))
         product = bool(find_products(self.book, text))
         discount = asks_price and read_discount(text)[0] is not None
-        if (product or discount) and _VISIT_REPORT.search(text) and not _QUESTION.search(text):
+        if (product or discount) and _VISIT_REPORT.search(text) and not is_question(text):
             return RouteScore(0.3, "prices inside a visit report")  # the notes skill records those
+        if asks_how_to_handle(text) and not product:
+            return RouteScore(0.35, "asks how to handle a price objection, names no product")
         if asks_price and (product or discount):
             return RouteScore(0.9, "price words with a " + ("product" if product else "discount"))
         if product and re.search(r"\d|[一二两三四五六七八九十百千]", text):

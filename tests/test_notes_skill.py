@@ -212,7 +212,7 @@ def test_router_sends_questions_to_customers(kam: Assistant, text: str, skill: s
 def test_visit_repository_save_is_atomic(kam: Assistant, say, monkeypatch: pytest.MonkeyPatch) -> None:
     say(REP_ID, EXAMPLE)
     note_id = notes(kam)[0]["id"]
-    visits: VisitRepository = kam.services["visits"]  # type: ignore[assignment]
+    visits: VisitRepository = kam.visits
 
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")

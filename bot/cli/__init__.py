@@ -8,7 +8,11 @@ import click
 
 from bot import __version__
 from bot.cli.common import open_assistant, print_json, settings_or_exit
+from bot.cli.customers import customer, customers
 from bot.cli.doctor import doctor
+from bot.cli.knowledge import ask, eval_kb, ingest, run_ingest
+from bot.cli.notes import eval_notes, note
+from bot.cli.pricing import pricing, quote_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,4 +84,30 @@ def route(text: str, as_json: bool) -> None:
         click.echo(f"  {entry.score:.2f}  {entry.skill:<12} {entry.reason}")
 
 
+@main.command()
+def prepare() -> None:
+    """Get a fresh install ready: build or refresh the knowledge index, load sample customers."""
+    settings = settings_or_exit()
+    run_ingest(settings, [], rebuild=False)
+    assistant = open_assistant()
+    sample = settings.customers_file
+    if sample is not None and sample.exists() and assistant.customers.count() == 0:
+        report = assistant.customers.import_file(sample)
+        click.echo(f"loaded {report.imported} sample customers from {sample}", err=True)
+
+
+@main.group("eval")
+def evaluation() -> None:
+    """Score the product on evaluation files."""
+
+
+evaluation.add_command(eval_kb)
+evaluation.add_command(eval_notes)
+main.add_command(customers)
+main.add_command(customer)
+main.add_command(note)
 main.add_command(doctor)
+main.add_command(ingest)
+main.add_command(ask)
+main.add_command(pricing)
+main.add_command(quote_command(lambda: open_assistant().customers))

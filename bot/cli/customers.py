@@ -13,7 +13,7 @@ import click
 from bot.cli.common import open_assistant, print_json
 from bot.customer_import import CustomerFileError
 from bot.customers import CustomerRepository
-from bot.visits import customer_profile, shared_repositories
+from bot.visits import customer_profile
 
 
 @click.group("customers")
@@ -67,7 +67,7 @@ def customer(name: str, user_id: int, as_json: bool) -> None:
     from skills.customers import render_profile
 
     assistant = open_assistant()
-    repositories, visits = shared_repositories(assistant.store, assistant.services)
+    repositories, visits = assistant.customers, assistant.visits
     found = repositories.lookup(name)
     if found is None:
         raise click.ClickException(f"no customer matches {name!r}")

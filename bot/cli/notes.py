@@ -21,7 +21,6 @@ from bot.note_drafts import RecordedNote, draft_json, record_note
 from bot.parsing.evaluation import METRICS, score_note
 from bot.parsing.matching import CustomerIndex
 from bot.parsing.note import parse_note
-from bot.visits import shared_repositories
 
 
 @click.command("note")
@@ -97,7 +96,7 @@ def _user(assistant: Assistant, user_id: int, *, dry_run: bool) -> User:
 
 
 def _record(assistant: Assistant, text: str, *, now: datetime, user: User, dry_run: bool) -> RecordedNote:
-    customers, visits = shared_repositories(assistant.store, assistant.services)
+    customers, visits = assistant.customers, assistant.visits
     return record_note(text, user_id=user.id, now=now, zone=user.zone, customers=customers, visits=visits,
                        default_time=_default_time(assistant), dry_run=dry_run)  # fmt: skip
 
@@ -122,7 +121,7 @@ def _print(result: RecordedNote, *, user: User, as_json: bool, item_id: Any = No
 
 def _evaluation_index(assistant: Assistant, customers_path: Path | None) -> CustomerIndex:
     if customers_path is None:
-        repository, _ = shared_repositories(assistant.store, assistant.services)
+        repository = assistant.customers
         if repository.count() == 0:
             raise click.ClickException("no customers in the database: import some or pass --customers FILE")
         return repository.index()

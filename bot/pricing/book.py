@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from bot.pricing.money import Currency, format_percent, parse_percent
 
@@ -201,6 +208,10 @@ class PriceBook(_Strict):
     bundles: list[Bundle] = Field(default_factory=list)
     payment_terms: PaymentTerms
     limits: Limits = Limits()
+
+    def vocabulary(self) -> list[str]:
+        """Every product name and alias, for tokenizers that should keep them whole."""
+        return [term for product in self.products for term in product.terms]
 
     def get_product(self, sku: str) -> Product:
         """The product with this SKU (case-insensitive), or ProductNotFound."""

@@ -1,0 +1,151 @@
+"""`kam ingest`, `kam ask` and `kam eval kb`: the knowledge base from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from bot.cli.common import configure_logging, print_json, settings_or_exit
+from bot.config import Settings
+from knowledge import (
+    Answer,
+    EmbedderError,
+    IndexNotFound,
+    KnowledgeBase,
+    evaluate,
+    load_items,
+    make_embedder,
+)
+
+STAGES = {"read": "Reading files", "embed": "Embedding passages", "index": "Indexing", "write": "Writing index"}
+
+
+def open_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """The configured knowledge base, or a one-line CLI error."""
+    try:
+        return KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model))
+    except EmbedderError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def run_ingest(settings: Settings, paths: list[Path], *, rebuild: bool, quiet: bool = False) -> None:
+    """Ingest with a progress bar on stderr and print the report."""
+    knowledge = open_knowledge_base(settings)
+    tasks: dict[str, int] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=None, transient=True, disable=quiet or not sys.stderr.isatty()) as bar:
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total or 1)
+            bar.update(tasks[stage], completed=done, total=total or 1)
+
+        report = knowledge.ingest(paths or [settings.knowledge_dir], rebuild=rebuild, progress=progress)
+    for skipped in report.skipped:
+        click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
+    state = "unchanged" if report.unchanged else ("rebuilt" if report.rebuilt else "updated")
+    click.echo(
+        f"index {state}: {report.files_read} files, {report.chunks_total} passages "
+        f"({report.chunks_new} embedded, {report.chunks_reused} reused) in {report.seconds:.1f}s → {settings.index_dir}",
+        err=quiet,
+    )
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Re-embed everything instead of reusing stored vectors.")
+def ingest(paths: tuple[Path, ...], rebuild: bool) -> None:
+    """Index PATHS (files or folders; default: the configured knowledge folder)."""
+    settings = settings_or_exit()
+    configure_logging(settings)
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise click.ClickException(f"not found: {', '.join(missing)}")
+    run_ingest(settings, list(paths), rebuild=rebuild)
+
+
+def _answer_json(answer: Answer) -> dict:
+    return {
+        "answered": answer.answered,
+        "answer": answer.text,
+        "sources": [
+            {"title": source.title, "section": source.section, "source": source.source,
+             "score": round(source.score, 4), "text": source.text}
+            for source in answer.sources
+        ],
+    }
+
+
+@click.command()
+@click.argument("question", required=False)
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='JSONL file of {"id", "q"} lines.')
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one line per question with --batch).")
+@click.option("--k", default=5, show_default=True, help="Passages to consider.")
+def ask(question: str | None, batch: Path | None, as_json: bool, k: int) -> None:
+    """Answer QUESTION from the knowledge base, with sources."""
+    if bool(question) == bool(batch):
+        raise click.UsageError("give either a QUESTION or --batch FILE")
+    settings = settings_or_exit()
+    configure_logging(settings)
+    knowledge = open_knowledge_base(settings)
+    try:
+        if batch:
+            for line_number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    item_id, text = item["id"], item["q"]
+                except (json.JSONDecodeError, KeyError, TypeError):
+                    raise click.ClickException(f"{batch}:{line_number}: expected a JSON object with id and q") from None
+                print_json({"id": item_id, **_answer_json(knowledge.answer(text, k=k))})
+            return
+        answer = knowledge.answer(question or "", k=k)
+    except IndexNotFound:
+        raise click.ClickException("the knowledge index is not built yet: run `kam ingest`") from None
+    if as_json:
+        print_json(_answer_json(answer))
+        return
+    if not answer.answered:
+        click.echo("知识库里没有相关内容。The knowledge base has nothing on this.")
+        return
+    click.echo(answer.text)
+    for source in answer.sources:
+        click.echo(f"  📄 {source.citation}  ({source.source}, score {source.score:.3f})")
+
+
+@click.command("kb")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the per-item results as JSON.")
+def eval_kb(path: Path, as_json: bool) -> None:
+    """Score the knowledge base on a question file (format of kb_dev.jsonl)."""
+    settings = settings_or_exit()
+    configure_logging(settings)
+    knowledge = open_knowledge_base(settings)
+    try:
+        report = evaluate(knowledge.answer, load_items(path))
+    except IndexNotFound:
+        raise click.ClickException("the knowledge index is not built yet: run `kam ingest`") from None
+    if as_json:
+        print_json(report)
+        return
+    for result in report.results:
+        mark = "PASS" if result.passed else "FAIL"
+        kind = "refuse" if result.unanswerable else "answer"
+        detail = "" if result.passed else f"  missing {result.missing}" if result.missing else "  (answered=" + str(result.answered) + ")"
+        click.echo(f"{mark} {result.id} [{kind}] {result.q}{detail}")
+    click.echo(
+        f"answerable passed {report.answerable_passed}/{report.answerable} ({report.answer_rate:.0%}); "
+        f"unanswerable refused {report.unanswerable_refused}/{report.unanswerable} ({report.refusal_rate:.0%})"
+    )

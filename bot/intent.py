@@ -1,0 +1,29 @@
+"""Shared cues about what a message is doing: asking, asking how to handle something, reporting."""
+
+from __future__ import annotations
+
+import re
+
+_QUESTION_END = re.compile(r"(?:[?？]|吗|呢|么|怎么样|怎么办|如何|咋样|咋办|多少|哪些|哪家|哪个|是谁|几[种类个项倍])[\s。.!！~]*$")
+_QUESTION_START = re.compile(
+    r"^\s*(?:怎么|怎样|如何|为什么|为啥|哪些|哪个|哪家|谁|什么|是否|有没有|能不能|可不可以|请问|"
+    r"(?:how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|any)\b)",
+    re.IGNORECASE,
+)
+_HOW_TO_HANDLE = re.compile(
+    r"怎么办|咋办|怎么(?:应对|回应|处理|回答|说|做|跟进|谈)|如何(?:应对|回应|处理|回答|说服|做)|怎样(?:应对|处理|回应|提高|做)|"
+    r"应该怎么|该怎么|有什么(?:办法|技巧|方法)|"
+    r"\bhow (?:do|should|can|could) (?:i|we) (?:handle|respond|deal|answer|reply|counter|convince|raise|keep|win)|"
+    r"\bhow to\b|\bwhat should (?:i|we) (?:say|do)\b|\bwhy (?:not|shouldn't)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    """Asks rather than reports: a question mark or particle at the end, or a question word first."""
+    return bool(_QUESTION_END.search(text) or _QUESTION_START.search(text) or "?" in text or "？" in text)
+
+
+def asks_how_to_handle(text: str) -> bool:
+    """Asks for advice ("客户嫌贵怎么办", "how do I handle…"), which the playbook answers."""
+    return bool(_HOW_TO_HANDLE.search(text))
