@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing import Annotated, Literal
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "runtime"
@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     stt: Literal["none", "whisper"] = Field(default="none", validation_alias="KAM_STT")
     stt_model_dir: Path | None = Field(default=None, validation_alias="KAM_STT_MODEL_DIR")
     keep_audio: bool = Field(default=False, validation_alias="KAM_KEEP_AUDIO")
+    sweep_seconds: float = Field(default=30.0, gt=0, validation_alias="KAM_SWEEP_SECONDS")
+    reminder_retry_seconds: float = Field(default=30.0, gt=0, validation_alias="KAM_REMINDER_RETRY_SECONDS")
+    reminder_lease_seconds: float = Field(default=300.0, gt=0, validation_alias="KAM_REMINDER_LEASE_SECONDS")
+    reminder_read_timeout: float = Field(default=20.0, gt=0, validation_alias="KAM_REMINDER_READ_TIMEOUT")
 
     @field_validator("allowed_users", "admins", mode="before")
     @classmethod

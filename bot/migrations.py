@@ -193,3 +193,16 @@ def m0003_answers_and_feedback(db: Database) -> None:
         foreign_keys=[("answer_id", "answers", "id"), ("user_id", "users", "id")],
     )
     db["answer_feedback"].create_index(["answer_id", "user_id"], unique=True)
+
+
+@migrations(name="0004_reminder_delivery_and_digest")
+def m0004_reminder_delivery_and_digest(db: Database) -> None:
+    """Reminder claims and completion times; per-user digest time and what was last sent."""
+    db["followups"].add_column("claimed_utc", str)  # when a sender took the reminder (the lease)
+    db["followups"].add_column("done_at", str)
+    db["followups"].add_column("last_error", str)
+    db["followups"].create_index(["visit_id"])
+    db["followups"].create_index(["user_id", "done_at"])
+    db["users"].add_column("digest_time", str)  # "HH:MM" local, "off", NULL = KAM_DIGEST_TIME
+    db["users"].add_column("digest_sent_on", str)  # local date of the last daily digest
+    db["users"].add_column("weekly_sent_on", str)  # local date of the last weekly summary

@@ -45,6 +45,7 @@ class Store:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             db = Database(sqlite3.connect(str(path), timeout=30))
             db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a commit no longer waits on fsync
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 30000")
         migrations.apply(db)

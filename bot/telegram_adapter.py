@@ -22,6 +22,7 @@ from telegram.request import HTTPXRequest
 from bot.assistant import Assistant, Identity
 from bot.models import Reply, User
 from bot.telegram_render import CAPTION_LIMIT, render_messages
+from bot.telegram_voice import voice_handler
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ def build_application(assistant: Assistant) -> Application:
     application.bot_data["assistant"] = assistant
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.TEXT | filters.COMMAND, on_message))
+    application.add_handler(voice_handler())
     application.add_handler(MessageHandler(filters.ALL, on_unsupported))
     application.add_error_handler(on_error)
     return application
@@ -58,8 +60,11 @@ def _http_request(*, read_timeout: float) -> HTTPXRequest:
 
 
 async def _post_init(application: Application) -> None:
-    """Drop a webhook left from elsewhere so long polling works."""
+    """Drop a webhook left from elsewhere so long polling works; rebuild the reminder alarms."""
     await application.bot.delete_webhook(drop_pending_updates=False)
+    from bot.telegram_jobs import schedule_reminders
+
+    schedule_reminders(application)
 
 
 def _assistant(context: ContextTypes.DEFAULT_TYPE) -> Assistant:

@@ -10,6 +10,7 @@ from bot import __version__
 from bot.cli.common import open_assistant, print_json, settings_or_exit
 from bot.cli.customers import customer, customers
 from bot.cli.doctor import doctor
+from bot.cli.followups import followups_command, remind_command
 from bot.cli.knowledge import ask, eval_kb, ingest, run_ingest
 from bot.cli.notes import eval_notes, note
 from bot.cli.pricing import pricing, quote_command
@@ -106,6 +107,8 @@ evaluation.add_command(eval_notes)
 main.add_command(customers)
 main.add_command(customer)
 main.add_command(note)
+main.add_command(followups_command)
+main.add_command(remind_command)
 main.add_command(doctor)
 main.add_command(ingest)
 main.add_command(ask)

@@ -1,0 +1,475 @@
+"""Follow-ups and reminders: create from free text or /remind, list, finish, snooze, edit, cancel; /tz, /digest."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.config import Settings
+from bot.digest import DigestService, InvalidDigestTime
+from bot.followups import (
+    SNOOZE_CHOICES,
+    DueInPast,
+    FollowUp,
+    FollowUpClosed,
+    FollowUpNotFound,
+    FollowupRepository,
+    NoDueTime,
+    draft_reminder,
+    find_due,
+    format_due,
+    parse_clock,
+    snooze_target,
+    task_text,
+)
+from bot.models import Block, Button, Reply, Request, User
+from bot.reminders import reminder_buttons
+from bot.store import Store
+from skills.base import RouteScore, Skill, SkillError, command
+
+LIST_SHOWN = 40  # lines in /followups; the rest are counted
+DETAIL_BUTTONS = 5  # items in /followups that get an "open" button
+
+_CREATE = re.compile(
+    r"^\s*(?:请|麻烦)?(?:帮我)?(?:提醒我|提醒一下|别忘了|不要忘了|记得提醒)"
+    r"|^\s*(?:please\s+)?(?:remind me|don'?t forget|do not forget)\b",
+    re.IGNORECASE,
+)
+_LIST = re.compile(
+    r"(?:哪些|什么|几[条个]).{0,4}(?:待办|跟进|提醒|要做|到期)|^(?:我的|查看|看看)?(?:待办|跟进)(?:事项|列表|清单)?[?？]?$|跟进列表"
+    r"|\bwhat'?s due\b|\bwhat is due\b|\bmy (?:follow-?ups|reminders|to-?dos?)\b|\b(?:list|show)(?: me)? (?:my )?"
+    r"(?:follow-?ups|reminders|to-?dos?)\b|\bwhat do i (?:have|need to do)\b",
+    re.IGNORECASE,
+)
+_SNOOZE = re.compile(r"^\s*(?:推迟|延后|延期|往后推|改到|改成|挪到)|^\s*(?:snooze|postpone|push (?:it|this) to)\b", re.IGNORECASE)
+_ID = re.compile(r"#?\s*(\d{1,9})\b")
+_ZONE_ALIASES = {
+    "北京": "Asia/Shanghai", "上海": "Asia/Shanghai", "中国": "Asia/Shanghai", "beijing": "Asia/Shanghai",
+    "shanghai": "Asia/Shanghai", "china": "Asia/Shanghai", "香港": "Asia/Hong_Kong", "台北": "Asia/Taipei",
+    "东京": "Asia/Tokyo", "tokyo": "Asia/Tokyo", "新加坡": "Asia/Singapore", "singapore": "Asia/Singapore",
+    "纽约": "America/New_York", "new york": "America/New_York", "洛杉矶": "America/Los_Angeles",
+    "los angeles": "America/Los_Angeles", "伦敦": "Europe/London", "london": "Europe/London",
+    "巴黎": "Europe/Paris", "paris": "Europe/Paris", "柏林": "Europe/Berlin", "berlin": "Europe/Berlin",
+    "悉尼": "Australia/Sydney", "sydney": "Australia/Sydney", "utc": "UTC", "gmt": "UTC",
+}  # fmt: skip
+
+
+class FollowupsSkill(Skill):
+    """Follow-ups a rep must not forget, reminded at the right time in their time zone."""
+
+    name = "followups"
+    title_zh = "跟进提醒"
+    title_en = "Follow-ups"
+    description_zh = "记下要跟进的事，到点提醒；一键完成或推迟，每天早上发今日待办"
+    description_en = "Follow-ups reminded on time; finish or snooze with one tap; a morning digest"
+    examples = (
+        "提醒我周五下午给华信发方案",
+        "remind me to call Acme's CFO tomorrow 3pm",
+        "我有哪些待办",
+        "what's due",
+        "推迟到周五下午",
+    )
+
+    def __init__(self, store: Store, settings: Settings, *, customers: Any = None):
+        self.store = store
+        self.settings = settings
+        self.repository = FollowupRepository(store)
+        self._customers = customers
+
+    # routing -----------------------------------------------------------------------------------
+
+    def score(self, request: Request) -> RouteScore:
+        """Claim "提醒我…/remind me…/别忘了…", list requests and typed snoozes."""
+        text = request.text.strip()
+        if _CREATE.search(text):
+            return RouteScore(0.9, "asks for a reminder")
+        if _SNOOZE.search(text):
+            return RouteScore(0.85, "snoozes a reminder")
+        if _LIST.search(text):
+            return RouteScore(0.85, "asks what is due")
+        return RouteScore(0.0)
+
+    def handle(self, request: Request) -> Reply:
+        """Create a reminder, list what is due, or snooze the latest reminder, as the text asks."""
+        text = request.text.strip()
+        if _SNOOZE.search(text) and not _CREATE.search(text):
+            return self._snooze_typed(request, text)
+        if _LIST.search(text) and not _CREATE.search(text):
+            return self.followups(request)
+        return self._create(request, text)
+
+    def resume(self, request: Request, state: dict) -> Reply:
+        """The answer to "which time?" or "what new text?" asked before."""
+        text = request.text.strip()
+        if text.lower() in {"取消", "算了", "cancel", "never mind", "nevermind"}:
+            self.store.clear_state(request.user.id)
+            return Reply.of(request.t("好的，不改了。", "OK, nothing changed."))
+        if "create" in state:
+            found = self._due(request, text)
+            if found is None:
+                raise SkillError("没看懂这个时间，请再说一次，例如“明天上午10点”或“周五下午”。发送“取消”放弃。",
+                                 'I could not read that time. Try "tomorrow 10am" or "Friday afternoon", or say "cancel".')  # fmt: skip
+            self.store.clear_state(request.user.id)
+            return self._store_new(request, state["create"], found.due)
+        followup_id = int(state.get("id", 0))
+        if state.get("edit") == "time":
+            found = self._due(request, text)
+            if found is None:
+                raise SkillError("没看懂这个时间，请再说一次，例如“周五下午3点”。发送“取消”放弃。",
+                                 'I could not read that time; try "Friday 3pm", or say "cancel".')  # fmt: skip
+            self._not_past(request, found.due)
+            followup = self._guard(lambda: self.repository.reschedule(
+                followup_id, user_id=request.user.id, due=found.due, now=request.now))  # fmt: skip
+            self.store.clear_state(request.user.id)
+            return Reply.of(request.t(f"已改到 {self._when(request, followup.due)}：{followup.text}",
+                                      f"Moved to {self._when(request, followup.due)}: {followup.text}"))  # fmt: skip
+        if state.get("edit") == "text":
+            followup = self._guard(lambda: self.repository.rename(
+                followup_id, user_id=request.user.id, text=text, now=request.now))  # fmt: skip
+            self.store.clear_state(request.user.id)
+            return Reply.of(request.t(f"已改为：{followup.text}", f"Changed to: {followup.text}"))
+        self.store.clear_state(request.user.id)
+        return self.handle(request)
+
+    def handle_callback(self, request: Request, payload: str) -> Reply:
+        """Buttons: done, snooze (1h/tomorrow/monday), view, edit time/text, cancel, list."""
+        action, _, rest = payload.partition(":")
+        if action == "list":
+            return self.followups(request)
+        followup_id_text, _, option = rest.partition(":")
+        if not followup_id_text.isdigit():
+            raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+        followup_id = int(followup_id_text)
+        user_id = request.user.id
+        if action == "done":
+            followup = self._guard(lambda: self.repository.complete(followup_id, user_id=user_id, now=request.now))
+            return self._replaced(request.t(f"✅ 已完成：{followup.text}", f"✅ Done: {followup.text}"),
+                                  request.t("已完成", "Done"))  # fmt: skip
+        if action == "snooze" and option in SNOOZE_CHOICES:
+            due = snooze_target(option, now=request.now, zone=request.user.zone, default_time=self._default_time)  # type: ignore[arg-type]
+            followup = self._guard(lambda: self.repository.reschedule(
+                followup_id, user_id=user_id, due=due, now=request.now, snooze=True))  # fmt: skip
+            when = self._when(request, followup.due)
+            return self._replaced(request.t(f"⏰ 已推迟到 {when}：{followup.text}", f"⏰ Snoozed to {when}: {followup.text}"),
+                                  request.t(f"推迟到 {when}", f"Snoozed to {when}"))  # fmt: skip
+        if action == "view":
+            return self._detail(request, self._get(followup_id, user_id))
+        if action == "edit" and option in ("time", "text"):
+            followup = self._get(followup_id, user_id)
+            if followup.status != "open":
+                raise SkillError(*self._closed_message(followup.status))
+            self.store.set_state(user_id, self.name, {"edit": option, "id": followup_id})
+            if option == "time":
+                return Reply.of(request.t(f"“{followup.text}”改到什么时候？例如“周五下午3点”或“2小时后”。",
+                                          f'When should "{followup.text}" be due? e.g. "Friday 3pm" or "in 2 hours".'))  # fmt: skip
+            return Reply.of(request.t(f"请发送新的内容（原来是：{followup.text}）。",
+                                      f"Send the new text (it was: {followup.text})."))  # fmt: skip
+        if action == "cancel":
+            followup = self._guard(lambda: self.repository.cancel(followup_id, user_id=user_id, now=request.now))
+            return self._replaced(request.t(f"🗑 已取消：{followup.text}", f"🗑 Cancelled: {followup.text}"),
+                                  request.t("已取消", "Cancelled"))  # fmt: skip
+        raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+
+    # commands ----------------------------------------------------------------------------------
+
+    @command("remind", zh="新建提醒：/remind 周五下午 给华信发方案", en="New reminder: /remind tomorrow 3pm call Acme",
+             example="/remind 明天上午10点 给华信打电话")  # fmt: skip
+    def remind(self, request: Request) -> Reply:
+        """Create a follow-up from the text after the command."""
+        if not request.args.strip():
+            raise SkillError("用法：/remind 时间 事情，例如 /remind 周五下午 给华信发方案",
+                             "Usage: /remind WHEN WHAT, e.g. /remind tomorrow 3pm call Acme's CFO")  # fmt: skip
+        return self._create(request, request.args)
+
+    @command("followups", zh="查看待办跟进（逾期的在前）", en="Open follow-ups, overdue first", example="/followups")
+    def followups(self, request: Request) -> Reply:
+        """List the user's open follow-ups: overdue first, then by due time, in their time zone."""
+        items = self.repository.list_open(request.user.id, limit=LIST_SHOWN)
+        total = self.repository.count_open(request.user.id)
+        if not items:
+            return Reply.of(request.t("没有待办的跟进。发送“提醒我…”新建一条。",
+                                      'No open follow-ups. Say "remind me …" to add one.'))  # fmt: skip
+        overdue = [f for f in items if f.due <= request.now]
+        upcoming = [f for f in items if f.due > request.now]
+        reply = Reply(blocks=[Block(text=request.t(f"📋 待办跟进（{total}）", f"📋 Open follow-ups ({total})"), kind="heading")])
+        if overdue:
+            reply.add(request.t("⏰ 已逾期", "⏰ Overdue"), "heading")
+            reply.add("\n".join(self._line(request, f) for f in overdue))
+        if upcoming:
+            reply.add(request.t("📅 接下来", "📅 Coming up"), "heading")
+            reply.add("\n".join(self._line(request, f) for f in upcoming))
+        if total > len(items):
+            reply.add(request.t(f"…还有 {total - len(items)} 条没列出。", f"…and {total - len(items)} more."), "note")
+        reply.add(request.t("点编号查看、修改或取消；也可以发送 /done 编号。", "Tap a number to view, edit or cancel; or send /done ID."), "note")
+        shown = items[:DETAIL_BUTTONS]
+        reply.buttons = [[Button(label=f"#{f.id}", data=self.callback(f"view:{f.id}")) for f in shown]]
+        return reply
+
+    @command("followup", zh="查看一条跟进并修改：/followup 编号", en="Show one follow-up to edit it: /followup ID",
+             example="/followup 12")  # fmt: skip
+    def followup(self, request: Request) -> Reply:
+        """One follow-up with buttons to finish, snooze, change the time or text, or cancel."""
+        return self._detail(request, self._get(self._id_arg(request), request.user.id))
+
+    @command("done", zh="标记跟进完成：/done 编号", en="Mark a follow-up done: /done ID", example="/done 12")
+    def done(self, request: Request) -> Reply:
+        """Finish a follow-up by its number."""
+        followup_id = self._id_arg(request)
+        followup = self._guard(lambda: self.repository.complete(followup_id, user_id=request.user.id, now=request.now))
+        return Reply.of(request.t(f"✅ 已完成：{followup.text}", f"✅ Done: {followup.text}"))
+
+    @command("snooze", zh="推迟提醒：/snooze 编号 时间（不写编号即最近一条提醒）",
+             en="Snooze: /snooze ID WHEN (no ID: the latest reminder)", example="/snooze 12 明天上午10点")  # fmt: skip
+    def snooze(self, request: Request) -> Reply:
+        """Move a reminder to a new time, typed."""
+        if not request.args.strip():
+            raise SkillError("用法：/snooze 编号 时间，例如 /snooze 12 周五下午", "Usage: /snooze ID WHEN, e.g. /snooze 12 Friday 3pm")
+        return self._snooze_typed(request, request.args)
+
+    @command("tz", zh="设置时区：/tz Asia/Shanghai 或 /tz 纽约", en="Set your time zone: /tz America/New_York",
+             example="/tz Asia/Shanghai")  # fmt: skip
+    def tz(self, request: Request) -> Reply:
+        """Show or set the user's time zone (an IANA name or a city)."""
+        wanted = request.args.strip()
+        if not wanted:
+            local = request.local_now.strftime("%Y-%m-%d %H:%M")
+            return Reply.of(request.t(f"你的时区：{request.user.timezone}（现在 {local}）。修改：/tz America/New_York",
+                                      f"Your time zone: {request.user.timezone} (now {local}). Change: /tz Europe/London"))  # fmt: skip
+        zone_name = resolve_zone(wanted)
+        if zone_name is None:
+            raise SkillError(f"不认识时区“{wanted}”。请用 IANA 名称，例如 Asia/Shanghai、America/New_York。",
+                             f'Unknown time zone "{wanted}". Use an IANA name like Asia/Shanghai or America/New_York.')  # fmt: skip
+        self.store.set_user_fields(request.user.id, timezone=zone_name)
+        local = request.now.astimezone(ZoneInfo(zone_name)).strftime("%Y-%m-%d %H:%M")
+        return Reply.of(request.t(f"好的，时区已设为 {zone_name}（当地现在 {local}）。已有提醒的时刻不变，按新时区显示。",
+                                  f"Time zone set to {zone_name} (now {local} there). Existing reminders keep "
+                                  "their moment and show in the new zone."))  # fmt: skip
+
+    @command("digest", zh="每日待办推送时间：/digest 07:45、/digest off、/digest now",
+             en="Daily digest time: /digest 07:45, off, on or now", example="/digest 07:45")  # fmt: skip
+    def digest(self, request: Request) -> Reply:
+        """Show or set the daily digest time; 'off' stops it, 'on' restores the default, 'now' shows it."""
+        service = DigestService(self.store, default_time=self.settings.digest_time, clock=lambda: request.now)
+        choice = request.args.strip().lower()
+        if choice in ("now", "现在", "today", "今天"):
+            return service.daily(request.user, language=request.language) or Reply.of(
+                request.t("今天没有到期或逾期的跟进。", "Nothing due or overdue today."))  # fmt: skip
+        if choice in ("off", "关闭", "关", "stop"):
+            service.set_digest_time(request.user.id, "off")
+            return Reply.of(request.t("好的，不再发送每日待办和每周小结。/digest on 可恢复。",
+                                      "OK, no more daily digest or weekly summary. /digest on turns them back on."))  # fmt: skip
+        if choice in ("on", "开启", "开", "default", "默认"):
+            value = service.set_digest_time(request.user.id, None)
+        elif choice:
+            try:
+                value = service.set_digest_time(request.user.id, choice)
+            except InvalidDigestTime:
+                raise SkillError("用法：/digest 07:45、/digest off 或 /digest now",
+                                 "Usage: /digest 07:45, /digest off or /digest now") from None  # fmt: skip
+        else:
+            value = service.digest_time(request.user.id)
+            if value is None:
+                return Reply.of(request.t("每日待办推送已关闭。/digest 08:30 可开启。", "The daily digest is off. /digest 08:30 turns it on."))
+            return Reply.of(request.t(f"每天 {value}（{request.user.timezone}）发送今日待办，周一附每周小结。修改：/digest 07:45 或 /digest off",
+                                      f"Daily digest at {value} ({request.user.timezone}), with a weekly summary on Mondays. "
+                                      "Change: /digest 07:45 or /digest off"))  # fmt: skip
+        return Reply.of(request.t(f"好的，每天 {value}（{request.user.timezone}）发送今日待办。",
+                                  f"OK, daily digest at {value} ({request.user.timezone})."))  # fmt: skip
+
+    # the library API (also used by `kam remind` / `kam followups`) -----------------------------
+
+    def create_reminder(self, user: User, text: str, *, now: datetime) -> FollowUp:
+        """Read "提醒我周五下午给华信发方案" and store the follow-up; SkillError when no time is named."""
+        try:
+            draft = draft_reminder(text, now=now, zone=user.zone, default_time=self._default_time)
+        except NoDueTime:
+            raise SkillError("没看出什么时候提醒，请带上时间，例如“提醒我周五下午给华信发方案”。",
+                             "I could not see when to remind you; e.g. \"remind me to call Acme's CFO tomorrow 3pm\".") from None  # fmt: skip
+        except DueInPast:
+            raise SkillError("这个时间已经过了，请换一个将来的时间。", "That time has already passed; pick a time in the future.") from None
+        return self._insert(user, draft.text, draft.due)
+
+    def open_followups(self, user: User, *, limit: int = 500) -> list[FollowUp]:
+        """The user's open follow-ups, overdue first then by due time."""
+        return self.repository.list_open(user.id, limit=limit)
+
+    # helpers -----------------------------------------------------------------------------------
+
+    @property
+    def _default_time(self) -> time:
+        return parse_clock(self.settings.default_reminder_time)
+
+    def _create(self, request: Request, text: str) -> Reply:
+        try:
+            draft = draft_reminder(text, now=request.now, zone=request.user.zone, default_time=self._default_time)
+        except NoDueTime:
+            task = task_text(text)
+            if not task:
+                raise SkillError("要提醒你做什么？例如“提醒我周五下午给华信发方案”。",
+                                 "What should I remind you of? e.g. \"remind me to call Acme's CFO tomorrow 3pm\".") from None  # fmt: skip
+            self.store.set_state(request.user.id, self.name, {"create": task})
+            return Reply.of(request.t(f"好的：{task}。什么时候提醒你？例如“明天上午10点”或“周五下午”。",
+                                      f'OK: {task}. When should I remind you? e.g. "tomorrow 10am" or "Friday afternoon".'))  # fmt: skip
+        except DueInPast:
+            raise SkillError("这个时间已经过了，请换一个将来的时间。", "That time has already passed; pick a time in the future.") from None
+        return self._store_new(request, draft.text, draft.due)
+
+    def _store_new(self, request: Request, text: str, due: datetime) -> Reply:
+        self._not_past(request, due)
+        followup = self._insert(request.user, text, due)
+        when = self._when(request, followup.due)
+        lines = [request.t(f"好的，{when} 提醒你：{followup.text}", f"OK, I'll remind you {when}: {followup.text}")]
+        if followup.customer_name:
+            lines.append(request.t(f"客户：{followup.customer_name}", f"Customer: {followup.customer_name}"))
+        buttons = [[
+            Button(label=request.t("改时间", "Change time"), data=self.callback(f"edit:{followup.id}:time")),
+            Button(label=request.t("改内容", "Change text"), data=self.callback(f"edit:{followup.id}:text")),
+            Button(label=request.t("取消", "Cancel"), data=self.callback(f"cancel:{followup.id}")),
+        ]]  # fmt: skip
+        return Reply.of("\n".join(lines), buttons=buttons)
+
+    def _insert(self, user: User, text: str, due: datetime) -> FollowUp:
+        customer_id = self._customer_id(text)
+        followup_id = self.repository.create(user.id, text, due, customer_id=customer_id)
+        return self.repository.get(followup_id, user_id=user.id)
+
+    def _customer_id(self, text: str) -> int | None:
+        """The customer the text names, when the customer list knows it unambiguously."""
+        if self.store.db.execute("select count(*) from customers").fetchone()[0] == 0:
+            return None
+        customers = self._customers
+        if customers is None:
+            try:
+                from bot.customers import CustomerRepository
+            except ImportError:
+                return None
+            customers = self._customers = CustomerRepository(self.store)
+        try:
+            found = customers.match(text)
+        except Exception:  # noqa: BLE001 - linking a customer is a nicety; never lose the reminder over it
+            return None
+        if found is None or getattr(found, "status", None) != "auto" or found.customer is None:
+            return None
+        return found.customer.id
+
+    def _snooze_typed(self, request: Request, text: str) -> Reply:
+        explicit = _ID.match(text.strip()) if request.command else _ID.search(text)
+        target: FollowUp | None
+        remainder = text
+        if explicit and (request.command or "#" in explicit.group(0)):
+            target = self._get(int(explicit.group(1)), request.user.id)
+            remainder = text[: explicit.start()] + " " + text[explicit.end():]
+        else:
+            target = self.repository.latest_reminded(request.user.id)
+            if target is None:
+                open_items = self.repository.list_open(request.user.id, limit=2)
+                target = open_items[0] if len(open_items) == 1 else None
+            if target is None:
+                raise SkillError("要推迟哪一条？请发送 /snooze 编号 时间，编号见 /followups。",
+                                 "Which one? Send /snooze ID WHEN; /followups shows the numbers.")  # fmt: skip
+        found = self._due(request, remainder)
+        if found is None:
+            raise SkillError("推迟到什么时候？例如“推迟到周五下午”或“推迟1小时”。",
+                             'Snooze until when? e.g. "snooze to Friday 3pm" or "snooze 1 hour".')  # fmt: skip
+        self._not_past(request, found.due)
+        followup = self._guard(lambda: self.repository.reschedule(
+            target.id, user_id=request.user.id, due=found.due, now=request.now, snooze=True))  # fmt: skip
+        when = self._when(request, followup.due)
+        return Reply.of(request.t(f"⏰ 已推迟到 {when}：{followup.text}", f"⏰ Snoozed to {when}: {followup.text}"))
+
+    def _due(self, request: Request, text: str):
+        cleaned = re.sub(r"^\s*(?:推迟|延后|延期|往后推|改到|改成|挪到|snooze|postpone|push (?:it|this) to)\s*(?:到|至|to|until|for)?",
+                         "", text, flags=re.IGNORECASE)  # fmt: skip
+        return find_due(cleaned or text, now=request.now, zone=request.user.zone, default_time=self._default_time)
+
+    def _not_past(self, request: Request, due: datetime) -> None:
+        if due <= request.now:
+            raise SkillError("这个时间已经过了，请换一个将来的时间。", "That time has already passed; pick a time in the future.")
+
+    def _detail(self, request: Request, followup: FollowUp) -> Reply:
+        when = self._when(request, followup.due)
+        status = {
+            "open": request.t("待办", "open"), "done": request.t("已完成", "done"), "cancelled": request.t("已取消", "cancelled"),
+        }[followup.status]  # fmt: skip
+        lines = [f"#{followup.id} {followup.text}", request.t(f"到期：{when}", f"Due: {when}"),
+                 request.t(f"状态：{status}", f"Status: {status}")]  # fmt: skip
+        if followup.customer_name:
+            lines.insert(1, request.t(f"客户：{followup.customer_name}", f"Customer: {followup.customer_name}"))
+        if followup.snooze_count:
+            lines.append(request.t(f"已推迟 {followup.snooze_count} 次", f"Snoozed {followup.snooze_count} times"))
+        if followup.reminder_state == "failed":
+            lines.append(request.t("⚠️ 提醒发送失败", "⚠️ The reminder could not be delivered"))
+        reply = Reply.of("\n".join(lines))
+        if followup.status == "open":
+            reply.buttons = reminder_buttons(followup.id, request.language, default_time=self.settings.default_reminder_time)
+            reply.buttons.append([
+                Button(label=request.t("改时间", "Change time"), data=self.callback(f"edit:{followup.id}:time")),
+                Button(label=request.t("改内容", "Change text"), data=self.callback(f"edit:{followup.id}:text")),
+                Button(label=request.t("取消这条", "Cancel it"), data=self.callback(f"cancel:{followup.id}")),
+            ])  # fmt: skip
+        return reply
+
+    def _line(self, request: Request, followup: FollowUp) -> str:
+        who = f"【{followup.customer_name}】" if followup.customer_name else ""
+        warn = " ⚠️" if followup.reminder_state == "failed" else ""
+        return f"#{followup.id} {who}{followup.text} — {self._when(request, followup.due)}{warn}"
+
+    def _when(self, request: Request, due: datetime) -> str:
+        return format_due(due, zone=request.user.zone, now=request.now, language=request.language)
+
+    def _get(self, followup_id: int, user_id: int) -> FollowUp:
+        try:
+            return self.repository.get(followup_id, user_id=user_id)
+        except FollowUpNotFound:
+            raise SkillError(f"没有编号为 {followup_id} 的跟进。", f"There is no follow-up #{followup_id}.") from None
+
+    def _guard(self, change):
+        try:
+            return change()
+        except FollowUpNotFound as error:
+            raise SkillError(f"没有编号为 {error.args[0]} 的跟进。", f"There is no follow-up #{error.args[0]}.") from None
+        except FollowUpClosed as error:
+            raise SkillError(*self._closed_message(error.status)) from None
+
+    @staticmethod
+    def _closed_message(status: str) -> tuple[str, str]:
+        if status == "done":
+            return "这条跟进已经完成了。", "That follow-up is already done."
+        return "这条跟进已经取消了。", "That follow-up was cancelled."
+
+    @staticmethod
+    def _id_arg(request: Request) -> int:
+        match = _ID.match(request.args.strip())
+        if not match:
+            raise SkillError(f"用法：/{request.command} 编号（见 /followups）", f"Usage: /{request.command} ID (see /followups)")
+        return int(match.group(1))
+
+    def _replaced(self, text: str, toast: str) -> Reply:
+        reply = Reply.of(text)
+        reply.replace_message = True
+        reply.toast = toast
+        return reply
+
+
+@cache
+def _zones_by_folded_name() -> dict[str, str]:
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def resolve_zone(value: str) -> str | None:
+    """An IANA zone name for what the user typed (any case, or a city alias), or None."""
+    wanted = value.strip()
+    alias = _ZONE_ALIASES.get(wanted.casefold())
+    if alias:
+        return alias
+    name = _zones_by_folded_name().get(wanted.casefold().replace(" ", "_"))
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name

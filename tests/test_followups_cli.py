@@ -1,0 +1,47 @@
+"""`kam followups` and `kam remind` through click's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.followups import followups_command, remind_command
+from bot.store import Store
+from tests.conftest import REP_ID
+
+
+@pytest.fixture
+def runner(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("KAM_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("KAM_CUSTOMERS_FILE", "")
+    store = Store.open(data_dir / "kam.db")
+    store.upsert_user(REP_ID, name="rep", timezone_name="America/New_York", registered_via="allowlist")
+    store.close()
+    return CliRunner()
+
+
+def test_remind_then_list(runner: CliRunner) -> None:
+    created = runner.invoke(
+        remind_command,
+        ["remind me to call Acme's CFO tomorrow 9am", "--user", str(REP_ID), "--now", "2026-10-31T12:00-04:00", "--json"],
+    )
+    assert created.exit_code == 0, created.output
+    row = json.loads(created.output)
+    assert row["text"] == "call Acme's CFO"
+    assert row["due"].startswith("2026-11-01T14:00") and row["due_local"] == "2026-11-01T09:00-05:00"
+    listed = runner.invoke(followups_command, ["--user", str(REP_ID), "--json"])
+    assert [item["id"] for item in json.loads(listed.output)] == [row["id"]]
+    plain = runner.invoke(followups_command, ["--user", str(REP_ID)])
+    assert "2026-11-01 09:00" in plain.output and "call Acme's CFO" in plain.output
+
+
+def test_friendly_errors(runner: CliRunner) -> None:
+    no_time = runner.invoke(remind_command, ["提醒我给华信发方案", "--user", str(REP_ID)])
+    assert no_time.exit_code == 1 and "时间" in no_time.output
+    unknown = runner.invoke(followups_command, ["--user", "42"])
+    assert unknown.exit_code == 1 and "/start" in unknown.output
+    bad_now = runner.invoke(remind_command, ["提醒我明天开会", "--user", str(REP_ID), "--now", "yesterday"])
+    assert bad_now.exit_code == 2
