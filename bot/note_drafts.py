@@ -14,7 +14,13 @@ from bot.customers import CustomerRepository
 from bot.parsing.amounts import Amount
 from bot.parsing.matching import CANDIDATE_SCORE
 from bot.parsing.note import VisitRecord, parse_note
-from bot.visit_draft import ContactDraft, CustomerOption, FollowupDraft, ObjectionDraft, VisitDraft
+from bot.visit_draft import (
+    ContactDraft,
+    CustomerOption,
+    FollowupDraft,
+    ObjectionDraft,
+    VisitDraft,
+)
 from bot.visits import VisitRepository
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from bot.models import Button, Reply, Request
 from bot.store import Store
-from skills.base import CommandSpec, RouteScore, Skill, SkillError
+from skills.base import CommandSpec, Skill, SkillError
 
 log = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from bot.language import detect_language
 from bot.models import Block, Reply, Request
 from bot.store import Store
-from bot.language import detect_language
 from skills.base import RouteScore, Skill, SkillError, command
 
 

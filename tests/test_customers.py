@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bot.customer_import import CustomerFileError, CustomerInput, normalize_value_class, read_customer_file
+from bot.customer_import import (
+    CustomerFileError,
+    CustomerInput,
+    normalize_value_class,
+    read_customer_file,
+)
 from bot.customers import CustomerRepository
 from bot.store import Store
 

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import DEFAULT_PRICING_FILE
-from bot.pricing.book import PriceBookError, ProductNotFound, load_price_book, parse_price_book
+from bot.pricing.book import (
+    PriceBookError,
+    ProductNotFound,
+    load_price_book,
+    parse_price_book,
+)
 from bot.pricing.money import format_money, format_percent, parse_percent, round_money
 
 FIXTURES = Path(__file__).parent / "fixtures"

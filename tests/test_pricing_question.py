@@ -10,7 +10,7 @@ from bot.config import DEFAULT_PRICING_FILE
 from bot.models import CALLBACK_DATA_LIMIT
 from bot.pricing.book import PriceBook, load_price_book
 from bot.pricing.matching import find_products, resolve_product
-from bot.pricing.question import PriceQuestion, read_question, read_quantity
+from bot.pricing.question import PriceQuestion, read_quantity, read_question
 from bot.pricing.quote import RequestedDiscount
 
 

@@ -8,7 +8,13 @@ import pytest
 
 from bot.config import DEFAULT_PRICING_FILE
 from bot.pricing.book import PriceBook, ProductNotFound, load_price_book
-from bot.pricing.quote import Inquiry, QuoteError, RequestedDiscount, compute_max_discount, compute_quote
+from bot.pricing.quote import (
+    Inquiry,
+    QuoteError,
+    RequestedDiscount,
+    compute_max_discount,
+    compute_quote,
+)
 
 
 @pytest.fixture(scope="module")

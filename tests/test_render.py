@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.models import Block, Reply
 from bot.telegram_render import TELEGRAM_TEXT_LIMIT, render_messages, utf16_length

@@ -22,7 +22,12 @@ from bot.visit_draft import (
     apply_correction,
     parse_contacts,
 )
-from bot.visits import NoteAlreadyClosed, RawNoteNotFound, VisitRepository, customer_profile
+from bot.visits import (
+    NoteAlreadyClosed,
+    RawNoteNotFound,
+    VisitRepository,
+    customer_profile,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

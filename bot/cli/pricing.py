@@ -31,7 +31,12 @@ from bot.pricing.quote import (
     compute_max_discount,
     compute_quote,
 )
-from bot.pricing.render import lever_lines, max_discount_heading, max_discount_lines, quote_text
+from bot.pricing.render import (
+    lever_lines,
+    max_discount_heading,
+    max_discount_lines,
+    quote_text,
+)
 
 LookupFactory = Callable[[], CustomerLookup | None]
 

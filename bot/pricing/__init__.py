@@ -3,7 +3,14 @@
 Money is `Decimal` throughout; see data/pricing.yaml for how discounts compose.
 """
 
-from bot.pricing.book import PriceBook, PriceBookError, Product, ProductNotFound, load_price_book, parse_price_book
+from bot.pricing.book import (
+    PriceBook,
+    PriceBookError,
+    Product,
+    ProductNotFound,
+    load_price_book,
+    parse_price_book,
+)
 from bot.pricing.customers import CustomerLookup
 from bot.pricing.quote import (
     Inquiry,
