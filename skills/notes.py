@@ -99,6 +99,8 @@ class VisitNotesSkill(Skill):
             score, reasons = score + 0.1, reasons + ["objection"]
         if len(text) >= 30:
             score += 0.05
+        if request.attachment is not None and request.attachment.kind in ("voice", "audio"):
+            score, reasons = score + 0.2, reasons + ["voice message"]  # reps dictate visit reports
         if _REMINDER_REQUEST.match(text):
             return RouteScore(round(min(score, 0.9) * 0.4, 3), "asks for a reminder: " + ", ".join(reasons))
         if _is_question(text):
@@ -107,7 +109,7 @@ class VisitNotesSkill(Skill):
 
     def handle(self, request: Request) -> Reply:
         """A free-text visit note: store it, parse it, show the card."""
-        return self.take_note(request, request.text)
+        return self.take_note(request, request.text, source=_source_of(request))
 
     @command("note", zh="记录拜访纪要：/note 内容", en="Record a visit note: /note TEXT",
              example="/note 今天拜访了华信科技王经理 下周三再约")  # fmt: skip
@@ -138,7 +140,7 @@ class VisitNotesSkill(Skill):
         mode = state.get("mode")
         self.store.clear_state(request.user.id)
         if mode == "await_note":
-            return self.take_note(request, request.text)
+            return self.take_note(request, request.text, source=_source_of(request))
         try:
             note = self._draft_note(request, int(state.get("note_id", 0)))
         except NoteAlreadyClosed as closed:
@@ -339,6 +341,13 @@ def _is_question(text: str) -> bool:
     return bool(
         is_question(text) or asks_how_to_handle(text) or _QUESTION_PHRASE.search(text) or _WHO_DID_I.search(text)
     )
+
+
+def _source_of(request: Request) -> str:
+    """'voice' for a transcribed voice message, else 'text'."""
+    if request.attachment is not None and request.attachment.kind in ("voice", "audio"):
+        return "voice"
+    return "text"
 
 
 def _customer_text(draft: VisitDraft, request: Request) -> str:

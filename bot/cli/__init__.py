@@ -14,6 +14,7 @@ from bot.cli.followups import followups_command, remind_command
 from bot.cli.knowledge import ask, eval_kb, ingest, run_ingest
 from bot.cli.notes import eval_notes, note
 from bot.cli.pricing import pricing, quote_command
+from bot.cli.transcribe import transcribe
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,6 +110,7 @@ main.add_command(customer)
 main.add_command(note)
 main.add_command(followups_command)
 main.add_command(remind_command)
+main.add_command(transcribe)
 main.add_command(doctor)
 main.add_command(ingest)
 main.add_command(ask)
