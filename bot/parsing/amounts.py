@@ -17,7 +17,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel
 
-from bot.parsing.numbers import NUMERAL_PATTERN, parse_chinese_number
+from bot.parsing.numbers import NUMERAL_PATTERN, NUMERAL_START, parse_chinese_number
 from bot.parsing.recognizers import CHINESE, ENGLISH, percentage_model
 
 AmountKind = Literal["money", "percent", "discount"]
@@ -131,10 +131,13 @@ def _run_percentage_model(text: str, chunk: str, offset: int, culture: str) -> l
     return spans
 
 
+_POINTS = re.compile(NUMERAL_START + r"(" + NUMERAL_PATTERN + r")\s*个(百分)?点")
+
+
 def _points(text: str) -> list[AmountSpan]:
     """5个点 / 三个百分点: percentage points, a discount unless said as an increase."""
     spans = []
-    for match in re.finditer(r"(" + NUMERAL_PATTERN + r")\s*个(百分)?点", text):
+    for match in _POINTS.finditer(text):
         value = parse_chinese_number(match.group(1))
         if value is None or not 0 < value < 100:
             continue
@@ -186,7 +189,7 @@ _SCALES: dict[str, int] = {
 }  # fmt: skip
 _MONEY = re.compile(
     r"(?P<pre>US\$|\$|¥|￥|€|£|RMB|CNY|USD|EUR|HKD|GBP|人民币)?\s?"
-    r"(?P<number>" + NUMERAL_PATTERN + r")"
+    r"(?P<number>" + NUMERAL_START + NUMERAL_PATTERN + r")"
     r"(?:\s?(?P<scale>thousand|million|billion|bn|mn|mm|k|m|b|w)(?![A-Za-z]))?"
     r"(?:\s?(?P<post>块钱|块|元|人民币|美元|美金|刀|欧元|英镑|港币|港元|RMB|CNY|USD|EUR|HKD|GBP|"
     r"yuan|dollars?|bucks|euros?)(?![A-Za-z]))?",
@@ -210,6 +213,8 @@ def _money(text: str) -> list[AmountSpan]:
             continue
         if scale:
             value *= _SCALES[scale.lower()]
+        if value.adjusted() > 15:
+            continue  # no deal is that large: a run of digits, not an amount
         currency_word = (post or pre or "").lower()
         currency = _CURRENCY_WORDS.get(currency_word)
         if currency is None and chinese_scale:

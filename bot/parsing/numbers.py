@@ -8,7 +8,7 @@ Hand-written because Recognizers-Text's number model misses shorthand the reps s
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 DIGITS: dict[str, int] = {
     "零": 0, "〇": 0, "洞": 0,
@@ -27,11 +27,13 @@ BIG_UNITS: dict[str, int] = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "
 
 CHINESE_DIGIT_CHARS = "".join(DIGITS)
 NUMERAL_CHARS = CHINESE_DIGIT_CHARS + "".join(SMALL_UNITS) + "".join(BIG_UNITS) + "0123456789.点"
-# A numeral as it appears in running text: starts with a digit or 十, may use units and a decimal point.
+# A numeral as it appears in running text: starts with a digit or 十, may use units, thousands
+# separators and a decimal point. Possessive, so a long run of digits costs linear time.
 NUMERAL_PATTERN = (
-    r"(?:\d+(?:,\d{3})*(?:\.\d+)?|[" + CHINESE_DIGIT_CHARS + r"十拾])"
-    r"[" + re.escape(NUMERAL_CHARS) + r"]*"
+    r"[0-9" + CHINESE_DIGIT_CHARS + r"十拾](?:[" + re.escape(NUMERAL_CHARS) + r"]|,(?=\d{3}))*+"
 )
+# Put before NUMERAL_PATTERN to match only at the start of a numeral, never inside one.
+NUMERAL_START = r"(?<![0-9" + re.escape(NUMERAL_CHARS) + r"])"
 
 _ARABIC = re.compile(r"\d+(?:\.\d+)?")
 
@@ -43,10 +45,10 @@ def parse_chinese_number(text: str) -> Decimal | None:
         return None
     try:
         value = _parse(cleaned)
-    except (ValueError, InvalidOperation, IndexError):
-        return None
-    if value is not None and value == value.to_integral_value():
-        value = value.quantize(Decimal(1))  # 1.5万 -> 15000, not 15000.0
+        if value is not None and value == value.to_integral_value():
+            value = value.quantize(Decimal(1))  # 1.5万 -> 15000, not 15000.0
+    except (ValueError, ArithmeticError, IndexError):
+        return None  # not a numeral, or one beyond any amount a rep would say
     return value
 
 

@@ -6,10 +6,14 @@ sentence in well under a millisecond, so every caller goes through these cached 
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from recognizers_text import Culture
+
+CHINESE = Culture.Chinese
+ENGLISH = Culture.English
 
 
 @cache
@@ -28,5 +32,15 @@ def datetime_model(culture: str) -> Any:
     return DateTimeRecognizer(culture).get_datetime_model()
 
 
-CHINESE = Culture.Chinese
-ENGLISH = Culture.English
+_SAMPLES = {
+    CHINESE: ("比友商贵了百分之十五 要我们打八五折 便宜两成 降价15%", "农历正月十五 下半年 这两天 明天下午三点"),
+    ENGLISH: ("wants 10% off, a 15 percent discount", "by Christmas, the day after, next Tuesday 3pm"),
+}
+
+
+def warm_up() -> None:
+    """Build every model and compile its expressions now (a few seconds), not on a rep's first note."""
+    reference = datetime(2026, 1, 1, 9, 0)
+    for culture, (percentages, dates) in _SAMPLES.items():
+        percentage_model(culture).parse(percentages)
+        datetime_model(culture).parse(dates, reference)

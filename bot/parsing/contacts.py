@@ -1,0 +1,313 @@
+"""People met, as the rep names them: 王经理, 李总, 采购部的刘工, "Sarah", "the CFO", "John from IT".
+
+Chinese contacts are a common surname (百家姓) followed by a title, so 经理 alone or 总经理办公室 is
+not a person; 小王 / 老李 count too. English contacts are capitalised names next to a role
+("CFO Sarah", "Mike, their procurement manager"), after an honorific ("Mr. Sun") or a verb of
+meeting ("met Sarah"), or a role on its own ("the CFO").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+# Common single-character surnames (百家姓, the ~200 most frequent today), and compound ones.
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
+    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
+    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻"
+    "位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦"
+    "戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但"
+    "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+)
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "慕容", "令狐", "夏侯", "尉迟", "公孙", "长孙",
+    "宇文", "司徒", "西门", "独孤", "南宫", "端木", "百里", "呼延", "轩辕", "钟离", "万俟",
+)  # fmt: skip
+# Longest first, so 总经理 wins over 经理 and 总.
+TITLES_ZH = tuple(sorted((
+    "总经理", "副总经理", "副总裁", "总裁", "董事长", "副董事长", "董事", "总监", "副总监", "经理", "副经理",
+    "总工", "总", "副总", "工", "主任", "副主任", "处长", "副处长", "科长", "副科长", "部长", "副部长",
+    "局长", "副局长", "厅长", "院长", "副院长", "校长", "所长", "站长", "行长", "副行长", "书记", "主管",
+    "组长", "队长", "老师", "教授", "博士", "医生", "大夫", "律师", "会计", "秘书", "助理", "工程师",
+    "女士", "先生", "小姐", "姐", "哥", "老板", "董", "总助", "专员", "架构师", "顾问", "主席", "司长",
+), key=len, reverse=True))  # fmt: skip
+_NOT_CONTACTS = {"施工", "包工", "童工", "华工", "石工", "金工", "时总", "全总", "明总", "方总", "高工"}
+_SURNAME_WORDS_TO_SKIP = ("总经理办公室", "总经办", "总工会")
+DEPARTMENT_WORDS = (
+    "IT", "信息化", "信息", "采购", "技术", "财务", "法务", "销售", "市场", "运维", "研发", "行政", "人力资源",
+    "人力", "人事", "生产", "质量", "质检", "物流", "供应链", "工程", "项目", "客服", "战略", "投资", "审计",
+    "风控", "安全", "网络", "数据", "数字化", "运营", "产品", "设计", "合规", "总经办", "总裁办", "招标",
+    "后勤", "基建", "设备", "资产", "计划", "经营", "企划", "办公室", "信息中心", "数据中心", "业务",
+)  # fmt: skip
+_DEPARTMENT_SUFFIX = r"(?:部门|事业部|部|处|科|中心|办公室|室|组|团队|办)"
+_DEPARTMENT = re.compile(
+    r"((?:" + "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True)) + r")"
+    + _DEPARTMENT_SUFFIX + r"?)(?:的|那边的|这边的)?\s*$"
+)
+
+ROLES_EN = (
+    "CEO", "CFO", "CTO", "CIO", "COO", "CISO", "CMO", "CPO", "VP", "SVP", "EVP", "GM", "President",
+    "Chairman", "Director", "Head", "Manager", "Engineer", "Buyer", "Architect", "Lead", "Owner",
+    "Founder", "Partner", "Consultant", "Analyst", "Officer", "Administrator", "Admin", "Specialist",
+    "Coordinator", "Controller", "Treasurer", "Counsel", "Lawyer", "Accountant", "Assistant",
+    "Secretary", "Supervisor", "Executive",
+)  # fmt: skip
+_ROLE_WORD = r"(?:" + "|".join(ROLES_EN) + r")s?"
+_EN_DEPARTMENTS = (
+    "IT", "procurement", "purchasing", "finance", "legal", "sales", "marketing", "engineering", "ops",
+    "operations", "security", "HR", "R&D", "product", "compliance", "infrastructure", "data", "supply chain",
+    "logistics", "quality", "accounting", "facilities", "admin",
+)  # fmt: skip
+_EN_DEPARTMENT = r"(?:" + "|".join(re.escape(d) for d in _EN_DEPARTMENTS) + r")"
+_ROLE_PHRASE = (
+    r"(?:(?:head|director|vp|vice president) of " + _EN_DEPARTMENT + r"|"
+    r"(?:(?:senior|chief|general|deputy|assistant|regional)\s+)?(?:" + _EN_DEPARTMENT + r"\s+)?" + _ROLE_WORD + r")"
+)
+_NAME_EN = r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s[A-Z][a-z]+)?"
+_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?"
+_EN_STOPWORDS = {
+    "I", "We", "They", "He", "She", "It", "The", "Their", "Our", "His", "Her", "Met", "Called", "Spoke",
+    "Visited", "Had", "Follow", "Send", "Today", "Tomorrow", "Yesterday", "Monday", "Tuesday", "Wednesday",
+    "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December", "Next", "Last", "This", "Also",
+    "Then", "But", "And", "No", "Yes", "Ok", "Okay", "Call", "Meeting", "Lunch", "Dinner", "Um", "Uh",
+    "Corp", "Inc", "Ltd", "Group", "Bank", "Co", "Mr", "Mrs", "Ms", "Dr", "Discussed", "Need", "Will",
+    "Asked", "Said", "Wants", "Told", "Got", "Went", "Saw", "Talked", "Quote", "Demo", "Price", "Pricing",
+    "Contract", "Renewal", "Email", "Emailed", "Pinged", "Reached", "Caught", "Chatted", "Just", "Still",
+    "Note", "Notes", "Client", "Customer", "Team", "Us", "Them", "Both", "All", "Some", "Great", "Good",
+    "Nice", "Hi", "Hello", "Thanks", "Please", "Remind", "Reminder", "Check", "Sent", "Dropped",
+}  # fmt: skip
+_ROLE_WORDS_LOWER = {role.lower() for role in ROLES_EN}
+
+
+class Contact(BaseModel):
+    """A person at the customer, named as the rep said it."""
+
+    name: str
+    title: str | None = None
+    department: str | None = None
+    surname: str | None = None
+
+
+def find_contacts(text: str, *, exclude: Iterable[str] = (), skip_span: tuple[int, int] | None = None) -> list[Contact]:
+    """Contacts in `text`, first mention first.
+
+    Words in `exclude` (the customer's names) are not people; `skip_span` (where the customer was
+    named) is never read as a department, so 远大物流的李总 is not in a 物流 department.
+    """
+    excluded_words = {word.lower() for phrase in exclude for word in re.findall(r"[A-Za-z]+", phrase)}
+    floor = skip_span[1] if skip_span else 0
+    found = _chinese_contacts(text, floor) + _english_contacts(text, excluded_words)
+    found.sort(key=lambda item: item[0])
+    contacts: list[Contact] = []
+    for _, contact in found:
+        duplicate = next((c for c in contacts if _same_person(c, contact)), None)
+        if duplicate is None:
+            contacts.append(contact)
+        else:
+            duplicate.title = duplicate.title or contact.title
+            duplicate.department = duplicate.department or contact.department
+    return contacts
+
+
+def _same_person(first: Contact, second: Contact) -> bool:
+    if first.name.lower() == second.name.lower():
+        return True
+    if first.surname and second.surname and first.surname == second.surname:
+        return first.title == second.title or not first.title or not second.title
+    return False
+
+
+_TITLE_PATTERN = "|".join(TITLES_ZH)
+_SURNAME_PATTERN = (
+    "(?:" + "|".join(COMPOUND_SURNAMES) + "|[" + "".join(sorted(SURNAMES)) + "])"
+)
+_CHINESE_CONTACT = re.compile(
+    r"(?P<surname>" + _SURNAME_PATTERN + r")(?P<given>[\u4e00-\u9fff]{0,2}?)(?P<title>" + _TITLE_PATTERN + r")"
+)
+_FAMILIAR = re.compile(r"(?P<prefix>[小老])(?P<surname>" + _SURNAME_PATTERN + r")(?![\u4e00-\u9fff]{0,1}(?:" + _TITLE_PATTERN + "))")
+_FAMILIAR_FOLLOW = re.compile(r"^(?:说|讲|那边|这边|反馈|表示|提到|问|觉得|认为|答应|同意|\s|，|,|。|和|跟|也|又|的|他|她|$)")
+# 总 / 工 / 董 followed by these characters make ordinary words (总结, 工作, 董事会), not titles.
+_WORD_AFTER_SHORT_TITLE = {
+    "总": set("结共是体部算之量额价包数计裁监经线台账能归务和"),
+    "工": set("作程资厂具艺期人业商位时单会序种地夫件装具"),
+    "董": set("事"),
+}
+_FUNCTION_WORD_SURNAMES = set("和向于从与对把给被让在跟同及")
+
+
+def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
+    found: list[tuple[int, Contact]] = []
+    taken: list[tuple[int, int]] = []
+    for start in range(len(text)):
+        match = _CHINESE_CONTACT.match(text, start)
+        if match is None or any(s <= start < e for s, e in taken):
+            continue
+        surname, given, title = match.group("surname"), match.group("given"), match.group("title")
+        name = match.group()
+        if name in _NOT_CONTACTS or any(text.startswith(word, match.start("given")) for word in _SURNAME_WORDS_TO_SKIP):
+            continue
+        if given and not _plausible_given_name(given):
+            continue
+        if title in ("总", "工", "董", "姐", "哥") and given:
+            continue  # 王建国总 is rare; 王小工 is noise
+        following = text[match.end() : match.end() + 1]
+        if title in _WORD_AFTER_SHORT_TITLE and following in _WORD_AFTER_SHORT_TITLE[title]:
+            continue  # 李总结 / 刘工作 are words, not people
+        if given and (given[0] in SURNAMES or surname in _FUNCTION_WORD_SURNAMES):
+            continue  # 和陈先生: the person is 陈先生, found at the next position
+        taken.append((match.start(), match.end()))
+        department = _department_before(text, match.start(), floor)
+        found.append((match.start(), Contact(name=name, title=title, department=department, surname=surname)))
+    for match in _FAMILIAR.finditer(text):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        if match.start() > 0 and re.match(r"[\u4e00-\u9fff]", text[match.start() - 1]):
+            continue  # 大小李 / 很老王: part of another word
+        if not _FAMILIAR_FOLLOW.match(text[match.end() :]):
+            continue  # 小时 / 老板: ordinary words
+        name = match.group()
+        found.append((match.start(), Contact(name=name, surname=match.group("surname"),
+                                             department=_department_before(text, match.start(), floor))))  # fmt: skip
+    return found
+
+
+def _plausible_given_name(given: str) -> bool:
+    return not re.search(r"[的了是在和与跟说个们部门司科技处中心总经理]", given)
+
+
+def _department_before(text: str, start: int, floor: int) -> str | None:
+    before = text[max(0, floor if floor <= start else 0, start - 12) : start]
+    match = _DEPARTMENT.search(before)
+    if match:
+        return match.group(1)
+    return None
+
+
+# English -------------------------------------------------------------------------------------
+
+_EN_ROLE_THEN_NAME = re.compile(
+    r"(?P<role>(?i:" + _ROLE_PHRASE + r"))(?:,)?\s+(?P<name>" + _NAME_EN + r")\b"
+)
+_EN_NAME_THEN_ROLE = re.compile(
+    r"(?P<name>" + _NAME_EN + r"),?\s+(?i:the|their|our|who is (?:the|their)|,)\s*(?P<role>(?i:" + _ROLE_PHRASE + r"))\b"
+)
+_EN_HONORIFIC = re.compile(r"\b(?P<honorific>" + _HONORIFIC + r")\s+(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
+_EN_NAME_FROM = re.compile(
+    r"(?P<name>" + _NAME_EN + r")\s+(?:from|in|of|at)\s+(?:the\s+)?(?P<department>" + _EN_DEPARTMENT + r")\b"
+)
+_EN_AFTER_VERB = re.compile(
+    r"\b(?i:met|meet|meeting|called|call|spoke (?:to|with)|talked (?:to|with)|emailed|email|saw|"
+    r"(?:lunch|dinner|coffee|call|meeting|chat|catch-up|catch up|sync) with|ping|pinged|visited|contact|reached)"
+    r"\s+(?i:with\s+)?(?P<name>" + _NAME_EN + r")\b"
+)
+_EN_ROLE_ALONE = re.compile(
+    r"\b(?:the|their|our|its|his|her)\s+(?P<role>" + _ROLE_PHRASE + r")\b", re.IGNORECASE
+)
+_EN_POSSESSIVE_ROLE = re.compile(r"'s\s+(?P<role>" + _ROLE_PHRASE + r")\b(?!\s+[A-Z][a-z])")
+
+
+def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Contact]]:
+    if not re.search(r"[A-Za-z]", text):
+        return []
+    found: list[tuple[int, Contact]] = []
+    named_spans: list[tuple[int, int]] = []
+
+    def usable(name: str) -> str | None:
+        words = name.split()
+        while words and (words[-1] in _EN_STOPWORDS or words[-1].lower() in excluded_words
+                         or words[-1].lower() in _ROLE_WORDS_LOWER):
+            words.pop()  # fmt: skip
+        if not words or words[0] in _EN_STOPWORDS or words[0].lower() in excluded_words:
+            return None
+        if words[0].lower() in _ROLE_WORDS_LOWER:
+            return None
+        return " ".join(words)
+
+    for match in _EN_HONORIFIC.finditer(text):
+        name = usable(match.group("name"))
+        if name:
+            honorific = match.group("honorific")
+            department = _english_department_after(text, match.end())
+            surname = name.split()[-1]
+            contact = Contact(name=f"{honorific} {name}", surname=surname, department=department)
+            found.append((match.start(), contact))
+            named_spans.append((match.start(), match.end()))
+    for match in _EN_ROLE_THEN_NAME.finditer(text):
+        name = usable(match.group("name"))
+        if not name or _inside(match.start("name"), named_spans):
+            continue
+        role = _clean_role(match.group("role"))
+        found.append((match.start("name"), Contact(name=name, title=role, department=_department_of_role(role))))
+        named_spans.append((match.start(), match.end()))
+    for match in _EN_NAME_THEN_ROLE.finditer(text):
+        raw_name = match.group("name")
+        if not raw_name[0].isupper():
+            continue
+        name = usable(raw_name)
+        if not name or _inside(match.start("name"), named_spans):
+            continue
+        role = _clean_role(match.group("role"))
+        found.append((match.start("name"), Contact(name=name, title=role, department=_department_of_role(role))))
+        named_spans.append((match.start(), match.end()))
+    for match in _EN_NAME_FROM.finditer(text):
+        name = usable(match.group("name"))
+        if not name or _inside(match.start("name"), named_spans):
+            continue
+        found.append((match.start("name"), Contact(name=name, department=match.group("department"))))
+        named_spans.append((match.start(), match.end()))
+    for match in _EN_AFTER_VERB.finditer(text):
+        raw_name = match.group("name")
+        if not raw_name[0].isupper():
+            continue
+        name = usable(raw_name)
+        if not name or _inside(match.start("name"), named_spans) or _is_company_word(text, match.start("name")):
+            continue
+        found.append((match.start("name"), Contact(name=name, department=_english_department_after(text, match.end()))))
+        named_spans.append((match.start("name"), match.end()))
+    for pattern in (_EN_ROLE_ALONE, _EN_POSSESSIVE_ROLE):
+        for match in pattern.finditer(text):
+            if _inside(match.start("role"), named_spans) or _near(match.start("role"), named_spans):
+                continue
+            role = _clean_role(match.group("role"))
+            if role.lower() in ("head", "lead", "owner", "partner", "executive", "admin", "assistant", "president"):
+                continue
+            found.append((match.start("role"), Contact(name=role, title=role, department=_department_of_role(role))))
+            named_spans.append((match.start("role"), match.end()))
+    return found
+
+
+def _clean_role(role: str) -> str:
+    role = role.strip()
+    if role.isupper() or len(role) <= 4:
+        return role.upper() if role.lower() in {r.lower() for r in ROLES_EN if r.isupper()} else role
+    return role
+
+
+def _department_of_role(role: str) -> str | None:
+    match = re.search(_EN_DEPARTMENT, role, re.IGNORECASE)
+    return match.group() if match else None
+
+
+def _english_department_after(text: str, end: int) -> str | None:
+    match = re.match(r"\s+(?:from|in|of)\s+(?:the\s+)?(" + _EN_DEPARTMENT + r")\b", text[end:])
+    return match.group(1) if match else None
+
+
+def _is_company_word(text: str, start: int) -> bool:
+    after = text[start:]
+    return bool(re.match(r"[A-Z][a-z]+\s+(?:Corp|Inc|Ltd|Group|Bank|Co|Software|Technologies|Tech)\b", after))
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _near(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(abs(position - end) <= 2 or abs(position - start) <= 2 for start, end in spans)

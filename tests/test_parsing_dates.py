@@ -1,0 +1,128 @@
+"""Date and time phrases resolve by the documented conventions (now: Wednesday 2026-11-18 10:00)."""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.parsing.dates import find_dates
+from bot.parsing.note import parse_note
+
+ZONE = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZONE)  # a Wednesday
+
+
+def only_followup(text, now=NOW):
+    record = parse_note(text, now=now, customers=[])
+    assert len(record.followups) == 1, (text, record.followups)
+    return record.followups[0]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day", "clock", "has_time"),
+    [
+        ("明天上午10点", "2026-11-19", "10:00", True),
+        ("后天", "2026-11-20", "09:00", False),
+        ("大后天", "2026-11-21", "09:00", False),
+        ("这周五", "2026-11-20", "09:00", False),
+        ("下周三下午三点", "2026-11-25", "15:00", True),
+        ("下下周一", "2026-11-30", "09:00", False),
+        ("三天后", "2026-11-21", "09:00", False),
+        ("两周后", "2026-12-02", "09:00", False),
+        ("一个月后", "2026-12-18", "09:00", False),
+        ("月底前", "2026-11-30", "09:00", False),
+        ("下个月5号", "2026-12-05", "09:00", False),
+        ("12月10号", "2026-12-10", "09:00", False),
+        ("明早九点", "2026-11-19", "09:00", True),
+        ("下午4点半", "2026-11-18", "16:30", True),
+        ("两点半", "2026-11-18", "14:30", True),
+        ("周五下午", "2026-11-20", "14:00", False),
+        ("本周五前", "2026-11-20", "09:00", False),
+        ("十点前", "2026-11-19", "10:00", True),  # 10:00 today has just passed
+        ("明天上午十点前", "2026-11-19", "10:00", True),
+        ("下周三 下午3点", "2026-11-25", "15:00", True),
+        ("后天上午", "2026-11-20", "10:00", False),
+        ("半个月后", "2026-12-03", "09:00", False),
+        ("5号前", "2026-12-05", "09:00", False),
+        ("十二月十号", "2026-12-10", "09:00", False),
+        ("1月5号", "2027-01-05", "09:00", False),  # passed this year: next January
+        ("next Tuesday 3pm", "2026-11-24", "15:00", True),
+        ("in 2 weeks", "2026-12-02", "09:00", False),
+        ("in two weeks", "2026-12-02", "09:00", False),
+        ("by Friday", "2026-11-20", "09:00", False),
+        ("end of month", "2026-11-30", "09:00", False),
+        ("by the end of the month", "2026-11-30", "09:00", False),
+        ("Dec 3", "2026-12-03", "09:00", False),
+        ("tomorrow morning", "2026-11-19", "10:00", False),
+        ("3pm tomorrow", "2026-11-19", "15:00", True),
+        ("Dec 3rd at 2pm", "2026-12-03", "14:00", True),
+        ("at 4:30 today", "2026-11-18", "16:30", True),
+        ("next Monday", "2026-11-23", "09:00", False),
+    ],
+)
+def test_phrase(phrase, day, clock, has_time):
+    followup = only_followup(f"{phrase} 再约" if not phrase.isascii() else f"follow up {phrase}")
+    assert f"{followup.due:%Y-%m-%d %H:%M}" == f"{day} {clock}"
+    assert followup.has_time is has_time
+    assert followup.due.tzinfo is not None and followup.due.utcoffset() == NOW.utcoffset()
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day"),
+    [("这周内", "2026-11-20"), ("下周", "2026-11-23"), ("next week", "2026-11-23"), ("下周内", "2026-11-27"),
+     ("下个月", "2026-12-01"), ("this week", "2026-11-20"), ("年底", "2026-12-31")],
+)  # fmt: skip
+def test_vague_windows_get_a_date_and_a_flag(phrase, day):
+    followup = only_followup(f"{phrase}再去拜访" if not phrase.isascii() else f"visit them again {phrase}")
+    assert f"{followup.due:%Y-%m-%d}" == day
+    assert followup.vague
+
+
+def test_next_weekday_on_the_same_weekday_is_next_iso_week():
+    assert f"{only_followup('下周三再约').due:%Y-%m-%d}" == "2026-11-25"
+    assert f"{only_followup('这周三下午五点再约').due:%Y-%m-%d %H:%M}" == "2026-11-18 17:00"
+
+
+def test_relative_to_contract_date():
+    followup = only_followup("华新建材 合同12月10号到期 记得提前一周提醒续签")
+    assert f"{followup.due:%Y-%m-%d %H:%M}" == "2026-12-03 09:00"
+    assert followup.text == "提醒续签"
+
+
+def test_default_reminder_time_is_used_for_bare_dates():
+    record = parse_note("后天再联系", now=NOW, customers=[], default_reminder_time=time(8, 30))
+    assert f"{record.followups[0].due:%H:%M}" == "08:30"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day"),
+    [("昨天拜访了", date(2026, 11, 17)), ("前天见了", date(2026, 11, 16)), ("上周五拜访了", date(2026, 11, 13)),
+     ("yesterday met", date(2026, 11, 17)), ("last Friday visited", date(2026, 11, 13)), ("周一拜访了", date(2026, 11, 16))],
+)  # fmt: skip
+def test_past_phrases_set_the_visit_date(phrase, day):
+    record = parse_note(f"{phrase}华信科技", now=NOW, customers=[])
+    assert record.visit_date == day
+    assert record.followups == []
+
+
+def test_today_is_the_default_visit_date_and_not_a_followup():
+    record = parse_note("今天上午拜访了客户 聊得不错", now=NOW, customers=[])
+    assert record.visit_date == date(2026, 11, 18)
+    assert record.followups == []
+
+
+@pytest.mark.parametrize("text", ["便宜一点", "每周一次例会", "提了三点意见", "24/7 support", "10 users at 3 sites", "Mr. Sun"])
+def test_not_dates(text):
+    assert [m for m in find_dates(text, now=NOW) if m.day is not None or m.clock is not None] == []
+
+
+def test_holiday_goes_to_the_recognizer():
+    [mention] = find_dates("send the proposal by Christmas", now=NOW)
+    assert mention.day == date(2026, 12, 25) and mention.rule.startswith("recognizer")
+
+
+def test_followup_text_is_the_action():
+    assert only_followup("下周三下午三点再约技术交流").text == "再约技术交流"
+    assert only_followup("月底前把方案发给他").text == "把方案发给他"
+    assert only_followup("send the quote by Friday").text == "send the quote"
+    assert only_followup("嗯 那个 明天上午十点前 呃 必须给答复").text == "必须给答复"

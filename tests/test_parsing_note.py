@@ -1,0 +1,125 @@
+"""`parse_note` end to end, and its promise never to raise."""
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.parsing import CustomerIndex, CustomerRef, VisitRecord, parse_note
+
+ZONE = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZONE)
+CUSTOMERS = [
+    CustomerRef(id=1, name="华信科技", value_class="IV"),
+    CustomerRef(id=2, name="华新建材"),
+    CustomerRef(id=3, name="Acme Corp"),
+    CustomerRef(id=4, name="蓝海医药"),
+]
+INDEX = CustomerIndex.build(CUSTOMERS)
+
+
+def test_the_issue_example():
+    record = parse_note(
+        "今天上午拜访了华信科技，见了采购部王经理，他们嫌报价太高，说竞争对手便宜两成。下周三下午三点再约技术交流。",
+        now=NOW,
+        customers=CUSTOMERS,
+    )
+    assert record.customer.status == "auto" and record.customer.customer.id == 1
+    assert [(c.name, c.title, c.department, c.surname) for c in record.contacts] == [("王经理", "经理", "采购部", "王")]
+    assert record.visit_date == date(2026, 11, 18)
+    assert {o.category for o in record.objections} == {"price", "competitor"}
+    competitor = next(o for o in record.objections if o.category == "competitor")
+    assert competitor.amount.text == "便宜两成"
+    [followup] = record.followups
+    assert followup.due == datetime(2026, 11, 25, 15, 0, tzinfo=ZONE) and followup.has_time and not followup.vague
+    assert followup.text == "再约技术交流" and record.next_steps == ["再约技术交流"]
+    assert record.language == "zh" and record.warnings == []
+    assert "华信科技" in record.summary and "\n" not in record.summary
+
+
+def test_english_note():
+    record = parse_note(
+        "met Acme Corp's CFO Sarah today, she wants 10% off the annual license, follow up next Tuesday 3pm",
+        now=NOW,
+        customers=INDEX,
+    )
+    assert record.language == "en" and record.customer.customer.name == "Acme Corp"
+    assert [(c.name, c.title) for c in record.contacts] == [("Sarah", "CFO")]
+    [objection] = record.objections
+    assert objection.category == "price" and objection.amount.kind == "discount"
+    assert record.followups[0].due == datetime(2026, 11, 24, 15, 0, tzinfo=ZONE)
+
+
+def test_voice_note_without_punctuation_and_with_fillers():
+    record = parse_note("嗯 那个 花信科技 呃 王经理 就是说 系统故障还没解决 很不满意 明天上午十点前 必须给答复", now=NOW, customers=INDEX)
+    assert record.customer.customer.name == "华信科技" and record.customer.said == "花信科技"
+    assert [o.category for o in record.objections] == ["quality"]
+    assert [(f"{f.due:%m-%d %H:%M}", f.text) for f in record.followups] == [("11-19 10:00", "必须给答复")]
+
+
+def test_no_customer_no_followup():
+    record = parse_note("今天天气不错", now=NOW, customers=INDEX)
+    assert record.customer is None and record.followups == [] and record.objections == []
+    assert record.warnings  # "no customer recognised"
+
+
+def test_ambiguous_customer_is_a_warning():
+    record = parse_note("华兴的刘工说 下周一再去", now=NOW, customers=INDEX)
+    assert record.customer.status == "ambiguous" and len(record.customer.candidates) == 2
+    assert record.warnings
+
+
+def test_due_times_follow_the_users_zone():
+    new_york = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("America/New_York"))
+    record = parse_note("call Acme tomorrow 3pm", now=new_york, customers=INDEX)
+    assert record.followups[0].due == datetime(2026, 11, 19, 15, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+def test_record_round_trips_as_json():
+    record = parse_note("华信科技王经理 要打八五折 月底前报价", now=NOW, customers=INDEX)
+    assert VisitRecord.model_validate_json(record.model_dump_json()) == record
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "。。。", "🙂🙂", "\x00\x01", "下下下下周", "99999999999999999999万", "12月32号", "2月30号"])
+def test_odd_inputs(text):
+    record = parse_note(text, now=NOW, customers=INDEX)
+    assert isinstance(record, VisitRecord)
+
+
+_WORDS = [
+    "华信科技", "花信", "华新", "Acme Corp's", "蓝海", "王经理", "李总", "Sarah", "the CFO", "嗯", "呃", "那个", "就是说",
+    "um", "uh", "今天", "明天", "后天", "大后天", "昨天", "这周五", "下周三", "下下周一", "上周五", "三天后", "两周后",
+    "一个月后", "半个月后", "月底", "月底前", "下个月5号", "12月10号", "2月29号", "13月40号", "明早九点", "这周内", "下周",
+    "下午4点半", "两点半", "十点前", "周五下午", "本周五前", "提前一周", "提前", "到期", "next Tuesday 3pm", "in 2 weeks",
+    "by Friday", "end of month", "Dec 3", "Feb 30", "tomorrow morning", "at 3", "24/7", "12/31", "13/45", "八五折",
+    "10% off", "便宜两成", "三十万", "$50k", "2万块", "百分之十五点五", "5个点", "太贵", "故障", "没预算", "no objections",
+    "，", "。", " ", "  ", "\n", "0", "十", "万", "点", "号", "周", "月", "前", "后", "内", ":", "/", "%", "$",
+]  # fmt: skip
+_ZONES = ["Asia/Shanghai", "UTC", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati", "America/St_Johns"]
+
+_texts = st.one_of(
+    st.text(max_size=120),
+    st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=80),
+    st.text(alphabet="0123456789一二两三四五六七八九十百千万亿点号日月周年天前后内上下这本午早晚:/%$.,， ", max_size=60),
+    st.lists(st.sampled_from(_WORDS), max_size=25).map("".join),
+    st.lists(st.sampled_from(_WORDS), max_size=25).map(" ".join),
+)
+_nows = st.builds(
+    lambda moment, zone: moment.replace(tzinfo=ZoneInfo(zone)),
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)),
+    st.sampled_from(_ZONES),
+) | st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(timezone(timedelta(hours=-12))))
+
+
+@pytest.mark.fuzz
+@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_texts, now=_nows, reminder=st.times())
+def test_parse_note_never_raises(text, now, reminder):
+    record = parse_note(text, now=now, customers=INDEX, default_reminder_time=reminder)
+    assert isinstance(record, VisitRecord)
+    assert not any(warning.startswith("parse error") for warning in record.warnings), (text, record.warnings)
+    for followup in record.followups:
+        assert followup.due.tzinfo is not None
+    assert "\n" not in record.summary
