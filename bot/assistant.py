@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from bot import parsing
 from bot.config import Settings
 from bot.customers import CustomerRepository
 from bot.followups import FollowupRepository
@@ -110,6 +111,14 @@ class Assistant:
         if not user.active:  # they blocked the bot once and are back
             return self.store.set_user_fields(user.id, active=1)
         return user
+
+    def warm_up(self) -> None:
+        """Load the embedding model, the index and the date models now rather than on a rep's first message."""
+        try:
+            parsing.warm_up()
+            self.knowledge.warm_up()
+        except Exception:  # warming is an optimisation; the first real use reports real problems
+            log.warning("warm-up failed", exc_info=True)
 
     # requests ------------------------------------------------------------------------------
 

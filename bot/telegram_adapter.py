@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 
@@ -21,6 +22,7 @@ from telegram.request import HTTPXRequest
 
 from bot.assistant import Assistant, Identity
 from bot.models import Reply, User
+from bot.telegram_jobs import schedule_reminders
 from bot.telegram_render import CAPTION_LIMIT, render_messages
 from bot.telegram_voice import voice_handler
 
@@ -60,11 +62,16 @@ def _http_request(*, read_timeout: float) -> HTTPXRequest:
 
 
 async def _post_init(application: Application) -> None:
-    """Drop a webhook left from elsewhere so long polling works; rebuild the reminder alarms."""
+    """Drop a stale webhook, rebuild the reminder alarms, warm the models up off the event loop."""
     await application.bot.delete_webhook(drop_pending_updates=False)
-    from bot.telegram_jobs import schedule_reminders
-
     schedule_reminders(application)
+    assert application.job_queue is not None
+    application.job_queue.run_once(_warm_up, when=0, name="warm-up")
+
+
+async def _warm_up(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Load models in a worker thread so the first rep does not wait for them."""
+    await asyncio.to_thread(_assistant(context).warm_up)
 
 
 def _assistant(context: ContextTypes.DEFAULT_TYPE) -> Assistant:
