@@ -27,7 +27,8 @@ from knowledge import (
     make_embedder,
 )
 
-STAGES = {"read": "Reading files", "embed": "Embedding passages", "index": "Indexing", "write": "Writing index"}
+STAGES = {"read": "Reading files", "embed": "Embedding passages", "sparse": "Sparse vectors", "index": "Indexing",
+          "write": "Writing index"}
 
 
 def open_knowledge_base(settings: Settings) -> KnowledgeBase:

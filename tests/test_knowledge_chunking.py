@@ -1,0 +1,91 @@
+"""Chunking keeps headings as a path, lists whole, and cuts long prose at Chinese sentence ends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge.chunking import MAX_CHARS, chunk_document, split_blocks, split_sentences
+from knowledge.documents import Document, plain_text
+
+
+def make_document(text: str, title: str = "手册") -> Document:
+    return Document(path=Path("x.md"), source="x.md", title=title, text=text)
+
+
+def test_heading_path_runs_from_title_to_subsection():
+    text = "# 手册\n\n## 价格\n\n" + "价格说明。" * 200 + "\n\n### 折扣\n\n折扣规则。"
+    chunks = chunk_document(make_document(text))
+    assert chunks[-1].heading_path == ["手册", "价格", "折扣"]
+    assert chunks[-1].section == "折扣"
+    assert chunks[-1].citation == "手册 › 价格 › 折扣"
+    assert all(chunk.heading_path[:2] == ["手册", "价格"] for chunk in chunks)
+
+
+def test_a_small_section_stays_one_chunk_with_its_subsections():
+    text = "# 手册\n\n## 价格异议\n\n### 异议\n\n- 太贵了\n\n### 推荐应对\n\n- 讲价值"
+    (chunk,) = chunk_document(make_document(text))
+    assert chunk.heading_path == ["手册", "价格异议"]
+    assert "### 推荐应对" in chunk.text
+
+
+def test_long_prose_is_cut_at_sentence_ends():
+    sentence = "客户关系的维护绝不是一朝一夕的事情，需要长期投入。"
+    chunks = chunk_document(make_document("# 手册\n\n" + sentence * 80))
+    assert len(chunks) > 1
+    assert all(len(chunk.text) <= MAX_CHARS for chunk in chunks)
+    assert all(chunk.text.endswith("。") for chunk in chunks)
+
+
+def test_a_list_stays_together_with_its_lead_in():
+    blocks = split_blocks("三种手段：\n\n1. 电话\n2. 网站\n\n3. 呼叫中心\n\n另一段。")
+    assert blocks == ["三种手段：\n1. 电话\n2. 网站\n3. 呼叫中心", "另一段。"]
+
+
+def test_sentences_split_on_chinese_and_western_ends():
+    assert split_sentences("先问原因。再讲价值！行吗？好；OK. Done!") == [
+        "先问原因。",
+        "再讲价值！",
+        "行吗？",
+        "好；",
+        "OK.",
+        "Done!",
+    ]
+
+
+def test_content_hash_and_id_are_stable_and_change_with_text():
+    first = chunk_document(make_document("# 手册\n\n## A\n\n内容一。"))
+    again = chunk_document(make_document("# 手册\n\n## A\n\n内容一。"))
+    changed = chunk_document(make_document("# 手册\n\n## A\n\n内容二。"))
+    assert [c.id for c in first] == [c.id for c in again]
+    assert first[0].content_hash != changed[0].content_hash
+    assert len(first[0].id) == 12
+
+
+def test_plain_text_drops_markup():
+    assert plain_text("## 标题\n| a | b |\n|---|---|\n| **x** | y |") == "标题\na  b\nx  y"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "## 一", "## 二", "### 三"]),
+            st.text(alphabet="客户价值关系。！？；abc \n-1.", min_size=0, max_size=900),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_chunks_are_bounded_and_lose_no_text(parts):
+    text = "\n\n".join(f"{heading}\n\n{body}" if heading else body for heading, body in parts)
+    chunks = chunk_document(make_document(text))
+    joined = "".join("".join(chunk.text.split()) for chunk in chunks)
+    body = "".join("".join(line.split()) for line in text.splitlines() if not line.lstrip().startswith("#"))
+    assert sum(1 for char in body if char in "客户价值关系abc") <= sum(
+        1 for char in joined if char in "客户价值关系abc"
+    )
+    assert all(len(chunk.text) <= 2 * MAX_CHARS for chunk in chunks)
+    assert [chunk.position for chunk in chunks] == list(range(len(chunks)))

@@ -1,0 +1,156 @@
+"""Search and answers over the fixture corpus with the hashing embedder (plumbing, not quality)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from knowledge import Answer, ChunkNotFound, KnowledgeBase, make_embedder
+from knowledge.answer import MAX_ANSWER_CHARS, extract, find_objection_card
+from knowledge.search import SUPPORT_WITHOUT_SPARSE
+from tests.knowledge_fixtures import make_corpus
+
+ALWAYS = dataclasses.replace(SUPPORT_WITHOUT_SPARSE, threshold=0.0)  # hashing is not calibrated: test plumbing
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A fresh folder of small documents of every supported type, plus one corrupt file."""
+    return make_corpus(tmp_path / "docs")
+
+
+@pytest.fixture
+def kb(tmp_path: Path, corpus: Path) -> KnowledgeBase:
+    kb = KnowledgeBase(tmp_path / "index", make_embedder("hashing", None), support_model=ALWAYS)
+    kb.ingest([corpus])
+    return kb
+
+
+def test_hits_carry_both_legs_and_the_citation(kb: KnowledgeBase):
+    hits = kb.search("客户关怀的手段有哪些", k=3)
+    best = hits[0]
+    assert best.section == "客户关怀的手段"
+    assert best.heading_path == ["客户关怀 (Customer care)", "客户关怀的手段"]
+    assert best.source == "customer-care.md"
+    assert best.dense_rank is not None and best.lexical_rank is not None
+    assert best.dense_score is not None and best.lexical_score > 0
+    assert best.sparse_rank is None  # the hashing embedder has no sparse vectors
+    assert 0 < best.coverage <= 1 and 0 <= best.support <= 1
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+
+
+def test_legs_choose_the_order_but_all_give_evidence(kb: KnowledgeBase):
+    from knowledge.search import hybrid_search
+
+    index = kb.index
+    vector = kb.embed_query("呼叫中心 电话")
+    lexical = hybrid_search(index, kb.tokenizer, "呼叫中心 电话", vector, legs=("lexical",), k=10)
+    assert [hit.lexical_rank for hit in lexical] == sorted(hit.lexical_rank for hit in lexical)
+    assert lexical[0].section == "客户关怀的手段" and lexical[0].dense_score is not None
+    dense = hybrid_search(index, kb.tokenizer, "呼叫中心 电话", vector, legs=("dense",), k=10)
+    assert [hit.dense_rank for hit in dense] == list(range(1, len(dense) + 1))
+
+
+@pytest.mark.parametrize("text", ["你好", "谢谢", "hello", "how are you", "Thanks!"])
+def test_chit_chat_retrieves_nothing(kb: KnowledgeBase, text: str):
+    assert kb.search(text, include_unsupported=True) == []
+    assert kb.answer(text) == Answer(answered=False)
+
+
+def test_objection_answer_is_the_cards_recommended_response(kb: KnowledgeBase):
+    answer = kb.answer("客户说你们太贵了，报价太高怎么办？")
+    assert answer.answered and answer.kind == "objection"
+    assert answer.text.startswith("- 把话题从价格拉回价值")
+    assert "不要一听" not in answer.text  # the "don't" list is not the advice
+    assert "您说的贵" in answer.text  # short diagnosis questions come along
+    (source,) = answer.sources
+    assert source.citation == "价格异议卡片 (Price objection cards) › 价格异议：你们太贵了"
+    assert "### 推荐应对" in source.text
+
+
+def test_objection_card_is_found_from_any_of_its_chunks(kb: KnowledgeBase):
+    chunk = next(c for c in kb.index.chunks if c.section == "交付太慢")
+    card = find_objection_card(kb.index, chunk)
+    assert card is not None and card.response.startswith("- 拆分交付")
+    plain = next(c for c in kb.index.chunks if c.section == "客户关怀的手段")
+    assert find_objection_card(kb.index, plain) is None
+
+
+def test_extractive_answer_cites_its_passage(kb: KnowledgeBase):
+    answer = kb.answer("客户关怀的手段有哪些？")
+    assert answer.answered and answer.kind == "extract"
+    assert "呼叫中心" in answer.text
+    assert answer.sources[0].section == "客户关怀的手段"
+    assert answer.sources[0].citation == "客户关怀 (Customer care) › 客户关怀的手段"
+    assert len(answer.text) <= MAX_ANSWER_CHARS
+
+
+def test_extract_keeps_relevant_sentences_in_source_order_and_lists_whole():
+    text = (
+        "第一句讲背景。" * 30
+        + "\n\n客户关怀的手段主要有三种：\n\n1. 电话；\n2. 网站；\n3. 呼叫中心。\n\n"
+        + "最后一句讲总结。" * 30
+    )
+    answer, cut = extract(text, ["关怀", "手段"], {"关怀": 1.0, "手段": 1.0}, budget=200)
+    assert cut
+    assert "客户关怀的手段主要有三种：\n1. 电话；\n2. 网站；\n3. 呼叫中心。" in answer
+    assert len(answer) <= 200
+
+
+def test_answer_text_is_bounded(kb: KnowledgeBase):
+    for question in ("What are switching costs?", "客户流失分为哪些类型？", "拜访后怎么跟进？"):
+        answer = kb.answer(question)
+        assert len(answer.text) <= MAX_ANSWER_CHARS
+        assert all(source.chunk_id for source in answer.sources)
+
+
+def test_passage_and_next_passage(kb: KnowledgeBase):
+    first = next(c for c in kb.index.chunks if c.source == "customer-care.md")
+    assert kb.passage(first.id) == first
+    following = kb.next_passage(first.id)
+    assert following is not None and following.position == first.position + 1
+    last = kb.index.document_chunks("customer-care.md")[-1]
+    assert kb.next_passage(last.id) is None
+    with pytest.raises(ChunkNotFound):
+        kb.passage("nope")
+
+
+def test_unknown_customer_names_do_not_count_as_query_words(kb: KnowledgeBase):
+    from knowledge.search import query_terms
+
+    kb.add_user_words(["星河数科", "呼叫中心"])
+    assert "星河数科" in kb.tokenizer.tokenize("星河数科说太贵")
+    assert "星河数科" not in query_terms(kb.index, kb.tokenizer, "星河数科的呼叫中心")
+    # the corpus has 呼叫中心 (indexed before the word was taught, so as its parts)
+    assert {"呼叫", "中心"} <= set(query_terms(kb.index, kb.tokenizer, "星河数科的呼叫中心"))
+
+
+def test_docx_and_pdf_content_is_searchable(kb: KnowledgeBase):
+    assert kb.search("会议纪要 时限", k=1)[0].source == "visit-guide.docx"
+    assert kb.search("send the minutes after a visit", k=1)[0].source == "checklist.pdf"
+
+
+def test_sparse_leg_plumbing(tmp_path: Path, corpus: Path):
+    from knowledge.embedders import HashingEmbedder
+
+    class Counting(type(HashingEmbedder().with_sparse())):
+        calls = 0
+
+        def embed_sparse(self, texts):
+            Counting.calls += len(texts)
+            return super().embed_sparse(texts)
+
+    kb = KnowledgeBase(tmp_path / "index", Counting(), support_model=ALWAYS)
+    report = kb.ingest([corpus])
+    assert Counting.calls == report.chunks_total
+    assert (tmp_path / "index" / "sparse_indices.npy").exists()
+    best = kb.search("客户关怀的手段有哪些", k=3)[0]
+    assert best.section == "客户关怀的手段"
+    assert best.sparse_rank == 1 and 0 < best.sparse_score <= 1
+    with open(corpus / "retention.md", "a", encoding="utf-8") as handle:
+        handle.write("\n\n## Win-back\n\nCall lost customers within a month.\n")
+    Counting.calls = 0
+    again = KnowledgeBase(tmp_path / "index", Counting()).ingest([corpus])
+    assert Counting.calls == again.chunks_new < again.chunks_total
