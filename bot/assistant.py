@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot import parsing
 from bot.config import Settings
@@ -139,7 +139,7 @@ class Assistant:
         return Request(
             user=user,
             text=text,
-            now=now or datetime.now(timezone.utc),
+            now=now or datetime.now(UTC),
             language=chosen,
             callback_data=callback_data,
             attachment=attachment,

@@ -122,7 +122,7 @@ class Reply(BaseModel):
     toast: str | None = None  # short notice for a button press (answerCallbackQuery text)
 
     @classmethod
-    def of(cls, *texts: str, buttons: list[list[Button]] | None = None) -> "Reply":
+    def of(cls, *texts: str, buttons: list[list[Button]] | None = None) -> Reply:
         """A reply made of plain paragraphs."""
         return cls(blocks=[Block(text=text) for text in texts if text], buttons=buttons or [])
 
@@ -131,7 +131,7 @@ class Reply(BaseModel):
         """All blocks as plain text, for terminals, logs and tests."""
         return "\n\n".join(block.text for block in self.blocks)
 
-    def add(self, text: str, kind: str = "paragraph") -> "Reply":
+    def add(self, text: str, kind: str = "paragraph") -> Reply:
         """Append a block and return self, for chaining."""
         if text:
             self.blocks.append(Block(text=text, kind=kind))  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,12 @@ class UserNotFound(LookupError):
 
 def utc_now_iso() -> str:
     """The current UTC time as ISO 8601."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def to_utc_iso(moment: datetime) -> str:
     """An aware datetime as an ISO 8601 UTC string (sortable as text)."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 class Store:
@@ -37,7 +37,7 @@ class Store:
         self.db = db
 
     @classmethod
-    def open(cls, path: Path | str) -> "Store":
+    def open(cls, path: Path | str) -> Store:
         """Open (creating if needed) and migrate the database at `path`; ':memory:' for tests."""
         if str(path) == ":memory:":
             db = Database(memory=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -212,7 +212,7 @@ def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 def _message_time(moment: datetime | None) -> datetime:
-    return (moment or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return (moment or datetime.now(UTC)).astimezone(UTC)
 
 
 def chat_id_for(user: User) -> int:

@@ -11,6 +11,8 @@ from bot.models import Button, Reply, User
 def render_plain(reply: Reply) -> str:
     """A reply as terminal text; buttons become a numbered list."""
     lines = [reply.text] if reply.blocks else []
+    if reply.toast and not reply.blocks:
+        lines.append(f"({reply.toast})")
     if reply.file:
         where = reply.file.path or reply.file.filename
         lines.append(f"[{reply.file.kind}: {where}] {reply.file.caption}".rstrip())

@@ -80,7 +80,7 @@ class VisitDraft(BaseModel):
         """A customer on file is set, so the visit can be saved."""
         return self.customer_id is not None
 
-    def with_customer(self, customer: Customer) -> "VisitDraft":
+    def with_customer(self, customer: Customer) -> VisitDraft:
         """The draft about `customer`, chosen by the rep."""
         return self.model_copy(
             update={"customer_id": customer.id, "customer_name": customer.name, "customer_status": "chosen",

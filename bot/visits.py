@@ -5,7 +5,7 @@ Scope: every query takes `user_id`; `None` means all reps (admins), an id means 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -85,7 +85,7 @@ class VisitRepository:
 
     def add_raw_note(self, user_id: int, text: str, *, source: str = "text", received_at: datetime | None = None) -> int:
         """Store a note as sent, in its own transaction, before anything parses it; returns its id."""
-        moment = (received_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        moment = (received_at or datetime.now(UTC)).astimezone(UTC)
         with self.store.transaction() as db:
             table = db["raw_notes"].insert(
                 {"user_id": user_id, "text": text, "source": source,

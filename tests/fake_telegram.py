@@ -222,7 +222,7 @@ class FakeTelegram:
             self._new_call.clear()
             try:
                 await asyncio.wait_for(self._new_call.wait(), timeout=min(remaining, 0.5))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     # the Bot API -------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ class FakeTelegram:
             self._new_update.clear()
             try:
                 await asyncio.wait_for(self._new_update.wait(), timeout=deadline - time.monotonic())
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
         return web.json_response({"ok": True, "result": self.updates[:limit]})
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -55,7 +55,7 @@ def skill(book, playbook: Playbook) -> PricingSkill:
 
 def _request(text: str = "", *, language: str = "zh", role: str = "rep", callback: str | None = None,
              command: str | None = None, args: str = "") -> Request:
-    return Request(user=User(id=7, name="小王", role=role), text=text, now=datetime(2025, 3, 3, tzinfo=timezone.utc),
+    return Request(user=User(id=7, name="小王", role=role), text=text, now=datetime(2025, 3, 3, tzinfo=UTC),
                    language=language, callback_data=callback, command=command, args=args)  # type: ignore[arg-type]
 
 

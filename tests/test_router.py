@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -67,7 +67,7 @@ def router(store: Store) -> Router:
 
 
 def request(user: User, text: str = "", callback: str | None = None) -> Request:
-    return Request(user=user, text=text, now=datetime.now(timezone.utc), language="en", callback_data=callback)
+    return Request(user=user, text=text, now=datetime.now(UTC), language="en", callback_data=callback)
 
 
 def test_parse_command() -> None:

@@ -28,7 +28,7 @@ def configure_logging(settings: Settings) -> None:
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for noisy in ("httpx", "httpcore", "apscheduler", "jieba"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "jieba", "faiss"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +146,7 @@ def _default_time(assistant: Assistant) -> time:
 def _parse_now(value: str | None, user: User) -> datetime:
     """An ISO 8601 time; without an offset it is the user's local time."""
     if not value:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:

@@ -38,7 +38,7 @@ Location = tuple[str | int, ...]
 class PriceBookError(Exception):
     """The price book cannot be used; `problems` lists every reason with its line."""
 
-    def __init__(self, source: str, problems: list["Problem"]):
+    def __init__(self, source: str, problems: list[Problem]):
         self.source = source
         self.problems = problems
         super().__init__("\n".join(problem.describe(source) for problem in problems))

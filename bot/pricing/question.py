@@ -62,11 +62,11 @@ class PriceQuestion:
         """The product when exactly one was mentioned."""
         return self.skus[0] if len(self.skus) == 1 else None
 
-    def with_product(self, sku: str) -> "PriceQuestion":
+    def with_product(self, sku: str) -> PriceQuestion:
         """The same question about one product."""
         return replace(self, skus=(sku,))
 
-    def with_quantity(self, quantity: int) -> "PriceQuestion":
+    def with_quantity(self, quantity: int) -> PriceQuestion:
         """The same question for a quantity."""
         return replace(self, quantity=quantity, quantity_problem=None)
 
@@ -94,7 +94,7 @@ class PriceQuestion:
         return payload
 
     @classmethod
-    def from_payload(cls, payload: str) -> "PriceQuestion":
+    def from_payload(cls, payload: str) -> PriceQuestion:
         """The question encoded by `to_payload`; ValueError when the data is not one."""
         if not payload.startswith(PAYLOAD_PREFIX):
             raise ValueError(payload)
