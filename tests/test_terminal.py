@@ -1,0 +1,34 @@
+"""`kam chat` piped: one message per line, replies printed, buttons numbered and pressable by number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli import main
+
+
+def chat(tmp_path: Path, lines: list[str]) -> str:
+    env = {"KAM_DATA_DIR": str(tmp_path / "data"), "KAM_EMBEDDER": "hashing"}
+    result = CliRunner().invoke(main, ["chat"], input="\n".join(lines) + "\n", env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_help_when_piped(tmp_path: Path) -> None:
+    output = chat(tmp_path, ["/help"])
+    for command in ("/help", "/ask", "/note", "/customers", "/followups", "/remind", "/quote", "/lang"):
+        assert command in output
+
+
+def test_buttons_are_numbered_and_picked_by_number(tmp_path: Path) -> None:
+    output = chat(tmp_path, ["/customers add 明达科技 制造 III", "今天拜访了明达科技 见了李总 下周一再约", "1", "/customers"])
+    assert "[1] " in output  # the note card's Save button
+    assert "已保存拜访记录" in output or "已保存" in output
+    assert output.count("明达科技") >= 3
+
+
+def test_language_follows_the_message(tmp_path: Path) -> None:
+    output = chat(tmp_path, ["hello", "你好"])
+    assert "Hello!" in output and "你好！" in output
