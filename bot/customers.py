@@ -22,17 +22,10 @@ class CustomerNotFound(LookupError):
     """No customer with that id or name."""
 
 
-class Customer(BaseModel):
-    """A key account: name, aliases, value class I-IV and who owns it."""
+class Customer(CustomerInput):
+    """A stored key account: the imported fields plus its id."""
 
     id: int
-    name: str
-    aliases: list[str] = Field(default_factory=list)
-    industry: str | None = None
-    value_class: str | None = None
-    city: str | None = None
-    owner_id: int | None = None
-    notes: str | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def ref(self) -> CustomerRef:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from bot.customers import Contact, Customer, CustomerRepository
 from bot.followups import FollowUp, FollowupRepository, followup_from_row
 from bot.store import Store, utc_now_iso
-from bot.visit_draft import VisitDraft, summarize_draft
+from bot.visit_draft import ObjectionDraft, VisitDraft, summarize_draft
 
 NoteStatus = Literal["draft", "saved", "discarded"]
 
@@ -44,12 +44,7 @@ class RawNote(BaseModel):
     visit_id: int | None = None
 
 
-class Objection(BaseModel):
-    """A concern the customer raised in a visit: price, competitor, quality, delivery…"""
-
-    category: str
-    text: str = ""
-    amount: str | None = None
+Objection = ObjectionDraft  # a saved objection has the same fields as the one on the card
 
 
 class Visit(BaseModel):
