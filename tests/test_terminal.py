@@ -32,3 +32,12 @@ def test_buttons_are_numbered_and_picked_by_number(tmp_path: Path) -> None:
 def test_language_follows_the_message(tmp_path: Path) -> None:
     output = chat(tmp_path, ["hello", "你好"])
     assert "Hello!" in output and "你好！" in output
+
+
+def test_a_broken_price_book_stops_with_a_clear_error(tmp_path: Path) -> None:
+    book = tmp_path / "pricing.yaml"
+    book.write_text("products: [\n", encoding="utf-8")
+    env = {"KAM_DATA_DIR": str(tmp_path / "data"), "KAM_EMBEDDER": "hashing", "KAM_PRICING_FILE": str(book)}
+    result = CliRunner().invoke(main, ["chat"], input="/help\n", env=env)
+    assert result.exit_code == 1
+    assert f"{book}:2" in result.output and "Traceback" not in result.output

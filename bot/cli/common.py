@@ -12,6 +12,8 @@ from pydantic import BaseModel
 
 from bot.assistant import Assistant, build_assistant
 from bot.config import Settings, SettingsError, load_settings
+from bot.pricing import PriceBookError
+from knowledge import EmbedderError
 
 
 def settings_or_exit() -> Settings:
@@ -40,6 +42,10 @@ def open_assistant() -> Assistant:
         return build_assistant(settings)
     except sqlite3.Error as error:
         raise click.ClickException(f"Cannot open the database {settings.database_path}: {error}") from None
+    except PriceBookError as error:
+        raise click.ClickException(f"The price book has problems (KAM_PRICING_FILE):\n{error}") from None
+    except EmbedderError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def print_json(value: Any) -> None:

@@ -7,6 +7,7 @@ import importlib.util
 import click
 
 from bot.config import SettingsError, load_settings
+from bot.pricing import PriceBookError, load_price_book
 from bot.store import Store
 
 
@@ -52,7 +53,11 @@ def doctor() -> None:
     elif settings.embedder == "sentence-transformers":
         found = importlib.util.find_spec("sentence_transformers") is not None and bool(settings.embedding_model)
         report(found, "embedding model", settings.embedding_model or "KAM_EMBEDDING_MODEL not set")
-    report(settings.pricing_file.exists(), "price book", str(settings.pricing_file))
+    try:
+        book = load_price_book(settings.pricing_file)
+        report(True, "price book", f"{settings.pricing_file} ({len(book.products)} products)")
+    except (PriceBookError, OSError) as error:
+        report(False, "price book", str(error))
     if settings.stt == "whisper":
         report(importlib.util.find_spec("faster_whisper") is not None, "speech-to-text",
                "faster-whisper installed" if importlib.util.find_spec("faster_whisper") else
