@@ -22,7 +22,7 @@ from telegram.request import HTTPXRequest
 
 from bot.assistant import Assistant, Identity
 from bot.models import Reply, User
-from bot.telegram_jobs import schedule_reminders
+from bot.telegram_jobs import arm_upcoming, schedule_reminders
 from bot.telegram_render import CAPTION_LIMIT, render_messages
 from bot.telegram_voice import voice_handler
 
@@ -98,6 +98,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     request = assistant.request(admission.user, text, now=_message_time(message.date))
     reply = assistant.handle(request)
     await send_reply(context, message.chat_id, reply)
+    arm_upcoming(context.application)  # a follow-up created or moved just now may fall due before the next sweep
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -113,6 +114,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     request = assistant.request(admission.user, "", callback_data=query.data or "")
     reply = assistant.handle(request)
     await query.answer(text=(reply.toast or None))
+    arm_upcoming(context.application)
     message = query.message
     if message is None:
         return

@@ -114,7 +114,9 @@ def schedule_reminders(application: Application) -> ReminderRuntime | None:
 
 def arm_upcoming(application: Application) -> int:
     """Arm (or move) a `reminder:{id}` alarm for each pending reminder due within the horizon."""
-    runtime: ReminderRuntime = application.bot_data[RUNTIME_KEY]
+    runtime: ReminderRuntime | None = application.bot_data.get(RUNTIME_KEY)
+    if runtime is None:  # reminders are off (no JobQueue)
+        return 0
     job_queue = application.job_queue
     assert job_queue is not None
     armed = {job.name: job for job in job_queue.jobs() if job.name and job.name.startswith("reminder:")}

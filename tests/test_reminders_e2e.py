@@ -321,3 +321,19 @@ async def test_daily_digest_and_weekly_chart_arrive(reminder_settings, fake_tele
     assert photo.params["photo"]["content"].startswith(b"\x89PNG")
     assert "拜访" in photo.params.get("caption", "")
     assert len([c for c in fake_telegram.sent("sendMessage") if "今日跟进" in str(c.params.get("text"))]) == 1
+
+
+async def test_a_follow_up_made_in_chat_is_armed_before_the_next_sweep(
+    reminder_settings: Callable[..., Settings], fake_telegram: FakeTelegram
+) -> None:
+    assistant = build_assistant(reminder_settings(sweep_seconds=600.0))  # the sweeper will not help
+    _register(assistant.store)
+    async with running_bot(assistant):
+        followup_id = _add(assistant.store, "给华信发方案", _now() + timedelta(seconds=2))
+        mark = fake_telegram.mark()
+        fake_telegram.send_text(REP_ID, "/followups")  # any handled message re-arms the alarms
+        await fake_telegram.wait_for("sendMessage", after=mark)
+        [reminder] = await fake_telegram.wait_for("sendMessage", after=mark, predicate=reminder_of(followup_id),
+                                                  timeout=15)
+        assert reminder.status == 200
+    assistant.store.close()
