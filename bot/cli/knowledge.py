@@ -39,6 +39,16 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
         raise click.ClickException(str(error)) from None
 
 
+def ready_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """The knowledge base, indexing the configured folder first when no index exists yet."""
+    knowledge = open_knowledge_base(settings)
+    if not knowledge.is_ready():
+        click.echo(f"no knowledge index yet: indexing {settings.knowledge_dir} first (one time)", err=True)
+        run_ingest(settings, [], rebuild=False, quiet=True)
+        knowledge = open_knowledge_base(settings)
+    return knowledge
+
+
 def run_ingest(settings: Settings, paths: list[Path], *, rebuild: bool, quiet: bool = False) -> None:
     """Ingest with a progress bar on stderr and print the report."""
     knowledge = open_knowledge_base(settings)
@@ -99,7 +109,7 @@ def ask(question: str | None, batch: Path | None, as_json: bool, k: int) -> None
         raise click.UsageError("give either a QUESTION or --batch FILE")
     settings = settings_or_exit()
     configure_logging(settings)
-    knowledge = open_knowledge_base(settings)
+    knowledge = ready_knowledge_base(settings)
     try:
         if batch:
             for line_number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), 1):
@@ -133,7 +143,7 @@ def eval_kb(path: Path, as_json: bool) -> None:
     """Score the knowledge base on a question file (format of kb_dev.jsonl)."""
     settings = settings_or_exit()
     configure_logging(settings)
-    knowledge = open_knowledge_base(settings)
+    knowledge = ready_knowledge_base(settings)
     try:
         report = evaluate(knowledge.answer, load_items(path))
     except IndexNotFound:
