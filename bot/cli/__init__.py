@@ -7,7 +7,7 @@ import sys
 import click
 
 from bot import __version__
-from bot.cli.common import open_assistant, print_json, settings_or_exit
+from bot.cli.common import ensure_sample_customers, open_assistant, print_json, settings_or_exit
 from bot.cli.customers import customer, customers
 from bot.cli.doctor import doctor
 from bot.cli.followups import followups_command, remind_command
@@ -91,11 +91,7 @@ def prepare() -> None:
     """Get a fresh install ready: build or refresh the knowledge index, load sample customers."""
     settings = settings_or_exit()
     run_ingest(settings, [], rebuild=False)
-    assistant = open_assistant()
-    sample = settings.customers_file
-    if sample is not None and sample.exists() and assistant.customers.count() == 0:
-        report = assistant.customers.import_file(sample)
-        click.echo(f"loaded {report.imported} sample customers from {sample}", err=True)
+    ensure_sample_customers(open_assistant())
 
 
 @main.group("eval")

@@ -48,6 +48,14 @@ def open_assistant() -> Assistant:
         raise click.ClickException(str(error)) from None
 
 
+def ensure_sample_customers(assistant: Assistant) -> None:
+    """Load the sample customers (KAM_CUSTOMERS_FILE) into a database that has none yet."""
+    sample = assistant.settings.customers_file
+    if sample is not None and sample.is_file() and assistant.customers.count() == 0:
+        report = assistant.customers.import_file(sample)
+        click.echo(f"loaded {report.imported} sample customers from {sample}", err=True)
+
+
 def print_json(value: Any) -> None:
     """Print a model, a list of models or plain data as JSON (UTF-8, not escaped)."""
     click.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=None))

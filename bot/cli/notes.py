@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from bot.assistant import Assistant
-from bot.cli.common import open_assistant, print_json
+from bot.cli.common import ensure_sample_customers, open_assistant, print_json
 from bot.customer_import import CustomerFileError
 from bot.models import User
 from bot.note_drafts import RecordedNote, draft_json, record_note
@@ -29,7 +29,7 @@ from bot.parsing.note import parse_note
               help='A JSONL file of notes: {"id", "text", "now"} per line.')
 @click.option("--now", "now_text", help="When the note was written, ISO 8601 (default: now).")
 @click.option("--user", "user_id", type=int, default=0, show_default=True, help="Whose note it is (0: local user).")
-@click.option("--dry-run", is_flag=True, help="Parse only; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Parse only; store no note (an empty database still gets the sample customers, as `kam prepare` would).")
 @click.option("--json", "as_json", is_flag=True, help="Print the structured note as JSON (one line per note).")
 def note(text: str | None, batch_path: Path | None, now_text: str | None, user_id: int, dry_run: bool,
          as_json: bool) -> None:  # fmt: skip
@@ -41,6 +41,7 @@ def note(text: str | None, batch_path: Path | None, now_text: str | None, user_i
     if (text is None) == (batch_path is None):
         raise click.UsageError("give either TEXT or --batch FILE")
     assistant = open_assistant()
+    ensure_sample_customers(assistant)  # a fresh install matches against the shipped sample customers
     user = _user(assistant, user_id, dry_run=dry_run)
     if batch_path is None:
         result = _record(assistant, str(text), now=_parse_now(now_text, user), user=user, dry_run=dry_run)
