@@ -111,8 +111,8 @@ class PaymentOffer(BaseModel):
     allowed: bool  # False when the term's discount would cross the floor price
 
 
-class Quote(BaseModel):
-    """A computed quote with every step exposed."""
+class PricedItem(BaseModel):
+    """What is being priced, for whom, at which list price: the head of a quote or an allowance."""
 
     sku: str
     product: Text
@@ -122,6 +122,11 @@ class Quote(BaseModel):
     customer: str | None
     value_class: ValueClass | None
     list_price: Decimal
+
+
+class Quote(PricedItem):
+    """A computed quote with every step exposed."""
+
     list_total: Decimal
     steps: list[Step]
     standard_discount: Decimal  # class and volume together
@@ -149,17 +154,9 @@ class Allowance(BaseModel):
     total: Decimal
 
 
-class MaxDiscount(BaseModel):
+class MaxDiscount(PricedItem):
     """'What's the most I can give?': the asker's own limit and what each higher level could do."""
 
-    sku: str
-    product: Text
-    unit: Text
-    currency: str
-    quantity: int
-    customer: str | None
-    value_class: ValueClass | None
-    list_price: Decimal
     standard_discount: Decimal
     standard_unit_price: Decimal
     floor_price: Decimal
