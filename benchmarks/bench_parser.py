@@ -16,9 +16,9 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.parsing.matching import CustomerIndex, CustomerRef
-from bot.parsing.note import parse_note
-from bot.parsing.recognizers import warm_up
+from crm.parsing.matching import CustomerIndex, CustomerRef
+from crm.parsing.recognizers import warm_up
+from crm.visits.parse import parse_note
 
 _HEADS = list("华新远蓝中恒星青天金北东南西海山江河宏安泰盛鑫隆兴昌达通瑞丰永嘉和")
 _TAILS = list("信大海联通河禾际石辰方城光明源润康宇航创诚邦博")

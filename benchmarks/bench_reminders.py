@@ -37,11 +37,12 @@ from aiohttp import web
 from telegram.ext import ApplicationBuilder
 
 from bot.assistant import build_assistant
-from bot.config import Settings
-from bot.models import Reply
-from bot.reminders import ReminderService
-from bot.store import Store, to_utc_iso
-from bot.telegram_jobs import RUNTIME_KEY, schedule_reminders
+from bot.settings import Settings
+from bot.telegram.jobs import RUNTIME_KEY, schedule_reminders
+from crm.followups.reminders import ReminderService
+from crm.store import Store, to_utc_iso
+from crm.users import UserRepository
+from skills.models import Reply
 from tests.conftest import running_bot
 from tests.fake_telegram import TOKEN, FakeTelegram, InjectedError
 
@@ -134,7 +135,7 @@ async def database_scale(args: argparse.Namespace) -> dict[str, object]:
         results["sweep_idle_ms_median"] = statistics.median(idle)
 
         assistant = build_assistant(settings, store=store)
-        user = store.get_user(HEAVY_USER)
+        user = UserRepository(store).get(HEAVY_USER)
         open_count = store.db.execute(
             "select count(*) from followups where user_id = ? and status = 'open'", [HEAVY_USER]).fetchone()[0]
         timings = []

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.assistant import build_assistant  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.settings import Settings  # noqa: E402
 from tests.conftest import REP_ID, running_bot  # noqa: E402
 from tests.fake_telegram import TOKEN, FakeTelegram  # noqa: E402
 

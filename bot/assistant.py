@@ -8,23 +8,32 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from bot import parsing
-from bot.config import Settings
-from bot.customers import CustomerRepository
-from bot.followups import FollowupRepository
-from bot.language import detect_language
-from bot.models import Attachment, Language, Reply, Request, User
-from bot.pricing import PriceBook, load_price_book
 from bot.router import Router
-from bot.store import Store
-from bot.visits import VisitRepository
+from bot.settings import Settings
+from crm.answers import AnswerLog
+from crm.conversations import ConversationRepository
+from crm.customers import CustomerRepository
+from crm.followups.digest import DigestService
+from crm.followups.reminders import DeliveryPolicy, ReminderService
+from crm.followups.repository import FollowupRepository
+from crm.followups.schedule import parse_clock
+from crm.followups.service import FollowupService
+from crm.language import Language, language_of
+from crm.parsing import recognizers
+from crm.pricing import PriceBook, load_price_book
+from crm.profiles import ProfileService
+from crm.store import Store
+from crm.users import User, UserRepository
+from crm.visits.recording import NoteTaker
+from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
 from skills.ask import AskSkill
 from skills.base import Skill, SkillError
 from skills.customers import CustomersSkill
 from skills.followups import FollowupsSkill
+from skills.models import Attachment, Reply, Request
 from skills.notes import VisitNotesSkill
 from skills.pricing import PricingSkill
 from skills.system import SystemSkill
@@ -61,10 +70,18 @@ class Assistant:
 
     settings: Settings
     store: Store
-    knowledge: KnowledgeBase
+    users: UserRepository
+    conversations: ConversationRepository
     customers: CustomerRepository
     visits: VisitRepository
     followups: FollowupRepository
+    answers: AnswerLog
+    notes: NoteTaker
+    followup_service: FollowupService
+    profiles: ProfileService
+    reminders: ReminderService
+    digests: DigestService
+    knowledge: KnowledgeBase
     price_book: PriceBook
     skills: list[Skill] = field(init=False)
     router: Router = field(init=False)
@@ -77,45 +94,45 @@ class Assistant:
         user_id = identity.user_id
         if user_id in settings.admins or user_id in settings.allowed_users:
             role = "admin" if user_id in settings.admins else "rep"
-            user = self.store.upsert_user(
+            user = self.users.upsert(
                 user_id, name=identity.name, username=identity.username, role=role,
                 timezone_name=settings.timezone, registered_via="admin" if role == "admin" else "allowlist",
             )
             return Admission(self._reactivate(user))
-        row = self.store.find_user_row(user_id)
-        if row is not None and row["registered_via"] in ("invite", "local"):
-            return Admission(self._reactivate(self.store.get_user(user_id)))
+        known = self.users.find(user_id)
+        if known is not None and known.registered_via in ("invite", "local"):
+            return Admission(self._reactivate(known))
         parsed = Router.parse_command(text)
         if settings.invite_code and parsed and parsed[0] == "start" and parsed[1] == settings.invite_code:
-            user = self.store.upsert_user(
+            user = self.users.upsert(
                 user_id, name=identity.name, username=identity.username, role="rep",
                 timezone_name=settings.timezone, registered_via="invite",
             )
             log.info("user %s registered with the invite code", user_id)
             return Admission(user)
-        self.store.log_access_attempt(user_id, name=identity.name, text=text)
+        self.users.log_access_attempt(user_id, name=identity.name, text=text)
         log.warning("refused message from unauthorised Telegram user %s", user_id)
         return Admission(None, Reply.of(REFUSAL_ZH, REFUSAL_EN))
 
     def local_user(self, user_id: int = LOCAL_USER_ID, *, role: str = "admin") -> User:
         """The terminal's user: trusted (it runs on the machine that holds the data)."""
-        row = self.store.find_user_row(user_id)
-        if row is not None:
-            return self.store.get_user(user_id)
-        return self.store.upsert_user(
+        known = self.users.find(user_id)
+        if known is not None:
+            return known
+        return self.users.upsert(
             user_id, name="local", role=role, timezone_name=self.settings.timezone,  # type: ignore[arg-type]
             registered_via="local",
         )
 
     def _reactivate(self, user: User) -> User:
         if not user.active:  # they blocked the bot once and are back
-            return self.store.set_user_fields(user.id, active=1)
+            return self.users.update(user.id, active=1)
         return user
 
     def warm_up(self) -> None:
         """Load the embedding model, the index and the date models now rather than on a rep's first message."""
         try:
-            parsing.warm_up()
+            recognizers.warm_up()
             self.knowledge.warm_up()
         except Exception:  # warming is an optimisation; the first real use reports real problems
             log.warning("warm-up failed", exc_info=True)
@@ -135,7 +152,7 @@ class Assistant:
         """Build a Request: the language is the user's choice, else the message's, else Chinese."""
         parsed = Router.parse_command(text)
         content = parsed[1] if parsed else text  # "/help" alone says nothing about the language
-        chosen = language or user.language or detect_language(content) or "zh"
+        chosen = language or user.language or language_of(content)
         return Request(
             user=user,
             text=text,
@@ -151,7 +168,7 @@ class Assistant:
         text = request.callback_data or request.text
 
         def log_routed(skill_name: str) -> None:
-            self.store.log_message(request.user.id, kind=kind, text=text, skill=skill_name)
+            self.users.log_message(request.user.id, kind=kind, text=text, skill=skill_name)
 
         try:
             return self.router.dispatch(request, on_route=log_routed)
@@ -167,34 +184,49 @@ class Assistant:
 
 def build_skills(assistant: Assistant) -> list[Skill]:
     """Create every built-in skill once, in the order /help lists them."""
-    settings, store = assistant.settings, assistant.store
-    customers, visits = assistant.customers, assistant.visits
     skills: list[Skill] = []
-    skills.append(SystemSkill(store, lambda: skills))
-    skills.append(AskSkill(assistant.knowledge, store))
-    skills.append(VisitNotesSkill(store, customers, visits, settings))
-    skills.append(CustomersSkill(store, customers, visits, settings))
-    skills.append(FollowupsSkill(store, settings, customers=customers))
-    skills.append(PricingSkill(assistant.price_book, customers, assistant.knowledge))
+    skills.append(SystemSkill(assistant.users, lambda: skills))
+    skills.append(AskSkill(assistant.knowledge, assistant.answers))
+    skills.append(VisitNotesSkill(assistant.conversations, assistant.customers, assistant.visits, assistant.notes))
+    skills.append(CustomersSkill(assistant.users, assistant.customers, assistant.visits, assistant.profiles))
+    skills.append(FollowupsSkill(assistant.conversations, assistant.users, assistant.followups,
+                                 assistant.followup_service, assistant.digests))  # fmt: skip
+    skills.append(PricingSkill(assistant.price_book, assistant.customers, assistant.knowledge))
     return skills
 
 
 def build_assistant(settings: Settings, *, store: Store | None = None) -> Assistant:
     """Wire one Assistant from settings: the single place where components meet."""
     store = store or Store.open(settings.database_path)
+    users = UserRepository(store)
     customers = CustomerRepository(store)
+    followups = FollowupRepository(store)
+    visits = VisitRepository(store, customers, followups)
+    default_time = parse_clock(settings.default_reminder_time)
     knowledge = KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model))
     price_book = load_price_book(settings.pricing_file)
     knowledge.add_user_words([customer.name for customer in customers.all()] + price_book.vocabulary())
+    policy = DeliveryPolicy(
+        retry_base=timedelta(seconds=settings.reminder_retry_seconds),
+        lease=timedelta(seconds=settings.reminder_lease_seconds),
+    )
     assistant = Assistant(
         settings=settings,
         store=store,
-        knowledge=knowledge,
+        users=users,
+        conversations=ConversationRepository(store),
         customers=customers,
-        visits=VisitRepository(store, customers),
-        followups=FollowupRepository(store),
+        visits=visits,
+        followups=followups,
+        answers=AnswerLog(store),
+        notes=NoteTaker(visits, customers, default_time=default_time),
+        followup_service=FollowupService(followups, customers, default_time=default_time),
+        profiles=ProfileService(customers, visits, followups),
+        reminders=ReminderService(store, users, policy=policy),
+        digests=DigestService(store, followups, users, default_time=settings.digest_time),
+        knowledge=knowledge,
         price_book=price_book,
     )
     assistant.skills = build_skills(assistant)
-    assistant.router = Router(assistant.skills, store=store, fallback="ask")
+    assistant.router = Router(assistant.skills, conversations=assistant.conversations, fallback="ask")
     return assistant

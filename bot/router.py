@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from bot.models import Button, Reply, Request
-from bot.store import Store
+from crm.conversations import ConversationRepository
 from skills.base import CommandSpec, Skill, SkillError
+from skills.models import Button, Reply, Request
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +46,13 @@ class Router:
         self,
         skills: Sequence[Skill],
         *,
-        store: Store,
+        conversations: ConversationRepository,
         fallback: str,
         policy: RoutingPolicy = RoutingPolicy(),
         semantic: SemanticScorer | None = None,
     ):
         self.skills = {skill.name: skill for skill in skills}
-        self.store = store
+        self.conversations = conversations
         self.fallback = fallback
         self.policy = policy
         self.semantic = semantic
@@ -80,7 +80,7 @@ class Router:
         parsed = self.parse_command(request.text)
         if parsed:
             return self._dispatch_command(request, *parsed, on_route=on_route)
-        pending = self.store.get_state(request.user.id)
+        pending = self.conversations.get(request.user.id)
         if pending and pending[0] in self.skills:
             skill_name, state = pending
             on_route(skill_name)
@@ -130,7 +130,7 @@ class Router:
         if chosen is not None:
             return self.skills[chosen].handle(request)
         candidates = [route for route in ranking if route.score >= self.policy.consider][:3]
-        self.store.set_state(request.user.id, ROUTER_STATE, {"text": request.text})
+        self.conversations.set(request.user.id, ROUTER_STATE, {"text": request.text})
         buttons = [
             [Button(label=self.skills[route.skill].title(request.language), data=f"route:{route.skill}")]
             for route in candidates
@@ -148,7 +148,7 @@ class Router:
                           f"There is no /{name} command. Send /help to see what I can do.")
             )
         skill, spec = entry
-        self.store.clear_state(request.user.id)
+        self.conversations.clear(request.user.id)
         routed = request.model_copy(update={"command": name, "args": args})
         return getattr(skill, spec.method_name)(routed)
 
@@ -164,10 +164,10 @@ class Router:
         return skill.handle_callback(request, payload)
 
     def _dispatch_route_choice(self, request: Request, skill_name: str) -> Reply:
-        pending = self.store.get_state(request.user.id)
+        pending = self.conversations.get(request.user.id)
         skill = self.skills.get(skill_name)
         if skill is None or not pending or pending[0] != ROUTER_STATE:
             raise SkillError("这个选择已过期，请重新发送消息。", "That choice has expired; please send your message again.")
-        self.store.clear_state(request.user.id)
+        self.conversations.clear(request.user.id)
         original = request.model_copy(update={"text": pending[1].get("text", ""), "callback_data": None})
         return skill.handle(original)

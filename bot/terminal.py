@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from bot.assistant import Assistant
-from bot.models import Button, Reply, User
+from skills.models import Button, Reply, User
 
 
 def render_plain(reply: Reply) -> str:
@@ -41,7 +41,7 @@ class TerminalChat:
         callback = None
         if line.isdigit() and 1 <= int(line) <= len(self.last_buttons):
             callback = self.last_buttons[int(line) - 1].data
-        user = self.assistant.store.get_user(self.user.id)  # preferences may have changed
+        user = self.assistant.users.get(self.user.id)  # preferences may have changed
         if callback:
             request = self.assistant.request(user, "", callback_data=callback)
         else:

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Protocol
 
-from bot.intent import asks_how_to_handle, is_question
-from bot.models import Block, Button, Reply, Request
-from bot.store import Store, utc_now_iso
+from crm.answers import AnswerLog, AnswerNotFound, RecordedAnswer
 from knowledge import Answer, Chunk, ChunkNotFound, IndexNotFound
 from skills.base import RouteScore, Skill, SkillError, command
+from skills.intent import asks_how_to_handle, is_question
+from skills.models import Block, Button, Reply, Request
 
 _QUESTION_WORD = re.compile(r"怎么|怎样|如何|什么|为什么|为何|哪些|哪几|几倍|几种|\b(?:how|what|why|which)\b", re.IGNORECASE)
 SOURCE_PREVIEW = 700
 
 
-class KnowledgeBaseLike(Protocol):
-    """What the ask skill needs from `knowledge.KnowledgeBase`."""
+class Playbook(Protocol):
+    """What skills need from `knowledge.KnowledgeBase`: cited answers and the passages behind them."""
 
-    def answer(self, query: str, k: int = 5) -> Answer: ...
+    def answer(self, query: str) -> Answer: ...
 
     def passage(self, chunk_id: str) -> Chunk: ...
 
@@ -40,9 +39,9 @@ class AskSkill(Skill):
         "What are the types of customer churn?",
     )
 
-    def __init__(self, knowledge: KnowledgeBaseLike, store: Store):
+    def __init__(self, knowledge: Playbook, answers: AnswerLog):
         self.knowledge = knowledge
-        self.store = store
+        self.answers = answers
 
     def score(self, request: Request) -> RouteScore:
         """Questions are this skill's; other free text reaches it only as the router's fallback."""
@@ -75,7 +74,7 @@ class AskSkill(Skill):
             raise SkillError("知识库还没有建立索引，请管理员先运行 kam ingest。",
                              "The knowledge base has not been indexed yet; ask an admin to run `kam ingest`.") from None
         chunk_ids = [source.chunk_id for source in result.sources]
-        answer_id = self._record(request.user.id, question, result.answered, chunk_ids)
+        answer_id = self.answers.record(request.user.id, question, answered=result.answered, chunk_ids=chunk_ids)
         if not result.answered:
             return Reply.of(
                 request.t("知识库里没有找到能回答这个问题的内容，我不想瞎猜。",
@@ -103,41 +102,27 @@ class AskSkill(Skill):
         answer_id_text, _, value = rest.partition(":")
         if not answer_id_text.isdigit() or not value.lstrip("-").isdigit():
             raise SkillError("这个按钮已失效。", "This button is no longer valid.")
-        row = self._answer_row(int(answer_id_text), request.user.id)
+        answer = self._answer(int(answer_id_text), request.user.id)
         if action == "v":
-            return self._vote(request, row, 1 if int(value) > 0 else -1)
+            return self._vote(request, answer, 1 if int(value) > 0 else -1)
         if action == "p":
-            return self._passage(request, row, int(value))
+            return self._passage(request, answer, int(value))
         raise SkillError("这个按钮已失效。", "This button is no longer valid.")
 
     # --------------------------------------------------------------------------------------------
 
-    def _record(self, user_id: int, question: str, answered: bool, chunk_ids: list[str]) -> int:
-        with self.store.transaction() as db:
-            table = db["answers"].insert({
-                "user_id": user_id, "question": question, "answered": int(answered),
-                "chunk_ids": json.dumps(chunk_ids), "created_at": utc_now_iso(),
-            })
-        return int(table.last_pk)
+    def _answer(self, answer_id: int, user_id: int) -> RecordedAnswer:
+        try:
+            return self.answers.get(answer_id, user_id=user_id)
+        except AnswerNotFound:
+            raise SkillError("找不到这条回答了。", "That answer is no longer available.") from None
 
-    def _answer_row(self, answer_id: int, user_id: int) -> dict:
-        rows = list(self.store.db.query("select * from answers where id = ? and user_id = ?", [answer_id, user_id]))
-        if not rows:
-            raise SkillError("找不到这条回答了。", "That answer is no longer available.")
-        return rows[0]
-
-    def _vote(self, request: Request, row: dict, vote: int) -> Reply:
-        with self.store.transaction() as db:
-            db.execute(
-                "insert into answer_feedback (answer_id, user_id, question, chunk_ids, vote, created_at) "
-                "values (?, ?, ?, ?, ?, ?) on conflict(answer_id, user_id) "
-                "do update set vote = excluded.vote, created_at = excluded.created_at",
-                [row["id"], request.user.id, row["question"], row["chunk_ids"], vote, utc_now_iso()],
-            )
+    def _vote(self, request: Request, answer: RecordedAnswer, vote: int) -> Reply:
+        self.answers.vote(answer, user_id=request.user.id, vote=vote)
         return Reply(toast=request.t("谢谢反馈！", "Thanks for the feedback!"))
 
-    def _passage(self, request: Request, row: dict, index: int) -> Reply:
-        chunk_ids = json.loads(row["chunk_ids"] or "[]")
+    def _passage(self, request: Request, answer: RecordedAnswer, index: int) -> Reply:
+        chunk_ids = answer.chunk_ids
         if not 0 <= index < len(chunk_ids):
             raise SkillError("没有更多相关段落了。", "There are no more related passages.")
         try:
@@ -149,5 +134,5 @@ class AskSkill(Skill):
         reply = Reply(blocks=[Block(text=f"📄 {chunk.citation}", kind="heading"), Block(text=text)])
         if index + 1 < len(chunk_ids):
             reply.buttons.append([Button(label=request.t("下一段", "Next passage"),
-                                         data=self.callback(f"p:{row['id']}:{index + 1}"))])
+                                         data=self.callback(f"p:{answer.id}:{index + 1}"))])
         return reply

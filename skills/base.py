@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.models import Reply, Request
+from skills.models import Reply, Request
 
 
 class SkillError(Exception):

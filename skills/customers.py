@@ -1,7 +1,7 @@
 """Customers: the list, a customer's card, and questions answered from the saved visit records.
 
 A rep sees their own visits and follow-ups; admins see everyone's. Customer records and contacts
-are shared (see `bot.customers` for which customers a rep's /customers lists).
+are shared (see `crm.customers` for which customers a rep's /customers lists).
 """
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ import re
 from collections.abc import Iterable
 from datetime import timedelta
 
-from bot.config import Settings
-from bot.customer_import import CustomerInput, normalize_value_class
-from bot.customers import Customer, CustomerNotFound, CustomerRepository
-from bot.models import Button, Reply, Request
-from bot.parsing.matching import CANDIDATE_SCORE
-from bot.periods import Period, period_in
-from bot.store import Store
-from bot.visit_text import format_contact, format_day, format_due, objection_label
-from bot.visits import CustomerProfile, Visit, VisitRepository, customer_profile
+from crm.customer_import import CustomerInput, normalize_value_class
+from crm.customers import Customer, CustomerNotFound, CustomerRepository
+from crm.formatting import format_contact, format_day, format_due, objection_label
+from crm.parsing.matching import CANDIDATE_SCORE
+from crm.parsing.periods import Period, period_in
+from crm.profiles import CustomerProfile, ProfileService
+from crm.users import UserRepository
+from crm.visits.repository import Visit, VisitRepository
 from skills.base import RouteScore, Skill, SkillError, command
+from skills.models import Button, Reply, Request
 
 _CONTACT_QUESTIONS = (
     re.compile(r"^(?P<name>[^\s，,]{1,12}?)(?:是|在)(?:哪家|哪个|哪|什么)(?:公司|客户|单位)"),
@@ -70,11 +70,13 @@ class CustomersSkill(Skill):
     examples = ("华信科技最近怎么样？", "哪些客户嫌价格贵？", "我上周拜访了哪些客户？", "王经理是哪家公司的？",
                 "how is Acme doing?", "which customers complained about price?", "who did I visit last week?")  # fmt: skip
 
-    def __init__(self, store: Store, customers: CustomerRepository, visits: VisitRepository, settings: Settings):
-        self.store = store
+    def __init__(
+        self, users: UserRepository, customers: CustomerRepository, visits: VisitRepository, profiles: ProfileService
+    ):
+        self.users = users
         self.customers = customers
         self.visits = visits
-        self.settings = settings
+        self.profiles = profiles
 
     # routing -----------------------------------------------------------------------------------
 
@@ -162,8 +164,7 @@ class CustomersSkill(Skill):
 
     def card(self, request: Request, customer: Customer) -> Reply:
         """The card of one customer, with the records this user may see."""
-        profile = customer_profile(customer, customers=self.customers, visits=self.visits, user_id=_scope(request))
-        return render_profile(profile, request)
+        return render_profile(self.profiles.profile(customer, user_id=_scope(request)), request)
 
     def _card_for_text(self, request: Request, text: str) -> Reply:
         exact = self.customers.find_by_name(text)
@@ -218,7 +219,7 @@ class CustomersSkill(Skill):
     def _with_objections(
         self, request: Request, topic: tuple[re.Pattern[str], tuple[str, ...], str, str] | None, period: Period | None
     ) -> Reply:
-        categories = topic[1] if topic else tuple(_all_categories(self.store))
+        categories = topic[1] if topic else tuple(self.visits.objection_categories())
         if not categories:
             return Reply.of(request.t("还没有记录到客户异议。", "No customer objections recorded yet."))
         visits = self.visits.with_objection(categories, user_id=_scope(request), since=period.start if period else None)
@@ -249,8 +250,7 @@ class CustomersSkill(Skill):
         existing = self.customers.find_by_name(name)
         if existing is not None:
             return Reply.of(request.t(f"客户“{existing.name}”已存在。", f"Customer “{existing.name}” already exists.")).add(
-                render_profile(customer_profile(existing, customers=self.customers, visits=self.visits,
-                                                user_id=_scope(request)), request).text)  # fmt: skip
+                self.card(request, existing).text)
         data = CustomerInput(name=name, industry=industry, value_class=value_class,
                              owner_id=None if request.user.is_admin else request.user.id)  # fmt: skip
         customer, _ = self.customers.upsert(data)
@@ -260,12 +260,8 @@ class CustomersSkill(Skill):
     def _owner_suffix(self, request: Request, visits: Iterable[Visit]) -> str:
         if not request.user.is_admin:
             return ""
-        names = sorted({self._user_name(visit.user_id) for visit in visits})
+        names = sorted({self.users.name_of(visit.user_id) for visit in visits})
         return f"（{'、'.join(names)}）" if request.language == "zh" else f" ({', '.join(names)})"
-
-    def _user_name(self, user_id: int) -> str:
-        row = self.store.find_user_row(user_id)
-        return (row["name"] if row and row["name"] else str(user_id))
 
 
 def render_profile(profile: CustomerProfile, request: Request) -> Reply:
@@ -284,7 +280,7 @@ def render_profile(profile: CustomerProfile, request: Request) -> Reply:
         reply.add(request.t("还没有你的拜访记录。", "No visits of yours recorded yet.")
                   if not request.user.is_admin else request.t("还没有拜访记录。", "No visits recorded yet."))
     if profile.followups:
-        lines = [f"• {format_due(f.due, request.user.zone, language)} {f.text}" for f in profile.followups]
+        lines = [f"• {format_due(f.due, zone=request.user.zone, language=language)} {f.text}" for f in profile.followups]
         reply.add(request.t("待办跟进：", "Open follow-ups:") + "\n" + "\n".join(lines))
     if profile.objections:
         lines = [
@@ -298,8 +294,8 @@ def render_profile(profile: CustomerProfile, request: Request) -> Reply:
 
 def _visit_line(visit: Visit) -> str:
     summary = visit.summary.strip()
-    if not summary and visit.draft is not None:
-        summary = "；".join(visit.draft.next_steps)
+    if not summary and visit.record is not None:
+        summary = "；".join(visit.record.next_steps)
     return summary if len(summary) <= 80 else summary[:79] + "…"
 
 
@@ -327,10 +323,6 @@ def _topic(text: str) -> tuple[re.Pattern[str], tuple[str, ...], str, str] | Non
         if topic[0].search(text):
             return topic
     return None
-
-
-def _all_categories(store: Store) -> list[str]:
-    return [row["category"] for row in store.db.query("select distinct category from visit_objections")]
 
 
 def _scope(request: Request) -> int | None:

@@ -5,30 +5,20 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 from functools import cache
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.config import Settings
-from bot.digest import DigestService, InvalidDigestTime
-from bot.followups import (
-    SNOOZE_CHOICES,
-    DueInPast,
-    FollowUp,
-    FollowUpClosed,
-    FollowUpNotFound,
-    FollowupRepository,
-    NoDueTime,
-    draft_reminder,
-    find_due,
-    format_due,
-    parse_clock,
-    snooze_target,
-    task_text,
-)
-from bot.models import Block, Button, Reply, Request, User
-from bot.reminders import reminder_buttons
-from bot.store import Store
+from crm.conversations import ConversationRepository
+from crm.followups.digest import LIST_LIMIT, DailyDigest, DigestService, InvalidDigestTime, WeeklyData
+from crm.followups.reading import DueInPast, NoDueTime, find_due, task_text
+from crm.followups.reminders import Claim
+from crm.followups.repository import FollowUp, FollowUpClosed, FollowUpNotFound, FollowupRepository
+from crm.followups.schedule import SNOOZE_CHOICES, snooze_target
+from crm.followups.service import FollowupService
+from crm.formatting import format_due
+from crm.language import Language, language_of
+from crm.users import UserRepository
 from skills.base import RouteScore, Skill, SkillError, command
+from skills.models import Block, Button, FileOut, Reply, Request
 
 LIST_SHOWN = 40  # lines in /followups; the rest are counted
 DETAIL_BUTTONS = 5  # items in /followups that get an "open" button
@@ -73,11 +63,19 @@ class FollowupsSkill(Skill):
         "推迟到周五下午",
     )
 
-    def __init__(self, store: Store, settings: Settings, *, customers: Any = None):
-        self.store = store
-        self.settings = settings
-        self.repository = FollowupRepository(store)
-        self._customers = customers
+    def __init__(
+        self,
+        conversations: ConversationRepository,
+        users: UserRepository,
+        followups: FollowupRepository,
+        service: FollowupService,
+        digests: DigestService,
+    ):
+        self.conversations = conversations
+        self.users = users
+        self.repository = followups
+        self.service = service
+        self.digests = digests
 
     # routing -----------------------------------------------------------------------------------
 
@@ -105,14 +103,14 @@ class FollowupsSkill(Skill):
         """The answer to "which time?" or "what new text?" asked before."""
         text = request.text.strip()
         if text.lower() in {"取消", "算了", "cancel", "never mind", "nevermind"}:
-            self.store.clear_state(request.user.id)
+            self.conversations.clear(request.user.id)
             return Reply.of(request.t("好的，不改了。", "OK, nothing changed."))
         if "create" in state:
             found = self._due(request, text)
             if found is None:
                 raise SkillError("没看懂这个时间，请再说一次，例如“明天上午10点”或“周五下午”。发送“取消”放弃。",
                                  'I could not read that time. Try "tomorrow 10am" or "Friday afternoon", or say "cancel".')  # fmt: skip
-            self.store.clear_state(request.user.id)
+            self.conversations.clear(request.user.id)
             return self._store_new(request, state["create"], found.due)
         followup_id = int(state.get("id", 0))
         if state.get("edit") == "time":
@@ -123,15 +121,15 @@ class FollowupsSkill(Skill):
             self._not_past(request, found.due)
             followup = self._guard(lambda: self.repository.reschedule(
                 followup_id, user_id=request.user.id, due=found.due, now=request.now))  # fmt: skip
-            self.store.clear_state(request.user.id)
+            self.conversations.clear(request.user.id)
             return Reply.of(request.t(f"已改到 {self._when(request, followup.due)}：{followup.text}",
                                       f"Moved to {self._when(request, followup.due)}: {followup.text}"))  # fmt: skip
         if state.get("edit") == "text":
             followup = self._guard(lambda: self.repository.rename(
                 followup_id, user_id=request.user.id, text=text, now=request.now))  # fmt: skip
-            self.store.clear_state(request.user.id)
+            self.conversations.clear(request.user.id)
             return Reply.of(request.t(f"已改为：{followup.text}", f"Changed to: {followup.text}"))
-        self.store.clear_state(request.user.id)
+        self.conversations.clear(request.user.id)
         return self.handle(request)
 
     def handle_callback(self, request: Request, payload: str) -> Reply:
@@ -161,7 +159,7 @@ class FollowupsSkill(Skill):
             followup = self._get(followup_id, user_id)
             if followup.status != "open":
                 raise SkillError(*self._closed_message(followup.status))
-            self.store.set_state(user_id, self.name, {"edit": option, "id": followup_id})
+            self.conversations.set(user_id, self.name, {"edit": option, "id": followup_id})
             if option == "time":
                 return Reply.of(request.t(f"“{followup.text}”改到什么时候？例如“周五下午3点”或“2小时后”。",
                                           f'When should "{followup.text}" be due? e.g. "Friday 3pm" or "in 2 hours".'))  # fmt: skip
@@ -242,7 +240,7 @@ class FollowupsSkill(Skill):
         if zone_name is None:
             raise SkillError(f"不认识时区“{wanted}”。请用 IANA 名称，例如 Asia/Shanghai、America/New_York。",
                              f'Unknown time zone "{wanted}". Use an IANA name like Asia/Shanghai or America/New_York.')  # fmt: skip
-        self.store.set_user_fields(request.user.id, timezone=zone_name)
+        self.users.update(request.user.id, timezone=zone_name)
         local = request.now.astimezone(ZoneInfo(zone_name)).strftime("%Y-%m-%d %H:%M")
         return Reply.of(request.t(f"好的，时区已设为 {zone_name}（当地现在 {local}）。已有提醒的时刻不变，按新时区显示。",
                                   f"Time zone set to {zone_name} (now {local} there). Existing reminders keep "
@@ -252,10 +250,13 @@ class FollowupsSkill(Skill):
              en="Daily digest time: /digest 07:45, off, on or now", example="/digest 07:45")  # fmt: skip
     def digest(self, request: Request) -> Reply:
         """Show or set the daily digest time; 'off' stops it, 'on' restores the default, 'now' shows it."""
-        service = DigestService(self.store, default_time=self.settings.digest_time, clock=lambda: request.now)
+        service = self.digests
         choice = request.args.strip().lower()
         if choice in ("now", "现在", "today", "今天"):
-            return service.daily(request.user, language=request.language) or Reply.of(
+            digest = service.daily(request.user, now=request.now)
+            if digest is not None:
+                return daily_digest_reply(digest, language=request.language)
+            return Reply.of(
                 request.t("今天没有到期或逾期的跟进。", "Nothing due or overdue today."))  # fmt: skip
         if choice in ("off", "关闭", "关", "stop"):
             service.set_digest_time(request.user.id, "off")
@@ -279,38 +280,21 @@ class FollowupsSkill(Skill):
         return Reply.of(request.t(f"好的，每天 {value}（{request.user.timezone}）发送今日待办。",
                                   f"OK, daily digest at {value} ({request.user.timezone})."))  # fmt: skip
 
-    # the library API (also used by `kam remind` / `kam followups`) -----------------------------
-
-    def create_reminder(self, user: User, text: str, *, now: datetime) -> FollowUp:
-        """Read "提醒我周五下午给华信发方案" and store the follow-up; SkillError when no time is named."""
-        try:
-            draft = draft_reminder(text, now=now, zone=user.zone, default_time=self._default_time)
-        except NoDueTime:
-            raise SkillError("没看出什么时候提醒，请带上时间，例如“提醒我周五下午给华信发方案”。",
-                             "I could not see when to remind you; e.g. \"remind me to call Acme's CFO tomorrow 3pm\".") from None  # fmt: skip
-        except DueInPast:
-            raise SkillError("这个时间已经过了，请换一个将来的时间。", "That time has already passed; pick a time in the future.") from None
-        return self._insert(user, draft.text, draft.due)
-
-    def open_followups(self, user: User, *, limit: int = 500) -> list[FollowUp]:
-        """The user's open follow-ups, overdue first then by due time."""
-        return self.repository.list_open(user.id, limit=limit)
-
     # helpers -----------------------------------------------------------------------------------
 
     @property
     def _default_time(self) -> time:
-        return parse_clock(self.settings.default_reminder_time)
+        return self.service.default_time
 
     def _create(self, request: Request, text: str) -> Reply:
         try:
-            draft = draft_reminder(text, now=request.now, zone=request.user.zone, default_time=self._default_time)
+            draft = self.service.read(text, user=request.user, now=request.now)
         except NoDueTime:
             task = task_text(text)
             if not task:
                 raise SkillError("要提醒你做什么？例如“提醒我周五下午给华信发方案”。",
                                  "What should I remind you of? e.g. \"remind me to call Acme's CFO tomorrow 3pm\".") from None  # fmt: skip
-            self.store.set_state(request.user.id, self.name, {"create": task})
+            self.conversations.set(request.user.id, self.name, {"create": task})
             return Reply.of(request.t(f"好的：{task}。什么时候提醒你？例如“明天上午10点”或“周五下午”。",
                                       f'OK: {task}. When should I remind you? e.g. "tomorrow 10am" or "Friday afternoon".'))  # fmt: skip
         except DueInPast:
@@ -319,7 +303,7 @@ class FollowupsSkill(Skill):
 
     def _store_new(self, request: Request, text: str, due: datetime) -> Reply:
         self._not_past(request, due)
-        followup = self._insert(request.user, text, due)
+        followup = self.service.create(request.user, text, due)
         when = self._when(request, followup.due)
         lines = [request.t(f"好的，{when} 提醒你：{followup.text}", f"OK, I'll remind you {when}: {followup.text}")]
         if followup.customer_name:
@@ -330,30 +314,6 @@ class FollowupsSkill(Skill):
             Button(label=request.t("取消", "Cancel"), data=self.callback(f"cancel:{followup.id}")),
         ]]  # fmt: skip
         return Reply.of("\n".join(lines), buttons=buttons)
-
-    def _insert(self, user: User, text: str, due: datetime) -> FollowUp:
-        customer_id = self._customer_id(text)
-        followup_id = self.repository.create(user.id, text, due, customer_id=customer_id)
-        return self.repository.get(followup_id, user_id=user.id)
-
-    def _customer_id(self, text: str) -> int | None:
-        """The customer the text names, when the customer list knows it unambiguously."""
-        if self.store.db.execute("select count(*) from customers").fetchone()[0] == 0:
-            return None
-        customers = self._customers
-        if customers is None:
-            try:
-                from bot.customers import CustomerRepository
-            except ImportError:
-                return None
-            customers = self._customers = CustomerRepository(self.store)
-        try:
-            found = customers.match(text)
-        except Exception:  # noqa: BLE001 - linking a customer is a nicety; never lose the reminder over it
-            return None
-        if found is None or getattr(found, "status", None) != "auto" or found.customer is None:
-            return None
-        return found.customer.id
 
     def _snooze_typed(self, request: Request, text: str) -> Reply:
         explicit = _ID.match(text.strip()) if request.command else _ID.search(text)
@@ -404,7 +364,7 @@ class FollowupsSkill(Skill):
             lines.append(request.t("⚠️ 提醒发送失败", "⚠️ The reminder could not be delivered"))
         reply = Reply.of("\n".join(lines))
         if followup.status == "open":
-            reply.buttons = reminder_buttons(followup.id, request.language, default_time=self.settings.default_reminder_time)
+            reply.buttons = reminder_buttons(followup.id, request.language, default_time=self._default_time)
             reply.buttons.append([
                 Button(label=request.t("改时间", "Change time"), data=self.callback(f"edit:{followup.id}:time")),
                 Button(label=request.t("改内容", "Change text"), data=self.callback(f"edit:{followup.id}:text")),
@@ -473,3 +433,113 @@ def resolve_zone(value: str) -> str | None:
     except (ZoneInfoNotFoundError, ValueError):
         return None
     return name
+
+
+# the messages the scheduler sends (worded here, delivered by the transport) --------------------
+
+
+def reminder_buttons(followup_id: int, language: str, *, default_time: time) -> list[list[Button]]:
+    """Done / Snooze 1 h / Tomorrow 9:00 / Next Monday, addressed to the follow-ups skill."""
+    zh = language == "zh"
+    clock = f"{default_time:%H:%M}"
+
+    def data(action: str) -> str:
+        return f"{FollowupsSkill.name}:{action}"
+
+    return [
+        [
+            Button(label="✅ 完成" if zh else "✅ Done", data=data(f"done:{followup_id}")),
+            Button(label="⏰ 1小时后" if zh else "⏰ Snooze 1 h", data=data(f"snooze:{followup_id}:1h")),
+        ],
+        [
+            Button(label=f"明天 {clock}" if zh else f"Tomorrow {clock}", data=data(f"snooze:{followup_id}:tomorrow")),
+            Button(label="下周一" if zh else "Next Monday", data=data(f"snooze:{followup_id}:monday")),
+        ],
+    ]
+
+
+def reminder_reply(claim: Claim, *, now: datetime, default_time: time) -> Reply:
+    """The reminder message: what, when (in the user's zone), an overdue marker, one-tap buttons."""
+    followup, user = claim.followup, claim.user
+    language = user.language or language_of(followup.text)
+    zh = language == "zh"
+    if claim.late:
+        heading = "⏰ 已逾期 · 跟进提醒" if zh else "⏰ Overdue · follow-up reminder"
+    else:
+        heading = "⏰ 跟进提醒" if zh else "⏰ Follow-up reminder"
+    when = format_due(followup.due, zone=user.zone, now=now, language=language)
+    lines = [followup.text]
+    if followup.customer_name:
+        lines.append(("客户：" if zh else "Customer: ") + followup.customer_name)
+    lines.append(("到期：" if zh else "Due: ") + when + (f"（#{followup.id}）" if zh else f" (#{followup.id})"))
+    reply = Reply(buttons=reminder_buttons(followup.id, language, default_time=default_time))
+    return reply.add(heading, "heading").add("\n".join(lines))
+
+
+DIGEST_GAP_CHARS = 40
+
+
+def daily_digest_reply(digest: DailyDigest, *, language: Language) -> Reply:
+    """The morning digest: overdue, due today, yesterday's visits without a follow-up."""
+    zh = language == "zh"
+    today, zone, now = digest.today, digest.user.zone, digest.now
+    weekday = ("周" + "一二三四五六日"[today.weekday()]) if zh else today.strftime("%A")
+    title = (f"☀️ 今日跟进 · {today.month}月{today.day}日 {weekday}" if zh
+             else f"☀️ Today · {weekday} {today.day} {today.strftime('%b')}")  # fmt: skip
+    reply = Reply(blocks=[Block(text=title, kind="heading")])
+
+    def section(label: str, lines: list[str], total: int) -> None:
+        if not lines:
+            return
+        more = total - len(lines)
+        if more > 0:
+            lines.append(f"…还有 {more} 条" if zh else f"…and {more} more")
+        reply.add(f"{label}（{total}）" if zh else f"{label} ({total})", "heading")
+        reply.add("\n".join(lines))
+
+    def item(followup: FollowUp) -> str:
+        if followup.customer_name:
+            who = f"【{followup.customer_name}】" if zh else f"[{followup.customer_name}] "
+        else:
+            who = ""
+        when = format_due(followup.due, zone=zone, now=now, language=language)
+        return f"• #{followup.id} {who}{followup.text} — {when}"
+
+    section("⏰ 已逾期" if zh else "⏰ Overdue", [item(f) for f in digest.overdue], digest.overdue_total)
+    section("📌 今天到期" if zh else "📌 Due today", [item(f) for f in digest.due_today], digest.due_today_total)
+    no_customer = "未关联客户" if zh else "no customer"
+    gap_lines = [
+        f"• {gap.customer_name or no_customer}{'：' if zh else ': '}{_shorten(gap.summary, DIGEST_GAP_CHARS)}"
+        for gap in digest.gaps[:LIST_LIMIT]
+    ]
+    section("📝 昨天拜访还没有跟进" if zh else "📝 Yesterday's visits without a follow-up", gap_lines, len(digest.gaps))
+    if digest.gaps:
+        reply.add("回复“提醒我…”即可补一条跟进。" if zh else 'Reply "remind me …" to add one.', "note")
+    reply.buttons = [[Button(label="查看全部待办" if zh else "All follow-ups", data=f"{FollowupsSkill.name}:list")]]
+    return reply
+
+
+def weekly_reply(data: WeeklyData, chart: bytes | None, *, language: Language) -> Reply:
+    """Monday's summary of last week, with the chart as a photo when there is one."""
+    zh = language == "zh"
+    visits, done, created = data.last_week(data.visits), data.last_week(data.done), data.last_week(data.created)
+    weeks = len(data.days) // 7
+    if zh:
+        title = "📊 上周小结"
+        body = (f"拜访 {visits} 次，完成跟进 {done} 条，新增跟进 {created} 条。\n"
+                f"目前待办 {data.open_now} 条，其中逾期 {data.overdue_now} 条。")  # fmt: skip
+        caption = f"近 {weeks} 周每天的拜访与完成的跟进"
+    else:
+        title = "📊 Last week"
+        body = (f"{visits} visits, {done} follow-ups done, {created} new.\n"
+                f"{data.open_now} open now, {data.overdue_now} overdue.")  # fmt: skip
+        caption = f"Visits and follow-ups done per day, last {weeks} weeks"
+    reply = Reply(blocks=[Block(text=title, kind="heading"), Block(text=body)])
+    if chart:
+        reply.file = FileOut(kind="photo", content=chart, filename="weekly.png", caption=caption)
+    return reply
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import time
 
-from bot.config import Settings
-from bot.customer_import import CustomerInput
-from bot.customers import CustomerNotFound, CustomerRepository
-from bot.intent import asks_how_to_handle, is_question
-from bot.models import Button, Reply, Request
-from bot.note_drafts import parse_draft
-from bot.store import Store
-from bot.visit_draft import CorrectionNotUnderstood, VisitDraft, apply_correction
-from bot.visit_text import format_contact, format_day, format_due, objection_label
-from bot.visits import NoteAlreadyClosed, RawNote, RawNoteNotFound, VisitRepository
+from crm.conversations import ConversationRepository
+from crm.customer_import import CustomerInput
+from crm.customers import CustomerNotFound, CustomerRepository
+from crm.formatting import format_contact, format_day, format_due, objection_label
+from crm.visits.corrections import CorrectionNotUnderstood, apply_correction
+from crm.visits.record import VisitRecord
+from crm.visits.recording import NoteTaker
+from crm.visits.repository import NoteAlreadyClosed, RawNote, RawNoteNotFound, VisitRepository
 from skills.base import RouteScore, Skill, SkillError, command
+from skills.intent import asks_how_to_handle, is_question
+from skills.models import Button, Reply, Request
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +67,14 @@ class VisitNotesSkill(Skill):
         "met Acme Corp's CFO Sarah today, she wants 10% off, follow up next Tuesday 3pm",
     )
 
-    def __init__(self, store: Store, customers: CustomerRepository, visits: VisitRepository, settings: Settings):
-        self.store = store
+    def __init__(
+        self, conversations: ConversationRepository, customers: CustomerRepository, visits: VisitRepository,
+        notes: NoteTaker,
+    ):
+        self.conversations = conversations
         self.customers = customers
         self.visits = visits
-        self.settings = settings
-        hour, minute = settings.default_reminder_time.split(":")
-        self.default_time = time(int(hour), int(minute))
+        self.notes = notes
 
     # routing -----------------------------------------------------------------------------------
 
@@ -116,7 +116,7 @@ class VisitNotesSkill(Skill):
     def note(self, request: Request) -> Reply:
         """Record a visit note given after the command, or ask for it."""
         if not request.args.strip():
-            self.store.set_state(request.user.id, self.name, {"mode": "await_note"})
+            self.conversations.set(request.user.id, self.name, {"mode": "await_note"})
             return Reply.of(request.t("请发送这次拜访的情况，说话转文字就行。", "Send me what happened at the visit; dictation is fine."))
         return self.take_note(request, request.args)
 
@@ -124,44 +124,36 @@ class VisitNotesSkill(Skill):
 
     def take_note(self, request: Request, text: str, *, source: str = "text") -> Reply:
         """Store the note raw, then parse it into a draft and show the card (a failed parse keeps the note)."""
-        note_id = self.visits.add_raw_note(request.user.id, text, source=source, received_at=request.now)
-        try:
-            draft = parse_draft(text, now=request.now, zone=request.user.zone, customers=self.customers,
-                                default_time=self.default_time)  # fmt: skip
-        except Exception:
-            log.exception("could not parse note %s", note_id)
-            draft = VisitDraft(visit_date=request.local_now.date(), summary=text[:200], language=request.language,
-                               warnings=["parse_failed"])  # fmt: skip
-        self.visits.set_draft(note_id, draft)
-        return self.card(request, self.visits.get_raw_note(note_id))
+        note = self.notes.take(request.user.id, text, now=request.now, zone=request.user.zone, source=source)
+        return self.card(request, note)
 
     def resume(self, request: Request, state: dict) -> Reply:
         """The next message after Edit (a correction), after "new customer" (its name), or after /note."""
         mode = state.get("mode")
-        self.store.clear_state(request.user.id)
+        self.conversations.clear(request.user.id)
         if mode == "await_note":
             return self.take_note(request, request.text, source=_source_of(request))
         try:
             note = self._draft_note(request, int(state.get("note_id", 0)))
         except NoteAlreadyClosed as closed:
             raise SkillError(*_closed_texts(closed)) from None
-        assert note.draft is not None
+        assert note.record is not None
         if mode == "new_customer":
             return self._create_customer(request, note, request.text.strip())
         try:
-            draft, changed = apply_correction(
-                note.draft, request.text, customers=self.customers, now=request.now, zone=request.user.zone,
-                default_time=self.default_time,
+            record, changed = apply_correction(
+                note.record, request.text, customers=self.customers, now=request.now, zone=request.user.zone,
+                default_time=self.notes.default_time,
             )
         except CorrectionNotUnderstood:
-            self.store.set_state(request.user.id, self.name, state)
+            self.conversations.set(request.user.id, self.name, state)
             return Reply.of(
                 request.t("没看懂要改哪一项。可以这样说：“客户是华新建材”、“联系人是采购部李总”、“跟进改到周五下午三点”、“不用跟进”。",
                           "I couldn't tell what to change. Try: “customer is Acme Corp”, “contact is Sarah (CFO)”, "
                           "“follow up Friday 3pm”, “no follow-up”."),
                 buttons=[[Button(label=request.t("完成修改", "Done editing"), data=self.callback(f"card:{note.id}"))]],
             )  # fmt: skip
-        self.visits.set_draft(note.id, draft)
+        self.visits.set_record(note.id, record)
         log.info("note %s: %s corrected", note.id, changed)
         return self.card(request, self.visits.get_raw_note(note.id))
 
@@ -182,13 +174,13 @@ class VisitNotesSkill(Skill):
 
     def _save(self, request: Request, note: RawNote, value: str) -> Reply:
         """Save: visit, objections, contacts and follow-ups in one transaction."""
-        assert note.draft is not None
-        if not note.draft.has_customer:
+        assert note.record is not None
+        if not note.record.has_customer:
             reply = self.card(request, note, replace=True)
             reply.toast = request.t("请先选择客户", "Choose the customer first")
             return reply
         saved = self.visits.save(note.id, user_id=request.user.id)
-        self.store.clear_state(request.user.id)
+        self.conversations.clear(request.user.id)
         reply = self.card(request, self.visits.get_raw_note(note.id), replace=True)
         done = request.t(f"已保存拜访记录（#{saved.visit_id}）", f"Visit saved (#{saved.visit_id})")
         if saved.followup_ids:
@@ -201,7 +193,7 @@ class VisitNotesSkill(Skill):
     def _discard(self, request: Request, note: RawNote, value: str) -> Reply:
         """Discard: the note is marked discarded, its text kept."""
         self.visits.discard(note.id, user_id=request.user.id)
-        self.store.clear_state(request.user.id)
+        self.conversations.clear(request.user.id)
         reply = Reply.of(request.t(f"已丢弃这条纪要（原文仍保留，编号 #{note.id}）。",
                                    f"Note discarded (the text is kept as #{note.id})."))  # fmt: skip
         reply.replace_message = True
@@ -210,9 +202,9 @@ class VisitNotesSkill(Skill):
 
     def _edit(self, request: Request, note: RawNote, value: str) -> Reply:
         """Edit: the next message is a correction."""
-        self.store.set_state(request.user.id, self.name, {"mode": "edit", "note_id": note.id})
+        self.conversations.set(request.user.id, self.name, {"mode": "edit", "note_id": note.id})
         quick = [Button(label=request.t("取消修改", "Cancel editing"), data=self.callback(f"card:{note.id}"))]
-        if note.draft is not None and note.draft.followups:
+        if note.record is not None and note.record.followups:
             label = request.t("不用跟进", "No follow-up")
             quick.insert(0, Button(label=label, data=self.callback(f"nofollowup:{note.id}")))
         return Reply.of(
@@ -223,44 +215,44 @@ class VisitNotesSkill(Skill):
         )  # fmt: skip
 
     def _drop_followups(self, request: Request, note: RawNote, value: str) -> Reply:
-        """No follow-up: clear them from the draft."""
-        assert note.draft is not None
-        self.store.clear_state(request.user.id)
-        self.visits.set_draft(note.id, note.draft.model_copy(update={"followups": []}))
+        """No follow-up: clear them from the record."""
+        assert note.record is not None
+        self.conversations.clear(request.user.id)
+        self.visits.set_record(note.id, note.record.model_copy(update={"followups": []}))
         return self.card(request, self.visits.get_raw_note(note.id))
 
     def _show_card(self, request: Request, note: RawNote, value: str) -> Reply:
         """Done / cancel editing: show the card again."""
-        self.store.clear_state(request.user.id)
+        self.conversations.clear(request.user.id)
         return self.card(request, note)
 
     def _pick(self, request: Request, note: RawNote, value: str) -> Reply:
         """A candidate customer was chosen."""
-        assert note.draft is not None
+        assert note.record is not None
         try:
             customer = self.customers.get(int(value))
         except (CustomerNotFound, ValueError):
             raise SkillError("这个客户已不存在。", "That customer no longer exists.") from None
-        self.visits.set_draft(note.id, note.draft.with_customer(customer))
+        self.visits.set_record(note.id, note.record.with_customer(customer))
         return self.card(request, self.visits.get_raw_note(note.id), replace=True)
 
     def _new(self, request: Request, note: RawNote, value: str) -> Reply:
         """New customer: the name said in the note, or ask for one."""
-        assert note.draft is not None
-        if note.draft.customer_said:
-            return self._create_customer(request, note, note.draft.customer_said, replace=True)
-        self.store.set_state(request.user.id, self.name, {"mode": "new_customer", "note_id": note.id})
+        assert note.record is not None
+        if note.record.customer_said:
+            return self._create_customer(request, note, note.record.customer_said, replace=True)
+        self.conversations.set(request.user.id, self.name, {"mode": "new_customer", "note_id": note.id})
         return Reply.of(request.t("请发送新客户的名称。", "Send the new customer's name."))
 
     def _create_customer(self, request: Request, note: RawNote, name: str, *, replace: bool = False) -> Reply:
         if not name:
             raise SkillError("客户名称不能为空。", "The customer name can't be empty.")
-        assert note.draft is not None
+        assert note.record is not None
         customer = self.customers.find_by_name(name)
         if customer is None:
             owner = None if request.user.is_admin else request.user.id
             customer, _ = self.customers.upsert(CustomerInput(name=name, owner_id=owner))
-        self.visits.set_draft(note.id, note.draft.with_customer(customer))
+        self.visits.set_record(note.id, note.record.with_customer(customer))
         reply = self.card(request, self.visits.get_raw_note(note.id), replace=replace)
         reply.toast = request.t(f"已新建客户 {customer.name}", f"Added customer {customer.name}")
         return reply
@@ -272,58 +264,58 @@ class VisitNotesSkill(Skill):
             raise SkillError("找不到这条纪要。", "I can't find that note.") from None
         if note.status != "draft":
             raise NoteAlreadyClosed(note.status, note.visit_id)
-        if note.draft is None:
-            note.draft = VisitDraft(visit_date=request.local_now.date(), summary=note.text[:200])
+        if note.record is None:
+            note.record = VisitRecord(visit_date=request.local_now.date(), excerpt=note.text[:120])
         return note
 
     # the card ----------------------------------------------------------------------------------
 
     def card(self, request: Request, note: RawNote, *, replace: bool = False) -> Reply:
         """The compact card of a note's draft, with the buttons its state allows."""
-        draft = note.draft
-        assert draft is not None
+        record = note.record
+        assert record is not None
         request = _in_note_language(request, note)
         language, zone = request.language, request.user.zone
         saved = note.status == "saved"
         heading = request.t("拜访记录（已保存）" if saved else "拜访记录 · 请确认",
                             "Visit record (saved)" if saved else "Visit record · please confirm")  # fmt: skip
         reply = Reply(replace_message=replace).add(heading, "heading")
-        lines = [request.t("客户：", "Customer: ") + _customer_text(draft, request)]
-        lines.append(request.t("日期：", "Date: ") + format_day(draft.visit_date, language))
-        if draft.contacts:
-            people = "、".join(format_contact(c.name, c.title, c.department, language) for c in draft.contacts)
+        lines = [request.t("客户：", "Customer: ") + _customer_text(record, request)]
+        lines.append(request.t("日期：", "Date: ") + format_day(record.visit_date, language))
+        if record.contacts:
+            people = "、".join(format_contact(c.name, c.title, c.department, language) for c in record.contacts)
             lines.append(request.t("联系人：", "Contacts: ") + people)
         reply.add("\n".join(lines))
-        if draft.objections:
+        if record.objections:
             reply.add(request.t("异议：", "Objections:") + "\n" + "\n".join(
                 f"• {objection_label(o.category, language)}：{o.text}" + (f"（{o.amount}）" if o.amount else "")
                 if language == "zh" else
                 f"• {objection_label(o.category, language)}: {o.text}" + (f" ({o.amount})" if o.amount else "")
-                for o in draft.objections
+                for o in record.objections
             ))  # fmt: skip
-        steps = [step for step in draft.next_steps if step not in {f.text for f in draft.followups}]
+        steps = [step for step in record.next_steps if step not in {f.text for f in record.followups}]
         if steps:
             reply.add(request.t("下一步：", "Next steps:") + "\n" + "\n".join(f"• {step}" for step in steps))
-        if draft.followups:
+        if record.followups:
             reply.add(request.t("跟进提醒：", "Follow-ups:") + "\n" + "\n".join(
-                f"• {format_due(f.due, zone, language)} {f.text}"
+                f"• {format_due(f.due, zone=zone, language=language)} {f.text}"
                 + (request.t("（时间待定，可修改）", " (approximate — edit if needed)") if f.vague else "")
-                for f in draft.followups
+                for f in record.followups
             ))  # fmt: skip
-        if "parse_failed" in draft.warnings:
+        if record.read_failed:
             reply.add(request.t(f"原文已保存（#{note.id}），但没能自动整理，请点“修改”补充客户等信息。",
                                 f"The note is saved as #{note.id} but I couldn't structure it; use Edit to fill in the customer."), "note")  # fmt: skip
         if note.status == "draft":
-            reply.buttons = self._buttons(request, note.id, draft)
+            reply.buttons = self._buttons(request, note.id, record)
         return reply
 
-    def _buttons(self, request: Request, note_id: int, draft: VisitDraft) -> list[list[Button]]:
+    def _buttons(self, request: Request, note_id: int, record: VisitRecord) -> list[list[Button]]:
         rows: list[list[Button]] = []
-        if not draft.has_customer:
+        if not record.has_customer:
             rows += [[Button(label=option.name, data=self.callback(f"pick:{note_id}:{option.id}"))]
-                     for option in draft.candidates[:3]]  # fmt: skip
-            label = (request.t(f"新建客户：{draft.customer_said}", f"New customer: {draft.customer_said}")
-                     if draft.customer_said else request.t("新建客户", "New customer"))  # fmt: skip
+                     for option in record.candidates[:3]]  # fmt: skip
+            label = (request.t(f"新建客户：{record.customer_said}", f"New customer: {record.customer_said}")
+                     if record.customer_said else request.t("新建客户", "New customer"))  # fmt: skip
             rows.append([Button(label=label[:40], data=self.callback(f"new:{note_id}"))])
             rows.append([Button(label=request.t("修改", "Edit"), data=self.callback(f"edit:{note_id}")),
                          Button(label=request.t("丢弃", "Discard"), data=self.callback(f"discard:{note_id}"))])  # fmt: skip
@@ -350,23 +342,23 @@ def _source_of(request: Request) -> str:
     return "text"
 
 
-def _customer_text(draft: VisitDraft, request: Request) -> str:
-    if draft.has_customer:
-        value_class = request.t(f"（{draft.value_class}类）", f" (class {draft.value_class})") if draft.value_class else ""
-        return f"{draft.customer_name}{value_class}"
-    if draft.customer_status == "ambiguous":
-        said = f"“{draft.customer_said}”" if draft.customer_said else ""
+def _customer_text(record: VisitRecord, request: Request) -> str:
+    if record.has_customer:
+        value_class = request.t(f"（{record.value_class}类）", f" (class {record.value_class})") if record.value_class else ""
+        return f"{record.customer_name}{value_class}"
+    if record.customer_status == "ambiguous":
+        said = f"“{record.customer_said}”" if record.customer_said else ""
         return request.t(f"{said}是哪一家？请在下面选择", f"{said} — which one? Choose below")
-    if draft.customer_said:
-        return request.t(f"“{draft.customer_said}”不在客户列表中，新建还是修改？",
-                         f"“{draft.customer_said}” is not on file — add it or edit?")  # fmt: skip
+    if record.customer_said:
+        return request.t(f"“{record.customer_said}”不在客户列表中，新建还是修改？",
+                         f"“{record.customer_said}” is not on file — add it or edit?")  # fmt: skip
     return request.t("没认出客户，请点“修改”并发送“客户是…”", "No customer recognised; tap Edit and send “customer is …”")
 
 
 def _in_note_language(request: Request, note: RawNote) -> Request:
     """Button presses carry no text: answer in the note's language unless the user chose one."""
-    if request.user.language is None and not request.text and note.draft is not None:
-        language = "en" if note.draft.language == "en" else "zh"
+    if request.user.language is None and not request.text and note.record is not None:
+        language = "en" if note.record.language == "en" else "zh"
         return request.model_copy(update={"language": language})
     return request
 

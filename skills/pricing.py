@@ -5,15 +5,13 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.intent import asks_how_to_handle, is_question
-from bot.models import CALLBACK_DATA_LIMIT, Block, Button, Reply, Request
-from bot.pricing.book import PriceBook, ProductNotFound
-from bot.pricing.customers import CustomerLookup
-from bot.pricing.matching import find_products
-from bot.pricing.money import format_money
-from bot.pricing.question import PriceQuestion, read_discount, read_question
-from bot.pricing.quote import Inquiry, QuoteError, compute_max_discount, compute_quote
-from bot.pricing.render import (
+from crm.pricing.book import PriceBook, ProductNotFound
+from crm.pricing.customers import CustomerLookup
+from crm.pricing.matching import find_products
+from crm.pricing.money import format_money
+from crm.pricing.question import PriceQuestion, read_discount, read_question
+from crm.pricing.quote import Inquiry, QuoteError, compute_max_discount, compute_quote
+from crm.pricing.render import (
     breakdown_lines,
     customer_text,
     decision_line,
@@ -24,7 +22,11 @@ from bot.pricing.render import (
     quote_heading,
     requested_line,
 )
+from knowledge import Source
+from skills.ask import Playbook
 from skills.base import RouteScore, Skill, SkillError, command
+from skills.intent import asks_how_to_handle, is_question
+from skills.models import CALLBACK_DATA_LIMIT, Block, Button, Reply, Request
 
 __all__ = ["CustomerLookup", "PricingSkill"]
 
@@ -60,7 +62,7 @@ class PricingSkill(Skill):
         "How much are 200 Enterprise seats at 15% off?",
     )
 
-    def __init__(self, book: PriceBook, customers: CustomerLookup | None = None, knowledge: object | None = None):
+    def __init__(self, book: PriceBook, customers: CustomerLookup | None = None, knowledge: Playbook | None = None):
         self.book = book
         self.customers = customers
         self.knowledge = knowledge
@@ -205,18 +207,17 @@ class PricingSkill(Skill):
             reply.add(request.t("来源：", "Source: ") + "; ".join(citations), kind="note")
 
     def _playbook_answer(self, language: str) -> tuple[str, list[str]] | None:
-        ask = getattr(self.knowledge, "answer", None)
-        if ask is None:
+        if self.knowledge is None:
             return None
         queries = [KNOWLEDGE_QUERY[language]] + ([KNOWLEDGE_QUERY["zh"]] if language != "zh" else [])
         for query in queries:
             try:
-                answer = ask(query)
+                answer = self.knowledge.answer(query)
             except Exception:  # the quote stands on its own; a broken knowledge base must not block it
                 log.warning("knowledge answer failed for the pricing playbook query", exc_info=True)
                 return None
-            if getattr(answer, "answered", False) and getattr(answer, "text", ""):
-                return _shorten(answer.text), [_citation(source) for source in getattr(answer, "sources", [])[:2]]
+            if answer.answered and answer.text:
+                return _shorten(answer.text), [_citation(source) for source in answer.sources[:2]]
         return None
 
     # asking for what is missing ----------------------------------------------------------
@@ -286,7 +287,6 @@ def _shorten(text: str) -> str:
     return (cut[: end + 1] if end > KNOWLEDGE_TEXT_LIMIT // 2 else cut) + "…"
 
 
-def _citation(source: object) -> str:
-    title = str(getattr(source, "title", "") or "")
-    section = str(getattr(source, "section", "") or "")
+def _citation(source: Source) -> str:
+    title, section = source.title or "", source.section or ""
     return f"《{title}》{' · ' + section if section else ''}" if title else section

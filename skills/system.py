@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.language import detect_language
-from bot.models import Block, Reply, Request
-from bot.store import Store
+from crm.language import detect_language
+from crm.users import UserRepository
 from skills.base import RouteScore, Skill, SkillError, command
+from skills.models import Block, Reply, Request
 
 
 class SystemSkill(Skill):
@@ -20,8 +20,8 @@ class SystemSkill(Skill):
     description_en = "Welcome, help and language settings"
     examples = ("你能做什么", "帮助", "help", "what can you do")
 
-    def __init__(self, store: Store, registry: Callable[[], Sequence[Skill]]):
-        self.store = store
+    def __init__(self, users: UserRepository, registry: Callable[[], Sequence[Skill]]):
+        self.users = users
         self.registry = registry
 
     def score(self, request: Request) -> RouteScore:
@@ -75,7 +75,7 @@ class SystemSkill(Skill):
         choice = request.args.strip().lower()
         if choice not in {"zh", "en", "auto"}:
             raise SkillError("用法：/lang zh、/lang en 或 /lang auto", "Usage: /lang zh, /lang en or /lang auto")
-        self.store.set_user_fields(request.user.id, language=None if choice == "auto" else choice)
+        self.users.update(request.user.id, language=None if choice == "auto" else choice)
         if choice == "auto":
             return Reply.of(request.t("好的，我会用你发消息的语言回复。", "OK, I'll reply in the language you write in."))
         return Reply.of("好的，以后用中文回复。" if choice == "zh" else "OK, I'll reply in English from now on.")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import Assistant, build_assistant
-from bot.config import Settings
-from bot.store import Store
+from bot.settings import Settings
+from crm.store import Store
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 ADMIN_ID = 1001
@@ -83,7 +83,7 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
 @contextlib.asynccontextmanager
 async def running_bot(assistant: Assistant) -> AsyncIterator[object]:
     """Start the real python-telegram-bot Application with long polling; always stop it."""
-    from bot.telegram_adapter import build_application
+    from bot.telegram.application import build_application
 
     application = build_application(assistant)
     await application.initialize()

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from bot.assistant import Assistant, build_assistant
-from bot.config import Settings
+from bot.settings import Settings
 from tests.conftest import REP_ID, running_bot
 from tests.fake_telegram import FakeTelegram
 from tests.knowledge_fixtures import PLAYBOOK, playbook_kb

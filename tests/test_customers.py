@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bot.customer_import import (
+from crm.customer_import import (
     CustomerFileError,
     CustomerInput,
     normalize_value_class,
     read_customer_file,
 )
-from bot.customers import CustomerRepository
-from bot.store import Store
+from crm.customers import CustomerRepository
+from crm.store import Store
+from crm.users import UserRepository
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -86,7 +87,7 @@ def test_xlsx_import_with_numeric_tiers_and_a_bad_row(customers: CustomerReposit
 
 
 def test_unknown_owner_is_a_bad_row_and_known_owner_is_kept(customers: CustomerRepository, store: Store, tmp_path: Path) -> None:
-    store.upsert_user(7, name="小王", timezone_name="Asia/Shanghai", registered_via="allowlist")
+    UserRepository(store).upsert(7, name="小王", timezone_name="Asia/Shanghai", registered_via="allowlist")
     path = write_csv(tmp_path / "c.csv", "name,tier,owner\n华信科技,IV,7\n华新建材,III,99\n远大物流,II,abc\n")
     report = customers.import_file(path)
     assert report.created == 1
@@ -137,11 +138,11 @@ def test_index_sees_customers_added_later(customers: CustomerRepository) -> None
 
 def test_visibility_owned_and_unowned(customers: CustomerRepository, store: Store) -> None:
     for user_id, role in ((1, "admin"), (2, "rep"), (3, "rep")):
-        store.upsert_user(user_id, role=role, timezone_name="Asia/Shanghai", registered_via="allowlist")  # type: ignore[arg-type]
+        UserRepository(store).upsert(user_id, role=role, timezone_name="Asia/Shanghai", registered_via="allowlist")  # type: ignore[arg-type]
     customers.upsert(CustomerInput(name="共享客户"))
     customers.upsert(CustomerInput(name="小王的客户", owner_id=2))
     customers.upsert(CustomerInput(name="小李的客户", owner_id=3))
-    names = lambda user_id: [c.name for c in customers.visible_to(store.get_user(user_id))]  # noqa: E731
+    names = lambda user_id: [c.name for c in customers.visible_to(UserRepository(store).get(user_id))]  # noqa: E731
     assert sorted(names(2)) == sorted(["共享客户", "小王的客户"])
     assert sorted(names(3)) == sorted(["共享客户", "小李的客户"])
     assert len(names(1)) == 3

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from bot.assistant import Assistant
-from bot.customers import CustomerRepository
-from bot.models import Reply
+from crm.customers import CustomerRepository
+from skills.models import Reply
 from tests.conftest import ADMIN_ID, OTHER_REP_ID, REP_ID
 from tests.test_notes_skill import NOW, button_data, kam, say  # noqa: F401 - fixtures
 

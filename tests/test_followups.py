@@ -8,20 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.assistant import Assistant, build_assistant
-from bot.config import Settings
-from bot.followups import (
-    DueInPast,
-    FollowUpClosed,
-    FollowUpNotFound,
-    FollowupRepository,
-    NoDueTime,
-    at_local,
-    draft_reminder,
-    format_due,
-    snooze_target,
-)
-from bot.models import Reply
-from bot.store import Store
+from bot.settings import Settings
+from crm.followups.reading import DueInPast, NoDueTime, draft_reminder
+from crm.followups.repository import FollowUpClosed, FollowUpNotFound, FollowupRepository
+from crm.followups.schedule import at_local, snooze_target
+from crm.formatting import format_due
+from crm.store import Store
+from crm.users import UserRepository
+from skills.models import Reply
 from tests.conftest import REP_ID
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -92,7 +86,7 @@ def test_next_monday_on_a_monday_is_a_week_later() -> None:
 
 @pytest.fixture
 def repository(store: Store) -> FollowupRepository:
-    store.upsert_user(REP_ID, name="rep", timezone_name="Asia/Shanghai", registered_via="allowlist")
+    UserRepository(store).upsert(REP_ID, name="rep", timezone_name="Asia/Shanghai", registered_via="allowlist")
     return FollowupRepository(store)
 
 
@@ -127,12 +121,12 @@ def test_create_joins_the_callers_transaction(repository: FollowupRepository, st
 @pytest.fixture
 def chat(settings: Settings):
     assistant = build_assistant(settings, store=Store.open(":memory:"))
-    assistant.store.upsert_user(REP_ID, name="rep", timezone_name="Asia/Shanghai", registered_via="allowlist")
+    assistant.users.upsert(REP_ID, name="rep", timezone_name="Asia/Shanghai", registered_via="allowlist")
 
     def say(
         text: str = "", *, now: datetime = WEDNESDAY_10AM_SHANGHAI, button: str | None = None, language: str | None = None
     ) -> Reply:
-        user = assistant.store.get_user(REP_ID)
+        user = assistant.users.get(REP_ID)
         return assistant.handle(assistant.request(user, text, now=now, callback_data=button, language=language))
 
     say.assistant = assistant  # type: ignore[attr-defined]
@@ -149,7 +143,7 @@ def _assistant(chat) -> Assistant:
 )  # fmt: skip
 def test_free_text_routes_to_followups(chat, text: str) -> None:
     assistant = _assistant(chat)
-    chosen, ranking = assistant.router.choose(assistant.request(assistant.store.get_user(REP_ID), text))
+    chosen, ranking = assistant.router.choose(assistant.request(assistant.users.get(REP_ID), text))
     assert chosen == "followups", ranking
 
 
@@ -209,7 +203,7 @@ def test_timezone_command_and_dst_in_new_york(chat) -> None:
     assert "America/New_York" in chat("/tz America/New_York").text
     assert "Europe/London" in chat("/tz europe/london").text
     assert "纽约" not in chat("/tz 纽约").text  # the city resolves to its zone name
-    assert _assistant(chat).store.get_user(REP_ID).timezone == "America/New_York"
+    assert _assistant(chat).users.get(REP_ID).timezone == "America/New_York"
     assert "不认识" in chat("/tz Mars/Base", language="zh").text
     saturday_noon_edt = utc(2026, 10, 31, 16, 0)
     chat("remind me to call Acme's CFO tomorrow 9am", now=saturday_noon_edt)
@@ -228,7 +222,7 @@ def test_digest_settings(chat) -> None:
 
 
 def test_a_named_customer_is_linked(chat) -> None:
-    from bot.customer_import import CustomerInput
+    from crm.customer_import import CustomerInput
 
     assistant = _assistant(chat)
     assistant.customers.upsert(CustomerInput(name="华信科技", aliases=["华信"], value_class="I"))

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.followups import followups_command, remind_command
-from bot.store import Store
+from crm.store import Store
+from crm.users import UserRepository
 from tests.conftest import REP_ID
 
 
@@ -18,7 +19,7 @@ def runner(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("KAM_DATA_DIR", str(data_dir))
     monkeypatch.setenv("KAM_CUSTOMERS_FILE", "")
     store = Store.open(data_dir / "kam.db")
-    store.upsert_user(REP_ID, name="rep", timezone_name="America/New_York", registered_via="allowlist")
+    UserRepository(store).upsert(REP_ID, name="rep", timezone_name="America/New_York", registered_via="allowlist")
     store.close()
     return CliRunner()
 

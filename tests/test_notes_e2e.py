@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.assistant import Assistant
-from bot.customers import CustomerRepository
+from crm.customers import CustomerRepository
 from tests.conftest import OTHER_REP_ID, REP_ID
 from tests.fake_telegram import Call, FakeTelegram
 
@@ -95,7 +95,7 @@ async def test_dictated_note_to_saved_visit_and_scoped_answers(
     due = datetime.combine(wednesday, datetime.min.time().replace(hour=15), tzinfo=SHANGHAI)
     assert datetime.fromisoformat(followup["due_utc"]) == due
     assert (followup["user_id"], followup["visit_id"], followup["status"]) == (REP_ID, visit["id"], "open")
-    assert bot.store.get_user(REP_ID).role == "rep"
+    assert bot.users.get(REP_ID).role == "rep"
 
     mine = await send(fake_telegram, REP_ID, "华信科技最近怎么样?")
     assert today.isoformat() in mine and "待办跟进" in mine and "王经理（采购部）" in mine and "价格" in mine

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.assistant import Assistant, build_assistant
-from bot.config import Settings
-from bot.customers import CustomerRepository
-from bot.models import Reply
-from bot.visits import VisitRepository
+from bot.settings import Settings
+from crm.customers import CustomerRepository
+from crm.visits.repository import VisitRepository
+from skills.models import Reply
 from tests.conftest import ADMIN_ID, OTHER_REP_ID, REP_ID
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -27,7 +27,7 @@ def kam(settings: Settings) -> Assistant:
     assistant = build_assistant(settings)
     CustomerRepository(assistant.store).import_file(FIXTURES / "customers.csv")
     for user_id, role in ((ADMIN_ID, "admin"), (REP_ID, "rep"), (OTHER_REP_ID, "rep")):
-        assistant.store.upsert_user(user_id, name=f"u{user_id}", role=role, timezone_name="Asia/Shanghai",  # type: ignore[arg-type]
+        assistant.users.upsert(user_id, name=f"u{user_id}", role=role, timezone_name="Asia/Shanghai",  # type: ignore[arg-type]
                                     registered_via="allowlist")  # fmt: skip
     return assistant
 
@@ -35,7 +35,7 @@ def kam(settings: Settings) -> Assistant:
 @pytest.fixture
 def say(kam: Assistant) -> Callable[..., Reply]:
     def send(user_id: int, text: str = "", *, button: str | None = None, now: datetime = NOW) -> Reply:
-        user = kam.store.get_user(user_id)
+        user = kam.users.get(user_id)
         return kam.handle(kam.request(user, text, now=now, callback_data=button))
 
     return send
@@ -84,7 +84,7 @@ def test_raw_note_is_kept_when_parsing_fails(kam: Assistant, say, monkeypatch: p
     def broken(*args, **kwargs):
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr("skills.notes.parse_draft", broken)
+    monkeypatch.setattr("crm.visits.recording.parse_note", broken)
     reply = say(REP_ID, "/note 见了华信科技王经理 下周再约")
     [raw] = notes(kam)
     assert raw["text"] == "见了华信科技王经理 下周再约" and raw["status"] == "draft"
@@ -129,9 +129,9 @@ def test_edit_corrections_by_text(kam: Assistant, say) -> None:
     say(REP_ID, button=f"notes:edit:{note_id}")
     confused = say(REP_ID, "嗯嗯好的")
     assert "没看懂" in confused.text
-    assert kam.store.get_state(REP_ID) is not None  # still waiting for the correction
+    assert kam.conversations.get(REP_ID) is not None  # still waiting for the correction
     say(REP_ID, "/help")  # a command ends the edit
-    assert kam.store.get_state(REP_ID) is None
+    assert kam.conversations.get(REP_ID) is None
     say(REP_ID, button=f"notes:save:{note_id}")
     visit = next(iter(kam.store.db.query("select v.*, c.name from visits v join customers c on c.id = v.customer_id")))
     assert visit["name"] == "华新建材"
@@ -185,7 +185,7 @@ def test_note_command_without_text_waits_for_the_note(kam: Assistant, say) -> No
     ],
 )
 def test_router_sends_visit_reports_to_notes(kam: Assistant, text: str) -> None:
-    chosen, ranking = kam.router.choose(kam.request(kam.store.get_user(REP_ID), text, now=NOW))
+    chosen, ranking = kam.router.choose(kam.request(kam.users.get(REP_ID), text, now=NOW))
     assert chosen == "notes", ranking
 
 
@@ -203,7 +203,7 @@ def test_router_sends_visit_reports_to_notes(kam: Assistant, text: str) -> None:
     ],
 )
 def test_router_sends_questions_to_customers(kam: Assistant, text: str, skill: str) -> None:
-    chosen, ranking = kam.router.choose(kam.request(kam.store.get_user(REP_ID), text, now=NOW))
+    chosen, ranking = kam.router.choose(kam.request(kam.users.get(REP_ID), text, now=NOW))
     assert chosen == skill, ranking
     notes_score = next(route.score for route in ranking if route.skill == "notes")
     assert notes_score < 0.3
@@ -230,11 +230,11 @@ def test_no_followup_button_and_edit_after_save(kam: Assistant, say) -> None:
     note_id = notes(kam)[0]["id"]
     prompt = say(REP_ID, button=f"notes:edit:{note_id}")
     cleared = say(REP_ID, button=button_data(prompt, "notes:nofollowup:"))
-    assert "跟进提醒" not in cleared.text and kam.store.get_state(REP_ID) is None
+    assert "跟进提醒" not in cleared.text and kam.conversations.get(REP_ID) is None
     say(REP_ID, button=f"notes:edit:{note_id}")
     say(REP_ID, button=button_data(card, "notes:save:"))
     assert kam.store.db.execute("select count(*) from followups").fetchone()[0] == 0
-    assert kam.store.get_state(REP_ID) is None  # saving ends the edit
-    kam.store.set_state(REP_ID, "notes", {"mode": "edit", "note_id": note_id})  # e.g. saved from another device
+    assert kam.conversations.get(REP_ID) is None  # saving ends the edit
+    kam.conversations.set(REP_ID, "notes", {"mode": "edit", "note_id": note_id})  # e.g. saved from another device
     late = say(REP_ID, "客户是华新建材")
     assert "已经保存" in late.text

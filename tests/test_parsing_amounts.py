@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.parsing.amounts import find_amounts, parse_discount
-from bot.parsing.numbers import parse_chinese_number
+from crm.parsing.amounts import find_amounts, parse_discount
+from crm.parsing.numbers import parse_chinese_number
 
 
 @pytest.mark.parametrize(

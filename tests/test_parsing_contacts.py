@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.parsing.contacts import find_contacts
+from crm.parsing.contacts import find_contacts
 
 
 def names(text, **kwargs):

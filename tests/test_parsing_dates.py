@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.parsing.dates import find_dates
-from bot.parsing.note import parse_note
+from crm.parsing.dates import find_dates
+from crm.visits.parse import parse_note
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZONE)  # a Wednesday

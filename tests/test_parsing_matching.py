@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.parsing.matching import (
+from crm.parsing.matching import (
     CustomerIndex,
     CustomerRef,
     core_of,

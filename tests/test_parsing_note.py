@@ -7,7 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.parsing import CustomerIndex, CustomerRef, VisitRecord, parse_note
+from crm.parsing.matching import CustomerIndex, CustomerRef
+from crm.visits.parse import parse_note
+from crm.visits.record import VisitRecord
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZONE)
@@ -26,17 +28,17 @@ def test_the_issue_example():
         now=NOW,
         customers=CUSTOMERS,
     )
-    assert record.customer.status == "auto" and record.customer.customer.id == 1
+    assert record.customer_status == "auto" and record.customer_id == 1
     assert [(c.name, c.title, c.department, c.surname) for c in record.contacts] == [("王经理", "经理", "采购部", "王")]
     assert record.visit_date == date(2026, 11, 18)
     assert {o.category for o in record.objections} == {"price", "competitor"}
     competitor = next(o for o in record.objections if o.category == "competitor")
-    assert competitor.amount.text == "便宜两成"
+    assert competitor.amount == "-20%" and "便宜两成" in competitor.text
     [followup] = record.followups
     assert followup.due == datetime(2026, 11, 25, 15, 0, tzinfo=ZONE) and followup.has_time and not followup.vague
     assert followup.text == "再约技术交流" and record.next_steps == ["再约技术交流"]
     assert record.language == "zh" and record.warnings == []
-    assert "华信科技" in record.summary and "\n" not in record.summary
+    assert record.summary == "王经理 | 异议：价格、竞争对手 | 跟进：11-25 15:00 再约技术交流"
 
 
 def test_english_note():
@@ -45,29 +47,29 @@ def test_english_note():
         now=NOW,
         customers=INDEX,
     )
-    assert record.language == "en" and record.customer.customer.name == "Acme Corp"
+    assert record.language == "en" and record.customer_name == "Acme Corp"
     assert [(c.name, c.title) for c in record.contacts] == [("Sarah", "CFO")]
     [objection] = record.objections
-    assert objection.category == "price" and objection.amount.kind == "discount"
+    assert objection.category == "price" and objection.amount == "-10%"
     assert record.followups[0].due == datetime(2026, 11, 24, 15, 0, tzinfo=ZONE)
 
 
 def test_voice_note_without_punctuation_and_with_fillers():
     record = parse_note("嗯 那个 花信科技 呃 王经理 就是说 系统故障还没解决 很不满意 明天上午十点前 必须给答复", now=NOW, customers=INDEX)
-    assert record.customer.customer.name == "华信科技" and record.customer.said == "花信科技"
+    assert record.customer_name == "华信科技" and record.customer_said == "花信科技"
     assert [o.category for o in record.objections] == ["quality"]
     assert [(f"{f.due:%m-%d %H:%M}", f.text) for f in record.followups] == [("11-19 10:00", "必须给答复")]
 
 
 def test_no_customer_no_followup():
     record = parse_note("今天天气不错", now=NOW, customers=INDEX)
-    assert record.customer is None and record.followups == [] and record.objections == []
+    assert not record.has_customer and not record.customer_said and record.followups == [] and record.objections == []
     assert record.warnings  # "no customer recognised"
 
 
 def test_ambiguous_customer_is_a_warning():
     record = parse_note("华兴的刘工说 下周一再去", now=NOW, customers=INDEX)
-    assert record.customer.status == "ambiguous" and len(record.customer.candidates) == 2
+    assert record.customer_status == "ambiguous" and len(record.candidates) == 2
     assert record.warnings
 
 

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot.parsing.amounts import locate_amounts
-from bot.parsing.note import split_clauses
-from bot.parsing.objections import find_objections
+from crm.parsing.amounts import locate_amounts
+from crm.parsing.objections import find_objections
+from crm.visits.parse import split_clauses
 
 
 def objections(text):

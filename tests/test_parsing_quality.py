@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.parsing.evaluation import customers_from_rows, evaluate
-from bot.parsing.matching import CustomerIndex
+from crm.parsing.matching import CustomerIndex
+from crm.visits.evaluation import customers_from_rows, evaluate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEV_THRESHOLDS = {"customer": 0.95, "followups": 0.90, "objection": 0.85, "contacts": 0.80}
@@ -46,8 +46,8 @@ def test_held_out_set_is_reported(index):
 def test_score_note_counts_extra_followups_as_wrong(index):
     from datetime import datetime
 
-    from bot.parsing.evaluation import score_note
-    from bot.parsing.note import parse_note
+    from crm.visits.evaluation import score_note
+    from crm.visits.parse import parse_note
 
     item = {"id": "x", "now": "2026-11-18T10:00:00+08:00", "text": "华信科技王经理 明天再约 后天发方案",
             "expect": {"customer": "华信科技", "followups": [{"date": "2026-11-19"}], "contacts": ["王经理"],

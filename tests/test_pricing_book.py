@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_PRICING_FILE
-from bot.pricing.book import (
+from bot.settings import DEFAULT_PRICING_FILE
+from crm.pricing.book import (
     PriceBookError,
     ProductNotFound,
     load_price_book,
     parse_price_book,
 )
-from bot.pricing.money import format_money, format_percent, parse_percent, round_money
+from crm.pricing.money import format_money, format_percent, parse_percent, round_money
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = DEFAULT_PRICING_FILE.read_text(encoding="utf-8")

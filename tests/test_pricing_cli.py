@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.pricing import pricing, quote, quote_command
-from bot.config import DEFAULT_PRICING_FILE
+from bot.settings import DEFAULT_PRICING_FILE
 from tests.test_pricing_question import Customers
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from bot.config import DEFAULT_PRICING_FILE
-from bot.models import CALLBACK_DATA_LIMIT
-from bot.pricing.book import PriceBook, load_price_book
-from bot.pricing.matching import find_products, resolve_product
-from bot.pricing.question import PriceQuestion, read_quantity, read_question
-from bot.pricing.quote import RequestedDiscount
+from bot.settings import DEFAULT_PRICING_FILE
+from crm.pricing.book import PriceBook, load_price_book
+from crm.pricing.matching import find_products, resolve_product
+from crm.pricing.question import PriceQuestion, read_quantity, read_question
+from crm.pricing.quote import RequestedDiscount
+from skills.models import CALLBACK_DATA_LIMIT
 
 
 class Customers:

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot.config import DEFAULT_PRICING_FILE
-from bot.pricing.book import PriceBook, ProductNotFound, load_price_book
-from bot.pricing.quote import (
+from bot.settings import DEFAULT_PRICING_FILE
+from crm.pricing.book import PriceBook, ProductNotFound, load_price_book
+from crm.pricing.quote import (
     Inquiry,
     QuoteError,
     RequestedDiscount,

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.config import DEFAULT_PRICING_FILE, PROJECT_ROOT
-from bot.models import CALLBACK_DATA_LIMIT, Reply, Request, User
-from bot.pricing.book import load_price_book
+from bot.settings import DEFAULT_PRICING_FILE, PROJECT_ROOT
+from crm.pricing.book import load_price_book
 from skills.base import SkillError
+from skills.models import CALLBACK_DATA_LIMIT, Reply, Request, User
 from skills.pricing import PricingSkill
 from tests.test_pricing_question import Customers
 

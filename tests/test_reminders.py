@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.digest import DigestService, render_weekly_chart
-from bot.followups import FollowupRepository
-from bot.models import Reply
-from bot.reminders import (
+from crm.followups.chart import render_weekly_chart
+from crm.followups.digest import DigestService
+from crm.followups.reminders import (
+    Claim,
     DeliveryPolicy,
     DeliveryUncertain,
     Outcome,
@@ -19,8 +19,14 @@ from bot.reminders import (
     ReminderService,
     TemporaryFailure,
 )
-from bot.store import Store
+from crm.followups.repository import FollowupRepository
+from crm.store import Store
+from crm.users import UserRepository
+from skills.followups import daily_digest_reply, reminder_reply, weekly_reply
+from skills.models import Reply
 from tests.conftest import OTHER_REP_ID, REP_ID
+
+NINE = time(9, 0)
 
 START = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)  # Wednesday 10:00 in Shanghai
 
@@ -39,19 +45,19 @@ class Clock:
 
 
 class FakeSender:
-    """Records deliveries; can fail the next calls or be slow."""
+    """Records deliveries as the follow-ups skill words them; can fail the next calls or be slow."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[int, Reply]] = []
         self.failures: list[Exception] = []
         self.delay = 0.0
 
-    async def __call__(self, chat_id: int, reply: Reply) -> None:
+    async def __call__(self, claim: Claim) -> None:
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.failures:
             raise self.failures.pop(0)
-        self.sent.append((chat_id, reply))
+        self.sent.append((claim.user.id, reminder_reply(claim, now=claim.followup.due, default_time=NINE)))
 
 
 @pytest.fixture
@@ -62,9 +68,9 @@ def clock() -> Clock:
 @pytest.fixture
 def service(store: Store, clock: Clock) -> ReminderService:
     for user_id in (REP_ID, OTHER_REP_ID):
-        store.upsert_user(user_id, name="rep", timezone_name="Asia/Shanghai", registered_via="allowlist")
+        UserRepository(store).upsert(user_id, name="rep", timezone_name="Asia/Shanghai", registered_via="allowlist")
     policy = DeliveryPolicy(retry_base=timedelta(seconds=30), lease=timedelta(minutes=5))
-    return ReminderService(store, policy=policy, clock=clock)
+    return ReminderService(store, UserRepository(store), policy=policy, clock=clock)
 
 
 @pytest.fixture
@@ -138,13 +144,13 @@ async def test_blocked_user_is_marked_inactive_and_kept(service, sender, store) 
     sender.failures = [RecipientBlocked("Forbidden: bot was blocked by the user")]
     report = await service.sweep(sender)
     assert report.count(Outcome.BLOCKED) >= 1
-    assert store.get_user(REP_ID).active is False
+    assert UserRepository(store).get(REP_ID).active is False
     assert [chat for chat, _ in sender.sent] == [OTHER_REP_ID]
     repository = FollowupRepository(store)
     assert {repository.get(i).reminder_state for i in (first, second)} == {"pending"}
     assert repository.get(other).reminder_state == "sent"
     assert (await service.sweep(sender)).due == 0  # not spammed
-    store.set_user_fields(REP_ID, active=1)  # they came back (the assistant does this on their next message)
+    UserRepository(store).update(REP_ID, active=1)  # they came back (the assistant does this on their next message)
     service.clock.advance(minutes=10)  # type: ignore[attr-defined]
     await service.sweep(sender)
     replies = [reply for chat, reply in sender.sent if chat == REP_ID]
@@ -214,12 +220,12 @@ async def test_missed_while_down_are_marked_overdue(service, sender, clock) -> N
 
 
 async def test_reminder_shows_local_time_in_the_users_zone(service, store, clock) -> None:
-    store.set_user_fields(REP_ID, timezone="America/New_York")
+    UserRepository(store).update(REP_ID, timezone="America/New_York")
     clock.now = datetime(2026, 11, 1, 14, 0, tzinfo=UTC)  # 09:00 EST, after the change
     followup_id = add(service, "call Acme's CFO", due=clock.now)
     claim = service.claim(followup_id)
     assert claim is not None
-    reply = service.reminder_reply(claim.followup, claim.user)
+    reply = reminder_reply(claim, now=clock.now, default_time=NINE)
     assert "today 09:00" in reply.text and "Done" in reply.buttons[0][0].label
 
 
@@ -229,12 +235,12 @@ async def test_reminder_shows_local_time_in_the_users_zone(service, store, clock
 @pytest.fixture
 def digests(store: Store, clock: Clock) -> DigestService:
     for user_id in (REP_ID, OTHER_REP_ID):
-        store.upsert_user(user_id, name="rep", timezone_name="Asia/Shanghai", registered_via="allowlist")
-    return DigestService(store, default_time="08:30", clock=clock)
+        UserRepository(store).upsert(user_id, name="rep", timezone_name="Asia/Shanghai", registered_via="allowlist")
+    return DigestService(store, FollowupRepository(store), UserRepository(store), default_time="08:30", clock=clock)
 
 
 def test_digest_is_due_once_at_each_users_local_time(digests: DigestService, store: Store, clock: Clock) -> None:
-    store.set_user_fields(OTHER_REP_ID, timezone="America/New_York")
+    UserRepository(store).update(OTHER_REP_ID, timezone="America/New_York")
     clock.now = datetime(2026, 3, 4, 0, 29, tzinfo=UTC)  # 08:29 in Shanghai
     assert digests.due() == []
     clock.advance(minutes=1)
@@ -266,14 +272,15 @@ def test_daily_digest_lists_overdue_due_today_and_visits_without_follow_up(
 ) -> None:
     repository = FollowupRepository(store)
     clock.now = datetime(2026, 3, 4, 0, 30, tzinfo=UTC)
-    assert digests.daily(store.get_user(REP_ID)) is None  # nothing to say: no message
+    assert digests.daily(UserRepository(store).get(REP_ID)) is None  # nothing to say: no message
     repository.create(REP_ID, "给华信发方案", clock.now - timedelta(days=1))
     repository.create(REP_ID, "call Acme", clock.now + timedelta(hours=6))
     repository.create(REP_ID, "next week", clock.now + timedelta(days=7))
     store.db["visits"].insert({"user_id": REP_ID, "visit_date": "2026-03-03", "summary": "见了王经理，嫌贵",
                                "created_at": "2026-03-03T08:00:00+00:00"})  # fmt: skip
-    reply = digests.daily(store.get_user(REP_ID), language="zh")
-    assert reply is not None
+    digest = digests.daily(UserRepository(store).get(REP_ID))
+    assert digest is not None
+    reply = daily_digest_reply(digest, language="zh")
     text = reply.text
     assert text.index("已逾期") < text.index("给华信发方案") < text.index("今天到期") < text.index("call Acme")
     assert "next week" not in text and "见了王经理" in text
@@ -287,11 +294,12 @@ def test_weekly_summary_counts_and_chart(digests: DigestService, store: Store, c
     repository.complete(done_id, user_id=REP_ID, now=datetime(2026, 3, 6, 3, 0, tzinfo=UTC))
     for day in ("2026-03-02", "2026-03-06", "2026-03-06", "2026-02-10"):
         store.db["visits"].insert({"user_id": REP_ID, "visit_date": day, "summary": "", "created_at": day})
-    data = digests.weekly_data(store.get_user(REP_ID), language="zh")
+    data = digests.weekly_data(UserRepository(store).get(REP_ID))
     assert data.days[0] == date(2026, 2, 9) and data.days[-1] == date(2026, 3, 8) and len(data.days) == 28
     assert data.last_week(data.visits) == 3 and data.last_week(data.done) == 1 and sum(data.visits) == 4
     png = render_weekly_chart(data)
     assert png.startswith(b"\x89PNG")
-    reply = digests.weekly_reply(data, png)
-    assert reply is not None and reply.file is not None and reply.file.kind == "photo"
+    assert not data.is_empty and data.has_activity
+    reply = weekly_reply(data, png, language="zh")
+    assert reply.file is not None and reply.file.kind == "photo"
     assert "拜访 3 次" in reply.text and "完成跟进 1 条" in reply.text

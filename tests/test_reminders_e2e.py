@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.assistant import Assistant, build_assistant
-from bot.config import Settings
-from bot.digest import DueDigest
-from bot.followups import FollowupRepository
-from bot.store import Store, to_utc_iso
-from bot.telegram_jobs import RUNTIME_KEY, ReminderRuntime, _send_digest
+from bot.settings import Settings
+from bot.telegram.jobs import RUNTIME_KEY, ReminderRuntime, _send_digest
+from crm.followups.digest import DueDigest
+from crm.followups.repository import FollowupRepository
+from crm.store import Store, to_utc_iso
+from crm.users import UserRepository
 from tests.conftest import REP_ID, running_bot
 from tests.fake_telegram import Call, FakeTelegram
 
@@ -59,7 +60,7 @@ async def reminder_bot(reminder_settings: Callable[..., Settings]) -> AsyncItera
 
 
 def _register(store: Store) -> None:
-    store.upsert_user(REP_ID, name="小王", timezone_name="Asia/Shanghai", registered_via="allowlist")
+    UserRepository(store).upsert(REP_ID, name="小王", timezone_name="Asia/Shanghai", registered_via="allowlist")
 
 
 def _now() -> datetime:
@@ -263,7 +264,7 @@ async def test_a_user_who_blocked_the_bot_is_not_spammed(reminder_bot, fake_tele
     mark = fake_telegram.mark()
     first, second = _add(assistant.store, "给华信发方案", _now()), _add(assistant.store, "给王总回电话", _now())
     deadline = wallclock.monotonic() + 10
-    while assistant.store.get_user(REP_ID).active:
+    while assistant.users.get(REP_ID).active:
         assert wallclock.monotonic() < deadline
         await asyncio.sleep(0.05)
     await settle(application, sweeps=4)
@@ -278,7 +279,7 @@ async def test_a_user_who_blocked_the_bot_is_not_spammed(reminder_bot, fake_tele
     for followup_id in (first, second):
         await fake_telegram.wait_for("sendMessage", predicate=reminder_of(followup_id))
     await settle(application)
-    assert assistant.store.get_user(REP_ID).active
+    assert assistant.users.get(REP_ID).active
     assert [len(reminders_sent(fake_telegram, i)) for i in (first, second)] == [1, 1]
 
 
@@ -287,7 +288,7 @@ async def test_timezone_set_in_chat_drives_due_times(reminder_bot, fake_telegram
     mark = fake_telegram.mark()
     fake_telegram.send_text(REP_ID, "/tz America/New_York")
     await fake_telegram.wait_for("sendMessage", after=mark)
-    assert assistant.store.get_user(REP_ID).timezone == "America/New_York"
+    assert assistant.users.get(REP_ID).timezone == "America/New_York"
     mark = fake_telegram.mark()
     fake_telegram.send_text(REP_ID, "remind me to call Acme's CFO tomorrow 9am")
     [reply] = await fake_telegram.wait_for("sendMessage", after=mark)
@@ -313,7 +314,7 @@ async def test_daily_digest_and_weekly_chart_arrive(reminder_settings, fake_tele
             "sendMessage", predicate=lambda call: "今日跟进" in str(call.params.get("text")))
         assert "给华信发方案" in digest.params["text"]
         runtime: ReminderRuntime = application.bot_data[RUNTIME_KEY]
-        user = store.get_user(REP_ID)
+        user = UserRepository(store).get(REP_ID)
         await _send_digest(application.bot, runtime, DueDigest(user, "weekly", now_local.date(), None))
         [photo] = await fake_telegram.wait_for("sendPhoto")
         await settle(application)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.models import Block, Reply
-from bot.telegram_render import TELEGRAM_TEXT_LIMIT, render_messages, utf16_length
+from bot.telegram.render import TELEGRAM_TEXT_LIMIT, render_messages, utf16_length
+from skills.models import Block, Reply
 from tests.fake_telegram import parse_html
 
 

@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.models import Reply, Request, User
 from bot.router import Router, RoutingPolicy
-from bot.store import Store
+from crm.conversations import ConversationRepository
+from crm.store import Store
+from crm.users import User, UserRepository
 from skills.base import RouteScore, Skill, SkillError, command
+from skills.models import Reply, Request
 
 
 class Echo(Skill):
@@ -58,12 +60,12 @@ class Ask(Skill):
 
 @pytest.fixture
 def user(store: Store) -> User:
-    return store.upsert_user(1, timezone_name="Asia/Shanghai", registered_via="local")
+    return UserRepository(store).upsert(1, timezone_name="Asia/Shanghai", registered_via="local")
 
 
 @pytest.fixture
 def router(store: Store) -> Router:
-    return Router([Echo(), Notes(), Ask()], store=store, fallback="ask")
+    return Router([Echo(), Notes(), Ask()], conversations=ConversationRepository(store), fallback="ask")
 
 
 def request(user: User, text: str = "", callback: str | None = None) -> Request:
@@ -103,10 +105,10 @@ def test_close_call_asks_with_buttons_and_remembers_the_text(router: Router, use
 
 
 def test_pending_conversation_gets_the_next_text_until_a_command(router: Router, user: User, store: Store) -> None:
-    store.set_state(user.id, "notes", {"step": "edit"})
+    ConversationRepository(store).set(user.id, "notes", {"step": "edit"})
     assert router.dispatch(request(user, "客户是华新建材")).text == "resumed:edit:客户是华新建材"
     router.dispatch(request(user, "/echo x"))
-    assert store.get_state(user.id) is None
+    assert ConversationRepository(store).get(user.id) is None
 
 
 def test_callbacks_reach_their_skill(router: Router, user: User) -> None:
@@ -116,7 +118,7 @@ def test_callbacks_reach_their_skill(router: Router, user: User) -> None:
 
 
 def test_semantic_scores_blend_with_rules(store: Store, user: User) -> None:
-    router = Router([Echo(), Notes(), Ask()], store=store, fallback="ask",
+    router = Router([Echo(), Notes(), Ask()], conversations=ConversationRepository(store), fallback="ask",
                     semantic=lambda text: {"echo": 1.0, "notes": 0.0, "ask": 0.0},
                     policy=RoutingPolicy(semantic_weight=0.5))
     ranking = router.rank(request(user, "repeat after me"))
@@ -125,4 +127,4 @@ def test_semantic_scores_blend_with_rules(store: Store, user: User) -> None:
 
 def test_duplicate_commands_are_rejected(store: Store) -> None:
     with pytest.raises(ValueError):
-        Router([Echo(), Echo()], store=store, fallback="echo")
+        Router([Echo(), Echo()], conversations=ConversationRepository(store), fallback="echo")

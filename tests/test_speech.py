@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
+from bot.settings import Settings
 from bot.speech import (
     ModelError,
     NoSpeechToText,

@@ -21,7 +21,7 @@ async def test_start_and_help(bot: Assistant, fake_telegram: FakeTelegram) -> No
     [welcome] = await fake_telegram.wait_for("sendMessage", after=mark, predicate=to(REP_ID))
     assert "小王" in welcome.params["text"]
     assert welcome.params["parse_mode"] == "HTML"
-    assert bot.store.get_user(REP_ID).name == "小王"
+    assert bot.users.get(REP_ID).name == "小王"
 
     mark = fake_telegram.mark()
     fake_telegram.send_text(REP_ID, "/help")
@@ -29,7 +29,7 @@ async def test_start_and_help(bot: Assistant, fake_telegram: FakeTelegram) -> No
     for skill in bot.skills:
         for spec in skill.commands:
             assert f"/{spec.name}" in help_message.params["text"]
-    assert bot.store.get_user(REP_ID).role == "rep"
+    assert bot.users.get(REP_ID).role == "rep"
     logged = list(bot.store.db.query("select text, skill from messages where user_id = ?", [REP_ID]))
     assert [row["text"] for row in logged] == ["/start", "/help"]
 
@@ -42,7 +42,7 @@ async def test_unknown_user_gets_only_the_refusal(bot: Assistant, fake_telegram:
     assert "/help" not in refusal.params["text"] and "reply_markup" not in refusal.params
     fake_telegram.press_button(STRANGER_ID, "system:anything")
     await fake_telegram.wait_for("answerCallbackQuery", after=mark)
-    assert bot.store.find_user_row(STRANGER_ID) is None
+    assert bot.users.find(STRANGER_ID) is None
     assert list(bot.store.db.query("select count(*) n from messages"))[0]["n"] == 0
     attempts = list(bot.store.db.query("select telegram_id, text from access_attempts"))
     assert attempts[0] == {"telegram_id": STRANGER_ID, "text": "/help"}
@@ -54,12 +54,12 @@ async def test_invite_code_registers_a_new_rep(bot: Assistant, fake_telegram: Fa
     mark = fake_telegram.mark()
     fake_telegram.send_text(newcomer, "/start wrong-code")
     await fake_telegram.wait_for("sendMessage", after=mark, predicate=to(newcomer))
-    assert bot.store.find_user_row(newcomer) is None
+    assert bot.users.find(newcomer) is None
     mark = fake_telegram.mark()
     fake_telegram.send_text(newcomer, "/start join-kam", first_name="Lily")
     [welcome] = await fake_telegram.wait_for("sendMessage", after=mark, predicate=to(newcomer))
     assert "Lily" in welcome.params["text"]
-    assert bot.store.get_user(newcomer).role == "rep"
+    assert bot.users.get(newcomer).role == "rep"
     mark = fake_telegram.mark()
     fake_telegram.send_text(newcomer, "/help")
     [help_message] = await fake_telegram.wait_for("sendMessage", after=mark, predicate=to(newcomer))
@@ -76,8 +76,8 @@ async def test_user_text_is_escaped(bot: Assistant, fake_telegram: FakeTelegram)
 
 
 async def test_long_reply_is_split_under_the_limit(bot: Assistant, fake_telegram: FakeTelegram) -> None:
-    from bot.models import Reply
-    from bot.telegram_adapter import deliver_reply
+    from bot.telegram.send import send_reply
+    from skills.models import Reply
 
     text = "\n".join(f"第{i}行：客户价值 <重要> & 跟进" * 3 for i in range(400))
     application_bot = None
@@ -89,7 +89,7 @@ async def test_long_reply_is_split_under_the_limit(bot: Assistant, fake_telegram
                           request=HTTPXRequest(httpx_kwargs={"trust_env": False}))
     async with application_bot:
         mark = fake_telegram.mark()
-        await deliver_reply(application_bot, REP_ID, Reply.of(text))
+        await send_reply(application_bot, REP_ID, Reply.of(text))
     parts = fake_telegram.sent("sendMessage", after=mark)
     assert len(parts) > 1
     assert all(call.status == 200 for call in parts)
@@ -116,4 +116,4 @@ async def test_injected_5xx_does_not_kill_the_bot(bot: Assistant, fake_telegram:
     fake_telegram.send_text(ADMIN_ID, "/help")
     [reply] = await fake_telegram.wait_for("sendMessage", after=mark, predicate=to(ADMIN_ID))
     assert "/help" in reply.params["text"]
-    assert bot.store.get_user(ADMIN_ID).role == "admin"
+    assert bot.users.get(ADMIN_ID).role == "admin"

@@ -8,26 +8,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.customers import CustomerRepository
-from bot.note_drafts import format_amount, parse_draft
-from bot.parsing.amounts import Amount
-from bot.periods import period_in
-from bot.store import Store
-from bot.visit_draft import (
-    ContactDraft,
-    CorrectionNotUnderstood,
-    FollowupDraft,
-    ObjectionDraft,
-    VisitDraft,
-    apply_correction,
-    parse_contacts,
-)
-from bot.visits import (
-    NoteAlreadyClosed,
-    RawNoteNotFound,
-    VisitRepository,
-    customer_profile,
-)
+from crm.customers import CustomerRepository
+from crm.followups.repository import FollowupRepository
+from crm.parsing.amounts import Amount, format_amount
+from crm.parsing.contacts import Contact
+from crm.parsing.periods import period_in
+from crm.profiles import ProfileService
+from crm.store import Store
+from crm.users import UserRepository
+from crm.visits.corrections import CorrectionNotUnderstood, apply_correction, parse_contacts
+from crm.visits.record import Objection, PlannedFollowup, VisitRecord
+from crm.visits.recording import NoteTaker
+from crm.visits.repository import NoteAlreadyClosed, RawNoteNotFound, VisitRepository
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -40,29 +32,34 @@ def customers(store: Store) -> CustomerRepository:
     repository = CustomerRepository(store)
     repository.import_file(FIXTURES / "customers.csv")
     for user_id in (1, 2):
-        store.upsert_user(user_id, timezone_name="Asia/Shanghai", registered_via="allowlist")
+        UserRepository(store).upsert(user_id, timezone_name="Asia/Shanghai", registered_via="allowlist")
     return repository
 
 
 @pytest.fixture
 def visits(store: Store, customers: CustomerRepository) -> VisitRepository:
-    return VisitRepository(store, customers)
+    return VisitRepository(store, customers, FollowupRepository(store))
 
 
-def draft_for(customers: CustomerRepository, name: str, day: date, *, category: str = "price") -> VisitDraft:
+def parse_draft(text: str, *, now: datetime, zone: ZoneInfo, customers: CustomerRepository, default_time: time) -> VisitRecord:
+    visits = VisitRepository(customers.store, customers, FollowupRepository(customers.store))
+    return NoteTaker(visits, customers, default_time=default_time).read(text, now=now, zone=zone)
+
+
+def draft_for(customers: CustomerRepository, name: str, day: date, *, category: str = "price") -> VisitRecord:
     customer = customers.find_by_name(name)
     assert customer is not None
-    return VisitDraft(
+    return VisitRecord(
         visit_date=day,
-        contacts=[ContactDraft(name="王经理", title="经理", department="采购部")],
-        objections=[ObjectionDraft(category=category, text="嫌贵", amount="-20%")],
-        followups=[FollowupDraft(due=datetime(2026, 11, 25, 15, 0, tzinfo=SHANGHAI), text="再约技术交流", has_time=True)],
+        contacts=[Contact(name="王经理", title="经理", department="采购部")],
+        objections=[Objection(category=category, text="嫌贵", amount="-20%")],
+        followups=[PlannedFollowup(due=datetime(2026, 11, 25, 15, 0, tzinfo=SHANGHAI), text="再约技术交流", has_time=True)],
     ).with_customer(customer)
 
 
-def save(visits: VisitRepository, draft: VisitDraft, *, user_id: int) -> int:
+def save(visits: VisitRepository, draft: VisitRecord, *, user_id: int) -> int:
     note_id = visits.add_raw_note(user_id, "note text", received_at=NOW)
-    visits.set_draft(note_id, draft)
+    visits.set_record(note_id, draft)
     return visits.save(note_id, user_id=user_id).visit_id
 
 
@@ -73,7 +70,7 @@ def test_raw_note_survives_a_failed_outer_transaction(store: Store, visits: Visi
             store.db["raw_notes"].update(note_id, {"parsed": "{}"})
             raise RuntimeError("parser crashed")
     note = visits.get_raw_note(note_id, user_id=1)
-    assert note.text == "今天见了王经理" and note.status == "draft" and note.draft is None
+    assert note.text == "今天见了王经理" and note.status == "draft" and note.record is None
     assert note.received_at == datetime(2026, 11, 18, 2, 0, tzinfo=ZoneInfo("UTC"))
     with pytest.raises(RawNoteNotFound):
         visits.get_raw_note(note_id, user_id=2)
@@ -82,13 +79,13 @@ def test_raw_note_survives_a_failed_outer_transaction(store: Store, visits: Visi
 def test_save_writes_everything_and_only_once(store: Store, customers: CustomerRepository, visits: VisitRepository) -> None:
     draft = draft_for(customers, "华信科技", date(2026, 11, 18))
     note_id = visits.add_raw_note(1, "note", received_at=NOW)
-    visits.set_draft(note_id, draft)
+    visits.set_record(note_id, draft)
     saved = visits.save(note_id, user_id=1)
     visit = visits.get(saved.visit_id)
     assert visit.customer_name == "华信科技" and visit.objections[0].amount == "-20%"
     assert "王经理" in visit.summary and "11-25 15:00" in visit.summary
     assert [c.name for c in customers.contacts(draft.customer_id or 0)] == ["王经理"]
-    [followup] = visits.open_followups(draft.customer_id or 0, user_id=1)
+    [followup] = visits.followups.open_for_customer(draft.customer_id or 0, user_id=1)
     assert followup.id == saved.followup_ids[0] and followup.due == datetime(2026, 11, 25, 7, 0, tzinfo=ZoneInfo("UTC"))
     with pytest.raises(NoteAlreadyClosed):
         visits.save(note_id, user_id=1)
@@ -109,7 +106,7 @@ def test_queries_are_scoped_to_the_rep(customers: CustomerRepository, visits: Vi
     assert [v.customer_name for v in visits.with_objection(("price",), user_id=1)] == ["华信科技"]
     assert len(visits.with_objection(("price",), user_id=None)) == 2
     assert visits.with_objection(("price",), user_id=1, since=date(2026, 11, 11)) == []
-    profile = customer_profile(huaxin, customers=customers, visits=visits, user_id=2)
+    profile = ProfileService(customers, visits, visits.followups).profile(huaxin, user_id=2)
     assert [v.user_id for v in profile.visits] == [2] and len(profile.followups) == 1
     assert profile.objections[0].visit_date == date(2026, 11, 17)
 
@@ -144,7 +141,7 @@ def test_amounts_are_shown_compactly(amount: Amount, shown: str) -> None:
     assert format_amount(amount) == shown
 
 
-def correct(draft: VisitDraft, text: str, customers: CustomerRepository) -> tuple[VisitDraft, str]:
+def correct(draft: VisitRecord, text: str, customers: CustomerRepository) -> tuple[VisitRecord, str]:
     return apply_correction(draft, text, customers=customers, now=NOW, zone=SHANGHAI, default_time=NINE)
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from bot.cli.customers import customers
 from bot.cli.notes import eval_notes, note
-from bot.store import Store
+from crm.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTES_DEV = FIXTURES / "notes_dev.jsonl"

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import Assistant, build_assistant
-from bot.config import Settings
-from bot.customers import CustomerRepository
-from bot.models import Language
+from bot.settings import Settings
 from bot.speech import Transcript, TranscriptionCancelled
-from bot.telegram_voice import SPEECH_KEY
+from bot.telegram.voice import SPEECH_KEY
+from crm.customers import CustomerRepository
+from skills.models import Language
 from tests.conftest import REP_ID, STRANGER_ID, running_bot
 from tests.fake_telegram import Call, FakeTelegram
 from tests.voice_fixtures import voice_bytes
@@ -125,7 +125,7 @@ async def test_english_voice_in_an_english_chat(start_bot, fake_telegram: FakeTe
     mark = fake_telegram.mark()
     fake_telegram.send_text(REP_ID, "/start")
     await fake_telegram.wait_for("sendMessage", after=mark, predicate=to(REP_ID))
-    bot.store.set_user_fields(REP_ID, language="en")
+    bot.users.update(REP_ID, language="en")
     mark = fake_telegram.mark()
     fake_telegram.send_voice(REP_ID, voice_bytes("en_visit_note.ogg"), duration=9)
     [reply] = await fake_telegram.wait_for("sendMessage", after=mark, predicate=to(REP_ID), timeout=120)
@@ -181,7 +181,7 @@ async def test_a_stranger_s_voice_is_not_downloaded(start_bot, fake_telegram: Fa
 async def test_a_slow_transcription_times_out_and_is_cancelled(
     start_bot, fake_telegram: FakeTelegram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.telegram_voice.transcription_timeout", lambda duration: 0.5)
+    monkeypatch.setattr("bot.telegram.voice.transcription_timeout", lambda duration: 0.5)
     speech = ScriptedSpeech(release=threading.Event())  # never released
     bot = await start_bot(stt="whisper", speech=speech)
     mark = fake_telegram.mark()

@@ -36,7 +36,7 @@ def run(chat_fallback: bool) -> None:
         click.echo("Starting the local chat instead (`kam chat`).", err=True)
         _chat(user_id=0)
         return
-    from bot.telegram_adapter import build_application
+    from bot.telegram.application import build_application
 
     assistant = open_assistant()
     application = build_application(assistant)

@@ -5,15 +5,22 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from pydantic import BaseModel
 
 from bot.assistant import Assistant, build_assistant
-from bot.config import Settings, SettingsError, load_settings
-from bot.pricing import PriceBookError
+from bot.settings import Settings, SettingsError, load_settings
+from crm.pricing import PriceBookError
 from knowledge import EmbedderError
+
+NOW_HELP = (
+    "The moment the text was written, ISO 8601 (default: now). Without a UTC offset "
+    "(2026-11-30T10:00) it is the user's local time, in their time zone."
+)
 
 
 def settings_or_exit() -> Settings:
@@ -70,3 +77,14 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: to_jsonable(item) for key, item in value.items()}
     return value
+
+
+def parse_now(value: str | None, zone: ZoneInfo) -> datetime:
+    """`--now` for every command: ISO 8601; without an offset it is local time in `zone` (the user's)."""
+    if not value:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not an ISO 8601 time: {value!r}", param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)

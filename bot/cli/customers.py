@@ -1,4 +1,4 @@
-"""`kam customers import|list` and `kam customer NAME`: thin commands over `bot.customers`.
+"""`kam customers import|list` and `kam customer NAME`: thin commands over `crm.customers`.
 
 Register on the main group: `main.add_command(customers)` and `main.add_command(customer)`.
 """
@@ -11,9 +11,8 @@ from pathlib import Path
 import click
 
 from bot.cli.common import open_assistant, print_json
-from bot.customer_import import CustomerFileError
-from bot.customers import CustomerRepository
-from bot.visits import customer_profile
+from bot.terminal import render_plain
+from crm.customer_import import CustomerFileError
 
 
 @click.group("customers")
@@ -31,7 +30,7 @@ def import_customers(path: Path, as_json: bool) -> None:
     """
     assistant = open_assistant()
     try:
-        report = CustomerRepository(assistant.store).import_file(path)
+        report = assistant.customers.import_file(path)
     except CustomerFileError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
@@ -49,7 +48,7 @@ def import_customers(path: Path, as_json: bool) -> None:
 def list_customers(as_json: bool) -> None:
     """List every customer."""
     assistant = open_assistant()
-    found = CustomerRepository(assistant.store).all()
+    found = assistant.customers.all()
     if as_json:
         print_json(found)
         return
@@ -64,17 +63,12 @@ def list_customers(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the customer's card as JSON.")
 def customer(name: str, user_id: int, as_json: bool) -> None:
     """Show a customer's card: value class, contacts, latest visits, open follow-ups, objections."""
-    from skills.customers import render_profile
-
     assistant = open_assistant()
-    repositories, visits = assistant.customers, assistant.visits
-    found = repositories.lookup(name)
+    found = assistant.customers.lookup(name)
     if found is None:
         raise click.ClickException(f"no customer matches {name!r}")
     user = assistant.local_user(user_id)
-    profile = customer_profile(found, customers=repositories, visits=visits, user_id=None if user.is_admin else user.id)
     if as_json:
-        print_json(profile)
+        print_json(assistant.profiles.profile(found, user_id=None if user.is_admin else user.id))
         return
-    request = assistant.request(user, name)
-    click.echo(render_profile(profile, request).text)
+    click.echo(render_plain(assistant.handle(assistant.request(user, f"/customer {found.name}"))))

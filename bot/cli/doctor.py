@@ -6,9 +6,9 @@ import importlib.util
 
 import click
 
-from bot.config import SettingsError, load_settings
-from bot.pricing import PriceBookError, load_price_book
-from bot.store import Store
+from bot.settings import SettingsError, load_settings
+from crm.pricing import PriceBookError, load_price_book
+from crm.store import Store
 
 
 @click.command()

@@ -16,7 +16,7 @@ from rich.progress import (
 )
 
 from bot.cli.common import configure_logging, print_json, settings_or_exit
-from bot.config import Settings
+from bot.settings import Settings
 from knowledge import (
     Answer,
     EmbedderError,

@@ -1,4 +1,4 @@
-"""`kam note` and `kam eval notes`: thin commands over `bot.note_drafts` and `bot.parsing.evaluation`.
+"""`kam note` and `kam eval notes`: thin commands over `crm.visits.recording` and `crm.visits.evaluation`.
 
 Register: `main.add_command(note)` and, on the `eval` group, `evaluation.add_command(eval_notes)`.
 """
@@ -7,27 +7,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from bot.assistant import Assistant
-from bot.cli.common import ensure_sample_customers, open_assistant, print_json
-from bot.customer_import import CustomerFileError
-from bot.models import User
-from bot.note_drafts import RecordedNote, draft_json, record_note
-from bot.parsing.evaluation import METRICS, score_note
-from bot.parsing.matching import CustomerIndex
-from bot.parsing.note import parse_note
+from bot.cli.common import NOW_HELP, ensure_sample_customers, open_assistant, parse_now, print_json
+from crm.customer_import import CustomerFileError, read_customer_file
+from crm.parsing.matching import CustomerIndex, CustomerRef
+from crm.users import User
+from crm.visits.evaluation import METRICS, aliases_of, score_note
+from crm.visits.parse import parse_note
+from crm.visits.recording import RecordedNote, record_json
 
 
 @click.command("note")
 @click.argument("text", required=False)
 @click.option("--batch", "batch_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help='A JSONL file of notes: {"id", "text", "now"} per line.')
-@click.option("--now", "now_text", help="When the note was written, ISO 8601 (default: now).")
+@click.option("--now", "now_text", help=NOW_HELP)
 @click.option("--user", "user_id", type=int, default=0, show_default=True, help="Whose note it is (0: local user).")
 @click.option("--dry-run", is_flag=True, help="Parse only; store no note (an empty database still gets the sample customers, as `kam prepare` would).")
 @click.option("--json", "as_json", is_flag=True, help="Print the structured note as JSON (one line per note).")
@@ -44,13 +44,13 @@ def note(text: str | None, batch_path: Path | None, now_text: str | None, user_i
     ensure_sample_customers(assistant)  # a fresh install matches against the shipped sample customers
     user = _user(assistant, user_id, dry_run=dry_run)
     if batch_path is None:
-        result = _record(assistant, str(text), now=_parse_now(now_text, user), user=user, dry_run=dry_run)
+        result = _record(assistant, str(text), now=parse_now(now_text, user.zone), user=user, dry_run=dry_run)
         _print(result, user=user, as_json=as_json)
         return
     for line_number, item in _read_jsonl(batch_path):
         if "text" not in item:
             raise click.ClickException(f"{batch_path}:{line_number}: no text")
-        now = _parse_now(item.get("now") or now_text, user)
+        now = parse_now(item.get("now") or now_text, user.zone)
         result = _record(assistant, str(item["text"]), now=now, user=user, dry_run=dry_run)
         _print(result, user=user, as_json=as_json, item_id=item.get("id", line_number))
 
@@ -64,11 +64,12 @@ def eval_notes(path: Path, customers_path: Path | None, as_json: bool) -> None:
     """Score the note parser on a labelled JSONL file (customer, follow-ups, contacts, objection)."""
     assistant = open_assistant()
     index = _evaluation_index(assistant, customers_path)
+    aliases = aliases_of(index)
     results = []
     for _, item in _read_jsonl(path):
         record = parse_note(str(item.get("text", "")), now=datetime.fromisoformat(item["now"]), customers=index,
-                            default_reminder_time=_default_time(assistant))  # fmt: skip
-        result = score_note(item, record)
+                            default_reminder_time=assistant.notes.default_time)  # fmt: skip
+        result = score_note(item, record, aliases=aliases)
         results.append(result)
         if as_json:
             print_json(result)
@@ -91,27 +92,25 @@ def eval_notes(path: Path, customers_path: Path | None, as_json: bool) -> None:
 
 def _user(assistant: Assistant, user_id: int, *, dry_run: bool) -> User:
     """The note's author; a dry run does not register a missing local user."""
-    if dry_run and assistant.store.find_user_row(user_id) is None:
+    if dry_run and assistant.users.find(user_id) is None:
         return User(id=user_id, name="local", role="admin", timezone=assistant.settings.timezone)
     return assistant.local_user(user_id)
 
 
 def _record(assistant: Assistant, text: str, *, now: datetime, user: User, dry_run: bool) -> RecordedNote:
-    customers, visits = assistant.customers, assistant.visits
-    return record_note(text, user_id=user.id, now=now, zone=user.zone, customers=customers, visits=visits,
-                       default_time=_default_time(assistant), dry_run=dry_run)  # fmt: skip
+    return assistant.notes.record(user.id, text, now=now, zone=user.zone, dry_run=dry_run)
 
 
 def _print(result: RecordedNote, *, user: User, as_json: bool, item_id: Any = None) -> None:
-    data = draft_json(result.draft, user.zone)
+    data = record_json(result.record, user.zone)
     if as_json:
         head = {"id": item_id} if item_id is not None else {}
         print_json({**head, **data, "raw_note_id": result.raw_note_id, "visit_id": result.visit_id})
         return
     prefix = f"[{item_id}] " if item_id is not None else ""
-    draft = result.draft
-    customer = data["customer"]["name"] if data["customer"] else f"? ({draft.customer_status}: {draft.customer_said})"
-    click.echo(f"{prefix}{customer} · {data['visit_date']} · {result.draft.summary}")
+    record = result.record
+    customer = data["customer"]["name"] if data["customer"] else f"? ({record.customer_status}: {record.customer_said})"
+    click.echo(f"{prefix}{customer} · {data['visit_date']} · {record.summary}")
     for followup in data["followups"]:
         click.echo(f"    follow-up {followup['due']}  {followup['text']}")
     if result.visit_id is not None:
@@ -126,9 +125,6 @@ def _evaluation_index(assistant: Assistant, customers_path: Path | None) -> Cust
         if repository.count() == 0:
             raise click.ClickException("no customers in the database: import some or pass --customers FILE")
         return repository.index()
-    from bot.customer_import import read_customer_file
-    from bot.parsing.matching import CustomerRef
-
     try:
         parsed = read_customer_file(customers_path)
     except CustomerFileError as error:
@@ -137,22 +133,6 @@ def _evaluation_index(assistant: Assistant, customers_path: Path | None) -> Cust
         CustomerRef(id=line, name=row.name, aliases=row.aliases, value_class=row.value_class)
         for line, row in parsed.rows
     )
-
-
-def _default_time(assistant: Assistant) -> time:
-    hour, minute = assistant.settings.default_reminder_time.split(":")
-    return time(int(hour), int(minute))
-
-
-def _parse_now(value: str | None, user: User) -> datetime:
-    """An ISO 8601 time; without an offset it is the user's local time."""
-    if not value:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"not an ISO 8601 time: {value!r}", param_hint="--now") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=user.zone)
 
 
 def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -1,4 +1,4 @@
-"""`kam quote` and `kam pricing check`: thin commands over `bot.pricing`.
+"""`kam quote` and `kam pricing check`: thin commands over `crm.pricing`.
 
 Register on the main group:
 
@@ -17,13 +17,13 @@ from typing import Any
 
 import click
 
-from bot.config import SettingsError, load_settings
-from bot.pricing.book import VALUE_CLASSES, PriceBook, PriceBookError, load_price_book
-from bot.pricing.customers import CustomerLookup
-from bot.pricing.matching import resolve_product
-from bot.pricing.money import format_money
-from bot.pricing.question import read_discount
-from bot.pricing.quote import (
+from bot.settings import SettingsError, load_settings
+from crm.pricing.book import VALUE_CLASSES, PriceBook, PriceBookError, load_price_book
+from crm.pricing.customers import CustomerLookup
+from crm.pricing.matching import resolve_product
+from crm.pricing.money import format_money
+from crm.pricing.question import read_discount
+from crm.pricing.quote import (
     Inquiry,
     MaxDiscount,
     QuoteError,
@@ -31,7 +31,7 @@ from bot.pricing.quote import (
     compute_max_discount,
     compute_quote,
 )
-from bot.pricing.render import (
+from crm.pricing.render import (
     lever_lines,
     max_discount_heading,
     max_discount_lines,

@@ -19,7 +19,7 @@ import threading
 from importlib import resources
 from pathlib import Path
 
-from bot.speech import ModelError
+from bot.speech.base import ModelError
 
 log = logging.getLogger(__name__)
 

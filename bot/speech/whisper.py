@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import Settings
-from bot.models import Language
-from bot.speech import AudioError, ModelError, Transcript, TranscriptionCancelled
+from bot.settings import Settings
+from bot.speech.base import AudioError, ModelError, Transcript, TranscriptionCancelled
 from bot.speech.model import model_dir_for
 from bot.speech.text import tidy
+from crm.language import Language
 
 log = logging.getLogger(__name__)
 

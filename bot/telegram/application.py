@@ -1,0 +1,66 @@
+"""All the Telegram wiring in one place: builder → handlers → error handler → post_init jobs."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot.assistant import Assistant
+from bot.telegram.handlers import assistant_of, on_button, on_error, on_message, on_unsupported
+from bot.telegram.jobs import schedule_reminders
+from bot.telegram.voice import voice_handler
+
+
+def build_application(assistant: Assistant) -> Application:
+    """The python-telegram-bot Application for `assistant`, with every handler registered."""
+    settings = assistant.settings
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .request(_http_request(read_timeout=10.0))
+        .get_updates_request(_http_request(read_timeout=40.0))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .build()
+    )
+    application.bot_data["assistant"] = assistant
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(filters.TEXT | filters.COMMAND, on_message))
+    application.add_handler(voice_handler())
+    application.add_handler(MessageHandler(filters.ALL, on_unsupported))
+    application.add_error_handler(on_error)
+    return application
+
+
+def _http_request(*, read_timeout: float) -> HTTPXRequest:
+    # trust_env=False: loopback tests and deployments ignore proxy variables they didn't ask for.
+    return HTTPXRequest(
+        connection_pool_size=16, read_timeout=read_timeout, httpx_kwargs={"trust_env": False}
+    )
+
+
+async def _post_init(application: Application) -> None:
+    """Drop a stale webhook, rebuild the reminder alarms, warm the models up off the event loop."""
+    await application.bot.delete_webhook(drop_pending_updates=False)
+    schedule_reminders(application)
+    assert application.job_queue is not None
+    application.job_queue.run_once(_warm_up, when=0, name="warm-up")
+
+
+async def _warm_up(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Load models in a worker thread so the first rep does not wait for them."""
+    await asyncio.to_thread(assistant_of(context).warm_up)

@@ -1,0 +1,102 @@
+"""Telegram handlers: Update → Request → Assistant → Reply → the one send path. No business logic here."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.assistant import Assistant, Identity
+from bot.telegram.jobs import arm_upcoming
+from bot.telegram.send import edit_or_send, send_reply
+from skills.models import Reply
+
+log = logging.getLogger(__name__)
+
+
+def assistant_of(context: ContextTypes.DEFAULT_TYPE) -> Assistant:
+    """The Assistant this application serves (set once by `build_application`)."""
+    return context.application.bot_data["assistant"]
+
+
+def identity_of(update: Update) -> Identity:
+    """Who sent the update, as the assistant's access control sees them."""
+    user = update.effective_user
+    assert user is not None
+    return Identity(user_id=user.id, name=user.full_name or "", username=user.username or "")
+
+
+async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message or command: admit the sender, route, send the reply."""
+    message = update.effective_message
+    if message is None or update.effective_user is None:
+        return
+    assistant = assistant_of(context)
+    text = message.text or ""
+    admission = assistant.admit(identity_of(update), text)
+    if admission.user is None:
+        await send_reply(context.bot, message.chat_id, admission.reply or Reply())
+        return
+    request = assistant.request(admission.user, text, now=message_time(message.date))
+    reply = assistant.handle(request)
+    await send_reply(context.bot, message.chat_id, reply)
+    arm_upcoming(context.application)  # a follow-up created or moved just now may fall due before the next sweep
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button press: always answered, then routed like a message."""
+    query = update.callback_query
+    if query is None:
+        return
+    assistant = assistant_of(context)
+    admission = assistant.admit(identity_of(update), "")
+    if admission.user is None:
+        await query.answer()
+        return
+    request = assistant.request(admission.user, "", callback_data=query.data or "")
+    reply = assistant.handle(request)
+    await query.answer(text=(reply.toast or None))
+    arm_upcoming(context.application)
+    message = query.message
+    if message is None:
+        return
+    if reply.replace_message and reply.blocks and not reply.file:
+        await edit_or_send(context.bot, message.chat_id, message.message_id, reply)
+    elif reply.blocks or reply.file:
+        await send_reply(context.bot, message.chat_id, reply)
+
+
+async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos and anything else: say what works instead of staying silent."""
+    message = update.effective_message
+    if message is None or update.effective_user is None:
+        return
+    assistant = assistant_of(context)
+    admission = assistant.admit(identity_of(update), "")
+    if admission.user is None:
+        await send_reply(context.bot, message.chat_id, admission.reply or Reply())
+        return
+    language = admission.user.language or "zh"
+    text = ("我只能读文字消息。发送 /help 查看能做什么。" if language == "zh"
+            else "I can only read text messages. Send /help to see what I can do.")
+    await send_reply(context.bot, message.chat_id, Reply.of(text))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every unhandled error once, keep the bot alive, and tell the user something went wrong."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id, "抱歉，出了点问题，请稍后再试。Sorry, something went wrong."
+            )
+        except TelegramError:
+            log.warning("could not tell the user about the error", exc_info=True)
+
+
+def message_time(moment: datetime | None) -> datetime:
+    """When Telegram says the message was sent, in UTC (now, when it does not say)."""
+    return (moment or datetime.now(UTC)).astimezone(UTC)

@@ -1,0 +1,122 @@
+"""The one way a Reply reaches a Telegram chat: rendered, split at 4096, keyboard on the last part.
+
+Replies to messages, edited button presses, reminders, digests and voice transcripts all go through
+`send_reply` / `edit_or_send`. `classified` maps Telegram's exceptions to the delivery errors the
+reminder service understands (retry later, blocked, permanent, uncertain).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Sequence
+from datetime import timedelta
+
+import httpx
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.telegram.render import CAPTION_LIMIT, render_messages
+from crm.followups.reminders import DeliveryUncertain, PermanentFailure, RecipientBlocked, TemporaryFailure
+from skills.models import Reply
+
+log = logging.getLogger(__name__)
+
+ExtraRow = Sequence[InlineKeyboardButton]
+
+
+def keyboard(reply: Reply, extra_rows: Sequence[ExtraRow] = ()) -> InlineKeyboardMarkup | None:
+    """The reply's buttons (plus transport-only rows, like "copy text") as an inline keyboard."""
+    rows = [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row] for row in reply.buttons]
+    rows += [list(row) for row in extra_rows]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def send_reply(
+    bot: Bot,
+    chat_id: int,
+    reply: Reply,
+    *,
+    extra_rows: Sequence[ExtraRow] = (),
+    read_timeout: float | None = None,
+) -> None:
+    """Send every part of a reply; the keyboard goes on the last message (or on the file, when there is one)."""
+    markup = keyboard(reply, extra_rows)
+    await _send_texts(bot, chat_id, render_messages(reply), None if reply.file else markup, read_timeout=read_timeout)
+    if reply.file:
+        await _send_file(bot, chat_id, reply, markup, read_timeout=read_timeout)
+
+
+async def edit_or_send(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
+    """Replace a message (the one whose button was pressed) with the reply; send it fresh if it can't be edited."""
+    texts = render_messages(reply)
+    first, rest = texts[0], texts[1:]
+    markup = keyboard(reply)
+    try:
+        await bot.edit_message_text(
+            first, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
+            reply_markup=markup if not rest else None,
+        )  # fmt: skip
+    except Forbidden:
+        raise
+    except TelegramError:  # e.g. "message is not modified" or too old to edit: send it fresh
+        log.info("could not edit message %s; sending a new one", message_id, exc_info=True)
+        rest = texts
+    await _send_texts(bot, chat_id, rest, markup)
+
+
+async def _send_texts(
+    bot: Bot, chat_id: int, texts: Sequence[str], markup: InlineKeyboardMarkup | None, *,
+    read_timeout: float | None = None,
+) -> None:
+    for index, text in enumerate(texts):
+        last = index == len(texts) - 1
+        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup if last else None,
+                               **_timeouts(read_timeout))  # fmt: skip
+
+
+async def _send_file(
+    bot: Bot, chat_id: int, reply: Reply, markup: InlineKeyboardMarkup | None, *, read_timeout: float | None
+) -> None:
+    file = reply.file
+    assert file is not None
+    payload = file.content if file.content is not None else (file.path.read_bytes() if file.path else b"")
+    caption = render_messages(Reply.of(file.caption), limit=CAPTION_LIMIT)[0] if file.caption else None
+    if file.kind == "photo":
+        await bot.send_photo(chat_id, payload, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup,
+                             **_timeouts(read_timeout))  # fmt: skip
+    else:
+        await bot.send_document(chat_id, payload, filename=file.filename, caption=caption, parse_mode=ParseMode.HTML,
+                                reply_markup=markup, **_timeouts(read_timeout))  # fmt: skip
+
+
+def _timeouts(read_timeout: float | None) -> dict[str, float]:
+    """PTB reads an explicit None as "wait forever": pass the timeout only when one is set."""
+    return {} if read_timeout is None else {"read_timeout": read_timeout}
+
+
+async def classified(call: Awaitable[object]) -> None:
+    """Await a Bot API call, turning Telegram's exceptions into the reminder service's delivery errors."""
+    try:
+        await call
+    except Forbidden as error:
+        raise RecipientBlocked(str(error)) from error
+    except RetryAfter as error:  # only after AIORateLimiter's own retries ran out
+        raise TemporaryFailure(str(error), retry_after=_seconds(error)) from error
+    except TimedOut as error:
+        if isinstance(error.__cause__, httpx.ReadTimeout):  # sent; Telegram may well have delivered it
+            raise DeliveryUncertain(f"read timeout: {error}") from error
+        raise TemporaryFailure(f"timed out before sending: {error}") from error  # pool/connect/write
+    except BadRequest as error:  # before NetworkError: BadRequest subclasses it
+        raise PermanentFailure(str(error)) from error
+    except NetworkError as error:  # connection errors and 5xx
+        raise TemporaryFailure(str(error)) from error
+    except TelegramError as error:
+        raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
+
+
+def _seconds(error: RetryAfter) -> float:
+    value = getattr(error, "_retry_after", None)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(error.retry_after)  # type: ignore[arg-type]

@@ -1,0 +1,63 @@
+"""Words and formats every reply shares: objection categories, days, due times, contacts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+OBJECTION_LABELS: dict[str, tuple[str, str]] = {
+    "price": ("价格", "price"),
+    "competitor": ("竞争对手", "competitor"),
+    "delivery": ("交付", "delivery"),
+    "quality": ("质量", "quality"),
+    "security": ("安全资质", "security"),
+    "payment": ("付款", "payment"),
+    "complexity": ("复杂度", "complexity"),
+    "industry_fit": ("行业适配", "industry fit"),
+    "budget": ("预算", "budget"),
+    "other": ("其他顾虑", "other concern"),
+}
+_WEEKDAYS_ZH = "一二三四五六日"
+_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def objection_label(category: str, language: str) -> str:
+    """'price' -> 价格 / price."""
+    zh, en = OBJECTION_LABELS.get(category, (category, category))
+    return zh if language == "zh" else en
+
+
+def format_day(day: date, language: str, *, today: date | None = None) -> str:
+    """2026-11-25 -> 11月25日（周三） / Wed 25 Nov; the year is added when it is not `today`'s."""
+    if language == "zh":
+        year = f"{day.year}年" if today is not None and day.year != today.year else ""
+        return f"{year}{day.month}月{day.day}日（周{_WEEKDAYS_ZH[day.weekday()]}）"
+    year = f" {day.year}" if today is not None and day.year != today.year else ""
+    return f"{_WEEKDAYS_EN[day.weekday()]} {day.day} {day.strftime('%b')}{year}"
+
+
+_RELATIVE_DAYS = {"zh": {0: "今天", 1: "明天", -1: "昨天", 2: "后天"}, "en": {0: "today", 1: "tomorrow", -1: "yesterday"}}
+
+
+def format_due(due: datetime, *, zone: ZoneInfo, language: str, now: datetime | None = None) -> str:
+    """An aware due time in the user's zone: 11月25日（周三）15:00 / Wed 25 Nov 15:00.
+
+    With `now`, nearby days are said relative to it (今天 14:00, tomorrow 09:00) and another year is named.
+    """
+    local = due.astimezone(zone)
+    clock = f"{local:%H:%M}"
+    today = now.astimezone(zone).date() if now is not None else None
+    if today is not None:
+        relative = _RELATIVE_DAYS["zh" if language == "zh" else "en"].get((local.date() - today).days)
+        if relative:
+            return f"{relative} {clock}"
+    separator = "" if language == "zh" else " "
+    return f"{format_day(local.date(), language, today=today)}{separator}{clock}"
+
+
+def format_contact(name: str, title: str | None, department: str | None, language: str) -> str:
+    """王经理（采购部） / Sarah (CFO)."""
+    details = [part for part in (department, title if title and not name.endswith(title) else None) if part]
+    if not details:
+        return name
+    return f"{name}（{'，'.join(details)}）" if language == "zh" else f"{name} ({', '.join(details)})"

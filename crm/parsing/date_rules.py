@@ -1,0 +1,809 @@
+"""Our date grammar: the phrases reps use every day, resolved in microseconds.
+
+Each rule is a regular expression and a resolver; rules run in order and the first to claim a
+span keeps it. What no rule claims but still looks like a date goes to Recognizers-Text
+(see `dates.py`). Conventions (ISO weeks, business hours, defaults) are documented there.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from crm.parsing.numbers import NUMERAL_CHARS, parse_chinese_number
+
+Granularity = Literal["day", "week", "month", "year", "time"]
+
+PART_OF_DAY_TIMES: dict[str, time] = {
+    "early_morning": time(9, 0),
+    "morning": time(10, 0),
+    "noon": time(12, 0),
+    "afternoon": time(14, 0),
+    "dusk": time(17, 0),
+    "evening": time(19, 0),
+    "night": time(20, 0),
+    "end_of_day": time(17, 0),
+}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date or time said in the note, resolved; `start`/`end` index the text (end exclusive)."""
+
+    start: int
+    end: int
+    text: str
+    day: date | None  # None: a time without a day (下午三点) or an offset awaiting its reference
+    clock: time | None = None  # a clock time that was said
+    part_of_day: str | None = None  # morning/afternoon/... when said without a clock time
+    granularity: Granularity = "day"
+    vague: bool = False
+    deadline: bool = False
+    past: bool = False  # before today, or said about the past
+    offset: timedelta | None = None  # 提前一周: due this long before another date in the note
+    rule: str = ""
+
+    @property
+    def has_time(self) -> bool:
+        """A clock time was said."""
+        return self.clock is not None
+
+    def due(self, default_time: time) -> tuple[date | None, time]:
+        """The reminder's day and time: the clock said, else the part of day, else `default_time`."""
+        if self.clock is not None:
+            return self.day, self.clock
+        if self.part_of_day is not None:
+            return self.day, PART_OF_DAY_TIMES[self.part_of_day]
+        return self.day, default_time
+
+
+def business_hours(clock: time) -> time:
+    """An hour said without 上午/下午 or am/pm: 1-6 is afternoon, 7-11 morning, 12 (or 0) noon."""
+    hour = clock.hour
+    if hour > 12:
+        return clock
+    hour %= 12
+    if hour == 0:
+        return clock.replace(hour=12)
+    if 1 <= hour <= 6:
+        return clock.replace(hour=hour + 12)
+    return clock.replace(hour=hour)
+
+
+# context -------------------------------------------------------------------------------------
+
+_PAST_CONTEXT = re.compile(
+    r"拜访了|见了|去了|来了|聊了|吃了|开了|谈了|打了|见过|拜访过|去过|来过|签了|刚刚|已经|的演示|的会|"
+    r"\b(?:met|visited|called|spoke|talked|had|went|saw|was|were|did|ago)\b",
+    re.IGNORECASE,
+)
+_FUTURE_CONTEXT = re.compile(
+    r"再|要|会|将|准备|计划|打算|安排|提醒|记得|约|去|发|给|交|回复|答复|"
+    r"\b(?:will|going to|follow|plan|schedule|remind|need|send|call|meet|until|due)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_MARKS = "，。；;！!？?,\n"
+
+
+def prefers_past(text: str, start: int, end: int) -> bool:
+    """Whether the clause around a mention talks about something that already happened."""
+    left = max(text.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
+    right = min([pos for pos in (text.find(mark, end) for mark in _CLAUSE_MARKS) if pos != -1], default=len(text))
+    before, after = text[left:start][-12:], text[end:right][:12]
+    if re.match(r"\s*(?:之前|以前|前)", after) or re.search(r"(?:\bby|\bnext|\bbefore|\buntil)\s*$", before, re.IGNORECASE):
+        return False
+    if _FUTURE_CONTEXT.search(after):
+        return False
+    return bool(_PAST_CONTEXT.search(before + " " + after))
+
+
+@dataclass(frozen=True)
+class _Context:
+    text: str
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+Resolver = Callable[[re.Match[str], _Context], "DateMention | None"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named pattern and the function that resolves its matches."""
+
+    name: str
+    pattern: re.Pattern[str]
+    resolve: Resolver
+
+
+def apply_rules(text: str, now: datetime) -> tuple[list[DateMention], str]:
+    """Mentions our rules find, and `text` with their spans blanked for the recognizer."""
+    context = _Context(text=text, now=now)
+    claimed = bytearray(len(text))
+    mentions: list[DateMention] = []
+    for rule in RULES:
+        for match in rule.pattern.finditer(text):
+            if match.end() == match.start() or any(claimed[match.start() : match.end()]):
+                continue
+            try:
+                mention = rule.resolve(match, context)
+            except (ValueError, OverflowError, KeyError, TypeError, ArithmeticError, IndexError):
+                mention = None
+            if mention is None:
+                continue
+            if mention is NOT_A_DATE:
+                claimed[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+                continue  # 每周一 / 便宜一点 / 三点意见: keep the recognizer off it too
+            if not mention.rule:
+                mention = _with(mention, rule=f"rule:{rule.name}")
+            mentions.append(mention)
+            claimed[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+    masked = "".join(" " if claimed[i] else char for i, char in enumerate(text))
+    return mentions, masked
+
+
+def _with(mention: DateMention, **changes: object) -> DateMention:
+    return replace(mention, **changes)  # type: ignore[arg-type]
+
+
+def _mention(match: re.Match[str], context: _Context, name: str, **fields: object) -> DateMention:
+    day = fields.get("day")
+    if isinstance(day, date) and "past" not in fields:
+        fields["past"] = day < context.today
+    return DateMention(start=match.start(), end=match.end(), text=match.group(), rule=f"rule:{name}", **fields)  # type: ignore[arg-type]
+
+
+NOT_A_DATE = DateMention(start=0, end=0, text="", day=None, rule="not_a_date")
+
+# shared pieces -------------------------------------------------------------------------------
+
+_NUM = "[" + re.escape(NUMERAL_CHARS) + "]"
+_WEEKDAY_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5,
+               "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}  # fmt: skip
+_WEEKDAY_EN = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_MONTH_EN = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+             "oct": 10, "nov": 11, "dec": 12}  # fmt: skip
+_EN_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "couple of": 2,
+    "a few": 3, "few": 3,
+}  # fmt: skip
+_EN_NUMBER = r"(?:\d+|a couple of|couple of|a few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+
+
+def _number(text: str) -> int | None:
+    text = text.strip().lower()
+    if text in _EN_NUMBERS:
+        return _EN_NUMBERS[text]
+    if text in ("半",):
+        return None
+    value = parse_chinese_number(text)
+    if value is None or value != int(value):
+        return None
+    return int(value)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _add_months(day: date, count: int) -> date:
+    index = day.month - 1 + count
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _add(day: date, count: int, unit: str) -> date:
+    unit = unit.lower()
+    if unit.startswith(("day", "天", "日")):
+        return day + timedelta(days=count)
+    if unit.startswith(("week", "周", "星期", "礼拜", "个星期", "个礼拜")):
+        return day + timedelta(weeks=count)
+    return _add_months(day, count)
+
+
+def _next_date(month: int, day_number: int, context: _Context, past: bool) -> date | None:
+    """The month/day on or after today - dates passed this year roll to next year - or, for the
+    past, the last one on or before today."""
+    today = context.today
+    years = (today.year, today.year - 1) if past else (today.year, today.year + 1, today.year + 2)
+    for year in years:
+        candidate = _safe_date(year, month, day_number)
+        if candidate is not None and ((candidate <= today) if past else (candidate >= today)):
+            return candidate
+    return None
+
+
+def _safe_date(year: int, month: int, day_number: int) -> date | None:
+    try:
+        return date(year, month, day_number)
+    except ValueError:
+        return None
+
+
+def _weekday_day(weekday: int, prefix: str, context: _Context, start: int, end: int) -> date:
+    today = context.today
+    this_week = _monday(today) + timedelta(days=weekday)
+    prefix = prefix.strip().lower()
+    if prefix in ("上上",):
+        return this_week - timedelta(days=14)
+    if prefix in ("上", "last"):
+        return this_week - timedelta(days=7)
+    if prefix in ("这", "本", "这个", "this"):
+        return this_week
+    if prefix in ("下", "下个", "next"):
+        return this_week + timedelta(days=7)
+    if prefix in ("下下", "下下个"):
+        return this_week + timedelta(days=14)
+    # bare, "on", "by", "coming": the next one, or the last one when the clause is about the past
+    if prefix not in ("by", "before", "until", "coming") and prefers_past(context.text, start, end):
+        return this_week if this_week <= today else this_week - timedelta(days=7)
+    return this_week if this_week >= today else this_week + timedelta(days=7)
+
+
+def _clock(hour: int, minute: int, part: str | None) -> time | None:
+    """A clock time from an hour said with or without a part of day (上午/下午/am/pm)."""
+    if not (0 <= hour <= 24 and 0 <= minute < 60):
+        return None
+    if hour == 24:
+        hour = 0
+    part = (part or "").lower()
+    if part in ("下午", "傍晚", "晚上", "夜里", "晚", "pm", "p.m.", "afternoon", "evening", "tonight"):
+        if hour < 12:
+            hour += 12
+    elif part in ("中午", "noon"):
+        if 1 <= hour <= 3:
+            hour += 12
+    elif part in ("am", "a.m.", "上午", "早上", "早晨", "清晨", "凌晨", "早", "morning"):
+        if hour == 12 and part in ("am", "a.m."):
+            hour = 0
+    else:
+        return business_hours(time(hour, minute))
+    return time(hour, minute)
+
+
+_PART_OF_DAY = {
+    "早上": "early_morning", "早晨": "early_morning", "清晨": "early_morning", "一早": "early_morning",
+    "上午": "morning", "中午": "noon", "下午": "afternoon", "傍晚": "dusk", "晚上": "evening", "晚": "evening",
+    "夜里": "night", "morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night",
+    "noon": "noon", "midday": "noon", "lunchtime": "noon", "tonight": "night", "早": "early_morning",
+}  # fmt: skip
+
+
+# Chinese rules -------------------------------------------------------------------------------
+
+
+def _relative_before(match: re.Match[str], context: _Context) -> DateMention | None:
+    count = _number(match.group("count") or "一")
+    if count is None or count <= 0:
+        return None
+    unit = match.group("unit").lower()
+    if unit.startswith(("天", "日", "day")):
+        offset = timedelta(days=count)
+    elif unit.startswith(("周", "星期", "礼拜", "week")):
+        offset = timedelta(weeks=count)
+    else:
+        offset = timedelta(days=30 * count)
+    return _mention(match, context, "before_reference", day=None, offset=offset)
+
+
+def _week_after_next(match: re.Match[str], context: _Context) -> DateMention:
+    monday = _monday(context.today) + timedelta(days=14)
+    weekday = match.group("weekday")
+    if weekday:
+        return _mention(match, context, "week_after_next", day=monday + timedelta(days=_WEEKDAY_ZH[weekday]))
+    return _mention(match, context, "week_after_next", day=monday, vague=True, granularity="week")
+
+
+def _half_month(match: re.Match[str], context: _Context) -> DateMention:
+    days = 45 if match.group("and_a") else 15
+    return _mention(match, context, "half_month", day=context.today + timedelta(days=days))
+
+
+def _month_part(match: re.Match[str], context: _Context) -> DateMention | None:
+    today = context.today
+    which = (match.group("which") or "").lower()
+    part = (match.group("part") or "").lower()
+    named = match.group("month")
+    if named:  # 12月底, "mid-December": that month, this year or, once it has passed, next year
+        month = _MONTH_EN.get(named.lower()[:3]) if named.isascii() and not named.isdigit() else _number(named)
+        if month is None or not 1 <= month <= 12:
+            return None
+        relative_year = match.group("relative_year")
+        if relative_year:
+            first = date(today.year + (1 if relative_year == "明年" else 0), month, 1)
+        else:
+            first = date(today.year + (1 if month < today.month else 0), month, 1)
+        which = which or "named"
+    else:
+        months_ahead = 2 if which.startswith("下下") else 1 if which.startswith(("下", "next")) else 0
+        first = _add_months(today.replace(day=1), months_ahead)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    if not part:  # 12月份, "in December": the 1st, or the month's last day while it runs
+        if first <= today:
+            last_day = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+            return _mention(match, context, "month", day=max(today, last_day), vague=True, granularity="month")
+        return _mention(match, context, "month", day=first, vague=True, granularity="month")
+    if part in ("底", "末", "月底", "月末", "end", "eom", "end of", "late"):
+        return _mention(match, context, "month_end", day=max(today, last), deadline=True)
+    if part in ("初", "月初", "上旬", "beginning", "start", "early", "beginning of", "start of"):
+        if not which and today.day > 10:
+            first = _add_months(first, 1)
+        return _mention(match, context, "month_start", day=max(today, first), vague=True, granularity="month")
+    if part in ("中", "月中", "中旬", "middle", "mid", "middle of"):
+        middle = first.replace(day=15)
+        if middle < today and not which:
+            middle = _add_months(middle, 1)
+        return _mention(match, context, "month_middle", day=max(today, middle), vague=True, granularity="month")
+    late = first.replace(day=min(25, last.day))
+    return _mention(match, context, "month_late", day=max(today, late), vague=True, granularity="month")
+
+
+def _year_end(match: re.Match[str], context: _Context) -> DateMention:
+    which = (match.group("which") or "").lower()
+    year = context.today.year + (1 if which.startswith(("明", "next")) else 0)
+    return _mention(match, context, "year_end", day=date(year, 12, 31), vague=True, granularity="month", deadline=True)
+
+
+def _week_end(match: re.Match[str], context: _Context) -> DateMention:
+    friday = _monday(context.today) + timedelta(days=4 + (7 if match.group("next") else 0))
+    return _mention(match, context, "week_end", day=max(context.today, friday), deadline=True)
+
+
+def _end_of_day(match: re.Match[str], context: _Context) -> DateMention:
+    return _mention(match, context, "end_of_day", day=context.today, part_of_day="end_of_day", deadline=True)
+
+
+def _in_units(match: re.Match[str], context: _Context) -> DateMention | None:
+    count = _number(match.group("count"))
+    if count is None:
+        return None
+    unit = match.group("unit").lower()
+    if unit.startswith("hour"):
+        moment = context.now + timedelta(hours=count)
+        return _mention(match, context, "in_n_units", day=moment.date(), clock=moment.time().replace(second=0, microsecond=0, tzinfo=None))
+    return _mention(match, context, "in_n_units", day=_add(context.today, count, unit))
+
+
+def _units_later_zh(match: re.Match[str], context: _Context) -> DateMention | None:
+    count_text = match.group("count")
+    unit = match.group("unit")
+    suffix = match.group("suffix") or ""
+    if count_text in ("半",):
+        return None
+    count = _number(count_text)
+    if count is None or count <= 0 or count > 400:
+        return None
+    within = suffix in ("内", "之内", "以内")
+    if unit in ("小时", "个小时", "钟头", "个钟头"):
+        if within:
+            return None
+        moment = context.now + timedelta(hours=count)
+        return _mention(match, context, "units_later", day=moment.date(),
+                        clock=moment.time().replace(second=0, microsecond=0, tzinfo=None))  # fmt: skip
+    if unit in ("分钟",):
+        return None
+    day = _add(context.today, count, unit.lstrip("个"))
+    return _mention(match, context, "units_within" if within else "units_later", day=day, deadline=within)
+
+
+def _month_day_relative(match: re.Match[str], context: _Context) -> DateMention | None:
+    which = match.group("which")
+    months = {"上": -1, "这": 0, "本": 0, "下": 1, "下下": 2}[which.rstrip("个")]
+    day_number = _number(match.group("day"))
+    if day_number is None:
+        return None
+    first = _add_months(context.today.replace(day=1), months)
+    day = _safe_date(first.year, first.month, day_number)
+    if day is None:
+        return None
+    return _mention(match, context, "month_day_relative", day=day)
+
+
+def _full_date_zh(match: re.Match[str], context: _Context) -> DateMention | None:
+    month = _number(match.group("month"))
+    day_number = _number(match.group("day"))
+    if month is None or day_number is None or not 1 <= month <= 12 or not 1 <= day_number <= 31:
+        return None
+    year_text = match.group("year")
+    relative_year = match.group("relative_year")
+    if year_text:
+        year = _number(year_text)
+        if year is None:
+            return None
+        if year < 100:
+            year += 2000
+        day = _safe_date(year, month, day_number)
+    elif relative_year:
+        day = _safe_date(context.today.year + {"今年": 0, "明年": 1, "去年": -1}[relative_year], month, day_number)
+    else:
+        day = _next_date(month, day_number, context, prefers_past(context.text, match.start(), match.end()))
+    if day is None:
+        return None
+    return _mention(match, context, "month_day", day=day)
+
+
+def _day_of_month(match: re.Match[str], context: _Context) -> DateMention | None:
+    value = _number(match.group("day"))
+    if value is None or not 1 <= value <= 31:
+        return None
+    today = context.today
+    first = today.replace(day=1)
+    past = prefers_past(context.text, match.start(), match.end())
+    for months in ((0, -1) if past else (0, 1, 2)):
+        month_start = _add_months(first, months)
+        day = _safe_date(month_start.year, month_start.month, value)
+        if day is not None and ((day <= today) if past else (day >= today)):
+            return _mention(match, context, "day_of_month", day=day)
+    return None
+
+
+_RELATIVE_DAYS = {
+    "大前天": (-3, None), "前天": (-2, None), "昨天": (-1, None), "昨日": (-1, None), "昨晚": (-1, "evening"),
+    "今天": (0, None), "今日": (0, None), "今儿": (0, None), "当天": (0, None), "今早": (0, "early_morning"),
+    "今晚": (0, "evening"), "明天": (1, None), "明日": (1, None), "明儿": (1, None), "明早": (1, "early_morning"),
+    "明晚": (1, "evening"), "后天": (2, None), "大后天": (3, None),
+    "today": (0, None), "tonight": (0, "night"), "tomorrow": (1, None), "tmr": (1, None), "tmrw": (1, None),
+    "yesterday": (-1, None), "the day after tomorrow": (2, None), "day after tomorrow": (2, None),
+    "the day before yesterday": (-2, None),
+}  # fmt: skip
+
+
+def _relative_day(match: re.Match[str], context: _Context) -> DateMention:
+    offset, part = _RELATIVE_DAYS[match.group().lower()]
+    return _mention(match, context, "relative_day", day=context.today + timedelta(days=offset), part_of_day=part)
+
+
+# Solar holidays (lunar ones - 春节, 中秋, 端午 - move every year and are left to the rep):
+# the day itself, and the first working day after the break for 节后.
+_HOLIDAYS = {
+    "元旦": ((1, 1), (1, 2)), "五一": ((5, 1), (5, 6)), "劳动节": ((5, 1), (5, 6)), "国庆": ((10, 1), (10, 8)),
+    "国庆节": ((10, 1), (10, 8)), "十一长假": ((10, 1), (10, 8)), "圣诞": ((12, 25), (12, 26)),
+    "圣诞节": ((12, 25), (12, 26)), "平安夜": ((12, 24), (12, 25)),
+}  # fmt: skip
+
+
+def _holiday(match: re.Match[str], context: _Context) -> DateMention | None:
+    (month, day_number), (after_month, after_day) = _HOLIDAYS[match.group("name")]
+    when = match.group("when") or ""
+    if when in ("之后", "以后", "后", "过后"):
+        day = _next_date(after_month, after_day, context, past=False)
+        return _mention(match, context, "holiday", day=day, vague=True) if day else None
+    day = _next_date(month, day_number, context, past=False)
+    if day is None:
+        return None
+    return _mention(match, context, "holiday", day=day, deadline=bool(when))
+
+
+def _weekday_zh(match: re.Match[str], context: _Context) -> DateMention:
+    weekday = _WEEKDAY_ZH[match.group("weekday")]
+    prefix = match.group("prefix") or ""
+    day = _weekday_day(weekday, prefix, context, match.start(), match.end())
+    return _mention(match, context, "weekday", day=day)
+
+
+def _week_window(match: re.Match[str], context: _Context) -> DateMention:
+    which = (match.group("which") or "").lower()
+    within = bool(match.group("within"))
+    today = context.today
+    monday = _monday(today)
+    if which in ("上", "last"):
+        return _mention(match, context, "week_window", day=monday - timedelta(days=7), granularity="week", vague=True, past=True)
+    if which in ("下", "下个", "next"):
+        monday += timedelta(days=7)
+        if within:
+            return _mention(match, context, "week_window", day=monday + timedelta(days=4), granularity="week", vague=True, deadline=True)
+        return _mention(match, context, "week_window", day=monday, granularity="week", vague=True)
+    if which in ("weekend", "next_weekend"):
+        saturday = monday + timedelta(days=5 + (7 if which == "next_weekend" else 0))
+        return _mention(match, context, "weekend", day=max(today, saturday), granularity="week", vague=True)
+    return _mention(match, context, "week_window", day=max(today, monday + timedelta(days=4)), granularity="week",
+                    vague=True, deadline=within)  # fmt: skip
+
+
+def _month_window(match: re.Match[str], context: _Context) -> DateMention:
+    which = (match.group("which") or "").lower()
+    within = bool(match.group("within"))
+    today = context.today
+    first = today.replace(day=1)
+    if which in ("上", "last"):
+        return _mention(match, context, "month_window", day=_add_months(first, -1), granularity="month", vague=True, past=True)
+    if which in ("下", "next"):
+        first = _add_months(first, 1)
+        if not within:
+            return _mention(match, context, "month_window", day=first, granularity="month", vague=True)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return _mention(match, context, "month_window", day=max(today, last), granularity="month", vague=True, deadline=within)
+
+
+def _year(match: re.Match[str], context: _Context) -> DateMention:
+    return _mention(match, context, "year", day=None, granularity="year", vague=True)
+
+
+_NOT_A_TIME_BEFORE = set("便宜快多少好有差慢早晚高低大小贵再稍强弱简这那几第每点")
+_NOT_A_TIME_AFTER = re.compile(r"^(?:意见|建议|要求|问题|原因|好处|内容|需求|想法|考虑|顾虑|疑虑|担心|点|儿|东西|时间)")
+
+
+def _clock_zh(match: re.Match[str], context: _Context) -> DateMention | None:
+    part = match.group("part")
+    hour = _number(match.group("hour"))
+    minute_text = match.group("minute") or ""
+    if hour is None:
+        return None
+    if minute_text == "半":
+        minute = 30
+    elif minute_text == "一刻":
+        minute = 15
+    elif minute_text == "三刻":
+        minute = 45
+    elif minute_text:
+        minute_value = _number(minute_text)
+        if minute_value is None:
+            return None
+        minute = minute_value
+    else:
+        minute = 0
+    if not part and not minute_text and match.group("colon") is None:
+        before = context.text[match.start() - 1] if match.start() > 0 else ""
+        if (match.group("hour") == "一" and before in _NOT_A_TIME_BEFORE) or _NOT_A_TIME_AFTER.match(
+            context.text[match.end() :]
+        ):
+            return None  # 便宜一点 / 提了三点意见: not a time
+    clock = _clock(hour, minute, part)
+    if clock is None:
+        return None
+    rule = "clock" if part or hour > 12 else "clock+business_hours"
+    return _mention(match, context, rule, day=None, clock=clock, granularity="time")
+
+
+def _part_of_day(match: re.Match[str], context: _Context) -> DateMention:
+    part = _PART_OF_DAY[match.group("part").lower()]
+    return _mention(match, context, "part_of_day", day=None, part_of_day=part, granularity="time")
+
+
+# English rules -------------------------------------------------------------------------------
+
+
+def _weekday_en(match: re.Match[str], context: _Context) -> DateMention | None:
+    name = match.group("weekday")
+    prefix = (match.group("prefix") or "").lower()
+    if name.lower() in ("sat", "sun", "wed", "mon") and not (
+        prefix or re.match(r"\.?\s*(?:\d|at\b|morning|afternoon|evening)", context.text[match.end() :], re.IGNORECASE)
+    ):
+        return None  # "sat down", "Mr. Sun", "Mon": words and names, not days
+    weekday = _WEEKDAY_EN[name.lower()[:3]]
+    day = _weekday_day(weekday, prefix, context, match.start(), match.end())
+    return _mention(match, context, "weekday", day=day, deadline=prefix in ("by", "before", "until"))
+
+
+def _month_day_en(match: re.Match[str], context: _Context) -> DateMention | None:
+    month_name = match.group("month") or match.group("month2")
+    day_text = match.group("day") or match.group("day2")
+    month = _MONTH_EN[month_name.lower()[:3]]
+    day_number = int(day_text)
+    year_text = match.group("year")
+    if year_text:
+        day = _safe_date(int(year_text), month, day_number)
+    else:
+        day = _next_date(month, day_number, context, prefers_past(context.text, match.start(), match.end()))
+    if day is None:
+        return None
+    return _mention(match, context, "month_day", day=day)
+
+
+def _numeric_date(match: re.Match[str], context: _Context) -> DateMention | None:
+    first, second = int(match.group("first")), int(match.group("second"))
+    month, day_number = first, second  # month/day, as both Chinese and American notes write it
+    if not (1 <= month <= 12 and 1 <= day_number <= 31):
+        return NOT_A_DATE  # 24/7
+    after = context.text[match.end() : match.end() + 4]
+    if second <= 4 and first < second and not re.match(r"\s*(?:前|之前|号|日)", after):
+        return NOT_A_DATE  # 1/2, 3/4: fractions
+    year_text = match.group("year")
+    if year_text:
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        day = _safe_date(year, month, day_number)
+    else:
+        day = _next_date(month, day_number, context, prefers_past(context.text, match.start(), match.end()))
+    if day is None:
+        return None
+    return _mention(match, context, "numeric_date", day=day)
+
+
+def _clock_en(match: re.Match[str], context: _Context) -> DateMention | None:
+    if match.group("named"):
+        named = match.group("named").lower()
+        clock = time(12, 0) if named in ("noon", "midday") else time(0, 0)
+        return _mention(match, context, "clock", day=None, clock=clock, granularity="time")
+    hour = int(match.group("hour"))
+    minute = int(match.group("minute") or 0)
+    meridiem = (match.group("meridiem") or "").lower().replace(".", "")
+    if meridiem:
+        if not 1 <= hour <= 12:
+            return None
+        clock = _clock(hour, minute, meridiem if meridiem in ("am", "pm") else None)
+    elif match.group("minute") is None and not (
+        match.group("at")
+        and re.match(r"\s*(?:$|[,.;!?)]|o'?clock|today|tomorrow|tonight|on\b|next\b|this\b|with\b|to\b|and\b|then\b)",
+                     context.text[match.end() :], re.IGNORECASE)
+    ):
+        return None  # "10 users at 3 sites"
+    else:
+        clock = _clock(hour, minute, None)
+    if clock is None:
+        return None
+    return _mention(match, context, "clock" if meridiem or hour > 12 else "clock+business_hours", day=None,
+                    clock=clock, granularity="time")  # fmt: skip
+
+
+_ZH_RELATIVE_DAY = "|".join(sorted((k for k in _RELATIVE_DAYS if not k.isascii()), key=len, reverse=True))
+_EN_RELATIVE_DAY = "|".join(sorted((k for k in _RELATIVE_DAYS if k.isascii()), key=len, reverse=True))
+_ZH_PARTS = "早上|早晨|清晨|一早|上午|中午|下午|傍晚|晚上|夜里"
+_EN_WEEKDAY = (
+    r"(?P<weekday>mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+)
+_EN_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+
+# fmt: off
+RULES: tuple[Rule, ...] = (
+    # look like dates, are not: recurring days, 便宜一点 ("a bit cheaper"), 三点意见 ("three points")
+    Rule("not_a_date", re.compile(
+        r"每个?(?:周|星期|礼拜)[一二三四五六日天1-7]?|每天|每月|每周|每年|"
+        r"(?:便宜|快|多|少|好|差|慢|早|晚|高|低|大|小|贵|再|稍|稍微|强|弱|简单|清楚|仔细)一点(?:点|儿)?|"
+        r"[这那几第每]\s*" + _NUM + r"{1,3}\s*点(?!钟|半|前|之前|以前|\d|" + _NUM + r")|"
+        + _NUM + r"{1,3}\s*点(?=意见|建议|要求|问题|原因|好处|内容|需求|想法|考虑|顾虑|担心|疑虑|共识)"
+    ), lambda m, c: NOT_A_DATE),
+    # gaps and misreadings of Recognizers-Text ------------------------------------------------
+    Rule("before_reference", re.compile(
+        r"提前\s*(?P<count>" + _NUM + r"{1,3})?\s*个?\s*(?P<unit>天|日|周|星期|礼拜|月)"
+        r"|\b(?P<count_en>\d+|an?|one|two|three|four|five|six|seven|ten)\s+(?P<unit_en>days?|weeks?|months?)\s+"
+        r"(?:before|ahead of|prior to|in advance)",
+        re.IGNORECASE,
+    ), lambda m, c: _relative_before(_EnglishGroups(m), c)),
+    Rule("week_after_next", re.compile(r"下下个?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])?"), _week_after_next),
+    Rule("half_month", re.compile(r"(?P<and_a>一个)?半个?月(?:以后|之后|后)"), _half_month),
+    Rule("month_part_en", re.compile(
+        r"\b(?:by\s+)?(?:the\s+)?(?P<part>end|beginning|start|middle|mid|early|late)\s*(?:-|of)?\s*(?:the\s+)?"
+        r"(?P<which>this|next)?\s*month\b|\b(?P<eom>eom)\b",
+        re.IGNORECASE,
+    ), lambda m, c: _month_part(_Groups(m, part="end" if m.group("eom") else m.group("part"), month=None), c)),
+    Rule("named_month_en", re.compile(
+        r"\b(?:(?P<part>early|mid|late|end of|beginning of|start of)[\s-]+|in\s+)(?:the\s+)?(?P<month>" + _EN_MONTH + r")\b(?!\s*\d)",
+        re.IGNORECASE,
+    ), lambda m, c: _month_part(_Groups(m, which="", part=(m.group("part") or "").lower()), c)),
+    Rule("year_end", re.compile(
+        r"(?P<which>今年|明年)?年底|(?P<which2>今年|明年)年末|\b(?:by\s+)?(?:the\s+)?end of (?:the |this )?(?P<which3>next )?year\b",
+        re.IGNORECASE,
+    ), lambda m, c: _year_end(_Groups(m, which=m.group("which") or m.group("which2") or m.group("which3") or ""), c)),
+    Rule("week_end", re.compile(
+        r"\b(?:by\s+)?(?:the\s+)?end of (?:the |this )?(?P<next>next )?week\b|\beow\b", re.IGNORECASE
+    ), _week_end),
+    Rule("end_of_day", re.compile(
+        r"下班前|今天下班|\b(?:by\s+)?(?:the\s+)?end of (?:the |to)?day\b|\beod\b|\bcob\b", re.IGNORECASE
+    ), _end_of_day),
+    Rule("in_n_units", re.compile(
+        r"\bin\s+(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?|months?|hours?)\b"
+        r"|\b(?P<count2>" + _EN_NUMBER + r")\s+(?P<unit2>days?|weeks?|months?)\s+(?:from now|from today|later)\b",
+        re.IGNORECASE,
+    ), lambda m, c: _in_units(_Groups(m, count=m.group("count") or m.group("count2"),
+                                       unit=m.group("unit") or m.group("unit2")), c)),
+    # Chinese ---------------------------------------------------------------------------------
+    Rule("month_day_relative", re.compile(
+        r"(?P<which>下下个?|下个?|这个?|本|上个?)月(?P<day>" + _NUM + r"{1,3})\s*[号日]"
+    ), lambda m, c: _month_day_relative(_Groups(m, which=m.group("which").rstrip("个") or m.group("which")), c)),
+    Rule("month_day", re.compile(
+        r"(?:(?P<year>\d{4}|\d{2}|" + _NUM + r"{2,4})年|(?P<relative_year>今年|明年|去年))?"
+        r"(?P<month>" + _NUM + r"{1,3})月(?P<day>" + _NUM + r"{1,3})[号日]?"
+    ), _full_date_zh),
+    Rule("day_of_month", re.compile(
+        r"(?<![月\d" + re.escape(NUMERAL_CHARS) + r"])(?P<day>" + _NUM + r"{1,3})\s*[号日]"
+        r"(?![子常本期程志报语元均楼线馆厅仓机位台])"
+    ), _day_of_month),
+    Rule("named_month_part", re.compile(
+        r"(?:(?P<relative_year>今年|明年))?(?P<month>" + _NUM + r"{1,3})月份?(?P<part>底|末|初|中旬|上旬|下旬|中(?![心国间层]))?"
+        r"(?![\d" + re.escape(NUMERAL_CHARS) + r"号日])"
+    ), lambda m, c: _month_part(_Groups(m, which="", part=m.group("part") or ""), c)),
+    Rule("month_part", re.compile(
+        r"(?P<which>下下个?月|下个?月|这个?月|本月|当月)(?P<part>底|末|初|中旬|上旬|下旬|中(?![心国间层])|月底|月末|月初|月中)"
+        r"|(?P<part2>月底|月末|月初|月中|中旬|上旬|下旬)"
+    ), lambda m, c: _month_part(_Groups(m, part=m.group("part") or m.group("part2"), month=None), c)),
+    Rule("units_later", re.compile(
+        r"(?P<count>" + _NUM + r"{1,4})\s*(?P<unit>个小时|小时|个钟头|钟头|分钟|天|日|个星期|星期|个礼拜|礼拜|周|个月)"
+        r"(?P<suffix>以后|之后|后|之内|以内|内)"
+    ), _units_later_zh),
+    Rule("holiday", re.compile(
+        r"(?P<name>元旦|五一|劳动节|国庆节?|十一长假|圣诞节?|平安夜)(?:节)?(?P<when>之前|以前|前|之后|以后|后|过后)?"
+    ), _holiday),
+    Rule("relative_day", re.compile(_ZH_RELATIVE_DAY), _relative_day),
+    Rule("weekday", re.compile(
+        r"(?<![每一几两数])(?P<prefix>上上|上|这|本|下)?个?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])(?![\d个次])"
+    ), _weekday_zh),
+    Rule("weekend", re.compile(r"(?P<which>这|本|下)?个?周末"), lambda m, c: _week_window(
+        _Groups(m, which="next_weekend" if m.group("which") == "下" else "weekend", within=None), c)),
+    Rule("week_window", re.compile(
+        r"(?P<which>这|本|下|上)个?(?:周|星期|礼拜)(?P<within>之内|以内|内)?(?![一二三四五六日天末期])"
+    ), _week_window),
+    Rule("month_window", re.compile(r"(?P<which>这|本|下|上)个?月(?P<within>之内|以内|内)?"), _month_window),
+    Rule("year", re.compile(r"今年|明年|去年|前年|后年|\b(?:this|next|last) year\b", re.IGNORECASE), _year),
+    Rule("clock", re.compile(
+        r"(?:(?P<part>早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|凌晨)\s*)?"
+        r"(?:(?<!之)(?P<hour>" + _NUM + r"{1,3}|\d{1,2})\s*(?:点钟?|(?<=\d)时)(?:(?P<minute>半|一刻|三刻|" + _NUM + r"{1,3})分?)?"
+        r"|(?P<colon>(?P<hour2>\d{1,2})[:：](?P<minute2>\d{2})))"
+        r"(?!\s*(?:%|个|[万千百亿元块折]|am\b|pm\b|a\.m\.|p\.m\.))"
+    ), lambda m, c: _clock_zh(_Groups(m, hour=m.group("hour") or m.group("hour2"),
+                                       minute=m.group("minute") or m.group("minute2")), c)),
+    Rule("part_of_day", re.compile(r"(?P<part>" + _ZH_PARTS + r")"), _part_of_day),
+    # English ---------------------------------------------------------------------------------
+    Rule("relative_day_en", re.compile(r"\b(?:" + _EN_RELATIVE_DAY + r")\b", re.IGNORECASE), _relative_day),
+    Rule("weekday_en", re.compile(
+        r"\b(?:(?P<prefix>this|next|last|coming|on|by|before|until)\s+)?" + _EN_WEEKDAY + r"\b\.?",
+        re.IGNORECASE,
+    ), _weekday_en),
+    Rule("month_day_en", re.compile(
+        r"\b(?P<month>" + _EN_MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{4}))?"
+        r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>" + _EN_MONTH + r")\b\.?",
+        re.IGNORECASE,
+    ), _month_day_en),
+    Rule("numeric_date", re.compile(
+        r"(?<![\d/.])(?P<first>\d{1,2})/(?P<second>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?(?![\d/])"
+    ), _numeric_date),
+    Rule("clock_en", re.compile(
+        r"(?:\b(?P<at>at|@)\s*)?\b(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<meridiem>am|pm|a\.m\.|p\.m\.)?"
+        r"(?![\d:/%]|\s*(?:percent|people|users|seats|licen[cs]es|units|k\b|m\b|days?|weeks?|months?|years?|hours?))"
+        r"|\b(?P<named>noon|midday|midnight)\b",
+        re.IGNORECASE,
+    ), _clock_en),
+    Rule("part_of_day_en", re.compile(
+        r"\b(?:in the\s+|this\s+)?(?P<part>morning|afternoon|evening|night|lunchtime)\b", re.IGNORECASE
+    ), _part_of_day),
+    Rule("week_window_en", re.compile(
+        r"\b(?P<within>within |by |before |until )?(?:the\s+)?(?P<which>this|next|last)\s+week\b|\b(?P<weekend>(?:this|next)?\s*weekend)\b",
+        re.IGNORECASE,
+    ), lambda m, c: _week_window(_Groups(m, which=(
+        ("next_weekend" if "next" in m.group("weekend").lower() else "weekend") if m.group("weekend") else m.group("which")
+    )), c)),
+    Rule("month_window_en", re.compile(
+        r"\b(?P<within>within |by |before |until )?(?:the\s+)?(?P<which>this|next|last)\s+month\b", re.IGNORECASE
+    ), _month_window),
+)
+# fmt: on
+
+
+class _Groups:
+    """A match whose named groups can be overridden, so alternatives share one resolver."""
+
+    def __init__(self, match: re.Match[str], **overrides: str | None):
+        self._match = match
+        self._overrides = overrides
+
+    def group(self, name: int | str = 0) -> str | None:  # type: ignore[override]
+        if isinstance(name, str) and name in self._overrides:
+            return self._overrides[name]
+        try:
+            return self._match.group(name)
+        except IndexError:
+            return None
+
+    def start(self) -> int:
+        return self._match.start()
+
+    def end(self) -> int:
+        return self._match.end()
+
+
+class _EnglishGroups(_Groups):
+    """`提前一周` and "a week before" share the count/unit resolver."""
+
+    def __init__(self, match: re.Match[str]):
+        super().__init__(
+            match,
+            count=match.group("count") or match.group("count_en"),
+            unit=match.group("unit") or match.group("unit_en"),
+        )

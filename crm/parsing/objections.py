@@ -1,0 +1,171 @@
+"""Customer objections in a note, one per clause and category, with the amount said with them.
+
+Clauses are matched against keyword patterns per category; a keyword preceded by a negation
+(没有异议, "no objections", 没问题) does not count, and positive remarks (关系不错, 续约意向明确) have no
+keywords. A discount asked for (打八五折, "10% off") is a price objection even without a keyword.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel
+
+from crm.parsing.amounts import Amount, AmountSpan
+
+ObjectionCategory = Literal[
+    "price", "competitor", "delivery", "quality", "security", "payment", "complexity", "industry_fit",
+    "budget", "other",
+]  # fmt: skip
+
+# Order matters only for ties in `primary_category`; every matching category is reported.
+CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
+    "budget": re.compile(
+        r"没(?:有)?预算|预算(?:不够|不足|紧张?|有限|很少|被砍|砍了|冻结|没了|用完|已经用完|超了|不多)|没钱|资金紧张|经费不足|"
+        r"\bno budget\b|budget (?:is )?(?:cut|frozen|freeze|constraints?|tight|limited|exhausted|gone)|"
+        r"(?:can't|cannot|can not) afford|out of budget|over budget",
+        re.IGNORECASE,
+    ),
+    "price": re.compile(
+        r"贵(?![公司方单位行院校宾姓])|价格(?:太|偏|过|比较|有点)?高|报价(?:太|偏|过|比较|有点)?高|价(?:格|钱)(?:上)?(?:没|不)?(?:有)?优势|"
+        r"嫌.{0,4}(?:价|贵)|压价|砍价|降价|打折|折扣|优惠|便宜|性价比|成本(?:太|偏)高|"
+        r"\bexpensive\b|\bpricey\b|\bpric(?:e|ing) (?:is |was )?(?:too )?(?:high|steep)|too much money|"
+        r"\bdiscount|\bcheaper\b|\boverpriced\b|\bcost(?:s)? (?:is |are )?too\b|price (?:objection|concern|pushback)",
+        re.IGNORECASE,
+    ),
+    "competitor": re.compile(
+        r"竞争对手|竞品|友商|对手|别家|其他(?:厂商|供应商|家)|另一家|同行|在用.{0,6}(?:的|家)(?:产品|系统)|"
+        r"\bcompetitors?\b|\brivals?\b|\bother vendors?\b|\banother vendor\b|\balternatives?\b|"
+        r"\b(?:salesforce|sap|oracle|microsoft|huawei|alibaba|tencent)\b",
+        re.IGNORECASE,
+    ),
+    "delivery": re.compile(
+        r"交付|交货|到货|发货|工期|周期(?:太|过|比较)?长|上线(?:时间|太慢|慢)|实施(?:周期|太慢|时间)|延期|延迟|拖延|赶不上|来不及|"
+        r"\bdelivery\b|\blead time\b|\btimeline\b|\bdelay(?:ed|s)?\b|\blate\b|\bimplementation time\b|too slow to (?:deploy|roll out)",
+        re.IGNORECASE,
+    ),
+    "quality": re.compile(
+        r"故障|bug|宕机|崩溃|卡顿|不稳定|出错|报错|问题(?:还)?没(?:有)?解决|质量|缺陷|"
+        r"老是出问题|经常出问题|性能差|太慢|掉线|数据丢失|"
+        r"\bbugs?\b|\bcrash(?:es|ed)?\b|\boutages?\b|\bdowntime\b|\bdefects?\b|\bunstable\b|\bquality\b|"
+        r"\bbroken\b|\bfail(?:ed|ing|ures?)\b|\bslow\b|\berrors?\b|\bglitch(?:es)?\b",
+        re.IGNORECASE,
+    ),
+    "security": re.compile(
+        r"安全|合规|等保|资质|隐私|数据出境|信创|国产化|审计|保密|认证|"
+        r"\bsecurity\b|\bcompliance\b|\bcompliant\b|\bgdpr\b|\bsoc ?2\b|\biso ?27001\b|\bprivacy\b|\baudit\b|\bcertifications?\b",
+        re.IGNORECASE,
+    ),
+    "payment": re.compile(
+        r"账期|付款|回款|预付|首付|结算|分期|垫资|尾款|开票|发票|"
+        r"\bpayment terms?\b|\bnet ?\d{2,3}\b|\bupfront\b|\bprepay(?:ment)?\b|\binvoic(?:e|ing)\b|\bpay later\b",
+        re.IGNORECASE,
+    ),
+    "complexity": re.compile(
+        r"太复杂|复杂|不会用|难用|不好用|学习成本|上手(?:难|慢)|操作(?:麻烦|繁琐)|繁琐|培训成本|用不来|"
+        r"\bcomplicated\b|\bcomplex\b|\bhard to use\b|\bdifficult to use\b|\blearning curve\b|\busability\b|\bconfusing\b|"
+        r"\bnot user[- ]friendly\b",
+        re.IGNORECASE,
+    ),
+    "industry_fit": re.compile(
+        r"不适合我们(?:的)?(?:行业|业务|场景)|(?:行业|业务|场景)不(?:太)?(?:匹配|适合|符合)|不适用|不太适合|不适合|没有(?:行业)?案例|"
+        r"\bnot (?:a )?(?:good )?fit\b|\bnot suitable\b|\bdoesn't fit\b|\bdoes not fit\b|\bnot relevant\b|"
+        r"\bno (?:industry )?references?\b|\bnot for our industry\b",
+        re.IGNORECASE,
+    ),
+    "other": re.compile(
+        r"犹豫|顾虑|担心|疑虑|不确定|再考虑|考虑考虑|反对|不同意|拒绝|不认可|不太认可|不接受|不感兴趣|没兴趣|暂缓|搁置|"
+        r"\bconcerns?\b|\bconcerned\b|\bworried\b|\bhesitant\b|\bobjections?\b|\bpush(?:ed)? back\b|\bpushback\b|"
+        r"\bnot convinced\b|\bskeptical\b|\bnot interested\b|\bon hold\b|\breject(?:ed)?\b|"
+        r"\bcomplain(?:ed|ts?|ing)?\b|\bunhappy\b|\bdissatisfied\b|\bfrustrated\b|不满意|不满|很失望|投诉",
+        re.IGNORECASE,
+    ),
+}
+
+_NEGATION_BEFORE = re.compile(
+    r"(?:没有|没|无|不存在|不是|并非|不|no|not|without|zero|any)\s*(?:什么|任何|太大的?|大的?|明显的?|any)?\s*$",
+    re.IGNORECASE,
+)
+_NEGATION_AFTER = re.compile(r"^\s*(?:没(?:有)?问题|不是问题|没意见|ok|fine|没事|都解决了|已经解决|已解决|resolved|fixed)", re.IGNORECASE)
+# Keywords that only mean an objection with a complaint around them.
+_NEEDS_COMPLAINT = {"优惠", "便宜", "折扣", "打折", "降价", "交付", "发货", "到货", "认证", "开票", "发票", "分期", "审计",
+                    "timeline", "delivery", "alternatives", "alternative", "quality", "audit", "invoice", "invoicing"}  # fmt: skip
+_COMPLAINT = re.compile(
+    r"太|过|偏|嫌|慢|长|晚|问题|担心|疑虑|要求|希望|想要|能不能|可不可以|必须|不够|不满|没|不|比|低|高|"
+    r"\b(?:too|want|wants|asked|ask|need|needs|concern|worried|slow|late|long|unless|only if|cheaper|lower|than)\b",
+    re.IGNORECASE,
+)
+_POSITIVE_CLAUSE = re.compile(r"^(?:关系不错|关系很好|意向明确|续约意向|挺满意|很满意|非常满意|比较满意|认可|很认可)")
+
+
+class Objection(BaseModel):
+    """An objection the customer raised: category, the clause as said, and the amount stated with it."""
+
+    category: ObjectionCategory
+    text: str
+    amount: Amount | None = None
+
+
+def find_objections(clauses: list[tuple[int, int, str]], amounts: list[AmountSpan]) -> list[Objection]:
+    """Objections in `clauses` (start, end, text): one per category, first mention's words, first amount said."""
+    by_category: dict[str, Objection] = {}
+    for start, end, clause in clauses:
+        clause_amounts = [span.amount for span in amounts if start <= span.start < end]
+        for category in clause_categories(clause, clause_amounts):
+            amount = _amount_for(category, clause_amounts)
+            existing = by_category.get(category)
+            if existing is None:
+                by_category[category] = Objection(category=category, text=clause.strip(), amount=amount)  # type: ignore[arg-type]
+            elif existing.amount is None and amount is not None:
+                existing.amount = amount  # 嫌报价太高 … 要我们打八五折: one price objection, with its amount
+    if len(by_category) > 1:
+        by_category.pop("other", None)  # 故障还没解决 很不满意: the complaint is about quality
+    return list(by_category.values())
+
+
+def clause_categories(clause: str, amounts: list[Amount] | None = None) -> list[str]:
+    """The objection categories one clause expresses (empty when it is not an objection)."""
+    text = clause.strip()
+    if not text or _POSITIVE_CLAUSE.match(text):
+        return []
+    categories = []
+    for category, pattern in CATEGORY_PATTERNS.items():
+        for match in pattern.finditer(text):
+            if _negated(text, match):
+                continue
+            if match.group().lower() in _NEEDS_COMPLAINT and not _COMPLAINT.search(
+                text[: match.start()] + " " + text[match.end() :]
+            ):
+                continue
+            categories.append(category)
+            break
+    if amounts and any(amount.kind == "discount" for amount in amounts) and not categories:
+        categories.append("price")  # 要我们打八五折 / "wants 10% off": a price objection without a keyword
+    if "other" in categories and len(categories) > 1:
+        categories.remove("other")  # 对安全资质有疑虑: the doubt is about security
+    if "budget" in categories and "price" in categories and not re.search(r"贵|price|expensive|pricey", text, re.IGNORECASE):
+        categories.remove("price")
+    return categories
+
+
+def _negated(text: str, match: re.Match[str]) -> bool:
+    before = text[max(0, match.start() - 8) : match.start()]
+    if match.group().startswith(("不", "没")):
+        return bool(re.search(r"(?:没有|没|不是)\s*$", before))
+    if _NEGATION_BEFORE.search(before):
+        return True
+    return bool(_NEGATION_AFTER.match(text[match.end() :]))
+
+
+def _amount_for(category: str, amounts: list[Amount]) -> Amount | None:
+    if not amounts:
+        return None
+    if category in ("price", "competitor"):
+        for kind in ("discount", "percent", "money"):
+            for amount in amounts:
+                if amount.kind == kind:
+                    return amount
+    if category in ("budget", "payment"):
+        return next((amount for amount in amounts if amount.kind == "money"), None)
+    return None

@@ -1,0 +1,198 @@
+"""Reading a rep's price question: product, quantity, customer, requested discount and intent.
+
+`read_question` understands "标准版50套多少钱?", "华信科技要打八五折，我能答应吗?" and "What's the
+most I can give Acme on the Pro plan?". Whatever it cannot find stays None, and the skill asks.
+A half-answered question travels in button data (`PriceQuestion.to_payload`), never in globals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+from crm.parsing.amounts import locate_amounts, parse_discount
+from crm.parsing.numbers import NUMERAL_PATTERN, parse_chinese_number
+from crm.pricing.book import VALUE_CLASSES, PriceBook
+from crm.pricing.customers import CustomerLookup
+from crm.pricing.matching import find_products
+from crm.pricing.quote import RequestedDiscount
+
+PAYLOAD_PREFIX = "p:"
+
+_UNITS = (
+    r"(?:套|个用户|位用户|名用户|用户|个账号|账号|个授权|授权|个席位|席位|个许可|许可|人天|人日|台|场|"
+    r"seats?|users?|licen[cs]es?|person[- ]?days?|man[- ]?days?|devices?|tablets?|units?|sessions?)"
+)
+_QUANTITY = re.compile(r"(?P<number>" + NUMERAL_PATTERN + r")\s*" + _UNITS + r"(?![A-Za-z])", re.IGNORECASE)
+_QUANTITY_GE = re.compile(r"(?P<number>" + NUMERAL_PATTERN + r")\s*个(?![折点月年天人百成分])")
+_QUANTITY_MARKED = re.compile(r"(?:[x×*]|qty|quantity|数量)\s*[:：=]?\s*(?P<number>\d[\d,]*)", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"(?<![\w.%])(?P<number>\d[\d,]*)(?![\d.,]*\s*(?:[%年月日号元块万千折成点天]|k\b))")
+
+_EXTRA = re.compile(r"再|额外|另外|在此基础上|在.{0,6}基础上|on top|additional|extra|further|more off", re.IGNORECASE)
+_MAX = re.compile(
+    r"最多|最大|最低价|最低能|最低可以|底线|能给到多少|能让多少|能打几折|能打多少|最多能|"
+    r"\bthe most\b|\bmax(?:imum)?\b|\blowest\b|\bhow low\b|\bbest price\b|how much (?:can|could) i (?:give|offer|discount)",
+    re.IGNORECASE,
+)
+_PUSHING = re.compile(
+    r"降价|便宜|太贵|贵了|砍价|压价|竞品|竞争对手|对手|再低|让利|还价|嫌贵|"
+    r"cheaper|too expensive|lower (?:the )?price|competitor|push(?:es|ing)? (?:back|on price)|haggl",
+    re.IGNORECASE,
+)
+_PLAIN_PERCENT = re.compile(r"(?<![\d.])(?P<number>\d{1,2}(?:\.\d+)?)\s*[%％]")
+_INCREASE = re.compile(r"涨|提价|加价|上调|increase|raise", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PriceQuestion:
+    """What a price question says; None means the message did not say it."""
+
+    skus: tuple[str, ...] = ()  # every product mentioned; one means the product is known
+    quantity: int | None = None
+    quantity_problem: str | None = None  # "zero", "fraction": said but unusable
+    customer: str | None = None
+    value_class: str | None = None
+    requested: RequestedDiscount | None = None
+    wants_max: bool = False  # "what's the most I can give?"
+    pushing: bool = False  # the customer pushes on price: offer value, not only discount
+
+    @property
+    def sku(self) -> str | None:
+        """The product when exactly one was mentioned."""
+        return self.skus[0] if len(self.skus) == 1 else None
+
+    def with_product(self, sku: str) -> PriceQuestion:
+        """The same question about one product."""
+        return replace(self, skus=(sku,))
+
+    def with_quantity(self, quantity: int) -> PriceQuestion:
+        """The same question for a quantity."""
+        return replace(self, quantity=quantity, quantity_problem=None)
+
+    def to_payload(self, limit: int) -> str:
+        """Compact button data ('p:CRM-PRO;q50;kIV;d0.15;nAcme'), at most `limit` bytes.
+
+        The customer's name goes last and is dropped (the class is kept) when it does not fit.
+        """
+        parts = [PAYLOAD_PREFIX + (self.sku or "")]
+        if self.quantity is not None:
+            parts.append(f"q{self.quantity}")
+        if self.value_class:
+            parts.append(f"k{self.value_class}")
+        if self.requested is not None:
+            parts.append(f"{'e' if self.requested.mode == 'extra' else 'd'}{self.requested.off.normalize():f}")
+        if self.wants_max:
+            parts.append("m")
+        if self.pushing:
+            parts.append("u")
+        payload = ";".join(parts)
+        if self.customer:
+            named = f"{payload};n{self.customer.replace(';', ' ')}"
+            if len(named.encode("utf-8")) <= limit:
+                payload = named
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: str) -> PriceQuestion:
+        """The question encoded by `to_payload`; ValueError when the data is not one."""
+        if not payload.startswith(PAYLOAD_PREFIX):
+            raise ValueError(payload)
+        head, *fields = payload[len(PAYLOAD_PREFIX):].split(";")
+        values: dict[str, object] = {"skus": (head,) if head else ()}
+        for field in fields:
+            key, value = field[:1], field[1:]
+            try:
+                if key == "q":
+                    values["quantity"] = int(value)
+                elif key == "k" and value in VALUE_CLASSES:
+                    values["value_class"] = value
+                elif key in ("d", "e"):
+                    values["requested"] = RequestedDiscount(off=Decimal(value), mode="extra" if key == "e" else "total")
+                elif key == "m":
+                    values["wants_max"] = True
+                elif key == "u":
+                    values["pushing"] = True
+                elif key == "n" and value:
+                    values["customer"] = value
+            except (ValueError, InvalidOperation):
+                raise ValueError(payload) from None
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def read_question(book: PriceBook, text: str, customers: CustomerLookup | None = None,
+                  *, bare_numbers: bool = False) -> PriceQuestion:
+    """Everything `text` says about a price; `bare_numbers` lets '专业版 50' mean 50 units (command args)."""
+    mentions = find_products(book, text)
+    requested, discount_spans = read_discount(text)
+    blank = _blank(text, [*discount_spans, *((mention.start, mention.end) for mention in mentions)])
+    quantity, problem = read_quantity(blank, bare_numbers=bare_numbers)
+    customer = value_class = None
+    found = customers.find_value_class(text) if customers is not None else None
+    if found:
+        customer, value_class = found[0], (found[1] if found[1] in VALUE_CLASSES else None)
+    return PriceQuestion(
+        skus=tuple(mention.product.sku for mention in mentions),
+        quantity=quantity,
+        quantity_problem=problem,
+        customer=customer,
+        value_class=value_class,
+        requested=requested,
+        wants_max=bool(_MAX.search(text)) and requested is None,
+        pushing=bool(_PUSHING.search(text)),
+    )
+
+
+def read_discount(text: str) -> tuple[RequestedDiscount | None, list[tuple[int, int]]]:
+    """The requested discount (八五折, 15%, 两成, 5个点, 10% off) and the spans of every amount.
+
+    In a price question a bare percentage ("15%", "两成") is the discount asked for, unless it is
+    said as an increase. "再/额外/extra/on top" makes it come on top of the standard discounts.
+    """
+    spans = locate_amounts(text)
+    found = parse_discount(text)
+    said = found.text if found else None
+    off = found.off if found else None
+    if found is None:
+        for span in spans:
+            if span.amount.kind == "percent" and not _INCREASE.search(text[max(0, span.start - 6):span.start]):
+                off, said = span.amount.value, span.amount.text
+                break
+    positions = [(span.start, span.end) for span in spans]
+    if off is None:  # the amount parser reads a percentage only with words around it; "15%" alone is ours
+        plain = _PLAIN_PERCENT.search(text)
+        if plain and not _INCREASE.search(text[max(0, plain.start() - 6):plain.start()]):
+            off, said = Decimal(plain.group("number")) / 100, plain.group()
+            positions.append((plain.start(), plain.end()))
+    if off is None or not Decimal(0) <= off < 1:
+        return None, positions
+    mode = "extra" if _EXTRA.search(text) else "total"
+    return RequestedDiscount(off=off, mode=mode, text=said or ""), positions
+
+
+def read_quantity(text: str, *, bare_numbers: bool = False) -> tuple[int | None, str | None]:
+    """(quantity, None) from '50套', '50 seats', '五十个用户', 'x50'; (None, why) when unusable."""
+    candidates = [match.group("number") for match in _QUANTITY.finditer(text)]
+    candidates += [match.group("number") for match in _QUANTITY_GE.finditer(text) if match.group("number") != "一"]
+    candidates += [match.group("number") for match in _QUANTITY_MARKED.finditer(text)]
+    if not candidates and bare_numbers:
+        candidates = [match.group("number") for match in _BARE_NUMBER.finditer(text)]
+    values = {parse_chinese_number(candidate) for candidate in candidates} - {None}
+    if len(values) != 1:
+        return None, ("several" if len(values) > 1 else None)
+    value = values.pop()
+    assert value is not None
+    if value != value.to_integral_value():
+        return None, "fraction"
+    if value < 1:
+        return None, "zero"
+    return int(value), None
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the spans replaced by spaces, so their digits are not read as quantities."""
+    chars = list(text)
+    for start, end in spans:
+        for position in range(start, min(end, len(chars))):
+            chars[position] = " "
+    return "".join(chars)

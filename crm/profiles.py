@@ -1,0 +1,53 @@
+"""A customer as one user may see it: the record, contacts, latest visits, open follow-ups, objections."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from crm.customers import Contact, Customer, CustomerRepository
+from crm.followups.repository import FollowUp, FollowupRepository
+from crm.visits.record import Objection
+from crm.visits.repository import Visit, VisitRepository
+
+
+class DatedObjection(Objection):
+    """An objection with the date of the visit that raised it."""
+
+    visit_date: date
+
+
+class CustomerProfile(BaseModel):
+    """Everything about one customer that one user may see."""
+
+    customer: Customer
+    contacts: list[Contact] = Field(default_factory=list)
+    visits: list[Visit] = Field(default_factory=list)
+    followups: list[FollowUp] = Field(default_factory=list)
+    objections: list[DatedObjection] = Field(default_factory=list)
+
+
+class ProfileService:
+    """Builds customer profiles from the repositories, scoped to what a user may see."""
+
+    def __init__(self, customers: CustomerRepository, visits: VisitRepository, followups: FollowupRepository):
+        self.customers = customers
+        self.visits = visits
+        self.followups = followups
+
+    def profile(self, customer: Customer, *, user_id: int | None, limit: int = 5) -> CustomerProfile:
+        """Everything about `customer` that `user_id` may see (None: everyone's records)."""
+        recent = self.visits.for_customer(customer.id, user_id=user_id, limit=max(limit, 10))
+        objections = [
+            DatedObjection(**objection.model_dump(), visit_date=visit.visit_date)
+            for visit in recent
+            for objection in visit.objections
+        ]
+        return CustomerProfile(
+            customer=customer,
+            contacts=self.customers.contacts(customer.id),
+            visits=recent[:limit],
+            followups=self.followups.open_for_customer(customer.id, user_id=user_id),
+            objections=objections[:limit],
+        )

@@ -1,0 +1,432 @@
+"""`parse_note`: a rep's free-text (often voice-to-text) visit note -> `VisitRecord`.
+
+The note is normalised (full-width forms, fillers like 嗯/呃/那个/um/uh dropped), split into clauses
+at punctuation, at the spaces voice-to-text leaves and at connectives (但是, 然后, "but"), and read
+by the pieces of this package: customer (matching), contacts, dates, amounts and objections.
+Everything is pure and deterministic; `parse_note` never raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from crm.language import Language, language_of
+from crm.parsing.amounts import format_amount, locate_amounts
+from crm.parsing.contacts import find_contacts
+from crm.parsing.dates import DateMention, find_dates
+from crm.parsing.matching import CANDIDATE_SCORE, CustomerIndex, CustomerMatch, CustomerRef, build_index
+from crm.parsing.objections import CATEGORY_PATTERNS, find_objections
+from crm.parsing.objections import Objection as FoundObjection
+from crm.visits.record import CustomerOption, Objection, PlannedFollowup, VisitRecord
+
+logger = logging.getLogger(__name__)
+
+EXCERPT_CHARS = 120
+
+def parse_note(
+    text: str,
+    *,
+    now: datetime,
+    customers: Sequence[CustomerRef] | CustomerIndex = (),
+    default_reminder_time: time = time(9, 0),
+) -> VisitRecord:
+    """Parse a visit note said or typed at `now` (aware, the rep's zone). Never raises."""
+    try:
+        return _parse(text, now=now, customers=customers, default_time=default_reminder_time)
+    except Exception as error:  # the contract: a note always yields a record the rep can edit
+        logger.warning("could not fully parse a note", exc_info=True)
+        return failed_record(text, now=now, error=error)
+
+
+def failed_record(text: object, *, now: object, error: BaseException) -> VisitRecord:
+    """The record of a note nothing could be read from: the date, the first words, a warning."""
+    words = str(text or "")
+    return VisitRecord(
+        visit_date=_safe_today(now),
+        excerpt=_one_line(words)[:EXCERPT_CHARS],
+        language=language_of(words),
+        warnings=[f"parse error: {type(error).__name__}"],
+    )
+
+
+# the pipeline ------------------------------------------------------------------------------
+
+
+def _parse(
+    raw: str, *, now: datetime, customers: Sequence[CustomerRef] | CustomerIndex, default_time: time
+) -> VisitRecord:
+    text = normalize(raw)
+    language = language_of(text)
+    say = _Translator(language)
+    today = now.date()
+    index = customers if isinstance(customers, CustomerIndex) else build_index(list(customers))
+    warnings: list[str] = []
+
+    customer = index.match(text) if text else None
+    customer_span = (customer.start, customer.end) if customer and customer.start is not None else None
+    exclude = [customer.customer.name, *customer.customer.aliases] if customer and customer.customer else []
+    if customer and customer.said:
+        exclude.append(customer.said)
+    contacts = find_contacts(text, exclude=exclude, skip_span=customer_span)  # type: ignore[arg-type]
+
+    clauses = split_clauses(text)
+    amount_spans = locate_amounts(text)
+    objections = find_objections(clauses, amount_spans)
+
+    mentions = find_dates(text, now=now, ignore=[(span.start, span.end) for span in amount_spans])
+    visit_date = _visit_date(mentions, today)
+    names = [customer.said] if customer and customer.said else []
+    names += [contact.name for contact in contacts]
+    followups = _followups(
+        text, clauses, mentions, now=now, default_time=default_time, warnings=warnings, say=say, names=names
+    )
+    followups = [followup for followup in followups if not _reports_the_visit(followup.text)]
+    next_steps = [step for step in _next_steps(clauses, followups, objections, mentions) if not _reports_the_visit(step)]
+
+    if customer is None:
+        warnings.append(say("没有识别出客户", "no customer recognised"))
+    elif customer.status == "ambiguous":
+        names = " / ".join(candidate.customer.name for candidate in customer.candidates)
+        warnings.append(say(f"客户不确定：{names}", f"customer unclear: {names}"))
+    elif customer.status == "unknown":
+        warnings.append(say(f"客户不在名单中：{customer.said}", f"customer not on file: {customer.said}"))
+    for followup in followups:
+        if followup.vague:
+            warnings.append(say(f"时间较模糊，请确认：{followup.due:%m-%d}", f"vague date, please confirm: {followup.due:%m-%d}"))
+        if followup.due < now:
+            warnings.append(say(f"跟进时间已过：{followup.due:%m-%d %H:%M}", f"follow-up is in the past: {followup.due:%m-%d %H:%M}"))
+
+    record = VisitRecord(
+        contacts=contacts,
+        visit_date=visit_date,
+        objections=[
+            Objection(category=o.category, text=o.text, amount=format_amount(o.amount) if o.amount else None)
+            for o in objections
+        ],
+        next_steps=next_steps,
+        followups=followups,
+        amounts=[format_amount(span.amount) for span in amount_spans],
+        excerpt=_one_line(text)[:EXCERPT_CHARS],
+        language=language,
+        warnings=warnings,
+    )
+    return _with_customer_match(record, customer)
+
+
+def _with_customer_match(record: VisitRecord, match: CustomerMatch | None) -> VisitRecord:
+    """The record with the customer the note named: accepted, to choose among, or not on file."""
+    if match is None:
+        return record
+    if match.status == "auto" and match.customer is not None and match.customer.id is not None:
+        found = match.customer
+        return record.model_copy(
+            update={"customer_id": found.id, "customer_name": found.name, "customer_status": "auto",
+                    "customer_said": match.said, "value_class": found.value_class}
+        )  # fmt: skip
+    options = [
+        CustomerOption(id=c.customer.id, name=c.customer.name, score=c.score)
+        for c in match.candidates
+        if c.customer.id is not None and c.score >= CANDIDATE_SCORE
+    ]
+    said = _VERB_BEFORE_NAME.sub("", match.said) if match.status == "unknown" else match.said
+    return record.model_copy(update={"customer_status": match.status, "customer_said": said, "candidates": options})
+
+
+# normalising -------------------------------------------------------------------------------
+
+_FILLERS_ZH = re.compile(r"嗯+|呃+|额(?=[，,。\s])|唔+|那个那个|这个这个|那个(?=[，,\s])|就是说|怎么说呢|然后呢|对吧|是吧(?=[，,。\s])|啊(?=[，,。\s]|$)")
+_FILLERS_EN = re.compile(r"\b(?:um+|uh+|erm+|er|hmm+|ah|you know|i mean|like,)(?=[\s,.!?]|$)", re.IGNORECASE)
+
+
+def normalize(text: str) -> str:
+    """Full-width forms folded, fillers dropped, whitespace collapsed (one space between pieces)."""
+    if not isinstance(text, str):
+        text = str(text)
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(char if char.isprintable() or char in "\n" else " " for char in text)
+    text = _FILLERS_ZH.sub(" ", text)
+    text = _FILLERS_EN.sub(" ", text)
+    text = re.sub(r"[ \t\u3000]+", " ", text)
+    text = re.sub(r" *\n[ \n]*", "\n", text)
+    text = re.sub(r" ([，。；！？,;!?])", r"\1", text)
+    return text.strip()
+
+
+# clauses -----------------------------------------------------------------------------------
+
+_CLAUSE_BREAK = re.compile(
+    r"[，。；;！!？?\n、]|,\s*|(?-i:(?<![A-Z][a-z])(?<!\b[A-Z])(?<!\b(?:Mr|Ms|Dr|vs|St|Co)))\.(?=\s|$)"
+    r"|(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff\dA-Za-z(（])"
+    r"|(?<=[A-Za-z\d%)）]) (?=[\u4e00-\u9fff])"
+    r"|(?=但是|不过|可是|然后|另外|而且|所以|同时|并且|还有就是|只是(?!说))"
+    r"|\s(?=(?:but|then|so|also|however|although|though)\s)"
+    r"|,?\s(?=and\s(?:she|he|they|we|i|will|would|need|needs|wants?|asked|follow|send|call|schedule|said)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_clauses(text: str) -> list[tuple[int, int, str]]:
+    """Clauses with their spans: split at punctuation, at voice-to-text spaces and at connectives."""
+    clauses: list[tuple[int, int, str]] = []
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(text):
+        if match.start() > start:
+            clauses.append((start, match.start(), text[start : match.start()]))
+        start = max(start, match.end())
+    if start < len(text):
+        clauses.append((start, len(text), text[start:]))
+    cleaned = []
+    for clause_start, _, clause in clauses:
+        stripped = clause.strip()
+        if not stripped:
+            continue
+        offset = clause.index(stripped)
+        cleaned.append((clause_start + offset, clause_start + offset + len(stripped), stripped))
+    return cleaned
+
+
+def _clause_at(clauses: list[tuple[int, int, str]], position: int) -> int | None:
+    for number, (start, end, _) in enumerate(clauses):
+        if start <= position < end:
+            return number
+    return None
+
+
+# dates -> visit date and follow-ups ---------------------------------------------------------
+
+_REFERENCE_CLAUSE = re.compile(r"到期|过期|截止日|签约日|生效|签的|签了|expir|renewal date|contract ends|ends on", re.IGNORECASE)
+_ACTION = re.compile(
+    r"再|约|去|来|发|给|提交|回复|答复|联系|电话|跟进|拜访|演示|沟通|谈|见|安排|准备|确认|提醒|报价|开会|讨论|签|交流|汇报|过来|"
+    r"派|处理|整理|提供|出|做|写|改|催|推进|落实|带|寄|送|对接|上线|部署|测试|培训|补|交|请|问|看|更新|复盘|申请|"
+    r"\b(?:send|call|follow|meet|meeting|visit|schedule|remind|check|email|demo|submit|review|present|sign|share|"
+    r"prepare|deliver|confirm|discuss|reply|get back|ping|circle back|catch up|talk)\b",
+    re.IGNORECASE,
+)
+_LEADING_NOISE_ZH = re.compile(r"^(?:[，,。\s]|记得|别忘了|别忘记|提醒我|然后|之后|以后|之前|以前|前|的时候|左右|我说|他说|她说|说|在|要在)+")
+_TRAILING_NOISE_ZH = re.compile(r"(?:[，,。\s]|之前|以前|的时候)+$")
+_LEADING_NOISE_EN = re.compile(r"^(?:[\s,.;:-]|and\b|then\b|to\b|remind me to\b|reminder to\b|please\b|pls\b)+", re.IGNORECASE)
+_TRAILING_NOISE_EN = re.compile(
+    r"(?:[\s,.;:-]|\b(?:by|on|at|before|until|next|this|in|the|for|around|latest|no later than|till|due)\b)+$",
+    re.IGNORECASE,
+)
+
+
+def _visit_date(mentions: list[DateMention], today: date) -> date:
+    for mention in mentions:
+        if (
+            mention.past
+            and mention.day is not None
+            and mention.granularity == "day"
+            and mention.offset is None
+            and today - mention.day <= timedelta(days=62)
+        ):
+            return mention.day
+    return today
+
+
+def _followups(
+    text: str,
+    clauses: list[tuple[int, int, str]],
+    mentions: list[DateMention],
+    *,
+    now: datetime,
+    default_time: time,
+    warnings: list[str],
+    say: _Translator,
+    names: list[str],
+) -> list[PlannedFollowup]:
+    references = {position: _reference_for(mentions, position) for position, m in enumerate(mentions) if m.offset}
+    consumed = {reference for reference in references.values() if reference is not None}
+    followups: list[PlannedFollowup] = []
+    for position, mention in enumerate(mentions):
+        if mention.granularity == "year" or mention.past or position in consumed:
+            continue  # 提前两天提醒我 12月20号开会: the reminder replaces the date itself
+        clause_number = _clause_at(clauses, mention.start)
+        clause = clauses[clause_number][2] if clause_number is not None else mention.text
+        others = [other for other in mentions if other is not mention]
+        action = _action_text(text, clauses, clause_number, mention, others, borrow=mention.offset is None, names=names)
+        day, clock, rule = mention.day, mention.due(default_time)[1], mention.rule
+        if mention.offset is not None:
+            reference_position = references.get(position)
+            if reference_position is None or mentions[reference_position].day is None:
+                warnings.append(say(f"“{mention.text}”缺少参照日期", f"no date to count '{mention.text}' from"))
+                continue
+            reference = mentions[reference_position]
+            day, clock = reference.day - mention.offset, default_time  # type: ignore[operator]
+            rule = f"{rule}({reference.text})"
+            if len(action) <= 1:
+                reference_clause = _clause_at(clauses, reference.start)
+                action = _action_text(text, clauses, reference_clause, reference, [m for m in mentions if m is not reference])
+        elif _REFERENCE_CLAUSE.search(clause) and not mention.deadline:
+            continue  # 合同12月10号到期: a date to count from, not a to-do
+        if day is None or day < now.date():
+            continue
+        if mention.vague and not _ACTION.search(clause + " " + action):
+            continue  # 下个月有预算: news, not a to-do
+        due = datetime.combine(day, clock, tzinfo=now.tzinfo)
+        if due <= now:
+            if not (mention.deadline or mention.vague):
+                continue  # 今天上午拜访了…: already happened
+            due = _next_full_hour(now)  # 这周内 said on Friday evening: today, soon
+        followup = PlannedFollowup(due=due, text=action, has_time=mention.has_time, vague=mention.vague, rule=rule)
+        if not any(existing.due == followup.due and existing.text == followup.text for existing in followups):
+            followups.append(followup)
+    return followups
+
+
+def _next_full_hour(now: datetime) -> datetime:
+    return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+
+def _reference_for(mentions: list[DateMention], position: int) -> int | None:
+    """The date an offset (提前一周) counts back from: the nearest plain date before it, else after it."""
+    for candidate in range(position - 1, -1, -1):
+        if mentions[candidate].offset is None and mentions[candidate].day is not None:
+            return candidate
+    for candidate in range(position + 1, len(mentions)):
+        if mentions[candidate].offset is None and mentions[candidate].day is not None:
+            return candidate
+    return None
+
+
+_SUBJECT_START = re.compile(r"^(?:他|她|他们|我们|我|对方|客户|老板|领导|但是|不过|另外|然后|还有|而且|所以|因为|其他)")
+
+
+def _action_text(
+    text: str,
+    clauses: list[tuple[int, int, str]],
+    clause_number: int | None,
+    mention: DateMention,
+    others: list[DateMention],
+    *,
+    borrow: bool = True,
+    names: list[str] | None = None,
+) -> str:
+    """The words around a date that say what to do, without the date, fillers and dangling words.
+
+    With `borrow`, a bare action (再去) takes the clause before it along (今天没见到人 再去), unless
+    that clause only names the customer or a contact (`names`).
+    """
+    if clause_number is None:
+        return ""
+    start, end, _ = clauses[clause_number]
+    start = max([start] + [other.end for other in others if start <= other.end <= mention.start])
+    end = min([end] + [other.start for other in others if mention.end <= other.start < end])
+    before = text[start : mention.start]
+    after = text[mention.end : end]
+    if re.search(r"[\u4e00-\u9fff]", before + after) or not (before + after).strip():
+        after_clean = _clean_zh(after + _spoken_continuation(text, clauses, clause_number, others))
+        action = after_clean if len(after_clean) >= 2 else _clean_zh(before) + after_clean
+        if not action and clause_number + 1 < len(clauses):
+            following_start, following_end, following = clauses[clause_number + 1]
+            if not _holds_date(following_start, following_end, others):
+                action = _clean_zh(following + _spoken_continuation(text, clauses, clause_number + 1, others))
+        if borrow and len(action) <= 2 and clause_number > 0:
+            previous_start, previous_end, previous = clauses[clause_number - 1]
+            remainder = previous
+            for name in names or []:
+                remainder = remainder.replace(name, "")
+            if len(remainder.strip(" 的和跟与")) > 2 and not _holds_date(previous_start, previous_end, others):
+                action = (_clean_zh(previous) + " " + action).strip()
+    else:
+        before_clean = _TRAILING_NOISE_EN.sub("", _LEADING_NOISE_EN.sub("", before))
+        after_clean = _TRAILING_NOISE_EN.sub("", after if before_clean else _LEADING_NOISE_EN.sub("", after)).strip()
+        if before_clean and re.match(r"\s*(?:and|then|also|plus)\b", after, re.IGNORECASE):
+            after_clean = ""  # "send the DPA by Thursday and book a demo": the next action is another follow-up
+        action = " ".join(part for part in (before_clean, after_clean) if part)
+        if not action and clause_number > 0:
+            action = _TRAILING_NOISE_EN.sub("", _LEADING_NOISE_EN.sub("", clauses[clause_number - 1][2]))
+    return action.strip()[:200]
+
+
+def _spoken_continuation(
+    text: str, clauses: list[tuple[int, int, str]], clause_number: int, others: list[DateMention]
+) -> str:
+    """Short pieces voice-to-text split off with spaces (给他们 一个 付款方案), joined back."""
+    pieces: list[str] = []
+    last_end = clauses[clause_number][1]
+    for following_start, following_end, following in clauses[clause_number + 1 :]:
+        if text[last_end:following_start].strip() or len(following) > 8 or _SUBJECT_START.match(following):
+            break  # a punctuation mark, a long clause or a new subject ends the action
+        if _holds_date(following_start, following_end, others) or sum(map(len, pieces)) + len(following) > 24:
+            break
+        pieces.append(following)
+        last_end = following_end
+    return "".join(pieces)
+
+
+def _holds_date(start: int, end: int, mentions: list[DateMention]) -> bool:
+    return any(start <= mention.start < end for mention in mentions)
+
+
+def _clean_zh(text: str) -> str:
+    text = _LEADING_NOISE_ZH.sub("", text.strip())
+    return _TRAILING_NOISE_ZH.sub("", text).strip()
+
+
+# next steps --------------------------------------------------------------------------------
+
+_TASK = re.compile(
+    r"^(?:需要|准备|计划|打算|安排|记得|跟进|回头|下次|待办|我(?:们)?(?:要|会|得|需要)|要(?:给|把|跟|去|再))|"
+    r"\b(?:need to|will|should|plan to|next step|todo|to-do|going to|action item|i'll|we'll|let's)\b",
+    re.IGNORECASE,
+)
+
+
+def _next_steps(
+    clauses: list[tuple[int, int, str]],
+    followups: list[PlannedFollowup],
+    objections: list[FoundObjection],
+    mentions: list[DateMention],
+) -> list[str]:
+    """The follow-ups' actions, then undated tasks the rep set (需要出一版新报价, "need to loop in legal")."""
+    steps = [followup.text for followup in followups if followup.text]
+    objection_texts = {objection.text for objection in objections}
+    for start, end, clause in clauses:
+        if clause in objection_texts or any(clause in step or step in clause for step in steps):
+            continue
+        if _holds_date(start, end, mentions):
+            continue  # dated: already a follow-up, or deliberately not one (合同12月10号到期)
+        if any(pattern.search(clause) for pattern in CATEGORY_PATTERNS.values()):
+            continue
+        if _TASK.search(clause.strip()):
+            steps.append(_clean_zh(clause) if re.search(r"[\u4e00-\u9fff]", clause) else clause.strip())
+    unique: list[str] = []
+    for step in steps:
+        if step and step not in unique:
+            unique.append(step)
+    return unique
+
+
+# "今天下午去了X" reports the visit itself, and an unknown company's name starts with the verb before it
+# ("去了明达科技"): neither is a follow-up or part of the name.
+_PAST_VISIT = re.compile(r"^(?:今天|刚才|上午|下午)?(?:去了|见了|拜访了|聊了|谈了|见到了?)")
+_VERB_BEFORE_NAME = re.compile(r"^(?:今天|刚才|上午|下午)?(?:去了|见了|拜访了?|聊了|谈了|到了|跟|和|与|在|去|到)")
+
+
+def _reports_the_visit(text: str) -> bool:
+    return bool(_PAST_VISIT.match(text)) and not re.search(r"再|要|将|会|记得|提醒", text)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _Translator:
+    """Picks the Chinese or English wording for the note's language."""
+
+    def __init__(self, language: Language):
+        self.language = language
+
+    def __call__(self, zh: str, en: str) -> str:
+        return zh if self.language == "zh" else en
+
+
+def _safe_today(now: object) -> date:
+    if isinstance(now, datetime):
+        return now.date()
+    return date.today()
