@@ -46,3 +46,22 @@ def test_friendly_errors(runner: CliRunner) -> None:
     assert unknown.exit_code == 1 and "/start" in unknown.output
     bad_now = runner.invoke(remind_command, ["提醒我明天开会", "--user", str(REP_ID), "--now", "yesterday"])
     assert bad_now.exit_code == 2
+
+
+def test_now_without_an_offset_is_the_users_local_time(runner: CliRunner) -> None:
+    naive = runner.invoke(
+        remind_command, ["remind me to call Acme in 2 hours", "--user", str(REP_ID), "--now", "2026-11-30T10:00", "--json"]
+    )
+    assert naive.exit_code == 0, naive.output
+    assert json.loads(naive.output)["due_local"] == "2026-11-30T12:00-05:00"  # New York, the rep's zone
+    assert "user's time zone" in " ".join(runner.invoke(remind_command, ["--help"]).output.split())
+
+
+def test_note_and_remind_read_now_the_same_way(runner: CliRunner) -> None:
+    from bot.cli.notes import note
+
+    noted = runner.invoke(note, ["met Acme Corp, call them tomorrow 3pm", "--user", str(REP_ID), "--now",
+                                 "2026-11-30T10:00", "--dry-run", "--json"])  # fmt: skip
+    assert noted.exit_code == 0, noted.output
+    assert json.loads(noted.output)["followups"][0]["due"] == "2026-12-01T15:00:00-05:00"
+    assert "user's time zone" in " ".join(runner.invoke(note, ["--help"]).output.split())

@@ -238,3 +238,32 @@ def test_no_followup_button_and_edit_after_save(kam: Assistant, say) -> None:
     kam.conversations.set(REP_ID, "notes", {"mode": "edit", "note_id": note_id})  # e.g. saved from another device
     late = say(REP_ID, "客户是华新建材")
     assert "已经保存" in late.text
+
+
+def test_a_mixed_language_note_keeps_one_language_through_button_presses(kam: Assistant, say) -> None:
+    card = say(REP_ID, "Acme Corp 王经理 wants 10% off, follow up next Tuesday 3pm")
+    assert card.text.startswith("Visit record") and "Customer: Acme Corp" in card.text
+    edit = say(REP_ID, button=button_data(card, "notes:edit:"))
+    assert "Send the correction" in edit.text
+    again = say(REP_ID, button=button_data(edit, "notes:card:"))
+    assert again.text.startswith("Visit record") and "Follow-ups:" in again.text
+    saved = say(REP_ID, button=button_data(again, "notes:save:"))
+    assert "Visit saved" in saved.text
+
+
+SUMMARY_EXAMPLE = ("上午拜访了华新建材的李总，他们对交货期有顾虑。月底前给他们发产能说明，下下周二上午十点带工程师过去")
+
+
+def test_the_summary_names_only_follow_ups_on_the_card(kam: Assistant, say) -> None:
+    now = datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
+    card = say(REP_ID, SUMMARY_EXAMPLE, now=now)
+    [raw] = notes(kam)
+    record = kam.visits.get_raw_note(raw["id"]).record
+    assert record is not None and [f.text for f in record.followups] == ["给他们发产能说明", "带工程师过去"]
+    assert record.summary == "李总 | 异议：交付 | 跟进：11-30 给他们发产能说明 等2项"
+    for followup in record.followups:
+        assert followup.text in card.text
+    saved = say(REP_ID, button=button_data(card, "notes:save:"), now=now)
+    assert "已保存" in saved.text
+    [visit] = kam.visits.between(now.date(), now.date(), user_id=REP_ID)
+    assert visit.summary == record.summary  # the saved visit, the card and `kam note --json` share it

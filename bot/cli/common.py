@@ -19,7 +19,7 @@ from knowledge import EmbedderError
 
 NOW_HELP = (
     "The moment the text was written, ISO 8601 (default: now). Without a UTC offset "
-    "(2026-11-30T10:00) it is the user's local time, in their time zone."
+    "(2026-11-30T10:00) it is local time in the user's time zone."
 )
 
 
