@@ -114,13 +114,9 @@ class FollowupsSkill(Skill):
             return self._store_new(request, state["create"], found.due)
         followup_id = int(state.get("id", 0))
         if state.get("edit") == "time":
-            found = self._due(request, text)
-            if found is None:
-                raise SkillError("没看懂这个时间，请再说一次，例如“周五下午3点”。发送“取消”放弃。",
-                                 'I could not read that time; try "Friday 3pm", or say "cancel".')  # fmt: skip
-            self._not_past(request, found.due)
-            followup = self._guard(lambda: self.repository.reschedule(
-                followup_id, user_id=request.user.id, due=found.due, now=request.now))  # fmt: skip
+            followup = self._move(request, followup_id, text, snooze=False, unreadable=(
+                "没看懂这个时间，请再说一次，例如“周五下午3点”。发送“取消”放弃。",
+                'I could not read that time; try "Friday 3pm", or say "cancel".'))  # fmt: skip
             self.conversations.clear(request.user.id)
             return Reply.of(request.t(f"已改到 {self._when(request, followup.due)}：{followup.text}",
                                       f"Moved to {self._when(request, followup.due)}: {followup.text}"))  # fmt: skip
@@ -330,15 +326,22 @@ class FollowupsSkill(Skill):
             if target is None:
                 raise SkillError("要推迟哪一条？请发送 /snooze 编号 时间，编号见 /followups。",
                                  "Which one? Send /snooze ID WHEN; /followups shows the numbers.")  # fmt: skip
-        found = self._due(request, remainder)
-        if found is None:
-            raise SkillError("推迟到什么时候？例如“推迟到周五下午”或“推迟1小时”。",
-                             'Snooze until when? e.g. "snooze to Friday 3pm" or "snooze 1 hour".')  # fmt: skip
-        self._not_past(request, found.due)
-        followup = self._guard(lambda: self.repository.reschedule(
-            target.id, user_id=request.user.id, due=found.due, now=request.now, snooze=True))  # fmt: skip
+        followup = self._move(request, target.id, remainder, snooze=True, unreadable=(
+            "推迟到什么时候？例如“推迟到周五下午”或“推迟1小时”。",
+            'Snooze until when? e.g. "snooze to Friday 3pm" or "snooze 1 hour".'))  # fmt: skip
         when = self._when(request, followup.due)
         return Reply.of(request.t(f"⏰ 已推迟到 {when}：{followup.text}", f"⏰ Snoozed to {when}: {followup.text}"))
+
+    def _move(
+        self, request: Request, followup_id: int, text: str, *, snooze: bool, unreadable: tuple[str, str]
+    ) -> FollowUp:
+        """Reschedule a follow-up to the time `text` names; `unreadable` is said when it names none."""
+        found = self._due(request, text)
+        if found is None:
+            raise SkillError(*unreadable)
+        self._not_past(request, found.due)
+        return self._guard(lambda: self.repository.reschedule(
+            followup_id, user_id=request.user.id, due=found.due, now=request.now, snooze=snooze))  # fmt: skip
 
     def _due(self, request: Request, text: str):
         cleaned = re.sub(r"^\s*(?:推迟|延后|延期|往后推|改到|改成|挪到|snooze|postpone|push (?:it|this) to)\s*(?:到|至|to|until|for)?",

@@ -11,13 +11,14 @@ judged on the total discount off list; the floor price is judged on the quoted u
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from crm.pricing.book import PriceBook, Product, Text, ValueClass
-from crm.pricing.money import round_money
+from crm.pricing.book import PriceBook, Product, Text, ValueClass, VolumeBreak
+from crm.pricing.money import Currency, round_money
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -168,14 +169,44 @@ class MaxDiscount(PricedItem):
     payment_terms: list[PaymentOffer]
 
 
-def compute_quote(book: PriceBook, inquiry: Inquiry) -> Quote:
-    """Price an inquiry: list → class → volume → extra → unit price and total, plus the decision."""
+@dataclass(frozen=True)
+class StandardTerms:
+    """What an inquiry gets without asking: the product, its currency, class and volume discounts."""
+
+    product: Product
+    currency: Currency
+    class_off: Decimal
+    volume: VolumeBreak | None
+
+    @property
+    def volume_off(self) -> Decimal:
+        """The volume discount (zero below the first break)."""
+        return self.volume.discount if self.volume else ZERO
+
+    @property
+    def discount(self) -> Decimal:
+        """Class and volume discounts compounded."""
+        return ONE - (ONE - self.class_off) * (ONE - self.volume_off)
+
+
+def standard_terms(book: PriceBook, inquiry: Inquiry) -> StandardTerms:
+    """The product and standard discounts for an inquiry; QuoteError for an impossible quantity."""
     product = book.get_product(inquiry.sku)
     _check_quantity(book, inquiry.quantity)
-    currency = book.currency_of(product)
-    class_off = book.class_discount(product, inquiry.value_class)
-    volume = book.volume_break(product, inquiry.quantity)
-    volume_off = volume.discount if volume else ZERO
+    return StandardTerms(
+        product=product,
+        currency=book.currency_of(product),
+        class_off=book.class_discount(product, inquiry.value_class),
+        volume=book.volume_break(product, inquiry.quantity),
+    )
+
+
+def compute_quote(book: PriceBook, inquiry: Inquiry) -> Quote:
+    """Price an inquiry: list → class → volume → extra → unit price and total, plus the decision."""
+    terms = standard_terms(book, inquiry)
+    product, currency, class_off, volume, volume_off = (
+        terms.product, terms.currency, terms.class_off, terms.volume, terms.volume_off
+    )
     standard_factor = (ONE - class_off) * (ONE - volume_off)
     requested = inquiry.requested
     if requested is not None and requested.off >= ONE:
@@ -243,12 +274,8 @@ def decide(book: PriceBook, product: Product, total_discount: Decimal, unit_pric
 
 def compute_max_discount(book: PriceBook, inquiry: Inquiry) -> MaxDiscount:
     """The most the asker can give on their own, and what each higher level could, floor-bounded."""
-    product = book.get_product(inquiry.sku)
-    _check_quantity(book, inquiry.quantity)
-    currency = book.currency_of(product)
-    class_off = book.class_discount(product, inquiry.value_class)
-    volume = book.volume_break(product, inquiry.quantity)
-    standard = ONE - (ONE - class_off) * (ONE - (volume.discount if volume else ZERO))
+    terms = standard_terms(book, inquiry)
+    product, currency, standard = terms.product, terms.currency, terms.discount
     floor_discount = ONE - product.floor_price / product.list_price
     authority = book.authority
     own_level = authority.level_for_role(inquiry.role)
