@@ -60,6 +60,7 @@ class Admission:
     reply: Reply | None = None
 
 
+MAX_MESSAGE_CHARS = 4096  # Telegram's own limit for one text message; longer text never reaches a skill
 REFUSAL_ZH = "抱歉，这是一个内部工具，你暂时没有使用权限。"
 REFUSAL_EN = "Sorry, this is a private assistant and you don't have access."
 
@@ -166,6 +167,8 @@ class Assistant:
         """Log the message, route it, and turn failures into a friendly reply. Never raises."""
         kind = "callback" if request.callback_data else ("command" if request.text.startswith("/") else "text")
         text = request.callback_data or request.text
+        if len(request.text) > MAX_MESSAGE_CHARS:
+            return too_long(request)
 
         def log_routed(skill_name: str) -> None:
             self.users.log_message(request.user.id, kind=kind, text=text, skill=skill_name)
@@ -180,6 +183,19 @@ class Assistant:
                 request.t("抱歉，处理这条消息时出错了，已记录下来。请稍后再试。",
                           "Sorry, something went wrong handling that message; it has been logged. Please try again.")
             )
+
+
+def too_long(request: Request) -> Reply:
+    """The reply to a message over MAX_MESSAGE_CHARS: what happened and what works instead."""
+    length = len(request.text)
+    return Reply.of(
+        request.t(f"这条消息有 {length} 个字，超过了 {MAX_MESSAGE_CHARS} 字的上限，我没有处理它（内容没有保存）。",
+                  f"That message is {length} characters long, over the {MAX_MESSAGE_CHARS}-character limit; "
+                  "I did not process or keep it."),
+        request.t("可以这样做：拜访纪要分成几条发（每条一段）；问题用一两句话问；长文档请管理员用 kam ingest 加入知识库。发送 /help 查看全部功能。",
+                  "What works: send a long visit note in parts; ask a question in a sentence or two; an admin can add "
+                  "long documents to the knowledge base with `kam ingest`. Send /help for everything I can do."),
+    )
 
 
 def build_skills(assistant: Assistant) -> list[Skill]:

@@ -5,7 +5,7 @@ report = kb.ingest([settings.knowledge_dir], progress=callback)   # IngestReport
 answer = kb.answer("客户要求再降价，我该怎么应对？")               # Answer (answered, text, sources)
 """
 
-from knowledge.base import ChunkNotFound, KnowledgeBase
+from knowledge.base import MAX_QUERY_CHARS, ChunkNotFound, KnowledgeBase, QueryTooLong
 from knowledge.documents import (
     Answer,
     Chunk,
@@ -33,6 +33,8 @@ __all__ = [
     "EvalReport",
     "Hit",
     "IndexNotFound",
+    "MAX_QUERY_CHARS",
+    "QueryTooLong",
     "IngestReport",
     "KnowledgeBase",
     "LoadError",

@@ -21,6 +21,18 @@ from knowledge.vectors import APPROXIMATE_ABOVE
 logger = logging.getLogger(__name__)
 
 
+MAX_QUERY_CHARS = 500
+
+
+class QueryTooLong(ValueError):
+    """The question is longer than MAX_QUERY_CHARS characters."""
+
+    def __init__(self, length: int):
+        super().__init__(f"a question of {length} characters (the limit is {MAX_QUERY_CHARS})")
+        self.length = length
+        self.limit = MAX_QUERY_CHARS
+
+
 class ChunkNotFound(LookupError):
     """No passage with that id in the current index (it may have been re-ingested)."""
 
@@ -109,7 +121,13 @@ class KnowledgeBase:
         return [hit for hit in hits if hit.support >= threshold]
 
     def answer(self, query: str, k: int = 5) -> Answer:
-        """An extractive, cited answer, or `answered=False` when the knowledge base has none."""
+        """An extractive, cited answer, or `answered=False` when the knowledge base has none.
+
+        A query over MAX_QUERY_CHARS raises QueryTooLong: answering costs time per character, and a
+        page of text is not a question.
+        """
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryTooLong(len(query))
         index = self._require_index()
         hits = self._hits(index, query, k)
         return compose_answer(query, hits, index, self.tokenizer, threshold=self._support(index).threshold)

@@ -6,7 +6,7 @@ import re
 from typing import Protocol
 
 from crm.answers import AnswerLog, AnswerNotFound, RecordedAnswer
-from knowledge import Answer, Chunk, ChunkNotFound, IndexNotFound
+from knowledge import Answer, Chunk, ChunkNotFound, IndexNotFound, QueryTooLong
 from skills.base import RouteScore, Skill, SkillError, command
 from skills.intent import asks_how_to_handle, is_question
 from skills.models import Block, Button, Reply, Request
@@ -73,6 +73,13 @@ class AskSkill(Skill):
         except IndexNotFound:
             raise SkillError("知识库还没有建立索引，请管理员先运行 kam ingest。",
                              "The knowledge base has not been indexed yet; ask an admin to run `kam ingest`.") from None
+        except QueryTooLong as error:
+            raise SkillError(
+                f"这个问题有 {error.length} 个字，太长了（最多 {error.limit} 字）。请用一两句话问，例如“客户嫌价格太高怎么办”。"
+                "如果这是拜访纪要，请用 /note 开头发送。",
+                f"That question is {error.length} characters long (the limit is {error.limit}). Ask it in a sentence "
+                "or two, e.g. “how do I handle a price objection?”. If it is a visit note, start it with /note.",
+            ) from None
         chunk_ids = [source.chunk_id for source in result.sources]
         answer_id = self.answers.record(request.user.id, question, answered=result.answered, chunk_ids=chunk_ids)
         if not result.answered:

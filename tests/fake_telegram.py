@@ -154,9 +154,11 @@ class FakeTelegram:
         self._new_update.set()
         return update_id
 
-    def send_text(self, user_id: int, text: str, *, first_name: str = "Rep") -> int:
-        """A user sends a text (or a /command, which gets its bot_command entity)."""
+    def send_text(self, user_id: int, text: str, *, first_name: str = "Rep", group_id: int | None = None) -> int:
+        """A user sends a text (or a /command, which gets its bot_command entity), privately or in a group."""
         message = self._incoming_message(user_id, first_name)
+        if group_id is not None:
+            message["chat"] = {"id": group_id, "type": "supergroup", "title": "Sales team"}
         message["text"] = text
         if text.startswith("/"):
             command = text.split()[0]

@@ -22,6 +22,7 @@ from knowledge import (
     EmbedderError,
     IndexNotFound,
     KnowledgeBase,
+    QueryTooLong,
     evaluate,
     load_items,
     make_embedder,
@@ -125,6 +126,8 @@ def ask(question: str | None, batch: Path | None, as_json: bool, k: int) -> None
         answer = knowledge.answer(question or "", k=k)
     except IndexNotFound:
         raise click.ClickException("the knowledge index is not built yet: run `kam ingest`") from None
+    except QueryTooLong as error:
+        raise click.ClickException(f"the question is {error.length} characters long; the limit is {error.limit}") from None
     if as_json:
         print_json(_answer_json(answer))
         return
@@ -148,6 +151,8 @@ def eval_kb(path: Path, as_json: bool) -> None:
         report = evaluate(knowledge.answer, load_items(path))
     except IndexNotFound:
         raise click.ClickException("the knowledge index is not built yet: run `kam ingest`") from None
+    except QueryTooLong as error:
+        raise click.ClickException(f"the question is {error.length} characters long; the limit is {error.limit}") from None
     if as_json:
         print_json(report)
         return

@@ -16,9 +16,10 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.assistant import Assistant
-from bot.telegram.handlers import assistant_of, on_button, on_error, on_message, on_unsupported
+from bot.telegram.handlers import RUNNER_KEY, assistant_of, on_button, on_error, on_message, on_unsupported
 from bot.telegram.jobs import schedule_reminders
 from bot.telegram.voice import voice_handler
+from bot.telegram.workers import SkillRunner
 
 
 def build_application(assistant: Assistant) -> Application:
@@ -34,10 +35,13 @@ def build_application(assistant: Assistant) -> Application:
         .request(_http_request(read_timeout=10.0))
         .get_updates_request(_http_request(read_timeout=40.0))
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)  # updates are handled side by side; each user's stay in order (SkillRunner)
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
         .build()
     )
     application.bot_data["assistant"] = assistant
+    application.bot_data[RUNNER_KEY] = SkillRunner()
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.TEXT | filters.COMMAND, on_message))
     application.add_handler(voice_handler())
@@ -59,6 +63,12 @@ async def _post_init(application: Application) -> None:
     schedule_reminders(application)
     assert application.job_queue is not None
     application.job_queue.run_once(_warm_up, when=0, name="warm-up")
+
+
+async def _post_shutdown(application: Application) -> None:
+    """Let running skill work finish, then stop the worker pool."""
+    runner: SkillRunner = application.bot_data[RUNNER_KEY]
+    await asyncio.to_thread(runner.shutdown)
 
 
 async def _warm_up(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,20 +6,48 @@ import logging
 from datetime import UTC, datetime
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.assistant import Assistant, Identity
 from bot.telegram.jobs import arm_upcoming
 from bot.telegram.send import edit_or_send, send_reply
+from bot.telegram.workers import SkillRunner
 from skills.models import Reply
 
 log = logging.getLogger(__name__)
+
+RUNNER_KEY = "skill_runner"
+GROUPS_TOLD_KEY = "groups_told"
+PRIVATE_ONLY = Reply.of("请私聊我使用（点我的头像 → 发消息）。为了保护客户信息，我不在群里回答。",
+                        "Please message me privately: to protect customer data I don't answer in groups.")
 
 
 def assistant_of(context: ContextTypes.DEFAULT_TYPE) -> Assistant:
     """The Assistant this application serves (set once by `build_application`)."""
     return context.application.bot_data["assistant"]
+
+
+def runner_of(context: ContextTypes.DEFAULT_TYPE) -> SkillRunner:
+    """The application's worker pool for skill work (created by `build_application`)."""
+    return context.application.bot_data[RUNNER_KEY]
+
+
+async def only_in_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True for a private chat. Elsewhere (groups, channels) nothing is answered: a group is told
+    once, without any data, to write privately; strangers there get no refusal either."""
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        return True
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        return False
+    told: set[int] = context.application.bot_data.setdefault(GROUPS_TOLD_KEY, set())
+    if chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and chat.id not in told:
+        told.add(chat.id)
+        await send_reply(context.bot, chat.id, PRIVATE_ONLY)
+    return False
 
 
 def identity_of(update: Update) -> Identity:
@@ -32,50 +60,53 @@ def identity_of(update: Update) -> Identity:
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A text message or command: admit the sender, route, send the reply."""
     message = update.effective_message
-    if message is None or update.effective_user is None:
+    if message is None or update.effective_user is None or not await only_in_private(update, context):
         return
-    assistant = assistant_of(context)
+    assistant, runner = assistant_of(context), runner_of(context)
     text = message.text or ""
-    admission = assistant.admit(identity_of(update), text)
-    if admission.user is None:
-        await send_reply(context.bot, message.chat_id, admission.reply or Reply())
-        return
-    request = assistant.request(admission.user, text, now=message_time(message.date))
-    reply = assistant.handle(request)
-    await send_reply(context.bot, message.chat_id, reply)
+    identity = identity_of(update)
+    async with runner.turn(identity.user_id):
+        admission = await runner.call(assistant.admit, identity, text)
+        if admission.user is None:
+            await send_reply(context.bot, message.chat_id, admission.reply or Reply())
+            return
+        request = assistant.request(admission.user, text, now=message_time(message.date))
+        reply = await runner.call(assistant.handle, request)
+        await send_reply(context.bot, message.chat_id, reply)
     arm_upcoming(context.application)  # a follow-up created or moved just now may fall due before the next sweep
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button press: always answered, then routed like a message."""
     query = update.callback_query
-    if query is None:
+    if query is None or update.effective_user is None or not await only_in_private(update, context):
         return
-    assistant = assistant_of(context)
-    admission = assistant.admit(identity_of(update), "")
-    if admission.user is None:
-        await query.answer()
-        return
-    request = assistant.request(admission.user, "", callback_data=query.data or "")
-    reply = assistant.handle(request)
-    await query.answer(text=(reply.toast or None))
+    assistant, runner = assistant_of(context), runner_of(context)
+    identity = identity_of(update)
+    async with runner.turn(identity.user_id):
+        admission = await runner.call(assistant.admit, identity, "")
+        if admission.user is None:
+            await query.answer()
+            return
+        request = assistant.request(admission.user, "", callback_data=query.data or "")
+        reply = await runner.call(assistant.handle, request)
+        await query.answer(text=(reply.toast or None))
+        message = query.message
+        if message is not None:
+            if reply.replace_message and reply.blocks and not reply.file:
+                await edit_or_send(context.bot, message.chat_id, message.message_id, reply)
+            elif reply.blocks or reply.file:
+                await send_reply(context.bot, message.chat_id, reply)
     arm_upcoming(context.application)
-    message = query.message
-    if message is None:
-        return
-    if reply.replace_message and reply.blocks and not reply.file:
-        await edit_or_send(context.bot, message.chat_id, message.message_id, reply)
-    elif reply.blocks or reply.file:
-        await send_reply(context.bot, message.chat_id, reply)
 
 
 async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos and anything else: say what works instead of staying silent."""
     message = update.effective_message
-    if message is None or update.effective_user is None:
+    if message is None or update.effective_user is None or not await only_in_private(update, context):
         return
     assistant = assistant_of(context)
-    admission = assistant.admit(identity_of(update), "")
+    admission = await runner_of(context).call(assistant.admit, identity_of(update), "")
     if admission.user is None:
         await send_reply(context.bot, message.chat_id, admission.reply or Reply())
         return

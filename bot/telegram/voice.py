@@ -42,7 +42,7 @@ from bot.speech import (
     TranscriptionCancelled,
     build_speech_to_text,
 )
-from bot.telegram.handlers import assistant_of, identity_of, message_time
+from bot.telegram.handlers import assistant_of, identity_of, message_time, only_in_private, runner_of
 from bot.telegram.send import send_reply
 from crm.language import Language
 from crm.users import User
@@ -71,14 +71,14 @@ def transcription_timeout(duration_seconds: float) -> float:
 async def on_voice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A voice note or audio file: transcribe it here, then answer the text like a typed message."""
     message = update.effective_message
-    if message is None or update.effective_user is None:
+    if message is None or update.effective_user is None or not await only_in_private(update, context):
         return
     media = message.voice or message.audio
     if media is None:
         return
-    assistant = assistant_of(context)
+    assistant, runner = assistant_of(context), runner_of(context)
     identity = update.effective_user
-    admission = assistant.admit(identity_of(update), "")
+    admission = await runner.call(assistant.admit, identity_of(update), "")
     if admission.user is None:
         await _send(context, message.chat_id, admission.reply or Reply())
         return
@@ -122,14 +122,10 @@ async def on_voice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         file_size=media.file_size,
     )
     request = assistant.request(user, transcript.text, now=message_time(message.date), attachment=attachment, language=language)
-    reply = assistant.handle(request)
-    await _send(
-        context,
-        message.chat_id,
-        with_transcript(reply, transcript.text, language),
-        copy_text=transcript.text,
-        language=language,
-    )
+    async with runner.turn(user.id):
+        reply = await runner.call(assistant.handle, request)
+        await _send(context, message.chat_id, with_transcript(reply, transcript.text, language),
+                    copy_text=transcript.text, language=language)  # fmt: skip
 
 
 async def _download_and_transcribe(
