@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 
 import pytest
@@ -73,3 +74,30 @@ async def test_one_reps_messages_are_answered_in_order(bot: Assistant, fake_tele
     texts = [fake_telegram.messages_text(call) for call in replies[:4]]
     assert "English" in texts[0] and "Here is what I can do" in texts[1]
     assert "中文" in texts[2] and "我能帮你做这些" in texts[3]
+
+
+async def test_no_token_and_no_message_body_in_any_log_line_at_debug(
+    bot_settings, fake_telegram: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.assistant import build_assistant
+    from tests.conftest import running_bot
+    from tests.fake_telegram import TOKEN
+
+    caplog.set_level(logging.DEBUG)
+    assistant = build_assistant(bot_settings)
+    body = "华信科技王经理说预算紧张 secret-body-7731"
+    async with running_bot(assistant):
+        mark = fake_telegram.mark()
+        fake_telegram.send_text(REP_ID, f"/note {body}")
+        [card] = await fake_telegram.wait_for("sendMessage", after=mark)
+        fake_telegram.press_button(REP_ID, next(
+            b["callback_data"] for row in card.params["reply_markup"]["inline_keyboard"] for b in row
+            if b["callback_data"].startswith("notes:discard:")))  # fmt: skip
+        fake_telegram.send_text(REP_ID, "客户嫌价格太高怎么办 secret-question-5519")
+        await fake_telegram.wait_for("sendMessage", after=mark, count=3)
+    assistant.store.close()
+    lines = [record.getMessage() + "\n" + (record.exc_text or "") for record in caplog.records]
+    assert len(lines) > 20  # DEBUG really was on
+    assert not [line for line in lines if TOKEN in line]
+    assert not [line for line in lines if "secret-body-7731" in line or "secret-question-5519" in line]
+    assert not [line for line in lines if "王经理说预算" in line]

@@ -36,12 +36,17 @@ def run(chat_fallback: bool) -> None:
         click.echo("Starting the local chat instead (`kam chat`).", err=True)
         _chat(user_id=0)
         return
+    from telegram.error import InvalidToken
+
     from bot.telegram.application import build_application
 
     assistant = open_assistant()
     application = build_application(assistant)
     click.echo("Bot is running. Press Ctrl+C to stop.", err=True)
-    application.run_polling(allowed_updates=["message", "callback_query"])
+    try:
+        application.run_polling(allowed_updates=["message", "callback_query"])
+    except InvalidToken:
+        raise click.ClickException("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather") from None
 
 
 @main.command()

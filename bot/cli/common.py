@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +12,7 @@ import click
 from pydantic import BaseModel
 
 from bot.assistant import Assistant, build_assistant
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from crm.pricing import PriceBookError
 from knowledge import EmbedderError
@@ -29,16 +29,6 @@ def settings_or_exit() -> Settings:
         return load_settings()
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
-
-
-def configure_logging(settings: Settings) -> None:
-    """Logging for an entry point; httpx at WARNING so the bot token never reaches the logs."""
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("httpx", "httpcore", "apscheduler", "jieba", "faiss"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def open_assistant() -> Assistant:

@@ -16,6 +16,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.assistant import Assistant
+from bot.logs import add_secret
 from bot.telegram.handlers import RUNNER_KEY, assistant_of, on_button, on_error, on_message, on_unsupported
 from bot.telegram.jobs import schedule_reminders
 from bot.telegram.voice import voice_handler
@@ -27,6 +28,7 @@ def build_application(assistant: Assistant) -> Application:
     settings = assistant.settings
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    add_secret(settings.telegram_bot_token)  # before PTB logs its API URL, which contains the token
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)

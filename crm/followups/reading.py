@@ -109,7 +109,7 @@ def find_due(text: str, *, now: datetime, zone: ZoneInfo, default_time: time) ->
     try:
         mentions = find_dates(text, now=local_now)
     except Exception:  # a parser bug must not cost the reminder: the rep is asked for the time instead
-        log.warning("the date parser failed on %r", text, exc_info=True)
+        log.warning("the date parser failed on a %d-character text", len(text), exc_info=True)
         return None
     for mention in mentions:
         if mention.past or mention.offset is not None:
