@@ -7,6 +7,7 @@ Every transport (Telegram, `kam chat`, the CLI, tests) talks to the product only
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -25,7 +26,7 @@ from crm.parsing import recognizers
 from crm.pricing import PriceBook, load_price_book
 from crm.profiles import ProfileService
 from crm.store import Store
-from crm.users import User, UserRepository
+from crm.users import INVITE_GUESSES_PER_HOUR, LOCAL_OPERATOR_ID, User, UserNotFound, UserRepository
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
@@ -37,10 +38,10 @@ from skills.models import Attachment, Reply, Request
 from skills.notes import VisitNotesSkill
 from skills.pricing import PricingSkill
 from skills.system import SystemSkill
+from skills.users import UsersSkill
 
 log = logging.getLogger(__name__)
 
-LOCAL_USER_ID = 0  # the terminal's user
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Admission:
     reply: Reply | None = None
 
 
+ATTEMPTS_KEPT_PER_DAY = 20  # refused messages recorded per Telegram id and day; the rest are only counted in logs
+ATTEMPT_TEXT_KEPT = 100  # characters of a refused message kept (to see what strangers try)
 MAX_MESSAGE_CHARS = 4096  # Telegram's own limit for one text message; longer text never reaches a skill
 REFUSAL_ZH = "抱歉，这是一个内部工具，你暂时没有使用权限。"
 REFUSAL_EN = "Sorry, this is a private assistant and you don't have access."
@@ -90,9 +93,17 @@ class Assistant:
     # access control ------------------------------------------------------------------------
 
     def admit(self, identity: Identity, text: str = "") -> Admission:
-        """Decide whether this person gets any answer; register allowlisted and invited users."""
+        """Decide whether this person gets any answer; register allowlisted and invited users.
+
+        A revoked user is refused even when a setting lists them. Everyone refused gets one refusal
+        a day and nothing else; after INVITE_GUESSES_PER_HOUR refused messages in an hour an invite
+        code is no longer even checked, so codes cannot be guessed by trying.
+        """
         settings = self.settings
         user_id = identity.user_id
+        known = self.users.find(user_id)
+        if known is not None and known.revoked:
+            return self._refuse(identity, text)
         if user_id in settings.admins or user_id in settings.allowed_users:
             role = "admin" if user_id in settings.admins else "rep"
             user = self.users.upsert(
@@ -100,30 +111,48 @@ class Assistant:
                 timezone_name=settings.timezone, registered_via="admin" if role == "admin" else "allowlist",
             )
             return Admission(self._reactivate(user))
-        known = self.users.find(user_id)
-        if known is not None and known.registered_via in ("invite", "local"):
+        if known is not None and known.registered_via in ("invite", "operator"):
             return Admission(self._reactivate(known))
         parsed = Router.parse_command(text)
-        if settings.invite_code and parsed and parsed[0] == "start" and parsed[1] == settings.invite_code:
+        guessing = self.users.recent_access_attempts(user_id, since=_ago(hours=1)) >= INVITE_GUESSES_PER_HOUR
+        if settings.invite_code and parsed and parsed[0] == "start" and not guessing and secrets.compare_digest(
+            parsed[1].encode(), settings.invite_code.encode()
+        ):
             user = self.users.upsert(
                 user_id, name=identity.name, username=identity.username, role="rep",
                 timezone_name=settings.timezone, registered_via="invite",
             )
             log.info("user %s registered with the invite code", user_id)
             return Admission(user)
-        self.users.log_access_attempt(user_id, name=identity.name, text=text)
-        log.warning("refused message from unauthorised Telegram user %s", user_id)
-        return Admission(None, Reply.of(REFUSAL_ZH, REFUSAL_EN))
+        return self._refuse(identity, text)
 
-    def local_user(self, user_id: int = LOCAL_USER_ID, *, role: str = "admin") -> User:
-        """The terminal's user: trusted (it runs on the machine that holds the data)."""
-        known = self.users.find(user_id)
+    def _refuse(self, identity: Identity, text: str) -> Admission:
+        user_id = identity.user_id
+        refused_today = self.users.recent_access_attempts(user_id, since=_ago(hours=24))
+        if refused_today < ATTEMPTS_KEPT_PER_DAY:
+            self.users.log_access_attempt(user_id, name=identity.name, text=text[:ATTEMPT_TEXT_KEPT])
+        log.warning("refused a message from Telegram user %s (%d today)", user_id, refused_today + 1)
+        return Admission(None, Reply.of(REFUSAL_ZH, REFUSAL_EN) if refused_today == 0 else None)
+
+    def local_operator(self) -> User:
+        """The person at this machine (`kam chat`, the CLI): an admin with the id no Telegram user has."""
+        known = self.users.find(LOCAL_OPERATOR_ID)
         if known is not None:
             return known
-        return self.users.upsert(
-            user_id, name="local", role=role, timezone_name=self.settings.timezone,  # type: ignore[arg-type]
-            registered_via="local",
-        )
+        return self.users.upsert(LOCAL_OPERATOR_ID, name="local", role="admin", timezone_name=self.settings.timezone,
+                                 registered_via="local")  # fmt: skip
+
+    def acting_user(self, user_id: int = LOCAL_OPERATOR_ID) -> User:
+        """Who a CLI command acts as: the local operator, or an existing, unrevoked user as they are.
+
+        The CLI never creates or promotes a Telegram user: an unknown or revoked id is UserNotFound.
+        """
+        if user_id == LOCAL_OPERATOR_ID:
+            return self.local_operator()
+        user = self.users.get(user_id)
+        if user.revoked:
+            raise UserNotFound(user_id)
+        return user
 
     def _reactivate(self, user: User) -> User:
         if not user.active:  # they blocked the bot once and are back
@@ -185,6 +214,10 @@ class Assistant:
             )
 
 
+def _ago(**delta: float) -> str:
+    return (datetime.now(UTC) - timedelta(**delta)).isoformat(timespec="seconds")
+
+
 def too_long(request: Request) -> Reply:
     """The reply to a message over MAX_MESSAGE_CHARS: what happened and what works instead."""
     length = len(request.text)
@@ -208,6 +241,7 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     skills.append(FollowupsSkill(assistant.conversations, assistant.users, assistant.followups,
                                  assistant.followup_service, assistant.digests))  # fmt: skip
     skills.append(PricingSkill(assistant.price_book, assistant.customers, assistant.knowledge))
+    skills.append(UsersSkill(assistant.users, timezone_name=assistant.settings.timezone))
     return skills
 
 

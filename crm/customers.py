@@ -1,7 +1,9 @@
 """Customers and their contacts: import, upsert, fuzzy lookup, and what each user may see.
 
-Visibility: admins see every customer; a rep sees the customers they own plus every customer
-without an owner (a freshly imported list usually has no owners yet, so the whole team shares it).
+The ownership rule (docs/security.md): the customer list — names, industry, value class, city, the
+account owner — is company data every rep sees, whoever added it. What a rep *learned* is theirs
+and their admins': contacts recorded from their visits (`contacts.user_id`), visits, objections,
+follow-ups. Contacts imported or added without a rep (`user_id` NULL) are company-wide.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Contact(BaseModel):
     name: str
     title: str | None = None
     department: str | None = None
+    user_id: int | None = None  # the rep whose visit recorded them; None: a company-wide contact
 
 
 class ImportReport(BaseModel):
@@ -91,14 +94,9 @@ class CustomerRepository:
         """Every customer, by name."""
         return [_customer_from_row(row) for row in self.store.db.query("select * from customers order by name")]
 
-    def visible_to(self, user: User) -> list[Customer]:
-        """The customers `user` may list: all for admins; owned or unowned for reps."""
-        if user.is_admin:
-            return self.all()
-        rows = self.store.db.query(
-            "select * from customers where owner_id = ? or owner_id is null order by name", [user.id]
-        )
-        return [_customer_from_row(row) for row in rows]
+    def listed_for(self, user: User) -> list[Customer]:
+        """The shared customer list, the user's own accounts first."""
+        return sorted(self.all(), key=lambda customer: customer.owner_id != user.id)
 
     def refs(self) -> list[CustomerRef]:
         """Every customer as the parser's CustomerRef."""
@@ -180,14 +178,16 @@ class CustomerRepository:
     # contacts ----------------------------------------------------------------------------------
 
     def add_contact(
-        self, customer_id: int, name: str, *, title: str | None = None, department: str | None = None
+        self, customer_id: int, name: str, *, user_id: int | None, title: str | None = None,
+        department: str | None = None,
     ) -> Contact:
-        """Record a contact (or fill in the title/department of a known one); returns it."""
+        """Record a contact `user_id` learned (None: a company-wide contact), or fill in a known one's details."""
         name = name.strip()
         with self.store.transaction() as db:
-            existing = list(
-                db.query("select * from contacts where customer_id = ? and name = ?", [customer_id, name])
-            )
+            existing = list(db.query(
+                "select * from contacts where customer_id = ? and name = ? and coalesce(user_id, 0) = coalesce(?, 0)",
+                [customer_id, name, user_id],
+            ))  # fmt: skip
             if existing:
                 changes = {key: value for key, value in (("title", title), ("department", department)) if value}
                 if changes:
@@ -196,34 +196,39 @@ class CustomerRepository:
             else:
                 table = db["contacts"].insert(
                     {"customer_id": customer_id, "name": name, "title": title, "department": department,
-                     "created_at": utc_now_iso()}
+                     "user_id": user_id, "created_at": utc_now_iso()}
                 )  # fmt: skip
                 contact_id = int(table.last_pk)
         row = next(iter(self.store.db.query("select * from contacts where id = ?", [contact_id])))
-        return Contact(**{key: row[key] for key in Contact.model_fields})
+        return _contact_from_row(row)
 
-    def contacts(self, customer_id: int) -> list[Contact]:
-        """A customer's contacts, oldest first."""
-        rows = self.store.db.query("select * from contacts where customer_id = ? order by id", [customer_id])
-        return [Contact(**{key: row[key] for key in Contact.model_fields}) for row in rows]
+    def contacts(self, customer_id: int, *, user_id: int | None) -> list[Contact]:
+        """A customer's contacts that `user_id` may see (their own and company-wide; None: all), oldest first."""
+        sql, params = "select * from contacts where customer_id = ?", [customer_id]
+        if user_id is not None:
+            sql += " and (user_id = ? or user_id is null)"
+            params.append(user_id)
+        return [_contact_from_row(row) for row in self.store.db.query(sql + " order by id", params)]
 
-    def find_contacts(self, name: str) -> list[tuple[Contact, Customer]]:
-        """Contacts called `name` (王经理; Sarah, also "Sarah Lee"; Sun, also "Mr. Sun") with their customers."""
+    def find_contacts(self, name: str, *, user_id: int | None) -> list[tuple[Contact, Customer]]:
+        """Contacts called `name` (王经理; Sarah, also "Sarah Lee"; Sun, also "Mr. Sun") that `user_id` may see."""
         wanted = name.strip()
-        rows = self.store.db.query(
-            "select * from contacts where name = ? collate nocase or name like ? or name like ? order by id",
-            [wanted, f"{wanted} %", f"% {wanted}"],
-        )
-        found = []
-        for row in rows:
-            contact = Contact(**{key: row[key] for key in Contact.model_fields})
-            found.append((contact, self.get(contact.customer_id)))
-        return found
+        sql = "select * from contacts where (name = ? collate nocase or name like ? or name like ?)"
+        params: list[Any] = [wanted, f"{wanted} %", f"% {wanted}"]
+        if user_id is not None:
+            sql += " and (user_id = ? or user_id is null)"
+            params.append(user_id)
+        rows = self.store.db.query(sql + " order by id", params)
+        return [(contact, self.get(contact.customer_id)) for contact in map(_contact_from_row, rows)]
 
 
 def display_core(customer: Customer) -> str:
     """The short name reps use: 华信 for 华信科技."""
     return core_of(customer.name)
+
+
+def _contact_from_row(row: dict[str, Any]) -> Contact:
+    return Contact(**{key: row[key] for key in Contact.model_fields})
 
 
 def _row_fields(data: CustomerInput) -> dict[str, Any]:

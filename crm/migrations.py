@@ -206,3 +206,25 @@ def m0004_reminder_delivery_and_digest(db: Database) -> None:
     db["users"].add_column("digest_time", str)  # "HH:MM" local, "off", NULL = KAM_DIGEST_TIME
     db["users"].add_column("digest_sent_on", str)  # local date of the last daily digest
     db["users"].add_column("weekly_sent_on", str)  # local date of the last weekly summary
+
+
+@migrations(name="0005_access_and_ownership")
+def m0005_access_and_ownership(db: Database) -> None:
+    """Revocable users; contacts belong to the rep whose visit recorded them (NULL: company-wide).
+
+    Users the CLI once created as a side effect (`registered_via = 'local'` with a Telegram id) are
+    revoked: only user 0, the local operator, is local.
+    """
+    db["users"].add_column("revoked_at", str)
+    db.execute("update users set revoked_at = updated_at where registered_via = 'local' and id <> 0")
+    db["contacts"].add_column("user_id", int, fk="users", fk_col="id")
+    db.execute("drop index if exists idx_contacts_customer_id_name")
+    db.execute(
+        "create unique index idx_contacts_customer_name_owner on contacts (customer_id, name, coalesce(user_id, 0))"
+    )
+    # Contacts recorded before this migration came from saved visits: give each to the first rep who met them.
+    db.execute(
+        "update contacts set user_id = (select v.user_id from visits v"
+        " join raw_notes n on n.id = v.raw_note_id where v.customer_id = contacts.customer_id"
+        " and n.parsed like '%' || contacts.name || '%' order by v.id limit 1)"
+    )

@@ -46,7 +46,7 @@ class ProfileService:
         ]
         return CustomerProfile(
             customer=customer,
-            contacts=self.customers.contacts(customer.id),
+            contacts=self.customers.contacts(customer.id, user_id=user_id),
             visits=recent[:limit],
             followups=self.followups.open_for_customer(customer.id, user_id=user_id),
             objections=objections[:limit],

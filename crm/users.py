@@ -11,7 +11,9 @@ from crm.language import Language
 from crm.store import Store, utc_now_iso
 
 Role = Literal["rep", "admin"]
-Registration = Literal["allowlist", "admin", "invite", "local"]
+Registration = Literal["allowlist", "admin", "invite", "local", "operator"]
+LOCAL_OPERATOR_ID = 0  # the person at the machine (`kam chat`, the CLI); never a Telegram id
+INVITE_GUESSES_PER_HOUR = 5  # wrong /start codes from one Telegram id before codes stop being checked
 
 
 class UserNotFound(LookupError):
@@ -30,6 +32,7 @@ class User(BaseModel):
     language: Language | None = None  # None: follow each message's language
     active: bool = True
     registered_via: str = ""
+    revoked: bool = False  # access withdrawn by an admin (`kam users revoke`, `/users revoke`)
 
     @property
     def is_admin(self) -> bool:
@@ -109,6 +112,29 @@ class UserRepository:
                 db["users"].update(user_id, changes)
         return self.get(user_id)
 
+    def revoke(self, user_id: int) -> User:
+        """Withdraw a user's access; it takes effect on their next message. UserNotFound if unknown."""
+        self.get(user_id)
+        with self.store.transaction() as db:
+            db.execute("update users set revoked_at = ?, updated_at = ? where id = ?", [utc_now_iso(), utc_now_iso(), user_id])
+            db.execute("delete from conversation_state where user_id = ?", [user_id])
+        return self.get(user_id)
+
+    def restore(self, user_id: int, *, role: Role, name: str = "", timezone_name: str) -> User:
+        """Grant access (again): create the user or lift a revocation, with `role`."""
+        user = self.upsert(user_id, name=name, role=role, timezone_name=timezone_name, registered_via="operator")
+        with self.store.transaction() as db:
+            db.execute("update users set revoked_at = null, role = ?, updated_at = ? where id = ?",
+                       [role, utc_now_iso(), user_id])  # fmt: skip
+        return self.get(user.id)
+
+    def recent_access_attempts(self, telegram_id: int, *, since: str) -> int:
+        """How many refused messages this Telegram id sent since `since` (ISO 8601 UTC)."""
+        row = self.store.db.execute(
+            "select count(*) from access_attempts where telegram_id = ? and attempted_at >= ?", [telegram_id, since]
+        ).fetchone()
+        return int(row[0])
+
     def update(self, user_id: int, **fields: Any) -> User:
         """Change stored user preferences (language, timezone, active, name, role)."""
         unknown = set(fields) - _PREFERENCES
@@ -149,4 +175,5 @@ def _user_from_row(row: dict[str, Any]) -> User:
         language=language,
         active=bool(row["active"]),
         registered_via=row["registered_via"] or "",
+        revoked=bool(row.get("revoked_at")),
     )

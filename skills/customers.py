@@ -139,7 +139,7 @@ class CustomersSkill(Skill):
         words = request.args.split(maxsplit=1)
         if words and words[0].lower() in ("add", "new", "新增", "添加", "新建"):
             return self._add(request, words[1] if len(words) > 1 else "")
-        customers = self.customers.visible_to(request.user)
+        customers = self.customers.listed_for(request.user)
         if not customers:
             return Reply.of(request.t("还没有客户。用 /customers add 名称 行业 级别 添加，或让管理员导入客户表。",
                                       "No customers yet. Add one with /customers add NAME INDUSTRY CLASS, "
@@ -184,7 +184,7 @@ class CustomersSkill(Skill):
                          f"No customer matches “{text}”. Send /customers to see the list.")  # fmt: skip
 
     def _contact_company(self, request: Request, name: str) -> Reply:
-        found = self.customers.find_contacts(name)
+        found = self.customers.find_contacts(name, user_id=_scope(request))
         if not found:
             raise SkillError(f"客户档案里还没有联系人“{name}”。拜访纪要保存后，联系人会自动记录。",
                              f"No contact called “{name}” yet. Contacts are recorded when visit notes are saved.")

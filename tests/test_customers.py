@@ -136,28 +136,27 @@ def test_index_sees_customers_added_later(customers: CustomerRepository) -> None
     assert customers.lookup("明达机械").name == "明达机械"  # type: ignore[union-attr]
 
 
-def test_visibility_owned_and_unowned(customers: CustomerRepository, store: Store) -> None:
+def test_the_customer_list_is_shared_with_own_accounts_first(customers: CustomerRepository, store: Store) -> None:
     for user_id, role in ((1, "admin"), (2, "rep"), (3, "rep")):
         UserRepository(store).upsert(user_id, role=role, timezone_name="Asia/Shanghai", registered_via="allowlist")  # type: ignore[arg-type]
     customers.upsert(CustomerInput(name="共享客户"))
     customers.upsert(CustomerInput(name="小王的客户", owner_id=2))
     customers.upsert(CustomerInput(name="小李的客户", owner_id=3))
-    names = lambda user_id: [c.name for c in customers.visible_to(UserRepository(store).get(user_id))]  # noqa: E731
-    assert sorted(names(2)) == sorted(["共享客户", "小王的客户"])
-    assert sorted(names(3)) == sorted(["共享客户", "小李的客户"])
-    assert len(names(1)) == 3
+    names = lambda user_id: [c.name for c in customers.listed_for(UserRepository(store).get(user_id))]  # noqa: E731
+    assert names(2)[0] == "小王的客户" and sorted(names(2)) == sorted(["共享客户", "小王的客户", "小李的客户"])
+    assert names(3)[0] == "小李的客户" and len(names(1)) == 3
 
 
 def test_contacts_are_unique_per_customer_and_found_by_name(customers: CustomerRepository) -> None:
     huaxin, _ = customers.upsert(CustomerInput(name="华信科技"))
     acme, _ = customers.upsert(CustomerInput(name="Acme Corp"))
-    customers.add_contact(huaxin.id, "王经理")
-    customers.add_contact(huaxin.id, "王经理", title="经理", department="采购部")
-    customers.add_contact(acme.id, "Sarah", title="CFO")
-    [contact] = customers.contacts(huaxin.id)
+    customers.add_contact(huaxin.id, "王经理", user_id=None)
+    customers.add_contact(huaxin.id, "王经理", user_id=None, title="经理", department="采购部")
+    customers.add_contact(acme.id, "Sarah", user_id=None, title="CFO")
+    [contact] = customers.contacts(huaxin.id, user_id=None)
     assert (contact.name, contact.title, contact.department) == ("王经理", "经理", "采购部")
-    [(found, customer)] = customers.find_contacts("sarah")
+    [(found, customer)] = customers.find_contacts("sarah", user_id=None)
     assert found.title == "CFO" and customer.name == "Acme Corp"
-    customers.add_contact(acme.id, "Mr. Sun", department="IT")
-    assert [contact.name for contact, _ in customers.find_contacts("Sun")] == ["Mr. Sun"]
-    assert customers.find_contacts("王") == []
+    customers.add_contact(acme.id, "Mr. Sun", user_id=None, department="IT")
+    assert [contact.name for contact, _ in customers.find_contacts("Sun", user_id=None)] == ["Mr. Sun"]
+    assert customers.find_contacts("王", user_id=None) == []

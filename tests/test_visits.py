@@ -84,7 +84,7 @@ def test_save_writes_everything_and_only_once(store: Store, customers: CustomerR
     visit = visits.get(saved.visit_id)
     assert visit.customer_name == "华信科技" and visit.objections[0].amount == "-20%"
     assert "王经理" in visit.summary and "11-25 15:00" in visit.summary
-    assert [c.name for c in customers.contacts(draft.customer_id or 0)] == ["王经理"]
+    assert [c.name for c in customers.contacts(draft.customer_id or 0, user_id=1)] == ["王经理"]
     [followup] = visits.followups.open_for_customer(draft.customer_id or 0, user_id=1)
     assert followup.id == saved.followup_ids[0] and followup.due == datetime(2026, 11, 25, 7, 0, tzinfo=ZoneInfo("UTC"))
     with pytest.raises(NoteAlreadyClosed):

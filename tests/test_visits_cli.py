@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.customers import customers
+from bot.cli.users import users
 from bot.cli.notes import eval_notes, note
 from crm.store import Store
 
@@ -33,6 +34,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> click.Group:
 
     evaluation.add_command(eval_notes)
     kam.add_command(customers)
+    kam.add_command(users)
     kam.add_command(note)
     kam.add_command(evaluation)
     CliRunner().invoke(kam, ["customers", "import", str(FIXTURES / "customers.csv")])
@@ -63,6 +65,7 @@ def test_dry_run_json_shape_writes_nothing(cli: click.Group, tmp_path: Path) -> 
 
 
 def test_note_without_dry_run_is_stored_and_saved(cli: click.Group, tmp_path: Path) -> None:
+    assert CliRunner().invoke(cli, ["users", "add", "42"]).exit_code == 0  # the CLI never creates a user on its own
     result = CliRunner().invoke(cli, ["note", "met Acme Corp's CFO Sarah today, follow up next Tuesday 3pm",
                                       "--now", "2026-11-18T10:00:00+08:00", "--user", "42"])  # fmt: skip
     assert result.exit_code == 0, result.output

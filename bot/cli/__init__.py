@@ -7,7 +7,7 @@ import sys
 import click
 
 from bot import __version__
-from bot.cli.common import ensure_sample_customers, open_assistant, print_json, settings_or_exit
+from bot.cli.common import acting_user, ensure_sample_customers, open_assistant, print_json, settings_or_exit
 from bot.cli.customers import customer, customers
 from bot.cli.doctor import doctor
 from bot.cli.followups import followups_command, remind_command
@@ -15,6 +15,7 @@ from bot.cli.knowledge import ask, eval_kb, ingest, run_ingest
 from bot.cli.notes import eval_notes, note
 from bot.cli.pricing import pricing, quote_command
 from bot.cli.transcribe import transcribe
+from bot.cli.users import users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,7 +51,8 @@ def run(chat_fallback: bool) -> None:
 
 
 @main.command()
-@click.option("--user", "user_id", type=int, default=0, show_default=True, help="Local user id to chat as.")
+@click.option("--user", "user_id", type=int, default=0, show_default=True,
+              help="Chat as this existing user (0: the local operator, an admin); never creates one.")
 def chat(user_id: int) -> None:
     """Talk to the assistant in this terminal (reads one message per line when piped)."""
     _chat(user_id=user_id)
@@ -60,7 +62,7 @@ def _chat(*, user_id: int) -> None:
     from bot.terminal import TerminalChat, render_plain
 
     assistant = open_assistant()
-    session = TerminalChat(assistant, assistant.local_user(user_id))
+    session = TerminalChat(assistant, acting_user(assistant, user_id))
     if not sys.stdin.isatty():
         session.run(sys.stdin, click.echo)
         return
@@ -81,7 +83,7 @@ def _chat(*, user_id: int) -> None:
 def route(text: str, as_json: bool) -> None:
     """Explain which skill would take TEXT, with each skill's score and reason."""
     assistant = open_assistant()
-    request = assistant.request(assistant.local_user(), text)
+    request = assistant.request(assistant.local_operator(), text)
     chosen, ranking = assistant.router.choose(request)
     if as_json:
         print_json({"chosen": chosen, "ranking": ranking})
@@ -107,6 +109,7 @@ def evaluation() -> None:
 evaluation.add_command(eval_kb)
 evaluation.add_command(eval_notes)
 main.add_command(customers)
+main.add_command(users)
 main.add_command(customer)
 main.add_command(note)
 main.add_command(followups_command)

@@ -15,6 +15,7 @@ from bot.assistant import Assistant, build_assistant
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from crm.pricing import PriceBookError
+from crm.users import User, UserNotFound
 from knowledge import EmbedderError
 
 NOW_HELP = (
@@ -43,6 +44,17 @@ def open_assistant() -> Assistant:
         raise click.ClickException(f"The price book has problems (KAM_PRICING_FILE):\n{error}") from None
     except EmbedderError as error:
         raise click.ClickException(str(error)) from None
+
+
+def acting_user(assistant: Assistant, user_id: int) -> User:
+    """The user a command acts as (`--user`; 0 is the local operator), or a one-line error."""
+    try:
+        return assistant.acting_user(user_id)
+    except UserNotFound:
+        raise click.ClickException(
+            f"no user {user_id} with access: they register by writing to the bot, or an admin runs "
+            f"`kam users add {user_id}`"
+        ) from None
 
 
 def ensure_sample_customers(assistant: Assistant) -> None:

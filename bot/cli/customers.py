@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli.common import open_assistant, print_json
+from bot.cli.common import acting_user, open_assistant, print_json
 from bot.terminal import render_plain
 from crm.customer_import import CustomerFileError
 
@@ -59,15 +59,15 @@ def list_customers(as_json: bool) -> None:
 @click.command("customer")
 @click.argument("name")
 @click.option("--user", "user_id", type=int, default=0, show_default=True,
-              help="Answer as this user (a rep sees only their own visits); 0 is the local admin.")
+              help="Answer as this existing user (a rep sees only their own visits); 0 is the local operator, an admin.")
 @click.option("--json", "as_json", is_flag=True, help="Print the customer's card as JSON.")
 def customer(name: str, user_id: int, as_json: bool) -> None:
     """Show a customer's card: value class, contacts, latest visits, open follow-ups, objections."""
     assistant = open_assistant()
+    user = acting_user(assistant, user_id)
     found = assistant.customers.lookup(name)
     if found is None:
         raise click.ClickException(f"no customer matches {name!r}")
-    user = assistant.local_user(user_id)
     if as_json:
         print_json(assistant.profiles.profile(found, user_id=None if user.is_admin else user.id))
         return

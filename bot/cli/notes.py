@@ -14,10 +14,10 @@ from typing import Any
 import click
 
 from bot.assistant import Assistant
-from bot.cli.common import NOW_HELP, ensure_sample_customers, open_assistant, parse_now, print_json
+from bot.cli.common import NOW_HELP, acting_user, ensure_sample_customers, open_assistant, parse_now, print_json
 from crm.customer_import import CustomerFileError, read_customer_file
 from crm.parsing.matching import CustomerIndex, CustomerRef
-from crm.users import User
+from crm.users import LOCAL_OPERATOR_ID, User
 from crm.visits.evaluation import METRICS, aliases_of, score_note
 from crm.visits.parse import parse_note
 from crm.visits.recording import RecordedNote, record_json
@@ -28,7 +28,8 @@ from crm.visits.recording import RecordedNote, record_json
 @click.option("--batch", "batch_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help='A JSONL file of notes: {"id", "text", "now"} per line.')
 @click.option("--now", "now_text", help=NOW_HELP)
-@click.option("--user", "user_id", type=int, default=0, show_default=True, help="Whose note it is (0: local user).")
+@click.option("--user", "user_id", type=int, default=0, show_default=True,
+              help="Whose note it is: an existing user (0: the local operator); never creates one.")
 @click.option("--dry-run", is_flag=True, help="Parse only; store no note (an empty database still gets the sample customers, as `kam prepare` would).")
 @click.option("--json", "as_json", is_flag=True, help="Print the structured note as JSON (one line per note).")
 def note(text: str | None, batch_path: Path | None, now_text: str | None, user_id: int, dry_run: bool,
@@ -91,10 +92,13 @@ def eval_notes(path: Path, customers_path: Path | None, as_json: bool) -> None:
 
 
 def _user(assistant: Assistant, user_id: int, *, dry_run: bool) -> User:
-    """The note's author; a dry run does not register a missing local user."""
-    if dry_run and assistant.users.find(user_id) is None:
+    """The note's author: the local operator (0) or an existing user; the CLI never creates one.
+
+    A dry run writes nothing, not even the local operator's row.
+    """
+    if dry_run and user_id == LOCAL_OPERATOR_ID and assistant.users.find(user_id) is None:
         return User(id=user_id, name="local", role="admin", timezone=assistant.settings.timezone)
-    return assistant.local_user(user_id)
+    return acting_user(assistant, user_id)
 
 
 def _record(assistant: Assistant, text: str, *, now: datetime, user: User, dry_run: bool) -> RecordedNote:

@@ -148,9 +148,8 @@ class VisitRepository:
                 )  # fmt: skip
             if record.customer_id is not None:
                 for contact in record.contacts:
-                    self.customers.add_contact(
-                        record.customer_id, contact.name, title=contact.title, department=contact.department
-                    )
+                    self.customers.add_contact(record.customer_id, contact.name, user_id=user_id, title=contact.title,
+                                               department=contact.department)  # fmt: skip
             followup_ids = [
                 self.followups.create(user_id, followup.text, followup.due,
                                       customer_id=record.customer_id, visit_id=visit_id)
