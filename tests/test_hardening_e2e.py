@@ -10,7 +10,7 @@ import pytest
 
 from bot.assistant import MAX_MESSAGE_CHARS, Assistant
 from crm.users import UserRepository
-from tests.conftest import REP_ID, OTHER_REP_ID, STRANGER_ID
+from tests.conftest import OTHER_REP_ID, REP_ID, STRANGER_ID
 from tests.fake_telegram import FakeTelegram
 
 GROUP_ID = -100123

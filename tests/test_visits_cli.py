@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.customers import customers
-from bot.cli.users import users
 from bot.cli.notes import eval_notes, note
+from bot.cli.users import users
 from crm.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
