@@ -46,6 +46,7 @@ class DateMention:
     past: bool = False  # before today, or said about the past
     offset: timedelta | None = None  # 提前一周: due this long before another date in the note
     rule: str = ""
+    invalid: bool = False  # an impossible date or time (2月30日, 25点, "June 31st"): `day` is None, never due
 
     @property
     def has_time(self) -> bool:

@@ -49,6 +49,7 @@ Conventions
 from __future__ import annotations
 
 import calendar
+import logging
 import re
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
@@ -64,15 +65,20 @@ from crm.parsing.date_rules import (
 from crm.parsing.numbers import NUMERAL_CHARS
 from crm.parsing.recognizers import CHINESE, ENGLISH, datetime_model
 
+log = logging.getLogger(__name__)
+
 __all__ = ["PART_OF_DAY_TIMES", "DateMention", "business_hours", "find_dates"]
 
 _TIMEX_PARTS = {"MO": "morning", "MI": "noon", "AF": "afternoon", "EV": "evening", "NI": "night", "DT": "afternoon"}
 
 
-def find_dates(text: str, *, now: datetime, ignore: list[tuple[int, int]] | None = None) -> list[DateMention]:
+def find_dates(
+    text: str, *, now: datetime, ignore: list[tuple[int, int]] | None = None, keep_invalid: bool = False
+) -> list[DateMention]:
     """Every date/time mention in `text` in order, resolved relative to `now` (the rep's local time).
 
-    Spans in `ignore` (amounts such as 三点五万 or 百分之十五点五) are not read as times.
+    Spans in `ignore` (amounts such as 三点五万 or 百分之十五点五) are not read as times. Impossible
+    dates and times (2月30日, 25点) are left out unless `keep_invalid`, then kept with `invalid=True`.
     """
     if ignore:
         chars = list(text)
@@ -94,7 +100,8 @@ def find_dates(text: str, *, now: datetime, ignore: list[tuple[int, int]] | None
             if mention is not None:
                 mentions.append(mention)
     mentions.sort(key=lambda mention: (mention.start, -mention.end))
-    return _merge_adjacent(_attach_deadlines(visible, mentions), visible, now)
+    found = _merge_adjacent(_attach_deadlines(visible, mentions), visible, now)
+    return found if keep_invalid else [mention for mention in found if not mention.invalid]
 
 
 # windows for the recognizer ----------------------------------------------------------------
@@ -119,6 +126,7 @@ def _recognize(
     try:
         results = datetime_model(culture).parse(joined, now.replace(tzinfo=None, second=0, microsecond=0))
     except Exception:  # noqa: BLE001 - the recognizer can crash on odd input; a date is not worth a failed parse
+        log.warning("the date recognizer failed on %r", joined, exc_info=True)
         return []
     found = []
     for result in results:
