@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pydantic import BaseModel
 
 from crm.followups.schedule import at_local
-from crm.parsing.dates import find_dates
+from crm.parsing.dates import find_dates, simplified
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class InvalidDue(ValueError):
 
 
 _NUMBER = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百半]+)"
-_ZH_DURATION = re.compile(_NUMBER + r"\s*(?:个)?\s*(分钟|小时|钟头|个钟)\s*(?:以后|之后|后)?")
+_ZH_DURATION = re.compile(_NUMBER + r"\s*(?:个)?\s*(分钟|小时|钟头|个钟)\s*(?P<later>以后|之后|后)?")
 _ZH_HALF_HOUR = re.compile(r"(?P<whole>[一两1]个)?半\s*(?:个)?\s*(?:小时|钟头)\s*(?:以后|之后|后)")
 _ZH_QUARTER = re.compile(r"(?P<count>[一三1-3])\s*刻钟\s*(?:以后|之后|后)")
 _EN_DURATION = re.compile(
@@ -109,7 +109,7 @@ def _duration(text: str) -> tuple[timedelta, int, int] | None:
         count = {"一": 1, "三": 3}.get(quarter.group("count")) or int(quarter.group("count"))
         return timedelta(minutes=15 * count), quarter.start(), quarter.end()
     match = _ZH_DURATION.search(text)
-    if match:
+    if match and (match.group("later") or not text.replace(match.group(), "").strip(" ，,。")):  # 7×24小时 is no offset
         count = _zh_count(match.group(1))
         if count is not None and count > 0:
             unit = timedelta(minutes=1) if match.group(2).startswith("分") else timedelta(hours=1)
@@ -134,6 +134,7 @@ def find_due(text: str, *, now: datetime, zone: tzinfo, default_time: time) -> D
     InvalidDue when it names an impossible date or time (2月30日, 明天25点, "in 99999999999999999999 hours").
     """
     local_now = now.astimezone(zone)
+    text = simplified(text)  # 半小時後 reads as 半小时后; same length, so spans still index the text
     duration = _duration(text)
     if duration is not None:
         offset, start, end = duration

@@ -55,11 +55,14 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import zhconv
+
 from crm.parsing.date_rules import (
     PART_OF_DAY_TIMES,
     DateMention,
     apply_rules,
     business_hours,
+    in_evening,
     prefers_past,
 )
 from crm.parsing.numbers import NUMERAL_CHARS
@@ -87,6 +90,7 @@ def find_dates(
         visible = "".join(chars)
     else:
         visible = text
+    visible = simplified(visible)
     mentions, masked_text = apply_rules(visible, now)
     today = now.date()
     windows = _windows(masked_text)
@@ -102,6 +106,20 @@ def find_dates(
     mentions.sort(key=lambda mention: (mention.start, -mention.end))
     found = _merge_adjacent(_attach_deadlines(visible, mentions), visible, now)
     return found if keep_invalid else [mention for mention in found if not mention.invalid]
+
+
+def simplified(text: str) -> str:
+    """Traditional characters in Simplified (禮拜一 -> 礼拜一, 週三 -> 周三, 後天 -> 后天), through zhconv.
+
+    Character for character, so every span still indexes the text as said; a conversion that would
+    change the length (a phrase table hit) is not applied.
+    """
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return text
+    converted = zhconv.convert(text, "zh-cn")
+    if len(converted) == len(text):
+        return converted
+    return "".join(char if len(zhconv.convert(char, "zh-cn")) != 1 else zhconv.convert(char, "zh-cn") for char in text)
 
 
 # windows for the recognizer ----------------------------------------------------------------
@@ -409,7 +427,8 @@ def _attach_deadlines(text: str, mentions: list[DateMention]) -> list[DateMentio
 
 
 def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> list[DateMention]:
-    """Join a day with the time said next to it (下周三 下午3点, "3pm tomorrow"), drop overlaps, place bare times."""
+    """Join a day with the time said next to it (下周三 下午3点, "3pm tomorrow", 今晚八点, "ten tonight",
+    "in the evening at 8"), drop overlaps, place bare times."""
     merged: list[DateMention] = []
     for mention in mentions:
         if merged and mention.start < merged[-1].end:
@@ -423,14 +442,19 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             and previous.clock is None
             and mention.day is None
             and mention.granularity == "time"
+            and not mention.invalid
             and re.fullmatch(r"[\s的,，]{0,3}|\s*(?:at|@)\s*", gap)
         ):
+            day, clock = previous.day, mention.clock
+            if clock is not None:
+                day, clock = in_evening(day, clock, previous.part_of_day)
             merged[-1] = replace(
                 previous,
+                day=day,
                 end=mention.end,
                 text=text[previous.start : mention.end],
-                clock=mention.clock,
-                part_of_day=mention.part_of_day if mention.clock is None else None,
+                clock=clock,
+                part_of_day=mention.part_of_day if clock is None else None,
                 deadline=previous.deadline or mention.deadline,
                 rule=previous.rule + "+" + mention.rule,
             )
@@ -440,25 +464,46 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             and previous.day is None
             and previous.granularity == "time"
             and previous.offset is None
+            and not previous.invalid
             and mention.day is not None
             and mention.granularity == "day"
             and mention.clock is None
             and re.fullmatch(r"\s*(?:on\s+|,\s*)?", gap, re.IGNORECASE)
         ):
+            day, clock = mention.day, previous.clock
+            if clock is not None:
+                day, clock = in_evening(day, clock, mention.part_of_day)
             merged[-1] = replace(
                 mention,
+                day=day,
                 start=previous.start,
                 text=text[previous.start : mention.end],
-                clock=previous.clock,
-                part_of_day=previous.part_of_day if previous.clock is None else mention.part_of_day,
+                clock=clock,
+                part_of_day=previous.part_of_day if clock is None else mention.part_of_day,
                 deadline=previous.deadline or mention.deadline,
                 rule=mention.rule + "+" + previous.rule,
             )
             continue
+        if (
+            previous is not None
+            and previous.day is None
+            and mention.day is None
+            and previous.granularity == mention.granularity == "time"
+            and not (previous.invalid or mention.invalid)
+            and (previous.clock is None) != (mention.clock is None)
+            and re.fullmatch(r"\s*(?:at|@)?\s*", gap, re.IGNORECASE)
+        ):  # "in the evening at 8", "8 in the evening"
+            part = previous.part_of_day if previous.clock is None else mention.part_of_day
+            clock = mention.clock if previous.clock is None else previous.clock
+            placed_day, clock = in_evening(now.date(), clock, part)  # type: ignore[arg-type]
+            merged[-1] = replace(previous, end=mention.end, text=text[previous.start : mention.end], clock=clock,
+                                 part_of_day=None, rule=previous.rule + "+" + mention.rule,
+                                 day=placed_day if placed_day != now.date() else None)  # fmt: skip
+            continue
         merged.append(mention)
     placed = []
     for mention in merged:
-        if mention.day is None and mention.granularity == "time":
+        if mention.day is None and mention.granularity == "time" and not mention.invalid:
             clock = mention.clock or PART_OF_DAY_TIMES.get(mention.part_of_day or "", time(9, 0))
             day = now.date()
             if clock <= now.time().replace(tzinfo=None):
