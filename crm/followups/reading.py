@@ -51,9 +51,10 @@ class DueInPast(ValueError):
 class InvalidDue(ValueError):
     """The text names an impossible date or time (2月30日, 明天25点, "June 31st"); `words` are the words."""
 
-    def __init__(self, words: str):
+    def __init__(self, words: str, span: tuple[int, int] | None = None):
         super().__init__(words)
         self.words = words
+        self.span = span  # where the words are in the text, when known
 
 
 _NUMBER = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百半]+)"
@@ -87,14 +88,14 @@ def _zh_count(value: str) -> float | None:
     return None
 
 
-def _offset(count: float, unit: timedelta, said: str) -> timedelta:
+def _offset(count: float, unit: timedelta, match: re.Match[str]) -> timedelta:
     """`count` units, or InvalidDue when that is no time anyone reminds at."""
     try:
         offset = count * unit
     except OverflowError:
-        raise InvalidDue(said.strip()) from None
+        offset = _LONGEST_OFFSET * 2
     if offset > _LONGEST_OFFSET:
-        raise InvalidDue(said.strip())
+        raise InvalidDue(match.group().strip(), match.span())
     return offset
 
 
@@ -113,7 +114,7 @@ def _duration(text: str) -> tuple[timedelta, int, int] | None:
         count = _zh_count(match.group(1))
         if count is not None and count > 0:
             unit = timedelta(minutes=1) if match.group(2).startswith("分") else timedelta(hours=1)
-            return _offset(count, unit, match.group()), match.start(), match.end()
+            return _offset(count, unit, match), match.start(), match.end()
     match = _EN_DURATION.search(text)
     if match and (match.group(0).lower().startswith("in") or "from now" in match.group(0).lower()
                   or "later" in match.group(0).lower()):  # fmt: skip
@@ -124,7 +125,7 @@ def _duration(text: str) -> tuple[timedelta, int, int] | None:
         if word.startswith("half"):
             step = timedelta(hours=1)
         if count > 0:
-            return _offset(count, step, match.group()), match.start(), match.end()
+            return _offset(count, step, match), match.start(), match.end()
     return None
 
 
@@ -141,7 +142,7 @@ def find_due(text: str, *, now: datetime, zone: tzinfo, default_time: time) -> D
         try:
             due = (now + offset).astimezone(UTC).replace(microsecond=0)
         except OverflowError:
-            raise InvalidDue(text[start:end].strip()) from None
+            raise InvalidDue(text[start:end].strip(), (start, end)) from None
         local = due.astimezone(zone)
         return DueMatch(due=due, start=start, end=end, has_time=True, day=local.date(),
                         clock=local.time().replace(second=0, tzinfo=None))  # fmt: skip
@@ -150,9 +151,9 @@ def find_due(text: str, *, now: datetime, zone: tzinfo, default_time: time) -> D
     except Exception:  # a parser bug must not cost the reminder: the rep is asked for the time instead
         log.warning("the date parser failed on %r", text, exc_info=True)
         return None
-    invalid = [mention.text.strip() for mention in mentions if mention.invalid]
+    invalid = [mention for mention in mentions if mention.invalid]
     if invalid:
-        raise InvalidDue("、".join(invalid))
+        raise InvalidDue("、".join(mention.text.strip() for mention in invalid), (invalid[0].start, invalid[0].end))
     for mention in mentions:
         if mention.past or mention.offset is not None:
             continue

@@ -1066,6 +1066,9 @@ _LUNAR_FESTIVAL = "|".join(sorted([*FESTIVALS, *NEW_YEAR_EVE], key=len, reverse=
 # fmt: off
 EXTRA_RULES: tuple[Rule, ...] = (
     Rule("greeting", _GREETING, lambda m, c: NOT_A_DATE),
+    # 下下下下周一: no one counts weeks like that; say so rather than guess two weeks out
+    Rule("too_many_next", re.compile(r"下{3,}个?(?:周|星期|礼拜|月)[一二三四五六日天末1-7]?"),
+         lambda m, c: _invalid(m, c, "too_many_next")),
     Rule("lunar", re.compile(
         r"(?:农历|阴历)?(?:(?P<festival>" + _LUNAR_FESTIVAL + r")|"
         r"(?:大年)?(?P<month>正|冬|腊|(?<=农历)" + _NUM + r"{1,2}|(?<=阴历)" + _NUM + r"{1,2}|(?:十一|十二|[一二三四五六七八九十])(?=月初))?月?"
