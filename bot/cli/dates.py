@@ -16,7 +16,9 @@ from crm.parsing.date_evaluation import by_family, load_set, read_library, read_
 
 @click.command("dates")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print each phrase's result, then the per-family totals, as JSON lines.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print each phrase's result, then the per-family totals, as JSON lines."
+)
 @click.option("--library", is_flag=True, help="Score the raw Recognizers-Text library alone, not the product.")
 def eval_dates(path: Path, as_json: bool, library: bool) -> None:
     """Score date reading on a JSONL set of scheduling phrases (tests/fixtures/dates/RULES.md)."""

@@ -130,7 +130,7 @@ def apply_rules(text: str, now: datetime) -> tuple[list[DateMention], str]:
     context = _Context(text=text, now=now)
     claimed = bytearray(len(text))
     mentions: list[DateMention] = []
-    for rule in (RULES[0], *EXTRA_RULES, *RULES[1:]):
+    for rule in RULES:
         for match in rule.pattern.finditer(text):
             if match.end() == match.start() or any(claimed[match.start() : match.end()]):
                 continue
@@ -1138,6 +1138,10 @@ EXTRA_RULES: tuple[Rule, ...] = (
     ), lambda m, c: None if re.search(r"[\u4e00-\u9fff]", c.text) else _numeric_date_en(m, c)),
 )
 # fmt: on
+
+
+# The newer rules claim their spans right after `not_a_date`, before the older, looser ones.
+RULES = (RULES[0], *EXTRA_RULES, *RULES[1:])
 
 
 def _first_weekday(match: re.Match[str]) -> str | None:

@@ -29,9 +29,14 @@ Conventions
 -----------
 * Weeks are ISO weeks (Monday-Sunday): 这周/本周 is the current one, 下周 the next, so 下周三 said
   on a Wednesday is seven days later; 下下周 two weeks on; "next Tuesday" = 下周二.
-* Bare weekdays and dates without a year (周五, 12月10号, "Dec 3", 5号) mean the next one on or
-  after today - dates already passed this year roll to next year - unless the clause talks about
-  the past (拜访了, 上周五的演示, met, visited), which picks the last one.
+* A bare weekday (周五, "on Friday") is the next one strictly after today; dates without a year
+  (12月10号, "Dec 3", 5号) the next one on or after today - dates already passed this year roll to
+  next year, and one that does not exist then (2月29日 before a common February) is invalid, never
+  moved - unless the clause talks about the past (拜访了, 上周五的演示, met, visited), which picks
+  the last one. tests/fixtures/dates/RULES.md is the full convention; docs/dates.md the accuracy.
+* Traditional characters are read as Simplified (zhconv); lunar dates and festivals (正月初八,
+  除夕, 中秋节) go through lunardate (`lunar.py`); impossible dates and times (2月30日, 25点,
+  "June 31st") come back with `invalid=True` when asked for (`keep_invalid`), so the rep is told.
 * An hour without 上午/下午/am/pm follows business hours: 1-6 o'clock is afternoon (两点半 = 14:30),
   7-11 morning, 12 noon.
 * A part of day without a clock time gets a default time and `has_time` stays False: 早上/明早
