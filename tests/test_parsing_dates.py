@@ -176,3 +176,21 @@ def test_impossible_dates_are_flagged_only_when_asked(text):
 @pytest.mark.parametrize("text", ["Good morning Paul", "晚上好", "周末愉快", "Merry Christmas Karen!", "采购量的3/5都给了竞争对手"])
 def test_greetings_and_fractions_are_not_dates(text):
     assert find_dates(text, now=NOW) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["单价降到3.5", "增长率是3.5", "priced at 3.50 each", "we sell 2 a day", "revenue grew from 3.5 to 4.2",
+     "it was the 2nd round of talks", "the 3rd quarter looks good", "priced at 20 dollars"],
+)  # fmt: skip
+def test_figures_are_not_dates_or_times(text):
+    assert find_dates(text, now=NOW, keep_invalid=True) == []
+
+
+def test_a_thank_you_does_not_hide_the_date_after_it():
+    assert [m.day.isoformat() for m in find_dates("thanks for the meeting, see you Friday", now=NOW)] == ["2026-11-20"]
+
+
+def test_lunar_month_and_day_after_nongli():
+    assert first("农历三月十八").day.isoformat() == "2027-04-24"
+    assert first("5月十五").day.isoformat() == "2027-05-15"  # Gregorian: no 农历

@@ -903,6 +903,26 @@ def _numeric_date_zh(match: re.Match[str], context: _Context) -> DateMention | N
     return _mention(match, context, "numeric_date", day=day)
 
 
+_DATE_AFTER_ZH = re.compile(
+    r"\s*(?:$|之前|以前|前|之后|以后|后|号|日|当天|那天|左右|上午|下午|晚上|早上|中午|开|交|见|到期|截止|上线|签|发|给|再|去|来|"
+    r"过来|回|打|约|他们|我们|你|他|她|提醒|要|会|[，,。;；!！])"
+)
+_DATE_BEFORE_ZH = re.compile(r"(?:^|提醒我|在|于|定在|改到|改成|约在|推到|挪到|说|讲|到)\s*$")
+
+
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _date_context_zh(match: re.Match[str], context: _Context) -> bool:
+    """3/5, 3.5, 3-5 are dates in Chinese text only next to date words: 5.12之前, 提醒我3-15给…, 11.28他们开年会."""
+    if not re.search(r"[\u4e00-\u9fff]", context.text):
+        return False
+    before = context.text[max(0, match.start() - 4) : match.start()]
+    if re.search(r"(?:价|降到|涨到|率|是|约|共|为|达|增长|下降|版本|比)\s*$", before):
+        return False  # 单价降到3.5, 增长率是3.5: a figure
+    return bool(_DATE_AFTER_ZH.match(context.text[match.end() :]) or _DATE_BEFORE_ZH.search(before))
+
+
 def _iso_date(match: re.Match[str], context: _Context) -> DateMention | None:
     day = _safe_date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
     if day is None:
@@ -923,6 +943,10 @@ def _numeric_date_en(match: re.Match[str], context: _Context) -> DateMention | N
         return NOT_A_DATE
     if re.match(r"\s*(?:pallets|units|boxes|people|of\b|%)", after):
         return NOT_A_DATE
+    if dotted and cue and not re.search(r"\b(?:on|by|until|before|due)\s*$", before):
+        cue = None  # "grew from 3.5 to 4.2": figures
+    if re.match(r"\s*(?:years?|months?|weeks?|days?|hours?|percent|times|x\b|million|k\b)", after):
+        return NOT_A_DATE
     if not (whole or cue or year_text):
         return NOT_A_DATE if dotted else None
     month, day_number = (second, first) if first > 12 else (first, second)
@@ -938,6 +962,15 @@ def _numeric_date_en(match: re.Match[str], context: _Context) -> DateMention | N
 
 def _clock_en_more(match: re.Match[str], context: _Context) -> DateMention | None:
     """4.15pm, at 2.30, 7p, 6:45:30 pm, ten tonight, half past two, quarter to six, 9 o'clock; 25:00, 13pm are invalid."""
+    before = context.text[max(0, match.start() - 30) : match.start()].lower()
+    after = context.text[match.end() : match.end() + 12].lower()
+    if match.group("at_price") is not None or match.group("hour_bad") is not None:
+        if re.search(r"(?:price|priced|cost|costs|sell|sold|selling|buy|bought|quote|quoted|rate|valued|\$)\w*\s*$", before) or re.match(
+            r"\s*(?:%|percent|per\b|each\b|a\s+(?:unit|piece|month|year)|dollars?|usd|eur|rmb|yuan|k\b|m\b|million|x\b|times\b)", after
+        ):
+            return None  # priced at 3.50 each: a price, not half past three
+        if match.group("hour_bad") is not None and int(match.group("hour_bad")) <= 24:
+            return None  # "at 20": left to the clock rule's stricter reading
     word = match.group("word")
     if word:
         hour = _CLOCK_WORDS[word.lower()]
@@ -1058,7 +1091,7 @@ _GREETING = re.compile(
     r"(?:早上|上午|中午|下午|晚上|早|晚)好|早安|晚安|午安|周末愉快|(?:中秋|新年|春节|元宵|端午|国庆|圣诞|节日|元旦)(?:节)?快乐|"
     r"\bgood\s+(?:morning|afternoon|evening|night)\b|\bhave\s+a\s+(?:great|good|nice|lovely)\s+(?:weekend|day|evening|night)\b|"
     r"\bhappy\s+(?:new\s+year|holidays|thanksgiving|easter)\b|\bmerry\s+(?:christmas|xmas)\b|\bseason'?s\s+greetings\b|"
-    r"\bthanks?(?:\s+you)?\s+for\b[^.!?\n]*",
+    r"\bthanks?(?:\s+you)?\s+for\b[^.,;!?\n]*?\b(?:this\s+morning|this\s+afternoon|today|yesterday|earlier|last\s+\w+)\b",
     re.IGNORECASE,
 )
 _LUNAR_FESTIVAL = "|".join(sorted([*FESTIVALS, *NEW_YEAR_EVE], key=len, reverse=True))
@@ -1071,8 +1104,10 @@ EXTRA_RULES: tuple[Rule, ...] = (
          lambda m, c: _invalid(m, c, "too_many_next")),
     Rule("lunar", re.compile(
         r"(?:农历|阴历)?(?:(?P<festival>" + _LUNAR_FESTIVAL + r")|"
-        r"(?:大年)?(?P<month>正|冬|腊|(?<=农历)" + _NUM + r"{1,2}|(?<=阴历)" + _NUM + r"{1,2}|(?:十一|十二|[一二三四五六七八九十])(?=月初))?月?"
-        r"(?P<day>初[一二三四五六七八九十]|(?<=[正腊冬]月)(?:十[一二三四五六七八九]?|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十)|(?<=农历)(?:" + _NUM + r"{1,3}))"
+        r"(?:大年)?(?:(?P<month>正|冬|腊|(?<=农历)(?:十一|十二|[一二三四五六七八九十]|1[0-2]|[1-9])|(?<=阴历)(?:十一|十二|[一二三四五六七八九十]|1[0-2]|[1-9])"
+        r"|(?:十一|十二|[一二三四五六七八九十])(?=月初))月)?"
+        r"(?P<day>初[一二三四五六七八九十]|(?(month)(?:二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十|十[一二三四五六七八九]?"
+        r"|[一二三四五六七八九]|[12]?\d|30)|(?!)))(?![号日])"
         r"|(?<![\d" + re.escape(NUMERAL_CHARS) + r"])八月十五(?![号日])|大年初[一二三四五六七八九十])"
         r"(?:节)?(?P<next_day>后第一天)?"
     ), lambda m, c: _lunar_zh(_Groups(m, **_lunar_groups(m)), c)),
@@ -1081,11 +1116,11 @@ EXTRA_RULES: tuple[Rule, ...] = (
     ), _iso_date),
     Rule("numeric_date_zh", re.compile(
         r"(?<![\d./\-Vv])(?P<month>\d{1,2})[.\-/](?P<day>\d{1,2})(?![\d%.]|\s*(?:版|%|万|千|百|元|块|折|倍|个|米|吨|斤|公|寸|号楼|栋|层|天|小时|周|分))"
-        r"(?=\s*[\u4e00-\u9fff]|\s*$)(?<=[\d])(?<![a-zA-Z]\d)"
-    ), lambda m, c: _numeric_date_zh(m, c) if re.search(r"[\u4e00-\u9fff]", c.text) else None),
+        r"(?<=[\d])(?<![a-zA-Z]\d)"
+    ), lambda m, c: _numeric_date_zh(m, c) if _date_context_zh(m, c) or ("/" in m.group() and _HAS_CJK.search(c.text)) else None),
     Rule("clock_en_more", re.compile(
-        r"\b(?:at\s+)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2})(?::\d{2})?)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?|a|p)\b(?!\.\w)"
-        r"|\bat\s+(?P<hour_at>\d{1,2})[.](?P<minute_at>\d{2})\b"
+        r"\b(?:at\s+)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2})(?::\d{2})?)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?|(?<=\d)p)\b(?!\.\w)"
+        r"|\bat\s+(?P<at_price>(?P<hour_at>\d{1,2})[.](?P<minute_at>\d{2}))\b"
         r"|\b(?:at\s+)?(?P<hour_clock>\d{1,2})\s*o'?clock\b"
         r"|\b(?:at\s+)?(?P<word>" + _CLOCK_WORD + r")(?=\s+(?:tonight|o'?clock|this evening|in the (?:evening|morning|afternoon)))"
         r"|\b(?:at\s+)?(?P<how>half past|quarter past|quarter to|a quarter past|a quarter to)\s+(?P<past_hour>" + _CLOCK_WORD + r"|\d{1,2})\b"
@@ -1130,7 +1165,9 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"\b(?:in\s+)?(?P<month>" + _EN_MONTH + r")\s+(?P<year>20\d{2})\b", re.IGNORECASE
     ), _month_year_en),
     Rule("day_ordinal_en", re.compile(
-        r"\b(?:(?P<by>by|before|until)\s+)?(?:on\s+)?the\s+(?P<day>\d{1,2}(?:st|nd|rd|th))\b(?!\s+(?:floor|time|row|place|century|percentile))",
+        r"\b(?:(?P<by>by|before|until)\s+)?(?:on\s+)?the\s+(?P<day>\d{1,2}(?:st|nd|rd|th))\b"
+        r"(?=\s*(?:$|[,.;!?)]|at\b|to\b|for\b|and\b|or\b|in\b|if\b|so\b|then\b|before\b|after\b|when\b|with\b|"
+        r"we\b|they\b|she\b|he\b|i\b|of\s+(?:this|next|the)\s+month\b|morning|afternoon|evening|\d))",
         re.IGNORECASE
     ), _day_ordinal_en),
     Rule("numeric_date_en", re.compile(
