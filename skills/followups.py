@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from crm.conversations import ConversationRepository
 from crm.followups.digest import LIST_LIMIT, DailyDigest, DigestService, InvalidDigestTime, WeeklyData
-from crm.followups.reading import DueInPast, NoDueTime, find_due, task_text
+from crm.followups.reading import DueInPast, InvalidDue, NoDueTime, find_due, task_text
 from crm.followups.reminders import Claim
 from crm.followups.repository import FollowUp, FollowUpClosed, FollowUpNotFound, FollowupRepository
 from crm.followups.schedule import SNOOZE_CHOICES, snooze_target
@@ -105,6 +105,9 @@ class FollowupsSkill(Skill):
         if text.lower() in {"取消", "算了", "cancel", "never mind", "nevermind"}:
             self.conversations.clear(request.user.id)
             return Reply.of(request.t("好的，不改了。", "OK, nothing changed."))
+        if _CREATE.search(text) and ("create" in state or state.get("edit") == "time"):
+            self.conversations.clear(request.user.id)  # a new reminder request, not the answer to "when?"
+            return self.handle(request)
         if "create" in state:
             found = self._due(request, text)
             if found is None:
@@ -293,15 +296,34 @@ class FollowupsSkill(Skill):
             self.conversations.set(request.user.id, self.name, {"create": task})
             return Reply.of(request.t(f"好的：{task}。什么时候提醒你？例如“明天上午10点”或“周五下午”。",
                                       f'OK: {task}. When should I remind you? e.g. "tomorrow 10am" or "Friday afternoon".'))  # fmt: skip
+        except InvalidDue as error:
+            task = task_text(text, error.span) or task_text(text)
+            if task:
+                self.conversations.set(request.user.id, self.name, {"create": task})
+            ask = request.t(f"什么时候提醒你“{task}”？例如“明天上午10点”。发送“取消”放弃。",
+                            f'When should I remind you to "{task}"? e.g. "tomorrow 10am", or say "cancel".') if task else ""  # fmt: skip
+            return Reply.of(self._invalid_message(request, error.words) + ("\n" + ask if ask else ""))
         except DueInPast:
             raise SkillError("这个时间已经过了，请换一个将来的时间。", "That time has already passed; pick a time in the future.") from None
-        return self._store_new(request, draft.text, draft.due)
+        note = None
+        if draft.moved:
+            clock = f"{self._default_time:%H:%M}"
+            note = request.t(f"今天的默认提醒时间 {clock} 已经过了，所以改在这个时间提醒你。",
+                             f"Today's default reminder time ({clock}) has passed, so I'll remind you then instead.")  # fmt: skip
+        return self._store_new(request, draft.text, draft.due, note=note)
 
-    def _store_new(self, request: Request, text: str, due: datetime) -> Reply:
+    @staticmethod
+    def _invalid_message(request: Request, words: str) -> str:
+        return request.t(f"“{words}”不是有效的日期或时间，我没有按它设提醒。",
+                         f'"{words}" is not a real date or time, so I did not set a reminder for it.')  # fmt: skip
+
+    def _store_new(self, request: Request, text: str, due: datetime, *, note: str | None = None) -> Reply:
         self._not_past(request, due)
         followup = self.service.create(request.user, text, due)
         when = self._when(request, followup.due)
         lines = [request.t(f"好的，{when} 提醒你：{followup.text}", f"OK, I'll remind you {when}: {followup.text}")]
+        if note:
+            lines.append(note)
         if followup.customer_name:
             lines.append(request.t(f"客户：{followup.customer_name}", f"Customer: {followup.customer_name}"))
         buttons = [[
@@ -346,7 +368,10 @@ class FollowupsSkill(Skill):
     def _due(self, request: Request, text: str):
         cleaned = re.sub(r"^\s*(?:推迟|延后|延期|往后推|改到|改成|挪到|snooze|postpone|push (?:it|this) to)\s*(?:到|至|to|until|for)?",
                          "", text, flags=re.IGNORECASE)  # fmt: skip
-        return find_due(cleaned or text, now=request.now, zone=request.user.zone, default_time=self._default_time)
+        try:
+            return find_due(cleaned or text, now=request.now, zone=request.user.zone, default_time=self._default_time)
+        except InvalidDue as error:
+            raise SkillError(self._invalid_message(request, error.words) + request.t("请换一个时间，或发送“取消”。", ' Try another time, or say "cancel".')) from None
 
     def _not_past(self, request: Request, due: datetime) -> None:
         if due <= request.now:

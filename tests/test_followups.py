@@ -9,7 +9,7 @@ import pytest
 
 from bot.assistant import Assistant, build_assistant
 from bot.settings import Settings
-from crm.followups.reading import DueInPast, NoDueTime, draft_reminder
+from crm.followups.reading import DueInPast, InvalidDue, NoDueTime, draft_reminder
 from crm.followups.repository import FollowUpClosed, FollowUpNotFound, FollowupRepository
 from crm.followups.schedule import at_local, snooze_target
 from crm.formatting import format_due
@@ -231,3 +231,56 @@ def test_a_named_customer_is_linked(chat) -> None:
     [followup] = FollowupRepository(assistant.store).list_open(REP_ID)
     assert followup.customer_name == "华信科技"
     assert "【华信科技】" in chat("/followups").text
+
+
+# impossible dates and times, a pending question, a day whose default time has passed ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("提醒我明天25点给华信打电话", "25点"),
+        ("提醒我明天99点给华信打电话", "99点"),
+        ("提醒我下下下下周一给华信打电话", "下下下下周一"),
+        ("提醒我99999999999999999999小时后给华信打电话", "99999999999999999999小时后"),
+        ("提醒我2月30日给华信打电话", "2月30日"),
+    ],
+)
+def test_impossible_times_are_named_not_guessed(chat, text: str, words: str) -> None:
+    reply = chat(text).text
+    assert f"“{words}”不是有效的日期或时间" in reply
+    assert FollowupRepository(_assistant(chat).store).list_open(REP_ID) == []
+
+
+def test_impossible_time_in_english_is_named() -> None:
+    with pytest.raises(InvalidDue) as raised:
+        draft_reminder("remind me tomorrow at 25:00 to call Acme", now=WEDNESDAY_10AM_SHANGHAI, zone=SHANGHAI,
+                       default_time=NINE)  # fmt: skip
+    assert raised.value.words == "at 25:00"
+
+
+def test_a_new_request_is_not_taken_as_the_answer_to_when(chat) -> None:
+    assert "什么时候提醒你" in chat("提醒我2月30日给华信打电话").text
+    reply = chat("提醒我13月5日给华信打电话").text
+    assert "“13月5日”不是有效的日期或时间" in reply
+    reply = chat("提醒我明天上午10点给远大物流发报价").text
+    assert "明天 10:00" in reply and "远大物流" in reply
+    [followup] = FollowupRepository(_assistant(chat).store).list_open(REP_ID)
+    assert followup.text == "给远大物流发报价"
+    assert followup.due == utc(2026, 3, 5, 2, 0)
+
+
+def test_the_pending_question_still_takes_a_plain_answer(chat) -> None:
+    chat("提醒我2月30日给华信打电话")
+    assert "明天 10:00" in chat("明天上午10点").text
+    [followup] = FollowupRepository(_assistant(chat).store).list_open(REP_ID)
+    assert followup.text == "给华信打电话"
+
+
+def test_today_after_the_default_time_is_kept_and_said(chat) -> None:
+    reply = chat("提醒我今天给华信发方案").text  # 10:00 in Shanghai, default 09:00 has passed
+    assert "默认提醒时间 09:00 已经过了" in reply
+    [followup] = FollowupRepository(_assistant(chat).store).list_open(REP_ID)
+    assert followup.due == utc(2026, 3, 4, 3, 0)  # 11:00 today, not tomorrow
+    english = chat("remind me today to send Acme the deck", language="en").text
+    assert "default reminder time (09:00) has passed" in english

@@ -46,6 +46,9 @@ def test_friendly_errors(runner: CliRunner) -> None:
     assert unknown.exit_code == 1 and "/start" in unknown.output
     bad_now = runner.invoke(remind_command, ["提醒我明天开会", "--user", str(REP_ID), "--now", "yesterday"])
     assert bad_now.exit_code == 2
+    impossible = runner.invoke(remind_command, ["提醒我明天25点给华信打电话", "--user", str(REP_ID)])
+    assert impossible.exit_code == 1 and "“25点”不是有效的日期或时间" in impossible.output
+    assert "Traceback" not in impossible.output
 
 
 def test_now_without_an_offset_is_the_users_local_time(runner: CliRunner) -> None:

@@ -58,3 +58,17 @@ def test_english(text, expected):
 def test_english_surname_is_kept():
     [contact] = find_contacts("spoke with Mr. Sun in IT")
     assert contact.surname == "Sun"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the Acme CFO said the budget is frozen", [("CFO", "CFO", None)]),
+        ("call their CIO tomorrow", [("CIO", "CIO", None)]),
+        ("对方财务总监说再等等", [("财务总监", "总监", "财务")]),
+        ("客户的采购经理下周来", [("采购经理", "经理", "采购")]),
+        ("见了对方王总", [("王总", "总", None)]),
+    ],
+)  # fmt: skip
+def test_contacts_named_only_by_role(text, expected):
+    assert names(text) == expected

@@ -126,3 +126,71 @@ def test_followup_text_is_the_action():
     assert only_followup("月底前把方案发给他").text == "把方案发给他"
     assert only_followup("send the quote by Friday").text == "send the quote"
     assert only_followup("嗯 那个 明天上午十点前 呃 必须给答复").text == "必须给答复"
+
+
+def first(text, now=NOW, **kwargs):
+    mentions = find_dates(text, now=now, **kwargs)
+    assert mentions, text
+    return mentions[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("禮拜一", "2026-11-23", None),  # Traditional, through zhconv
+        ("下週三晚上八點", "2026-11-25", "20:00"),
+        ("正月初八", "2027-02-13", None),  # lunar, through lunardate
+        ("大年三十", "2027-02-05", None),  # 腊月 has 29 days in 2027: the day before 正月初一
+        ("中秋节", "2027-09-15", None),
+        ("今晚八点", "2026-11-18", "20:00"),
+        ("今晚十二点", "2026-11-19", "00:00"),  # midnight tonight is tomorrow 00:00
+        ("零点", "2026-11-19", "00:00"),
+        ("明天中午十二点一起吃饭", "2026-11-19", "12:00"),  # 一起 is not a minute
+        ("下下周末", "2026-12-05", None),
+        ("ten tonight", "2026-11-18", "22:00"),
+        ("in the evening at 8", "2026-11-18", "20:00"),
+        ("4.15pm", "2026-11-18", "16:15"),
+        ("at 2.30 today", "2026-11-18", "14:30"),
+        ("6:45:30 pm", "2026-11-18", "18:45"),
+        ("3rd Feb 2027", "2027-02-03", None),
+        ("June twenty first", "2027-06-21", None),
+        ("the 18th", "2026-11-18", None),
+        ("22/04", "2027-04-22", None),
+        ("two days after tomorrow", "2026-11-21", None),
+        ("a week from Monday", "2026-11-30", None),
+        ("Friday after next", "2026-12-04", None),  # Friday of the week after next
+    ],
+)  # fmt: skip
+def test_forms_from_the_scheduling_sets(text, day, clock):
+    mention = first(text)
+    assert mention.day.isoformat() == day
+    assert (mention.clock.strftime("%H:%M") if mention.clock else None) == clock
+
+
+@pytest.mark.parametrize("text", ["2月30日", "13月5日", "明天25点", "八点六十分", "June 31st", "13pm", "31/09", "2月29日"])
+def test_impossible_dates_are_flagged_only_when_asked(text):
+    assert not any(mention.invalid for mention in find_dates(text, now=NOW))
+    assert any(mention.invalid for mention in find_dates(text, now=NOW, keep_invalid=True))
+
+
+@pytest.mark.parametrize("text", ["Good morning Paul", "晚上好", "周末愉快", "Merry Christmas Karen!", "采购量的3/5都给了竞争对手"])
+def test_greetings_and_fractions_are_not_dates(text):
+    assert find_dates(text, now=NOW) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["单价降到3.5", "增长率是3.5", "priced at 3.50 each", "we sell 2 a day", "revenue grew from 3.5 to 4.2",
+     "it was the 2nd round of talks", "the 3rd quarter looks good", "priced at 20 dollars"],
+)  # fmt: skip
+def test_figures_are_not_dates_or_times(text):
+    assert find_dates(text, now=NOW, keep_invalid=True) == []
+
+
+def test_a_thank_you_does_not_hide_the_date_after_it():
+    assert [m.day.isoformat() for m in find_dates("thanks for the meeting, see you Friday", now=NOW)] == ["2026-11-20"]
+
+
+def test_lunar_month_and_day_after_nongli():
+    assert first("农历三月十八").day.isoformat() == "2027-04-24"
+    assert first("5月十五").day.isoformat() == "2027-05-15"  # Gregorian: no 农历

@@ -9,6 +9,7 @@ import click
 from bot import __version__
 from bot.cli.common import acting_user, ensure_sample_customers, open_assistant, print_json, settings_or_exit
 from bot.cli.customers import customer, customers
+from bot.cli.dates import eval_dates
 from bot.cli.doctor import doctor
 from bot.cli.followups import followups_command, remind_command
 from bot.cli.knowledge import ask, eval_kb, ingest, run_ingest
@@ -108,6 +109,7 @@ def evaluation() -> None:
 
 evaluation.add_command(eval_kb)
 evaluation.add_command(eval_notes)
+evaluation.add_command(eval_dates)
 main.add_command(customers)
 main.add_command(users)
 main.add_command(customer)

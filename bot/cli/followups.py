@@ -8,7 +8,7 @@ import click
 
 from bot.assistant import Assistant
 from bot.cli.common import NOW_HELP, open_assistant, parse_now, print_json
-from crm.followups.reading import DueInPast, NoDueTime
+from crm.followups.reading import DueInPast, InvalidDue, NoDueTime
 from crm.followups.repository import FollowUp
 from crm.language import language_of
 from crm.users import User, UserNotFound
@@ -60,6 +60,10 @@ _NO_TIME = {
     "zh": "没看出什么时候提醒，请带上时间，例如“提醒我周五下午给华信发方案”。",
     "en": "I could not see when to remind you; e.g. \"remind me to call Acme's CFO tomorrow 3pm\".",
 }
+_INVALID = {
+    "zh": "“{words}”不是有效的日期或时间，没有设提醒；请换一个时间，例如“明天上午10点”。",
+    "en": '"{words}" is not a real date or time, so no reminder was set; try e.g. "tomorrow 10am".',
+}
 _PAST = {"zh": "这个时间已经过了，请换一个将来的时间。", "en": "That time has already passed; pick a time in the future."}
 
 
@@ -78,6 +82,8 @@ def remind_command(text: str, user_id: int, now_text: str | None, as_json: bool)
         raise click.ClickException(_NO_TIME[language_of(text)]) from None
     except DueInPast:
         raise click.ClickException(_PAST[language_of(text)]) from None
+    except InvalidDue as error:
+        raise click.ClickException(_INVALID[language_of(text)].format(words=error.words)) from None
     if as_json:
         print_json(_row(followup, user, now))
     else:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from pydantic import BaseModel
 
 from crm.followups.schedule import at_local
-from crm.parsing.dates import find_dates
+from crm.parsing.dates import find_dates, simplified
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +25,10 @@ class DueMatch(BaseModel):
     start: int
     end: int
     has_time: bool  # a clock time or a duration was said (not just a day)
+    day: date  # the local day named
+    clock: time | None = None  # the local clock time named (or reached by a duration)
+    part: str | None = None  # morning/afternoon/... when a part of the day was said without a clock
+    moved: bool = False  # said for today, after the default time: moved to the next sensible time
 
 
 class ReminderDraft(BaseModel):
@@ -34,6 +37,7 @@ class ReminderDraft(BaseModel):
     text: str
     due: datetime  # aware, UTC
     has_time: bool
+    moved: bool = False  # said for today after the default time had passed: due at the next sensible time
 
 
 class NoDueTime(ValueError):
@@ -44,17 +48,28 @@ class DueInPast(ValueError):
     """The time said has already passed."""
 
 
-_NUMBER = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)"
-_ZH_DURATION = re.compile(_NUMBER + r"\s*(?:个)?\s*(分钟|分|小时|钟头|个钟)\s*(?:以?后|之后)?")
-_ZH_HALF_HOUR = re.compile(r"半\s*(?:个)?\s*(?:小时|钟头)\s*(?:以?后|之后)?")
+class InvalidDue(ValueError):
+    """The text names an impossible date or time (2月30日, 明天25点, "June 31st"); `words` are the words."""
+
+    def __init__(self, words: str, span: tuple[int, int] | None = None):
+        super().__init__(words)
+        self.words = words
+        self.span = span  # where the words are in the text, when known
+
+
+_NUMBER = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百半]+)"
+_ZH_DURATION = re.compile(_NUMBER + r"\s*(?:个)?\s*(分钟|小时|钟头|个钟)\s*(?P<later>以后|之后|后)?")
+_ZH_HALF_HOUR = re.compile(r"(?P<whole>[一两1]个)?半\s*(?:个)?\s*(?:小时|钟头)\s*(?:以后|之后|后)")
+_ZH_QUARTER = re.compile(r"(?P<count>[一三1-3])\s*刻钟\s*(?:以后|之后|后)")
 _EN_DURATION = re.compile(
-    r"\b(?:in\s+)?(\d+(?:\.\d+)?|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|half an?)\s*"
+    r"\b(?:in\s+)?(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|forty-five|half an?)\s*"
     r"(minutes?|mins?|hours?|hrs?|h|m)\b(?:\s+(?:from now|later))?",
     re.IGNORECASE,
 )
-_EN_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "fifteen": 15,
-             "twenty": 20, "thirty": 30}  # fmt: skip
+_EN_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
+             "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45}  # fmt: skip
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_LONGEST_OFFSET = timedelta(days=3660)  # "in 99999999999999999999 hours" is not a reminder time
 
 
 def _zh_count(value: str) -> float | None:
@@ -73,17 +88,33 @@ def _zh_count(value: str) -> float | None:
     return None
 
 
+def _offset(count: float, unit: timedelta, match: re.Match[str]) -> timedelta:
+    """`count` units, or InvalidDue when that is no time anyone reminds at."""
+    try:
+        offset = count * unit
+    except OverflowError:
+        offset = _LONGEST_OFFSET * 2
+    if offset > _LONGEST_OFFSET:
+        raise InvalidDue(match.group().strip(), match.span())
+    return offset
+
+
 def _duration(text: str) -> tuple[timedelta, int, int] | None:
-    """'30分钟后', '两小时后', 'in 2 hours', 'in 10 min': an offset from now, with its span."""
+    """'30分钟后', '两小时后', '一刻钟后', 'in 2 hours', 'in half an hour': an offset from now, with its span."""
     half = _ZH_HALF_HOUR.search(text)
     if half:
-        return timedelta(minutes=30), half.start(), half.end()
+        minutes = 90 if half.group("whole") else 30
+        return timedelta(minutes=minutes), half.start(), half.end()
+    quarter = _ZH_QUARTER.search(text)
+    if quarter:
+        count = {"一": 1, "三": 3}.get(quarter.group("count")) or int(quarter.group("count"))
+        return timedelta(minutes=15 * count), quarter.start(), quarter.end()
     match = _ZH_DURATION.search(text)
-    if match:
+    if match and (match.group("later") or not text.replace(match.group(), "").strip(" ，,。")):  # 7×24小时 is no offset
         count = _zh_count(match.group(1))
         if count is not None and count > 0:
             unit = timedelta(minutes=1) if match.group(2).startswith("分") else timedelta(hours=1)
-            return count * unit, match.start(), match.end()
+            return _offset(count, unit, match), match.start(), match.end()
     match = _EN_DURATION.search(text)
     if match and (match.group(0).lower().startswith("in") or "from now" in match.group(0).lower()
                   or "later" in match.group(0).lower()):  # fmt: skip
@@ -94,23 +125,35 @@ def _duration(text: str) -> tuple[timedelta, int, int] | None:
         if word.startswith("half"):
             step = timedelta(hours=1)
         if count > 0:
-            return count * step, match.start(), match.end()
+            return _offset(count, step, match), match.start(), match.end()
     return None
 
 
-def find_due(text: str, *, now: datetime, zone: ZoneInfo, default_time: time) -> DueMatch | None:
-    """The first time `text` names, resolved in the rep's zone: a duration, else a date (crm.parsing.dates)."""
+def find_due(text: str, *, now: datetime, zone: tzinfo, default_time: time) -> DueMatch | None:
+    """The first time `text` names, resolved in the rep's zone: a duration, else a date (crm.parsing.dates).
+
+    InvalidDue when it names an impossible date or time (2月30日, 明天25点, "in 99999999999999999999 hours").
+    """
+    local_now = now.astimezone(zone)
+    text = simplified(text)  # 半小時後 reads as 半小时后; same length, so spans still index the text
     duration = _duration(text)
     if duration is not None:
         offset, start, end = duration
-        return DueMatch(due=(now + offset).astimezone(UTC).replace(microsecond=0), start=start, end=end,
-                        has_time=True)  # fmt: skip
-    local_now = now.astimezone(zone)
+        try:
+            due = (now + offset).astimezone(UTC).replace(microsecond=0)
+        except OverflowError:
+            raise InvalidDue(text[start:end].strip(), (start, end)) from None
+        local = due.astimezone(zone)
+        return DueMatch(due=due, start=start, end=end, has_time=True, day=local.date(),
+                        clock=local.time().replace(second=0, tzinfo=None))  # fmt: skip
     try:
-        mentions = find_dates(text, now=local_now)
+        mentions = find_dates(text, now=local_now, keep_invalid=True)
     except Exception:  # a parser bug must not cost the reminder: the rep is asked for the time instead
         log.warning("the date parser failed on a %d-character text", len(text), exc_info=True)
         return None
+    invalid = [mention for mention in mentions if mention.invalid]
+    if invalid:
+        raise InvalidDue("、".join(mention.text.strip() for mention in invalid), (invalid[0].start, invalid[0].end))
     for mention in mentions:
         if mention.past or mention.offset is not None:
             continue
@@ -119,9 +162,12 @@ def find_due(text: str, *, now: datetime, zone: ZoneInfo, default_time: time) ->
             continue
         due = at_local(day, clock, zone)
         has_time = mention.has_time or mention.part_of_day is not None
+        moved = False
         if due <= now and not has_time and day == local_now.date():
             due = (now + timedelta(hours=1)).astimezone(UTC).replace(second=0, microsecond=0)
-        return DueMatch(due=due, start=mention.start, end=mention.end, has_time=has_time)
+            moved = True
+        return DueMatch(due=due, start=mention.start, end=mention.end, has_time=has_time, day=day,
+                        clock=mention.clock, part=mention.part_of_day, moved=moved)  # fmt: skip
     return None
 
 
@@ -148,7 +194,7 @@ def task_text(text: str, span: tuple[int, int] | None = None) -> str:
 
 
 def draft_reminder(
-    text: str, *, now: datetime, zone: ZoneInfo, default_time: time
+    text: str, *, now: datetime, zone: tzinfo, default_time: time
 ) -> ReminderDraft:
     """Read a reminder request: NoDueTime when no time is named, DueInPast when it has passed."""
     found = find_due(text, now=now, zone=zone, default_time=default_time)
@@ -157,4 +203,4 @@ def draft_reminder(
     if found.due <= now:
         raise DueInPast(text)
     task = task_text(text, (found.start, found.end)) or task_text(text)
-    return ReminderDraft(text=task or text.strip(), due=found.due, has_time=found.has_time)
+    return ReminderDraft(text=task or text.strip(), due=found.due, has_time=found.has_time, moved=found.moved)

@@ -140,6 +140,16 @@ _WORD_AFTER_SHORT_TITLE = {
     "董": set("事"),
 }
 _FUNCTION_WORD_SURNAMES = set("和向于从与对把给被让在跟同及")
+_WORDS_ENDING_IN_SURNAME = {"对方", "甲方", "乙方", "双方", "各方", "校方", "院方", "厂方", "官方"}
+# A contact named only by role: 对方财务总监, 他们的CIO, 客户的采购经理 (the person, not a surname + title).
+_ROLE_TITLES_ZH = ("总经理", "副总经理", "副总裁", "总裁", "董事长", "总监", "副总监", "经理", "主任", "处长", "科长",
+                   "部长", "负责人", "主管", "CIO", "CFO", "CTO", "CEO", "COO")  # fmt: skip
+_ROLE_ONLY_ZH = re.compile(
+    r"(?:对方|甲方|客户|他们|她们|人家|那边)(?:的|那边的)?\s*"
+    r"(?P<department>" + "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True))
+    + r")?" + _DEPARTMENT_SUFFIX + r"?的?"
+    r"(?P<title>" + "|".join(sorted(_ROLE_TITLES_ZH, key=len, reverse=True)) + r")"
+)
 
 
 def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
@@ -155,6 +165,10 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
             continue
         if given and not _plausible_given_name(given):
             continue
+        if any(given.startswith(word) or word.startswith(given) for word in DEPARTMENT_WORDS if given) or (
+            match.start() > 0 and text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_SURNAME
+        ):
+            continue  # 对方财务总监: 方 ends 对方, 财务 is a department; the role alone is found below
         if title in ("总", "工", "董", "姐", "哥") and given:
             continue  # 王建国总 is rare; 王小工 is noise
         following = text[match.end() : match.end() + 1]
@@ -165,6 +179,13 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         taken.append((match.start(), match.end()))
         department = _department_before(text, match.start(), floor)
         found.append((match.start(), Contact(name=name, title=title, department=department, surname=surname)))
+    for match in _ROLE_ONLY_ZH.finditer(text):
+        if any(s < match.end() and match.start("title") < e for s, e in taken):
+            continue
+        role = (match.group("department") or "") + match.group("title")
+        found.append((match.start("title") - len(match.group("department") or ""),
+                      Contact(name=role, title=match.group("title"), department=match.group("department"))))  # fmt: skip
+        taken.append((match.start(), match.end()))
     for match in _FAMILIAR.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
@@ -211,6 +232,10 @@ _EN_ROLE_ALONE = re.compile(
     r"\b(?:the|their|our|its|his|her)\s+(?P<role>" + _ROLE_PHRASE + r")\b", re.IGNORECASE
 )
 _EN_POSSESSIVE_ROLE = re.compile(r"'s\s+(?P<role>" + _ROLE_PHRASE + r")\b(?!\s+[A-Z][a-z])")
+# "the Acme CFO", "their Globex procurement manager": a company name between the article and the role
+_EN_COMPANY_ROLE = re.compile(
+    r"\b(?i:the|their|our)\s+(?:[A-Z][\w&'-]*\s+){1,3}(?P<role>(?i:" + _ROLE_PHRASE + r"))\b(?!\s+[A-Z][a-z])"
+)
 
 
 def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Contact]]:
@@ -271,7 +296,7 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
             continue
         found.append((match.start("name"), Contact(name=name, department=_english_department_after(text, match.end()))))
         named_spans.append((match.start("name"), match.end()))
-    for pattern in (_EN_ROLE_ALONE, _EN_POSSESSIVE_ROLE):
+    for pattern in (_EN_ROLE_ALONE, _EN_POSSESSIVE_ROLE, _EN_COMPANY_ROLE):
         for match in pattern.finditer(text):
             if _inside(match.start("role"), named_spans) or _near(match.start("role"), named_spans):
                 continue

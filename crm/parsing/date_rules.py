@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from crm.parsing.lunar import FESTIVALS, NEW_YEAR_EVE, next_lunar, next_new_year_eve
 from crm.parsing.numbers import NUMERAL_CHARS, parse_chinese_number
 
 Granularity = Literal["day", "week", "month", "year", "time"]
@@ -46,6 +47,7 @@ class DateMention:
     past: bool = False  # before today, or said about the past
     offset: timedelta | None = None  # 提前一周: due this long before another date in the note
     rule: str = ""
+    invalid: bool = False  # an impossible date or time (2月30日, 25点, "June 31st"): `day` is None, never due
 
     @property
     def has_time(self) -> bool:
@@ -162,6 +164,18 @@ def _mention(match: re.Match[str], context: _Context, name: str, **fields: objec
 
 NOT_A_DATE = DateMention(start=0, end=0, text="", day=None, rule="not_a_date")
 
+
+def _invalid(match: re.Match[str], context: _Context, name: str) -> DateMention:
+    """An impossible date or time (2月30日, 25点, "June 31st"): kept so the rep is told, never due."""
+    return _mention(match, context, name, day=None, invalid=True)
+
+
+def _coming_date(month: int, day_number: int, today: date) -> date | None:
+    """A year-less date: this year's if not passed, else next year's; None when that one does not exist
+    (2月29日 with a non-leap February coming: the rep is told, not moved to the next leap year)."""
+    year = today.year if (month, day_number) >= (today.month, today.day) else today.year + 1
+    return _safe_date(year, month, day_number)
+
 # shared pieces -------------------------------------------------------------------------------
 
 _NUM = "[" + re.escape(NUMERAL_CHARS) + "]"
@@ -245,7 +259,7 @@ def _weekday_day(weekday: int, prefix: str, context: _Context, start: int, end: 
     # bare, "on", "by", "coming": the next one, or the last one when the clause is about the past
     if prefix not in ("by", "before", "until", "coming") and prefers_past(context.text, start, end):
         return this_week if this_week <= today else this_week - timedelta(days=7)
-    return this_week if this_week >= today else this_week + timedelta(days=7)
+    return this_week if this_week > today else this_week + timedelta(days=7)
 
 
 def _clock(hour: int, minute: int, part: str | None) -> time | None:
@@ -255,6 +269,8 @@ def _clock(hour: int, minute: int, part: str | None) -> time | None:
     if hour == 24:
         hour = 0
     part = (part or "").lower()
+    if hour == 0 and part not in ("中午", "noon"):
+        return time(0, minute)  # 零点: midnight
     if part in ("下午", "傍晚", "晚上", "夜里", "晚", "pm", "p.m.", "afternoon", "evening", "tonight"):
         if hour < 12:
             hour += 12
@@ -317,6 +333,8 @@ def _month_part(match: re.Match[str], context: _Context) -> DateMention | None:
         if month is None or not 1 <= month <= 12:
             return None
         relative_year = match.group("relative_year")
+        if relative_year == "去年":
+            return _mention(match, context, "month", day=date(today.year - 1, month, 1), granularity="month", past=True)
         if relative_year:
             first = date(today.year + (1 if relative_year == "明年" else 0), month, 1)
         else:
@@ -410,8 +428,10 @@ def _month_day_relative(match: re.Match[str], context: _Context) -> DateMention 
 def _full_date_zh(match: re.Match[str], context: _Context) -> DateMention | None:
     month = _number(match.group("month"))
     day_number = _number(match.group("day"))
-    if month is None or day_number is None or not 1 <= month <= 12 or not 1 <= day_number <= 31:
+    if month is None or day_number is None:
         return None
+    if not 1 <= month <= 12 or not 1 <= day_number <= 31:
+        return _invalid(match, context, "month_day") if match.group("day_mark") else None
     year_text = match.group("year")
     relative_year = match.group("relative_year")
     if year_text:
@@ -423,10 +443,12 @@ def _full_date_zh(match: re.Match[str], context: _Context) -> DateMention | None
         day = _safe_date(year, month, day_number)
     elif relative_year:
         day = _safe_date(context.today.year + {"今年": 0, "明年": 1, "去年": -1}[relative_year], month, day_number)
+    elif prefers_past(context.text, match.start(), match.end()):
+        day = _next_date(month, day_number, context, True)
     else:
-        day = _next_date(month, day_number, context, prefers_past(context.text, match.start(), match.end()))
+        day = _coming_date(month, day_number, context.today)
     if day is None:
-        return None
+        return _invalid(match, context, "month_day")
     return _mention(match, context, "month_day", day=day)
 
 
@@ -556,6 +578,11 @@ def _clock_zh(match: re.Match[str], context: _Context) -> DateMention | None:
             context.text[match.end() :]
         ):
             return None  # 便宜一点 / 提了三点意见: not a time
+    if minute_text and len(minute_text) == 1 and context.text[match.end() : match.end() + 1] in _NOT_A_MINUTE_AFTER:
+        minute = 0  # 十二点一起吃饭: "together", not 12:01
+        match = _Shortened(match, match.end() - 1, context.text)  # type: ignore[assignment]
+    if hour > 24 or minute >= 60 or (hour == 24 and minute > 0):
+        return _invalid(match, context, "clock")  # 25点, 八点六十分, 24点半, 7:75
     clock = _clock(hour, minute, part)
     if clock is None:
         return None
@@ -563,8 +590,31 @@ def _clock_zh(match: re.Match[str], context: _Context) -> DateMention | None:
     return _mention(match, context, rule, day=None, clock=clock, granularity="time")
 
 
+_NOT_A_MINUTE_AFTER = set("起下些样致共直定同块边会")
+
+
+class _Shortened:
+    """A match whose last characters are given back (十二点一起: the 一 belongs to 一起)."""
+
+    def __init__(self, match: re.Match[str], end: int, text: str):
+        self._match, self._end, self._text = match, end, text
+
+    def group(self, name: int | str = 0) -> str | None:
+        if name == 0:
+            return self._text[self._match.start() : self._end]
+        return self._match.group(name)
+
+    def start(self) -> int:
+        return self._match.start()
+
+    def end(self) -> int:
+        return self._end
+
+
 def _part_of_day(match: re.Match[str], context: _Context) -> DateMention:
     part = _PART_OF_DAY[match.group("part").lower()]
+    if match.group("part") == "中午":
+        return _mention(match, context, "part_of_day", day=None, clock=time(12, 0), granularity="time")  # 中午 = 12:00
     return _mention(match, context, "part_of_day", day=None, part_of_day=part, granularity="time")
 
 
@@ -667,7 +717,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:before|ahead of|prior to|in advance)",
         re.IGNORECASE,
     ), lambda m, c: _relative_before(_EnglishGroups(m), c)),
-    Rule("week_after_next", re.compile(r"下下个?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])?"), _week_after_next),
+    Rule("week_after_next", re.compile(r"下下个?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天末1-7])?"), _week_after_next),
     Rule("half_month", re.compile(r"(?P<and_a>一个)?半个?月(?:以后|之后|后)"), _half_month),
     Rule("month_part_en", re.compile(
         r"\b(?:by\s+)?(?:the\s+)?(?P<part>end|beginning|start|middle|mid|early|late)\s*(?:-|of)?\s*(?:the\s+)?"
@@ -700,19 +750,19 @@ RULES: tuple[Rule, ...] = (
     ), lambda m, c: _month_day_relative(_Groups(m, which=m.group("which").rstrip("个") or m.group("which")), c)),
     Rule("month_day", re.compile(
         r"(?:(?P<year>\d{4}|\d{2}|" + _NUM + r"{2,4})年|(?P<relative_year>今年|明年|去年))?"
-        r"(?P<month>" + _NUM + r"{1,3})月(?P<day>" + _NUM + r"{1,3})[号日]?"
+        r"(?P<month>" + _NUM + r"{1,3})月(?P<day>" + _NUM + r"{1,3})(?P<day_mark>[号日])?"
     ), _full_date_zh),
     Rule("day_of_month", re.compile(
         r"(?<![月\d" + re.escape(NUMERAL_CHARS) + r"])(?P<day>" + _NUM + r"{1,3})\s*[号日]"
         r"(?![子常本期程志报语元均楼线馆厅仓机位台])"
     ), _day_of_month),
     Rule("named_month_part", re.compile(
-        r"(?:(?P<relative_year>今年|明年))?(?P<month>" + _NUM + r"{1,3})月份?(?P<part>底|末|初|中旬|上旬|下旬|中(?![心国间层]))?"
+        r"(?:(?P<relative_year>今年|明年|去年))?(?P<month>" + _NUM + r"{1,3})月份?(?P<part>底|末|初|中旬|上旬|下旬|中(?![心国间层]))?"
         r"(?![\d" + re.escape(NUMERAL_CHARS) + r"号日])"
     ), lambda m, c: _month_part(_Groups(m, which="", part=m.group("part") or ""), c)),
     Rule("month_part", re.compile(
         r"(?P<which>下下个?月|下个?月|这个?月|本月|当月)(?P<part>底|末|初|中旬|上旬|下旬|中(?![心国间层])|月底|月末|月初|月中)"
-        r"|(?P<part2>月底|月末|月初|月中|中旬|上旬|下旬)"
+        r"|(?P<part2>月底|月末|月初|月中(?![心国间层])|中旬|上旬|下旬)"
     ), lambda m, c: _month_part(_Groups(m, part=m.group("part") or m.group("part2"), month=None), c)),
     Rule("units_later", re.compile(
         r"(?P<count>" + _NUM + r"{1,4})\s*(?P<unit>个小时|小时|个钟头|钟头|分钟|天|日|个星期|星期|个礼拜|礼拜|周|个月)"
@@ -720,10 +770,11 @@ RULES: tuple[Rule, ...] = (
     ), _units_later_zh),
     Rule("holiday", re.compile(
         r"(?P<name>元旦|五一|劳动节|国庆节?|十一长假|圣诞节?|平安夜)(?:节)?(?P<when>之前|以前|前|之后|以后|后|过后)?"
+        r"(?!放完假|收假|假期结束)"
     ), _holiday),
     Rule("relative_day", re.compile(_ZH_RELATIVE_DAY), _relative_day),
     Rule("weekday", re.compile(
-        r"(?<![每一几两数])(?P<prefix>上上|上|这|本|下)?个?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])(?![\d个次])"
+        r"(?<![每一几两数])(?P<prefix>上上|上|这|本|下)?个?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])(?![个次]|\d+[个次])"
     ), _weekday_zh),
     Rule("weekend", re.compile(r"(?P<which>这|本|下)?个?周末"), lambda m, c: _week_window(
         _Groups(m, which="next_weekend" if m.group("which") == "下" else "weekend", within=None), c)),
@@ -774,6 +825,377 @@ RULES: tuple[Rule, ...] = (
     ), _month_window),
 )
 # fmt: on
+
+
+# Added for the scheduling-phrase sets (tests/fixtures/dates/RULES.md) -------------------------
+
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_ORDINAL_WORD = (r"(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|tenth|"
+                 r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
+                 r"twentieth|thirtieth")  # fmt: skip
+_CLOCK_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
+_CLOCK_WORD = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_EVENING_PARTS = ("evening", "night", "dusk")
+
+
+def _ordinal_value(text: str) -> int | None:
+    text = text.lower().replace("-", " ").strip()
+    if text.isdigit():
+        return int(text)
+    digits = re.match(r"(\d+)(?:st|nd|rd|th)$", text)
+    if digits:
+        return int(digits.group(1))
+    tens = {"twenty": 20, "thirty": 30}
+    words = text.split()
+    if len(words) == 2 and words[0] in tens and words[1] in _ORDINAL_WORDS:
+        return tens[words[0]] + _ORDINAL_WORDS[words[1]]
+    return _ORDINAL_WORDS.get(text)
+
+
+def in_evening(day: date, clock: time, part: str | None) -> tuple[date, time]:
+    """A clock time said with 今晚/tonight/"in the evening": 8 -> 20:00, 12/零点/midnight -> 00:00 next day."""
+    if part in _EVENING_PARTS:
+        if clock.hour in (0, 12) and clock.minute == 0 or clock.hour == 0:
+            return day + timedelta(days=1), clock.replace(hour=0)
+        if clock.hour < 12:
+            return day, clock.replace(hour=clock.hour + 12)
+    if part == "afternoon" and 1 <= clock.hour < 12:
+        return day, clock.replace(hour=clock.hour + 12)
+    return day, clock
+
+
+def _lunar_zh(match: re.Match[str], context: _Context) -> DateMention | None:
+    today = context.today
+    name = match.group("festival")
+    if re.search(r"(?:去年|前年|往年|上次|以前)$", context.text[max(0, match.start() - 3) : match.start()]):
+        return _mention(match, context, "lunar", day=today - timedelta(days=365), past=True)  # 去年中秋节: the past
+    if name in NEW_YEAR_EVE:
+        day = next_new_year_eve(today)
+    elif name:
+        day = next_lunar(*FESTIVALS[name], today)
+    else:
+        month_text = match.group("month") or ""
+        month = {"正": 1, "冬": 11, "腊": 12}.get(month_text) or _number(month_text) or 1
+        day_number = _number(match.group("day"))
+        if day_number is None or not 1 <= month <= 12 or not 1 <= day_number <= 30:
+            return _invalid(match, context, "lunar")
+        day = next_lunar(month, day_number, today)
+    if day is None:
+        return _invalid(match, context, "lunar")
+    if match.group("next_day"):
+        day += timedelta(days=1)  # 元宵节后第一天
+    return _mention(match, context, "lunar", day=day)
+
+
+def _numeric_date_zh(match: re.Match[str], context: _Context) -> DateMention | None:
+    month, day_number = int(match.group("month")), int(match.group("day"))
+    before, after = context.text[max(0, match.start() - 1) : match.start()], context.text[match.end() : match.end() + 1]
+    if not (1 <= month <= 12 and 1 <= day_number <= 31) or before in ("的", "第") or after in ("都", "的", "是", "成"):
+        return NOT_A_DATE  # 采购量的3/5都给了竞争对手: a fraction
+    day = _coming_date(month, day_number, context.today)
+    if day is None:
+        return _invalid(match, context, "numeric_date")
+    return _mention(match, context, "numeric_date", day=day)
+
+
+_DATE_AFTER_ZH = re.compile(
+    r"\s*(?:$|之前|以前|前|之后|以后|后|号|日|当天|那天|左右|上午|下午|晚上|早上|中午|开|交|见|到期|截止|上线|签|发|给|再|去|来|"
+    r"过来|回|打|约|他们|我们|你|他|她|提醒|要|会|[，,。;；!！])"
+)
+_DATE_BEFORE_ZH = re.compile(r"(?:^|提醒我|在|于|定在|改到|改成|约在|推到|挪到|说|讲|到)\s*$")
+
+
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _date_context_zh(match: re.Match[str], context: _Context) -> bool:
+    """3/5, 3.5, 3-5 are dates in Chinese text only next to date words: 5.12之前, 提醒我3-15给…, 11.28他们开年会."""
+    if not re.search(r"[\u4e00-\u9fff]", context.text):
+        return False
+    before = context.text[max(0, match.start() - 4) : match.start()]
+    if re.search(r"(?:价|降到|涨到|率|是|约|共|为|达|增长|下降|版本|比)\s*$", before):
+        return False  # 单价降到3.5, 增长率是3.5: a figure
+    return bool(_DATE_AFTER_ZH.match(context.text[match.end() :]) or _DATE_BEFORE_ZH.search(before))
+
+
+def _iso_date(match: re.Match[str], context: _Context) -> DateMention | None:
+    day = _safe_date(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+    if day is None:
+        return _invalid(match, context, "iso_date")
+    return _mention(match, context, "iso_date", day=day)
+
+
+def _numeric_date_en(match: re.Match[str], context: _Context) -> DateMention | None:
+    """5/12 = May 12 (US), 22/04 = 22 April (first > 12), 4.5.2027 = April 5 2027; 24/7, 9/10 are not dates."""
+    first, second = int(match.group("first")), int(match.group("second"))
+    before = context.text[max(0, match.start() - 24) : match.start()].lower()
+    after = context.text[match.end() : match.end() + 12].lower()
+    whole = context.text.strip() == match.group().strip()
+    year_text = match.group("year")
+    dotted = "." in match.group()
+    cue = re.search(r"\b(?:on|by|until|before|after|from|launches|expect(?: the \w+)?|due|starts?)\s*$", before)
+    if (first, second) == (24, 7) or first == 0 or re.search(r"(?:scored?|rated?|rating|out of|score of|the)\s*$", before):
+        return NOT_A_DATE
+    if re.match(r"\s*(?:pallets|units|boxes|people|of\b|%)", after):
+        return NOT_A_DATE
+    if dotted and cue and not re.search(r"\b(?:on|by|until|before|due)\s*$", before):
+        cue = None  # "grew from 3.5 to 4.2": figures
+    if re.match(r"\s*(?:years?|months?|weeks?|days?|hours?|percent|times|x\b|million|k\b)", after):
+        return NOT_A_DATE
+    if not (whole or cue or year_text):
+        return NOT_A_DATE if dotted else None
+    month, day_number = (second, first) if first > 12 else (first, second)
+    if year_text:
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        day = _safe_date(year, month, day_number) if 1 <= month <= 12 else None
+    else:
+        day = _coming_date(month, day_number, context.today) if 1 <= month <= 12 and 1 <= day_number <= 31 else None
+    if day is None:
+        return _invalid(match, context, "numeric_date")
+    return _mention(match, context, "numeric_date", day=day)
+
+
+def _clock_en_more(match: re.Match[str], context: _Context) -> DateMention | None:
+    """4.15pm, at 2.30, 7p, 6:45:30 pm, ten tonight, half past two, quarter to six, 9 o'clock; 25:00, 13pm are invalid."""
+    before = context.text[max(0, match.start() - 30) : match.start()].lower()
+    after = context.text[match.end() : match.end() + 12].lower()
+    if match.group("at_price") is not None or match.group("hour_bad") is not None:
+        if re.search(r"(?:price|priced|cost|costs|sell|sold|selling|buy|bought|quote|quoted|rate|valued|\$)\w*\s*$", before) or re.match(
+            r"\s*(?:%|percent|per\b|each\b|a\s+(?:unit|piece|month|year)|dollars?|usd|eur|rmb|yuan|k\b|m\b|million|x\b|times\b)", after
+        ):
+            return None  # priced at 3.50 each: a price, not half past three
+        if match.group("hour_bad") is not None and int(match.group("hour_bad")) <= 24:
+            return None  # "at 20": left to the clock rule's stricter reading
+    word = match.group("word")
+    if word:
+        hour = _CLOCK_WORDS[word.lower()]
+        minute = 0
+    elif match.group("past_hour"):
+        hour = _CLOCK_WORDS.get(match.group("past_hour").lower()) or int(match.group("past_hour"))
+        kind = match.group("how").lower()
+        minute = 30 if kind.startswith("half") else 15
+        if "to" in kind.split():
+            hour, minute = hour - 1, 45
+    else:
+        hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
+    meridiem = (match.group("meridiem") or "").lower().replace(".", "")
+    if hour > 24 or minute >= 60 or (meridiem and not 1 <= hour <= 12):
+        return _invalid(match, context, "clock")
+    if meridiem:
+        clock = _clock(hour, minute, "pm" if meridiem.startswith("p") else "am")
+    else:
+        clock = _clock(hour, minute, None)
+    if clock is None:
+        return _invalid(match, context, "clock")
+    return _mention(match, context, "clock", day=None, clock=clock, granularity="time")
+
+
+def _day_ordinal_en(match: re.Match[str], context: _Context) -> DateMention | None:
+    value = _ordinal_value(match.group("day"))
+    if value is None or not 1 <= value <= 31:
+        return None
+    today = context.today
+    for months in (0, 1, 2):
+        month_start = _add_months(today.replace(day=1), months)
+        day = _safe_date(month_start.year, month_start.month, value)
+        if day is not None and day >= today:
+            return _mention(match, context, "day_of_month", day=day, deadline=bool(match.group("by")))
+    return None
+
+
+def _month_day_words_en(match: re.Match[str], context: _Context) -> DateMention | None:
+    month = _MONTH_EN[(match.group("month") or match.group("month2")).lower()[:3]]
+    value = _ordinal_value(match.group("day") or match.group("day2"))
+    if value is None:
+        return None
+    year_text = match.group("year")
+    if value > 31:
+        return _invalid(match, context, "month_day")
+    day = _safe_date(int(year_text), month, value) if year_text else _coming_date(month, value, context.today)
+    if day is None:
+        return _invalid(match, context, "month_day")
+    return _mention(match, context, "month_day", day=day)
+
+
+def _month_year_en(match: re.Match[str], context: _Context) -> DateMention | None:
+    month = _MONTH_EN[match.group("month").lower()[:3]]
+    return _mention(match, context, "month", day=date(int(match.group("year")), month, 1), granularity="month", vague=True)
+
+
+def _reference_day(text: str, context: _Context) -> date | None:
+    """tomorrow, today, Monday, the 12th: the day an offset counts from."""
+    text = text.lower().strip()
+    if text in ("today", "now"):
+        return context.today
+    if text == "tomorrow":
+        return context.today + timedelta(days=1)
+    if text[:3] in _WEEKDAY_EN:
+        this_week = _monday(context.today) + timedelta(days=_WEEKDAY_EN[text[:3]])
+        return this_week if this_week > context.today else this_week + timedelta(days=7)
+    ordinal = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", text)
+    if ordinal:
+        value = int(ordinal.group(1))
+        for months in (0, 1, 2):
+            month_start = _add_months(context.today.replace(day=1), months)
+            day = _safe_date(month_start.year, month_start.month, value)
+            if day is not None and day >= context.today:
+                return day
+    return None
+
+
+def _offset_from_en(match: re.Match[str], context: _Context) -> DateMention | None:
+    """two days after tomorrow, a week from Monday, 3 days after the 12th, Wednesday week."""
+    if match.group("weekday_week"):
+        reference = _reference_day(match.group("weekday_week"), context)
+        return _mention(match, context, "offset_from", day=reference + timedelta(days=7)) if reference else None
+    count = _number(match.group("count"))
+    reference = _reference_day(match.group("reference"), context)
+    if count is None or reference is None:
+        return None
+    return _mention(match, context, "offset_from", day=_add(reference, count, match.group("unit")))
+
+
+def _weekday_week_en(match: re.Match[str], context: _Context) -> DateMention:
+    """next week Wednesday, Tuesday of next week, the following Friday, Friday after next."""
+    weekday = _WEEKDAY_EN[match.group("weekday").lower()[:3]]
+    weeks = 2 if match.group("after_next") else 1
+    return _mention(match, context, "weekday", day=_monday(context.today) + timedelta(days=7 * weeks + weekday))
+
+
+def _coming_weekday_en(match: re.Match[str], context: _Context) -> DateMention:
+    """"the coming Thursday": the next one strictly after today; "the Saturday after this one": a week later."""
+    weekday = _WEEKDAY_EN[match.group("weekday").lower()[:3]]
+    this_week = _monday(context.today) + timedelta(days=weekday)
+    day = this_week if this_week > context.today else this_week + timedelta(days=7)
+    if match.group("after_this"):
+        day += timedelta(days=7)
+    return _mention(match, context, "weekday", day=day)
+
+
+def _years_later(match: re.Match[str], context: _Context) -> DateMention | None:
+    """两年后提醒我 / "remind me in two years": the same date years on; a note about a plan is no follow-up."""
+    if not re.search(r"提醒|\bremind\b", context.text, re.IGNORECASE):
+        return NOT_A_DATE
+    count = _number(match.group("count"))
+    if count is None or not 0 < count <= 10:
+        return NOT_A_DATE
+    return _mention(match, context, "years_later", day=_add_months(context.today, 12 * count))
+
+
+_GREETING = re.compile(
+    r"(?:早上|上午|中午|下午|晚上|早|晚)好|早安|晚安|午安|周末愉快|(?:中秋|新年|春节|元宵|端午|国庆|圣诞|节日|元旦)(?:节)?快乐|"
+    r"\bgood\s+(?:morning|afternoon|evening|night)\b|\bhave\s+a\s+(?:great|good|nice|lovely)\s+(?:weekend|day|evening|night)\b|"
+    r"\bhappy\s+(?:new\s+year|holidays|thanksgiving|easter)\b|\bmerry\s+(?:christmas|xmas)\b|\bseason'?s\s+greetings\b|"
+    r"\bthanks?(?:\s+you)?\s+for\b[^.,;!?\n]*?\b(?:this\s+morning|this\s+afternoon|today|yesterday|earlier|last\s+\w+)\b",
+    re.IGNORECASE,
+)
+_LUNAR_FESTIVAL = "|".join(sorted([*FESTIVALS, *NEW_YEAR_EVE], key=len, reverse=True))
+
+# fmt: off
+EXTRA_RULES: tuple[Rule, ...] = (
+    Rule("greeting", _GREETING, lambda m, c: NOT_A_DATE),
+    # 下下下下周一: no one counts weeks like that; say so rather than guess two weeks out
+    Rule("too_many_next", re.compile(r"下{3,}个?(?:周|星期|礼拜|月)[一二三四五六日天末1-7]?"),
+         lambda m, c: _invalid(m, c, "too_many_next")),
+    Rule("lunar", re.compile(
+        r"(?:农历|阴历)?(?:(?P<festival>" + _LUNAR_FESTIVAL + r")|"
+        r"(?:大年)?(?:(?P<month>正|冬|腊|(?<=农历)(?:十一|十二|[一二三四五六七八九十]|1[0-2]|[1-9])|(?<=阴历)(?:十一|十二|[一二三四五六七八九十]|1[0-2]|[1-9])"
+        r"|(?:十一|十二|[一二三四五六七八九十])(?=月初))月)?"
+        r"(?P<day>初[一二三四五六七八九十]|(?(month)(?:二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十|十[一二三四五六七八九]?"
+        r"|[一二三四五六七八九]|[12]?\d|30)|(?!)))(?![号日])"
+        r"|(?<![\d" + re.escape(NUMERAL_CHARS) + r"])八月十五(?![号日])|大年初[一二三四五六七八九十])"
+        r"(?:节)?(?P<next_day>后第一天)?"
+    ), lambda m, c: _lunar_zh(_Groups(m, **_lunar_groups(m)), c)),
+    Rule("iso_date", re.compile(
+        r"(?<![\d.])(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?![\d])"
+    ), _iso_date),
+    Rule("numeric_date_zh", re.compile(
+        r"(?<![\d./\-Vv])(?P<month>\d{1,2})[.\-/](?P<day>\d{1,2})(?![\d%.]|\s*(?:版|%|万|千|百|元|块|折|倍|个|米|吨|斤|公|寸|号楼|栋|层|天|小时|周|分))"
+        r"(?<=[\d])(?<![a-zA-Z]\d)"
+    ), lambda m, c: _numeric_date_zh(m, c) if _date_context_zh(m, c) or ("/" in m.group() and _HAS_CJK.search(c.text)) else None),
+    Rule("clock_en_more", re.compile(
+        r"\b(?:at\s+)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2})(?::\d{2})?)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?|(?<=\d)p)\b(?!\.\w)"
+        r"|\bat\s+(?P<at_price>(?P<hour_at>\d{1,2})[.](?P<minute_at>\d{2}))\b"
+        r"|\b(?:at\s+)?(?P<hour_clock>\d{1,2})\s*o'?clock\b"
+        r"|\b(?:at\s+)?(?P<word>" + _CLOCK_WORD + r")(?=\s+(?:tonight|o'?clock|this evening|in the (?:evening|morning|afternoon)))"
+        r"|\b(?:at\s+)?(?P<how>half past|quarter past|quarter to|a quarter past|a quarter to)\s+(?P<past_hour>" + _CLOCK_WORD + r"|\d{1,2})\b"
+        r"|\b(?:at\s+)?(?P<hour_24>\d{1,2}):(?P<minute_24>\d{2})\b"
+        r"|\bat\s+(?P<hour_bad>\d{2})\b(?!\s*(?:%|percent|people|users|units|sites|pallets|(?-i:[A-Z])))",
+        re.IGNORECASE,
+    ), lambda m, c: _clock_en_more(_Groups(
+        m, hour=m.group("hour") or m.group("hour_at") or m.group("hour_clock") or m.group("hour_24") or m.group("hour_bad"),
+        minute=m.group("minute") or m.group("minute_at") or m.group("minute_24")), c)),
+    Rule("offset_from_en", re.compile(
+        r"\b(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?)\s+(?:after|from)\s+"
+        r"(?P<reference>tomorrow|today|the\s+\d{1,2}(?:st|nd|rd|th)|" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b"
+        r"|\b(?P<weekday_week>" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\s+week\b",
+        re.IGNORECASE,
+    ), _offset_from_en),
+    Rule("weekday_week_en", re.compile(
+        r"\bnext\s+week(?:'s)?\s+" + _EN_WEEKDAY + r"\b"
+        r"|\b(?:the\s+)?" + _EN_WEEKDAY.replace("weekday", "weekday2") + r"\s+(?:of\s+next\s+week|next\s+week)\b"
+        r"|\b(?:the\s+)?following\s+" + _EN_WEEKDAY.replace("weekday", "weekday3") + r"\b"
+        r"|\b(?:the\s+)?" + _EN_WEEKDAY.replace("weekday", "weekday4") + r"\s+(?P<after_next>after\s+next)\b",
+        re.IGNORECASE,
+    ), lambda m, c: _weekday_week_en(_Groups(m, weekday=_first_weekday(m)), c)),
+    Rule("coming_weekday_en", re.compile(
+        r"\b(?:the\s+)?(?:coming|this coming)\s+" + _EN_WEEKDAY + r"\b"
+        r"|\bthe\s+" + _EN_WEEKDAY.replace("weekday", "weekday2") + r"\s+(?P<after_this>after\s+this\s+one)\b",
+        re.IGNORECASE,
+    ), lambda m, c: _coming_weekday_en(_Groups(m, weekday=_first_weekday(m)), c)),
+    Rule("years_later", re.compile(
+        r"(?P<count>" + _NUM + r"{1,3})\s*年(?:以后|之后|后)|\bin\s+(?P<count_en>" + _EN_NUMBER + r")\s+years?\b",
+        re.IGNORECASE,
+    ), lambda m, c: _years_later(_Groups(m, count=m.group("count") or m.group("count_en")), c)),
+    Rule("fortnight", re.compile(r"\b(?:in\s+)?a\s+fortnight\b", re.IGNORECASE),
+         lambda m, c: _mention(m, c, "fortnight", day=c.today + timedelta(days=14))),
+    Rule("month_day_words_en", re.compile(
+        r"\b(?P<month>" + _EN_MONTH + r")\.?(?:\s+the|/|\s)\s*(?P<day>\d{1,2}(?:st|nd|rd|th)?|" + _ORDINAL_WORD + r")\b"
+        r"(?:,?\s+(?P<year>\d{4}))?"
+        r"|\b(?P<day2>\d{1,2}(?:st|nd|rd|th)?|" + _ORDINAL_WORD + r")\s+(?:of\s+)?(?P<month2>" + _EN_MONTH + r")\b\.?"
+        r"(?:,?\s+(?P<year2>\d{4}))?",
+        re.IGNORECASE,
+    ), lambda m, c: _month_day_words_en(_Groups(m, year=m.group("year") or m.group("year2")), c)),
+    Rule("month_year_en", re.compile(
+        r"\b(?:in\s+)?(?P<month>" + _EN_MONTH + r")\s+(?P<year>20\d{2})\b", re.IGNORECASE
+    ), _month_year_en),
+    Rule("day_ordinal_en", re.compile(
+        r"\b(?:(?P<by>by|before|until)\s+)?(?:on\s+)?the\s+(?P<day>\d{1,2}(?:st|nd|rd|th))\b"
+        r"(?=\s*(?:$|[,.;!?)]|at\b|to\b|for\b|and\b|or\b|in\b|if\b|so\b|then\b|before\b|after\b|when\b|with\b|"
+        r"we\b|they\b|she\b|he\b|i\b|of\s+(?:this|next|the)\s+month\b|morning|afternoon|evening|\d))",
+        re.IGNORECASE
+    ), _day_ordinal_en),
+    Rule("numeric_date_en", re.compile(
+        r"(?<![\d/.:])(?P<first>\d{1,2})[/.](?P<second>\d{1,2})(?:[/.](?P<year>\d{4}|\d{2}))?(?![\d/:]|\.\d)"
+    ), lambda m, c: None if re.search(r"[\u4e00-\u9fff]", c.text) else _numeric_date_en(m, c)),
+)
+# fmt: on
+
+
+# The newer rules claim their spans right after `not_a_date`, before the older, looser ones.
+RULES = (RULES[0], *EXTRA_RULES, *RULES[1:])
+
+
+def _first_weekday(match: re.Match[str]) -> str | None:
+    groups = match.groupdict()
+    return next((groups[name] for name in ("weekday", "weekday2", "weekday3", "weekday4") if groups.get(name)), None)
+
+
+def _lunar_groups(match: re.Match[str]) -> dict[str, str | None]:
+    said = match.group()
+    if match.group("festival") is None and "八月十五" in said:
+        return {"festival": "中秋"}
+    if match.group("festival") is None and said.startswith("大年初"):
+        return {"month": "正", "day": said[3:4]}
+    day = match.group("day")
+    if day is not None:
+        day = day.removeprefix("初").replace("廿", "二十")
+    return {"day": day}
 
 
 class _Groups:

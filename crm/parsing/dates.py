@@ -29,9 +29,14 @@ Conventions
 -----------
 * Weeks are ISO weeks (Monday-Sunday): 这周/本周 is the current one, 下周 the next, so 下周三 said
   on a Wednesday is seven days later; 下下周 two weeks on; "next Tuesday" = 下周二.
-* Bare weekdays and dates without a year (周五, 12月10号, "Dec 3", 5号) mean the next one on or
-  after today - dates already passed this year roll to next year - unless the clause talks about
-  the past (拜访了, 上周五的演示, met, visited), which picks the last one.
+* A bare weekday (周五, "on Friday") is the next one strictly after today; dates without a year
+  (12月10号, "Dec 3", 5号) the next one on or after today - dates already passed this year roll to
+  next year, and one that does not exist then (2月29日 before a common February) is invalid, never
+  moved - unless the clause talks about the past (拜访了, 上周五的演示, met, visited), which picks
+  the last one. tests/fixtures/dates/RULES.md is the full convention; docs/dates.md the accuracy.
+* Traditional characters are read as Simplified (zhconv); lunar dates and festivals (正月初八,
+  除夕, 中秋节) go through lunardate (`lunar.py`); impossible dates and times (2月30日, 25点,
+  "June 31st") come back with `invalid=True` when asked for (`keep_invalid`), so the rep is told.
 * An hour without 上午/下午/am/pm follows business hours: 1-6 o'clock is afternoon (两点半 = 14:30),
   7-11 morning, 12 noon.
 * A part of day without a clock time gets a default time and `has_time` stays False: 早上/明早
@@ -49,30 +54,39 @@ Conventions
 from __future__ import annotations
 
 import calendar
+import logging
 import re
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
+
+import zhconv
 
 from crm.parsing.date_rules import (
     PART_OF_DAY_TIMES,
     DateMention,
     apply_rules,
     business_hours,
+    in_evening,
     prefers_past,
 )
 from crm.parsing.numbers import NUMERAL_CHARS
 from crm.parsing.recognizers import CHINESE, ENGLISH, datetime_model
+
+log = logging.getLogger(__name__)
 
 __all__ = ["PART_OF_DAY_TIMES", "DateMention", "business_hours", "find_dates"]
 
 _TIMEX_PARTS = {"MO": "morning", "MI": "noon", "AF": "afternoon", "EV": "evening", "NI": "night", "DT": "afternoon"}
 
 
-def find_dates(text: str, *, now: datetime, ignore: list[tuple[int, int]] | None = None) -> list[DateMention]:
+def find_dates(
+    text: str, *, now: datetime, ignore: list[tuple[int, int]] | None = None, keep_invalid: bool = False
+) -> list[DateMention]:
     """Every date/time mention in `text` in order, resolved relative to `now` (the rep's local time).
 
-    Spans in `ignore` (amounts such as 三点五万 or 百分之十五点五) are not read as times.
+    Spans in `ignore` (amounts such as 三点五万 or 百分之十五点五) are not read as times. Impossible
+    dates and times (2月30日, 25点) are left out unless `keep_invalid`, then kept with `invalid=True`.
     """
     if ignore:
         chars = list(text)
@@ -81,6 +95,7 @@ def find_dates(text: str, *, now: datetime, ignore: list[tuple[int, int]] | None
         visible = "".join(chars)
     else:
         visible = text
+    visible = simplified(visible)
     mentions, masked_text = apply_rules(visible, now)
     today = now.date()
     windows = _windows(masked_text)
@@ -94,7 +109,22 @@ def find_dates(text: str, *, now: datetime, ignore: list[tuple[int, int]] | None
             if mention is not None:
                 mentions.append(mention)
     mentions.sort(key=lambda mention: (mention.start, -mention.end))
-    return _merge_adjacent(_attach_deadlines(visible, mentions), visible, now)
+    found = _merge_adjacent(_attach_deadlines(visible, mentions), visible, now)
+    return found if keep_invalid else [mention for mention in found if not mention.invalid]
+
+
+def simplified(text: str) -> str:
+    """Traditional characters in Simplified (禮拜一 -> 礼拜一, 週三 -> 周三, 後天 -> 后天), through zhconv.
+
+    Character for character, so every span still indexes the text as said; a conversion that would
+    change the length (a phrase table hit) is not applied.
+    """
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        return text
+    converted = zhconv.convert(text, "zh-cn")
+    if len(converted) == len(text):
+        return converted
+    return "".join(char if len(zhconv.convert(char, "zh-cn")) != 1 else zhconv.convert(char, "zh-cn") for char in text)
 
 
 # windows for the recognizer ----------------------------------------------------------------
@@ -119,6 +149,7 @@ def _recognize(
     try:
         results = datetime_model(culture).parse(joined, now.replace(tzinfo=None, second=0, microsecond=0))
     except Exception:  # noqa: BLE001 - the recognizer can crash on odd input; a date is not worth a failed parse
+        log.warning("the date recognizer failed on %r", joined, exc_info=True)
         return []
     found = []
     for result in results:
@@ -401,7 +432,8 @@ def _attach_deadlines(text: str, mentions: list[DateMention]) -> list[DateMentio
 
 
 def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> list[DateMention]:
-    """Join a day with the time said next to it (下周三 下午3点, "3pm tomorrow"), drop overlaps, place bare times."""
+    """Join a day with the time said next to it (下周三 下午3点, "3pm tomorrow", 今晚八点, "ten tonight",
+    "in the evening at 8"), drop overlaps, place bare times."""
     merged: list[DateMention] = []
     for mention in mentions:
         if merged and mention.start < merged[-1].end:
@@ -415,14 +447,19 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             and previous.clock is None
             and mention.day is None
             and mention.granularity == "time"
+            and not mention.invalid
             and re.fullmatch(r"[\s的,，]{0,3}|\s*(?:at|@)\s*", gap)
         ):
+            day, clock = previous.day, mention.clock
+            if clock is not None:
+                day, clock = in_evening(day, clock, previous.part_of_day)
             merged[-1] = replace(
                 previous,
+                day=day,
                 end=mention.end,
                 text=text[previous.start : mention.end],
-                clock=mention.clock,
-                part_of_day=mention.part_of_day if mention.clock is None else None,
+                clock=clock,
+                part_of_day=mention.part_of_day if clock is None else None,
                 deadline=previous.deadline or mention.deadline,
                 rule=previous.rule + "+" + mention.rule,
             )
@@ -432,25 +469,46 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             and previous.day is None
             and previous.granularity == "time"
             and previous.offset is None
+            and not previous.invalid
             and mention.day is not None
             and mention.granularity == "day"
             and mention.clock is None
             and re.fullmatch(r"\s*(?:on\s+|,\s*)?", gap, re.IGNORECASE)
         ):
+            day, clock = mention.day, previous.clock
+            if clock is not None:
+                day, clock = in_evening(day, clock, mention.part_of_day)
             merged[-1] = replace(
                 mention,
+                day=day,
                 start=previous.start,
                 text=text[previous.start : mention.end],
-                clock=previous.clock,
-                part_of_day=previous.part_of_day if previous.clock is None else mention.part_of_day,
+                clock=clock,
+                part_of_day=previous.part_of_day if clock is None else mention.part_of_day,
                 deadline=previous.deadline or mention.deadline,
                 rule=mention.rule + "+" + previous.rule,
             )
             continue
+        if (
+            previous is not None
+            and previous.day is None
+            and mention.day is None
+            and previous.granularity == mention.granularity == "time"
+            and not (previous.invalid or mention.invalid)
+            and (previous.clock is None) != (mention.clock is None)
+            and re.fullmatch(r"\s*(?:at|@)?\s*", gap, re.IGNORECASE)
+        ):  # "in the evening at 8", "8 in the evening"
+            part = previous.part_of_day if previous.clock is None else mention.part_of_day
+            clock = mention.clock if previous.clock is None else previous.clock
+            placed_day, clock = in_evening(now.date(), clock, part)  # type: ignore[arg-type]
+            merged[-1] = replace(previous, end=mention.end, text=text[previous.start : mention.end], clock=clock,
+                                 part_of_day=None, rule=previous.rule + "+" + mention.rule,
+                                 day=placed_day if placed_day != now.date() else None)  # fmt: skip
+            continue
         merged.append(mention)
     placed = []
     for mention in merged:
-        if mention.day is None and mention.granularity == "time":
+        if mention.day is None and mention.granularity == "time" and not mention.invalid:
             clock = mention.clock or PART_OF_DAY_TIMES.get(mention.part_of_day or "", time(9, 0))
             day = now.date()
             if clock <= now.time().replace(tzinfo=None):

@@ -1,0 +1,86 @@
+"""Scoring scheduling phrases (crm.parsing.date_evaluation) and `kam eval dates`."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bot.cli import main
+from crm.parsing import dates
+from crm.parsing.date_evaluation import by_family, read_ours, score
+
+FIXTURES = Path(__file__).parent / "fixtures" / "dates"
+RECORDS = [
+    {"id": "a", "family": "zh_clock", "now": "2026-11-30T10:00:00+08:00", "text": "提醒我明天下午三点给王总回电话",
+     "expect": {"date": "2026-12-01", "time": "15:00"}},
+    {"id": "b", "family": "zh_clock", "now": "2026-11-30T10:00:00+08:00", "text": "下午三点半",
+     "expect": {"date": "2026-11-30", "time": "16:30"}},  # wrong on purpose: 15:30 is right
+    {"id": "c", "family": "zh_negative", "now": "2026-11-30T10:00:00+08:00", "text": "晚上好", "expect": None},
+    {"id": "d", "family": "zh_invalid", "now": "2026-11-30T10:00:00+08:00", "text": "2月29日",
+     "expect": {"error": "invalid"}},
+]  # fmt: skip
+
+
+def test_score_counts_right_and_wrong_per_family() -> None:
+    scored = score(RECORDS)
+    assert [item.correct for item in scored] == [True, False, True, True]
+    assert by_family(scored) == {"zh_clock": (1, 2), "zh_negative": (1, 1), "zh_invalid": (1, 1), "all": (3, 4)}
+    assert scored[3].found == {"error": "invalid", "words": "2月29日"}
+
+
+def test_the_zone_comes_from_nows_offset() -> None:
+    reading = read_ours("in 2 hours", datetime.fromisoformat("2026-12-04T23:30:00-05:00"))
+    assert (reading.day.isoformat(), reading.clock.strftime("%H:%M")) == ("2026-12-05", "01:30")
+
+
+def test_feb_29_is_invalid_before_a_common_february_and_a_date_before_a_leap_one() -> None:
+    assert read_ours("2月29日", datetime.fromisoformat("2027-02-26T10:00:00+08:00")).invalid == "2月29日"
+    assert read_ours("2月29日", datetime.fromisoformat("2027-04-15T10:00:00+08:00")).day.isoformat() == "2028-02-29"
+
+
+def test_cli_prints_families_and_json(tmp_path: Path) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(record, ensure_ascii=False) for record in RECORDS) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "dates", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "MISS b: 下午三点半" in result.output and "zh_clock" in result.output and "3/4" in result.output
+    result = CliRunner().invoke(main, ["eval", "dates", str(path), "--json"])
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert lines[-1]["families"]["all"] == {"correct": 3, "total": 4}
+
+
+def test_cli_library_scores_recognizers_text_alone(tmp_path: Path) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(record, ensure_ascii=False) for record in RECORDS[:1]), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "dates", str(path), "--library", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[-1])["reader"] == "library"
+
+
+def test_cli_names_a_broken_line(tmp_path: Path) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text("{not json\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "dates", str(path)])
+    assert result.exit_code != 0 and "set.jsonl:1: not JSON" in result.output
+
+
+def test_dev_sets_stay_at_their_measured_accuracy() -> None:
+    for name, floor in (("zh_dev", 0.97), ("en_dev", 0.97)):
+        scored = score(json.loads(line) for line in (FIXTURES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines())
+        correct, total = by_family(scored)["all"]
+        assert correct / total >= floor, name
+
+
+def test_a_failing_recognizer_is_logged(monkeypatch, caplog) -> None:
+    def broken(culture):
+        raise RuntimeError("recognizer exploded")
+
+    monkeypatch.setattr(dates, "datetime_model", broken)
+    with caplog.at_level(logging.WARNING, logger="crm.parsing.dates"):
+        dates.find_dates("下半年再说", now=datetime(2026, 11, 30, 10, 0))
+    [record] = [r for r in caplog.records if "recognizer failed" in r.getMessage()]
+    assert record.exc_info is not None and "recognizer exploded" in str(record.exc_info[1])
