@@ -16,8 +16,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from crm.formatting import format_money
 from crm.pipeline import DEFAULT_PIPELINE, LOST, Pipeline, StageNotFound
 from crm.store import Store, utc_now_iso
+
+__all__ = ["Opportunity", "OpportunityNotFound", "OpportunityRepository", "PipelineSummary", "StageTotal",
+           "InvalidOpportunity", "format_money", "summarize"]
 
 _UNSET: Any = object()
 
@@ -247,16 +251,6 @@ def summarize(opportunities: Iterable[Opportunity], pipeline: Pipeline) -> Pipel
         weighted[currency] = weighted.get(currency, Decimal(0)) + value
     stages = [total for total in totals.values() if total.count]
     return PipelineSummary(stages=stages, opportunities=chosen, weighted=weighted, amounts=amounts)
-
-
-def format_money(value: Decimal, currency: str | None, language: str) -> str:
-    """2000000 CNY -> "200万 CNY" (zh) / "2,000,000 CNY" (en); no currency -> the number alone."""
-    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    if language == "zh" and value >= 10_000 and value % 100 == 0:
-        number = f"{(value / 10_000).normalize():f}万"
-    else:
-        number = f"{value:,f}"
-    return f"{number} {currency}" if currency else number
 
 
 def _check_probability(probability: int) -> None:
