@@ -79,7 +79,7 @@ class Pipeline(BaseModel):
         names = [stage.name for stage in stages]
         missing = [name for name in (WON, LOST) if name not in names]
         if missing:
-            raise ValueError(f"the stages {' and '.join(missing)} are required (they close an opportunity)")
+            raise ValueError(f"{' and '.join(missing)} must be stages (they close an opportunity)")
         if not any(stage.is_open for stage in stages):
             raise ValueError("at least one open stage (such as lead) is required")
         return stages
