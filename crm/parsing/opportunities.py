@@ -113,7 +113,7 @@ _STRONG = re.compile(
     r"预算|采购(?![部处科员]|经理|总|主管|主任|负责人|[\u4e00-\u9fff](?:经理|总|工|主任))|招标|开标|投标|扩容|扩产|扩建|扩展|扩大|"
     r"二期|三期|新项目|新建|要建|新上|上一套|线索|中标|拿下|(?<!就)(?:想换|打算换|准备换)|"
     r"要上(?!门|次|周|个月|午)|想上|准备上|计划上|要加|想加|加购|增购|追加|加[一两二三四五六七八九十\d]+[条个台套]|下单|订购|"
-    r"\b(?:budget|tender|rfp|bid|purchase|buy|buying|expan(?:d|sion)|seats?|licen[cs]es?|prospect|lead|"
+    r"\b(?:budget|tender|rfp|bid|purchase|buy|buying|expan(?:d|sion)|seats?|licen[cs]es?|lead|"
     r"roll[- ]?out|upgrade to|switch(?:ing)? (?:to us|vendors|over)|replace their|add (?:the |a |an |another )?[\w-]+ (?:module|line|site|plant)|second (?:factory|plant|site|phase)|"
     r"new (?:line|site|plant|factory|warehouse|project)|won|deal)\b",
     re.IGNORECASE,
@@ -386,7 +386,7 @@ _TITLE_NOISE_ZH = re.compile(
     r"^(?:他们|她们|我们|对方|客户|说|那个|这个|就是|主要是|目前|现在|后面|还有|另外|另一个是|一个是|已经|可能|大概|预计|计划|准备|打算|要|想)+"
 )
 _TITLE_TAIL_ZH = re.compile(r"(?:的事|这块|那块|阶段了|了|的|到|已经)+$")
-_TITLE_CUES_ZH = re.compile(r"项目|系统|单子|二期|三期|扩容|扩产|扩建|采购|招标|要上|想上|想换|要换|加|授权|门禁|停车|新")
+_TITLE_CUES_ZH = re.compile(r"项目|系统|平台|单子|二期|三期|扩容|扩产|扩建|升级|改造|建设|采购|招标|要上|想上|想换|要换|加|授权|门禁|停车|新")
 
 
 def _title(text: str, start: int, end: int, amounts: Sequence[AmountSpan], periods: list[tuple[int, int]],
@@ -398,7 +398,8 @@ def _title(text: str, start: int, end: int, amounts: Sequence[AmountSpan], perio
     topic = "".join(chars)
     if re.search(r"[\u4e00-\u9fff]", topic):
         clauses = [clause for clause in re.split(r"[\s，,、。；;]+", topic) if clause]
-        ranked = sorted(clauses, key=lambda clause: (not _TITLE_CUES_ZH.search(clause), "预算" in clause, -len(clause)))
+        ranked = sorted(clauses, key=lambda clause: (not _TITLE_CUES_ZH.search(clause), "预算" in clause,
+                                                     len(clause) <= 2, -len(clause)))  # fmt: skip
         for clause in ranked:
             for _, pattern in _STAGES:
                 clause = pattern.sub("", clause)
@@ -410,7 +411,11 @@ def _title(text: str, start: int, end: int, amounts: Sequence[AmountSpan], perio
     cue = _STRONG.search(topic) or _WEAK.search(topic)
     if cue is None:
         return ""
-    if match := re.search(r"\bfor (?:the |a |an |their )?((?:[\w-]+ ){0,3}[\w-]+)", topic[cue.end() :]):
+    if cue.group().lower().startswith(("seat", "licen")):
+        before = re.findall(r"[\w-]+", topic[max(0, cue.start() - 30) : cue.start()])
+        before = [word for word in before if word.lower() not in ("the", "a", "an", "of", "buy", "add", "need", "want", "about")]
+        return " ".join([*before[-3:], cue.group()])[:40]
+    if match := re.search(r"\bfor (?:the |a |an |their )?(?!about\b|around\b|roughly\b)((?:[\w-]+ ){0,3}[\w-]+)", topic):
         words = match.group(1)
         words = re.split(r"\s+(?:want|wants|is|are|was|they|expect|decision|in|by|requirements|last|next|so)\b", words)[0]
         if len(words) > 2:
@@ -436,7 +441,8 @@ def _read_topic(
     if _NO_NEED.search(topic) and not business:
         return None
     if strong is None:
-        if not (business and (_WEAK.search(topic) or stage)) or _PRICE_COMPLAINT.search(topic):
+        closed_deal = stage in ("lost", "won") and _WEAK.search(topic)  # 项目输给了华为: a lost deal, amount or not
+        if not (closed_deal or (business and (_WEAK.search(topic) or stage))) or _PRICE_COMPLAINT.search(topic):
             return None
     if _RENEWAL.search(topic) and not re.search(r"加|扩|增|新|\b(?:add|more|extra|expand|upgrade|new)\b", topic, re.I):
         return None  # a plain renewal is a contract item, not new business
