@@ -15,8 +15,7 @@ from decimal import Decimal
 from crm.customers import CustomerRepository
 from crm.opportunities import Opportunity, OpportunityNotFound, OpportunityRepository, PipelineSummary, format_money
 from crm.parsing.amounts import locate_amounts
-from crm.parsing.opportunities import MINIMUM_AMOUNT, find_opportunities, is_business_amount
-from crm.parsing.opportunities import lost_reason_in, stage_in
+from crm.parsing.opportunities import MINIMUM_AMOUNT, find_opportunities, is_business_amount, lost_reason_in, stage_in
 from crm.users import User, UserRepository
 from skills.base import RouteScore, Skill, SkillError, command
 from skills.intent import is_question
@@ -132,7 +131,7 @@ class OpportunitiesSkill(Skill):
         if opportunity.expected_close:
             parts.append(f"{opportunity.expected_close:%Y-%m}")
         if owner:
-            parts.append(("@" + self.users.name_of(opportunity.user_id)))
+            parts.append("@" + self.users.name_of(opportunity.user_id))
         return f"#{opportunity.id} " + " · ".join(parts)
 
     # updates in words --------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from crm.customer_import import CustomerInput
 from crm.customers import CustomerRepository
 from crm.followups.repository import FollowupRepository
 from crm.opportunities import InvalidOpportunity, OpportunityNotFound, OpportunityRepository
-from crm.pipeline import DEFAULT_PIPELINE, PipelineError, load_pipeline, parse_pipeline
 from crm.parsing.opportunities import find_opportunities
+from crm.pipeline import DEFAULT_PIPELINE, PipelineError, load_pipeline, parse_pipeline
 from crm.store import Store
 from crm.users import UserRepository
 from crm.visits.corrections import apply_correction

@@ -37,7 +37,6 @@ from crm.parsing.amounts import AmountSpan, locate_amounts
 from crm.parsing.dates import DateMention, find_dates
 from crm.parsing.numbers import parse_chinese_number
 
-
 MINIMUM_AMOUNT = 1000  # below this, money is not a deal's value (有两块 is "two parts", not 2 yuan)
 
 
