@@ -212,6 +212,8 @@ class VisitNotesSkill(Skill):
         if note.record is not None and note.record.followups:
             label = request.t("不用跟进", "No follow-up")
             quick.insert(0, Button(label=label, data=self.callback(f"nofollowup:{note.id}")))
+        if note.record is not None and note.record.opportunities:
+            quick.insert(0, Button(label=request.t("不是商机", "No opportunity"), data=self.callback(f"noopp:{note.id}")))
         return Reply.of(
             request.t("请直接发送要改的内容，例如：“客户是华新建材”、“联系人是采购部李总”、“跟进改到周五下午三点”、“不用跟进”。",
                       "Send the correction, e.g. “customer is Acme Corp”, “contact is Sarah (CFO)”, "

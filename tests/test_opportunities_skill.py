@@ -123,7 +123,8 @@ def test_no_opportunity_button_and_correction(kam: Assistant, say: Callable[...,
     assert kam.store.db.execute("select count(*) from opportunities").fetchone()[0] == 0
 
     card = say(REP_ID, BUDGET_NOTE)
-    say(REP_ID, button=button(card, "notes:edit:"))
+    prompt = say(REP_ID, button=button(card, "notes:edit:"))
+    assert button(prompt, "notes:noopp:")
     corrected = say(REP_ID, "不是商机")
     assert "商机" not in corrected.text
 
