@@ -188,3 +188,20 @@ def test_eval_opps_reports_each_field(cli: click.Group, tmp_path: Path) -> None:
     assert "amount       1/2 (50%)" in result.output and "close_month  1/2 (50%)" in result.output
     assert "false opportunities 0/1" in result.output
     assert "c: expected" in result.output
+
+
+def test_which_opportunity_when_a_customer_has_several(kam: Assistant, say: Callable[..., Reply]) -> None:
+    customer = kam.customers.lookup("华信科技")
+    assert customer is not None
+    for title in ("服务器扩容", "门禁改造"):
+        kam.opportunities.create(REP_ID, customer_id=customer.id, title=title)
+    picked = say(REP_ID, "华信的门禁改造到谈判阶段了")
+    assert "门禁改造" in picked.text and "谈判 75%" in picked.text
+    asked = say(REP_ID, "华信的项目丢了")
+    assert "有 2 个进行中的商机" in asked.text
+    choice = button(asked, "opps:set:")
+    assert len(choice.encode()) <= 64
+    done = say(REP_ID, button=choice)
+    assert done.replace_message and "丢单 0%" in done.text
+    assert sorted(row["stage"] for row in kam.store.db.query("select stage from opportunities")) == ["lost", "negotiation"]
+    assert "找不到这个商机" in say(OTHER_REP_ID, button=choice).text
