@@ -205,3 +205,15 @@ def test_which_opportunity_when_a_customer_has_several(kam: Assistant, say: Call
     assert done.replace_message and "丢单 0%" in done.text
     assert sorted(row["stage"] for row in kam.store.db.query("select stage from opportunities")) == ["lost", "negotiation"]
     assert "找不到这个商机" in say(OTHER_REP_ID, button=choice).text
+
+
+def test_a_bad_pipeline_file_stops_kam_with_the_line(cli: click.Group, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import DEFAULT_PIPELINE_FILE
+
+    bad = tmp_path / "pipeline.yaml"
+    bad.write_text(DEFAULT_PIPELINE_FILE.read_text(encoding="utf-8").replace("probability: 75", "probability: -5"))
+    monkeypatch.setenv("KAM_PIPELINE_FILE", str(bad))
+    result = CliRunner().invoke(cli, ["opps", "--json"])
+    assert result.exit_code == 1
+    line = next(n for n, text in enumerate(bad.read_text().splitlines(), start=1) if "probability: -5" in text)
+    assert f"pipeline.yaml:{line}: stages[3].probability" in result.output and "Traceback" not in result.output
