@@ -246,3 +246,13 @@ def test_save_creates_the_opportunity_in_the_same_transaction(store: Store, cust
         visits.save(second, user_id=REP, record=broken)
     assert store.db.execute("select count(*) from visits").fetchone()[0] == 1  # rolled back with the visit
     assert visits.get_raw_note(second).status == "draft"
+
+
+@pytest.mark.parametrize(
+    ("words", "month"),
+    [("年中要定", "2027-06"), ("明年年初采购", "2027-03"), ("半年内上线", "2027-06"), ("下下个月招标", "2027-02"),
+     ("下半年招标", "2026-12"), ("明年3月份招标", "2027-03"), ("early next year", "2027-03"), ("by the end of next quarter", "2027-03")],
+)
+def test_more_close_periods(words: str, month: str) -> None:
+    said = datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI)
+    assert read(f"预算100万 {words}" if not words.isascii() else f"budget 100k USD, {words}", said)[0][2] == month

@@ -238,7 +238,8 @@ _PERIOD = re.compile(
     r"(?P<zyear>明年|今年|后年)?\s*(?:"
     r"(?P<zq>(?:第)?[一二三四1-4])季度|Q(?P<zq2>[1-4])(?![0-9])|(?P<zrel>下个?|本|这个?)季度|"
     r"(?P<zhalf>[上下])半年|(?P<zmonth>(?:十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9]))月(?:份|底|末|初|中旬?|下旬|前)?(?![0-9一二三四五六七八九十]+[号日])|"
-    r"(?P<zyearend>年底|年末|年内|底前))"
+    r"(?P<zyearend>年底|年末|(?<!半)年内|底前)|(?P<zmid>年中)|(?P<zearly>年初))"
+    r"|(?P<zhalfwithin>半年内|半年之内)|(?P<zafternext>下下个?月)"
     r"|(?P<zyearalone>明年|后年)"
     r"|(?i:\b(?:(?P<eyear>next year'?s?|this year'?s?)\s+)?(?:"
     r"Q(?P<eq>[1-4])(?:\s+(?P<eqyear>20\d\d|next year|this year))?\b|"
@@ -247,9 +248,15 @@ _PERIOD = re.compile(
     r"(?P<ehalf>first|second)\s+half(?:\s+of\s+(?P<ehyear>next year|this year|20\d\d))?\b|"
     r"H(?P<eh>[12])\b|"
     r"(?P<eyearend>(?:by |before |end of |until )?(?:the )?(?:year[- ]end|end of (?:the |this )?year))\b|"
+    r"(?P<eearly>(?:early|beginning of|start of) (?:next|this) year)\b|"
     r"(?P<enextyear>next year|this year)\b))"
     r"|\b(?:in|by|before|until|around|early|late|mid|end of|during|for|from)[- ](?P<emonth>(?-i:(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*|May))\b(?:\s+(?P<emyear>20\d\d))?"
 )
+
+
+def _add_months(first: date, count: int) -> date:
+    index = first.month - 1 + count
+    return date(first.year + index // 12, index % 12 + 1, 1)
 
 
 def _end_of_quarter(year: int, quarter: int) -> date:
@@ -318,6 +325,15 @@ def _periods(text: str, start: int, end: int, today: date) -> list[_Period]:
             if number is None:
                 continue
             month = date(year or _next_not_over(number, today), number, 1)
+        elif groups["zmid"]:
+            month = date(year or (today.year if today.month <= 6 else today.year + 1), 6, 1)
+        elif groups["zearly"] or groups["eearly"]:
+            early_year = year or _year_of(groups["eearly"].split()[-2] + " year" if groups["eearly"] else None, today)
+            month = date(early_year or (today.year if today.month <= 3 else today.year + 1), 3, 1)
+        elif groups["zhalfwithin"]:
+            month = _add_months(today.replace(day=1), 6)
+        elif groups["zafternext"]:
+            month = _add_months(today.replace(day=1), 2)
         elif groups["zyearend"] or groups["eyearend"]:
             month = date(year or today.year, 12, 1)
         elif groups["zyearalone"]:
