@@ -201,9 +201,9 @@ class OpportunityRepository:
             grouped.setdefault(opportunity.stage, []).append(opportunity)
         return grouped
 
-    def summary(self, *, user_id: int | None) -> PipelineSummary:
-        """Open opportunities by stage with counts, amounts and weighted amounts per currency."""
-        opportunities = self.list_open(user_id=user_id)
+    def summary(self, *, user_id: int | None, customer_id: int | None = None) -> PipelineSummary:
+        """Open opportunities (of one customer, when given) by stage with counts, amounts and weighted amounts."""
+        opportunities = self.list_open(user_id=user_id, customer_id=customer_id)
         return summarize(opportunities, self.pipeline)
 
     # internals ---------------------------------------------------------------------------------

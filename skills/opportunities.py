@@ -82,16 +82,22 @@ class OpportunitiesSkill(Skill):
     @command("opps", zh="我的销售漏斗：各阶段商机数、金额和加权合计", en="My pipeline: opportunities by stage, amounts, weighted total",
              example="/opps")  # fmt: skip
     def opps(self, request: Request) -> Reply:
-        """The pipeline by stage, or an update when words follow the command."""
-        if request.args.strip():
-            return self.update_in_words(request, request.args.strip())
+        """The pipeline by stage (of one customer when named), or an update when a stage follows the command."""
+        words = request.args.strip()
+        if words and (stage_in(words, has_amount=True) is not None or _PROBABILITY.search(words) or _changes_money(words)):
+            return self.update_in_words(request, words)
         return self.pipeline(request)
 
     def pipeline(self, request: Request) -> Reply:
         """Open opportunities by stage with counts, amounts and the weighted total (admins: everyone's)."""
         everyone = request.user.is_admin
-        summary = self.opportunities.summary(user_id=_scope(request.user))
+        match = self.customers.match(request.args or request.text) if (request.args or request.text) else None
+        customer = match.customer if match is not None and match.status == "auto" else None
+        summary = self.opportunities.summary(user_id=_scope(request.user), customer_id=customer.id if customer else None)
         language = request.language
+        if customer is not None and not summary.count:
+            return Reply.of(request.t(f"{customer.name}没有{'' if everyone else '你'}进行中的商机。",
+                                      f"No open opportunities with {customer.name}."))  # fmt: skip
         if not summary.count:
             return Reply.of(request.t(
                 "还没有进行中的商机。保存一条提到预算、采购或扩容的拜访纪要，就会生成商机。",
@@ -100,6 +106,9 @@ class OpportunitiesSkill(Skill):
             f"{'全部' if everyone else '我的'}销售漏斗（{summary.count} 个进行中）",
             f"{'Everyone' if everyone else 'My'} pipeline ({summary.count} open)",
         )
+        if customer is not None:
+            heading = request.t(f"{customer.name} 的商机（{summary.count} 个进行中）",
+                                f"Opportunities with {customer.name} ({summary.count} open)")  # fmt: skip
         reply = Reply().add(heading, "heading")
         reply.add("\n".join(self._stage_lines(summary, language)))
         reply.add(request.t("加权合计：", "Weighted total: ") + _totals(summary.weighted, language))
@@ -115,11 +124,10 @@ class OpportunitiesSkill(Skill):
         for total in summary.stages:
             stage = self.opportunities.pipeline.get(total.stage) if self.opportunities.pipeline.has(total.stage) else None
             label = stage.label(language) if stage else total.stage
-            probability = f" {stage.probability}%" if stage else ""
             amounts = _totals(total.amounts, language) if total.amounts else "—"
             count = f"{total.count} 个" if language == "zh" else f"{total.count}"
             weighted = _totals(total.weighted, language) if total.weighted else "—"
-            lines.append(f"• {label}{probability}: {count} · {amounts} → {weighted}")
+            lines.append(f"• {label}: {count} · {amounts} → {weighted}")
         return lines
 
     def _line(self, opportunity: Opportunity, language: str, *, owner: bool = False) -> str:
@@ -238,6 +246,11 @@ class OpportunitiesSkill(Skill):
             reply.add(request.t("加权金额：", "Weighted: ") + format_money(updated.weighted, updated.currency, language))
         reply.toast = request.t("已更新", "Updated")
         return reply
+
+
+def _changes_money(words: str) -> bool:
+    """Says a new amount for a deal (金额改成250万, "amount is now 300k")."""
+    return bool(re.search(r"金额|总价|改成|改为|\bamount\b|\bnow\b", words, re.I) and locate_amounts(words))
 
 
 def _scope(user: User) -> int | None:

@@ -69,7 +69,7 @@ def test_budget_note_card_save_and_pipeline(kam: Assistant, say: Callable[..., R
     save_note(say, REP_ID, ACME_NOTE)
     pipeline = say(REP_ID, "/opps").text
     assert "我的销售漏斗（2 个进行中）" in pipeline
-    assert "线索 10%: 2 个" in pipeline
+    assert "• 线索: 2 个 · 200万 CNY + 12万 USD → 20万 CNY + 1.2万 USD" in pipeline
     assert "加权合计：20万 CNY + 1.2万 USD" in pipeline
     assert "华信科技 · 扩容" in pipeline and "@" not in pipeline
 
@@ -104,8 +104,8 @@ def test_updates_in_words(kam: Assistant, say: Callable[..., Reply]) -> None:
     assert "60%" in tuned.text and "250万 CNY" in tuned.text
     bad = say(REP_ID, "/opps 华信扩容 概率150%")
     assert "0–100%" in bad.text and "概率150%" in bad.text
-    unclear = say(REP_ID, "/opps 华信扩容 随便说说")
-    assert "没看懂" in unclear.text and "随便说说" in unclear.text
+    shown = say(REP_ID, "/opps 华信扩容 随便说说")  # no change said: that customer's opportunities
+    assert "华信科技 的商机（1 个进行中）" in shown.text and "谈判 60%" in shown.text
 
 
 def test_pipeline_questions_route_to_the_skill(kam: Assistant) -> None:
@@ -217,3 +217,12 @@ def test_a_bad_pipeline_file_stops_kam_with_the_line(cli: click.Group, tmp_path:
     assert result.exit_code == 1
     line = next(n for n, text in enumerate(bad.read_text().splitlines(), start=1) if "probability: -5" in text)
     assert f"pipeline.yaml:{line}: stages[3].probability" in result.output and "Traceback" not in result.output
+
+
+def test_one_customers_opportunities(kam: Assistant, say: Callable[..., Reply]) -> None:
+    save_note(say, REP_ID, BUDGET_NOTE)
+    save_note(say, REP_ID, ACME_NOTE)
+    huaxin = say(REP_ID, "华信科技有哪些商机?").text
+    assert "华信科技 的商机（1 个进行中）" in huaxin and "Acme" not in huaxin
+    assert "Opportunities with Acme Corp (1 open)" in say(REP_ID, "/opps Acme").text
+    assert "星河传媒没有你进行中的商机" in say(REP_ID, "/opps 星河传媒").text
