@@ -22,7 +22,9 @@ from crm.followups.repository import FollowupRepository
 from crm.followups.schedule import parse_clock
 from crm.followups.service import FollowupService
 from crm.language import Language, language_of
+from crm.opportunities import OpportunityRepository
 from crm.parsing import recognizers
+from crm.pipeline import load_pipeline
 from crm.pricing import PriceBook, load_price_book
 from crm.profiles import ProfileService
 from crm.store import Store
@@ -36,6 +38,7 @@ from skills.customers import CustomersSkill
 from skills.followups import FollowupsSkill
 from skills.models import Attachment, Reply, Request
 from skills.notes import VisitNotesSkill
+from skills.opportunities import OpportunitiesSkill
 from skills.pricing import PricingSkill
 from skills.system import SystemSkill
 from skills.users import UsersSkill
@@ -87,6 +90,7 @@ class Assistant:
     digests: DigestService
     knowledge: KnowledgeBase
     price_book: PriceBook
+    opportunities: OpportunityRepository
     skills: list[Skill] = field(init=False)
     router: Router = field(init=False)
 
@@ -242,6 +246,7 @@ def build_skills(assistant: Assistant) -> list[Skill]:
                                  assistant.followup_service, assistant.digests))  # fmt: skip
     skills.append(PricingSkill(assistant.price_book, assistant.customers, assistant.knowledge))
     skills.append(UsersSkill(assistant.users, timezone_name=assistant.settings.timezone))
+    skills.append(OpportunitiesSkill(assistant.users, assistant.customers, assistant.opportunities))
     return skills
 
 
@@ -251,7 +256,8 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
     users = UserRepository(store)
     customers = CustomerRepository(store)
     followups = FollowupRepository(store)
-    visits = VisitRepository(store, customers, followups)
+    opportunities = OpportunityRepository(store, load_pipeline(settings.pipeline_file))
+    visits = VisitRepository(store, customers, followups, opportunities)
     default_time = parse_clock(settings.default_reminder_time)
     knowledge = KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model))
     price_book = load_price_book(settings.pricing_file)
@@ -276,6 +282,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         digests=DigestService(store, followups, users, default_time=settings.digest_time),
         knowledge=knowledge,
         price_book=price_book,
+        opportunities=opportunities,
     )
     assistant.skills = build_skills(assistant)
     assistant.router = Router(assistant.skills, conversations=assistant.conversations, fallback="ask")

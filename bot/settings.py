@@ -14,6 +14,7 @@ DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "runtime"
 DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
 DEFAULT_CUSTOMERS_FILE = PROJECT_ROOT / "data" / "customers.csv"
 DEFAULT_PRICING_FILE = PROJECT_ROOT / "data" / "pricing.yaml"
+DEFAULT_PIPELINE_FILE = PROJECT_ROOT / "data" / "pipeline.yaml"
 
 UserIds = Annotated[frozenset[int], NoDecode]
 
@@ -46,6 +47,7 @@ class Settings(BaseSettings):
         default=DEFAULT_CUSTOMERS_FILE, validation_alias="KAM_CUSTOMERS_FILE"
     )
     pricing_file: Path = Field(default=DEFAULT_PRICING_FILE, validation_alias="KAM_PRICING_FILE")
+    pipeline_file: Path = Field(default=DEFAULT_PIPELINE_FILE, validation_alias="KAM_PIPELINE_FILE")
     allowed_users: UserIds = Field(default=frozenset(), validation_alias="KAM_ALLOWED_USERS")
     admins: UserIds = Field(default=frozenset(), validation_alias="KAM_ADMINS")
     invite_code: str | None = Field(default=None, validation_alias="KAM_INVITE_CODE")

@@ -1,8 +1,9 @@
-"""Words and formats every reply shares: objection categories, days, due times, contacts."""
+"""Words and formats every reply shares: objection categories, days, due times, contacts, money."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 OBJECTION_LABELS: dict[str, tuple[str, str]] = {
@@ -61,3 +62,27 @@ def format_contact(name: str, title: str | None, department: str | None, languag
     if not details:
         return name
     return f"{name}（{'，'.join(details)}）" if language == "zh" else f"{name} ({', '.join(details)})"
+
+
+def format_money(value: Decimal, currency: str | None, language: str) -> str:
+    """2000000 CNY -> "200万 CNY" (zh) / "2,000,000 CNY" (en); no currency -> the number alone."""
+    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    if language == "zh" and value >= 10_000 and value % 100 == 0:
+        number = f"{(value / 10_000).normalize():f}万"
+    else:
+        number = f"{value:,f}"
+    return f"{number} {currency}" if currency else number
+
+
+def opportunity_line(
+    title: str, amount: Decimal | None, currency: str | None, close: date | None, stage: str | None, language: str
+) -> str:
+    """One short line for an opportunity on a card: 扩容 · 200万 CNY · 预计2027-03 · negotiation."""
+    parts = [title] if title else []
+    if amount is not None:
+        parts.append(format_money(amount, currency, language))
+    if close is not None:
+        parts.append(("预计" if language == "zh" else "close ") + f"{close:%Y-%m}")
+    if stage:
+        parts.append(stage)
+    return " · ".join(parts)

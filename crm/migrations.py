@@ -228,3 +228,36 @@ def m0005_access_and_ownership(db: Database) -> None:
         " join raw_notes n on n.id = v.raw_note_id where v.customer_id = contacts.customer_id"
         " and n.parsed like '%' || contacts.name || '%' order by v.id limit 1)"
     )
+
+
+@migrations(name="0006_opportunities")
+def m0006_opportunities(db: Database) -> None:
+    """Opportunities: a rep's possible new business with a customer, its stage and expected close."""
+    db["opportunities"].create(
+        {
+            "id": int,
+            "user_id": int,  # the owner (the rep who works it)
+            "customer_id": int,
+            "title": str,
+            "amount": str,  # exact decimal as text ("2000000"), NULL when not said
+            "currency": str,  # CNY | USD | EUR | …, NULL when not said
+            "stage": str,  # a stage name of data/pipeline.yaml
+            "probability": int,  # 0-100, the stage's default unless set
+            "expected_close": str,  # YYYY-MM-DD, NULL when not said
+            "source_visit_id": int,  # the visit whose note proposed it
+            "next_step": str,
+            "lost_reason": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"user_id", "title", "stage", "probability", "created_at", "updated_at"},
+        foreign_keys=[
+            ("user_id", "users", "id"),
+            ("customer_id", "customers", "id"),
+            ("source_visit_id", "visits", "id"),
+        ],
+    )
+    db["opportunities"].create_index(["user_id", "stage"])
+    db["opportunities"].create_index(["customer_id"])
+    db["opportunities"].create_index(["source_visit_id"])

@@ -3,7 +3,8 @@
 Flow: the note is stored raw first (its own transaction, so it is never lost), then parsed into a
 draft shown as a card with Save / Edit / Discard. An unclear customer is asked with buttons. Edit
 takes a typed correction ("客户是华新建材", "跟进改到周五下午", "contact is Sarah"). Save stores the
-visit, objections, contacts and follow-ups in one transaction.
+visit, objections, contacts, follow-ups and the opportunities the note proposes (one short line on
+the card; "不是商机" / "No opportunity" drops them) in one transaction.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from crm.conversations import ConversationRepository
 from crm.customer_import import CustomerInput
 from crm.customers import CustomerNotFound, CustomerRepository
-from crm.formatting import format_contact, format_day, format_due, objection_label
+from crm.formatting import format_contact, format_day, format_due, objection_label, opportunity_line
 from crm.visits.corrections import CorrectionNotUnderstood, apply_correction
 from crm.visits.record import VisitRecord
 from crm.visits.recording import NoteTaker
@@ -49,7 +50,7 @@ _QUESTION_PHRASE = re.compile(r"哪些客户|是哪家公司|是哪个公司|(?:
 _REMINDER_REQUEST = re.compile(r"^\s*(?:请)?(?:提醒我|记得提醒|remind me|set a reminder)", re.I)
 _STEPS = {
     "save": "_save", "discard": "_discard", "edit": "_edit", "nofollowup": "_drop_followups",
-    "card": "_show_card", "pick": "_pick", "new": "_new",
+    "card": "_show_card", "pick": "_pick", "new": "_new", "noopp": "_drop_opportunities",
 }  # fmt: skip
 _WHO_DID_I = re.compile(r"我.{0,4}(?:拜访|见|去)了?哪|who did i|which customers did i", re.I)
 
@@ -186,6 +187,10 @@ class VisitNotesSkill(Skill):
         if saved.followup_ids:
             count = len(saved.followup_ids)
             done += request.t(f"，已创建 {count} 条跟进提醒。", f", {count} follow-up reminder(s) set.")
+        if saved.opportunity_ids:
+            count = len(saved.opportunity_ids)
+            done += request.t(f" 已创建 {count} 个商机（/opps 查看）。",
+                              f" {count} opportunit{'y' if count == 1 else 'ies'} added (see /opps).")  # fmt: skip
         reply.add(done, "note")
         reply.toast = request.t("已保存", "Saved")
         return reply
@@ -207,6 +212,8 @@ class VisitNotesSkill(Skill):
         if note.record is not None and note.record.followups:
             label = request.t("不用跟进", "No follow-up")
             quick.insert(0, Button(label=label, data=self.callback(f"nofollowup:{note.id}")))
+        if note.record is not None and note.record.opportunities:
+            quick.insert(0, Button(label=request.t("不是商机", "No opportunity"), data=self.callback(f"noopp:{note.id}")))
         return Reply.of(
             request.t("请直接发送要改的内容，例如：“客户是华新建材”、“联系人是采购部李总”、“跟进改到周五下午三点”、“不用跟进”。",
                       "Send the correction, e.g. “customer is Acme Corp”, “contact is Sarah (CFO)”, "
@@ -220,6 +227,15 @@ class VisitNotesSkill(Skill):
         self.conversations.clear(request.user.id)
         self.visits.set_record(note.id, note.record.model_copy(update={"followups": []}))
         return self.card(request, self.visits.get_raw_note(note.id))
+
+    def _drop_opportunities(self, request: Request, note: RawNote, value: str) -> Reply:
+        """Not an opportunity: clear the proposed ones from the record."""
+        assert note.record is not None
+        self.conversations.clear(request.user.id)
+        self.visits.set_record(note.id, note.record.model_copy(update={"opportunities": []}))
+        reply = self.card(request, self.visits.get_raw_note(note.id), replace=True)
+        reply.toast = request.t("已去掉商机", "Opportunity dropped")
+        return reply
 
     def _show_card(self, request: Request, note: RawNote, value: str) -> Reply:
         """Done / cancel editing: show the card again."""
@@ -302,12 +318,25 @@ class VisitNotesSkill(Skill):
                 + (request.t("（时间待定，可修改）", " (approximate — edit if needed)") if f.vague else "")
                 for f in record.followups
             ))  # fmt: skip
+        if record.opportunities:
+            reply.add(request.t("商机：", "Opportunity: ") + self._opportunity_text(record, language))
         if record.read_failed:
             reply.add(request.t(f"原文已保存（#{note.id}），但没能自动整理，请点“修改”补充客户等信息。",
                                 f"The note is saved as #{note.id} but I couldn't structure it; use Edit to fill in the customer."), "note")  # fmt: skip
         if note.status == "draft":
             reply.buttons = self._buttons(request, note.id, record)
         return reply
+
+    def _opportunity_text(self, record: VisitRecord, language: str) -> str:
+        """The first proposed opportunity on one line, and how many more."""
+        pipeline = self.visits.opportunities.pipeline
+        first = record.opportunities[0]
+        stage = pipeline.get(first.stage).label(language) if first.stage and pipeline.has(first.stage) else None
+        line = opportunity_line(first.title, first.amount, first.currency, first.expected_close, stage, language)
+        more = len(record.opportunities) - 1
+        if more > 0:
+            line += f" 等{len(record.opportunities)}个" if language == "zh" else f" (+{more})"
+        return line
 
     def _buttons(self, request: Request, note_id: int, record: VisitRecord) -> list[list[Button]]:
         rows: list[list[Button]] = []
@@ -325,6 +354,8 @@ class VisitNotesSkill(Skill):
             Button(label=request.t("修改", "Edit"), data=self.callback(f"edit:{note_id}")),
             Button(label=request.t("丢弃", "Discard"), data=self.callback(f"discard:{note_id}")),
         ])  # fmt: skip
+        if record.opportunities:
+            rows.append([Button(label=request.t("不是商机", "No opportunity"), data=self.callback(f"noopp:{note_id}"))])
         return rows
 
 

@@ -14,6 +14,7 @@ from bot.cli.doctor import doctor
 from bot.cli.followups import followups_command, remind_command
 from bot.cli.knowledge import ask, eval_kb, ingest, run_ingest
 from bot.cli.notes import eval_notes, note
+from bot.cli.opportunities import eval_opps, opps
 from bot.cli.pricing import pricing, quote_command
 from bot.cli.transcribe import transcribe
 from bot.cli.users import users
@@ -110,10 +111,12 @@ def evaluation() -> None:
 evaluation.add_command(eval_kb)
 evaluation.add_command(eval_notes)
 evaluation.add_command(eval_dates)
+evaluation.add_command(eval_opps)
 main.add_command(customers)
 main.add_command(users)
 main.add_command(customer)
 main.add_command(note)
+main.add_command(opps)
 main.add_command(followups_command)
 main.add_command(remind_command)
 main.add_command(transcribe)

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from bot.assistant import Assistant, build_assistant
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from crm.pipeline import PipelineError
 from crm.pricing import PriceBookError
 from crm.users import User, UserNotFound
 from knowledge import EmbedderError
@@ -42,6 +43,8 @@ def open_assistant() -> Assistant:
         raise click.ClickException(f"Cannot open the database {settings.database_path}: {error}") from None
     except PriceBookError as error:
         raise click.ClickException(f"The price book has problems (KAM_PRICING_FILE):\n{error}") from None
+    except PipelineError as error:
+        raise click.ClickException(f"The pipeline file has problems (KAM_PIPELINE_FILE):\n{error}") from None
     except EmbedderError as error:
         raise click.ClickException(str(error)) from None
 

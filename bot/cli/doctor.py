@@ -7,6 +7,7 @@ import importlib.util
 import click
 
 from bot.settings import SettingsError, load_settings
+from crm.pipeline import PipelineError, load_pipeline
 from crm.pricing import PriceBookError, load_price_book
 from crm.store import Store
 
@@ -58,6 +59,11 @@ def doctor() -> None:
         report(True, "price book", f"{settings.pricing_file} ({len(book.products)} products)")
     except (PriceBookError, OSError) as error:
         report(False, "price book", str(error))
+    try:
+        pipeline = load_pipeline(settings.pipeline_file)
+        report(True, "pipeline", f"{settings.pipeline_file} ({' → '.join(pipeline.names)})")
+    except PipelineError as error:
+        report(False, "pipeline", str(error))
     if settings.stt == "whisper":
         report(importlib.util.find_spec("faster_whisper") is not None, "speech-to-text",
                "faster-whisper installed" if importlib.util.find_spec("faster_whisper") else

@@ -117,6 +117,9 @@ def _print(result: RecordedNote, *, user: User, as_json: bool, item_id: Any = No
     click.echo(f"{prefix}{customer} · {data['visit_date']} · {record.summary}")
     for followup in data["followups"]:
         click.echo(f"    follow-up {followup['due']}  {followup['text']}")
+    for opportunity in data["opportunities"]:
+        money = f"{opportunity['amount']} {opportunity['currency'] or ''}".strip() if opportunity["amount"] else "amount ?"
+        click.echo(f"    opportunity {opportunity['title']} · {money} · close {opportunity['expected_close'] or '?'}")
     if result.visit_id is not None:
         click.echo(f"    saved as visit #{result.visit_id} (note #{result.raw_note_id})")
     elif result.raw_note_id is not None:

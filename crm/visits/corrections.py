@@ -1,7 +1,7 @@
 """Corrections typed by the rep while a visit record is on the card.
 
 Corrections are short texts: "客户是华新建材", "跟进改到周五下午", "联系人是采购部李总",
-"customer is Acme", "follow up Friday 3pm", "contact is Sarah (CFO)".
+"customer is Acme", "follow up Friday 3pm", "contact is Sarah (CFO)", "不是商机" / "no opportunity".
 """
 
 from __future__ import annotations
@@ -26,6 +26,12 @@ _CUSTOMER = re.compile(r"^(?:客户|公司|客户名称|customer|company|account
 _CONTACT = re.compile(r"^(?:联系人|对接人|见的人|见的是|contact(?: person)?|met with|person)" + _IS + r"(?P<value>.+)$", re.I)
 _VISIT_DATE = re.compile(r"^(?:拜访日期|拜访时间|拜访是|日期|visit(?:ed)?(?: date| on)?|date)(?:" + _IS + r")?(?P<value>.+)$", re.I)
 _NO_FOLLOWUP = re.compile(r"(?:不用|不需要|没有|删除|去掉|取消)(?:跟进|提醒)|no follow[- ]?ups?|(?:remove|delete|drop|cancel) (?:the )?follow[- ]?ups?", re.I)
+_NO_OPPORTUNITY = re.compile(
+    r"不是商机|没有商机|不算商机|(?:不要|删除|删掉|去掉|取消)商机|"
+    r"\bno (?:opportunity|opportunities|deal)\b|\bnot an? (?:opportunity|deal)\b|"
+    r"\b(?:remove|drop|delete) (?:the )?(?:opportunity|opportunities|deal)\b",
+    re.I,
+)
 _FOLLOWUP = re.compile(r"跟进|提醒|回访|下次|再约|改到|改成|推迟|提前到|follow[- ]?up|remind|reminder|move|reschedule|due", re.I)
 _DEPARTMENT = re.compile(r"^(?P<department>[\u4e00-\u9fffA-Za-z]{1,8}?(?:部|中心|处|科|办公室|组))(?P<name>[\u4e00-\u9fff].*)$")
 _EN_CONTACT = re.compile(r"^(?P<name>[^,(（]+?)\s*(?:[,(（]\s*(?P<title>[^)）]+?)\s*[)）]?)?$")
@@ -42,6 +48,8 @@ def apply_correction(
         return set_customer_by_name(record, match.group("value").strip(), customers), "customer"
     if match := _CONTACT.match(text):
         return record.model_copy(update={"contacts": parse_contacts(match.group("value"))}), "contacts"
+    if _NO_OPPORTUNITY.search(text):
+        return record.model_copy(update={"opportunities": []}), "opportunities"
     if _NO_FOLLOWUP.search(text):
         return record.model_copy(update={"followups": []}), "followups"
     mentions = find_dates(text, now=local_now)

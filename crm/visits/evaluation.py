@@ -126,3 +126,86 @@ def _pair_up(expected: list, found: list, same) -> bool:  # type: ignore[no-unty
             return False
         remaining.remove(partner)
     return True
+
+
+# opportunities (`kam eval opps`) -------------------------------------------------------------
+
+OPPORTUNITY_FIELDS = ("amount", "currency", "close_month", "stage")
+
+
+def found_opportunities(record: VisitRecord) -> list[dict[str, Any]]:
+    """The record's proposed opportunities in the labels' shape."""
+    return [
+        {"amount": f"{o.amount:f}" if o.amount is not None else None, "currency": o.currency,
+         "close_month": o.close_month, "stage": o.stage}
+        for o in record.opportunities
+    ]  # fmt: skip
+
+
+def score_opportunities(item: Mapping[str, Any], record: VisitRecord) -> dict[str, Any]:
+    """Per note: expected and found opportunities paired up, and per pair which fields agree.
+
+    Lists are multisets: each expected item takes the found one agreeing on the most fields
+    (amount first). `detected` counts expected items that got a partner; a field is right for an
+    expected item only when it has a partner with the same value (null equals null), so a missed
+    opportunity counts against every field. `false_opportunity` marks a note labelled with none
+    that got one; `extra` counts proposals beyond the expected ones.
+    """
+    expected = [dict(want) for want in item.get("expect", {}).get("opportunities") or []]
+    found = found_opportunities(record)
+    remaining = list(found)
+    pairs = []
+    for want in expected:
+        if not remaining:
+            pairs.append((want, None))
+            continue
+        best = max(remaining, key=lambda got: (want.get("amount") == got["amount"],
+                                               sum(want.get(field) == got[field] for field in OPPORTUNITY_FIELDS)))  # fmt: skip
+        remaining.remove(best)
+        pairs.append((want, best))
+    fields = {field: sum(1 for want, got in pairs if got is not None and want.get(field) == got[field])
+              for field in OPPORTUNITY_FIELDS}  # fmt: skip
+    return {
+        "id": item.get("id"),
+        "expected": len(expected),
+        "detected": sum(1 for _, got in pairs if got is not None),
+        **fields,
+        "extra": len(remaining),
+        "false_opportunity": not expected and bool(found),
+        "expected_items": expected,
+        "found": found,
+    }
+
+
+class OpportunityReport(BaseModel):
+    """Opportunity accuracy over a set of notes (each rate over expected opportunities)."""
+
+    notes: int
+    expected: int
+    detection: float
+    amount: float
+    currency: float
+    close_month: float
+    stage: float
+    notes_without: int
+    false_opportunities: int
+    false_opportunity_rate: float
+    extra: int
+
+
+def opportunity_report(scores: Sequence[Mapping[str, Any]]) -> OpportunityReport:
+    """Totals of `score_opportunities` results."""
+    expected = sum(score["expected"] for score in scores)
+    without = [score for score in scores if score["expected"] == 0]
+    false = sum(1 for score in without if score["false_opportunity"])
+
+    def rate(key: str) -> float:
+        return sum(score[key] for score in scores) / expected if expected else 0.0
+
+    return OpportunityReport(
+        notes=len(scores), expected=expected, detection=rate("detected"), amount=rate("amount"),
+        currency=rate("currency"), close_month=rate("close_month"), stage=rate("stage"),
+        notes_without=len(without), false_opportunities=false,
+        false_opportunity_rate=false / len(without) if without else 0.0,
+        extra=sum(score["extra"] for score in scores),
+    )  # fmt: skip

@@ -21,6 +21,7 @@ from crm.parsing.dates import DateMention, find_dates
 from crm.parsing.matching import CANDIDATE_SCORE, CustomerIndex, CustomerMatch, CustomerRef, build_index
 from crm.parsing.objections import CATEGORY_PATTERNS, find_objections
 from crm.parsing.objections import Objection as FoundObjection
+from crm.parsing.opportunities import find_opportunities
 from crm.visits.record import CustomerOption, Objection, PlannedFollowup, VisitRecord
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,9 @@ def _parse(
     )
     followups = [followup for followup in followups if not _reports_the_visit(followup.text)]
     next_steps = [step for step in _next_steps(clauses, followups, objections, mentions) if not _reports_the_visit(step)]
+    opportunities = find_opportunities(
+        text, now=now, amounts=amount_spans, mentions=mentions, skip=[customer_span] if customer_span else []
+    )
 
     if customer is None:
         warnings.append(say("没有识别出客户", "no customer recognised"))
@@ -110,6 +114,7 @@ def _parse(
         next_steps=next_steps,
         followups=followups,
         amounts=[format_amount(span.amount) for span in amount_spans],
+        opportunities=opportunities,
         excerpt=_one_line(text)[:EXCERPT_CHARS],
         language=language,
         warnings=warnings,

@@ -16,6 +16,7 @@ from crm.customers import Customer
 from crm.formatting import objection_label
 from crm.language import Language
 from crm.parsing.contacts import Contact
+from crm.parsing.opportunities import ProposedOpportunity
 
 CustomerStatus = Literal["auto", "ambiguous", "unknown", "chosen"]
 SUMMARY_FOLLOWUPS = 1  # follow-ups named in the summary; the rest are counted
@@ -62,6 +63,7 @@ class VisitRecord(BaseModel):
     next_steps: list[str] = Field(default_factory=list)
     followups: list[PlannedFollowup] = Field(default_factory=list)
     amounts: list[str] = Field(default_factory=list)
+    opportunities: list[ProposedOpportunity] = Field(default_factory=list)  # created on Save
     excerpt: str = ""  # the note's first words, the summary of a note nothing could be read from
     language: Language = "zh"
     warnings: list[str] = Field(default_factory=list)

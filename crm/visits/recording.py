@@ -91,6 +91,11 @@ def record_json(record: VisitRecord, zone: ZoneInfo) -> dict[str, Any]:
             for followup in record.followups
         ],  # fmt: skip
         "amounts": list(record.amounts),
+        "opportunities": [
+            {"title": o.title, "amount": f"{o.amount:f}" if o.amount is not None else None, "currency": o.currency,
+             "stage": o.stage, "expected_close": o.expected_close.isoformat() if o.expected_close else None}
+            for o in record.opportunities
+        ],  # fmt: skip
         "summary": record.summary,
         "language": record.language,
         "warnings": list(record.warnings),

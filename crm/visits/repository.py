@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from crm.customers import CustomerRepository
 from crm.followups.repository import FollowupRepository
+from crm.opportunities import OpportunityRepository
 from crm.store import Store, utc_now_iso
 from crm.visits.record import Objection, VisitRecord
 
@@ -63,15 +64,20 @@ class SavedVisit(BaseModel):
 
     visit_id: int
     followup_ids: list[int]
+    opportunity_ids: list[int] = Field(default_factory=list)
 
 
 class VisitRepository:
-    """Raw notes, visits, objections and their follow-ups. Writes join the caller's transaction."""
+    """Raw notes, visits, objections, their follow-ups and opportunities. Writes join the caller's transaction."""
 
-    def __init__(self, store: Store, customers: CustomerRepository, followups: FollowupRepository):
+    def __init__(
+        self, store: Store, customers: CustomerRepository, followups: FollowupRepository,
+        opportunities: OpportunityRepository | None = None,
+    ):  # fmt: skip
         self.store = store
         self.customers = customers
         self.followups = followups
+        self.opportunities = opportunities or OpportunityRepository(store)
 
     # raw notes ---------------------------------------------------------------------------------
 
@@ -127,7 +133,7 @@ class VisitRepository:
     # saving ------------------------------------------------------------------------------------
 
     def save(self, note_id: int, *, user_id: int, record: VisitRecord | None = None) -> SavedVisit:
-        """Store the visit, its objections, contacts and follow-ups, and mark the note saved: one transaction."""
+        """Store the visit, its objections, contacts, follow-ups and opportunities, and mark the note saved: one transaction."""
         note = self.get_raw_note(note_id, user_id=user_id)
         if note.status != "draft":
             raise NoteAlreadyClosed(note.status, note.visit_id)
@@ -155,10 +161,22 @@ class VisitRepository:
                                       customer_id=record.customer_id, visit_id=visit_id)
                 for followup in record.followups
             ]  # fmt: skip
+            pipeline = self.opportunities.pipeline
+            opportunity_ids = [
+                self.opportunities.create(
+                    user_id, customer_id=record.customer_id,
+                    title=opportunity.title or ("商机" if record.language == "zh" else "Opportunity"),
+                    amount=opportunity.amount, currency=opportunity.currency,
+                    stage=opportunity.stage if pipeline.has(opportunity.stage) else None,
+                    expected_close=opportunity.expected_close, source_visit_id=visit_id,
+                    lost_reason=opportunity.lost_reason,
+                ).id
+                for opportunity in record.opportunities
+            ]  # fmt: skip
             db["raw_notes"].update(
                 note_id, {"status": "saved", "visit_id": visit_id, "parsed": record.model_dump_json()}
             )
-        return SavedVisit(visit_id=visit_id, followup_ids=followup_ids)
+        return SavedVisit(visit_id=visit_id, followup_ids=followup_ids, opportunity_ids=opportunity_ids)
 
     # queries -----------------------------------------------------------------------------------
 

@@ -1,0 +1,46 @@
+"""An opportunity end to end: a note with a budget over Telegram -> card -> Save -> /opps; scoped per rep."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant
+from crm.customers import CustomerRepository
+from tests.conftest import OTHER_REP_ID, REP_ID
+from tests.fake_telegram import FakeTelegram
+from tests.test_notes_e2e import buttons, message_id_of, send, to
+
+pytestmark = pytest.mark.e2e
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NOTE = "今天去了花信科技 见了信息部的王经理 他们预算大概200万 下季度要扩容 主要是服务器这块"
+
+
+async def test_budget_note_saved_then_pipeline(bot: Assistant, fake_telegram: FakeTelegram) -> None:
+    CustomerRepository(bot.store).import_file(FIXTURES / "customers.csv")
+
+    mark = fake_telegram.mark()
+    fake_telegram.send_text(REP_ID, NOTE)
+    [card] = await fake_telegram.wait_for("sendMessage", after=mark, predicate=to(REP_ID))
+    text = fake_telegram.messages_text(card)
+    assert "华信科技" in text and "商机：扩容 · 200万 CNY · 预计" in text
+    labels = {button["text"]: button["callback_data"] for button in buttons(card)}
+    assert set(labels) == {"保存", "修改", "丢弃", "不是商机"}
+
+    mark = fake_telegram.mark()
+    fake_telegram.press_button(REP_ID, labels["保存"], message_id=message_id_of(fake_telegram, REP_ID, "拜访记录"))
+    [edited] = await fake_telegram.wait_for("editMessageText", after=mark)
+    assert "已创建 1 个商机" in fake_telegram.messages_text(edited)
+    [row] = list(bot.store.db.query("select * from opportunities"))
+    [visit] = list(bot.store.db.query("select id from visits"))
+    assert (row["user_id"], row["source_visit_id"], row["amount"], row["stage"]) == (REP_ID, visit["id"], "2000000", "lead")
+
+    pipeline = await send(fake_telegram, REP_ID, "/opps")
+    assert "我的销售漏斗（1 个进行中）" in pipeline
+    assert "华信科技 · 扩容 · 200万 CNY · 线索 10%" in pipeline
+    assert "加权合计：20万 CNY" in pipeline
+
+    theirs = await send(fake_telegram, OTHER_REP_ID, "/opps")
+    assert "还没有进行中的商机" in theirs and "华信" not in theirs and "200万" not in theirs
