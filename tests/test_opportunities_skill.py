@@ -155,7 +155,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> click.Group:
 
 def test_note_json_lists_opportunities_and_kam_opps(cli: click.Group) -> None:
     runner = CliRunner()
-    result = runner.invoke(cli, ["note", BUDGET_NOTE, "--now", "2026-11-30T10:00:00+08:00", "--json", "--user", "7"])
+    result = runner.invoke(cli, ["note", BUDGET_NOTE, "--now", "2026-11-30T10:00:00+08:00", "--json", "--user", "0"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output.strip().splitlines()[-1])
     assert data["opportunities"] == [
@@ -163,13 +163,13 @@ def test_note_json_lists_opportunities_and_kam_opps(cli: click.Group) -> None:
     plain = runner.invoke(cli, ["note", "今天拜访了华信科技王经理 聊得不错", "--dry-run", "--json"])
     assert json.loads(plain.output.strip().splitlines()[-1])["opportunities"] == []
 
-    mine = json.loads(runner.invoke(cli, ["opps", "--user", "7", "--json"]).output)
-    assert mine["scope"] == "all"  # a local user is an admin
+    mine = json.loads(runner.invoke(cli, ["opps", "--user", "0", "--json"]).output)
+    assert mine["scope"] == "all"  # the local operator is an admin
     [opportunity] = mine["opportunities"]
     assert (opportunity["amount"], opportunity["weighted"], opportunity["stage"]) == ("2000000", "200000", "lead")
     assert mine["weighted"] == {"CNY": "200000"} and mine["stages"][0]["count"] == 1
     missing = runner.invoke(cli, ["opps", "--user", "55", "--json"])
-    assert missing.exit_code != 0 and "no user with id 55" in missing.output
+    assert missing.exit_code != 0 and "no user 55" in missing.output
 
 
 def test_eval_opps_reports_each_field(cli: click.Group, tmp_path: Path) -> None:

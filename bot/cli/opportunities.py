@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from bot.cli.common import open_assistant, print_json
+from bot.cli.common import acting_user, open_assistant, print_json
 from bot.cli.notes import _evaluation_index, _read_jsonl
 from bot.terminal import render_plain
 from crm.opportunities import Opportunity, PipelineSummary
@@ -27,9 +27,7 @@ from crm.visits.parse import parse_note
 def opps(user_id: int, as_json: bool) -> None:
     """Show open opportunities by stage with counts, amounts and the weighted total."""
     assistant = open_assistant()
-    user = assistant.local_user(user_id) if user_id == 0 else assistant.users.find(user_id)
-    if user is None:
-        raise click.ClickException(f"no user with id {user_id}")
+    user = acting_user(assistant, user_id)
     summary = assistant.opportunities.summary(user_id=None if user.is_admin else user.id)
     if as_json:
         print_json(pipeline_json(summary, user_id=user.id, everyone=user.is_admin))
