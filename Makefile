@@ -32,7 +32,7 @@ chat: setup
 	$(BIN)/kam chat
 
 test: setup-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -rs
 
 bench: setup-test
 	$(BIN)/python benchmarks/roundtrip.py

@@ -14,6 +14,8 @@ from bot.settings import Settings
 from crm.store import Store
 from tests.fake_telegram import TOKEN, FakeTelegram
 
+pytest_plugins = ["tests.skip_guard"]
+
 ADMIN_ID = 1001
 REP_ID = 2002
 OTHER_REP_ID = 3003
