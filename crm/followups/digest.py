@@ -13,6 +13,8 @@ connection crossing threads.
 
 from __future__ import annotations
 
+import logging
+
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +29,8 @@ from crm.followups.schedule import at_local, parse_clock
 from crm.language import Language, language_of
 from crm.store import Store, parse_utc, to_utc_iso
 from crm.users import User, UserRepository
+
+log = logging.getLogger(__name__)
 
 DigestKind = Literal["daily", "weekly"]
 OFF = "off"
@@ -160,6 +164,8 @@ class DigestService:
             try:
                 zone = ZoneInfo(row["timezone"])
             except (ZoneInfoNotFoundError, ValueError):  # a bad zone in one row never stops the tick
+                log.warning("user %s has an unknown time zone %r: no digest until they set one with /tz",
+                            row["id"], row["timezone"])  # fmt: skip
                 continue
             today = now.astimezone(zone).date()
             scheduled = at_local(today, parse_clock(setting), zone)
