@@ -154,9 +154,20 @@ def eval_kb(path: Path, as_json: bool) -> None:
     for result in report.results:
         mark = "PASS" if result.passed else "FAIL"
         kind = "refuse" if result.unanswerable else "answer"
-        detail = "" if result.passed else f"  missing {result.missing}" if result.missing else "  (answered=" + str(result.answered) + ")"
+        if result.passed:
+            detail = "  (flagged not stated)" if result.not_stated else ""
+        elif result.unanswerable:
+            detail = "  (answered)"
+        elif result.not_stated:
+            detail = "  (flagged not stated)"
+        elif not result.answered:
+            detail = "  (refused)"
+        else:
+            detail = f"  missing {result.missing}" + ("; in the cited source" if result.source_passed else "")
         click.echo(f"{mark} {result.id} [{kind}] {result.q}{detail}")
     click.echo(
-        f"answerable passed {report.answerable_passed}/{report.answerable} ({report.answer_rate:.0%}); "
-        f"unanswerable refused {report.unanswerable_refused}/{report.unanswerable} ({report.refusal_rate:.0%})"
+        f"answerable passed {report.answerable_passed}/{report.answerable} ({report.answer_rate:.0%}) on the answer text, "
+        f"{report.answerable_source_passed}/{report.answerable} ({report.source_rate:.0%}) on the cited sources; "
+        f"unanswerable refused or flagged {report.unanswerable_refused}/{report.unanswerable} ({report.refusal_rate:.0%}, "
+        f"{report.unanswerable_flagged} flagged not stated)"
     )
