@@ -93,6 +93,7 @@ def ingest(paths: tuple[Path, ...], rebuild: bool) -> None:
 def _answer_json(answer: Answer) -> dict:
     return {
         "answered": answer.answered,
+        "not_stated": answer.not_stated,
         "answer": answer.text,
         "sources": [
             {"title": source.title, "section": source.section, "source": source.source,
@@ -133,7 +134,7 @@ def ask(question: str | None, batch: Path | None, as_json: bool, k: int) -> None
     if as_json:
         print_json(_answer_json(answer))
         return
-    if not answer.answered:
+    if not answer.answered and not answer.not_stated:
         click.echo("知识库里没有相关内容。The knowledge base has nothing on this.")
         return
     click.echo(answer.text)
