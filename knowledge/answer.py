@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from knowledge.chunking import parse_sections, split_blocks, split_sentences
 from knowledge.documents import Answer, Chunk, Hit, Source
+from knowledge.facts import LIST_KIND, AskedFact, asked_fact, listed_count, spells_out, states_fact
 from knowledge.index import KnowledgeIndex
 from knowledge.search import query_terms, support_model_for, term_weights
 from knowledge.tokenize import Tokenizer, is_cjk, normalize
@@ -15,7 +16,8 @@ MAX_ANSWER_CHARS = 800
 WHOLE_PASSAGE_CHARS = 360  # a passage this short is quoted whole
 MAX_PASSAGES = 2
 COMPLETE_COVERAGE = 0.75  # a best passage with this share of the query's words is answer enough
-SECOND_PASSAGE_RATIO = 0.85  # a second passage joins when its score and support are this close to the best
+SECOND_PASSAGE_RATIO = 0.85
+LIST_TOPIC_COVERAGE = 0.5  # a passage spelling out "the twelve methods" holds most of the question's words  # a second passage joins when its score and support are this close to the best
 
 # Objection cards: a section with these subsections (Chinese or English headings).
 RESPONSE_HEADINGS = (
@@ -51,13 +53,19 @@ def compose_answer(
     supported = [hit for hit in hits if hit.support >= threshold]
     if not supported:
         return Answer(answered=False)
+    terms = query_terms(index, tokenizer, query)
+    weights = term_weights(index, terms)
+    missing = missing_fact(query, supported, terms, weights)
+    if missing is not None:
+        return _not_stated_answer(query, missing, supported[0])
+    cards = {hit.chunk_id: find_objection_card(index, index.get_chunk(hit.chunk_id)) for hit in supported}
+    if not is_objection(query):  # a card answers an objection; other questions get the section that answers
+        supported = [hit for hit in supported if cards[hit.chunk_id] is None] or supported
     best = supported[0]
-    card = find_objection_card(index, index.get_chunk(best.chunk_id))
+    card = cards[best.chunk_id]
     if card is not None:
         return _card_answer(card, best, more=len(supported) > 1)
 
-    terms = query_terms(index, tokenizer, query)
-    weights = term_weights(index, terms)
     used = [best]
     if best.coverage < COMPLETE_COVERAGE:  # the best passage misses query words: a second may help
         used += [
@@ -91,6 +99,64 @@ def compose_answer(
         more_available=truncated or len(supported) > len(sources),
         kind="extract",
     )
+
+
+# A customer's objection: what the customer says or pushes back with, not a rep's general question.
+_OBJECTION = re.compile(
+    r"客户(?:说|嫌|觉得|认为|表示|拿|老说|一直说|总说|反映|坚持|质疑|不同意|不接受|回绝|拒绝)|(?:对方|他|她|老板|领导)(?:说|嫌|觉得)|"
+    r"客户.{0,12}(?:还要再降|再降|压价|砍价|嫌)|嫌.{0,6}(?:贵|慢|复杂|麻烦)|[“「\"]|打发|推脱|"
+    r"\b(?:customer|client|they|he|she|buyer|prospect)s?\s+(?:says?|said|keeps?\s+saying|thinks?|told\s+me|claims?|"
+    r"complains?|insists?|pushe?s?\s+back|objects?|wants?\s+(?:a\s+)?(?:discount|lower))|\bobjection\b|\btoo\s+(?:expensive|slow|complex|complicated)\b",
+    re.IGNORECASE,
+)
+
+
+def is_objection(query: str) -> bool:
+    """True when the question reports what a customer objects ("客户说太贵了", "they said we'll think about it")."""
+    return _OBJECTION.search(query) is not None
+
+
+def missing_fact(query: str, supported: list[Hit], terms: list[str], weights: dict[str, float]) -> AskedFact | None:
+    """The specific fact the question asks for when none of the supporting passages states it, else None."""
+    fact = asked_fact(query)
+    texts = [hit.text for hit in supported]
+    if fact is not None and not any(states_fact(fact, text, terms, weights) for text in texts):
+        return fact
+    count = listed_count(query)
+    listing = [hit.text for hit in supported if hit.coverage >= LIST_TOPIC_COVERAGE]  # about the named list
+    if count is not None and count > 2 and not any(spells_out(text, count) for text in listing):
+        return AskedFact(LIST_KIND)
+    return None
+
+
+def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
+    """ "The playbook covers X but does not state Y. Related: …": related reading, not an answer."""
+    latin = len(re.findall(r"[A-Za-z]", query))
+    english = latin > sum(is_cjk(char) for char in query)
+    topic = related.section or related.title
+    if english:
+        if fact.own_period:
+            missing = f"figures for a particular period ({fact.period})"
+        elif fact.subject:
+            missing = f"{fact.kind.label_en} ({fact.subject})"
+        else:
+            missing = fact.kind.label_en
+        text = f"The playbook covers “{topic}” but does not state {missing}."
+        if fact.kind is not LIST_KIND:
+            text += " Please check the current price list, policy or your manager."
+        text += "\nRelated reading (not an answer):"
+    else:
+        if fact.own_period:
+            missing = f"{fact.period}这类具体时期的数据"
+        elif fact.subject:
+            missing = f"{fact.subject}的{fact.kind.label_zh}"
+        else:
+            missing = fact.kind.label_zh
+        text = f"手册里讲了「{topic}」，但没有写{missing}。"
+        if fact.kind is not LIST_KIND:
+            text += "请以公司最新的资费、政策或主管的答复为准。"
+        text += "\n相关内容（供参考，不是答案）："
+    return Answer(answered=False, not_stated=True, text=text, sources=[_source(related)], kind="not_stated")
 
 
 @dataclass(frozen=True)

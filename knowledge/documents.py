@@ -106,13 +106,18 @@ class Source(BaseModel):
 
 
 class Answer(BaseModel):
-    """An extractive answer with its sources; `answered=False` means nothing supports one."""
+    """An extractive answer with its sources; `answered=False` means nothing supports one.
+
+    `not_stated=True` (with `answered=False`): the playbook covers the topic but not the specific fact
+    asked for (an amount, a rate, a date…); `text` says so and `sources` are related reading, not an answer.
+    """
 
     answered: bool
     text: str = ""
     sources: list[Source] = Field(default_factory=list)
     more_available: bool = False
-    kind: str = "none"  # "extract", "objection" or "none"
+    kind: str = "none"  # "extract", "objection", "not_stated" or "none"
+    not_stated: bool = False
 
     @property
     def citations(self) -> list[str]:

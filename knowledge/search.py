@@ -12,17 +12,20 @@ third vote. Whether a hit *supports an answer* is judged from evidence comparabl
 - agreement and the fused dense+BM25 rank score: both legs put the hit near the top;
 - `unknown`: the share of the query's words that the corpus never uses (off-topic questions).
 
-A logistic model over these gives `support`; `threshold` decides. The weights were fitted on the
-dev questions plus constructed on- and off-topic questions
-(`tests/fixtures/knowledge/calibration.jsonl`), never on the held-out set.
+A logistic model over these gives `support`; `threshold` decides. The weights and threshold live in
+`knowledge/support_model.json`, written by `kam eval kb --fit` (`knowledge.calibration`) from
+`tests/fixtures/knowledge/calibration.jsonl` (constructed on- and off-topic questions, no near-duplicate
+of a held-out question), never from the held-out sets.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -63,32 +66,28 @@ class SupportModel:
         return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
 
 
-# Fitted with class-balanced, L2-regularised logistic regression (see the module docstring).
-SUPPORT_WITH_SPARSE = SupportModel(
-    bias=-4.80,
-    sparse_weight=13.7,
-    dense_weight=0.52,
-    coverage_weight=0.45,
-    agreement_weight=0.26,
-    fused_weight=0.27,
-    unknown_weight=-0.62,
-    threshold=0.55,
-)
-SUPPORT_WITHOUT_SPARSE = SupportModel(
-    bias=-3.26,
-    sparse_weight=0.0,
-    dense_weight=0.81,
-    coverage_weight=0.74,
-    agreement_weight=0.48,
-    fused_weight=0.47,
-    unknown_weight=-1.01,
-    threshold=0.6,
-)
+SUPPORT_MODEL_FILE = Path(__file__).with_name("support_model.json")
+
+
+def load_support_models(path: Path = SUPPORT_MODEL_FILE) -> dict[str, SupportModel]:
+    """The fitted models ("with_sparse", "without_sparse") from the JSON that `kam eval kb --fit` writes."""
+    payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    fields = set(SupportModel.__dataclass_fields__)
+    return {
+        name: SupportModel(**{key: float(value) for key, value in entry.items() if key in fields})
+        for name, entry in payload.items()
+        if isinstance(entry, dict)
+    }
+
+
+@lru_cache(maxsize=1)
+def _support_models() -> dict[str, SupportModel]:
+    return load_support_models()
 
 
 def support_model_for(index: KnowledgeIndex) -> SupportModel:
-    """The calibrated support model for what the index holds."""
-    return SUPPORT_WITH_SPARSE if index.sparse is not None else SUPPORT_WITHOUT_SPARSE
+    """The calibrated support model for what the index holds (from `support_model.json`)."""
+    return _support_models()["with_sparse" if index.sparse is not None else "without_sparse"]
 
 
 def hybrid_search(

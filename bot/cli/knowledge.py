@@ -1,12 +1,14 @@
-"""`kam ingest`, `kam ask` and `kam eval kb`: the knowledge base from the command line."""
+"""`kam ingest`, `kam ask`, `kam eval kb` (and `--fit`): the knowledge base from the command line."""
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,6 +22,7 @@ from bot.settings import Settings
 from knowledge import (
     Answer,
     EmbedderError,
+    EvalItem,
     IndexNotFound,
     KnowledgeBase,
     QueryTooLong,
@@ -27,6 +30,8 @@ from knowledge import (
     load_items,
     make_embedder,
 )
+from knowledge.calibration import collect_examples, fit_support, near_duplicates, save_support_models
+from knowledge.search import SUPPORT_MODEL_FILE, load_support_models
 
 STAGES = {"read": "Reading files", "embed": "Embedding passages", "sparse": "Sparse vectors", "index": "Indexing",
           "write": "Writing index"}
@@ -89,6 +94,7 @@ def ingest(paths: tuple[Path, ...], rebuild: bool) -> None:
 def _answer_json(answer: Answer) -> dict:
     return {
         "answered": answer.answered,
+        "not_stated": answer.not_stated,
         "answer": answer.text,
         "sources": [
             {"title": source.title, "section": source.section, "source": source.source,
@@ -131,7 +137,7 @@ def ask(question: str | None, batch: Path | None, as_json: bool, k: int) -> None
     if as_json:
         print_json(_answer_json(answer))
         return
-    if not answer.answered:
+    if not answer.answered and not answer.not_stated:
         click.echo("知识库里没有相关内容。The knowledge base has nothing on this.")
         return
     click.echo(answer.text)
@@ -142,13 +148,23 @@ def ask(question: str | None, batch: Path | None, as_json: bool, k: int) -> None
 @click.command("kb")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the per-item results as JSON.")
-def eval_kb(path: Path, as_json: bool) -> None:
-    """Score the knowledge base on a question file (format of kb_dev.jsonl)."""
+@click.option("--fit", is_flag=True, help="Refit the support model (answer or refuse) from PATH, a calibration set.")
+@click.option("--heldout", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With --fit: refuse to fit while PATH has near-duplicates of these sets (repeatable).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=SUPPORT_MODEL_FILE, show_default=True,
+              help="With --fit: where to write the fitted models.")
+def eval_kb(path: Path, as_json: bool, fit: bool, heldout: tuple[Path, ...], out: Path) -> None:
+    """Score the knowledge base on a question file (format of kb_dev.jsonl), or refit it with --fit."""
     settings = settings_or_exit()
     configure_logging(settings)
+    items = _load_items_or_exit(path)
+    if fit:
+        _check_overlaps(path, items, heldout)
+        _fit(ready_knowledge_base(settings), path, items, out)
+        return
     knowledge = ready_knowledge_base(settings)
     try:
-        report = evaluate(knowledge.answer, load_items(path))
+        report = evaluate(knowledge.answer, items)
     except IndexNotFound:
         raise click.ClickException("the knowledge index is not built yet: run `kam ingest`") from None
     except QueryTooLong as error:
@@ -159,9 +175,63 @@ def eval_kb(path: Path, as_json: bool) -> None:
     for result in report.results:
         mark = "PASS" if result.passed else "FAIL"
         kind = "refuse" if result.unanswerable else "answer"
-        detail = "" if result.passed else f"  missing {result.missing}" if result.missing else "  (answered=" + str(result.answered) + ")"
+        if result.passed:
+            detail = "  (flagged not stated)" if result.not_stated else ""
+        elif result.unanswerable:
+            detail = "  (answered)"
+        elif result.not_stated:
+            detail = "  (flagged not stated)"
+        elif not result.answered:
+            detail = "  (refused)"
+        else:
+            detail = f"  missing {result.missing}" + ("; in the cited source" if result.source_passed else "")
         click.echo(f"{mark} {result.id} [{kind}] {result.q}{detail}")
     click.echo(
-        f"answerable passed {report.answerable_passed}/{report.answerable} ({report.answer_rate:.0%}); "
-        f"unanswerable refused {report.unanswerable_refused}/{report.unanswerable} ({report.refusal_rate:.0%})"
+        f"answerable passed {report.answerable_passed}/{report.answerable} ({report.answer_rate:.0%}) on the answer text, "
+        f"{report.answerable_source_passed}/{report.answerable} ({report.source_rate:.0%}) on the cited sources; "
+        f"unanswerable refused or flagged {report.unanswerable_refused}/{report.unanswerable} ({report.refusal_rate:.0%}, "
+        f"{report.unanswerable_flagged} flagged not stated)"
     )
+
+
+def _load_items_or_exit(path: Path) -> list[EvalItem]:
+    try:
+        return load_items(path)
+    except (json.JSONDecodeError, ValidationError) as error:
+        raise click.ClickException(f"{path}: not a question set (JSONL with id, q, expect): {error}") from None
+
+
+def _check_overlaps(path: Path, items: list[EvalItem], heldout: tuple[Path, ...]) -> None:
+    """A CLI error naming every calibration question that nearly repeats a held-out one."""
+    overlaps = [pair for other in heldout for pair in near_duplicates(items, _load_items_or_exit(other))]
+    if overlaps:
+        lines = [f"  {item.id} {item.q!r} ~ {other.id} {other.q!r} ({ratio:.2f})" for item, other, ratio in overlaps]
+        raise click.ClickException(
+            f"{path} has {len(overlaps)} near-duplicate(s) of held-out questions; remove them first:\n" + "\n".join(lines)
+        )
+
+
+def _fit(knowledge: KnowledgeBase, path: Path, items: list[EvalItem], out: Path) -> None:
+    """Refit both support models from a calibration set, print them and write them to `out`."""
+    try:
+        collected = collect_examples(knowledge, items)
+    except IndexNotFound:
+        raise click.ClickException("the knowledge index is not built yet: run `kam ingest`") from None
+    models = {}
+    for name, examples in collected.items():
+        if not examples:
+            continue
+        try:
+            result = fit_support(examples, with_sparse=name == "with_sparse")
+        except ValueError as error:
+            raise click.ClickException(f"{path}: {error}") from None
+        models[name] = result.model
+        weights = ", ".join(f"{key}={value:g}" for key, value in asdict(result.model).items())
+        click.echo(f"{name}: {weights}")
+        click.echo(
+            f"  on {path.name}: answer passage reaches the threshold {result.answerable_kept}/{result.answerable}, "
+            f"unanswerable kept below it {result.unanswerable_refused}/{result.unanswerable}"
+        )
+    previous = load_support_models(out) if out.exists() else {}
+    save_support_models(out, {**previous, **models}, note=f"fitted by `kam eval kb --fit {path.name}`")
+    click.echo(f"wrote {out} (restart the bot to use it)")

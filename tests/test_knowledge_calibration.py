@@ -1,0 +1,103 @@
+"""Refitting the support model: the fit, the JSON it writes, and a calibration set clean of held-out questions."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from knowledge import EvalItem, load_items
+from knowledge.calibration import FEATURES, Example, fit_support, near_duplicates, save_support_models
+from knowledge.search import SUPPORT_MODEL_FILE, SupportModel, load_support_models
+from tests.knowledge_fixtures import CALIBRATION_SET, DEV_SET, FIXTURES, HELDOUT_SET
+
+NEAR_DOMAIN_HELDOUT = FIXTURES / "kb" / "near_domain_heldout.jsonl"
+NEAR_DOMAIN_DEV = FIXTURES / "kb" / "near_domain_dev.jsonl"
+
+
+def synthetic_examples(count: int = 60) -> list[Example]:
+    """Supported hits have a high sparse cosine and coverage; unsupported ones do not (with some noise)."""
+    rng = random.Random(7)
+    examples = []
+    for number in range(count):
+        label = number % 2
+        sparse = rng.uniform(0.25, 0.45) if label else rng.uniform(0.0, 0.3)
+        coverage = rng.uniform(0.5, 1.0) if label else rng.uniform(0.0, 0.6)
+        features = (sparse, rng.uniform(1, 3), coverage, float(label and rng.random() < 0.7), rng.uniform(0.5, 1.7), 0.0)
+        examples.append(Example(f"q{number}", features, label, 1.0))
+    return examples
+
+
+def test_the_fit_separates_supported_from_unsupported_hits():
+    result = fit_support(synthetic_examples())
+    model = result.model
+    assert model.sparse_weight > 0 and model.coverage_weight > 0
+    assert 0 < model.threshold < 1
+    assert result.answerable_kept >= 0.8 * result.answerable
+    assert result.unanswerable_refused >= 0.8 * result.unanswerable
+    strong = model.score(**dict(zip(FEATURES, (0.45, 3.0, 1.0, 1.0, 1.7, 0.0), strict=True)))
+    weak = model.score(**dict(zip(FEATURES, (0.02, 1.0, 0.0, 0.0, 0.5, 0.0), strict=True)))
+    assert strong >= model.threshold > weak
+
+
+def test_a_fit_without_the_sparse_leg_gives_it_no_weight():
+    assert fit_support(synthetic_examples(), with_sparse=False).model.sparse_weight == 0.0
+
+
+def test_a_fit_needs_both_kinds_of_question():
+    with pytest.raises(ValueError, match="both answerable and unanswerable"):
+        fit_support([example for example in synthetic_examples() if example.label])
+
+
+def test_models_round_trip_through_json(tmp_path):
+    model = SupportModel(bias=-1.5, sparse_weight=2.0, dense_weight=0.5, coverage_weight=1.0, agreement_weight=0.1,
+                         fused_weight=0.3, unknown_weight=-0.7, threshold=0.6)
+    path = tmp_path / "support.json"
+    save_support_models(path, {"with_sparse": model}, note="test")
+    assert json.loads(path.read_text())["note"] == "test"
+    assert load_support_models(path) == {"with_sparse": model}
+
+
+def test_the_shipped_models_load():
+    models = load_support_models(SUPPORT_MODEL_FILE)
+    assert set(models) == {"with_sparse", "without_sparse"}
+    assert all(0 < model.threshold < 1 for model in models.values())
+    assert models["without_sparse"].sparse_weight == 0.0
+
+
+def test_near_duplicates_are_found_by_character_similarity():
+    items = [EvalItem(id="c1", q="明天北京会下雨吗？"), EvalItem(id="c2", q="客户价值矩阵分哪几类？")]
+    others = [EvalItem(id="h1", q="明天上海会下雨吗？")]
+    [(item, other, ratio)] = near_duplicates(items, others)
+    assert (item.id, other.id) == ("c1", "h1") and ratio >= 0.7
+
+
+def test_the_calibration_set_holds_no_held_out_or_dev_question():
+    calibration = load_items(CALIBRATION_SET)
+    held_out = load_items(HELDOUT_SET) + load_items(NEAR_DOMAIN_HELDOUT)
+    assert near_duplicates(calibration, held_out) == []
+    dev_questions = {item.q for item in load_items(DEV_SET) + load_items(NEAR_DOMAIN_DEV)}
+    assert [item.id for item in calibration if item.q in dev_questions] == []
+
+
+def test_no_expectation_is_a_single_character():
+    for path in (DEV_SET, HELDOUT_SET, CALIBRATION_SET, NEAR_DOMAIN_DEV, NEAR_DOMAIN_HELDOUT):
+        short = [(item.id, group) for item in load_items(path) for group in item.expect if min(map(len, group)) < 2]
+        assert short == [], path.name
+
+
+def test_fit_refuses_a_calibration_set_with_held_out_near_duplicates(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAM_DATA_DIR", str(tmp_path))
+    calibration = tmp_path / "calibration.jsonl"
+    heldout = tmp_path / "heldout.jsonl"
+    calibration.write_text(json.dumps({"id": "c1", "q": "明天北京会下雨吗？", "unanswerable": True}) + "\n")
+    heldout.write_text(json.dumps({"id": "h1", "q": "明天上海会下雨吗？", "unanswerable": True}) + "\n")
+    out = tmp_path / "support.json"
+    result = CliRunner().invoke(main, ["eval", "kb", "--fit", str(calibration), "--heldout", str(heldout),
+                                       "--out", str(out)])
+    assert result.exit_code != 0
+    assert "near-duplicate" in result.output and "c1" in result.output and "h1" in result.output
+    assert not out.exists()

@@ -1,0 +1,101 @@
+"""Specific facts: recognising a question that asks for one, and saying plainly when the playbook lacks it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from crm.answers import AnswerLog
+from crm.users import User, UserRepository
+from knowledge import Answer, Source
+from knowledge.answer import is_objection
+from knowledge.facts import asked_fact, listed_count, spells_out, states_fact
+from skills.ask import AskSkill
+from skills.models import Request
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("集团V网包月费现在多少钱一个月？", "amount"),
+        ("what's the monthly fee for group SMS?", "amount"),
+        ("签一单大客户提成几个点？", "rate"),
+        ("What's the commission rate on renewals?", "rate"),
+        ("今年的客户答谢晚宴定在哪天？", "date"),
+        ("Which month does the survey go out?", "date"),
+        ("绿色通道承诺多少小时内回复？", "duration"),
+        ("每周最少要拜访几家客户？", "quota"),
+        ("违约金按民法典写多少比例合适？", "law"),
+    ],
+)
+def test_a_question_for_a_specific_fact_is_recognised(question: str, kind: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == kind
+
+
+@pytest.mark.parametrize(
+    "question", ["客户投诉有什么价值？", "客户嫌价格太高怎么办？", "How do I raise switching costs?", "客户流失分哪几类？"]
+)
+def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
+    assert asked_fact(question) is None
+
+
+def weights(terms: list[str]) -> dict[str, float]:
+    return dict.fromkeys(terms, 1.0)
+
+
+def test_a_passage_states_the_fact_only_with_a_value_on_the_topic():
+    fact = asked_fact("集团V网包月费多少钱？")
+    terms = ["集团", "v网", "包月费"]
+    assert not states_fact(fact, "统一 V 网资费：以包月费为主，要求集团统一付费；", terms, weights(terms))
+    assert states_fact(fact, "集团 V 网包月费为每月 20 元。", terms, weights(terms))
+    assert not states_fact(fact, "会议费每人 20 元。", terms, weights(terms))  # a value, but on another topic
+
+
+def test_figures_for_the_companys_own_period_are_never_stated():
+    fact = asked_fact("上个季度咱们的流失率是多少？")
+    assert fact is not None and fact.period == "上个季度"
+    assert not states_fact(fact, "客户流失率每降低 5%，利润可增加 25%。", ["流失率"], weights(["流失率"]))
+
+
+def test_a_named_list_must_be_spelled_out():
+    assert listed_count("营销组合十二方法具体是哪十二个，列一下") == 12
+    assert listed_count("客户流失分哪几类？") is None
+    assert spells_out("\n".join(f"{number}. 方法" for number in range(1, 13)), 12)
+    assert not spells_out('结合"营销组合十二方法"和"六大定价策略"，得出方案。', 12)
+
+
+@pytest.mark.parametrize(
+    ("question", "objection"),
+    [
+        ("客户说你们的价格太高了，我该怎么回应？", True),
+        ("客户已经拿过一次折扣了还要再降，我该怎么处理？", True),
+        ("They said \"we'll think about it\". what do i do", True),
+        ("客户价值矩阵分哪几类？", False),
+        ("How do I raise switching costs?", False),
+    ],
+)
+def test_objections_are_told_from_other_questions(question: str, objection: bool):
+    assert is_objection(question) is objection
+
+
+class NotStatedPlaybook:
+    """A stand-in knowledge base that always answers "the playbook does not state this"."""
+
+    def answer(self, query: str) -> Answer:
+        source = Source(title="集团客户管理", section="业务服务产品化", source="14.md", score=0.9, text="以包月费为主",
+                        chunk_id="c14")
+        return Answer(answered=False, not_stated=True, kind="not_stated", sources=[source],
+                      text="手册里讲了「业务服务产品化」，但没有写包月费的具体金额。\n相关内容（供参考，不是答案）：")
+
+
+def test_the_ask_skill_says_not_stated_and_offers_the_related_passage(store):
+    UserRepository(store).upsert(7, name="小王", timezone_name="Asia/Shanghai", registered_via="allowlist")
+    skill = AskSkill(NotStatedPlaybook(), AnswerLog(store))
+    request = Request(user=User(id=7, name="小王"), text="集团V网包月费多少钱？", now=datetime(2026, 3, 3, tzinfo=UTC))
+    reply = skill.handle(request)
+    assert "没有写包月费" in reply.text and "集团客户管理 › 业务服务产品化" in reply.text
+    assert "没有找到" not in reply.text  # not the plain refusal
+    [[related]] = reply.buttons
+    assert related.label == "相关原文" and related.data.endswith(":0")
