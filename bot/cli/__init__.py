@@ -90,7 +90,7 @@ def route(text: str, as_json: bool) -> None:
 def prepare() -> None:
     """Get a fresh install ready: build or refresh the knowledge index, load sample customers."""
     settings = settings_or_exit()
-    run_ingest(settings, [], rebuild=False)
+    run_ingest(settings, [], rebuild=False, replace=False)
     ensure_sample_customers(open_assistant())
 
 
