@@ -115,7 +115,7 @@ class VisitNotesSkill(Skill):
              example="/note 今天拜访了华信科技王经理 下周三再约")  # fmt: skip
     def note(self, request: Request) -> Reply:
         """Record a visit note given after the command, or ask for it."""
-        if not request.args.strip():
+        if _is_blank(request.args):
             self.conversations.set(request.user.id, self.name, {"mode": "await_note"})
             return Reply.of(request.t("请发送这次拜访的情况，说话转文字就行。", "Send me what happened at the visit; dictation is fine."))
         return self.take_note(request, request.args)
@@ -124,6 +124,9 @@ class VisitNotesSkill(Skill):
 
     def take_note(self, request: Request, text: str, *, source: str = "text") -> Reply:
         """Store the note raw, then parse it into a draft and show the card (a failed parse keeps the note)."""
+        if _is_blank(text):
+            raise SkillError("这条消息是空白的，没有记录。请发送这次拜访的情况。",
+                             "That message is blank, so nothing was recorded. Send me what happened at the visit.")
         note = self.notes.take(request.user.id, text, now=request.now, zone=request.user.zone, source=source)
         return self.card(request, note)
 
@@ -132,6 +135,8 @@ class VisitNotesSkill(Skill):
         mode = state.get("mode")
         self.conversations.clear(request.user.id)
         if mode == "await_note":
+            if _is_blank(request.text):
+                self.conversations.set(request.user.id, self.name, state)  # still waiting for the note
             return self.take_note(request, request.text, source=_source_of(request))
         try:
             note = self._draft_note(request, int(state.get("note_id", 0)))
@@ -326,6 +331,11 @@ class VisitNotesSkill(Skill):
             Button(label=request.t("丢弃", "Discard"), data=self.callback(f"discard:{note_id}")),
         ])  # fmt: skip
         return rows
+
+
+def _is_blank(text: str) -> bool:
+    """True when nothing visible is left: spaces, ideographic spaces, zero-width characters."""
+    return not any(char.isprintable() and not char.isspace() for char in text)
 
 
 def _is_question(text: str) -> bool:
