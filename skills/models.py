@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -12,6 +13,18 @@ from crm.language import Language
 from crm.users import User
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for inline-button callback data
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(text: str) -> str:
+    """`text` with each lone UTF-16 surrogate (which SQLite and UTF-8 reject) replaced by U+FFFD.
+
+    A high and a low surrogate that arrive as a pair are joined into the character they encode.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 class Attachment(BaseModel):
@@ -35,6 +48,11 @@ class Request(BaseModel):
     args: str = ""  # the text after the command
     callback_data: str | None = None  # set when a button was pressed
     attachment: Attachment | None = None
+
+    @field_validator("text", "args", "callback_data")
+    @classmethod
+    def _encodable(cls, value: str | None) -> str | None:
+        return None if value is None else replace_lone_surrogates(value)
 
     @field_validator("now")
     @classmethod
@@ -61,6 +79,11 @@ class Button(BaseModel):
     label: str
     data: str
 
+    @field_validator("label")
+    @classmethod
+    def _encodable(cls, value: str) -> str:
+        return replace_lone_surrogates(value)
+
     @field_validator("data")
     @classmethod
     def _fits_callback_limit(cls, value: str) -> str:
@@ -76,6 +99,11 @@ class Block(BaseModel):
 
     text: str
     kind: Literal["paragraph", "heading", "quote", "code", "note"] = "paragraph"
+
+    @field_validator("text")
+    @classmethod
+    def _encodable(cls, value: str) -> str:
+        return replace_lone_surrogates(value)
 
 
 class FileOut(BaseModel):
@@ -96,6 +124,11 @@ class Reply(BaseModel):
     file: FileOut | None = None
     replace_message: bool = False  # for a button press: edit the pressed message instead of sending
     toast: str | None = None  # short notice for a button press (answerCallbackQuery text)
+
+    @field_validator("toast")
+    @classmethod
+    def _encodable(cls, value: str | None) -> str | None:
+        return None if value is None else replace_lone_surrogates(value)
 
     @classmethod
     def of(cls, *texts: str, buttons: list[list[Button]] | None = None) -> Reply:

@@ -19,7 +19,7 @@ from crm.visits.corrections import CorrectionNotUnderstood, apply_correction
 from crm.visits.record import VisitRecord
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import NoteAlreadyClosed, RawNote, RawNoteNotFound, VisitRepository
-from skills.base import RouteScore, Skill, SkillError, command
+from skills.base import RouteScore, Skill, SkillError, StaleButton, button_row_id, command
 from skills.intent import asks_how_to_handle, is_question
 from skills.models import Button, Reply, Request
 
@@ -167,10 +167,10 @@ class VisitNotesSkill(Skill):
         action, _, rest = payload.partition(":")
         note_id, _, value = rest.partition(":")
         step = _STEPS.get(action)
-        if step is None or not note_id.isdigit():
-            raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+        if step is None:
+            raise StaleButton()
         try:
-            note = self._draft_note(request, int(note_id))
+            note = self._draft_note(request, button_row_id(note_id))
         except NoteAlreadyClosed as closed:
             return _closed_reply(request, closed)
         return getattr(self, step)(_in_note_language(request, note), note, value)
@@ -235,8 +235,8 @@ class VisitNotesSkill(Skill):
         """A candidate customer was chosen."""
         assert note.record is not None
         try:
-            customer = self.customers.get(int(value))
-        except (CustomerNotFound, ValueError):
+            customer = self.customers.get(button_row_id(value))
+        except (CustomerNotFound, StaleButton):
             raise SkillError("这个客户已不存在。", "That customer no longer exists.") from None
         self.visits.set_record(note.id, note.record.with_customer(customer))
         return self.card(request, self.visits.get_raw_note(note.id), replace=True)

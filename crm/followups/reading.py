@@ -73,16 +73,19 @@ def _zh_count(value: str) -> float | None:
     return None
 
 
+MAX_DURATION_HOURS = 10 * 366 * 24  # "99999999999999999999小时后" is no time to remind at
+
+
 def _duration(text: str) -> tuple[timedelta, int, int] | None:
-    """'30分钟后', '两小时后', 'in 2 hours', 'in 10 min': an offset from now, with its span."""
+    """'30分钟后', '两小时后', 'in 2 hours', 'in 10 min': an offset from now (at most ten years), with its span."""
     half = _ZH_HALF_HOUR.search(text)
     if half:
         return timedelta(minutes=30), half.start(), half.end()
     match = _ZH_DURATION.search(text)
     if match:
         count = _zh_count(match.group(1))
-        if count is not None and count > 0:
-            unit = timedelta(minutes=1) if match.group(2).startswith("分") else timedelta(hours=1)
+        unit = timedelta(minutes=1) if match.group(2).startswith("分") else timedelta(hours=1)
+        if count is not None and 0 < count * (unit / timedelta(hours=1)) <= MAX_DURATION_HOURS:
             return count * unit, match.start(), match.end()
     match = _EN_DURATION.search(text)
     if match and (match.group(0).lower().startswith("in") or "from now" in match.group(0).lower()
@@ -93,7 +96,7 @@ def _duration(text: str) -> tuple[timedelta, int, int] | None:
         step = timedelta(hours=1) if unit.startswith("h") else timedelta(minutes=1)
         if word.startswith("half"):
             step = timedelta(hours=1)
-        if count > 0:
+        if 0 < count * (step / timedelta(hours=1)) <= MAX_DURATION_HOURS:
             return count * step, match.start(), match.end()
     return None
 

@@ -106,11 +106,16 @@ class PriceQuestion:
             key, value = field[:1], field[1:]
             try:
                 if key == "q":
+                    if not (value.isascii() and value.isdigit() and len(value) <= 9):
+                        raise ValueError(value)
                     values["quantity"] = int(value)
                 elif key == "k" and value in VALUE_CLASSES:
                     values["value_class"] = value
                 elif key in ("d", "e"):
-                    values["requested"] = RequestedDiscount(off=Decimal(value), mode="extra" if key == "e" else "total")
+                    off = Decimal(value)
+                    if not (off.is_finite() and 0 <= off < 1):
+                        raise ValueError(value)
+                    values["requested"] = RequestedDiscount(off=off, mode="extra" if key == "e" else "total")
                 elif key == "m":
                     values["wants_max"] = True
                 elif key == "u":
