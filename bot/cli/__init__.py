@@ -36,12 +36,17 @@ def run(chat_fallback: bool) -> None:
         click.echo("Starting the local chat instead (`kam chat`).", err=True)
         _chat(user_id=0)
         return
-    from bot.telegram.application import build_application
+    from telegram.error import InvalidToken
+
+    from bot.telegram.application import build_application, run_bot
 
     assistant = open_assistant()
     application = build_application(assistant)
-    click.echo("Bot is running. Press Ctrl+C to stop.", err=True)
-    application.run_polling(allowed_updates=["message", "callback_query"])
+    click.echo("Bot is running (it waits for Telegram if the Bot API is unreachable). Press Ctrl+C to stop.", err=True)
+    try:
+        run_bot(application, assistant.settings)
+    except InvalidToken:
+        raise click.ClickException("Telegram refused TELEGRAM_BOT_TOKEN: check the token from @BotFather") from None
 
 
 @main.command()
