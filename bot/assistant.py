@@ -33,7 +33,7 @@ from skills.ask import AskSkill
 from skills.base import Skill, SkillError
 from skills.customers import CustomersSkill
 from skills.followups import FollowupsSkill
-from skills.models import Attachment, Reply, Request
+from skills.models import Attachment, Reply, Request, replace_lone_surrogates
 from skills.notes import VisitNotesSkill
 from skills.pricing import PricingSkill
 from skills.system import SystemSkill
@@ -50,6 +50,11 @@ class Identity:
     user_id: int
     name: str = ""
     username: str = ""
+
+    def __post_init__(self) -> None:
+        # a client can send lone surrogates, which SQLite cannot store
+        object.__setattr__(self, "name", replace_lone_surrogates(self.name))
+        object.__setattr__(self, "username", replace_lone_surrogates(self.username))
 
 
 @dataclass

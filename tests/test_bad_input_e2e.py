@@ -80,3 +80,15 @@ async def test_a_duration_beyond_any_calendar_gets_a_friendly_reply(
     text = fake_telegram.messages_text(reply)
     assert "抱歉" not in text and "99999999999999999999小时" in text
     assert _tracebacks(caplog) == []
+
+
+async def test_lone_surrogates_in_the_sender_name_are_replaced(
+    bot: Assistant, fake_telegram: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    mark = fake_telegram.mark()
+    with caplog.at_level(logging.INFO):
+        fake_telegram.send_text(REP_ID, "/help", first_name="王\udc80")
+        [reply] = await fake_telegram.wait_for("sendMessage", after=mark)
+    assert "抱歉" not in fake_telegram.messages_text(reply)
+    assert bot.users.get(REP_ID).name == "王\ufffd"
+    assert _tracebacks(caplog) == []
