@@ -72,9 +72,8 @@ def ingest(
         report.chunks_total = _indexed_chunk_count(index_dir)
         report.seconds = time.perf_counter() - started
         return report, None
-    kept = _kept_chunks(index_dir, set(read_sources)) if add else []
-    chunks = kept + read_chunks
-    sources = list(dict.fromkeys([chunk.source for chunk in kept] + read_sources))
+    chunks = _merged_chunks(index_dir, read_chunks) if add else read_chunks
+    sources = list(dict.fromkeys(chunk.source for chunk in chunks))
     if not add:
         report.dropped = [source for source in indexed_sources if source not in set(read_sources)]
     report.files_total = len(sources)
@@ -194,13 +193,30 @@ def _indexed_chunk_count(index_dir: Path) -> int:
     return manifest.chunk_count if manifest is not None else 0
 
 
-def _kept_chunks(index_dir: Path, replaced_sources: set[str]) -> list[Chunk]:
-    """The passages of the index on disk whose file is not being read again, in index order."""
+def _merged_chunks(index_dir: Path, read_chunks: list[Chunk]) -> list[Chunk]:
+    """The index on disk with the files just read in place of their old passages, new files last.
+
+    Keeping the order lets an ingest that changed nothing find the index unchanged.
+    """
     try:
         previous = KnowledgeIndex.load(index_dir)
     except IndexNotFound:
-        return []
-    return [chunk for chunk in previous.chunks if chunk.source not in replaced_sources]
+        return read_chunks
+    read_by_source: dict[str, list[Chunk]] = {}
+    for chunk in read_chunks:
+        read_by_source.setdefault(chunk.source, []).append(chunk)
+    merged: list[Chunk] = []
+    placed: set[str] = set()
+    for chunk in previous.chunks:
+        if chunk.source not in read_by_source:
+            merged.append(chunk)
+        elif chunk.source not in placed:
+            merged.extend(read_by_source[chunk.source])
+            placed.add(chunk.source)
+    for source, chunks in read_by_source.items():
+        if source not in placed:
+            merged.extend(chunks)
+    return merged
 
 
 def _loads(index_dir: Path) -> bool:

@@ -71,3 +71,15 @@ def test_ingest_replace_makes_the_index_hold_only_the_paths_and_says_so(tmp_path
     assert _indexed_sources(tmp_path) == ["churn.txt"]
     assert "replaced the index: re-read 1 file already indexed" in result.output
     assert f"dropped {dropped - 1} files not given; the index now holds 1 file," in result.output
+
+
+def test_ingest_again_after_adding_a_file_finds_the_index_unchanged(tmp_path: Path) -> None:
+    runner = CliRunner()
+    extra = tmp_path / "extra.md"
+    extra.write_text("# 额外说明\n\n续约客户的回访要在合同到期前三十天安排。\n", encoding="utf-8")
+    assert runner.invoke(main, ["ingest"], env=env_for(tmp_path)).exit_code == 0
+    assert runner.invoke(main, ["ingest", str(extra)], env=env_for(tmp_path)).exit_code == 0
+
+    again = runner.invoke(main, ["ingest"], env=env_for(tmp_path))
+
+    assert "index unchanged" in again.output and "extra.md" in _indexed_sources(tmp_path)
