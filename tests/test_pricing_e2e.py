@@ -60,6 +60,7 @@ async def test_most_i_can_give_in_english(bot: Assistant, fake_telegram: FakeTel
         ("/quote 标准版 1" + "0" * 30 + "套", "数量“1" + "0" * 30 + "套”太大"),
         ("/quote 标准版 50套 150%", "折扣“150%”不可能"),
         ("标准版50套打150%折扣可以吗?", "折扣“打150%”不可能"),
+        ("华信科技要打150%折扣，我能答应吗?", "折扣“打150%”不可能"),  # no product named: still ours
     ],
 )
 async def test_impossible_quantities_and_discounts_are_named_not_guessed(

@@ -131,7 +131,7 @@ def read_question(book: PriceBook, text: str, customers: CustomerLookup | None =
                   *, bare_numbers: bool = False) -> PriceQuestion:
     """Everything `text` says about a price; `bare_numbers` lets '专业版 50' mean 50 units (command args)."""
     mentions = find_products(book, text)
-    off, said, discount_spans = _find_discount(text)
+    off, said, discount_spans = find_discount(text)
     requested = _requested(text, off, said)
     blank = _blank(text, [*discount_spans, *((mention.start, mention.end) for mention in mentions)])
     quantity, problem, quantity_said = read_quantity(blank, bare_numbers=bare_numbers)
@@ -160,12 +160,12 @@ def read_discount(text: str) -> tuple[RequestedDiscount | None, list[tuple[int, 
     said as an increase. "再/额外/extra/on top" makes it come on top of the standard discounts.
     A discount no price can have (150%, -10%) is None here; `read_question` names it back.
     """
-    off, said, positions = _find_discount(text)
+    off, said, positions = find_discount(text)
     return _requested(text, off, said), positions
 
 
-def _find_discount(text: str) -> tuple[Decimal | None, str, list[tuple[int, int]]]:
-    """The fraction off said (possibly impossible), its words and the spans of every amount."""
+def find_discount(text: str) -> tuple[Decimal | None, str, list[tuple[int, int]]]:
+    """The fraction off said (possibly impossible, like 150%), its words and the spans of every amount."""
     spans = locate_amounts(text)
     found = parse_discount(text)
     said = found.text if found else None
