@@ -128,3 +128,15 @@ def test_import_rejects_a_header_with_the_same_column_twice(cli: click.Group, tm
     assert "customers.csv line 1" in line and "'城市'" in line and "'city'" in line
     path.write_text("name,city,city\n华信科技,上海,北京\n", encoding="utf-8")
     assert "the column 'city' twice" in _one_clear_line(_import(cli, path))
+
+
+def test_an_unreadable_sample_customers_file_is_one_clear_line(
+    cli: click.Group, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample = tmp_path / "sample.csv"
+    sample.write_text("name,city,city\n华信科技,上海,北京\n", encoding="utf-8")
+    monkeypatch.setenv("KAM_CUSTOMERS_FILE", str(sample))
+    result = CliRunner().invoke(cli, ["note", "今天拜访了华信科技", "--user", "1", "--now", "2026-11-30T10:00",
+                                      "--dry-run"])
+    line = _one_clear_line(result)
+    assert "KAM_CUSTOMERS_FILE" in line and "sample.csv line 1" in line
