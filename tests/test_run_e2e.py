@@ -61,3 +61,22 @@ async def test_kam_run_with_a_refused_token_stops_with_one_clear_line(fake_teleg
     assert process.returncode == 1
     assert "Error: Telegram refused TELEGRAM_BOT_TOKEN" in stderr.decode()
     assert "Traceback" not in stderr.decode()
+
+
+async def test_the_wait_doubles_up_to_its_cap_and_is_logged(
+    fake_telegram: FakeTelegram, make_settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.telegram.application import wait_until_reachable
+
+    fake_telegram.fail_next("getMe", 502, times=5)
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    settings = make_settings(telegram_base_url=fake_telegram.base_url,
+                             telegram_base_file_url=fake_telegram.base_file_url)
+    with caplog.at_level("WARNING"):
+        await wait_until_reachable(settings, first_delay=1, max_delay=4, sleep=record)
+    assert waits == [1, 2, 4, 4, 4]
+    assert len([record for record in caplog.records if "retrying in" in record.getMessage()]) == 5
