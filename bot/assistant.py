@@ -20,7 +20,7 @@ from crm.followups.reminders import DeliveryPolicy, ReminderService
 from crm.followups.repository import FollowupRepository
 from crm.followups.schedule import parse_clock
 from crm.followups.service import FollowupService
-from crm.language import Language, language_of
+from crm.language import Language, language_of, replace_lone_surrogates
 from crm.parsing import recognizers
 from crm.pricing import PriceBook, load_price_book
 from crm.profiles import ProfileService
@@ -33,7 +33,7 @@ from skills.ask import AskSkill
 from skills.base import Skill, SkillError
 from skills.customers import CustomersSkill
 from skills.followups import FollowupsSkill
-from skills.models import Attachment, Reply, Request, replace_lone_surrogates
+from skills.models import Attachment, Reply, Request
 from skills.notes import VisitNotesSkill
 from skills.pricing import PricingSkill
 from skills.system import SystemSkill

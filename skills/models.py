@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from crm.language import Language
+from crm.language import Language, replace_lone_surrogates
 from crm.users import User
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for inline-button callback data
-
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def replace_lone_surrogates(text: str) -> str:
-    """`text` with each lone UTF-16 surrogate (which SQLite and UTF-8 reject) replaced by U+FFFD.
-
-    A high and a low surrogate that arrive as a pair are joined into the character they encode.
-    """
-    if not _SURROGATE.search(text):
-        return text
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
 
 class Attachment(BaseModel):
     """A file that arrived with a message (a voice note, a document) saved locally."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from skills.models import Block, Reply, replace_lone_surrogates
+from crm.language import replace_lone_surrogates
+from skills.models import Block, Reply
 
 TELEGRAM_TEXT_LIMIT = 4096  # UTF-16 code units, counted after entity parsing
 CAPTION_LIMIT = 1024
