@@ -21,7 +21,7 @@ from crm.followups.reminders import DeliveryPolicy, ReminderService
 from crm.followups.repository import FollowupRepository
 from crm.followups.schedule import parse_clock
 from crm.followups.service import FollowupService
-from crm.language import Language, language_of
+from crm.language import Language, language_of, replace_lone_surrogates
 from crm.opportunities import OpportunityRepository
 from crm.parsing import recognizers
 from crm.pipeline import load_pipeline
@@ -54,6 +54,11 @@ class Identity:
     user_id: int
     name: str = ""
     username: str = ""
+
+    def __post_init__(self) -> None:
+        # a client can send lone surrogates, which SQLite cannot store
+        object.__setattr__(self, "name", replace_lone_surrogates(self.name))
+        object.__setattr__(self, "username", replace_lone_surrogates(self.username))
 
 
 @dataclass

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from crm.conversations import ConversationRepository
-from skills.base import CommandSpec, Skill, SkillError
+from skills.base import CommandSpec, Skill, SkillError, StaleButton
 from skills.models import Button, Reply, Request
 
 log = logging.getLogger(__name__)
@@ -160,7 +160,7 @@ class Router:
             return self._dispatch_route_choice(request, payload)
         skill = self.skills.get(target)
         if skill is None:
-            raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+            raise StaleButton()
         return skill.handle_callback(request, payload)
 
     def _dispatch_route_choice(self, request: Request, skill_name: str) -> Reply:

@@ -87,7 +87,12 @@ def split_aliases(value: str | None) -> list[str]:
 
 
 def read_customer_file(path: Path) -> ParsedFile:
-    """Read a .csv or .xlsx customer file into validated rows and per-line errors."""
+    """Read a .csv or .xlsx customer file into validated rows and per-line errors.
+
+    CustomerFileError, naming the file and line, when the file as a whole cannot be read: not a
+    spreadsheet or not text, a field too long, a header with the same column twice.
+    A customer named twice is imported once, from its first row; the later rows are reported.
+    """
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         records = _xlsx_records(path)
@@ -97,17 +102,27 @@ def read_customer_file(path: Path) -> ParsedFile:
         raise CustomerFileError(f"{path.name}: use a .csv or .xlsx file")
     parsed = ParsedFile()
     header: dict[int, str] | None = None
+    first_line: dict[str, int] = {}
     for line, cells in records:
         if header is None:
-            header = _header(cells)
+            header = _header(cells, path.name)
             continue
         if not any(cell.strip() for cell in cells):
             continue
         row = {header[i]: cells[i].strip() for i in header if i < len(cells)}
         try:
-            parsed.rows.append((line, customer_from_row(row)))
+            customer = customer_from_row(row)
         except ValueError as error:
             parsed.errors.append(RowError(line=line, message=str(error)))
+            continue
+        key = customer.name.casefold()
+        if key in first_line:
+            parsed.errors.append(RowError(
+                line=line, message=f"duplicate customer {customer.name!r}: already on line {first_line[key]}; "
+                                   "this row is skipped"))
+            continue
+        first_line[key] = line
+        parsed.rows.append((line, customer))
     if header is None:
         raise CustomerFileError(f"{path.name} is empty")
     return parsed
@@ -137,13 +152,22 @@ def customer_from_row(row: dict[str, str]) -> CustomerInput:
     return CustomerInput(**fields)
 
 
-def _header(cells: list[str]) -> dict[int, str]:
+def _header(cells: list[str], file_name: str = "the file") -> dict[int, str]:
     header: dict[int, str] = {}
+    seen: dict[str, str] = {}
     for position, cell in enumerate(cells):
         label = cell.strip().lstrip("\ufeff")
         if not label:
             continue
-        header[position] = _HEADERS.get(label.lower(), f"extra:{label}")
+        column = _HEADERS.get(label.lower(), f"extra:{label}")
+        if column in seen:
+            raise CustomerFileError(
+                f"{file_name} line 1: the header has the column {label!r} twice"
+                + (f" (as {seen[column]!r} and {label!r})" if seen[column] != label else "")
+                + "; keep one of them"
+            )
+        seen[column] = label
+        header[position] = column
     if "name" not in header.values():
         raise CustomerFileError("the first row must be a header with a `name` column")
     return header
@@ -151,24 +175,62 @@ def _header(cells: list[str]) -> dict[int, str]:
 
 def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     raw = path.read_bytes()
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise CustomerFileError(f"{path.name} line {line}: binary data (a NUL byte); is this really a CSV file?")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("gb18030")  # CSV saved by Chinese Excel
+        try:
+            text = raw.decode("gb18030")  # CSV saved by Chinese Excel
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise CustomerFileError(
+                f"{path.name} line {line}: not text in UTF-8 or GB18030 (byte {error.start}); save it as a UTF-8 CSV"
+            ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     start = 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise CustomerFileError(f"{path.name} line {reader.line_num}: {_csv_problem(error)}") from None
         yield start, cells
         start = reader.line_num + 1
+
+
+def _csv_problem(error: csv.Error) -> str:
+    message = str(error)
+    if "field larger than field limit" in message:
+        return f"a field is longer than {csv.field_size_limit():,} characters (an unclosed quote?)"
+    return message
 
 
 def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # a renamed text file, a damaged zip: openpyxl raises many kinds
+        raise CustomerFileError(
+            f"{path.name} is not a readable .xlsx workbook ({type(error).__name__}); save it from Excel as .xlsx or .csv"
+        ) from None
     try:
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        number = 0
+        rows = sheet.iter_rows(values_only=True)
+        while True:
+            number += 1
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:  # damaged sheet XML
+                raise CustomerFileError(
+                    f"{path.name} row {number}: the workbook is damaged ({type(error).__name__})"
+                ) from None
             yield number, [_cell_text(value) for value in values]
     finally:
         workbook.close()

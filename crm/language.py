@@ -34,3 +34,16 @@ def language_of(text: str, default: Language = "zh") -> Language:
 def has_cjk(text: str) -> bool:
     """True when the text contains Chinese characters."""
     return bool(_CJK.search(text))
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(text: str) -> str:
+    """`text` with each lone UTF-16 surrogate (which SQLite and UTF-8 reject) replaced by U+FFFD.
+
+    A high and a low surrogate that arrive as a pair are joined into the character they encode.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

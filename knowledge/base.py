@@ -61,8 +61,10 @@ class KnowledgeBase:
 
     # lifecycle ---------------------------------------------------------------------------------
 
-    def ingest(self, paths: Iterable[Path], *, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
-        """Index files and folders; unchanged chunks keep their vectors; swaps the new index in."""
+    def ingest(
+        self, paths: Iterable[Path], *, rebuild: bool = False, add: bool = False, progress: Progress | None = None
+    ) -> IngestReport:
+        """Index files and folders (`add`: keeping the other files indexed); unchanged chunks keep their vectors."""
         with self._ingest_lock:
             report, index = ingest(
                 [Path(path) for path in paths],
@@ -70,6 +72,7 @@ class KnowledgeBase:
                 embedder=self.embedder,
                 tokenizer=self.tokenizer,
                 rebuild=rebuild,
+                add=add,
                 progress=progress,
                 approximate_above=self.approximate_above,
             )

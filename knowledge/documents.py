@@ -137,7 +137,13 @@ class IngestReport(BaseModel):
 
     files_read: int = 0
     skipped: list[SkippedFile] = Field(default_factory=list)
-    chunks_total: int = 0
+    added: list[str] = Field(default_factory=list)  # files read that the index did not hold yet
+    refreshed: list[str] = Field(default_factory=list)  # files read that the index already held (read again)
+    dropped: list[str] = Field(default_factory=list)  # files a replacing ingest removed from the index
+    replaced: bool = False  # True when the index now holds exactly the paths given
+    chunks_read: int = 0  # passages of the files read this time
+    files_total: int = 0  # files in the index after the ingest
+    chunks_total: int = 0  # passages in the index after the ingest
     chunks_new: int = 0
     chunks_reused: int = 0
     vectors_total: int = 0  # chunks plus their short views

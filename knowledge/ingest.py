@@ -45,24 +45,39 @@ def ingest(
     embedder: Embedder,
     tokenizer: Tokenizer,
     rebuild: bool = False,
+    add: bool = False,
     progress: Progress | None = None,
     approximate_above: int = APPROXIMATE_ABOVE,
 ) -> tuple[IngestReport, KnowledgeIndex | None]:
     """Index the files under `paths` into `index_dir`; returns the report and the new index.
 
+    With `add`, the passages of every indexed file not among `paths` are kept (a file already indexed
+    under the same name is read again); without it the index holds exactly `paths`.
     The index returned is None when the one on disk was kept (nothing changed, or nothing readable).
     """
     started = time.perf_counter()
-    report = IngestReport()
+    report = IngestReport(replaced=not add)
     notify = progress or (lambda stage, done, total: None)
 
     documents = _read_documents(paths, report, notify)
-    chunks = [chunk for document in documents for chunk in chunk_document(document)]
-    report.chunks_total = len(chunks)
-    if not chunks:
+    read_chunks = [chunk for document in documents for chunk in chunk_document(document)]
+    read_sources = [document.source for document in documents]
+    indexed_sources = _indexed_sources(index_dir)
+    report.chunks_read = len(read_chunks)
+    report.added = [source for source in read_sources if source not in indexed_sources]
+    report.refreshed = [source for source in read_sources if source in indexed_sources]
+    if not read_chunks:
         logger.warning("ingest found no readable text; the existing index is kept")
+        report.files_total = len(indexed_sources)
+        report.chunks_total = _indexed_chunk_count(index_dir)
         report.seconds = time.perf_counter() - started
         return report, None
+    chunks = _merged_chunks(index_dir, read_chunks) if add else read_chunks
+    sources = list(dict.fromkeys(chunk.source for chunk in chunks))
+    if not add:
+        report.dropped = [source for source in indexed_sources if source not in set(read_sources)]
+    report.files_total = len(sources)
+    report.chunks_total = len(chunks)
 
     vector_texts: list[str] = []
     vector_chunks: list[int] = []
@@ -79,7 +94,7 @@ def ingest(
         tokenizer=tokenizer.fingerprint,
         vector_index="hnsw" if len(vector_texts) > approximate_above else "flat",
         chunk_count=len(chunks),
-        sources=[document.source for document in documents],
+        sources=sources,
         chunk_ids=[chunk.id for chunk in chunks],
         content_hashes=[chunk.content_hash for chunk in chunks],
         vector_count=len(vector_texts),
@@ -165,6 +180,43 @@ def _read_documents(paths: Iterable[Path], report: IngestReport, notify: Progres
             report.files_read += 1
         notify("read", done, len(files))
     return documents
+
+
+def _indexed_sources(index_dir: Path) -> list[str]:
+    """The files the index on disk holds (none when there is no readable index)."""
+    manifest = read_manifest(index_dir)
+    return list(manifest.sources) if manifest is not None else []
+
+
+def _indexed_chunk_count(index_dir: Path) -> int:
+    manifest = read_manifest(index_dir)
+    return manifest.chunk_count if manifest is not None else 0
+
+
+def _merged_chunks(index_dir: Path, read_chunks: list[Chunk]) -> list[Chunk]:
+    """The index on disk with the files just read in place of their old passages, new files last.
+
+    Keeping the order lets an ingest that changed nothing find the index unchanged.
+    """
+    try:
+        previous = KnowledgeIndex.load(index_dir)
+    except IndexNotFound:
+        return read_chunks
+    read_by_source: dict[str, list[Chunk]] = {}
+    for chunk in read_chunks:
+        read_by_source.setdefault(chunk.source, []).append(chunk)
+    merged: list[Chunk] = []
+    placed: set[str] = set()
+    for chunk in previous.chunks:
+        if chunk.source not in read_by_source:
+            merged.append(chunk)
+        elif chunk.source not in placed:
+            merged.extend(read_by_source[chunk.source])
+            placed.add(chunk.source)
+    for source, chunks in read_by_source.items():
+        if source not in placed:
+            merged.extend(chunks)
+    return merged
 
 
 def _loads(index_dir: Path) -> bool:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from crm.answers import AnswerLog, AnswerNotFound, RecordedAnswer
 from knowledge import Answer, Chunk, ChunkNotFound, IndexNotFound, QueryTooLong
-from skills.base import RouteScore, Skill, SkillError, command
+from skills.base import RouteScore, Skill, SkillError, StaleButton, button_row_id, command
 from skills.intent import asks_how_to_handle, is_question
 from skills.models import Block, Button, Reply, Request
 
@@ -114,14 +114,13 @@ class AskSkill(Skill):
         """Votes (v:answer:±1) and passages (p:answer:index)."""
         action, _, rest = payload.partition(":")
         answer_id_text, _, value = rest.partition(":")
-        if not answer_id_text.isdigit() or not value.lstrip("-").isdigit():
-            raise SkillError("这个按钮已失效。", "This button is no longer valid.")
-        answer = self._answer(int(answer_id_text), request.user.id)
-        if action == "v":
-            return self._vote(request, answer, 1 if int(value) > 0 else -1)
+        answer_id = button_row_id(answer_id_text)
+        if action == "v" and value in ("1", "-1"):
+            return self._vote(request, self._answer(answer_id, request.user.id), int(value))
         if action == "p":
-            return self._passage(request, answer, int(value))
-        raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+            index = button_row_id(value)
+            return self._passage(request, self._answer(answer_id, request.user.id), index)
+        raise StaleButton()
 
     # --------------------------------------------------------------------------------------------
 

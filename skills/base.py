@@ -22,6 +22,35 @@ class SkillError(Exception):
         return self.zh if language == "zh" else self.en
 
 
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer
+
+
+class StaleButton(SkillError):
+    """A button whose data this skill cannot act on (an old message, or data nobody sent)."""
+
+    def __init__(self) -> None:
+        super().__init__("这个按钮已失效。", "This button is no longer valid.")
+
+
+def parse_row_id(text: str) -> int | None:
+    """The row id in button data or a typed number: ASCII digits within SQLite's integer range, else None.
+
+    `str.isdigit` alone is not enough: it accepts "²" and "١", and SQLite overflows past 2**63 − 1.
+    """
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value <= MAX_ROW_ID else None
+
+
+def button_row_id(text: str) -> int:
+    """The row id carried by a button; StaleButton when it cannot be one."""
+    value = parse_row_id(text)
+    if value is None:
+        raise StaleButton()
+    return value
+
+
 @dataclass(frozen=True)
 class CommandSpec:
     """A slash command a skill serves."""
@@ -98,7 +127,7 @@ class Skill:
 
     def handle_callback(self, request: Request, payload: str) -> Reply:
         """Answer a button press whose data was `"{name}:{payload}"`."""
-        raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+        raise StaleButton()
 
     def callback(self, payload: str) -> str:
         """Callback data addressed to this skill."""

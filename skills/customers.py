@@ -18,7 +18,7 @@ from crm.parsing.periods import Period, period_in
 from crm.profiles import CustomerProfile, ProfileService
 from crm.users import UserRepository
 from crm.visits.repository import Visit, VisitRepository
-from skills.base import RouteScore, Skill, SkillError, command
+from skills.base import RouteScore, Skill, SkillError, StaleButton, command, parse_row_id
 from skills.models import Button, Reply, Request
 
 _CONTACT_QUESTIONS = (
@@ -123,12 +123,13 @@ class CustomersSkill(Skill):
     def handle_callback(self, request: Request, payload: str) -> Reply:
         """`card:<id>` opens a customer's card."""
         action, _, value = payload.partition(":")
-        if action == "card" and value.isdigit():
+        customer_id = parse_row_id(value)
+        if action == "card" and customer_id is not None:
             try:
-                return self.card(request, self.customers.get(int(value)))
+                return self.card(request, self.customers.get(customer_id))
             except CustomerNotFound:
                 pass
-        raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+        raise StaleButton()
 
     # commands ----------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from crm.followups.service import FollowupService
 from crm.formatting import format_due
 from crm.language import Language, language_of
 from crm.users import UserRepository
-from skills.base import RouteScore, Skill, SkillError, command
+from skills.base import RouteScore, Skill, SkillError, button_row_id, command
 from skills.models import Block, Button, FileOut, Reply, Request
 
 LIST_SHOWN = 40  # lines in /followups; the rest are counted
@@ -137,9 +137,7 @@ class FollowupsSkill(Skill):
         if action == "list":
             return self.followups(request)
         followup_id_text, _, option = rest.partition(":")
-        if not followup_id_text.isdigit():
-            raise SkillError("这个按钮已失效。", "This button is no longer valid.")
-        followup_id = int(followup_id_text)
+        followup_id = button_row_id(followup_id_text)
         user_id = request.user.id
         if action == "done":
             followup = self._guard(lambda: self.repository.complete(followup_id, user_id=user_id, now=request.now))

@@ -8,11 +8,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from crm.language import Language
+from crm.language import Language, replace_lone_surrogates
 from crm.users import User
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for inline-button callback data
-
 
 class Attachment(BaseModel):
     """A file that arrived with a message (a voice note, a document) saved locally."""
@@ -35,6 +34,11 @@ class Request(BaseModel):
     args: str = ""  # the text after the command
     callback_data: str | None = None  # set when a button was pressed
     attachment: Attachment | None = None
+
+    @field_validator("text", "args", "callback_data")
+    @classmethod
+    def _encodable(cls, value: str | None) -> str | None:
+        return None if value is None else replace_lone_surrogates(value)
 
     @field_validator("now")
     @classmethod
@@ -61,6 +65,11 @@ class Button(BaseModel):
     label: str
     data: str
 
+    @field_validator("label")
+    @classmethod
+    def _encodable(cls, value: str) -> str:
+        return replace_lone_surrogates(value)
+
     @field_validator("data")
     @classmethod
     def _fits_callback_limit(cls, value: str) -> str:
@@ -76,6 +85,11 @@ class Block(BaseModel):
 
     text: str
     kind: Literal["paragraph", "heading", "quote", "code", "note"] = "paragraph"
+
+    @field_validator("text")
+    @classmethod
+    def _encodable(cls, value: str) -> str:
+        return replace_lone_surrogates(value)
 
 
 class FileOut(BaseModel):
@@ -96,6 +110,11 @@ class Reply(BaseModel):
     file: FileOut | None = None
     replace_message: bool = False  # for a button press: edit the pressed message instead of sending
     toast: str | None = None  # short notice for a button press (answerCallbackQuery text)
+
+    @field_validator("toast")
+    @classmethod
+    def _encodable(cls, value: str | None) -> str | None:
+        return None if value is None else replace_lone_surrogates(value)
 
     @classmethod
     def of(cls, *texts: str, buttons: list[list[Button]] | None = None) -> Reply:

@@ -20,7 +20,7 @@ from crm.visits.corrections import CorrectionNotUnderstood, apply_correction
 from crm.visits.record import VisitRecord
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import NoteAlreadyClosed, RawNote, RawNoteNotFound, VisitRepository
-from skills.base import RouteScore, Skill, SkillError, command
+from skills.base import RouteScore, Skill, SkillError, StaleButton, button_row_id, command
 from skills.intent import asks_how_to_handle, is_question
 from skills.models import Button, Reply, Request
 
@@ -116,7 +116,7 @@ class VisitNotesSkill(Skill):
              example="/note 今天拜访了华信科技王经理 下周三再约")  # fmt: skip
     def note(self, request: Request) -> Reply:
         """Record a visit note given after the command, or ask for it."""
-        if not request.args.strip():
+        if _is_blank(request.args):
             self.conversations.set(request.user.id, self.name, {"mode": "await_note"})
             return Reply.of(request.t("请发送这次拜访的情况，说话转文字就行。", "Send me what happened at the visit; dictation is fine."))
         return self.take_note(request, request.args)
@@ -125,6 +125,9 @@ class VisitNotesSkill(Skill):
 
     def take_note(self, request: Request, text: str, *, source: str = "text") -> Reply:
         """Store the note raw, then parse it into a draft and show the card (a failed parse keeps the note)."""
+        if _is_blank(text):
+            raise SkillError("这条消息是空白的，没有记录。请发送这次拜访的情况。",
+                             "That message is blank, so nothing was recorded. Send me what happened at the visit.")
         note = self.notes.take(request.user.id, text, now=request.now, zone=request.user.zone, source=source)
         return self.card(request, note)
 
@@ -133,6 +136,8 @@ class VisitNotesSkill(Skill):
         mode = state.get("mode")
         self.conversations.clear(request.user.id)
         if mode == "await_note":
+            if _is_blank(request.text):
+                self.conversations.set(request.user.id, self.name, state)  # still waiting for the note
             return self.take_note(request, request.text, source=_source_of(request))
         try:
             note = self._draft_note(request, int(state.get("note_id", 0)))
@@ -163,10 +168,10 @@ class VisitNotesSkill(Skill):
         action, _, rest = payload.partition(":")
         note_id, _, value = rest.partition(":")
         step = _STEPS.get(action)
-        if step is None or not note_id.isdigit():
-            raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+        if step is None:
+            raise StaleButton()
         try:
-            note = self._draft_note(request, int(note_id))
+            note = self._draft_note(request, button_row_id(note_id))
         except NoteAlreadyClosed as closed:
             return _closed_reply(request, closed)
         return getattr(self, step)(_in_note_language(request, note), note, value)
@@ -246,8 +251,8 @@ class VisitNotesSkill(Skill):
         """A candidate customer was chosen."""
         assert note.record is not None
         try:
-            customer = self.customers.get(int(value))
-        except (CustomerNotFound, ValueError):
+            customer = self.customers.get(button_row_id(value))
+        except (CustomerNotFound, StaleButton):
             raise SkillError("这个客户已不存在。", "That customer no longer exists.") from None
         self.visits.set_record(note.id, note.record.with_customer(customer))
         return self.card(request, self.visits.get_raw_note(note.id), replace=True)
@@ -357,6 +362,11 @@ class VisitNotesSkill(Skill):
         if record.opportunities:
             rows.append([Button(label=request.t("不是商机", "No opportunity"), data=self.callback(f"noopp:{note_id}"))])
         return rows
+
+
+def _is_blank(text: str) -> bool:
+    """True when nothing visible is left: spaces, ideographic spaces, zero-width characters."""
+    return not any(char.isprintable() and not char.isspace() for char in text)
 
 
 def _is_question(text: str) -> bool:

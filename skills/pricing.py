@@ -9,7 +9,7 @@ from crm.pricing.book import PriceBook, ProductNotFound
 from crm.pricing.customers import CustomerLookup
 from crm.pricing.matching import find_products
 from crm.pricing.money import format_money
-from crm.pricing.question import PriceQuestion, read_discount, read_question
+from crm.pricing.question import PriceQuestion, find_discount, read_question
 from crm.pricing.quote import Inquiry, QuoteError, compute_max_discount, compute_quote
 from crm.pricing.render import (
     breakdown_lines,
@@ -76,7 +76,7 @@ class PricingSkill(Skill):
             return RouteScore(0.0)
         asks_price = bool(_PRICE_WORDS.search(text))
         product = bool(find_products(self.book, text))
-        discount = asks_price and read_discount(text)[0] is not None
+        discount = asks_price and find_discount(text)[0] is not None  # an impossible one too: we say why
         if (product or discount) and _VISIT_REPORT.search(text) and not is_question(text):
             return RouteScore(0.3, "prices inside a visit report")  # the notes skill records those
         if asks_how_to_handle(text) and not product:
@@ -121,6 +121,11 @@ class PricingSkill(Skill):
 
     def answer(self, request: Request, question: PriceQuestion) -> Reply:
         """Ask for what is missing, else quote or give the discount limits."""
+        if question.impossible_discount:
+            said = question.impossible_discount
+            raise SkillError(f"折扣“{said}”不可能：折扣要在 0 到 100% 之间，例如 八五折、15%、5个点。",
+                             f"The discount “{said}” is impossible: a discount is between 0 and 100%, "
+                             f"e.g. 15% or 5 points.")
         if question.sku is None:
             return self._ask_product(request, question)
         try:
@@ -128,7 +133,7 @@ class PricingSkill(Skill):
         except ProductNotFound:  # a button sent before the price book changed
             raise SkillError("这个产品已不在价格手册里，请重新提问。",
                              "That product is no longer in the price book; please ask again.") from None
-        if question.quantity_problem in ("zero", "fraction", "several"):
+        if question.quantity_problem is not None:
             return self._ask_quantity(request, question)
         try:
             if question.wants_max:
@@ -246,10 +251,19 @@ class PricingSkill(Skill):
         return Reply.of(lead, prompt, buttons=[buttons[index:index + 2] for index in range(0, len(buttons), 2)])
 
     def _ask_quantity(self, request: Request, question: PriceQuestion) -> Reply:
+        said, limit = question.quantity_said, f"{self.book.limits.max_quantity:,}"
         why = {
-            "zero": request.t("数量必须至少为 1。", "The quantity must be at least 1."),
-            "fraction": request.t("数量要是整数。", "The quantity must be a whole number."),
-            "several": request.t("消息里有几个数量，不确定是哪一个。", "I see more than one quantity and can't tell which."),
+            "zero": request.t(f"数量“{said}”不行：数量必须至少为 1。", f"The quantity “{said}” won't do: it must be at least 1."),
+            "fraction": request.t(f"数量“{said}”不是整数：数量要是整数。", f"The quantity “{said}” is not a whole number."),
+            "negative": request.t(f"数量“{said}”不是正数：数量必须至少为 1。",
+                                  f"The quantity “{said}” is not a positive number: it must be at least 1."),
+            "unreadable": request.t(f"看不懂数量“{said}”：请用普通数字写，例如 50套。",
+                                    f"I can't read the quantity “{said}”: write a plain number, e.g. 50 seats."),
+            "too_large": request.t(f"数量“{said}”太大：机器人报价上限是 {limit}，更大的单请走大单评审流程。",
+                                   f"The quantity “{said}” is too large: the bot quotes up to {limit}; "
+                                   f"take bigger deals to the deal desk."),
+            "several": request.t(f"消息里有几个数量（{said}），不确定是哪一个。",
+                                 f"I see more than one quantity ({said}) and can't tell which."),
         }[question.quantity_problem or "several"]
         return Reply.of(why, request.t("请选择数量，或带上数量重新提问：", "Pick a quantity, or ask again with one:"),
                         buttons=self._quantity_buttons(request, question))

@@ -138,3 +138,15 @@ async def test_edit_by_text_then_discard(customers_loaded: Assistant, fake_teleg
     assert "已丢弃" in fake_telegram.messages_text(edited)
     assert [row["status"] for row in bot.store.db.query("select status from raw_notes")] == ["discarded"]
     assert bot.store.db.execute("select count(*) from visits").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("blank", ["   ", "\u3000\u3000", "\u200b"])
+async def test_a_blank_message_after_note_is_not_saved_as_a_note(
+    bot: Assistant, fake_telegram: FakeTelegram, blank: str
+) -> None:
+    assert "拜访" in await send(fake_telegram, REP_ID, "/note")
+    reply = await send(fake_telegram, REP_ID, blank)
+    assert "空白" in reply and "没有记录" in reply
+    assert bot.visits.drafts(REP_ID) == []
+    # still waiting: the next real message is the note
+    assert "花信科技" in await send(fake_telegram, REP_ID, NOTE)

@@ -140,3 +140,26 @@ def test_pricing_check_names_line_and_field(runner: CliRunner, fixture: str, lin
 def test_pricing_check_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(pricing, ["check", str(tmp_path / "absent.yaml")])
     assert result.exit_code == 1 and "cannot read" in result.output
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [("1e300", "less than or equal to 1000000000"), ("1.0e300", "less than or equal to 1000000000"),
+     (".inf", "finite number"), ("-.inf", "finite number"), (".nan", "finite number"), ("nan", "finite number")],
+)
+def test_non_finite_and_absurd_prices_are_refused_with_field_and_line(
+    runner: CliRunner, tmp_path: Path, value: str, why: str
+) -> None:
+    lines = DEFAULT_PRICING_FILE.read_text(encoding="utf-8").splitlines()
+    number = next(index for index, line in enumerate(lines, 1) if line.strip().startswith("list_price:"))
+    lines[number - 1] = lines[number - 1].split(":")[0] + f": {value}"
+    book = tmp_path / "pricing.yaml"
+    book.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    checked = runner.invoke(pricing, ["check", str(book)])
+    assert checked.exit_code == 1
+    assert f"{book}:{number}: products[0].list_price: " in checked.output and why in checked.output
+
+    quoted = runner.invoke(quote, ["--book", str(book), "--product", "CRM-STD", "--qty", "5"])
+    assert quoted.exit_code == 1 and isinstance(quoted.exception, SystemExit)  # a clean exit, not a crash
+    assert f"{book}:{number}: products[0].list_price" in quoted.output and "Traceback" not in quoted.output

@@ -49,3 +49,23 @@ async def test_most_i_can_give_in_english(bot: Assistant, fake_telegram: FakeTel
     bot.customers.import_file(CUSTOMERS)
     text, _ = await ask(fake_telegram, "What's the most I can give Acme on the Pro plan?")
     assert "Acme" in text and "CNY 2,112.00" in text and "Floor" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("/quote 标准版 -5套", "数量“-5套”不是正数"),
+        ("/quote 标准版 1e309套", "看不懂数量“1e309套”"),
+        ("/quote 标准版 10^30套", "看不懂数量“10^30套”"),
+        ("/quote 标准版 1" + "0" * 30 + "套", "数量“1" + "0" * 30 + "套”太大"),
+        ("/quote 标准版 50套 150%", "折扣“150%”不可能"),
+        ("标准版50套打150%折扣可以吗?", "折扣“打150%”不可能"),
+        ("华信科技要打150%折扣，我能答应吗?", "折扣“打150%”不可能"),  # no product named: still ours
+    ],
+)
+async def test_impossible_quantities_and_discounts_are_named_not_guessed(
+    bot: Assistant, fake_telegram: FakeTelegram, text: str, named: str
+) -> None:
+    reply, _ = await ask(fake_telegram, text)
+    assert named in reply
+    assert "合计" not in reply and "按 1 套计算" not in reply  # no quote from a guessed number

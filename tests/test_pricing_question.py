@@ -108,11 +108,30 @@ def test_quantities(text: str, quantity: int | None) -> None:
 
 
 def test_unusable_quantities_say_why() -> None:
-    assert read_quantity("0套") == (None, "zero")
-    assert read_quantity("1.5套") == (None, "fraction")
-    assert read_quantity("50套或者100套") == (None, "several")
-    assert read_quantity("专业版 50") == (None, None)
-    assert read_quantity("专业版 50", bare_numbers=True) == (50, None)
+    assert read_quantity("0套") == (None, "zero", "0套")
+    assert read_quantity("1.5套") == (None, "fraction", "1.5套")
+    assert read_quantity("50套或者100套") == (None, "several", "50套 / 100套")
+    assert read_quantity("专业版 50") == (None, None, "")
+    assert read_quantity("专业版 50", bare_numbers=True) == (50, None, "50")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem", "said"),
+    [
+        ("标准版 -5套", "negative", "-5套"),
+        ("标准版 负5套", "negative", "负5套"),
+        ("标准版 1e309套", "unreadable", "1e309套"),
+        ("标准版 10^30套", "unreadable", "10^30套"),
+        ("标准版 " + "1" + "0" * 30 + "套", "too_large", "1" + "0" * 30 + "套"),
+    ],
+)
+def test_quantities_that_cannot_be_right_are_named_not_guessed(text: str, problem: str, said: str) -> None:
+    assert read_quantity(text) == (None, problem, said)
+
+
+def test_bare_numbers_glued_to_letters_are_not_read_as_a_quantity() -> None:
+    assert read_quantity("标准版 1e309", bare_numbers=True) == (None, "unreadable", "1e309")
+    assert read_quantity("标准版 -5", bare_numbers=True) == (None, "negative", "-5")
 
 
 def test_discount_digits_are_not_read_as_quantity(book: PriceBook) -> None:

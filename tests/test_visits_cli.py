@@ -108,3 +108,11 @@ def test_eval_notes_prints_items_and_totals(cli: click.Group) -> None:
     as_json = CliRunner().invoke(cli, ["eval", "notes", str(NOTES_DEV), "--json"])
     totals = json.loads(as_json.output.splitlines()[-1])["totals"]
     assert totals["count"] == 12 and totals["customer"] >= 10
+
+
+def test_undecodable_bytes_in_a_note_argument_are_replaced_not_a_traceback(cli: click.Group, tmp_path: Path) -> None:
+    text = "华信科技王经理\udcff说续约没问题"  # how Python hands over a byte that is not UTF-8 in argv
+    result = CliRunner().invoke(cli, ["note", text, "--now", "2026-11-18T10:00:00+08:00"])
+    assert result.exit_code == 0, result.output
+    [stored] = rows(tmp_path, "select text from raw_notes")
+    assert stored["text"] == "华信科技王经理\ufffd说续约没问题"

@@ -41,15 +41,15 @@ def run(chat_fallback: bool) -> None:
         return
     from telegram.error import InvalidToken
 
-    from bot.telegram.application import build_application
+    from bot.telegram.application import build_application, run_bot
 
     assistant = open_assistant()
     application = build_application(assistant)
-    click.echo("Bot is running. Press Ctrl+C to stop.", err=True)
+    click.echo("Bot is running (it waits for Telegram if the Bot API is unreachable). Press Ctrl+C to stop.", err=True)
     try:
-        application.run_polling(allowed_updates=["message", "callback_query"])
+        run_bot(application, assistant.settings)
     except InvalidToken:
-        raise click.ClickException("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather") from None
+        raise click.ClickException("Telegram refused TELEGRAM_BOT_TOKEN: check the token from @BotFather") from None
 
 
 @main.command()
@@ -99,7 +99,7 @@ def route(text: str, as_json: bool) -> None:
 def prepare() -> None:
     """Get a fresh install ready: build or refresh the knowledge index, load sample customers."""
     settings = settings_or_exit()
-    run_ingest(settings, [], rebuild=False)
+    run_ingest(settings, [], rebuild=False, replace=False)
     ensure_sample_customers(open_assistant())
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from bot.assistant import Assistant, build_assistant
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from crm.customer_import import CustomerFileError
 from crm.pipeline import PipelineError
 from crm.pricing import PriceBookError
 from crm.users import User, UserNotFound
@@ -64,7 +65,10 @@ def ensure_sample_customers(assistant: Assistant) -> None:
     """Load the sample customers (KAM_CUSTOMERS_FILE) into a database that has none yet."""
     sample = assistant.settings.customers_file
     if sample is not None and sample.is_file() and assistant.customers.count() == 0:
-        report = assistant.customers.import_file(sample)
+        try:
+            report = assistant.customers.import_file(sample)
+        except CustomerFileError as error:
+            raise click.ClickException(f"The sample customers file (KAM_CUSTOMERS_FILE) cannot be read: {error}") from None
         click.echo(f"loaded {report.imported} sample customers from {sample}", err=True)
 
 

@@ -10,7 +10,7 @@ from bot.assistant import Assistant
 from bot.cli.common import NOW_HELP, open_assistant, parse_now, print_json
 from crm.followups.reading import DueInPast, InvalidDue, NoDueTime
 from crm.followups.repository import FollowUp
-from crm.language import language_of
+from crm.language import language_of, replace_lone_surrogates
 from crm.users import User, UserNotFound
 
 
@@ -76,6 +76,7 @@ def remind_command(text: str, user_id: int, now_text: str | None, as_json: bool)
     """Create a follow-up from TEXT, e.g. "提醒我周五下午给华信发方案"; the running bot reminds at its time."""
     assistant, user = _open(user_id)
     now = parse_now(now_text, user.zone)
+    text = replace_lone_surrogates(text)  # undecodable argv bytes arrive as lone surrogates
     try:
         followup = assistant.followup_service.create_from_text(user, text, now=now)
     except NoDueTime:

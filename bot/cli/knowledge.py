@@ -24,6 +24,7 @@ from knowledge import (
     EmbedderError,
     EvalItem,
     IndexNotFound,
+    IngestReport,
     KnowledgeBase,
     QueryTooLong,
     evaluate,
@@ -50,13 +51,13 @@ def ready_knowledge_base(settings: Settings) -> KnowledgeBase:
     knowledge = open_knowledge_base(settings)
     if not knowledge.is_ready():
         click.echo(f"no knowledge index yet: indexing {settings.knowledge_dir} first (one time)", err=True)
-        run_ingest(settings, [], rebuild=False, quiet=True)
+        run_ingest(settings, [], rebuild=False, replace=False, quiet=True)
         knowledge = open_knowledge_base(settings)
     return knowledge
 
 
-def run_ingest(settings: Settings, paths: list[Path], *, rebuild: bool, quiet: bool = False) -> None:
-    """Ingest with a progress bar on stderr and print the report."""
+def run_ingest(settings: Settings, paths: list[Path], *, rebuild: bool, replace: bool, quiet: bool = False) -> None:
+    """Ingest with a progress bar on stderr and print what happened to the index."""
     knowledge = open_knowledge_base(settings)
     tasks: dict[str, int] = {}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -67,28 +68,55 @@ def run_ingest(settings: Settings, paths: list[Path], *, rebuild: bool, quiet: b
                 tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total or 1)
             bar.update(tasks[stage], completed=done, total=total or 1)
 
-        report = knowledge.ingest(paths or [settings.knowledge_dir], rebuild=rebuild, progress=progress)
+        report = knowledge.ingest(paths or [settings.knowledge_dir], rebuild=rebuild, add=not replace,
+                                  progress=progress)
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
-    state = "unchanged" if report.unchanged else ("rebuilt" if report.rebuilt else "updated")
-    click.echo(
-        f"index {state}: {report.files_read} files, {report.chunks_total} passages "
-        f"({report.chunks_new} embedded, {report.chunks_reused} reused) in {report.seconds:.1f}s → {settings.index_dir}",
-        err=quiet,
-    )
+    click.echo(describe_ingest(report, settings.index_dir), err=quiet)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def describe_ingest(report: IngestReport, index_dir: Path) -> str:
+    """One line saying exactly what an ingest did to the index."""
+    holds = f"the index now holds {_count(report.files_total, 'file')}, {_count(report.chunks_total, 'passage')}"
+    if report.files_read == 0:
+        return f"nothing readable: the index is unchanged; it holds {_count(report.files_total, 'file')}, " \
+               f"{_count(report.chunks_total, 'passage')} → {index_dir}"
+    if report.unchanged:
+        return f"index unchanged (read {_count(report.files_read, 'file')}, nothing new); {holds} → {index_dir}"
+    done = []
+    if report.added:
+        done.append(f"added {_count(len(report.added), 'file')}")
+    if report.refreshed:
+        done.append(f"re-read {_count(len(report.refreshed), 'file')} already indexed")
+    what = " and ".join(done) + f" ({_count(report.chunks_read, 'passage')})"
+    if report.replaced:
+        dropped = f", dropped {_count(len(report.dropped), 'file')} not given" if report.dropped else ""
+        what = f"replaced the index: {what}{dropped}"
+    return (f"{what}; {holds} ({report.chunks_new} embedded, {report.chunks_reused} reused) "
+            f"in {report.seconds:.1f}s → {index_dir}")
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="Make the index hold exactly PATHS, dropping every other file indexed before.")
 @click.option("--rebuild", is_flag=True, help="Re-embed everything instead of reusing stored vectors.")
-def ingest(paths: tuple[Path, ...], rebuild: bool) -> None:
-    """Index PATHS (files or folders; default: the configured knowledge folder)."""
+def ingest(paths: tuple[Path, ...], replace: bool, rebuild: bool) -> None:
+    """Add PATHS (files or folders; default: the configured knowledge folder) to the knowledge index.
+
+    Files already indexed under the same name are read again; every other indexed file is kept
+    unless --replace is given.
+    """
     settings = settings_or_exit()
     configure_logging(settings)
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise click.ClickException(f"not found: {', '.join(missing)}")
-    run_ingest(settings, list(paths), rebuild=rebuild)
+    run_ingest(settings, list(paths), rebuild=rebuild, replace=replace)
 
 
 def _answer_json(answer: Answer) -> dict:

@@ -16,6 +16,7 @@ import click
 from bot.assistant import Assistant
 from bot.cli.common import NOW_HELP, acting_user, ensure_sample_customers, open_assistant, parse_now, print_json
 from crm.customer_import import CustomerFileError, read_customer_file
+from crm.language import replace_lone_surrogates
 from crm.parsing.matching import CustomerIndex, CustomerRef
 from crm.users import LOCAL_OPERATOR_ID, User
 from crm.visits.evaluation import METRICS, aliases_of, score_note
@@ -45,14 +46,15 @@ def note(text: str | None, batch_path: Path | None, now_text: str | None, user_i
     ensure_sample_customers(assistant)  # a fresh install matches against the shipped sample customers
     user = _user(assistant, user_id, dry_run=dry_run)
     if batch_path is None:
-        result = _record(assistant, str(text), now=parse_now(now_text, user.zone), user=user, dry_run=dry_run)
+        text = replace_lone_surrogates(str(text))  # undecodable argv bytes arrive as lone surrogates
+        result = _record(assistant, text, now=parse_now(now_text, user.zone), user=user, dry_run=dry_run)
         _print(result, user=user, as_json=as_json)
         return
     for line_number, item in _read_jsonl(batch_path):
         if "text" not in item:
             raise click.ClickException(f"{batch_path}:{line_number}: no text")
         now = parse_now(item.get("now") or now_text, user.zone)
-        result = _record(assistant, str(item["text"]), now=now, user=user, dry_run=dry_run)
+        result = _record(assistant, replace_lone_surrogates(str(item["text"])), now=now, user=user, dry_run=dry_run)
         _print(result, user=user, as_json=as_json, item_id=item.get("id", line_number))
 
 

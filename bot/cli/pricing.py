@@ -22,7 +22,7 @@ from crm.pricing.book import VALUE_CLASSES, PriceBook, PriceBookError, load_pric
 from crm.pricing.customers import CustomerLookup
 from crm.pricing.matching import resolve_product
 from crm.pricing.money import format_money
-from crm.pricing.question import read_discount
+from crm.pricing.question import find_discount, read_discount
 from crm.pricing.quote import (
     Inquiry,
     MaxDiscount,
@@ -150,6 +150,9 @@ def _requested(text: str | None, extra: bool) -> RequestedDiscount | None:
     if not text:
         return None
     requested, _ = read_discount(text)
+    off, said, _ = find_discount(text)
+    if requested is None and off is not None:
+        raise click.BadParameter(f"{said!r} is not a discount: it must be between 0 and 100%", param_hint="--discount")
     if requested is None:
         raise click.BadParameter(f"cannot read {text!r} as a discount (try 八五折, 15%, 5个点)", param_hint="--discount")
     return requested.model_copy(update={"mode": "extra"}) if extra else requested

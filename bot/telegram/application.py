@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 
+from telegram import Bot
+from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -17,8 +21,10 @@ from telegram.request import HTTPXRequest
 
 from bot.assistant import Assistant
 from bot.logs import add_secret
+from bot.settings import Settings
 from bot.telegram.handlers import RUNNER_KEY, assistant_of, on_button, on_error, on_message, on_unsupported
 from bot.telegram.jobs import schedule_reminders
+from bot.telegram.send import retry_seconds
 from bot.telegram.voice import voice_handler
 from bot.telegram.workers import SkillRunner
 
@@ -50,6 +56,47 @@ def build_application(assistant: Assistant) -> Application:
     application.add_handler(MessageHandler(filters.ALL, on_unsupported))
     application.add_error_handler(on_error)
     return application
+
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 60.0
+
+
+def run_bot(application: Application, settings: Settings) -> None:
+    """Long-poll until stopped; a Bot API that is down at start (or flaps during it) is retried forever."""
+    asyncio.run(wait_until_reachable(settings))
+    application.run_polling(allowed_updates=["message", "callback_query"], bootstrap_retries=-1)
+
+
+async def wait_until_reachable(
+    settings: Settings, *,
+    first_delay: float = FIRST_RETRY_SECONDS, max_delay: float = MAX_RETRY_SECONDS,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> None:
+    """Call getMe until the Bot API answers, logging each failure and doubling the wait up to `max_delay`.
+
+    A server that boots before its network (or during a Telegram outage) must wait, not exit. A wrong
+    token is not an outage: InvalidToken is raised at once.
+    """
+    delay, attempt = first_delay, 1
+    while True:
+        bot = Bot(settings.telegram_bot_token or "", base_url=settings.telegram_base_url,
+                  base_file_url=settings.telegram_base_file_url, request=_http_request(read_timeout=10.0))
+        try:
+            async with bot:  # initialize calls getMe; leaving closes the connection pool
+                if attempt > 1:
+                    log.info("the Telegram Bot API answered after %d attempts", attempt)
+                return
+        except InvalidToken:
+            raise
+        except TelegramError as error:  # NetworkError (refused, 502…), TimedOut, RetryAfter, a 5xx
+            wait = max(delay, retry_seconds(error)) if isinstance(error, RetryAfter) else delay
+            log.warning("the Telegram Bot API is unreachable (%s: %s); retrying in %.0f s (attempt %d)",
+                        type(error).__name__, error, wait, attempt)
+            await sleep(wait)
+            delay, attempt = min(delay * 2, max_delay), attempt + 1
 
 
 def _http_request(*, read_timeout: float) -> HTTPXRequest:

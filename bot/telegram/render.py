@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from crm.language import replace_lone_surrogates
 from skills.models import Block, Reply
 
 TELEGRAM_TEXT_LIMIT = 4096  # UTF-16 code units, counted after entity parsing
@@ -27,7 +28,7 @@ def render_messages(reply: Reply, *, limit: int = TELEGRAM_TEXT_LIMIT) -> list[s
     """The reply's blocks as HTML message texts, each within `limit` visible UTF-16 units."""
     pieces: list[tuple[str, str]] = []  # (visible text, html) per block piece
     for block in reply.blocks:
-        for part in _split_text(block.text, limit):
+        for part in _split_text(replace_lone_surrogates(block.text), limit):  # a copied block skips validation
             pieces.append((part, _wrap(block, part)))
     messages: list[str] = []
     visible, markup = "", ""

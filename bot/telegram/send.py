@@ -102,7 +102,7 @@ async def classified(call: Awaitable[object]) -> None:
     except Forbidden as error:
         raise RecipientBlocked(str(error)) from error
     except RetryAfter as error:  # only after AIORateLimiter's own retries ran out
-        raise TemporaryFailure(str(error), retry_after=_seconds(error)) from error
+        raise TemporaryFailure(str(error), retry_after=retry_seconds(error)) from error
     except TimedOut as error:
         if isinstance(error.__cause__, httpx.ReadTimeout):  # sent; Telegram may well have delivered it
             raise DeliveryUncertain(f"read timeout: {error}") from error
@@ -115,7 +115,8 @@ async def classified(call: Awaitable[object]) -> None:
         raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
 
 
-def _seconds(error: RetryAfter) -> float:
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked us to wait."""
     value = getattr(error, "_retry_after", None)
     if isinstance(value, timedelta):
         return value.total_seconds()

@@ -14,7 +14,6 @@ connection crossing threads.
 from __future__ import annotations
 
 import logging
-
 import re
 from collections.abc import Callable
 from dataclasses import dataclass

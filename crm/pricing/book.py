@@ -31,7 +31,8 @@ ValueClass = Literal["I", "II", "III", "IV"]
 VALUE_CLASSES: tuple[ValueClass, ...] = ("I", "II", "III", "IV")
 
 Percent = Annotated[Decimal, BeforeValidator(parse_percent), Field(ge=0, lt=1)]
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+MAX_MONEY = Decimal(1_000_000_000)  # per unit: anything above is a typo (1e300), and overflows the math
+Money = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
 Location = tuple[str | int, ...]
 
 
@@ -191,7 +192,7 @@ class PaymentTerms(_Strict):
 class Limits(_Strict):
     """Sanity limits on what the bot quotes."""
 
-    max_quantity: int = Field(default=100_000, gt=0)
+    max_quantity: int = Field(default=100_000, gt=0, le=1_000_000_000)
 
 
 class PriceBook(_Strict):
@@ -398,8 +399,18 @@ class _DecimalLoader(yaml.SafeLoader):
     """SafeLoader that reads floats as exact Decimals (1200.10 stays 1200.10)."""
 
 
+_YAML_SPECIAL_FLOATS = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+
+
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))  # type: ignore[arg-type]
+    """A YAML float as an exact Decimal; .inf and .nan become Decimal's own (the models refuse them by field)."""
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(_YAML_SPECIAL_FLOATS.get(text.lower(), text))
+    except ArithmeticError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{text!r} is not a number this price book can use", node.start_mark
+        ) from None
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)

@@ -50,7 +50,9 @@ class PriceQuestion:
 
     skus: tuple[str, ...] = ()  # every product mentioned; one means the product is known
     quantity: int | None = None
-    quantity_problem: str | None = None  # "zero", "fraction": said but unusable
+    quantity_problem: str | None = None  # said but unusable: see read_quantity
+    quantity_said: str = ""  # the words of an unusable quantity, to name them back
+    impossible_discount: str = ""  # the words of a discount no price can have ("150%", "-10%")
     customer: str | None = None
     value_class: str | None = None
     requested: RequestedDiscount | None = None
@@ -68,7 +70,7 @@ class PriceQuestion:
 
     def with_quantity(self, quantity: int) -> PriceQuestion:
         """The same question for a quantity."""
-        return replace(self, quantity=quantity, quantity_problem=None)
+        return replace(self, quantity=quantity, quantity_problem=None, quantity_said="")
 
     def to_payload(self, limit: int) -> str:
         """Compact button data ('p:CRM-PRO;q50;kIV;d0.15;nAcme'), at most `limit` bytes.
@@ -104,11 +106,16 @@ class PriceQuestion:
             key, value = field[:1], field[1:]
             try:
                 if key == "q":
+                    if not (value.isascii() and value.isdigit() and len(value) <= 9):
+                        raise ValueError(value)
                     values["quantity"] = int(value)
                 elif key == "k" and value in VALUE_CLASSES:
                     values["value_class"] = value
                 elif key in ("d", "e"):
-                    values["requested"] = RequestedDiscount(off=Decimal(value), mode="extra" if key == "e" else "total")
+                    off = Decimal(value)
+                    if not (off.is_finite() and 0 <= off < 1):
+                        raise ValueError(value)
+                    values["requested"] = RequestedDiscount(off=off, mode="extra" if key == "e" else "total")
                 elif key == "m":
                     values["wants_max"] = True
                 elif key == "u":
@@ -124,9 +131,10 @@ def read_question(book: PriceBook, text: str, customers: CustomerLookup | None =
                   *, bare_numbers: bool = False) -> PriceQuestion:
     """Everything `text` says about a price; `bare_numbers` lets '专业版 50' mean 50 units (command args)."""
     mentions = find_products(book, text)
-    requested, discount_spans = read_discount(text)
+    off, said, discount_spans = find_discount(text)
+    requested = _requested(text, off, said)
     blank = _blank(text, [*discount_spans, *((mention.start, mention.end) for mention in mentions)])
-    quantity, problem = read_quantity(blank, bare_numbers=bare_numbers)
+    quantity, problem, quantity_said = read_quantity(blank, bare_numbers=bare_numbers)
     customer = value_class = None
     found = customers.find_value_class(text) if customers is not None else None
     if found:
@@ -135,6 +143,8 @@ def read_question(book: PriceBook, text: str, customers: CustomerLookup | None =
         skus=tuple(mention.product.sku for mention in mentions),
         quantity=quantity,
         quantity_problem=problem,
+        quantity_said=quantity_said,
+        impossible_discount=said if off is not None and requested is None else "",
         customer=customer,
         value_class=value_class,
         requested=requested,
@@ -148,7 +158,14 @@ def read_discount(text: str) -> tuple[RequestedDiscount | None, list[tuple[int, 
 
     In a price question a bare percentage ("15%", "两成") is the discount asked for, unless it is
     said as an increase. "再/额外/extra/on top" makes it come on top of the standard discounts.
+    A discount no price can have (150%, -10%) is None here; `read_question` names it back.
     """
+    off, said, positions = find_discount(text)
+    return _requested(text, off, said), positions
+
+
+def find_discount(text: str) -> tuple[Decimal | None, str, list[tuple[int, int]]]:
+    """The fraction off said (possibly impossible, like 150%), its words and the spans of every amount."""
     spans = locate_amounts(text)
     found = parse_discount(text)
     said = found.text if found else None
@@ -164,29 +181,56 @@ def read_discount(text: str) -> tuple[RequestedDiscount | None, list[tuple[int, 
         if plain and not _INCREASE.search(text[max(0, plain.start() - 6):plain.start()]):
             off, said = Decimal(plain.group("number")) / 100, plain.group()
             positions.append((plain.start(), plain.end()))
+    return off, said or "", positions
+
+
+def _requested(text: str, off: Decimal | None, said: str) -> RequestedDiscount | None:
     if off is None or not Decimal(0) <= off < 1:
-        return None, positions
+        return None
     mode = "extra" if _EXTRA.search(text) else "total"
-    return RequestedDiscount(off=off, mode=mode, text=said or ""), positions
+    return RequestedDiscount(off=off, mode=mode, text=said)
 
 
-def read_quantity(text: str, *, bare_numbers: bool = False) -> tuple[int | None, str | None]:
-    """(quantity, None) from '50套', '50 seats', '五十个用户', 'x50'; (None, why) when unusable."""
-    candidates = [match.group("number") for match in _QUANTITY.finditer(text)]
-    candidates += [match.group("number") for match in _QUANTITY_GE.finditer(text) if match.group("number") != "一"]
-    candidates += [match.group("number") for match in _QUANTITY_MARKED.finditer(text)]
-    if not candidates and bare_numbers:
-        candidates = [match.group("number") for match in _BARE_NUMBER.finditer(text)]
-    values = {parse_chinese_number(candidate) for candidate in candidates} - {None}
+_MINUS = "-−－负"
+_GLUED = re.compile(r"[0-9A-Za-z.^*+_]+$")  # what sticks to a numeral's left: 1e309, 10^30, 2x
+_GLUED_RIGHT = re.compile(r"^[0-9A-Za-z.^*+_]+")
+
+
+def read_quantity(text: str, *, bare_numbers: bool = False) -> tuple[int | None, str | None, str]:
+    """(quantity, None, words) from '50套', '50 seats', '五十个用户', 'x50'; (None, why, words) when unusable.
+
+    Why is "zero", "fraction", "negative" (-5套), "unreadable" (1e309套, 10^30套), "too_large" (more
+    digits than any deal) or "several"; the words are what the message said, to name them back.
+    """
+    matches = [*_QUANTITY.finditer(text)]
+    matches += [match for match in _QUANTITY_GE.finditer(text) if match.group("number") != "一"]
+    matches += [*_QUANTITY_MARKED.finditer(text)]
+    bare = not matches and bare_numbers
+    if bare:
+        matches = [*_BARE_NUMBER.finditer(text)]
+    values: dict[Decimal, str] = {}
+    for match in matches:
+        start, end = match.start("number"), match.end("number")
+        said = text[start:match.end()].strip()
+        left = _GLUED.search(text[:start])
+        right = _GLUED_RIGHT.match(text[end:]) if bare else None
+        if (left and any(char.isdigit() for char in left.group())) or right:
+            glued = (left.group() if left else "") + said + (right.group() if right else "")
+            return None, "unreadable", glued
+        if text[:start].endswith(tuple(_MINUS)):
+            return None, "negative", text[start - 1] + said
+        value = parse_chinese_number(match.group("number"))
+        if value is None:
+            return None, ("too_large" if match.group("number").replace(",", "").isdigit() else "unreadable"), said
+        values.setdefault(value, said)
     if len(values) != 1:
-        return None, ("several" if len(values) > 1 else None)
-    value = values.pop()
-    assert value is not None
+        return None, ("several" if len(values) > 1 else None), " / ".join(values.values())
+    value, said = values.popitem()
     if value != value.to_integral_value():
-        return None, "fraction"
+        return None, "fraction", said
     if value < 1:
-        return None, "zero"
-    return int(value), None
+        return None, "zero", said
+    return int(value), None, said
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
