@@ -41,6 +41,7 @@ from skills.notes import VisitNotesSkill
 from skills.opportunities import OpportunitiesSkill
 from skills.pricing import PricingSkill
 from skills.system import SystemSkill
+from skills.team import TeamSkill
 from skills.users import UsersSkill
 
 log = logging.getLogger(__name__)
@@ -251,6 +252,7 @@ def build_skills(assistant: Assistant) -> list[Skill]:
                                  assistant.followup_service, assistant.digests))  # fmt: skip
     skills.append(PricingSkill(assistant.price_book, assistant.customers, assistant.knowledge))
     skills.append(UsersSkill(assistant.users, timezone_name=assistant.settings.timezone))
+    skills.append(TeamSkill(assistant.users, assistant.visits, assistant.followups, assistant.opportunities))
     skills.append(OpportunitiesSkill(assistant.users, assistant.customers, assistant.opportunities))
     return skills
 
@@ -282,7 +284,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         answers=AnswerLog(store),
         notes=NoteTaker(visits, customers, default_time=default_time),
         followup_service=FollowupService(followups, customers, default_time=default_time),
-        profiles=ProfileService(customers, visits, followups),
+        profiles=ProfileService(customers, visits, followups, opportunities),
         reminders=ReminderService(store, users, policy=policy),
         digests=DigestService(store, followups, users, default_time=settings.digest_time),
         knowledge=knowledge,

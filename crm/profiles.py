@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from crm.customers import Contact, Customer, CustomerRepository
 from crm.followups.repository import FollowUp, FollowupRepository
+from crm.opportunities import Opportunity, OpportunityRepository
 from crm.visits.record import Objection
 from crm.visits.repository import Visit, VisitRepository
 
@@ -26,15 +27,20 @@ class CustomerProfile(BaseModel):
     visits: list[Visit] = Field(default_factory=list)
     followups: list[FollowUp] = Field(default_factory=list)
     objections: list[DatedObjection] = Field(default_factory=list)
+    opportunities: list[Opportunity] = Field(default_factory=list)
 
 
 class ProfileService:
     """Builds customer profiles from the repositories, scoped to what a user may see."""
 
-    def __init__(self, customers: CustomerRepository, visits: VisitRepository, followups: FollowupRepository):
+    def __init__(
+        self, customers: CustomerRepository, visits: VisitRepository, followups: FollowupRepository,
+        opportunities: OpportunityRepository,
+    ):
         self.customers = customers
         self.visits = visits
         self.followups = followups
+        self.opportunities = opportunities
 
     def profile(self, customer: Customer, *, user_id: int | None, limit: int = 5) -> CustomerProfile:
         """Everything about `customer` that `user_id` may see (None: everyone's records)."""
@@ -50,4 +56,5 @@ class ProfileService:
             visits=recent[:limit],
             followups=self.followups.open_for_customer(customer.id, user_id=user_id),
             objections=objections[:limit],
+            opportunities=self.opportunities.list_open(user_id=user_id, customer_id=customer.id),
         )

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from crm.customer_import import CustomerInput, normalize_value_class
 from crm.customers import Customer, CustomerNotFound, CustomerRepository
-from crm.formatting import format_contact, format_day, format_due, objection_label
+from crm.formatting import format_contact, format_day, format_due, objection_label, opportunity_line
 from crm.parsing.matching import CANDIDATE_SCORE
 from crm.parsing.periods import Period, period_in
 from crm.profiles import CustomerProfile, ProfileService
@@ -290,6 +290,12 @@ def render_profile(profile: CustomerProfile, request: Request) -> Reply:
             for objection in profile.objections
         ]
         reply.add(request.t("近期异议：", "Recent objections:") + "\n" + "\n".join(lines))
+    if profile.opportunities:
+        lines = [
+            "• " + opportunity_line(o.title, o.amount, o.currency, o.expected_close, f"{o.stage} {o.probability}%", language)
+            for o in profile.opportunities
+        ]
+        reply.add(request.t("进行中的商机：", "Open opportunities:") + "\n" + "\n".join(lines))
     return reply
 
 

@@ -226,3 +226,21 @@ def test_one_customers_opportunities(kam: Assistant, say: Callable[..., Reply]) 
     assert "华信科技 的商机（1 个进行中）" in huaxin and "Acme" not in huaxin
     assert "Opportunities with Acme Corp (1 open)" in say(REP_ID, "/opps Acme").text
     assert "星河传媒没有你进行中的商机" in say(REP_ID, "/opps 星河传媒").text
+
+
+def test_the_customer_card_shows_open_opportunities_to_their_owner_only(kam: Assistant, say) -> None:
+    save_note(say, REP_ID, BUDGET_NOTE)
+    assert "进行中的商机" in say(REP_ID, "/customer 华信科技").text and "200万 CNY" in say(REP_ID, "/customer 华信科技").text
+    assert "进行中的商机" not in say(OTHER_REP_ID, "/customer 华信科技").text
+    assert "200万 CNY" in say(ADMIN_ID, "/customer 华信科技").text
+
+
+def test_team_view_for_admins_only(kam: Assistant, say) -> None:
+    save_note(say, REP_ID, BUDGET_NOTE)
+    save_note(say, OTHER_REP_ID, ACME_NOTE)
+    team = say(ADMIN_ID, "/team").text
+    assert f"u{REP_ID}: 1" in team and f"u{OTHER_REP_ID}: 1" in team  # visits this week
+    assert f"u{REP_ID}: 线索 1 → 20万 CNY" in team and f"u{OTHER_REP_ID}: 线索 1 → 1.2万 USD" in team  # weighted, per rep
+    assert "逾期跟进" in team
+    denied = say(REP_ID, "/team").text
+    assert "只对管理员开放" in denied and f"u{OTHER_REP_ID}" not in denied

@@ -182,6 +182,14 @@ class FollowupRepository:
         rows = self.store.db.query(sql + " order by f.due_utc, f.id limit ?", [*params, limit])
         return [followup_from_row(row) for row in rows]
 
+    def overdue_by_user(self, now: datetime) -> dict[int, int]:
+        """How many open follow-ups each user has past their due time (the team view)."""
+        rows = self.store.db.execute(
+            "select user_id, count(*) from followups where status = 'open' and due_utc < ? group by user_id",
+            [to_utc_iso(now)],
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}
+
     def count_open(self, user_id: int, *, due_before: datetime | None = None) -> int:
         """How many open follow-ups the user has (due before a moment, when given)."""
         sql = "select count(*) from followups where user_id = ? and status = 'open'"
