@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from crm.customer_import import CustomerInput, RowError, read_customer_file
 from crm.parsing.matching import CustomerIndex, CustomerMatch, CustomerRef, core_of
-from crm.store import Store, utc_now_iso
+from crm.store import Store, scoped, utc_now_iso
 from crm.users import User
 
 
@@ -205,9 +205,7 @@ class CustomerRepository:
     def contacts(self, customer_id: int, *, user_id: int | None) -> list[Contact]:
         """A customer's contacts that `user_id` may see (their own and company-wide; None: all), oldest first."""
         sql, params = "select * from contacts where customer_id = ?", [customer_id]
-        if user_id is not None:
-            sql += " and (user_id = ? or user_id is null)"
-            params.append(user_id)
+        sql, params = scoped(sql, params, user_id, shared=True)
         return [_contact_from_row(row) for row in self.store.db.query(sql + " order by id", params)]
 
     def find_contacts(self, name: str, *, user_id: int | None) -> list[tuple[Contact, Customer]]:
@@ -215,9 +213,7 @@ class CustomerRepository:
         wanted = name.strip()
         sql = "select * from contacts where (name = ? collate nocase or name like ? or name like ?)"
         params: list[Any] = [wanted, f"{wanted} %", f"% {wanted}"]
-        if user_id is not None:
-            sql += " and (user_id = ? or user_id is null)"
-            params.append(user_id)
+        sql, params = scoped(sql, params, user_id, shared=True)
         rows = self.store.db.query(sql + " order by id", params)
         return [(contact, self.get(contact.customer_id)) for contact in map(_contact_from_row, rows)]
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from crm.formatting import format_money
 from crm.pipeline import DEFAULT_PIPELINE, LOST, Pipeline, StageNotFound
-from crm.store import Store, utc_now_iso
+from crm.store import Store, scoped, utc_now_iso
 
 __all__ = ["Opportunity", "OpportunityNotFound", "OpportunityRepository", "PipelineSummary", "StageTotal",
            "InvalidOpportunity", "format_money", "summarize"]
@@ -225,9 +225,7 @@ class OpportunityRepository:
             "select o.*, c.name as customer_name from opportunities o "
             f"left join customers c on c.id = o.customer_id where {where}"
         )
-        if user_id is not None:
-            sql += " and o.user_id = ?"
-            params = [*params, user_id]
+        sql, params = scoped(sql, params, user_id, column="o.user_id")
         sql += " order by o.id desc"
         return [_from_row(row) for row in self.store.db.query(sql, params)]
 

@@ -48,6 +48,18 @@ def parse_utc(value: str) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def scoped(sql: str, params: list, user_id: int | None, *, column: str = "user_id",
+           shared: bool = False) -> tuple[str, list]:
+    """`sql` limited to `user_id`'s rows (None: an admin, every row); `shared` also keeps rows with no owner.
+
+    The one place the ownership rule (docs/security.md) becomes a WHERE clause.
+    """
+    if user_id is None:
+        return sql, list(params)
+    clause = f" and ({column} = ? or {column} is null)" if shared else f" and {column} = ?"
+    return sql + clause, [*params, user_id]
+
+
 class Store:
     """Owns the database. `db` is this thread's connection; `transaction()` groups writes."""
 

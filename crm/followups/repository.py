@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from crm.store import Store, parse_utc, to_utc_iso, utc_now_iso
+from crm.store import Store, parse_utc, scoped, to_utc_iso, utc_now_iso
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +156,7 @@ class FollowupRepository:
         """One follow-up (scoped to `user_id` when given), or FollowUpNotFound."""
         sql = _SELECT + " where f.id = ?"
         params: list[Any] = [followup_id]
-        if user_id is not None:
-            sql += " and f.user_id = ?"
-            params.append(user_id)
+        sql, params = scoped(sql, params, user_id, column="f.user_id")
         rows = list(self.store.db.query(sql, params))
         if not rows:
             raise FollowUpNotFound(followup_id)
@@ -176,9 +174,7 @@ class FollowupRepository:
         """Open follow-ups for a customer (one rep's, or everyone's for None), earliest due first."""
         sql = _SELECT + " where f.customer_id = ? and f.status = 'open'"
         params: list[Any] = [customer_id]
-        if user_id is not None:
-            sql += " and f.user_id = ?"
-            params.append(user_id)
+        sql, params = scoped(sql, params, user_id, column="f.user_id")
         rows = self.store.db.query(sql + " order by f.due_utc, f.id limit ?", [*params, limit])
         return [followup_from_row(row) for row in rows]
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from crm.customers import CustomerRepository
 from crm.followups.repository import FollowupRepository
 from crm.opportunities import OpportunityRepository
-from crm.store import Store, utc_now_iso
+from crm.store import Store, scoped, utc_now_iso
 from crm.visits.record import Objection, VisitRecord
 
 NoteStatus = Literal["draft", "saved", "discarded"]
@@ -95,9 +95,7 @@ class VisitRepository:
         """One raw note (scoped to `user_id` when given), or RawNoteNotFound."""
         sql = "select * from raw_notes where id = ?"
         params: list[Any] = [note_id]
-        if user_id is not None:
-            sql += " and user_id = ?"
-            params.append(user_id)
+        sql, params = scoped(sql, params, user_id)
         rows = list(self.store.db.query(sql, params))
         if not rows:
             raise RawNoteNotFound(note_id)
@@ -218,9 +216,7 @@ class VisitRepository:
             "select v.*, c.name as customer_name from visits v left join customers c on c.id = v.customer_id "
             f"where {where}"
         )
-        if user_id is not None:
-            sql += " and v.user_id = ?"
-            params = [*params, user_id]
+        sql, params = scoped(sql, params, user_id, column="v.user_id")
         sql += " order by v.visit_date desc, v.id desc limit ?"
         rows = list(self.store.db.query(sql, [*params, limit]))
         objections = self._objections([row["id"] for row in rows])
