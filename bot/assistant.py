@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from bot.router import Router
 from bot.settings import Settings
 from crm.answers import AnswerLog
+from crm.cases import CaseRepository
+from crm.contracts import ContractRepository, parse_offsets
 from crm.conversations import ConversationRepository
 from crm.customers import CustomerRepository
 from crm.followups.digest import DigestService
@@ -91,6 +93,8 @@ class Assistant:
     knowledge: KnowledgeBase
     price_book: PriceBook
     opportunities: OpportunityRepository
+    contracts: ContractRepository
+    cases: CaseRepository
     skills: list[Skill] = field(init=False)
     router: Router = field(init=False)
 
@@ -257,8 +261,11 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
     customers = CustomerRepository(store)
     followups = FollowupRepository(store)
     opportunities = OpportunityRepository(store, load_pipeline(settings.pipeline_file))
-    visits = VisitRepository(store, customers, followups, opportunities)
     default_time = parse_clock(settings.default_reminder_time)
+    contracts = ContractRepository(store, followups, users, offsets=parse_offsets(settings.renewal_offsets),
+                                   default_time=default_time)  # fmt: skip
+    cases = CaseRepository(store, followups, targets=settings.case_targets)
+    visits = VisitRepository(store, customers, followups, opportunities)
     knowledge = KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model))
     price_book = load_price_book(settings.pricing_file)
     knowledge.add_user_words([customer.name for customer in customers.all()] + price_book.vocabulary())
@@ -283,6 +290,8 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         knowledge=knowledge,
         price_book=price_book,
         opportunities=opportunities,
+        contracts=contracts,
+        cases=cases,
     )
     assistant.skills = build_skills(assistant)
     assistant.router = Router(assistant.skills, conversations=assistant.conversations, fallback="ask")
