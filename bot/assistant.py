@@ -36,6 +36,8 @@ from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
 from skills.ask import AskSkill
 from skills.base import Skill, SkillError
+from skills.cases import CasesSkill
+from skills.contracts import ContractsSkill
 from skills.customers import CustomersSkill
 from skills.followups import FollowupsSkill
 from skills.models import Attachment, Reply, Request
@@ -244,13 +246,16 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     skills: list[Skill] = []
     skills.append(SystemSkill(assistant.users, lambda: skills))
     skills.append(AskSkill(assistant.knowledge, assistant.answers))
-    skills.append(VisitNotesSkill(assistant.conversations, assistant.customers, assistant.visits, assistant.notes))
+    skills.append(VisitNotesSkill(assistant.conversations, assistant.customers, assistant.visits, assistant.notes,
+                                  knowledge=assistant.knowledge))  # fmt: skip
     skills.append(CustomersSkill(assistant.users, assistant.customers, assistant.visits, assistant.profiles))
     skills.append(FollowupsSkill(assistant.conversations, assistant.users, assistant.followups,
                                  assistant.followup_service, assistant.digests))  # fmt: skip
     skills.append(PricingSkill(assistant.price_book, assistant.customers, assistant.knowledge))
     skills.append(UsersSkill(assistant.users, timezone_name=assistant.settings.timezone))
     skills.append(OpportunitiesSkill(assistant.users, assistant.customers, assistant.opportunities))
+    skills.append(ContractsSkill(assistant.contracts))
+    skills.append(CasesSkill(assistant.conversations, assistant.customers, assistant.cases, assistant.knowledge))
     return skills
 
 
@@ -265,7 +270,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
     contracts = ContractRepository(store, followups, users, offsets=parse_offsets(settings.renewal_offsets),
                                    default_time=default_time)  # fmt: skip
     cases = CaseRepository(store, followups, targets=settings.case_targets)
-    visits = VisitRepository(store, customers, followups, opportunities)
+    visits = VisitRepository(store, customers, followups, opportunities, contracts, cases)
     knowledge = KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model))
     price_book = load_price_book(settings.pricing_file)
     knowledge.add_user_words([customer.name for customer in customers.all()] + price_book.vocabulary())

@@ -22,7 +22,7 @@ from crm.followups.repository import FollowupRepository
 from crm.store import Store, parse_utc, to_utc_iso, utc_now_iso
 
 __all__ = ["Case", "CaseNotFound", "CaseRepository", "CaseClosed", "InvalidCase", "parse_targets", "target_due",
-           "CASE_TYPES", "PRIORITIES", "DEFAULT_CASE_TARGETS"]
+           "CASE_TYPES", "PRIORITIES", "DEFAULT_CASE_TARGETS", "case_due"]
 
 CaseType = Literal["complaint", "incident", "question"]
 Priority = Literal["urgent", "high", "normal", "low"]
@@ -103,6 +103,11 @@ def target_due(created: datetime, target: tuple[int, str], zone: ZoneInfo) -> da
         if local.weekday() < 5:
             added += 1
     return local.astimezone(UTC)
+
+
+def case_due(priority: str, *, now: datetime, zone: ZoneInfo, targets: str = DEFAULT_CASE_TARGETS) -> datetime:
+    """The response target of a case of `priority` opened at `now`, in `zone`."""
+    return target_due(now, parse_targets(targets)[priority], zone).astimezone(zone)
 
 
 class CaseRepository:

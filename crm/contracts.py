@@ -232,6 +232,35 @@ class ContractRepository:
                     created.append(found)
         return created
 
+    def record_from_note(
+        self, user_id: int, *, customer_id: int, number: str | None, end: date | None, event: str,
+        source_visit_id: int | None = None, now: datetime | None = None,
+    ) -> Contract:
+        """What a saved note said about a contract: an end date, a renewal or a signing.
+
+        The contract is the one with the number said, else (expiring, renewed) the customer's latest
+        open contract of this rep, else a new one without a number. A renewal with a new end
+        replaces the pending reminders; an end date said creates its reminders.
+        """
+        existing = self.find_by_number(number) if number else None
+        if existing is not None and existing.user_id != user_id:
+            existing = None if self.find_by_number(number, user_id=user_id) is None else existing  # type: ignore[arg-type]
+        if existing is None and not number and event != "signed":
+            existing = self.latest_for_customer(customer_id, user_id=user_id)
+        if existing is None:
+            taken = number and self.find_by_number(number) is not None
+            return self.create(user_id, customer_id=customer_id, number=None if taken else number, end=end,
+                               status="renewed" if event == "renewed" else "active",
+                               source_visit_id=source_visit_id, now=now)  # fmt: skip
+        if event == "renewed":
+            if end is None:
+                return self.update(existing.id, user_id=user_id, status="renewed", now=now)
+            return self.renew(existing.id, user_id=user_id, end=end, now=now)
+        if end is not None and end != existing.end:
+            start = existing.start if existing.start is None or existing.start <= end else None
+            return self.update(existing.id, user_id=user_id, end=end, start=start, now=now)
+        return existing
+
     def import_file(self, path: Path, customers: CustomerRepository, *, now: datetime | None = None) -> ContractImportReport:
         """Import a CSV/XLSX file: good rows in one transaction (re-import updates by number), bad rows reported."""
         rows, errors = read_contract_file(path)

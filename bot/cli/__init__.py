@@ -8,6 +8,7 @@ import click
 
 from bot import __version__
 from bot.cli.common import acting_user, ensure_sample_customers, open_assistant, print_json, settings_or_exit
+from bot.cli.cases import cases
 from bot.cli.contracts import contracts
 from bot.cli.customers import customer, customers
 from bot.cli.dates import eval_dates
@@ -119,6 +120,7 @@ main.add_command(customer)
 main.add_command(note)
 main.add_command(opps)
 main.add_command(contracts)
+main.add_command(cases)
 main.add_command(followups_command)
 main.add_command(remind_command)
 main.add_command(transcribe)

@@ -21,6 +21,8 @@ from crm.parsing.dates import DateMention, find_dates
 from crm.parsing.matching import CANDIDATE_SCORE, CustomerIndex, CustomerMatch, CustomerRef, build_index
 from crm.parsing.objections import CATEGORY_PATTERNS, find_objections
 from crm.parsing.objections import Objection as FoundObjection
+from crm.parsing.cases import find_cases
+from crm.parsing.contracts import find_contracts
 from crm.parsing.opportunities import find_opportunities
 from crm.visits.record import CustomerOption, Objection, PlannedFollowup, VisitRecord
 
@@ -115,6 +117,8 @@ def _parse(
         followups=followups,
         amounts=[format_amount(span.amount) for span in amount_spans],
         opportunities=opportunities,
+        contracts=find_contracts(text, now=now, mentions=mentions),
+        cases=find_cases(text, objections=[o.category for o in objections]),
         excerpt=_one_line(text)[:EXCERPT_CHARS],
         language=language,
         warnings=warnings,
