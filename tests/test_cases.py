@@ -49,6 +49,15 @@ def test_contract_items_from_the_brief() -> None:
     assert _contracts("原来的合同今年6月到期 续了两年", feb) == [(None, "2029-06-30", "renewed")]
 
 
+def test_more_contract_wordings() -> None:
+    jan = datetime(2027, 1, 10, 10, 0, tzinfo=SHANGHAI)
+    assert _contracts("the agreement expires next March", jan) == [(None, "2027-03-31", "expiring")]
+    assert _contracts("we signed the renewal yesterday, runs until end of 2029", jan) == [(None, "2029-12-31", "renewed")]
+    assert _contracts("服务合同今年到期", jan) == [(None, "2027-12-31", "expiring")]
+    assert _contracts("合同号 ABC-123 明年2月到期", jan) == [("ABC-123", "2028-02-29", "expiring")]
+    assert _contracts("今天去了华信 合同明年3月到期", jan) == [(None, "2028-03-31", "expiring")]  # not 今天
+
+
 def test_not_contract_items() -> None:
     dec = datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI)
     assert _contracts("现在用友商的系统 合同明年6月到期 到时候想换", dec) == []

@@ -8,7 +8,7 @@ import click
 
 from bot import __version__
 from bot.cli.common import acting_user, ensure_sample_customers, open_assistant, print_json, settings_or_exit
-from bot.cli.cases import cases
+from bot.cli.cases import cases, eval_kams
 from bot.cli.contracts import contracts
 from bot.cli.customers import customer, customers
 from bot.cli.dates import eval_dates
@@ -114,6 +114,7 @@ evaluation.add_command(eval_kb)
 evaluation.add_command(eval_notes)
 evaluation.add_command(eval_dates)
 evaluation.add_command(eval_opps)
+evaluation.add_command(eval_kams)
 main.add_command(customers)
 main.add_command(users)
 main.add_command(customer)

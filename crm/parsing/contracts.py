@@ -43,7 +43,8 @@ class ProposedContract(BaseModel):
 _CONTRACT = re.compile(r"合同|协议|续签|续约|续了|\b(?:contract|agreement|subscription|renew\w*)\b", re.IGNORECASE)
 _RENEWED = re.compile(
     r"(?<![要想准备打算])(?:续签了|续了|已续签|已经续|续约了|续好了)|"
-    r"(?<!to )(?<!want to )\b(?:renewed|have renewed|has renewed)\b",
+    r"(?<!to )(?<!want to )\b(?:renewed|have renewed|has renewed|signed the renewal|renewal (?:was |is )?signed)\b|"
+    r"续约(?:合同)?(?:签了|已签|签好了)",
     re.IGNORECASE,
 )
 _SIGNED = re.compile(r"(?<!下周)(?<!明天)(?<!要)(?:签了|签的|已签|签好了|签完了|签下)|\bsigned\b", re.IGNORECASE)
@@ -54,10 +55,15 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _YEAR_END = re.compile(
-    r"(?:到|至|延到|through|until|till|to|into)\s*(?P<year>20\d\d)\s*(?:年\s*(?:底|末|年底)?|\b)(?!\s*年?\s*\d{1,2}\s*月)"
+    r"(?:到|至|延到|through|until|till|to|into|end of|end)\s*(?P<year>20\d\d)\s*(?:年\s*(?:底|末|年底)?|\b)(?!\s*年?\s*\d{1,2}\s*月)"
     r"|(?P<year2>20\d\d)\s*年\s*(?:底|末)",
     re.IGNORECASE,
 )
+_NEXT_MONTH_NAME = re.compile(
+    r"\b(?:next|this|in|on|by)\s+(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_THIS_YEAR = re.compile(r"今年(?:年底|底|内)?(?=\s*到期|\s*结束)|\b(?:expires?|ends?|ending) this year\b", re.IGNORECASE)
 _TERM = re.compile(
     r"续(?:签)?了?\s*(?P<zh>[一二两三四五六七八九十\d]+)\s*年|"
     r"\brenewed (?:for )?(?P<en>one|two|three|four|five|\d+) (?:more )?years?\b",
@@ -121,6 +127,12 @@ def _end(text: str, start: int, end: int, *, now: datetime, mentions: Sequence[D
     for mention in inside:
         if mention.granularity == "month":
             return _month_end(mention.day)  # type: ignore[arg-type]
+    named = _NEXT_MONTH_NAME.search(text, start, end)
+    if named:  # "expires next March": the next March not over yet
+        month = _MONTHS.index(named.group("month").lower()) + 1
+        return _month_end(date(today.year if month >= today.month else today.year + 1, month, 1))
+    if _THIS_YEAR.search(text, start, end):
+        return date(today.year, 12, 31)
     return None
 
 
