@@ -7,8 +7,8 @@ import sys
 import click
 
 from bot import __version__
-from bot.cli.common import acting_user, ensure_sample_customers, open_assistant, print_json, settings_or_exit
 from bot.cli.cases import cases, eval_kams
+from bot.cli.common import acting_user, ensure_sample_customers, open_assistant, print_json, settings_or_exit
 from bot.cli.contracts import contracts
 from bot.cli.customers import customer, customers
 from bot.cli.dates import eval_dates

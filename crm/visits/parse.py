@@ -16,13 +16,13 @@ from datetime import date, datetime, time, timedelta
 
 from crm.language import Language, language_of
 from crm.parsing.amounts import format_amount, locate_amounts
+from crm.parsing.cases import find_cases
 from crm.parsing.contacts import find_contacts
+from crm.parsing.contracts import find_contracts
 from crm.parsing.dates import DateMention, find_dates
 from crm.parsing.matching import CANDIDATE_SCORE, CustomerIndex, CustomerMatch, CustomerRef, build_index
 from crm.parsing.objections import CATEGORY_PATTERNS, find_objections
 from crm.parsing.objections import Objection as FoundObjection
-from crm.parsing.cases import find_cases
-from crm.parsing.contracts import find_contracts
 from crm.parsing.opportunities import find_opportunities
 from crm.visits.record import CustomerOption, Objection, PlannedFollowup, VisitRecord
 

@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field, computed_field
 from crm.customers import Customer
 from crm.formatting import objection_label
 from crm.language import Language
-from crm.parsing.contacts import Contact
 from crm.parsing.cases import ProposedCase
+from crm.parsing.contacts import Contact
 from crm.parsing.contracts import ProposedContract
 from crm.parsing.opportunities import ProposedOpportunity
 
