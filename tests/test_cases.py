@@ -213,3 +213,18 @@ def test_note_json_has_contracts_and_cases_and_kam_cases_lists_them(cli: click.G
     [item] = listed["cases"]
     assert (item["customer"], item["type"], item["due"]) == ("蓝海医药", "complaint", "2026-12-07T11:20:00+08:00")
     assert datetime.fromisoformat(item["due"]).astimezone(UTC).hour == 3
+
+
+def test_corrections_change_or_drop_cases_and_contracts() -> None:
+    from crm.visits.corrections import apply_correction
+    from crm.visits.parse import parse_note
+
+    record = parse_note("蓝海医药 投诉上周的发货延迟了三天 很生气 合同明年3月到期", now=FRIDAY)
+    assert [(c.type, c.priority) for c in record.cases] == [("complaint", "high")]
+    kwargs = {"customers": None, "now": FRIDAY, "zone": SHANGHAI, "default_time": FRIDAY.time()}
+    changed, field = apply_correction(record, "工单是故障 紧急", **kwargs)  # type: ignore[arg-type]
+    assert field == "cases" and [(c.type, c.priority) for c in changed.cases] == [("incident", "urgent")]
+    dropped, _ = apply_correction(record, "不是工单", **kwargs)  # type: ignore[arg-type]
+    assert dropped.cases == [] and dropped.contracts == record.contracts
+    no_contract, _ = apply_correction(record, "no contract", **kwargs)  # type: ignore[arg-type]
+    assert no_contract.contracts == [] and no_contract.cases == record.cases
