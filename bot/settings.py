@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from crm.cases import parse_targets
+from crm.contracts import parse_offsets
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "runtime"
 DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
@@ -74,15 +77,11 @@ class Settings(BaseSettings):
     @field_validator("renewal_offsets")
     @classmethod
     def _check_renewal_offsets(cls, value: str) -> str:
-        from crm.contracts import parse_offsets
-
         return ",".join(str(days) for days in parse_offsets(value))
 
     @field_validator("case_targets")
     @classmethod
     def _check_case_targets(cls, value: str) -> str:
-        from crm.cases import parse_targets
-
         parse_targets(value)
         return value
 

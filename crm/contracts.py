@@ -242,13 +242,11 @@ class ContractRepository:
         open contract of this rep, else a new one without a number. A renewal with a new end
         replaces the pending reminders; an end date said creates its reminders.
         """
-        existing = self.find_by_number(number) if number else None
-        if existing is not None and existing.user_id != user_id:
-            existing = None if self.find_by_number(number, user_id=user_id) is None else existing  # type: ignore[arg-type]
+        existing = self.find_by_number(number, user_id=user_id) if number else None
         if existing is None and not number and event != "signed":
             existing = self.latest_for_customer(customer_id, user_id=user_id)
         if existing is None:
-            taken = number and self.find_by_number(number) is not None
+            taken = bool(number) and self.find_by_number(number or "") is not None  # another rep's number: not reused
             return self.create(user_id, customer_id=customer_id, number=None if taken else number, end=end,
                                status="renewed" if event == "renewed" else "active",
                                source_visit_id=source_visit_id, now=now)  # fmt: skip

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from bot.cli.contracts import contracts
 from bot.cli.users import users as users_command
+from bot.settings import SettingsError, load_settings
 from crm.contracts import ContractNotFound, ContractRepository, InvalidContract, parse_offsets
 from crm.customer_import import CustomerInput
 from crm.customers import CustomerRepository
@@ -62,6 +63,10 @@ def test_offsets_setting() -> None:
     assert parse_offsets("7, 30 ,30") == (30, 7)
     with pytest.raises(ValueError, match="'x'"):
         parse_offsets("30,x")
+    with pytest.raises(SettingsError, match=r"^Invalid setting KAM_RENEWAL_OFFSETS: 'x' is not a whole number of days$"):
+        load_settings(_env_file=None, renewal_offsets="30,x")
+    with pytest.raises(SettingsError, match=r"^Invalid setting KAM_CASE_TARGETS: no target for low$"):
+        load_settings(_env_file=None, case_targets="urgent=4h,high=1d,normal=3d")
 
 
 def test_reminders_at_each_offset_not_past_in_the_owner_zone(store: Store, repository: ContractRepository) -> None:
@@ -195,3 +200,25 @@ def test_cli_import_then_list_with_reminders(cli: click.Group, tmp_path: Path) -
         date.fromordinal(end - 30).isoformat(), date.fromordinal(end - 7).isoformat()]  # fmt: skip
     bad = runner.invoke(cli, ["contracts", "list", "--user", "777"])
     assert bad.exit_code != 0 and "no user 777" in bad.output
+    headless = tmp_path / "bad.csv"
+    headless.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    refused = runner.invoke(cli, ["contracts", "import", str(headless)])
+    assert refused.exit_code == 1 and "Error: the first row must be a header with customer and number columns" in refused.output
+    assert "Traceback" not in refused.output
+
+
+def test_xlsx_import_reads_date_cells(store: Store, repository: ContractRepository, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["合同编号", "客户", "开始日期", "到期日", "金额", "负责人"])
+    sheet.append(["X-1", "华信科技", datetime(2026, 1, 1), datetime(2027, 3, 31), 120000.0, None])
+    sheet.append(["X-2", "华信科技", datetime(2026, 1, 1), datetime(2025, 3, 31), 1.0, None])
+    path = tmp_path / "contracts.xlsx"
+    workbook.save(path)
+    report = repository.import_file(path, CustomerRepository(store), now=NOW)
+    assert report.created == 1 and [(e.line, e.message) for e in report.errors] == [
+        (3, "end 2025-03-31 is before start 2026-01-01")]  # fmt: skip
+    contract = repository.find_by_number("X-1")
+    assert contract is not None and (contract.end, contract.amount, contract.user_id) == (date(2027, 3, 31), Decimal("120000"), REP)
