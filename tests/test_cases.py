@@ -154,7 +154,7 @@ def test_case_command_lists_and_resolves(assistant: Assistant) -> None:
     assert _text(done) == "工单 #1 已结案：已重启服务，客户确认恢复"
     assert "没有未结的售后工单" in _text(_say(assistant, "/cases"))
     _say(assistant, "/case 华信 发票开错了")
-    assert "请发送工单 #2 的处理结论" in _text(_say(assistant, "/case done 2"))
+    assert "请发送工单 #2 的处理结论" in _text(_say(assistant, "/case 结案 2"))
     assert _text(_say(assistant, "已重开发票")) == "工单 #2 已结案：已重开发票"
     assert "找不到工单 #2" in _text(_say(assistant, "/case done 2 已处理", user_id=OTHER_REP_ID))
     assert "没找到客户" in _text(_say(assistant, "/case 不存在公司 宕机"))
