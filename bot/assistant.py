@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from bot.router import Router
 from bot.settings import Settings
 from crm.answers import AnswerLog
+from crm.cases import CaseRepository
+from crm.contracts import ContractRepository, parse_offsets
 from crm.conversations import ConversationRepository
 from crm.customers import CustomerRepository
 from crm.followups.digest import DigestService
@@ -34,6 +36,8 @@ from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
 from skills.ask import AskSkill
 from skills.base import Skill, SkillError
+from skills.cases import CasesSkill
+from skills.contracts import ContractsSkill
 from skills.customers import CustomersSkill
 from skills.followups import FollowupsSkill
 from skills.models import Attachment, Reply, Request
@@ -97,6 +101,8 @@ class Assistant:
     knowledge: KnowledgeBase
     price_book: PriceBook
     opportunities: OpportunityRepository
+    contracts: ContractRepository
+    cases: CaseRepository
     skills: list[Skill] = field(init=False)
     router: Router = field(init=False)
 
@@ -246,7 +252,8 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     skills: list[Skill] = []
     skills.append(SystemSkill(assistant.users, lambda: skills))
     skills.append(AskSkill(assistant.knowledge, assistant.answers))
-    skills.append(VisitNotesSkill(assistant.conversations, assistant.customers, assistant.visits, assistant.notes))
+    skills.append(VisitNotesSkill(assistant.conversations, assistant.customers, assistant.visits, assistant.notes,
+                                  knowledge=assistant.knowledge))  # fmt: skip
     skills.append(CustomersSkill(assistant.users, assistant.customers, assistant.visits, assistant.profiles))
     skills.append(FollowupsSkill(assistant.conversations, assistant.users, assistant.followups,
                                  assistant.followup_service, assistant.digests))  # fmt: skip
@@ -254,6 +261,8 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     skills.append(UsersSkill(assistant.users, timezone_name=assistant.settings.timezone))
     skills.append(TeamSkill(assistant.users, assistant.visits, assistant.followups, assistant.opportunities))
     skills.append(OpportunitiesSkill(assistant.users, assistant.customers, assistant.opportunities))
+    skills.append(ContractsSkill(assistant.contracts))
+    skills.append(CasesSkill(assistant.conversations, assistant.customers, assistant.cases, assistant.knowledge))
     return skills
 
 
@@ -264,8 +273,11 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
     customers = CustomerRepository(store)
     followups = FollowupRepository(store)
     opportunities = OpportunityRepository(store, load_pipeline(settings.pipeline_file))
-    visits = VisitRepository(store, customers, followups, opportunities)
     default_time = parse_clock(settings.default_reminder_time)
+    contracts = ContractRepository(store, followups, users, offsets=parse_offsets(settings.renewal_offsets),
+                                   default_time=default_time)  # fmt: skip
+    cases = CaseRepository(store, followups, targets=settings.case_targets)
+    visits = VisitRepository(store, customers, followups, opportunities, contracts, cases)
     knowledge = KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model))
     price_book = load_price_book(settings.pricing_file)
     knowledge.add_user_words([customer.name for customer in customers.all()] + price_book.vocabulary())
@@ -290,6 +302,8 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         knowledge=knowledge,
         price_book=price_book,
         opportunities=opportunities,
+        contracts=contracts,
+        cases=cases,
     )
     assistant.skills = build_skills(assistant)
     assistant.router = Router(assistant.skills, conversations=assistant.conversations, fallback="ask")

@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from crm.cases import parse_targets
+from crm.contracts import parse_offsets
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "runtime"
 DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
@@ -68,6 +71,19 @@ class Settings(BaseSettings):
     reminder_retry_seconds: float = Field(default=30.0, gt=0, validation_alias="KAM_REMINDER_RETRY_SECONDS")
     reminder_lease_seconds: float = Field(default=300.0, gt=0, validation_alias="KAM_REMINDER_LEASE_SECONDS")
     reminder_read_timeout: float = Field(default=20.0, gt=0, validation_alias="KAM_REMINDER_READ_TIMEOUT")
+    renewal_offsets: str = Field(default="90,60,30,7", validation_alias="KAM_RENEWAL_OFFSETS")
+    case_targets: str = Field(default="urgent=4h,high=1d,normal=3d,low=5d", validation_alias="KAM_CASE_TARGETS")
+
+    @field_validator("renewal_offsets")
+    @classmethod
+    def _check_renewal_offsets(cls, value: str) -> str:
+        return ",".join(str(days) for days in parse_offsets(value))
+
+    @field_validator("case_targets")
+    @classmethod
+    def _check_case_targets(cls, value: str) -> str:
+        parse_targets(value)
+        return value
 
     @field_validator("allowed_users", "admins", mode="before")
     @classmethod

@@ -261,3 +261,66 @@ def m0006_opportunities(db: Database) -> None:
     db["opportunities"].create_index(["user_id", "stage"])
     db["opportunities"].create_index(["customer_id"])
     db["opportunities"].create_index(["source_visit_id"])
+
+
+@migrations(name="0007_contracts_and_cases")
+def m0007_contracts_and_cases(db: Database) -> None:
+    """Contracts with renewals, after-sales cases, and follow-ups that remind about either."""
+    db["contracts"].create(
+        {
+            "id": int,
+            "user_id": int,  # the owner (the rep who renews it)
+            "customer_id": int,
+            "number": str,  # the contract number, NULL when a note recorded it without one
+            "title": str,
+            "start": str,  # YYYY-MM-DD
+            "end": str,  # YYYY-MM-DD, NULL when not known yet
+            "amount": str,  # exact decimal as text
+            "currency": str,
+            "auto_renew": int,
+            "notice_days": int,  # days before the end by which notice must be given, NULL: none
+            "status": str,  # active | renewed | closed
+            "source_visit_id": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"user_id", "status", "auto_renew", "created_at", "updated_at"},
+        defaults={"status": "active", "auto_renew": 0},
+        foreign_keys=[("user_id", "users", "id"), ("customer_id", "customers", "id"), ("source_visit_id", "visits", "id")],
+    )
+    db.execute("create unique index idx_contracts_number on contracts (number) where number is not null")
+    db["contracts"].create_index(["user_id", "status"])
+    db["contracts"].create_index(["customer_id"])
+    db["cases"].create(
+        {
+            "id": int,
+            "user_id": int,  # the owner (the rep who handles it)
+            "customer_id": int,
+            "type": str,  # complaint | incident | question
+            "priority": str,  # urgent | high | normal | low
+            "status": str,  # new | assigned | pending | closed | rejected
+            "description": str,
+            "resolution": str,
+            "due_utc": str,  # the response target
+            "source_visit_id": int,
+            "created_at": str,
+            "updated_at": str,
+            "closed_at": str,
+        },
+        pk="id",
+        not_null={"user_id", "type", "priority", "status", "description", "due_utc", "created_at", "updated_at"},
+        defaults={"status": "new"},
+        foreign_keys=[("user_id", "users", "id"), ("customer_id", "customers", "id"), ("source_visit_id", "visits", "id")],
+    )
+    db["cases"].create_index(["user_id", "status"])
+    db["followups"].add_column("contract_id", int, fk="contracts", fk_col="id")
+    db["followups"].add_column("case_id", int, fk="cases", fk_col="id")
+    db["followups"].add_column("kind", str)  # NULL: a rep's to-do | renewal_end | renewal_notice | case_target
+    db["followups"].add_column("offset_days", int)  # days before the anchor date
+    db["followups"].add_column("anchor", str)  # the date counted from (contract end or notice date), YYYY-MM-DD
+    db.execute(
+        "create unique index idx_followups_contract_reminder on followups (contract_id, kind, offset_days, anchor)"
+        " where contract_id is not null"
+    )
+    db.execute("create unique index idx_followups_case_reminder on followups (case_id, kind) where case_id is not null")

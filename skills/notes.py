@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
+from crm.cases import priority_label, type_label
 from crm.conversations import ConversationRepository
 from crm.customer_import import CustomerInput
 from crm.customers import CustomerNotFound, CustomerRepository
@@ -20,7 +21,9 @@ from crm.visits.corrections import CorrectionNotUnderstood, apply_correction
 from crm.visits.record import VisitRecord
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import NoteAlreadyClosed, RawNote, RawNoteNotFound, VisitRepository
+from skills.ask import Playbook
 from skills.base import RouteScore, Skill, SkillError, StaleButton, button_row_id, command
+from skills.cases import add_complaint_guidance, case_line
 from skills.intent import asks_how_to_handle, is_question
 from skills.models import Button, Reply, Request
 
@@ -46,6 +49,11 @@ _FOLLOWUP_TIME = re.compile(
     re.I,
 )
 _OBJECTION_WORDS = re.compile(r"嫌|贵|太高|太长|不满|疑虑|竞争对手|友商|折|预算|故障|\b(?:too|expensive|discount|off|concern)\b", re.I)
+_ACCOUNT_NEWS = re.compile(
+    r"投诉|宕机|故障|报错|很生气|合同.{0,8}(?:到期|签了|签的)|续签了|续了[一二两三四五\d]年|"
+    r"\b(?:complained|outage|is down|contract (?:ends|expires)|renewed|signed the contract)\b",
+    re.I,
+)
 _QUESTION_PHRASE = re.compile(r"哪些客户|是哪家公司|是哪个公司|(?:拜访|见|去)了?哪些")
 _REMINDER_REQUEST = re.compile(r"^\s*(?:请)?(?:提醒我|记得提醒|remind me|set a reminder)", re.I)
 _STEPS = {
@@ -70,8 +78,9 @@ class VisitNotesSkill(Skill):
 
     def __init__(
         self, conversations: ConversationRepository, customers: CustomerRepository, visits: VisitRepository,
-        notes: NoteTaker,
+        notes: NoteTaker, *, knowledge: Playbook | None = None,
     ):
+        self.knowledge = knowledge  # the complaint-handling guidance when Save opens a complaint case
         self.conversations = conversations
         self.customers = customers
         self.visits = visits
@@ -98,6 +107,8 @@ class VisitNotesSkill(Skill):
             score, reasons = score + 0.2, reasons + ["follow-up time"]
         if _OBJECTION_WORDS.search(text):
             score, reasons = score + 0.1, reasons + ["objection"]
+        if _ACCOUNT_NEWS.search(text):
+            score, reasons = score + 0.2, reasons + ["case or contract news"]
         if len(text) >= 30:
             score += 0.05
         if request.attachment is not None and request.attachment.kind in ("voice", "audio"):
@@ -185,7 +196,7 @@ class VisitNotesSkill(Skill):
             reply = self.card(request, note, replace=True)
             reply.toast = request.t("请先选择客户", "Choose the customer first")
             return reply
-        saved = self.visits.save(note.id, user_id=request.user.id)
+        saved = self.visits.save(note.id, user_id=request.user.id, now=request.now)
         self.conversations.clear(request.user.id)
         reply = self.card(request, self.visits.get_raw_note(note.id), replace=True)
         done = request.t(f"已保存拜访记录（#{saved.visit_id}）", f"Visit saved (#{saved.visit_id})")
@@ -196,7 +207,14 @@ class VisitNotesSkill(Skill):
             count = len(saved.opportunity_ids)
             done += request.t(f" 已创建 {count} 个商机（/opps 查看）。",
                               f" {count} opportunit{'y' if count == 1 else 'ies'} added (see /opps).")  # fmt: skip
+        if saved.contract_ids:
+            done += request.t(" 已记录合同和续约提醒（/contracts 查看）。", " Contract and renewal reminders recorded (see /contracts).")
         reply.add(done, "note")
+        cases = [self.visits.cases.get(case_id) for case_id in saved.case_ids]
+        if cases:
+            reply.add(request.t("已新建工单：", "Cases opened:") + "\n" + "\n".join(case_line(case, request) for case in cases))
+        if any(case.type == "complaint" for case in cases):
+            add_complaint_guidance(reply, self.knowledge, request)
         reply.toast = request.t("已保存", "Saved")
         return reply
 
@@ -325,6 +343,10 @@ class VisitNotesSkill(Skill):
             ))  # fmt: skip
         if record.opportunities:
             reply.add(request.t("商机：", "Opportunity: ") + self._opportunity_text(record, language))
+        if record.contracts:
+            reply.add(request.t("合同：", "Contract: ") + _contract_text(record, language))
+        if record.cases:
+            reply.add(request.t("工单：", "Case: ") + _case_text(record, language))
         if record.read_failed:
             reply.add(request.t(f"原文已保存（#{note.id}），但没能自动整理，请点“修改”补充客户等信息。",
                                 f"The note is saved as #{note.id} but I couldn't structure it; use Edit to fill in the customer."), "note")  # fmt: skip
@@ -367,6 +389,32 @@ class VisitNotesSkill(Skill):
 def _is_blank(text: str) -> bool:
     """True when nothing visible is left: spaces, ideographic spaces, zero-width characters."""
     return not any(char.isprintable() and not char.isspace() for char in text)
+
+
+_EVENT_ZH = {"expiring": "到期", "renewed": "已续签", "signed": "已签"}
+_EVENT_EN = {"expiring": "ends", "renewed": "renewed", "signed": "signed"}
+
+
+def _contract_text(record: VisitRecord, language: str) -> str:
+    """The first contract item on one line: 2027-03-31 到期 · HT-1 / ends 2027-03-31 · HT-1 (+1)."""
+    first = record.contracts[0]
+    end = first.end.isoformat() if first.end else ""
+    said = f"{end} {_EVENT_ZH[first.event]}" if language == "zh" else f"{_EVENT_EN[first.event]} {end}"
+    line = " · ".join(part for part in (said.strip(), first.number or "") if part)
+    more = len(record.contracts) - 1
+    if more > 0:
+        line += f" 等{len(record.contracts)}项" if language == "zh" else f" (+{more})"
+    return line
+
+
+def _case_text(record: VisitRecord, language: str) -> str:
+    """The first proposed case on one line: 投诉 · 高 (+1)."""
+    first = record.cases[0]
+    line = f"{type_label(first.type, language)} · {priority_label(first.priority, language)}"
+    more = len(record.cases) - 1
+    if more > 0:
+        line += f" 等{len(record.cases)}个" if language == "zh" else f" (+{more})"
+    return line
 
 
 def _is_question(text: str) -> bool:

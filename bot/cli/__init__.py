@@ -7,7 +7,9 @@ import sys
 import click
 
 from bot import __version__
+from bot.cli.cases import cases, eval_kams
 from bot.cli.common import acting_user, ensure_sample_customers, open_assistant, print_json, settings_or_exit
+from bot.cli.contracts import contracts
 from bot.cli.customers import customer, customers
 from bot.cli.dates import eval_dates
 from bot.cli.doctor import doctor
@@ -112,11 +114,14 @@ evaluation.add_command(eval_kb)
 evaluation.add_command(eval_notes)
 evaluation.add_command(eval_dates)
 evaluation.add_command(eval_opps)
+evaluation.add_command(eval_kams)
 main.add_command(customers)
 main.add_command(users)
 main.add_command(customer)
 main.add_command(note)
 main.add_command(opps)
+main.add_command(contracts)
+main.add_command(cases)
 main.add_command(followups_command)
 main.add_command(remind_command)
 main.add_command(transcribe)

@@ -15,6 +15,7 @@ import click
 
 from bot.assistant import Assistant
 from bot.cli.common import NOW_HELP, acting_user, ensure_sample_customers, open_assistant, parse_now, print_json
+from crm.cases import DEFAULT_CASE_TARGETS
 from crm.customer_import import CustomerFileError, read_customer_file
 from crm.language import replace_lone_surrogates
 from crm.parsing.matching import CustomerIndex, CustomerRef
@@ -47,15 +48,17 @@ def note(text: str | None, batch_path: Path | None, now_text: str | None, user_i
     user = _user(assistant, user_id, dry_run=dry_run)
     if batch_path is None:
         text = replace_lone_surrogates(str(text))  # undecodable argv bytes arrive as lone surrogates
-        result = _record(assistant, text, now=parse_now(now_text, user.zone), user=user, dry_run=dry_run)
-        _print(result, user=user, as_json=as_json)
+        now = parse_now(now_text, user.zone)
+        result = _record(assistant, text, now=now, user=user, dry_run=dry_run)
+        _print(result, user=user, as_json=as_json, now=now, targets=assistant.settings.case_targets)
         return
     for line_number, item in _read_jsonl(batch_path):
         if "text" not in item:
             raise click.ClickException(f"{batch_path}:{line_number}: no text")
         now = parse_now(item.get("now") or now_text, user.zone)
         result = _record(assistant, replace_lone_surrogates(str(item["text"])), now=now, user=user, dry_run=dry_run)
-        _print(result, user=user, as_json=as_json, item_id=item.get("id", line_number))
+        _print(result, user=user, as_json=as_json, item_id=item.get("id", line_number), now=now,
+               targets=assistant.settings.case_targets)
 
 
 @click.command("notes")
@@ -107,8 +110,9 @@ def _record(assistant: Assistant, text: str, *, now: datetime, user: User, dry_r
     return assistant.notes.record(user.id, text, now=now, zone=user.zone, dry_run=dry_run)
 
 
-def _print(result: RecordedNote, *, user: User, as_json: bool, item_id: Any = None) -> None:
-    data = record_json(result.record, user.zone)
+def _print(result: RecordedNote, *, user: User, as_json: bool, item_id: Any = None, now: datetime | None = None,
+           targets: str = DEFAULT_CASE_TARGETS) -> None:
+    data = record_json(result.record, user.zone, now=now, targets=targets)
     if as_json:
         head = {"id": item_id} if item_id is not None else {}
         print_json({**head, **data, "raw_note_id": result.raw_note_id, "visit_id": result.visit_id})
@@ -122,6 +126,10 @@ def _print(result: RecordedNote, *, user: User, as_json: bool, item_id: Any = No
     for opportunity in data["opportunities"]:
         money = f"{opportunity['amount']} {opportunity['currency'] or ''}".strip() if opportunity["amount"] else "amount ?"
         click.echo(f"    opportunity {opportunity['title']} · {money} · close {opportunity['expected_close'] or '?'}")
+    for contract in data["contracts"]:
+        click.echo(f"    contract {contract['event']} · {contract['number'] or 'no number'} · ends {contract['end'] or '?'}")
+    for case in data["cases"]:
+        click.echo(f"    case {case['type']} · {case['priority']} · due {case['due']} · {case['summary']}")
     if result.visit_id is not None:
         click.echo(f"    saved as visit #{result.visit_id} (note #{result.raw_note_id})")
     elif result.raw_note_id is not None:

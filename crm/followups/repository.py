@@ -52,6 +52,9 @@ class FollowUp(BaseModel):
     done_at: datetime | None = None
     last_error: str | None = None
     created_at: datetime
+    kind: str | None = None  # None: a rep's to-do; renewal_end | renewal_notice | case_target
+    contract_id: int | None = None
+    case_id: int | None = None
 
     def due_in(self, zone) -> datetime:
         """The due time in a user's zone."""
@@ -105,6 +108,54 @@ class FollowupRepository:
                 }
             )
         return int(table.last_pk)
+
+    def create_reminder(
+        self,
+        user_id: int,
+        text: str,
+        due: datetime,
+        *,
+        kind: str,
+        customer_id: int | None = None,
+        contract_id: int | None = None,
+        case_id: int | None = None,
+        offset_days: int | None = None,
+        anchor: str | None = None,
+    ) -> int | None:
+        """A reminder the system schedules (renewal, case target); None when that one already exists.
+
+        Unique per contract + kind + offset + anchor date, or per case + kind, so creating the same
+        reminders again (a re-import, a restart) adds nothing.
+        """
+        if due.tzinfo is None:
+            raise ValueError("due must be timezone-aware")
+        now = utc_now_iso()
+        with self.store.transaction() as db:
+            cursor = db.execute(
+                "insert or ignore into followups (user_id, customer_id, text, due_utc, status, reminder_state,"
+                " attempts, snooze_count, created_at, updated_at, kind, contract_id, case_id, offset_days, anchor)"
+                " values (?, ?, ?, ?, 'open', 'pending', 0, 0, ?, ?, ?, ?, ?, ?, ?)",
+                [user_id, customer_id, text, to_utc_iso(due), now, now, kind, contract_id, case_id, offset_days, anchor],
+            )
+            return int(cursor.lastrowid) if cursor.rowcount == 1 else None
+
+    def cancel_reminders(self, *, contract_id: int | None = None, case_id: int | None = None, now: datetime) -> int:
+        """Cancel a contract's or a case's open reminders; how many were cancelled."""
+        column, value = ("contract_id", contract_id) if contract_id is not None else ("case_id", case_id)
+        with self.store.transaction() as db:
+            cursor = db.execute(
+                f"update followups set status = 'cancelled', updated_at = ? where {column} = ? and status = 'open'",
+                [to_utc_iso(now), value],
+            )
+        return cursor.rowcount
+
+    def open_reminders(self, *, contract_id: int | None = None, case_id: int | None = None) -> list[FollowUp]:
+        """A contract's or a case's open reminders, earliest first."""
+        column, value = ("contract_id", contract_id) if contract_id is not None else ("case_id", case_id)
+        rows = self.store.db.query(
+            _SELECT + f" where f.{column} = ? and f.status = 'open' order by f.due_utc, f.id", [value]
+        )
+        return [followup_from_row(row) for row in rows]
 
     def complete(self, followup_id: int, *, user_id: int, now: datetime) -> FollowUp:
         """Mark an open follow-up done (FollowUpClosed if it is not open)."""
@@ -236,4 +287,7 @@ def followup_from_row(row: dict[str, Any]) -> FollowUp:
         done_at=parse_utc(row["done_at"]) if row.get("done_at") else None,
         last_error=row.get("last_error"),
         created_at=parse_utc(row["created_at"]),
+        kind=row.get("kind"),
+        contract_id=row.get("contract_id"),
+        case_id=row.get("case_id"),
     )

@@ -1,7 +1,8 @@
 """Corrections typed by the rep while a visit record is on the card.
 
 Corrections are short texts: "客户是华新建材", "跟进改到周五下午", "联系人是采购部李总",
-"customer is Acme", "follow up Friday 3pm", "contact is Sarah (CFO)", "不是商机" / "no opportunity".
+"customer is Acme", "follow up Friday 3pm", "contact is Sarah (CFO)", "不是商机" / "no opportunity",
+"不是工单" / "no case", "工单是故障 紧急" / "case is incident urgent", "不是合同" / "no contract".
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ _NO_OPPORTUNITY = re.compile(
     r"\b(?:remove|drop|delete) (?:the )?(?:opportunity|opportunities|deal)\b",
     re.I,
 )
+_NO_CASE = re.compile(r"不是工单|没有工单|不算工单|(?:不要|删除|去掉|取消)工单|\bno (?:case|ticket)s?\b|\bnot an? (?:case|ticket)\b", re.I)
+_NO_CONTRACT = re.compile(r"不是合同|(?:不要|删除|去掉|取消)合同|\bno contract\b|\b(?:remove|drop) (?:the )?contract\b", re.I)
+_CASE = re.compile(r"^(?:工单|case|ticket)" + _IS + r"(?P<value>.+)$", re.I)
+_CASE_WORDS = {"投诉": ("type", "complaint"), "complaint": ("type", "complaint"), "故障": ("type", "incident"),
+               "incident": ("type", "incident"), "咨询": ("type", "question"), "question": ("type", "question"),
+               "紧急": ("priority", "urgent"), "urgent": ("priority", "urgent"), "高": ("priority", "high"),
+               "high": ("priority", "high"), "普通": ("priority", "normal"), "normal": ("priority", "normal"),
+               "低": ("priority", "low"), "low": ("priority", "low")}  # fmt: skip
 _FOLLOWUP = re.compile(r"跟进|提醒|回访|下次|再约|改到|改成|推迟|提前到|follow[- ]?up|remind|reminder|move|reschedule|due", re.I)
 _DEPARTMENT = re.compile(r"^(?P<department>[\u4e00-\u9fffA-Za-z]{1,8}?(?:部|中心|处|科|办公室|组))(?P<name>[\u4e00-\u9fff].*)$")
 _EN_CONTACT = re.compile(r"^(?P<name>[^,(（]+?)\s*(?:[,(（]\s*(?P<title>[^)）]+?)\s*[)）]?)?$")
@@ -50,6 +59,15 @@ def apply_correction(
         return record.model_copy(update={"contacts": parse_contacts(match.group("value"))}), "contacts"
     if _NO_OPPORTUNITY.search(text):
         return record.model_copy(update={"opportunities": []}), "opportunities"
+    if _NO_CASE.search(text):
+        return record.model_copy(update={"cases": []}), "cases"
+    if _NO_CONTRACT.search(text):
+        return record.model_copy(update={"contracts": []}), "contracts"
+    if (match := _CASE.match(text)) and record.cases:
+        changes = dict(_CASE_WORDS[word] for word in re.split(r"[\s,，、·]+", match.group("value").lower()) if word in _CASE_WORDS)
+        if changes:  # 工单是故障 紧急 / "case is incident, urgent": the first case's type and priority
+            cases = [record.cases[0].model_copy(update=changes), *record.cases[1:]]
+            return record.model_copy(update={"cases": cases}), "cases"
     if _NO_FOLLOWUP.search(text):
         return record.model_copy(update={"followups": []}), "followups"
     mentions = find_dates(text, now=local_now)

@@ -209,3 +209,111 @@ def opportunity_report(scores: Sequence[Mapping[str, Any]]) -> OpportunityReport
         false_opportunity_rate=false / len(without) if without else 0.0,
         extra=sum(score["extra"] for score in scores),
     )  # fmt: skip
+
+
+# contracts and cases (`kam eval kams`) -------------------------------------------------------
+
+
+def found_contracts(record: VisitRecord) -> list[dict[str, Any]]:
+    """The record's contract items in the labels' shape."""
+    return [{"end": c.end.isoformat() if c.end else None, "event": c.event, "number": c.number} for c in record.contracts]
+
+
+def found_cases(record: VisitRecord) -> list[dict[str, Any]]:
+    """The record's proposed cases in the labels' shape."""
+    return [{"type": c.type, "priority": c.priority} for c in record.cases]
+
+
+def _pair(expected: list[dict[str, Any]], found: list[dict[str, Any]], fields: Sequence[str]) -> tuple[list, list]:
+    """Each expected item takes the found one agreeing on the most fields; returns pairs and leftovers."""
+    remaining = list(found)
+    pairs = []
+    for want in expected:
+        if not remaining:
+            pairs.append((want, None))
+            continue
+        best = max(remaining, key=lambda got: [want.get(field) == got.get(field) for field in fields])
+        remaining.remove(best)
+        pairs.append((want, best))
+    return pairs, remaining
+
+
+def score_account_items(item: Mapping[str, Any], record: VisitRecord) -> dict[str, Any]:
+    """Per note: contract items (event, end, number when labelled) and cases (type, priority) paired up.
+
+    As for opportunities, a missed item counts against every field, and `false_*` marks a note
+    labelled with none that got one. A contract's number is scored only where the label has one.
+    """
+    expect = item.get("expect", {})
+    contracts_expected = [dict(want) for want in expect.get("contracts") or []]
+    contracts_found = found_contracts(record)
+    contract_pairs, contract_extra = _pair(contracts_expected, contracts_found, ("event", "end"))
+    cases_expected = [dict(want) for want in expect.get("cases") or []]
+    cases_found = found_cases(record)
+    case_pairs, case_extra = _pair(cases_expected, cases_found, ("type", "priority"))
+    return {
+        "id": item.get("id"),
+        "contracts_expected": len(contracts_expected),
+        "contracts_detected": sum(1 for _, got in contract_pairs if got is not None),
+        "contract_event": sum(1 for want, got in contract_pairs if got and got["event"] == want.get("event")),
+        "contract_end": sum(1 for want, got in contract_pairs if got and got["end"] == want.get("end")),
+        "numbers_expected": sum(1 for want in contracts_expected if want.get("number")),
+        "contract_number": sum(1 for want, got in contract_pairs
+                               if want.get("number") and got and got["number"] == want["number"]),  # fmt: skip
+        "contracts_extra": len(contract_extra),
+        "false_contract": not contracts_expected and bool(contracts_found),
+        "cases_expected": len(cases_expected),
+        "cases_detected": sum(1 for _, got in case_pairs if got is not None),
+        "case_type": sum(1 for want, got in case_pairs if got and got["type"] == want.get("type")),
+        "case_priority": sum(1 for want, got in case_pairs if got and got["priority"] == want.get("priority")),
+        "cases_extra": len(case_extra),
+        "false_case": not cases_expected and bool(cases_found),
+        "expected": {"contracts": contracts_expected, "cases": cases_expected},
+        "found": {"contracts": contracts_found, "cases": cases_found},
+    }
+
+
+class AccountItemsReport(BaseModel):
+    """Contract and case accuracy over a set of notes (rates over expected items)."""
+
+    notes: int
+    contracts_expected: int
+    contract_detection: float
+    contract_event: float
+    contract_end: float
+    numbers_expected: int
+    contract_number: float
+    notes_without_contract: int
+    false_contracts: int
+    contracts_extra: int
+    cases_expected: int
+    case_detection: float
+    case_type: float
+    case_priority: float
+    notes_without_case: int
+    false_cases: int
+    cases_extra: int
+
+
+def account_items_report(scores: Sequence[Mapping[str, Any]]) -> AccountItemsReport:
+    """Totals of `score_account_items` results."""
+
+    def total(key: str) -> int:
+        return sum(score[key] for score in scores)
+
+    def rate(key: str, over: str) -> float:
+        return total(key) / total(over) if total(over) else 0.0
+
+    return AccountItemsReport(
+        notes=len(scores), contracts_expected=total("contracts_expected"),
+        contract_detection=rate("contracts_detected", "contracts_expected"),
+        contract_event=rate("contract_event", "contracts_expected"),
+        contract_end=rate("contract_end", "contracts_expected"),
+        numbers_expected=total("numbers_expected"), contract_number=rate("contract_number", "numbers_expected"),
+        notes_without_contract=sum(1 for s in scores if not s["contracts_expected"]),
+        false_contracts=sum(1 for s in scores if s["false_contract"]), contracts_extra=total("contracts_extra"),
+        cases_expected=total("cases_expected"), case_detection=rate("cases_detected", "cases_expected"),
+        case_type=rate("case_type", "cases_expected"), case_priority=rate("case_priority", "cases_expected"),
+        notes_without_case=sum(1 for s in scores if not s["cases_expected"]),
+        false_cases=sum(1 for s in scores if s["false_case"]), cases_extra=total("cases_extra"),
+    )  # fmt: skip

@@ -16,7 +16,9 @@ from datetime import date, datetime, time, timedelta
 
 from crm.language import Language, language_of
 from crm.parsing.amounts import format_amount, locate_amounts
+from crm.parsing.cases import find_cases
 from crm.parsing.contacts import find_contacts
+from crm.parsing.contracts import find_contracts
 from crm.parsing.dates import DateMention, find_dates
 from crm.parsing.matching import CANDIDATE_SCORE, CustomerIndex, CustomerMatch, CustomerRef, build_index
 from crm.parsing.objections import CATEGORY_PATTERNS, find_objections
@@ -115,6 +117,8 @@ def _parse(
         followups=followups,
         amounts=[format_amount(span.amount) for span in amount_spans],
         opportunities=opportunities,
+        contracts=find_contracts(text, now=now, mentions=mentions),
+        cases=find_cases(text, objections=[o.category for o in objections]),
         excerpt=_one_line(text)[:EXCERPT_CHARS],
         language=language,
         warnings=warnings,

@@ -15,7 +15,9 @@ from pydantic import BaseModel, Field, computed_field
 from crm.customers import Customer
 from crm.formatting import objection_label
 from crm.language import Language
+from crm.parsing.cases import ProposedCase
 from crm.parsing.contacts import Contact
+from crm.parsing.contracts import ProposedContract
 from crm.parsing.opportunities import ProposedOpportunity
 
 CustomerStatus = Literal["auto", "ambiguous", "unknown", "chosen"]
@@ -64,6 +66,8 @@ class VisitRecord(BaseModel):
     followups: list[PlannedFollowup] = Field(default_factory=list)
     amounts: list[str] = Field(default_factory=list)
     opportunities: list[ProposedOpportunity] = Field(default_factory=list)  # created on Save
+    contracts: list[ProposedContract] = Field(default_factory=list)  # recorded on Save
+    cases: list[ProposedCase] = Field(default_factory=list)  # opened on Save
     excerpt: str = ""  # the note's first words, the summary of a note nothing could be read from
     language: Language = "zh"
     warnings: list[str] = Field(default_factory=list)

@@ -7,12 +7,13 @@ crash never loses what the rep said; a note the parser fails on keeps a record w
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
+from crm.cases import DEFAULT_CASE_TARGETS, case_due
 from crm.customers import CustomerRepository
 from crm.visits.parse import failed_record, parse_note
 from crm.visits.record import VisitRecord
@@ -62,13 +63,19 @@ class NoteTaker:
         assert note.record is not None
         if not note.record.has_customer:
             return RecordedNote(raw_note_id=note.id, record=note.record)
-        saved = self.visits.save(note.id, user_id=user_id)
+        saved = self.visits.save(note.id, user_id=user_id, now=now)
         return RecordedNote(raw_note_id=note.id, visit_id=saved.visit_id, followup_ids=saved.followup_ids,
                             record=note.record)  # fmt: skip
 
 
-def record_json(record: VisitRecord, zone: ZoneInfo) -> dict[str, Any]:
-    """A record in the CLI's JSON shape; follow-up times in `zone` with their offset."""
+def record_json(
+    record: VisitRecord, zone: ZoneInfo, *, now: datetime | None = None, targets: str = DEFAULT_CASE_TARGETS
+) -> dict[str, Any]:
+    """A record in the CLI's JSON shape; follow-up times in `zone` with their offset.
+
+    A case's `due` is its response target counted from `now` (the note's time; default: now).
+    """
+    now = now or datetime.now(UTC)
     customer = (
         {"id": record.customer_id, "name": record.customer_name, "value_class": record.value_class,
          "status": record.customer_status, "said": record.customer_said}
@@ -95,6 +102,15 @@ def record_json(record: VisitRecord, zone: ZoneInfo) -> dict[str, Any]:
             {"title": o.title, "amount": f"{o.amount:f}" if o.amount is not None else None, "currency": o.currency,
              "stage": o.stage, "expected_close": o.expected_close.isoformat() if o.expected_close else None}
             for o in record.opportunities
+        ],  # fmt: skip
+        "contracts": [
+            {"number": c.number, "end": c.end.isoformat() if c.end else None, "event": c.event}
+            for c in record.contracts
+        ],
+        "cases": [
+            {"type": c.type, "priority": c.priority, "summary": c.summary,
+             "due": case_due(c.priority, now=now, zone=zone, targets=targets).isoformat()}
+            for c in record.cases
         ],  # fmt: skip
         "summary": record.summary,
         "language": record.language,

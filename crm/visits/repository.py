@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
+from crm.cases import CaseRepository
+from crm.contracts import ContractRepository
 from crm.customers import CustomerRepository
 from crm.followups.repository import FollowupRepository
 from crm.opportunities import OpportunityRepository
 from crm.store import Store, scoped, utc_now_iso
+from crm.users import UserRepository
 from crm.visits.record import Objection, VisitRecord
 
 NoteStatus = Literal["draft", "saved", "discarded"]
@@ -65,6 +69,8 @@ class SavedVisit(BaseModel):
     visit_id: int
     followup_ids: list[int]
     opportunity_ids: list[int] = Field(default_factory=list)
+    contract_ids: list[int] = Field(default_factory=list)
+    case_ids: list[int] = Field(default_factory=list)
 
 
 class VisitRepository:
@@ -72,12 +78,15 @@ class VisitRepository:
 
     def __init__(
         self, store: Store, customers: CustomerRepository, followups: FollowupRepository,
-        opportunities: OpportunityRepository | None = None,
+        opportunities: OpportunityRepository | None = None, contracts: ContractRepository | None = None,
+        cases: CaseRepository | None = None,
     ):  # fmt: skip
         self.store = store
         self.customers = customers
         self.followups = followups
         self.opportunities = opportunities or OpportunityRepository(store)
+        self.contracts = contracts or ContractRepository(store, followups, UserRepository(store))
+        self.cases = cases or CaseRepository(store, followups)
 
     # raw notes ---------------------------------------------------------------------------------
 
@@ -130,8 +139,9 @@ class VisitRepository:
 
     # saving ------------------------------------------------------------------------------------
 
-    def save(self, note_id: int, *, user_id: int, record: VisitRecord | None = None) -> SavedVisit:
-        """Store the visit, its objections, contacts, follow-ups and opportunities, and mark the note saved: one transaction."""
+    def save(self, note_id: int, *, user_id: int, record: VisitRecord | None = None, now: datetime | None = None) -> SavedVisit:
+        """Store the visit, its objections, contacts, follow-ups, opportunities, contracts and cases, and mark
+        the note saved: one transaction. Cases count their response target from `now` (default: now)."""
         note = self.get_raw_note(note_id, user_id=user_id)
         if note.status != "draft":
             raise NoteAlreadyClosed(note.status, note.visit_id)
@@ -171,10 +181,37 @@ class VisitRepository:
                 ).id
                 for opportunity in record.opportunities
             ]  # fmt: skip
+            contract_ids, case_ids = self._contracts_and_cases(record, user_id=user_id, visit_id=visit_id, now=now)
             db["raw_notes"].update(
                 note_id, {"status": "saved", "visit_id": visit_id, "parsed": record.model_dump_json()}
             )
-        return SavedVisit(visit_id=visit_id, followup_ids=followup_ids, opportunity_ids=opportunity_ids)
+        return SavedVisit(visit_id=visit_id, followup_ids=followup_ids, opportunity_ids=opportunity_ids,
+                          contract_ids=contract_ids, case_ids=case_ids)  # fmt: skip
+
+    def _contracts_and_cases(
+        self, record: VisitRecord, *, user_id: int, visit_id: int, now: datetime | None
+    ) -> tuple[list[int], list[int]]:
+        """Record the note's contract items (with their reminders) and open its cases; their ids."""
+        moment = now or datetime.now(UTC)
+        contract_ids, case_ids = [], []
+        if record.customer_id is not None:
+            for item in record.contracts:
+                contract = self.contracts.record_from_note(
+                    user_id, customer_id=record.customer_id, number=item.number, end=item.end, event=item.event,
+                    source_visit_id=visit_id, now=moment,
+                )  # fmt: skip
+                contract_ids.append(contract.id)
+        if record.cases:
+            owner = UserRepository(self.store).find(user_id)
+            zone = owner.zone if owner else ZoneInfo("Asia/Shanghai")
+            language = (owner.language if owner else None) or record.language
+            for proposed in record.cases:
+                case = self.cases.create(
+                    user_id, customer_id=record.customer_id, type=proposed.type, priority=proposed.priority,
+                    description=proposed.summary, now=moment, zone=zone, language=language, source_visit_id=visit_id,
+                )  # fmt: skip
+                case_ids.append(case.id)
+        return contract_ids, case_ids
 
     # queries -----------------------------------------------------------------------------------
 

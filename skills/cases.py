@@ -1,0 +1,162 @@
+"""After-sales cases: open one (`/case 华信 系统宕机 紧急`), list the open ones (`/cases`), resolve one.
+
+A case gets a response target from its priority (KAM_CASE_TARGETS) and a reminder before it.
+Resolving — the 解决 button, then the conclusion, or `/case done 12 已更换工程师` — records the
+resolution and cancels the reminder. A new complaint's reply carries the playbook's
+complaint-handling guidance, cited. Cases are also opened by saving a visit note (notes skill).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from crm.cases import Case, CaseClosed, CaseNotFound, CaseRepository, priority_label, type_label
+from crm.conversations import ConversationRepository
+from crm.customers import CustomerRepository
+from crm.formatting import format_due
+from crm.parsing.cases import explicit_case
+from crm.users import User
+from skills.ask import Playbook
+from skills.base import Skill, SkillError, command
+from skills.models import Button, Reply, Request
+from skills.pricing import _citation, _shorten
+
+__all__ = ["CasesSkill", "COMPLAINT_QUERY", "add_complaint_guidance", "case_line"]
+
+log = logging.getLogger(__name__)
+
+COMPLAINT_QUERY = "客户投诉怎么处理"
+LIST_LIMIT = 10
+_DONE = re.compile(r"^(?:done|resolve|close|解决|结案|关闭)\s+#?(\d+)\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+class CasesSkill(Skill):
+    """After-sales cases with response targets: open, list, resolve."""
+
+    name = "cases"
+    title_zh = "售后工单"
+    title_en = "After-sales cases"
+    description_zh = "记录客户投诉、故障和咨询（/case 华信 系统宕机 紧急），按时限提醒，/cases 查看未结工单"
+    description_en = "Record complaints, incidents and questions (/case Acme system down urgent); /cases lists open ones"
+
+    def __init__(self, conversations: ConversationRepository, customers: CustomerRepository, cases: CaseRepository,
+                 knowledge: Playbook | None = None):  # fmt: skip
+        self.conversations = conversations
+        self.customers = customers
+        self.cases = cases
+        self.knowledge = knowledge
+
+    @command("case", zh="新建售后工单：/case 客户 问题 [紧急|高|普通|低]；/case done 编号 结论 结案",
+             en="Open a case: /case CUSTOMER PROBLEM [urgent|high|normal|low]; /case done ID CONCLUSION closes it",
+             example="/case 华信 系统宕机 紧急")  # fmt: skip
+    def case(self, request: Request) -> Reply:
+        """Open a case for a customer, or close one with `done ID conclusion`."""
+        words = request.args.strip()
+        if not words:
+            raise SkillError("请写明客户和问题，例如：/case 华信 系统宕机 紧急",
+                             "Say the customer and the problem, e.g. /case Acme system down urgent")  # fmt: skip
+        done = _DONE.match(words)
+        if done:
+            return self._resolve(request, int(done.group(1)), done.group(2).strip())
+        match = self.customers.match(words)
+        if match is None or match.status != "auto" or match.customer is None:
+            said = match.said if match is not None and match.said else words.split()[0]
+            raise SkillError(f"没找到客户“{said}”。请写客户名称，例如：/case 华信 系统宕机 紧急",
+                             f"I can't find the customer “{said}”. Start with a customer name, e.g. /case Acme system down urgent")  # fmt: skip
+        rest = words.replace(match.said, " ", 1) if match.said else words
+        kind, priority, description = explicit_case(rest)
+        if not description:
+            raise SkillError("请写明是什么问题，例如：/case 华信 系统宕机 紧急",
+                             "Say what the problem is, e.g. /case Acme system down urgent")  # fmt: skip
+        opened = self.cases.create(
+            request.user.id, customer_id=match.customer.id, type=kind, priority=priority, description=description,
+            now=request.now, zone=request.user.zone, language=request.language,
+        )  # fmt: skip
+        reply = Reply().add(request.t(f"已新建工单 #{opened.id}", f"Case #{opened.id} opened"), "heading")
+        reply.add(case_line(opened, request))
+        if opened.type == "complaint":
+            add_complaint_guidance(reply, self.knowledge, request)
+        reply.buttons = [[self._resolve_button(request, opened)]]
+        return reply
+
+    @command("cases", zh="未结的售后工单", en="Open after-sales cases", example="/cases")
+    def list_cases(self, request: Request) -> Reply:
+        """Open cases, most urgent target first (admins: everyone's)."""
+        found = self.cases.list_open(user_id=_scope(request.user))
+        if not found:
+            return Reply.of(request.t("没有未结的售后工单。", "No open cases."))
+        reply = Reply().add(request.t(f"未结工单（{len(found)}）", f"Open cases ({len(found)})"), "heading")
+        reply.add("\n".join(case_line(case, request) for case in found[:LIST_LIMIT]))
+        if len(found) > LIST_LIMIT:
+            reply.add(request.t(f"…还有 {len(found) - LIST_LIMIT} 个", f"… and {len(found) - LIST_LIMIT} more"))
+        reply.buttons = [[self._resolve_button(request, case)] for case in found[:3]]
+        return reply
+
+    def handle_callback(self, request: Request, payload: str) -> Reply:
+        """The 解决 button: ask for the conclusion."""
+        step, _, value = payload.partition(":")
+        if step != "resolve" or not value.isdigit():
+            raise SkillError("这个按钮已失效。", "This button is no longer valid.")
+        case = self._get(request, int(value))
+        if not case.is_open:
+            return Reply.of(request.t(f"工单 #{case.id} 已经结案了。", f"Case #{case.id} is already closed."))
+        self.conversations.set(request.user.id, self.name, {"mode": "resolve", "case_id": case.id})
+        return Reply.of(request.t(f"请发送工单 #{case.id} 的处理结论（例如：已更换工程师，客户认可）。",
+                                  f"Send the resolution of case #{case.id} (e.g. replaced the engineer, customer agreed)."))  # fmt: skip
+
+    def resume(self, request: Request, state: dict) -> Reply:
+        """The conclusion after the 解决 button."""
+        self.conversations.clear(request.user.id)
+        return self._resolve(request, int(state["case_id"]), request.text.strip())
+
+    def _resolve(self, request: Request, case_id: int, resolution: str) -> Reply:
+        case = self._get(request, case_id)
+        if not resolution:
+            self.conversations.set(request.user.id, self.name, {"mode": "resolve", "case_id": case.id})
+            return Reply.of(request.t(f"请发送工单 #{case.id} 的处理结论。", f"Send the resolution of case #{case.id}."))
+        try:
+            closed = self.cases.resolve(case.id, user_id=_scope(request.user), resolution=resolution, now=request.now)
+        except CaseClosed:
+            return Reply.of(request.t(f"工单 #{case.id} 已经结案了。", f"Case #{case.id} is already closed."))
+        return Reply.of(request.t(f"工单 #{closed.id} 已结案：{closed.resolution}", f"Case #{closed.id} closed: {closed.resolution}"))
+
+    def _get(self, request: Request, case_id: int) -> Case:
+        try:
+            return self.cases.get(case_id, user_id=_scope(request.user))
+        except CaseNotFound:
+            raise SkillError(f"找不到工单 #{case_id}。", f"I can't find case #{case_id}.") from None
+
+    def _resolve_button(self, request: Request, case: Case) -> Button:
+        return Button(label=request.t(f"解决 #{case.id}", f"Resolve #{case.id}"), data=self.callback(f"resolve:{case.id}"))
+
+
+def case_line(case: Case, request: Request) -> str:
+    """#3 华信科技 · 故障 · 紧急 · 时限 11月30日（周一）14:00 · 系统宕机."""
+    language = request.language
+    due = format_due(case.due, zone=request.user.zone, language=language, now=request.now)
+    parts = [f"#{case.id}", case.customer_name or "?", type_label(case.type, language),
+             priority_label(case.priority, language), request.t(f"时限 {due}", f"due {due}"), case.description]  # fmt: skip
+    return " · ".join(part for part in parts if part)
+
+
+def add_complaint_guidance(reply: Reply, knowledge: Playbook | None, request: Request) -> None:
+    """The playbook's complaint-handling answer, shortened and cited; nothing when it has none."""
+    if knowledge is None:
+        return
+    try:
+        answer = knowledge.answer(COMPLAINT_QUERY)
+    except Exception:  # the case stands on its own; a broken knowledge base must not block it
+        log.warning("knowledge answer failed for the complaint guidance", exc_info=True)
+        return
+    if not (answer.answered and answer.text):
+        return
+    reply.add(request.t("销售手册：投诉处理", "Playbook: handling a complaint"), kind="heading")
+    reply.add(_shorten(answer.text), kind="quote")
+    citations = [_citation(source) for source in answer.sources[:2]]
+    if citations:
+        reply.add(request.t("来源：", "Source: ") + "; ".join(citations), kind="note")
+
+
+def _scope(user: User) -> int | None:
+    return None if user.is_admin else user.id
