@@ -32,6 +32,7 @@ from crm.users import INVITE_GUESSES_PER_HOUR, LOCAL_OPERATOR_ID, User, UserNotF
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
+from knowledge.synthesis import LLMConfig, Synthesizer
 from skills.ask import AskSkill
 from skills.base import Skill, SkillError
 from skills.customers import CustomersSkill
@@ -97,6 +98,7 @@ class Assistant:
     knowledge: KnowledgeBase
     price_book: PriceBook
     opportunities: OpportunityRepository
+    synthesizer: Synthesizer | None = None  # KAM_LLM=openai: answers phrased by a model, checked
     skills: list[Skill] = field(init=False)
     router: Router = field(init=False)
 
@@ -245,7 +247,7 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     """Create every built-in skill once, in the order /help lists them."""
     skills: list[Skill] = []
     skills.append(SystemSkill(assistant.users, lambda: skills))
-    skills.append(AskSkill(assistant.knowledge, assistant.answers))
+    skills.append(AskSkill(assistant.knowledge, assistant.answers, synthesizer=assistant.synthesizer))
     skills.append(VisitNotesSkill(assistant.conversations, assistant.customers, assistant.visits, assistant.notes))
     skills.append(CustomersSkill(assistant.users, assistant.customers, assistant.visits, assistant.profiles))
     skills.append(FollowupsSkill(assistant.conversations, assistant.users, assistant.followups,
@@ -255,6 +257,19 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     skills.append(TeamSkill(assistant.users, assistant.visits, assistant.followups, assistant.opportunities))
     skills.append(OpportunitiesSkill(assistant.users, assistant.customers, assistant.opportunities))
     return skills
+
+
+def make_synthesizer(settings: Settings) -> Synthesizer | None:
+    """The model that phrases answers, or None with KAM_LLM=none (the default: nothing changes)."""
+    if settings.llm == "none":
+        return None
+    return Synthesizer(llm_config(settings))
+
+
+def llm_config(settings: Settings) -> LLMConfig:
+    """Where the OpenAI-compatible server is, from the KAM_LLM_* settings."""
+    return LLMConfig(base_url=(settings.llm_base_url or "").rstrip("/"), model=settings.llm_model or "",
+                     api_key=settings.llm_api_key, timeout=settings.llm_timeout)  # fmt: skip
 
 
 def build_assistant(settings: Settings, *, store: Store | None = None) -> Assistant:
@@ -290,6 +305,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         knowledge=knowledge,
         price_book=price_book,
         opportunities=opportunities,
+        synthesizer=make_synthesizer(settings),
     )
     assistant.skills = build_skills(assistant)
     assistant.router = Router(assistant.skills, conversations=assistant.conversations, fallback="ask")
