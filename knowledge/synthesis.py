@@ -63,12 +63,12 @@ class SynthesisFailed(Exception):
 # figures ----------------------------------------------------------------------------------------
 
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*\]")
-_ARABIC = re.compile(r"(?<![0-9A-Za-z.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(%|％|万|千|亿|[kK]\b|百分点)?")
+_ARABIC = re.compile(r"(?<![0-9A-Za-z.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(%|％|万|千|亿|[kK]\b|个?百分点|折|成|倍|\s?percent\b)?")
 _CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                    "八": 8, "九": 9}
 _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CHINESE_BIG = {"万": 10_000, "亿": 100_000_000}
-_CHINESE_NUMBER = re.compile(r"(百分之)?([零〇一二两三四五六七八九十百千万亿]+)")
+_CHINESE_NUMBER = re.compile(r"(百分之)?([零〇一二两三四五六七八九十百千万亿]+)(%|％|个?百分点|折|成|倍)?")
 # Chinese words made of numerals that are not figures ("very", "by all means", "one by one", ordinals).
 _NUMERALS = "零〇一二两三四五六七八九十百千万亿"
 _NOT_FIGURES = re.compile(rf"十分|万一|千万(?=[不别要])|一一|百分百|(?<![{_NUMERALS}])一(?![{_NUMERALS}成折倍元块%％])")
@@ -101,40 +101,58 @@ def chinese_value(numeral: str) -> float | None:
     return float(total + section + (digit or 0))
 
 
-def _arabic_values(match: re.Match[str]) -> tuple[float, float]:
-    """(the number as written, the number with its 万/千/k multiplier applied)."""
+Figure = tuple[float, str]  # a value and its kind: "%" (percent, points), "折", "成", "倍", or "" (a plain amount)
+_KINDS = {"%": "%", "％": "%", "百分点": "%", "个百分点": "%", "percent": "%", "折": "折", "成": "成", "倍": "倍"}
+
+
+def _arabic_figure(match: re.Match[str]) -> tuple[float, Figure]:
+    """(the number as written, the figure it states: 5万 is 50000, 5% is (5, "%"))."""
     number = float(match.group(1).replace(",", "") + (match.group(2) or ""))
-    unit = match.group(3) or ""
-    return number, number * _MULTIPLIERS.get(unit, 1)
+    unit = (match.group(3) or "").strip()
+    return number, (number * _MULTIPLIERS.get(unit, 1), _KINDS.get(unit, ""))
 
 
-def figures(text: str) -> list[float]:
-    """The values of every number, percentage and amount the text states ([n] markers excluded)."""
+def _chinese_figure(match: re.Match[str]) -> Figure | None:
+    value = chinese_value(match.group(2))
+    if value is None:
+        return None
+    return value, "%" if match.group(1) else _KINDS.get(match.group(3) or "", "")
+
+
+def figures(text: str) -> list[Figure]:
+    """Every number, percentage and amount the text states ([n] markers, ordinals and idioms excluded)."""
     text = _MARKER.sub(" ", text)
-    found = [_arabic_values(match)[1] for match in _ARABIC.finditer(text)]
+    found = [_arabic_figure(match)[1] for match in _ARABIC.finditer(text)]
     for match in _CHINESE_NUMBER.finditer(_NOT_FIGURES.sub(lambda m: " " * len(m.group(0)), text)):
-        if match.start() > 0 and text[match.start() - 1] == "第":  # 第二: an ordinal, not a figure
+        if match.start() > 0 and text[match.start() - 1] in "第0123456789":  # 第二 is an ordinal; 5万 was read above
             continue
-        value = chinese_value(match.group(2))
-        if value is not None:
-            found.append(value)
-    found += [float(_ENGLISH_NUMBERS[word.lower()]) for word in _ENGLISH_NUMBER.findall(text)]
+        figure = _chinese_figure(match)
+        if figure is not None:
+            found.append(figure)
+    found += [(float(_ENGLISH_NUMBERS[word.lower()]), "") for word in _ENGLISH_NUMBER.findall(text)]
     return found
 
 
-def stated_values(texts: Iterable[str]) -> set[float]:
-    """Every value the passages state, read every way a figure can be written (5万 = 50000 = 五万)."""
-    values: set[float] = set()
+def stated_figures(texts: Iterable[str]) -> set[Figure]:
+    """Every figure the passages state, read every way it can be written (5万 = 50000 = 五万; 5% = 百分之五)."""
+    stated: set[Figure] = set()
     for text in texts:
         text = text.replace("**", "")
         for match in _ARABIC.finditer(text):
-            values.update(_arabic_values(match))
+            written, figure = _arabic_figure(match)
+            stated.update({figure, (written, "")})
         for match in _CHINESE_NUMBER.finditer(text):
-            value = chinese_value(match.group(2))
-            if value is not None:
-                values.add(value)
-        values.update(float(_ENGLISH_NUMBERS[word.lower()]) for word in _ENGLISH_NUMBER.findall(text))
-    return values
+            figure = _chinese_figure(match)
+            if figure is not None:
+                stated.add(figure)
+        stated.update((float(_ENGLISH_NUMBERS[word.lower()]), "") for word in _ENGLISH_NUMBER.findall(text))
+    return stated
+
+
+def is_stated(figure: Figure, stated: set[Figure]) -> bool:
+    """A percentage or a discount must be stated as one; a plain number may appear in any form."""
+    value, kind = figure
+    return figure in stated if kind else any(value == stated_value for stated_value, _ in stated)
 
 
 def markers(text: str) -> list[int]:
@@ -147,14 +165,14 @@ class Grounding:
 
     def __init__(self, sources: Sequence[Source]):
         self.count = len(sources)
-        self.values = stated_values([source.text for source in sources] + [source.citation for source in sources])
+        self.stated = stated_figures([source.text for source in sources] + [source.citation for source in sources])
 
     def problem(self, sentence: str) -> str | None:
         """Why the sentence may not be shown (without quoting it), or None when it is grounded."""
         for number in markers(sentence):
             if not 1 <= number <= self.count:
                 return f"a marker names passage {number} of {self.count}"
-        unstated = [value for value in figures(sentence) if value not in self.values]
+        unstated = [figure for figure in figures(sentence) if not is_stated(figure, self.stated)]
         if unstated:
             return f"{len(unstated)} figure(s) not in the cited passages"
         if "<passage" in sentence or "</passage" in sentence:
