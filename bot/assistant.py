@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bot.logs import add_secret
 from bot.router import Router
 from bot.settings import Settings
 from crm.answers import AnswerLog
@@ -263,6 +264,7 @@ def make_synthesizer(settings: Settings) -> Synthesizer | None:
     """The model that phrases answers, or None with KAM_LLM=none (the default: nothing changes)."""
     if settings.llm == "none":
         return None
+    add_secret(settings.llm_api_key)  # never logged, like the bot token
     return Synthesizer(llm_config(settings))
 
 

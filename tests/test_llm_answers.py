@@ -220,3 +220,37 @@ async def test_telegram_falls_back_within_the_timeout(
     [final] = await fake_telegram.wait_for("editMessageText", after=mark, predicate=finished, timeout=30)
     assert final.at - placeholder.at < 3.0 + 1.0
     assert "以上是手册原文" in fake_telegram.messages_text(final)
+
+
+# settings and doctor ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("missing", ["KAM_LLM_BASE_URL", "KAM_LLM_MODEL"])
+def test_an_incomplete_model_setting_names_what_is_missing(monkeypatch: pytest.MonkeyPatch, missing: str) -> None:
+    from bot.settings import SettingsError, load_settings
+
+    values = {"KAM_LLM": "openai", "KAM_LLM_BASE_URL": "http://127.0.0.1:9/v1", "KAM_LLM_MODEL": MODEL}
+    for name, value in values.items():
+        if name != missing:
+            monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=f"KAM_LLM=openai needs {missing}"):
+        load_settings()
+    assert load_settings(llm="none").llm_timeout == 15.0
+
+
+def test_doctor_checks_the_server_and_the_model(monkeypatch: pytest.MonkeyPatch, llm: FakeLLM, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli.doctor import doctor
+
+    monkeypatch.setenv("KAM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KAM_LLM", "openai")
+    monkeypatch.setenv("KAM_LLM_BASE_URL", llm.base_url)
+    monkeypatch.setenv("KAM_LLM_MODEL", MODEL)
+    monkeypatch.setenv("KAM_LLM_API_KEY", API_KEY)
+    output = CliRunner().invoke(doctor).output
+    assert f"ok  language model: {MODEL} at {llm.base_url}" in output
+    assert llm.requests[-1].path == "/v1/models" and llm.requests[-1].headers["Authorization"] == f"Bearer {API_KEY}"
+    monkeypatch.setenv("KAM_LLM_MODEL", "no-such-model")
+    output = CliRunner().invoke(doctor).output
+    assert "!!  language model: model 'no-such-model' is not served" in output
