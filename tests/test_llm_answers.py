@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -183,6 +184,40 @@ async def test_telegram_shows_a_placeholder_then_edits_in_the_checked_answer(
     edits = edits_of(fake_telegram, message_id, mark)
     assert len(edits) >= 2 and edits[0].endswith("…") and "出处" not in edits[0]  # a partial answer came first
     assert len(fake_telegram.sent("sendMessage", after=mark)) == 1  # one message, edited in place
+
+
+@pytest.mark.e2e
+async def test_telegram_placeholder_comes_within_a_second(
+    llm_bot: Assistant, fake_telegram: FakeTelegram, llm: FakeLLM
+) -> None:
+    def finished(call) -> bool:
+        return call.method == "editMessageText" and "出处" in fake_telegram.messages_text(call)
+
+    for _ in range(2):  # the first question may still wait for the model to load; the second is timed
+        mark = fake_telegram.mark()
+        pushed = time.monotonic()
+        fake_telegram.send_text(REP_ID, PRICE_QUESTION)
+        [placeholder] = await fake_telegram.wait_for("sendMessage", after=mark, timeout=60)
+        await fake_telegram.wait_for("editMessageText", after=mark, predicate=finished, timeout=30)
+    print(f"placeholder {placeholder.at - pushed:.2f} s after the message")
+    assert placeholder.at - pushed < 1.0
+
+
+@pytest.mark.e2e
+async def test_telegram_edits_wait_for_retry_after(llm_bot: Assistant, fake_telegram: FakeTelegram, llm: FakeLLM) -> None:
+    llm.chunk_delay = 0.15
+    fake_telegram.fail_next("editMessageText", 429, retry_after=1)
+    mark = fake_telegram.mark()
+    fake_telegram.send_text(REP_ID, PRICE_QUESTION)
+
+    def finished(call) -> bool:
+        return call.method == "editMessageText" and "出处" in fake_telegram.messages_text(call)
+
+    [final] = await fake_telegram.wait_for("editMessageText", after=mark, predicate=finished, timeout=60)
+    assert fake_telegram.messages_text(final).startswith(PRICE_ANSWER.strip())
+    edits = [call for call in fake_telegram.calls if call.index > mark and call.method == "editMessageText"]
+    limited = next(call for call in edits if call.status == 429)
+    assert all(call.at - limited.at >= 0.95 for call in edits if call.index > limited.index)
 
 
 @pytest.mark.e2e

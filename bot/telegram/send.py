@@ -104,6 +104,8 @@ async def stream_reply(bot: Bot, chat_id: int, reply: Reply, run: Run) -> None:
 
     `run(function, *args)` runs blocking work off the event loop (the SkillRunner's worker pool). A
     failure, or no end within the stream's timeout, turns the placeholder into the fallback reply.
+    Partial edits run beside the stream (one at a time, about one a second), so a rate-limited edit
+    never holds up the answer; the final edit waits for the one in flight.
     """
     stream = reply.stream
     assert stream is not None
@@ -112,9 +114,10 @@ async def stream_reply(bot: Bot, chat_id: int, reply: Reply, run: Run) -> None:
     placeholder = await bot.send_message(chat_id, html.escape(stream.placeholder, quote=False))
     shown: list[str] = []
     next_edit = loop.time() + STREAM_EDIT_SECONDS
+    editing: asyncio.Task[float] | None = None
     final = reply.fallback()
     try:
-        sentences = await run(stream.pieces)  # creating the iterator may already talk to the server
+        sentences = await run(stream.pieces)  # a generator: nothing is requested until the first next()
         while True:
             remaining = deadline - loop.time()
             if remaining <= 0:
@@ -123,26 +126,32 @@ async def stream_reply(bot: Bot, chat_id: int, reply: Reply, run: Run) -> None:
             if sentence is None:
                 break
             shown.append(sentence)
-            if loop.time() >= next_edit:
-                next_edit = await _edit_partial(bot, chat_id, placeholder.message_id, "".join(shown) + STREAM_CURSOR)
+            if editing is not None and editing.done():
+                next_edit, editing = max(next_edit, editing.result()), None
+            if editing is None and loop.time() >= next_edit:
+                text = "".join(shown) + STREAM_CURSOR
+                editing = asyncio.create_task(_edit_partial(bot, chat_id, placeholder.message_id, text))
+                next_edit = loop.time() + STREAM_EDIT_SECONDS
         text = "".join(shown).strip()
         if text:
             final = reply.streamed(text)
     except Exception as error:  # the stream logged its reason; timeouts and garbage end here too
         log.info("streamed answer failed (%s); sending the fallback", type(error).__name__)
+    if editing is not None:
+        await editing
     await edit_or_send(bot, chat_id, placeholder.message_id, final)
 
 
 async def _edit_partial(bot: Bot, chat_id: int, message_id: int, text: str) -> float:
-    """Show the text so far; returns when the next edit may be made (later when Telegram says 429)."""
+    """Show the text so far; returns when the next edit may be made (later when Telegram said 429)."""
     loop = asyncio.get_running_loop()
     first = render_messages(Reply.of(text))[0]
     try:
         await bot.edit_message_text(first, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML)
-    except RetryAfter as error:  # after the rate limiter's own retries: skip partial edits for that long
+    except RetryAfter as error:  # after the rate limiter's own waits and retries: skip partial edits that long
         return loop.time() + max(STREAM_EDIT_SECONDS, retry_seconds(error))
-    except BadRequest:  # e.g. "message is not modified": the final edit still comes
-        log.debug("partial edit refused", exc_info=True)
+    except TelegramError:  # e.g. "message is not modified": the final edit still comes
+        log.info("a partial edit failed", exc_info=True)
     return loop.time() + STREAM_EDIT_SECONDS
 
 
