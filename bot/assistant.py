@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bot.logs import add_secret
 from bot.router import Router
 from bot.settings import Settings
 from crm.answers import AnswerLog
@@ -34,6 +35,7 @@ from crm.users import INVITE_GUESSES_PER_HOUR, LOCAL_OPERATOR_ID, User, UserNotF
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
+from knowledge.synthesis import LLMConfig, Synthesizer
 from skills.ask import AskSkill
 from skills.base import Skill, SkillError
 from skills.cases import CasesSkill
@@ -103,6 +105,7 @@ class Assistant:
     opportunities: OpportunityRepository
     contracts: ContractRepository
     cases: CaseRepository
+    synthesizer: Synthesizer | None = None  # KAM_LLM=openai: answers phrased by a model, checked
     skills: list[Skill] = field(init=False)
     router: Router = field(init=False)
 
@@ -251,7 +254,7 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     """Create every built-in skill once, in the order /help lists them."""
     skills: list[Skill] = []
     skills.append(SystemSkill(assistant.users, lambda: skills))
-    skills.append(AskSkill(assistant.knowledge, assistant.answers))
+    skills.append(AskSkill(assistant.knowledge, assistant.answers, synthesizer=assistant.synthesizer))
     skills.append(VisitNotesSkill(assistant.conversations, assistant.customers, assistant.visits, assistant.notes,
                                   knowledge=assistant.knowledge))  # fmt: skip
     skills.append(CustomersSkill(assistant.users, assistant.customers, assistant.visits, assistant.profiles))
@@ -264,6 +267,20 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     skills.append(ContractsSkill(assistant.contracts))
     skills.append(CasesSkill(assistant.conversations, assistant.customers, assistant.cases, assistant.knowledge))
     return skills
+
+
+def make_synthesizer(settings: Settings) -> Synthesizer | None:
+    """The model that phrases answers, or None with KAM_LLM=none (the default: nothing changes)."""
+    if settings.llm == "none":
+        return None
+    add_secret(settings.llm_api_key)  # never logged, like the bot token
+    return Synthesizer(llm_config(settings))
+
+
+def llm_config(settings: Settings) -> LLMConfig:
+    """Where the OpenAI-compatible server is, from the KAM_LLM_* settings."""
+    return LLMConfig(base_url=(settings.llm_base_url or "").rstrip("/"), model=settings.llm_model or "",
+                     api_key=settings.llm_api_key, timeout=settings.llm_timeout)  # fmt: skip
 
 
 def build_assistant(settings: Settings, *, store: Store | None = None) -> Assistant:
@@ -304,6 +321,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         opportunities=opportunities,
         contracts=contracts,
         cases=cases,
+        synthesizer=make_synthesizer(settings),
     )
     assistant.skills = build_skills(assistant)
     assistant.router = Router(assistant.skills, conversations=assistant.conversations, fallback="ask")

@@ -89,5 +89,5 @@ def configure_logging(settings: Settings) -> None:
     add_secret(settings.telegram_bot_token)
     install_redaction()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "apscheduler", "jieba", "faiss"):
+    for noisy in ("httpx", "httpx2", "httpcore", "openai", "apscheduler", "jieba", "faiss"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

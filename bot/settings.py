@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from crm.cases import parse_targets
@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     reminder_retry_seconds: float = Field(default=30.0, gt=0, validation_alias="KAM_REMINDER_RETRY_SECONDS")
     reminder_lease_seconds: float = Field(default=300.0, gt=0, validation_alias="KAM_REMINDER_LEASE_SECONDS")
     reminder_read_timeout: float = Field(default=20.0, gt=0, validation_alias="KAM_REMINDER_READ_TIMEOUT")
+    llm: Literal["none", "openai"] = Field(default="none", validation_alias="KAM_LLM")
+    llm_base_url: str | None = Field(default=None, validation_alias="KAM_LLM_BASE_URL")
+    llm_model: str | None = Field(default=None, validation_alias="KAM_LLM_MODEL")
+    llm_api_key: str | None = Field(default=None, validation_alias="KAM_LLM_API_KEY")
+    llm_timeout: float = Field(default=15.0, gt=0, validation_alias="KAM_LLM_TIMEOUT")
     renewal_offsets: str = Field(default="90,60,30,7", validation_alias="KAM_RENEWAL_OFFSETS")
     case_targets: str = Field(default="urgent=4h,high=1d,normal=3d,low=5d", validation_alias="KAM_CASE_TARGETS")
 
@@ -118,6 +123,14 @@ class Settings(BaseSettings):
     def _blank_token_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
+    @model_validator(mode="after")
+    def _llm_is_complete(self) -> Settings:
+        if self.llm == "openai":
+            for name in ("llm_base_url", "llm_model"):
+                if not (getattr(self, name) or "").strip():
+                    raise ValueError(f"KAM_LLM=openai needs {_ENV_NAMES[name]} (see .env.example)")
+        return self
+
     @property
     def database_path(self) -> Path:
         """Where the SQLite database lives."""
@@ -146,7 +159,9 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "settings"
-        env_name = _ENV_NAMES.get(field, field)
         message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # a rule across several settings names them itself
+            raise SettingsError(f"Invalid settings: {message}") from None
+        field = str(first["loc"][0])
+        env_name = _ENV_NAMES.get(field, field)
         raise SettingsError(f"Invalid setting {env_name}: {message}") from None

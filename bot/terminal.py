@@ -46,7 +46,7 @@ class TerminalChat:
             request = self.assistant.request(user, "", callback_data=callback)
         else:
             request = self.assistant.request(user, line)
-        reply = self.assistant.handle(request)
+        reply = self.assistant.handle(request).settled()  # a model's answer arrives whole here
         self.last_buttons = flatten_buttons(reply)
         return reply
 

@@ -6,13 +6,15 @@ import re
 from typing import Protocol
 
 from crm.answers import AnswerLog, AnswerNotFound, RecordedAnswer
-from knowledge import Answer, Chunk, ChunkNotFound, IndexNotFound, QueryTooLong
+from knowledge import Answer, Chunk, ChunkNotFound, IndexNotFound, QueryTooLong, Source
+from knowledge.synthesis import Synthesizer
 from skills.base import RouteScore, Skill, SkillError, StaleButton, button_row_id, command
 from skills.intent import asks_how_to_handle, is_question
-from skills.models import Block, Button, Reply, Request
+from skills.models import Block, Button, Reply, Request, Stream
 
 _QUESTION_WORD = re.compile(r"怎么|怎样|如何|什么|为什么|为何|哪些|哪几|几倍|几种|\b(?:how|what|why|which)\b", re.IGNORECASE)
 SOURCE_PREVIEW = 700
+SYNTHESIS_PASSAGES = 3  # cited passages a model may phrase an answer from
 
 
 class Playbook(Protocol):
@@ -39,9 +41,10 @@ class AskSkill(Skill):
         "What are the types of customer churn?",
     )
 
-    def __init__(self, knowledge: Playbook, answers: AnswerLog):
+    def __init__(self, knowledge: Playbook, answers: AnswerLog, *, synthesizer: Synthesizer | None = None):
         self.knowledge = knowledge
         self.answers = answers
+        self.synthesizer = synthesizer  # None (KAM_LLM=none): extractive answers only
 
     def score(self, request: Request) -> RouteScore:
         """Questions are this skill's; other free text reaches it only as the router's fallback."""
@@ -108,7 +111,24 @@ class AskSkill(Skill):
         if len(chunk_ids) > 1:
             more_row.append(Button(label=request.t("下一段", "Next passage"), data=self.callback(f"p:{answer_id}:1")))
         reply.buttons.append(more_row)
+        if self.synthesizer is not None:
+            reply.stream = self._synthesis(request, question, result.sources[:SYNTHESIS_PASSAGES])
         return reply
+
+    def _synthesis(self, request: Request, question: str, sources: list[Source]) -> Stream:
+        """The model's phrasing of an answered question, from the cited passages only; not cached."""
+        synthesizer = self.synthesizer
+        assert synthesizer is not None
+        numbered = "\n".join(f"[{number}] 📄 {source.citation}" for number, source in enumerate(sources, start=1))
+        return Stream(
+            placeholder=request.t("正在查找…", "Looking it up…"),
+            pieces=lambda: synthesizer.sentences(question, sources),
+            complete=lambda: synthesizer.answer(question, sources),
+            tail=[Block(text=request.t(f"出处：\n{numbered}", f"Source:\n{numbered}"), kind="note")],
+            failure_note=request.t("（这次没能组织成口语回答，以上是手册原文摘录。）",
+                                   "(A spoken-style answer was not available this time; above is the playbook text.)"),
+            timeout=synthesizer.timeout,
+        )
 
     def handle_callback(self, request: Request, payload: str) -> Reply:
         """Votes (v:answer:±1) and passages (p:answer:index)."""

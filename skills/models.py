@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -10,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from crm.language import Language, replace_lone_surrogates
 from crm.users import User
+
+log = logging.getLogger(__name__)
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for inline-button callback data
 
@@ -102,14 +106,34 @@ class FileOut(BaseModel):
     caption: str = ""
 
 
+class Stream(BaseModel):
+    """Text written while the user waits (a model's answer), which a transport may reveal piece by piece.
+
+    `pieces()` yields checked sentences and may block or raise; `complete()` returns the whole text at
+    once. The streamed text replaces the reply's first block and is followed by `tail` (the sources). If
+    either call fails or `timeout` seconds pass, the transport shows the reply's own blocks (the
+    extractive answer) followed by `failure_note`.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    placeholder: str
+    pieces: Callable[[], Iterator[str]]
+    complete: Callable[[], str]
+    tail: list[Block] = Field(default_factory=list)
+    failure_note: str = ""
+    timeout: float = 15.0
+
+
 class Reply(BaseModel):
-    """What a skill says back: text blocks, rows of buttons, maybe a file."""
+    """What a skill says back: text blocks, rows of buttons, maybe a file, maybe a stream to reveal."""
 
     blocks: list[Block] = Field(default_factory=list)
     buttons: list[list[Button]] = Field(default_factory=list)
     file: FileOut | None = None
     replace_message: bool = False  # for a button press: edit the pressed message instead of sending
     toast: str | None = None  # short notice for a button press (answerCallbackQuery text)
+    stream: Stream | None = None  # see Stream; `blocks` are then the fallback
 
     @field_validator("toast")
     @classmethod
@@ -125,6 +149,26 @@ class Reply(BaseModel):
     def text(self) -> str:
         """All blocks as plain text, for terminals, logs and tests."""
         return "\n\n".join(block.text for block in self.blocks)
+
+    def streamed(self, text: str) -> Reply:
+        """The reply showing `text` from its stream, then the stream's tail (the sources), same buttons."""
+        assert self.stream is not None
+        return Reply(blocks=[Block(text=text), *self.stream.tail], buttons=self.buttons)
+
+    def fallback(self) -> Reply:
+        """The reply without its stream: its own blocks, then the stream's note on why."""
+        reply = self.model_copy(update={"stream": None, "blocks": list(self.blocks)})
+        return reply.add(self.stream.failure_note if self.stream else "", kind="note")
+
+    def settled(self) -> Reply:
+        """The final reply for transports that show only final text: the stream's whole text, or the fallback."""
+        if self.stream is None:
+            return self
+        try:
+            return self.streamed(self.stream.complete())
+        except Exception as error:  # the stream logs its own reason; any failure shows the fallback
+            log.info("stream failed (%s); showing the fallback reply", type(error).__name__)
+            return self.fallback()
 
     def add(self, text: str, kind: str = "paragraph") -> Reply:
         """Append a block and return self, for chaining."""

@@ -6,10 +6,12 @@ import importlib.util
 
 import click
 
+from bot.assistant import llm_config
 from bot.settings import SettingsError, load_settings
 from crm.pipeline import PipelineError, load_pipeline
 from crm.pricing import PriceBookError, load_price_book
 from crm.store import Store
+from knowledge.synthesis import check_server
 
 
 @click.command()
@@ -68,5 +70,9 @@ def doctor() -> None:
         report(importlib.util.find_spec("faster_whisper") is not None, "speech-to-text",
                "faster-whisper installed" if importlib.util.find_spec("faster_whisper") else
                "install the [voice] extra")
+    if settings.llm == "openai":
+        problem = check_server(llm_config(settings))
+        report(problem is None, "language model",
+               problem or f"{settings.llm_model} at {settings.llm_base_url}")  # fmt: skip
     click.echo("all good" if problems == 0 else f"{problems} problem(s) found")
     raise SystemExit(0 if problems == 0 else 1)

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.assistant import Assistant, Identity
 from bot.telegram.jobs import arm_upcoming
-from bot.telegram.send import edit_or_send, send_reply
+from bot.telegram.send import edit_or_send, send_reply, stream_reply
 from bot.telegram.workers import SkillRunner
 from skills.models import Reply
 
@@ -72,7 +72,10 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             return
         request = assistant.request(admission.user, text, now=message_time(message.date))
         reply = await runner.call(assistant.handle, request)
-        await send_reply(context.bot, message.chat_id, reply)
+        if reply.stream is not None:  # a model phrases the answer: placeholder now, checked sentences as they come
+            await stream_reply(context.bot, message.chat_id, reply, runner.call)
+        else:
+            await send_reply(context.bot, message.chat_id, reply)
     arm_upcoming(context.application)  # a follow-up created or moved just now may fall due before the next sweep
 
 

@@ -7,9 +7,12 @@ reminder service understands (retry later, blocked, permanent, uncertain).
 
 from __future__ import annotations
 
+import asyncio
+import html
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import Any
 
 import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -88,6 +91,68 @@ async def _send_file(
     else:
         await bot.send_document(chat_id, payload, filename=file.filename, caption=caption, parse_mode=ParseMode.HTML,
                                 reply_markup=markup, **_timeouts(read_timeout))  # fmt: skip
+
+
+STREAM_EDIT_SECONDS = 1.0  # at most about one edit a second while an answer streams in
+STREAM_CURSOR = " …"
+
+Run = Callable[..., Awaitable[Any]]
+
+
+async def stream_reply(bot: Bot, chat_id: int, reply: Reply, run: Run) -> None:
+    """Send the stream's placeholder now, edit checked sentences into it as they come, finish with buttons.
+
+    `run(function, *args)` runs blocking work off the event loop (the SkillRunner's worker pool). A
+    failure, or no end within the stream's timeout, turns the placeholder into the fallback reply.
+    Partial edits run beside the stream (one at a time, about one a second), so a rate-limited edit
+    never holds up the answer; the final edit waits for the one in flight.
+    """
+    stream = reply.stream
+    assert stream is not None
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + stream.timeout
+    placeholder = await bot.send_message(chat_id, html.escape(stream.placeholder, quote=False))
+    shown: list[str] = []
+    next_edit = loop.time() + STREAM_EDIT_SECONDS
+    editing: asyncio.Task[float] | None = None
+    final = reply.fallback()
+    try:
+        sentences = await run(stream.pieces)  # a generator: nothing is requested until the first next()
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError("the stream did not finish in time")
+            sentence = await asyncio.wait_for(run(next, sentences, None), remaining)
+            if sentence is None:
+                break
+            shown.append(sentence)
+            if editing is not None and editing.done():
+                next_edit, editing = max(next_edit, editing.result()), None
+            if editing is None and loop.time() >= next_edit:
+                text = "".join(shown) + STREAM_CURSOR
+                editing = asyncio.create_task(_edit_partial(bot, chat_id, placeholder.message_id, text))
+                next_edit = loop.time() + STREAM_EDIT_SECONDS
+        text = "".join(shown).strip()
+        if text:
+            final = reply.streamed(text)
+    except Exception as error:  # the stream logged its reason; timeouts and garbage end here too
+        log.info("streamed answer failed (%s); sending the fallback", type(error).__name__)
+    if editing is not None:
+        await editing
+    await edit_or_send(bot, chat_id, placeholder.message_id, final)
+
+
+async def _edit_partial(bot: Bot, chat_id: int, message_id: int, text: str) -> float:
+    """Show the text so far; returns when the next edit may be made (later when Telegram said 429)."""
+    loop = asyncio.get_running_loop()
+    first = render_messages(Reply.of(text))[0]
+    try:
+        await bot.edit_message_text(first, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML)
+    except RetryAfter as error:  # after the rate limiter's own waits and retries: skip partial edits that long
+        return loop.time() + max(STREAM_EDIT_SECONDS, retry_seconds(error))
+    except TelegramError:  # e.g. "message is not modified": the final edit still comes
+        log.info("a partial edit failed", exc_info=True)
+    return loop.time() + STREAM_EDIT_SECONDS
 
 
 def _timeouts(read_timeout: float | None) -> dict[str, float]:
