@@ -262,7 +262,8 @@ def build_skills(assistant: Assistant) -> list[Skill]:
                                  assistant.followup_service, assistant.digests))  # fmt: skip
     skills.append(PricingSkill(assistant.price_book, assistant.customers, assistant.knowledge))
     skills.append(UsersSkill(assistant.users, timezone_name=assistant.settings.timezone))
-    skills.append(TeamSkill(assistant.users, assistant.visits, assistant.followups, assistant.opportunities))
+    skills.append(TeamSkill(assistant.users, assistant.visits, assistant.followups, assistant.opportunities,
+                            assistant.contracts, assistant.cases))  # fmt: skip
     skills.append(OpportunitiesSkill(assistant.users, assistant.customers, assistant.opportunities))
     skills.append(ContractsSkill(assistant.contracts))
     skills.append(CasesSkill(assistant.conversations, assistant.customers, assistant.cases, assistant.knowledge))
@@ -313,7 +314,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         answers=AnswerLog(store),
         notes=NoteTaker(visits, customers, default_time=default_time),
         followup_service=FollowupService(followups, customers, default_time=default_time),
-        profiles=ProfileService(customers, visits, followups, opportunities),
+        profiles=ProfileService(customers, visits, followups, opportunities, contracts, cases),
         reminders=ReminderService(store, users, policy=policy),
         digests=DigestService(store, followups, users, default_time=settings.digest_time),
         knowledge=knowledge,

@@ -18,7 +18,7 @@ from crm.formatting import format_due
 from crm.parsing.cases import explicit_case
 from crm.users import User
 from skills.ask import Playbook
-from skills.base import Skill, SkillError, command
+from skills.base import RouteScore, Skill, SkillError, command
 from skills.models import Button, Reply, Request
 from skills.pricing import _citation, _shorten
 
@@ -31,6 +31,13 @@ LIST_LIMIT = 10
 _DONE = re.compile(r"^(?:done|resolve|close|解决|结案|关闭)\s+#?(\d+)\s*(.*)$", re.IGNORECASE | re.DOTALL)
 
 
+_OPEN_CASES = re.compile(
+    r"(?:哪些|有没有|还有|什么).{0,4}(?:没处理|未处理|没解决|未解决|未结|待处理|没结).{0,3}(?:的)?(?:投诉|工单|问题|售后)|"
+    r"(?:open|unresolved|pending) (?:complaints|cases|tickets)|(?:any|which) (?:open )?complaints",
+    re.IGNORECASE,
+)
+
+
 class CasesSkill(Skill):
     """After-sales cases with response targets: open, list, resolve."""
 
@@ -39,6 +46,16 @@ class CasesSkill(Skill):
     title_en = "After-sales cases"
     description_zh = "记录客户投诉、故障和咨询（/case 华信 系统宕机 紧急），按时限提醒，/cases 查看未结工单"
     description_en = "Record complaints, incidents and questions (/case Acme system down urgent); /cases lists open ones"
+
+    def score(self, request: Request) -> RouteScore:
+        """Claim "有哪些没处理的投诉?" / "open complaints?"."""
+        if _OPEN_CASES.search(request.text):
+            return RouteScore(0.85, "asks for open cases")
+        return RouteScore(0.0)
+
+    def handle(self, request: Request) -> Reply:
+        """Free text routed here: the open cases."""
+        return self.list_cases(request)
 
     def __init__(self, conversations: ConversationRepository, customers: CustomerRepository, cases: CaseRepository,
                  knowledge: Playbook | None = None):  # fmt: skip

@@ -6,15 +6,24 @@ Contracts come from `kam contracts import FILE` and from saved visit notes ("合
 
 from __future__ import annotations
 
+import re
+
 from crm.contracts import ContractRepository
 from crm.formatting import format_due
-from skills.base import Skill, command
+from skills.base import RouteScore, Skill, command
 from skills.models import Reply, Request
 
 __all__ = ["ContractsSkill"]
 
 LIST_LIMIT = 12
 _STATUS_ZH = {"active": "执行中", "renewed": "已续签", "closed": "已关闭"}
+
+
+_ENDING = re.compile(
+    r"(?:哪些|什么|几个|我的|有没有)合同.{0,6}(?:到期|续约|续签)|(?:which|what|my) contracts?\b.{0,30}(?:end|expir|renew)|"
+    r"contracts? (?:ending|expiring|up for renewal)",
+    re.IGNORECASE,
+)
 
 
 class ContractsSkill(Skill):
@@ -25,6 +34,16 @@ class ContractsSkill(Skill):
     title_en = "Contracts & renewals"
     description_zh = "查看合同到期和续约提醒（/contracts）"
     description_en = "See contract end dates and renewal reminders (/contracts)"
+
+    def score(self, request: Request) -> RouteScore:
+        """Claim "哪些合同快到期了?" / "which contracts are ending?"."""
+        if _ENDING.search(request.text):
+            return RouteScore(0.95, "asks which contracts end soon")
+        return RouteScore(0.0)
+
+    def handle(self, request: Request) -> Reply:
+        """Free text routed here: the contract list."""
+        return self.list_contracts(request)
 
     def __init__(self, contracts: ContractRepository):
         self.contracts = contracts

@@ -165,7 +165,8 @@ class CustomersSkill(Skill):
 
     def card(self, request: Request, customer: Customer) -> Reply:
         """The card of one customer, with the records this user may see."""
-        return render_profile(self.profiles.profile(customer, user_id=_scope(request)), request)
+        profile = self.profiles.profile(customer, user_id=_scope(request), today=request.local_now.date())
+        return render_profile(profile, request)
 
     def _card_for_text(self, request: Request, text: str) -> Reply:
         exact = self.customers.find_by_name(text)
@@ -296,6 +297,16 @@ def render_profile(profile: CustomerProfile, request: Request) -> Reply:
             for o in profile.opportunities
         ]
         reply.add(request.t("进行中的商机：", "Open opportunities:") + "\n" + "\n".join(lines))
+    if profile.contracts_ending:
+        lines = [
+            f"• {contract.number or contract.title or '#' + str(contract.id)} "
+            + request.t(f"{contract.end:%Y-%m-%d} 到期", f"ends {contract.end:%Y-%m-%d}")
+            for contract in profile.contracts_ending
+        ]
+        reply.add(request.t("半年内到期的合同：", "Contracts ending within 180 days:") + "\n" + "\n".join(lines))
+    if profile.open_cases:
+        lines = [f"• #{case.id} {case.type} · {case.priority}: {case.description[:40]}" for case in profile.open_cases]
+        reply.add(request.t("未结的售后工单：", "Open cases:") + "\n" + "\n".join(lines))
     return reply
 
 

@@ -34,6 +34,7 @@ _LIST = re.compile(
     r"(?:follow-?ups|reminders|to-?dos?)\b|\bwhat do i (?:have|need to do)\b",
     re.IGNORECASE,
 )
+_OTHER_RECORDS = re.compile(r"合同|工单|投诉|商机|contract|case|complaint|opportunit", re.IGNORECASE)  # their own lists
 _SNOOZE = re.compile(r"^\s*(?:推迟|延后|延期|往后推|改到|改成|挪到)|^\s*(?:snooze|postpone|push (?:it|this) to)\b", re.IGNORECASE)
 _ID = re.compile(r"#?\s*(\d{1,9})\b")
 _ZONE_ALIASES = {
@@ -86,7 +87,7 @@ class FollowupsSkill(Skill):
             return RouteScore(0.9, "asks for a reminder")
         if _SNOOZE.search(text):
             return RouteScore(0.85, "snoozes a reminder")
-        if _LIST.search(text):
+        if _LIST.search(text) and not _OTHER_RECORDS.search(text):
             return RouteScore(0.85, "asks what is due")
         return RouteScore(0.0)
 

@@ -1,4 +1,4 @@
-"""The team view for admins: visits per rep this week, the pipeline by stage and rep, overdue follow-ups."""
+"""The team view for admins: visits this week, pipeline by rep, contracts ending, late cases, overdue follow-ups."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
+from crm.cases import CaseRepository
+from crm.contracts import ContractRepository
 from crm.followups.repository import FollowupRepository
 from crm.formatting import format_money
 from crm.opportunities import OpportunityRepository
@@ -14,6 +16,7 @@ from crm.visits.repository import VisitRepository
 from skills.base import RouteScore, Skill, SkillError, command
 from skills.models import Block, Reply, Request
 
+CONTRACT_DAYS = 90
 _TEAM_WORDS = ("团队", "全组", "大家的", "team", "everyone's", "all reps")
 
 
@@ -29,9 +32,11 @@ class TeamSkill(Skill):
 
     def __init__(
         self, users: UserRepository, visits: VisitRepository, followups: FollowupRepository,
-        opportunities: OpportunityRepository,
+        opportunities: OpportunityRepository, contracts: ContractRepository, cases: CaseRepository,
     ):
         self.users = users
+        self.contracts = contracts
+        self.cases = cases
         self.visits = visits
         self.followups = followups
         self.opportunities = opportunities
@@ -77,6 +82,17 @@ class TeamSkill(Skill):
             lines.append(f"• {self.users.name_of(user_id)}: {counts}" + (f" → {totals}" if totals else ""))
         reply.add(request.t("销售漏斗（按人，加权）：", "Pipeline by rep (weighted):") + "\n"
                   + ("\n".join(lines) or request.t("（没有进行中的商机）", "(no open opportunities)")))  # fmt: skip
+        horizon = today + timedelta(days=CONTRACT_DAYS)
+        ending = [c for c in self.contracts.list(user_id=None) if c.end is not None and c.end <= horizon]
+        lines = [f"• {c.customer_name or '-'} {c.number or ''} {c.end:%Y-%m-%d} @{self.users.name_of(c.user_id)}".replace("  ", " ")
+                 for c in sorted(ending, key=lambda c: c.end)]  # fmt: skip
+        reply.add(request.t(f"90天内到期的合同（{len(ending)}）：", f"Contracts ending within 90 days ({len(ending)}):") + "\n"
+                  + ("\n".join(lines) or request.t("（没有）", "(none)")))  # fmt: skip
+        late = [case for case in self.cases.list_open(user_id=None) if case.due < request.now]
+        lines = [f"• #{case.id} {case.customer_name or '-'} {case.type}/{case.priority} @{self.users.name_of(case.user_id)}"
+                 for case in late]  # fmt: skip
+        reply.add(request.t(f"超过响应时限的工单（{len(late)}）：", f"Cases past their target ({len(late)}):") + "\n"
+                  + ("\n".join(lines) or request.t("（没有）", "(none)")))  # fmt: skip
         overdue = self.followups.overdue_by_user(request.now)
         lines = [f"• {self.users.name_of(user_id)}: {count}" for user_id, count in sorted(overdue.items(), key=lambda kv: -kv[1])]
         reply.add(request.t(f"逾期跟进（{sum(overdue.values())}）：", f"Overdue follow-ups ({sum(overdue.values())}):") + "\n"

@@ -229,3 +229,25 @@ def test_corrections_change_or_drop_cases_and_contracts() -> None:
     assert dropped.cases == [] and dropped.contracts == record.contracts
     no_contract, _ = apply_correction(record, "no contract", **kwargs)  # type: ignore[arg-type]
     assert no_contract.contracts == [] and no_contract.cases == record.cases
+
+
+def test_record_questions_card_and_team_view(assistant: Assistant) -> None:
+    from tests.conftest import ADMIN_ID
+
+    assistant.customers.upsert(CustomerInput(name="蓝海医药"))
+    card = _say(assistant, "今天去了蓝海医药 见了王经理 客户投诉上周的发货延迟了三天，很生气 合同明年3月到期")
+    _say(assistant, "", callback=next(b for row in card.buttons for b in row if b.label == "保存").data)
+    for question, skill in (("哪些合同快到期了?", "contracts"), ("有哪些没处理的投诉?", "cases"),
+                            ("我的销售漏斗怎么样?", "opps")):  # fmt: skip
+        user = assistant.users.get(REP_ID)
+        assert assistant.router.choose(assistant.request(user, question))[0] == skill
+    customer_card = _text(_say(assistant, "/customer 蓝海医药"))
+    assert "半年内到期的合同" in customer_card and "未结的售后工单" in customer_card
+    other = _text(_say(assistant, "/customer 蓝海医药", user_id=OTHER_REP_ID))
+    assert "半年内到期的合同" not in other and "未结的售后工单" not in other
+    admin = assistant.users.upsert(ADMIN_ID, name="boss", role="admin", timezone_name="Asia/Shanghai",
+                                   registered_via="admin")  # fmt: skip
+    later = datetime(2027, 1, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # the case is late, the contract near
+    team = _text(assistant.handle(assistant.request(admin, "/team", now=later)))
+    assert "90天内到期的合同（1）" in team and "超过响应时限的工单（1）" in team and "@rep" in team
+    assert "只对管理员开放" in _text(_say(assistant, "/team"))

@@ -106,7 +106,8 @@ def test_queries_are_scoped_to_the_rep(customers: CustomerRepository, visits: Vi
     assert [v.customer_name for v in visits.with_objection(("price",), user_id=1)] == ["华信科技"]
     assert len(visits.with_objection(("price",), user_id=None)) == 2
     assert visits.with_objection(("price",), user_id=1, since=date(2026, 11, 11)) == []
-    profile = ProfileService(customers, visits, visits.followups, visits.opportunities).profile(huaxin, user_id=2)
+    profile = ProfileService(customers, visits, visits.followups, visits.opportunities, visits.contracts,
+                             visits.cases).profile(huaxin, user_id=2)
     assert [v.user_id for v in profile.visits] == [2] and len(profile.followups) == 1
     assert profile.objections[0].visit_date == date(2026, 11, 17)
 
