@@ -295,7 +295,7 @@ async def measure(
         began = time.monotonic()
         warm = [server.push(WARM_UP_USER, text, kind) for kind, pool in texts().items() for text in pool[:2]]
         await wait_answered(server, warm, 180)
-        if not all(s.answered for s in warm):
+        if bot.poll() is not None or not all(s.answered for s in warm):
             raise SystemExit("the bot did not answer the warm-up messages within 180 s")
         print(
             f"bot ready (warm-up answered) after {time.monotonic() - began:.1f} s; memory {memory_mb(bot.pid)}",
@@ -304,6 +304,8 @@ async def measure(
         results = []
         for number, rate in enumerate(rates):
             await asyncio.sleep(2)  # let the previous rate's stragglers finish
+            if bot.poll() is not None:
+                raise SystemExit(f"the bot exited with code {bot.returncode}; see its log above")
             result = await run_rate(server, bot.pid, rate, seconds, drain, 1000 * (number + 1), seed + number)
             results.append(result)
             print_rate(result)
