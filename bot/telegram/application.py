@@ -42,7 +42,7 @@ def build_application(assistant: Assistant) -> Application:
         .base_file_url(settings.telegram_base_file_url)
         .request(_http_request(read_timeout=10.0))
         .get_updates_request(_http_request(read_timeout=40.0))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(AIORateLimiter(max_retries=3))  # Telegram's 30 msg/s per bot; text reaches it before CPU (docs/scaling.md)
         .concurrent_updates(True)  # updates are handled side by side; each user's stay in order (SkillRunner)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
