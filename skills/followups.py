@@ -542,6 +542,12 @@ def daily_digest_reply(digest: DailyDigest, *, language: Language) -> Reply:
     section("📝 昨天拜访还没有跟进" if zh else "📝 Yesterday's visits without a follow-up", gap_lines, len(digest.gaps))
     if digest.gaps:
         reply.add("回复“提醒我…”即可补一条跟进。" if zh else 'Reply "remind me …" to add one.', "note")
+    stale_lines = [
+        f"• #{o.id} {o.customer_name or ''} {o.title}".replace("  ", " ")
+        for o in digest.stale_opportunities[:LIST_LIMIT]
+    ]
+    section("💼 没有下一步或久未推进的商机" if zh else "💼 Opportunities with no next step or gone quiet", stale_lines,
+            len(digest.stale_opportunities))  # fmt: skip
     reply.buttons = [[Button(label="查看全部待办" if zh else "All follow-ups", data=f"{FollowupsSkill.name}:list")]]
     return reply
 

@@ -244,3 +244,18 @@ def test_team_view_for_admins_only(kam: Assistant, say) -> None:
     assert "逾期跟进" in team
     denied = say(REP_ID, "/team").text
     assert "只对管理员开放" in denied and f"u{OTHER_REP_ID}" not in denied
+
+
+def test_a_stalled_opportunity_shows_in_the_daily_digest(kam: Assistant, say) -> None:
+    from datetime import timedelta
+
+    from skills.followups import daily_digest_reply
+
+    save_note(say, REP_ID, BUDGET_NOTE)
+    rep = kam.users.get(REP_ID)
+    later = NOW + timedelta(days=15)  # untouched for longer than KAM_OPPORTUNITY_STALE_DAYS (14)
+    digest = kam.digests.daily(rep, now=later)
+    assert digest is not None and [o.title for o in digest.stale_opportunities] == ["扩容"]
+    assert "没有下一步或久未推进的商机（1）" in daily_digest_reply(digest, language="zh").text
+    other = kam.digests.daily(kam.users.get(OTHER_REP_ID), now=later)
+    assert other is None or other.stale_opportunities == []

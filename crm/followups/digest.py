@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from crm.followups.repository import FollowUp, FollowupRepository
 from crm.followups.schedule import at_local, parse_clock
 from crm.language import Language, language_of
+from crm.opportunities import Opportunity, OpportunityRepository
 from crm.store import Store, parse_utc, to_utc_iso
 from crm.users import User, UserRepository
 
@@ -106,6 +107,7 @@ class DailyDigest(BaseModel):
     due_today: list[FollowUp]
     due_today_total: int
     gaps: list[VisitGap]
+    stale_opportunities: list[Opportunity] = []
 
 
 class DigestService:
@@ -117,6 +119,8 @@ class DigestService:
         followups: FollowupRepository,
         users: UserRepository,
         *,
+        opportunities: OpportunityRepository | None = None,
+        stale_days: int = 14,
         default_time: str = "08:30",
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         catch_up: timedelta = CATCH_UP,
@@ -127,6 +131,8 @@ class DigestService:
         self.catch_up = catch_up
         self.followups = followups
         self.users = users
+        self.opportunities = opportunities
+        self.stale_days = stale_days
 
     # preferences -------------------------------------------------------------------------------
 
@@ -221,12 +227,29 @@ class DigestService:
         due_today = self.followups.due_between(user.id, now, end_of_today, limit=LIST_LIMIT)
         due_today_total = self.followups.count_open(user.id, due_before=end_of_today) - overdue_total
         gaps = self.visits_without_followup(user.id, today - timedelta(days=1))
-        if not (overdue or due_today or gaps):
+        stale = self.stalled_opportunities(user.id, now)
+        if not (overdue or due_today or gaps or stale):
             return None
         return DailyDigest(
             user=user, now=now, today=today, overdue=overdue, overdue_total=overdue_total,
-            due_today=due_today, due_today_total=due_today_total, gaps=gaps,
+            due_today=due_today, due_today_total=due_today_total, gaps=gaps, stale_opportunities=stale,
         )  # fmt: skip
+
+    def stalled_opportunities(self, user_id: int, now: datetime) -> list[Opportunity]:
+        """Open opportunities with no planned next step (no next step, no open follow-up for the customer)
+        or untouched for `stale_days` days."""
+        if self.opportunities is None:
+            return []
+        stalled = []
+        for opportunity in self.opportunities.list_open(user_id=user_id):
+            untouched = now - opportunity.updated_at >= timedelta(days=self.stale_days)
+            planned = bool(opportunity.next_step) or (
+                opportunity.customer_id is not None
+                and bool(self.followups.open_for_customer(opportunity.customer_id, user_id=user_id, limit=1))
+            )
+            if untouched or not planned:
+                stalled.append(opportunity)
+        return stalled
 
     def visits_without_followup(self, user_id: int, day: date) -> list[VisitGap]:
         """The user's visits on `day` (their local date) that produced no follow-up."""
