@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import timedelta
 
+from crm.cases import priority_label, type_label
 from crm.customer_import import CustomerInput, normalize_value_class
 from crm.customers import Customer, CustomerNotFound, CustomerRepository
 from crm.formatting import format_contact, format_day, format_due, objection_label, opportunity_line
@@ -305,7 +306,8 @@ def render_profile(profile: CustomerProfile, request: Request) -> Reply:
         ]
         reply.add(request.t("半年内到期的合同：", "Contracts ending within 180 days:") + "\n" + "\n".join(lines))
     if profile.open_cases:
-        lines = [f"• #{case.id} {case.type} · {case.priority}: {case.description[:40]}" for case in profile.open_cases]
+        lines = [f"• #{case.id} {type_label(case.type, language)} · {priority_label(case.priority, language)}: "
+                 f"{case.description[:40]}" for case in profile.open_cases]  # fmt: skip
         reply.add(request.t("未结的售后工单：", "Open cases:") + "\n" + "\n".join(lines))
     return reply
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
+from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -14,7 +15,7 @@ from crm.followups.reminders import Claim
 from crm.followups.repository import FollowUp, FollowUpClosed, FollowUpNotFound, FollowupRepository
 from crm.followups.schedule import SNOOZE_CHOICES, snooze_target
 from crm.followups.service import FollowupService
-from crm.formatting import format_due
+from crm.formatting import format_due, format_money
 from crm.language import Language, language_of
 from crm.users import UserRepository
 from skills.base import RouteScore, Skill, SkillError, button_row_id, command
@@ -568,6 +569,15 @@ def weekly_reply(data: WeeklyData, chart: bytes | None, *, language: Language) -
                 f"{data.open_now} open now, {data.overdue_now} overdue.")  # fmt: skip
         caption = f"Visits and follow-ups done per day, last {weeks} weeks"
     reply = Reply(blocks=[Block(text=title, kind="heading"), Block(text=body)])
+    if data.pipeline:
+        stages = ("、" if zh else ", ").join(f"{stage.label_zh if zh else stage.label_en} {stage.count}" for stage in data.pipeline)
+        weighted: dict[str, Decimal] = {}
+        for stage in data.pipeline:
+            for currency, value in stage.weighted.items():
+                weighted[currency] = weighted.get(currency, Decimal(0)) + Decimal(value)
+        totals = ", ".join(format_money(value, currency or None, language) for currency, value in weighted.items())
+        reply.add((f"销售漏斗：{stages}" if zh else f"Pipeline: {stages}") + (f"（加权 {totals}）" if zh and totals
+                  else f" (weighted {totals})" if totals else ""))  # fmt: skip
     if chart:
         reply.file = FileOut(kind="photo", content=chart, filename="weekly.png", caption=caption)
     return reply

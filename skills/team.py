@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from crm.cases import CaseRepository
+from crm.cases import CaseRepository, priority_label, type_label
 from crm.contracts import ContractRepository
 from crm.followups.repository import FollowupRepository
 from crm.formatting import format_money
@@ -89,8 +89,8 @@ class TeamSkill(Skill):
         reply.add(request.t(f"90天内到期的合同（{len(ending)}）：", f"Contracts ending within 90 days ({len(ending)}):") + "\n"
                   + ("\n".join(lines) or request.t("（没有）", "(none)")))  # fmt: skip
         late = [case for case in self.cases.list_open(user_id=None) if case.due < request.now]
-        lines = [f"• #{case.id} {case.customer_name or '-'} {case.type}/{case.priority} @{self.users.name_of(case.user_id)}"
-                 for case in late]  # fmt: skip
+        lines = [f"• #{case.id} {case.customer_name or '-'} {type_label(case.type, language)}·"
+                 f"{priority_label(case.priority, language)} @{self.users.name_of(case.user_id)}" for case in late]  # fmt: skip
         reply.add(request.t(f"超过响应时限的工单（{len(late)}）：", f"Cases past their target ({len(late)}):") + "\n"
                   + ("\n".join(lines) or request.t("（没有）", "(none)")))  # fmt: skip
         overdue = self.followups.overdue_by_user(request.now)

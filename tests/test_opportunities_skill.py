@@ -259,3 +259,15 @@ def test_a_stalled_opportunity_shows_in_the_daily_digest(kam: Assistant, say) ->
     assert "没有下一步或久未推进的商机（1）" in daily_digest_reply(digest, language="zh").text
     other = kam.digests.daily(kam.users.get(OTHER_REP_ID), now=later)
     assert other is None or other.stale_opportunities == []
+
+
+def test_the_monday_summary_and_chart_add_the_pipeline(kam: Assistant, say) -> None:
+    from crm.followups.chart import render_weekly_chart
+    from skills.followups import weekly_reply
+
+    save_note(say, REP_ID, BUDGET_NOTE)
+    data = kam.digests.weekly_data(kam.users.get(REP_ID))
+    assert [(stage.stage, stage.count, stage.weighted) for stage in data.pipeline] == [("lead", 1, {"CNY": "200000"})]
+    assert data.has_activity and render_weekly_chart(data).startswith(b"\x89PNG")
+    assert "销售漏斗：线索 1（加权 20万 CNY）" in weekly_reply(data, None, language="zh").text
+    assert kam.digests.weekly_data(kam.users.get(OTHER_REP_ID)).pipeline == []

@@ -71,6 +71,16 @@ class VisitGap(BaseModel):
     summary: str = ""
 
 
+class PipelineStage(BaseModel):
+    """One stage of the Monday pipeline snapshot: how many open deals and their weighted amounts."""
+
+    stage: str
+    label_zh: str
+    label_en: str
+    count: int
+    weighted: dict[str, str] = {}  # currency -> exact decimal text
+
+
 class WeeklyData(BaseModel):
     """Plain numbers for the weekly summary and its chart (safe to hand to another thread)."""
 
@@ -80,16 +90,17 @@ class WeeklyData(BaseModel):
     created: list[int]
     open_now: int
     overdue_now: int
+    pipeline: list[PipelineStage] = []  # the open pipeline as of now, by stage
 
     @property
     def is_empty(self) -> bool:
         """Nothing happened and nothing is open: no summary to send."""
-        return not (any(self.visits) or any(self.done) or any(self.created) or self.open_now)
+        return not (any(self.visits) or any(self.done) or any(self.created) or self.open_now or self.pipeline)
 
     @property
     def has_activity(self) -> bool:
         """Some visit or finished follow-up to chart."""
-        return any(self.visits) or any(self.done)
+        return any(self.visits) or any(self.done) or bool(self.pipeline)
 
     def last_week(self, series: list[int]) -> int:
         """The total of a series over the last 7 days."""
@@ -293,7 +304,21 @@ class DigestService:
             days=days, visits=visits, done=done, created=created,
             open_now=self.followups.count_open(user.id),
             overdue_now=self.followups.count_open(user.id, due_before=now),
+            pipeline=self._pipeline(user.id),
         )  # fmt: skip
+
+    def _pipeline(self, user_id: int) -> list[PipelineStage]:
+        """The user's open opportunities per stage (count and weighted amounts), in pipeline order."""
+        if self.opportunities is None:
+            return []
+        summary = self.opportunities.summary(user_id=user_id)
+        stages = self.opportunities.pipeline
+        return [
+            PipelineStage(stage=total.stage, label_zh=stages.get(total.stage).label("zh") if stages.has(total.stage) else total.stage,
+                          label_en=stages.get(total.stage).label("en") if stages.has(total.stage) else total.stage,
+                          count=total.count, weighted={currency: str(value) for currency, value in total.weighted.items()})
+            for total in summary.stages if total.count
+        ]  # fmt: skip
 
     def _per_day(self, user_id: int, column: str, start: datetime, end: datetime, zone, index, extra: str) -> list[int]:
         counts = [0] * len(index)
