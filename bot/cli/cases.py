@@ -12,8 +12,7 @@ from typing import Any
 
 import click
 
-from bot.cli.common import acting_user, open_assistant, print_json
-from bot.cli.notes import _evaluation_index, _read_jsonl
+from bot.cli.common import acting_user, evaluation_index, open_assistant, print_json, read_jsonl
 from bot.terminal import render_plain
 from crm.cases import Case
 from crm.visits.evaluation import account_items_report, score_account_items
@@ -54,9 +53,9 @@ def case_json(case: Case, zone: Any) -> dict[str, Any]:
 def eval_kams(path: Path, customers_path: Path | None, as_json: bool) -> None:
     """Score the contract and case readers on a labelled JSONL file (contract event, end date, number; case type, priority)."""
     assistant = open_assistant()
-    index = _evaluation_index(assistant, customers_path)
+    index = evaluation_index(assistant, customers_path)
     scores = []
-    for _, item in _read_jsonl(path):
+    for _, item in read_jsonl(path):
         record = parse_note(str(item.get("text", "")), now=datetime.fromisoformat(item["now"]), customers=index,
                             default_reminder_time=assistant.notes.default_time)  # fmt: skip
         score = score_account_items(item, record)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +16,8 @@ from pydantic import BaseModel
 from bot.assistant import Assistant, build_assistant
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
-from crm.customer_import import CustomerFileError
+from crm.customer_import import CustomerFileError, read_customer_file
+from crm.parsing.matching import CustomerIndex, CustomerRef
 from crm.pipeline import PipelineError
 from crm.pricing import PriceBookError
 from crm.users import User, UserNotFound
@@ -97,3 +100,31 @@ def parse_now(value: str | None, zone: ZoneInfo) -> datetime:
     except ValueError:
         raise click.BadParameter(f"not an ISO 8601 time: {value!r}", param_hint="--now") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def evaluation_index(assistant: Assistant, customers_path: Path | None) -> CustomerIndex:
+    """The customers an evaluation matches against: a customer file, else the database's."""
+    if customers_path is None:
+        repository = assistant.customers
+        if repository.count() == 0:
+            raise click.ClickException("no customers in the database: import some or pass --customers FILE")
+        return repository.index()
+    try:
+        parsed = read_customer_file(customers_path)
+    except CustomerFileError as error:
+        raise click.ClickException(str(error)) from None
+    return CustomerIndex.build(
+        CustomerRef(id=line, name=row.name, aliases=row.aliases, value_class=row.value_class)
+        for line, row in parsed.rows
+    )
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-empty line of a JSONL file; a bad line is a one-line CLI error."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            raise click.ClickException(f"{path}:{number}: not JSON ({error.msg})") from None

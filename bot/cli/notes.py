@@ -6,7 +6,6 @@ Register: `main.add_command(note)` and, on the `eval` group, `evaluation.add_com
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,18 @@ from typing import Any
 import click
 
 from bot.assistant import Assistant
-from bot.cli.common import NOW_HELP, acting_user, ensure_sample_customers, open_assistant, parse_now, print_json
+from bot.cli.common import (
+    NOW_HELP,
+    acting_user,
+    ensure_sample_customers,
+    evaluation_index,
+    open_assistant,
+    parse_now,
+    print_json,
+    read_jsonl,
+)
 from crm.cases import DEFAULT_CASE_TARGETS
-from crm.customer_import import CustomerFileError, read_customer_file
 from crm.language import replace_lone_surrogates
-from crm.parsing.matching import CustomerIndex, CustomerRef
 from crm.users import LOCAL_OPERATOR_ID, User
 from crm.visits.evaluation import METRICS, aliases_of, score_note
 from crm.visits.parse import parse_note
@@ -52,7 +58,7 @@ def note(text: str | None, batch_path: Path | None, now_text: str | None, user_i
         result = _record(assistant, text, now=now, user=user, dry_run=dry_run)
         _print(result, user=user, as_json=as_json, now=now, targets=assistant.settings.case_targets)
         return
-    for line_number, item in _read_jsonl(batch_path):
+    for line_number, item in read_jsonl(batch_path):
         if "text" not in item:
             raise click.ClickException(f"{batch_path}:{line_number}: no text")
         now = parse_now(item.get("now") or now_text, user.zone)
@@ -69,10 +75,10 @@ def note(text: str | None, batch_path: Path | None, now_text: str | None, user_i
 def eval_notes(path: Path, customers_path: Path | None, as_json: bool) -> None:
     """Score the note parser on a labelled JSONL file (customer, follow-ups, contacts, objection)."""
     assistant = open_assistant()
-    index = _evaluation_index(assistant, customers_path)
+    index = evaluation_index(assistant, customers_path)
     aliases = aliases_of(index)
     results = []
-    for _, item in _read_jsonl(path):
+    for _, item in read_jsonl(path):
         record = parse_note(str(item.get("text", "")), now=datetime.fromisoformat(item["now"]), customers=index,
                             default_reminder_time=assistant.notes.default_time)  # fmt: skip
         result = score_note(item, record, aliases=aliases)
@@ -134,29 +140,3 @@ def _print(result: RecordedNote, *, user: User, as_json: bool, item_id: Any = No
         click.echo(f"    saved as visit #{result.visit_id} (note #{result.raw_note_id})")
     elif result.raw_note_id is not None:
         click.echo(f"    kept as draft note #{result.raw_note_id}: confirm the customer in the chat")
-
-
-def _evaluation_index(assistant: Assistant, customers_path: Path | None) -> CustomerIndex:
-    if customers_path is None:
-        repository = assistant.customers
-        if repository.count() == 0:
-            raise click.ClickException("no customers in the database: import some or pass --customers FILE")
-        return repository.index()
-    try:
-        parsed = read_customer_file(customers_path)
-    except CustomerFileError as error:
-        raise click.ClickException(str(error)) from None
-    return CustomerIndex.build(
-        CustomerRef(id=line, name=row.name, aliases=row.aliases, value_class=row.value_class)
-        for line, row in parsed.rows
-    )
-
-
-def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as error:
-            raise click.ClickException(f"{path}:{number}: not JSON ({error.msg})") from None

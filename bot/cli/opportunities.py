@@ -12,8 +12,7 @@ from typing import Any
 
 import click
 
-from bot.cli.common import acting_user, open_assistant, print_json
-from bot.cli.notes import _evaluation_index, _read_jsonl
+from bot.cli.common import acting_user, evaluation_index, open_assistant, print_json, read_jsonl
 from bot.terminal import render_plain
 from crm.opportunities import Opportunity, PipelineSummary
 from crm.visits.evaluation import OPPORTUNITY_FIELDS, opportunity_report, score_opportunities
@@ -82,9 +81,9 @@ def _decimal(value: Any) -> str | None:
 def eval_opps(path: Path, customers_path: Path | None, as_json: bool) -> None:
     """Score the opportunity reader on a labelled JSONL file (detection, amount, currency, close month, false ones)."""
     assistant = open_assistant()
-    index = _evaluation_index(assistant, customers_path)
+    index = evaluation_index(assistant, customers_path)
     scores = []
-    for _, item in _read_jsonl(path):
+    for _, item in read_jsonl(path):
         record = parse_note(str(item.get("text", "")), now=datetime.fromisoformat(item["now"]), customers=index,
                             default_reminder_time=assistant.notes.default_time)  # fmt: skip
         score = score_opportunities(item, record)
