@@ -87,7 +87,8 @@ def test_record_round_trips_as_json():
 @pytest.mark.parametrize("text", ["", " ", "\n\n", "。。。", "🙂🙂", "\x00\x01", "下下下下周", "99999999999999999999万", "12月32号", "2月30号"])
 def test_odd_inputs(text):
     record = parse_note(text, now=NOW, customers=INDEX)
-    assert isinstance(record, VisitRecord)
+    assert not record.read_failed, record.warnings  # handled, not swallowed by the safety net
+    assert record.followups == [] and record.visit_date == NOW.date()
 
 
 _WORDS = [
@@ -125,3 +126,14 @@ def test_parse_note_never_raises(text, now, reminder):
     for followup in record.followups:
         assert followup.due.tzinfo is not None
     assert "\n" not in record.summary
+
+
+def test_a_parser_bug_is_logged_and_the_note_keeps_a_record(monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("contact reader bug")
+
+    monkeypatch.setattr("crm.visits.parse.find_contacts", broken)
+    record = parse_note("华信科技王经理 明天再约", now=NOW, customers=INDEX)
+    assert record.read_failed and record.excerpt.startswith("华信科技")
+    [logged] = [r for r in caplog.records if r.name == "crm.visits.parse"]
+    assert logged.exc_info is not None and "华信" not in logged.getMessage()  # the bug, not the note's text

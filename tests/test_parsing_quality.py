@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from crm.parsing.matching import CustomerIndex
+from crm.customer_import import read_customer_file
+from crm.parsing.matching import CustomerIndex, CustomerRef
 from crm.visits.evaluation import customers_from_rows, evaluate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,15 +33,30 @@ def test_dev_set_meets_the_targets(index):
         assert report.accuracy[metric] >= threshold, (metric, report.failures)
 
 
+# Floors one note below the figures published in docs/benchmarks.md (the old set is no longer
+# held-out: it was tuned on; the v2 set was scored once, fresh, on 2026-11-30).
+OLD_SET_FLOORS = {"customer": 37 / 38, "followups": 37 / 38, "objection": 36 / 38, "contacts": 37 / 38}
+FRESH_SET_FLOORS = {"customer": 42 / 44, "followups": 41 / 44, "objection": 40 / 44, "contacts": 34 / 44}
+
+
 @pytest.mark.quality
-def test_held_out_set_is_reported(index):
-    items = load("notes_heldout.jsonl")
+@pytest.mark.parametrize(("name", "floors", "customers"), [
+    ("notes_heldout.jsonl", OLD_SET_FLOORS, "customers.csv"),
+    ("notes/visits_heldout_v2.jsonl", FRESH_SET_FLOORS, None),
+])  # fmt: skip
+def test_the_other_note_sets_hold_their_published_figures(index, name, floors, customers):
+    items = load(name)
     assert len(items) >= 30
+    if customers is None:  # the sample customers, read as `kam eval notes --customers data/customers.csv` does
+        parsed = read_customer_file(Path(__file__).resolve().parent.parent / "data" / "customers.csv")
+        index = CustomerIndex.build(
+            CustomerRef(id=line, name=row.name, aliases=row.aliases, value_class=row.value_class)
+            for line, row in parsed.rows
+        )
     report = evaluate(items, index)
-    print(f"\nheld-out ({report.count} notes): {report.accuracy}")
-    for failure in report.failures:
-        print("  missed:", failure["id"], {metric: failure[metric] for metric in DEV_THRESHOLDS}, failure["found"])
-    assert all(0.0 <= value <= 1.0 for value in report.accuracy.values())
+    print(f"\n{name} ({report.count} notes): {report.accuracy}")
+    for metric, floor in floors.items():
+        assert report.accuracy[metric] >= floor - 1e-9, (metric, report.accuracy, [f["id"] for f in report.failures])
 
 
 def test_score_note_counts_extra_followups_as_wrong(index):
