@@ -9,6 +9,7 @@ from crm.answers import AnswerLog, AnswerNotFound, RecordedAnswer
 from knowledge import Answer, Chunk, ChunkNotFound, IndexNotFound, QueryTooLong, Source
 from knowledge.synthesis import Synthesizer
 from skills.base import RouteScore, Skill, SkillError, StaleButton, button_row_id, command
+from skills.conversation import ConversationContext, carried_question, looks_like_follow_up
 from skills.intent import asks_how_to_handle, is_question
 from skills.models import Block, Button, Reply, Request, Stream
 
@@ -41,10 +42,12 @@ class AskSkill(Skill):
         "What are the types of customer churn?",
     )
 
-    def __init__(self, knowledge: Playbook, answers: AnswerLog, *, synthesizer: Synthesizer | None = None):
+    def __init__(self, knowledge: Playbook, answers: AnswerLog, *, synthesizer: Synthesizer | None = None,
+                 context: ConversationContext | None = None):
         self.knowledge = knowledge
         self.answers = answers
         self.synthesizer = synthesizer  # None (KAM_LLM=none): extractive answers only
+        self.context = context or ConversationContext()  # each rep's previous topic, for follow-ups
 
     def score(self, request: Request) -> RouteScore:
         """Questions are this skill's; other free text reaches it only as the router's fallback."""
@@ -70,9 +73,39 @@ class AskSkill(Skill):
         return self.answer(request, request.text)
 
     def answer(self, request: Request, question: str) -> Reply:
-        """Answer, record what was cited, and offer feedback and more buttons."""
+        """Answer, record what was cited, and offer feedback and more buttons.
+
+        The question as asked decides first. Only when it has no answer and reads like a follow-up
+        ("那如果是III类客户呢？") is it asked again with the same rep's previous topic carried over.
+        """
+        result = self._retrieve(question)
+        carried_from = None
+        if result.answered:
+            self.context.remember(request.user.id, question, request.now)
+        else:
+            topic = self.context.topic(request.user.id, request.now)
+            if topic is not None and looks_like_follow_up(question):
+                carried = carried_question(topic, question)
+                try:
+                    retried = self.knowledge.answer(carried)
+                except QueryTooLong:  # the two together are too long: answer the question as asked
+                    retried = result
+                if retried.answered:
+                    result, question, carried_from = retried, carried, topic.label
+                    self.context.remember(request.user.id, topic.question, request.now)
+            if carried_from is None and not result.not_stated:
+                self.context.forget(request.user.id)  # a topic the playbook does not cover: start afresh
+        reply = self._reply(request, question, result)
+        if carried_from is not None:  # after the extract, which a model's phrasing may replace
+            reply.blocks.insert(1, Block(text=request.t(f"（接着上一个问题：{carried_from}）",
+                                                        f"(Following on from your last question: {carried_from})"),
+                                         kind="note"))
+        return reply
+
+    def _retrieve(self, question: str) -> Answer:
+        """The playbook's answer to `question`, with its failures in the user's words."""
         try:
-            result = self.knowledge.answer(question)
+            return self.knowledge.answer(question)
         except IndexNotFound:
             raise SkillError("知识库还没有建立索引，请管理员先运行 kam ingest。",
                              "The knowledge base has not been indexed yet; ask an admin to run `kam ingest`.") from None
@@ -83,6 +116,9 @@ class AskSkill(Skill):
                 f"That question is {error.length} characters long (the limit is {error.limit}). Ask it in a sentence "
                 "or two, e.g. “how do I handle a price objection?”. If it is a visit note, start it with /note.",
             ) from None
+
+    def _reply(self, request: Request, question: str, result: Answer) -> Reply:
+        """The cited extract (or the honest refusal) for `result`, recorded with its buttons."""
         chunk_ids = [source.chunk_id for source in result.sources]
         answer_id = self.answers.record(request.user.id, question, answered=result.answered, chunk_ids=chunk_ids)
         if result.not_stated:  # the playbook covers the topic but not the fact asked for: say so, offer reading
