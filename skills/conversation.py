@@ -61,13 +61,16 @@ def _size(text: str) -> int:
 
 
 def looks_like_follow_up(text: str) -> bool:
-    """True when `text` leans on the previous question: "那…呢", "what about…", a pronoun, "具体怎么说", very short."""
+    """True when `text` has no topic of its own: "具体怎么说", "what about in English?", "那这个呢".
+
+    Only what is left after the follow-up's framing ("那…呢", "what about"), its pronouns and its
+    "more of the same" cues counts: "那今天天气呢" names a topic of its own and is a new question.
+    """
     stripped = text.strip()
     if not stripped:
         return False
-    if _FOLLOW_UP_SHAPE.search(stripped) or _MORE_OF_THE_SAME.search(stripped) or _PRONOUN.search(stripped):
-        return True
-    return _size(new_words(stripped)) <= SHORT_FOLLOW_UP
+    own = _PRONOUN.sub("", _MORE_OF_THE_SAME.sub("", new_words(stripped)))
+    return _size(own) <= SHORT_FOLLOW_UP
 
 
 def carried_question(topic: Topic, text: str) -> str:
