@@ -42,6 +42,9 @@ def embedder_identity(embedder: object, kind: str) -> dict:
         "model": getattr(embedder, "model", ""),
         "dimension": int(getattr(embedder, "dimension", 0)),
     }
+    fingerprint = getattr(embedder, "cache_fingerprint", None)
+    if callable(fingerprint):  # what else shapes the vectors: library version, settings of the model
+        identity["fingerprint"] = fingerprint()
     model_file = Path(str(identity["model"]))
     if identity["model"] and model_file.is_file():  # a local model file: a new file is a new model
         stat = model_file.stat()
@@ -67,6 +70,8 @@ class EmbeddingCache:
         """The cached vectors among `hashes` (a missing or unreadable entry is simply absent)."""
         wanted = set(hashes)
         found: dict[str, np.ndarray] = {}
+        if not wanted:
+            return found
         dimension = int(getattr(embedder, "dimension", 0))
         for keys, arrays in self._shards(self._folder(embedder, "dense")):
             vectors = arrays.get("vectors")
@@ -90,6 +95,8 @@ class EmbeddingCache:
         """The cached sparse vectors among `hashes`."""
         wanted = set(hashes)
         found: dict[str, SparseVector] = {}
+        if not wanted:
+            return found
         for keys, arrays, lengths in self._sparse_shards(self._folder(embedder, "sparse")):
             ends = np.cumsum(lengths)
             for row, key in enumerate(keys):
@@ -149,7 +156,7 @@ class EmbeddingCache:
                 _atomic_write_bytes(identity_file, json.dumps(identity, indent=1).encode("utf-8"))
             self._write_shard(folder, keys, arrays, extra)
             self._compact(folder)
-        except OSError as error:
+        except (OSError, ValueError, KeyError, IndexError) as error:
             logger.warning("could not write the embedding cache in %s: %s", folder, error)
 
     @staticmethod

