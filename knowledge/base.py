@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge.answer import compose_answer
+from knowledge.cache import EmbeddingCache
 from knowledge.documents import Answer, Chunk, Hit, IngestReport
 from knowledge.embedders import Embedder, SparseEmbedder
 from knowledge.index import IndexNotFound, KnowledgeIndex, read_manifest
@@ -48,12 +49,14 @@ class KnowledgeBase:
         tokenizer: Tokenizer | None = None,
         approximate_above: int = APPROXIMATE_ABOVE,
         support_model: SupportModel | None = None,
+        cache: EmbeddingCache | None = None,
     ):
         self.index_dir = Path(index_dir)
         self.embedder = embedder
         self.tokenizer = tokenizer or Tokenizer()
         self.approximate_above = approximate_above
         self.support_model = support_model  # None: the calibrated model for the index
+        self.cache = cache  # None: no embedding cache, every ingest embeds what the index lacks
         self._index: KnowledgeIndex | None = None
         self._loaded = False
         self._load_lock = threading.Lock()
@@ -75,18 +78,20 @@ class KnowledgeBase:
                 add=add,
                 progress=progress,
                 approximate_above=self.approximate_above,
+                cache=self.cache,
             )
             if index is not None:
                 fresh = KnowledgeIndex.load(self.index_dir)  # the on-disk form: lazy chunks, memory-mapped
                 with self._load_lock:
                     self._index, self._loaded = fresh, True
         logger.info(
-            "ingest: %d files, %d skipped, %d chunks (%d new, %d reused) in %.1fs",
+            "ingest: %d files, %d skipped, %d chunks (%d new, %d reused; %d vectors from the cache) in %.1fs",
             report.files_read,
             len(report.skipped),
             report.chunks_total,
             report.chunks_new,
             report.chunks_reused,
+            report.vectors_cached,
             report.seconds,
         )
         return report

@@ -148,6 +148,7 @@ class IngestReport(BaseModel):
     chunks_reused: int = 0
     vectors_total: int = 0  # chunks plus their short views
     vectors_new: int = 0  # vectors actually embedded this time
+    vectors_cached: int = 0  # vectors taken from the embedding cache instead of embedded
     rebuilt: bool = False  # True when stored vectors could not be reused (new embedder, chunker...)
     unchanged: bool = False  # True when the index on disk already matched and was kept as is
     seconds: float = 0.0

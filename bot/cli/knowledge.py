@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -15,6 +16,7 @@ from rich.progress import (
     Progress,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 
 from bot.cli.common import configure_logging, print_json, settings_or_exit
@@ -31,6 +33,7 @@ from knowledge import (
     load_items,
     make_embedder,
 )
+from knowledge.cache import EmbeddingCache
 from knowledge.calibration import collect_examples, fit_support, near_duplicates, save_support_models
 from knowledge.search import SUPPORT_MODEL_FILE, load_support_models
 
@@ -38,10 +41,18 @@ STAGES = {"read": "Reading files", "embed": "Embedding passages", "sparse": "Spa
           "write": "Writing index"}
 
 
-def open_knowledge_base(settings: Settings) -> KnowledgeBase:
-    """The configured knowledge base, or a one-line CLI error."""
+def embedding_cache_dir(settings: Settings) -> Path:
+    """KAM_EMBEDDING_CACHE_DIR (several data dirs may share one), else <data dir>/cache/embeddings."""
+    configured = os.environ.get("KAM_EMBEDDING_CACHE_DIR", "").strip()
+    return Path(configured).expanduser() if configured else settings.data_dir / "cache" / "embeddings"
+
+
+def open_knowledge_base(settings: Settings, *, use_cache: bool = True) -> KnowledgeBase:
+    """The configured knowledge base (with the embedding cache unless told not to), or a one-line CLI error."""
+    cache = EmbeddingCache(embedding_cache_dir(settings)) if use_cache else None
     try:
-        return KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model))
+        return KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model),
+                             cache=cache)
     except EmbedderError as error:
         raise click.ClickException(str(error)) from None
 
@@ -56,12 +67,13 @@ def ready_knowledge_base(settings: Settings) -> KnowledgeBase:
     return knowledge
 
 
-def run_ingest(settings: Settings, paths: list[Path], *, rebuild: bool, replace: bool, quiet: bool = False) -> None:
-    """Ingest with a progress bar on stderr and print what happened to the index."""
-    knowledge = open_knowledge_base(settings)
+def run_ingest(settings: Settings, paths: list[Path], *, rebuild: bool, replace: bool, quiet: bool = False,
+               use_cache: bool = True) -> None:
+    """Ingest with a progress bar and time left on stderr and print what happened to the index."""
+    knowledge = open_knowledge_base(settings, use_cache=use_cache)
     tasks: dict[str, int] = {}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=None, transient=True, disable=quiet or not sys.stderr.isatty()) as bar:
+                  TextColumn("eta"), TimeRemainingColumn(), console=None, transient=True, disable=quiet or not sys.stderr.isatty()) as bar:
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -96,7 +108,8 @@ def describe_ingest(report: IngestReport, index_dir: Path) -> str:
     if report.replaced:
         dropped = f", dropped {_count(len(report.dropped), 'file')} not given" if report.dropped else ""
         what = f"replaced the index: {what}{dropped}"
-    return (f"{what}; {holds} ({report.chunks_new} embedded, {report.chunks_reused} reused) "
+    cached = f", {_count(report.vectors_cached, 'vector')} from the embedding cache" if report.vectors_cached else ""
+    return (f"{what}; {holds} ({report.chunks_new} embedded, {report.chunks_reused} reused{cached}) "
             f"in {report.seconds:.1f}s → {index_dir}")
 
 
@@ -104,8 +117,11 @@ def describe_ingest(report: IngestReport, index_dir: Path) -> str:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True,
               help="Make the index hold exactly PATHS, dropping every other file indexed before.")
-@click.option("--rebuild", is_flag=True, help="Re-embed everything instead of reusing stored vectors.")
-def ingest(paths: tuple[Path, ...], replace: bool, rebuild: bool) -> None:
+@click.option("--rebuild", is_flag=True,
+              help="Build the index anew instead of reusing its stored vectors (the embedding cache still serves).")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor fill the embedding cache (KAM_EMBEDDING_CACHE_DIR); with --rebuild: re-embed all.")
+def ingest(paths: tuple[Path, ...], replace: bool, rebuild: bool, no_cache: bool) -> None:
     """Add PATHS (files or folders; default: the configured knowledge folder) to the knowledge index.
 
     Files already indexed under the same name are read again; every other indexed file is kept
@@ -116,7 +132,7 @@ def ingest(paths: tuple[Path, ...], replace: bool, rebuild: bool) -> None:
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise click.ClickException(f"not found: {', '.join(missing)}")
-    run_ingest(settings, list(paths), rebuild=rebuild, replace=replace)
+    run_ingest(settings, list(paths), rebuild=rebuild, replace=replace, use_cache=not no_cache)
 
 
 def _answer_json(answer: Answer) -> dict:
