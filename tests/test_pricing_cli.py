@@ -163,3 +163,10 @@ def test_non_finite_and_absurd_prices_are_refused_with_field_and_line(
     quoted = runner.invoke(quote, ["--book", str(book), "--product", "CRM-STD", "--qty", "5"])
     assert quoted.exit_code == 1 and isinstance(quoted.exception, SystemExit)  # a clean exit, not a crash
     assert f"{book}:{number}: products[0].list_price" in quoted.output and "Traceback" not in quoted.output
+
+
+@pytest.mark.parametrize("said", ["150%", "-5%", "十一折"])
+def test_an_impossible_discount_is_refused_by_name(runner: CliRunner, said: str) -> None:
+    result = runner.invoke(quote, [*BOOK, "--product", "CRM-PRO", "--qty", "10", "--discount", said])
+    assert result.exit_code == 2
+    assert f"{said!r} is not a discount" in result.output

@@ -84,6 +84,21 @@ def test_every_discount_phrasing(book: PriceBook, text: str, off: str, mode: str
     assert (question.requested.off, question.requested.mode) == (Decimal(off), mode)
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("专业版给150%可以吗", "150%"),
+        ("专业版 -5%", "-5%"),
+        ("专业版打十一折", "十一折"),
+        ("Pro at −20%", "−20%"),
+    ],
+)
+def test_a_discount_no_price_can_have_is_named_back_not_read_as_another(book: PriceBook, text: str, said: str) -> None:
+    question = read_question(book, text)
+    assert question.requested is None
+    assert question.impossible_discount == said
+
+
 def test_an_increase_is_not_a_discount(book: PriceBook) -> None:
     assert read_question(book, "专业版明年涨价5%，现在多少钱").requested is None
 

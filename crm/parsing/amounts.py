@@ -17,7 +17,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel
 
-from crm.parsing.numbers import NUMERAL_PATTERN, NUMERAL_START, parse_chinese_number
+from crm.parsing.numbers import NUMERAL_CHARS, NUMERAL_PATTERN, NUMERAL_START, parse_chinese_number
 from crm.parsing.recognizers import CHINESE, ENGLISH, percentage_model
 
 AmountKind = Literal["money", "percent", "discount"]
@@ -123,6 +123,15 @@ def _run_percentage_model(text: str, chunk: str, offset: int, culture: str) -> l
         if any(text.startswith(phrase, start) for phrase in _NOT_PERCENT):
             continue
         if said.endswith("折"):
+            glued = re.search(r"[" + re.escape(NUMERAL_CHARS) + r"]+$", text[:start])
+            if glued:  # 十一折: the model read only 一折; the whole number is no discount at all
+                start -= len(glued.group())
+                whole = parse_chinese_number(text[start : end - 1])
+                if whole is None or whole < 10:
+                    continue
+                spans.append(AmountSpan(start, end, Amount(value=1 - Decimal(whole) / 10, text=text[start:end],
+                                                           kind="discount")))
+                continue
             if not 0 < fraction < 1:
                 continue
             spans.append(_discount_span(text, start, end, 1 - fraction))

@@ -40,7 +40,7 @@ _PUSHING = re.compile(
     r"cheaper|too expensive|lower (?:the )?price|competitor|push(?:es|ing)? (?:back|on price)|haggl",
     re.IGNORECASE,
 )
-_PLAIN_PERCENT = re.compile(r"(?<![\d.])(?P<number>\d{1,2}(?:\.\d+)?)\s*[%％]")
+_PLAIN_PERCENT = re.compile(r"(?<![\d.])(?P<sign>[-−－+＋]\s*)?(?P<number>\d+(?:\.\d+)?)\s*[%％]")
 _INCREASE = re.compile(r"涨|提价|加价|上调|increase|raise", re.IGNORECASE)
 
 
@@ -174,12 +174,17 @@ def find_discount(text: str) -> tuple[Decimal | None, str, list[tuple[int, int]]
         for span in spans:
             if span.amount.kind == "percent" and not _INCREASE.search(text[max(0, span.start - 6):span.start]):
                 off, said = span.amount.value, span.amount.text
+                sign = re.search(r"[-−－]\s*$", text[:span.start])
+                if sign:  # "−20%": named back as said, never read as 20% off
+                    off, said = -off, text[sign.start():span.end]
                 break
     positions = [(span.start, span.end) for span in spans]
     if off is None:  # the amount parser reads a percentage only with words around it; "15%" alone is ours
         plain = _PLAIN_PERCENT.search(text)
         if plain and not _INCREASE.search(text[max(0, plain.start() - 6):plain.start()]):
             off, said = Decimal(plain.group("number")) / 100, plain.group()
+            if plain.group("sign") and plain.group("sign").strip() in "-−－":
+                off = -off  # "-5%" is not a discount a price can have: named back, never read as 5% off
             positions.append((plain.start(), plain.end()))
     return off, said or "", positions
 
