@@ -208,6 +208,7 @@ class CaseRepository:
 
 _TYPE_ZH = {"complaint": "投诉", "incident": "故障", "question": "咨询"}
 _PRIORITY_ZH = {"urgent": "紧急", "high": "高", "normal": "普通", "low": "低"}
+_STATUS_ZH = {"new": "新建", "assigned": "已分派", "pending": "待客户", "closed": "已结案", "rejected": "已驳回"}
 
 
 def type_label(case_type: str, language: str) -> str:
@@ -218,6 +219,11 @@ def type_label(case_type: str, language: str) -> str:
 def priority_label(priority: str, language: str) -> str:
     """紧急 / urgent."""
     return _PRIORITY_ZH.get(priority, priority) if language == "zh" else priority
+
+
+def status_label(status: str, language: str) -> str:
+    """已分派 / assigned."""
+    return _STATUS_ZH.get(status, status) if language == "zh" else status
 
 
 def _reminder_text(case: Case, language: str) -> str:

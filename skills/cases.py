@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-from crm.cases import Case, CaseClosed, CaseNotFound, CaseRepository, priority_label, type_label
+from crm.cases import Case, CaseClosed, CaseNotFound, CaseRepository, priority_label, status_label, type_label
 from crm.conversations import ConversationRepository
 from crm.customers import CustomerRepository
 from crm.formatting import format_due
@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 COMPLAINT_QUERY = "客户投诉怎么处理"
 LIST_LIMIT = 10
 _DONE = re.compile(r"^(?:done|resolve|close|解决|结案|关闭)\s+#?(\d+)\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_REJECT = re.compile(r"^(?:reject|驳回|不受理)\s+#?(\d+)\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_MOVE = re.compile(r"^(assigned|assign|pending|wait|已分派|分派|处理中|待客户|等客户|挂起)\s+#?(\d+)\s*$", re.IGNORECASE)
+_MOVE_TO = {"assigned": "assigned", "assign": "assigned", "已分派": "assigned", "分派": "assigned", "处理中": "assigned",
+            "pending": "pending", "wait": "pending", "待客户": "pending", "等客户": "pending", "挂起": "pending"}  # fmt: skip
 
 
 _OPEN_CASES = re.compile(
@@ -64,8 +68,10 @@ class CasesSkill(Skill):
         self.cases = cases
         self.knowledge = knowledge
 
-    @command("case", zh="新建售后工单：/case 客户 问题 [紧急|高|普通|低]；/case done 编号 结论 结案",
-             en="Open a case: /case CUSTOMER PROBLEM [urgent|high|normal|low]; /case done ID CONCLUSION closes it",
+    @command("case", zh="新建售后工单：/case 客户 问题 [紧急|高|普通|低]；/case done 编号 结论 结案；"
+                         "/case 分派|待客户 编号 改状态；/case 驳回 编号 理由",
+             en="Open a case: /case CUSTOMER PROBLEM [urgent|high|normal|low]; /case done ID CONCLUSION closes it; "
+                "/case assigned|pending ID; /case reject ID REASON",
              example="/case 华信 系统宕机 紧急")  # fmt: skip
     def case(self, request: Request) -> Reply:
         """Open a case for a customer, or close one with `done ID conclusion`."""
@@ -76,6 +82,12 @@ class CasesSkill(Skill):
         done = _DONE.match(words)
         if done:
             return self._resolve(request, int(done.group(1)), done.group(2).strip())
+        reject = _REJECT.match(words)
+        if reject:
+            return self._resolve(request, int(reject.group(1)), reject.group(2).strip(), rejected=True)
+        move = _MOVE.match(words)
+        if move:
+            return self._move(request, int(move.group(2)), _MOVE_TO[move.group(1).lower()])
         match = self.customers.match(words)
         if match is None or match.status != "auto" or match.customer is None:
             said = match.said if match is not None and match.said else words.split()[0]
@@ -127,16 +139,31 @@ class CasesSkill(Skill):
         self.conversations.clear(request.user.id)
         return self._resolve(request, int(state["case_id"]), request.text.strip())
 
-    def _resolve(self, request: Request, case_id: int, resolution: str) -> Reply:
+    def _resolve(self, request: Request, case_id: int, resolution: str, *, rejected: bool = False) -> Reply:
         case = self._get(request, case_id)
         if not resolution:
+            if rejected:
+                raise SkillError(f"请写明驳回工单 #{case.id} 的理由，例如：/case 驳回 {case.id} 不属于售后范围",
+                                 f"Say why case #{case.id} is rejected, e.g. /case reject {case.id} not an after-sales issue")  # fmt: skip
             self.conversations.set(request.user.id, self.name, {"mode": "resolve", "case_id": case.id})
             return Reply.of(request.t(f"请发送工单 #{case.id} 的处理结论。", f"Send the resolution of case #{case.id}."))
         try:
-            closed = self.cases.resolve(case.id, user_id=_scope(request.user), resolution=resolution, now=request.now)
+            closed = self.cases.resolve(case.id, user_id=_scope(request.user), resolution=resolution, now=request.now,
+                                        rejected=rejected)  # fmt: skip
         except CaseClosed:
             return Reply.of(request.t(f"工单 #{case.id} 已经结案了。", f"Case #{case.id} is already closed."))
+        if rejected:
+            return Reply.of(request.t(f"工单 #{closed.id} 已驳回：{closed.resolution}", f"Case #{closed.id} rejected: {closed.resolution}"))
         return Reply.of(request.t(f"工单 #{closed.id} 已结案：{closed.resolution}", f"Case #{closed.id} closed: {closed.resolution}"))
+
+    def _move(self, request: Request, case_id: int, status: str) -> Reply:
+        case = self._get(request, case_id)
+        try:
+            moved = self.cases.set_status(case.id, user_id=_scope(request.user), status=status)
+        except CaseClosed:
+            return Reply.of(request.t(f"工单 #{case.id} 已经结案了。", f"Case #{case.id} is already closed."))
+        label = status_label(moved.status, request.language)
+        return Reply.of(request.t(f"工单 #{moved.id} 状态：{label}", f"Case #{moved.id} is now {label}"))
 
     def _get(self, request: Request, case_id: int) -> Case:
         try:
@@ -152,8 +179,10 @@ def case_line(case: Case, request: Request) -> str:
     """#3 华信科技 · 故障 · 紧急 · 时限 11月30日（周一）14:00 · 系统宕机."""
     language = request.language
     due = format_due(case.due, zone=request.user.zone, language=language, now=request.now)
+    status = status_label(case.status, language) if case.status != "new" else ""
     parts = [f"#{case.id}", case.customer_name or "?", type_label(case.type, language),
-             priority_label(case.priority, language), request.t(f"时限 {due}", f"due {due}"), case.description]  # fmt: skip
+             priority_label(case.priority, language), status, request.t(f"时限 {due}", f"due {due}"),
+             case.description]  # fmt: skip
     return " · ".join(part for part in parts if part)
 
 

@@ -161,6 +161,19 @@ def test_case_command_lists_and_resolves(assistant: Assistant) -> None:
     assert "请写明客户和问题" in _text(_say(assistant, "/case"))
 
 
+def test_case_status_moves_and_rejection(assistant: Assistant) -> None:
+    assistant.customers.upsert(CustomerInput(name="华信科技", aliases=["华信"]))
+    _say(assistant, "/case 华信 报表导出慢")
+    assert _text(_say(assistant, "/case 分派 1")) == "工单 #1 状态：已分派"
+    assert "#1 · 华信科技 · 投诉 · 普通 · 已分派" in _text(_say(assistant, "/cases"))
+    assert _text(_say(assistant, "/case pending 1")) == "Case #1 is now pending"  # the words say English
+    assert "找不到工单 #1" in _text(_say(assistant, "/case 分派 1", user_id=OTHER_REP_ID))
+    assert "请写明驳回工单 #1 的理由" in _text(_say(assistant, "/case 驳回 1"))
+    assert _text(_say(assistant, "/case 驳回 1 不属于售后范围")) == "工单 #1 已驳回：不属于售后范围"
+    assert "没有未结的售后工单" in _text(_say(assistant, "/cases"))
+    assert _text(_say(assistant, "/case 分派 1")) == "工单 #1 已经结案了。"
+
+
 def test_saving_a_note_opens_the_case_and_records_the_contract(assistant: Assistant) -> None:
     assistant.customers.upsert(CustomerInput(name="蓝海医药"))
     card = _say(assistant, "今天去了蓝海医药 见了王经理 客户投诉上周的发货延迟了三天，很生气 合同明年3月到期")
