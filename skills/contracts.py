@@ -1,4 +1,6 @@
-"""Contracts: `/contracts` lists the rep's contracts, soonest end first, with the next renewal reminder.
+"""Contracts: `/contracts` lists the rep's contracts, soonest end first, with the next renewal reminder;
+`/contract 续签 #3 2028年3月底` records a renewal (its reminders move to the new end), `/contract 关闭 #3`
+closes one (its reminders are cancelled).
 
 Contracts come from `kam contracts import FILE` and from saved visit notes ("合同明年3月到期",
 "续签了三年"); renewal reminders are follow-up rows the reminder service sends (crm.contracts).
@@ -8,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-from crm.contracts import ContractRepository
+from crm.contracts import Contract, ContractNotFound, ContractRepository
 from crm.formatting import format_due
-from skills.base import RouteScore, Skill, command
+from crm.parsing.contracts import read_new_end
+from skills.base import RouteScore, Skill, SkillError, command
 from skills.models import Reply, Request
 
 __all__ = ["ContractsSkill"]
@@ -18,6 +21,11 @@ __all__ = ["ContractsSkill"]
 LIST_LIMIT = 12
 _STATUS_ZH = {"active": "执行中", "renewed": "已续签", "closed": "已关闭"}
 
+
+_RENEW = re.compile(r"^(?:renew(?:ed)?|续签|续约|已续签)\s+(?P<which>\S+)\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+_CLOSE = re.compile(r"^(?:close[d]?|关闭|终止|不续)\s+(?P<which>\S+)\s*$", re.IGNORECASE)
+_USAGE_ZH = "例如：/contract 续签 #3 2028年3月底，或 /contract 关闭 #3（编号见 /contracts）"
+_USAGE_EN = "e.g. /contract renew #3 31 March 2028, or /contract close #3 (the numbers are in /contracts)"
 
 _ENDING = re.compile(
     r"(?:哪些|什么|几个|我的|有没有)合同.{0,6}(?:到期|续约|续签)|(?:which|what|my) contracts?\b.{0,30}(?:end|expir|renew)|"
@@ -63,7 +71,8 @@ class ContractsSkill(Skill):
             name = contract.number or request.t("（无编号）", "(no number)")
             end = contract.end.isoformat() if contract.end else "?"
             status = _STATUS_ZH.get(contract.status, contract.status) if request.language == "zh" else contract.status
-            line = f"{contract.customer_name or '?'} · {name} · " + request.t(f"到期 {end}", f"ends {end}") + f" · {status}"
+            line = (f"#{contract.id} {contract.customer_name or '?'} · {name} · " + request.t(f"到期 {end}", f"ends {end}")
+                    + f" · {status}")  # fmt: skip
             pending = self.contracts.pending_reminders(contract.id)
             if pending:
                 due = format_due(pending[0].due, zone=user.zone, language=request.language, now=request.now)
@@ -73,3 +82,58 @@ class ContractsSkill(Skill):
             lines.append(request.t(f"…还有 {len(found) - LIST_LIMIT} 个", f"… and {len(found) - LIST_LIMIT} more"))
         heading = request.t(f"合同（{len(found)}）", f"Contracts ({len(found)})")
         return Reply().add(heading, "heading").add("\n".join(lines))
+
+    @command("contract", zh="合同续签或关闭：/contract 续签 #编号 新到期日；/contract 关闭 #编号",
+             en="Renew or close a contract: /contract renew #ID NEW-END; /contract close #ID",
+             example="/contract 续签 #3 2028年3月底")  # fmt: skip
+    def contract(self, request: Request) -> Reply:
+        """Record a renewal (new end date, reminders moved) or close a contract (reminders cancelled)."""
+        words = request.args.strip()
+        renew = _RENEW.match(words)
+        if renew:
+            return self._renew(request, self._find(request, renew.group("which")), renew.group("rest").strip())
+        close = _CLOSE.match(words)
+        if close:
+            contract = self._find(request, close.group("which"))
+            closed = self.contracts.close(contract.id, user_id=_scope(request), now=request.now)
+            return Reply.of(request.t(f"合同 #{closed.id}（{closed.customer_name or '?'}）已关闭，续约提醒已取消。",
+                                      f"Contract #{closed.id} ({closed.customer_name or '?'}) closed; its renewal reminders are cancelled."))  # fmt: skip
+        raise SkillError(f"请说明续签还是关闭，{_USAGE_ZH}", f"Say renew or close, {_USAGE_EN}")
+
+    def _renew(self, request: Request, contract: Contract, rest: str) -> Reply:
+        if contract.status == "closed":
+            raise SkillError(f"合同 #{contract.id} 已关闭。", f"Contract #{contract.id} is closed.")
+        end, invalid = read_new_end(rest, now=request.now) if rest else (None, "")
+        if invalid:
+            raise SkillError(f"“{invalid}”不是一个有效的日期。", f"“{invalid}” is not a valid date.")
+        if end is None:
+            raise SkillError(f"请写新的到期日，{_USAGE_ZH}", f"Say the new end date, {_USAGE_EN}")
+        if end <= request.now.date():
+            raise SkillError(f"新的到期日 {end.isoformat()} 已经过去了，请写续签后的到期日。",
+                             f"The new end {end.isoformat()} is already past; say the end after the renewal.")  # fmt: skip
+        renewed = self.contracts.renew(contract.id, user_id=_scope(request), end=end, now=request.now)
+        reply = Reply.of(request.t(f"合同 #{renewed.id}（{renewed.customer_name or '?'}）已续签至 {end.isoformat()}。",
+                                   f"Contract #{renewed.id} ({renewed.customer_name or '?'}) renewed until {end.isoformat()}."))  # fmt: skip
+        pending = self.contracts.pending_reminders(renewed.id)
+        if pending:
+            due = format_due(pending[0].due, zone=request.user.zone, language=request.language, now=request.now)
+            reply.add(request.t(f"下一次续约提醒：{due}", f"Next renewal reminder: {due}"), "note")
+        return reply
+
+    def _find(self, request: Request, which: str) -> Contract:
+        """`#3` / `3` (the id shown in /contracts) or the contract number."""
+        scope = _scope(request)
+        plain = which.lstrip("#＃")
+        if plain.isdigit():
+            try:
+                return self.contracts.get(int(plain), user_id=scope)
+            except ContractNotFound:
+                pass
+        found = self.contracts.find_by_number(which.upper(), user_id=scope)
+        if found is None:
+            raise SkillError(f"找不到合同“{which}”。{_USAGE_ZH}", f"I can't find contract “{which}”. {_USAGE_EN}")
+        return found
+
+
+def _scope(request: Request) -> int | None:
+    return None if request.user.is_admin else request.user.id

@@ -194,6 +194,26 @@ def test_saving_a_note_opens_the_case_and_records_the_contract(assistant: Assist
     assert {r.due.date().year for r in assistant.contracts.pending_reminders(contract.id)} == {2029}
 
 
+def test_contract_command_renews_and_closes(assistant: Assistant) -> None:
+    customer, _ = assistant.customers.upsert(CustomerInput(name="蓝海医药"))
+    _say(assistant, "/help")  # registers the rep
+    contract = assistant.contracts.create(REP_ID, customer_id=customer.id, number="HT-7", end=date(2027, 3, 31))
+    assert f"#{contract.id} 蓝海医药 · HT-7 · 到期 2027-03-31 · 执行中" in _text(_say(assistant, "/contracts"))
+    renewed = _text(_say(assistant, f"/contract 续签 #{contract.id} 2028年3月"))
+    assert renewed.startswith(f"合同 #{contract.id}（蓝海医药）已续签至 2028-03-31。")
+    assert "下一次续约提醒" in renewed
+    assert {r.due.date().year for r in assistant.contracts.pending_reminders(contract.id)} <= {2027, 2028}
+    assert "已续签" in _text(_say(assistant, "/contracts"))
+    assert "不是一个有效的日期" in _text(_say(assistant, "/contract 续签 HT-7 2029年2月30日"))
+    assert "已经过去了" in _text(_say(assistant, "/contract 续签 HT-7 2025年3月"))
+    assert "请写新的到期日" in _text(_say(assistant, "/contract 续签 HT-7"))
+    assert "找不到合同" in _text(_say(assistant, f"/contract 关闭 #{contract.id}", user_id=OTHER_REP_ID))
+    assert "已关闭，续约提醒已取消" in _text(_say(assistant, "/contract 关闭 HT-7"))
+    assert assistant.contracts.pending_reminders(contract.id) == []
+    assert "请说明续签还是关闭" in _text(_say(assistant, "/contract 合同 HT-7"))
+    assert _text(_say(assistant, "/contract HT-7")).startswith("Say renew or close")  # Latin words alone: English
+
+
 # the CLI -------------------------------------------------------------------------------------
 
 

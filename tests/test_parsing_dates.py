@@ -194,3 +194,17 @@ def test_a_thank_you_does_not_hide_the_date_after_it():
 def test_lunar_month_and_day_after_nongli():
     assert first("农历三月十八").day.isoformat() == "2027-04-24"
     assert first("5月十五").day.isoformat() == "2027-05-15"  # Gregorian: no 农历
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day", "past"),
+    [
+        ("2028年3月", date(2028, 3, 1), False),  # the year said, not the next March
+        ("2027年3月底", date(2027, 3, 31), False),
+        ("2025年3月", date(2025, 3, 1), True),
+        ("3月", date(2027, 3, 1), False),
+    ],
+)
+def test_a_month_with_its_year(phrase, day, past):
+    [mention] = find_dates(phrase, now=NOW)
+    assert (mention.day, mention.past) == (day, past)

@@ -152,3 +152,21 @@ def _renewed_end(topic: str, stated: date | None) -> date | None:
 
 def _month_end(first: date) -> date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def read_new_end(text: str, *, now: datetime) -> tuple[date | None, str]:
+    """The new end date said for a renewal: (day, "") — a month means its last day, 2028年底 the 31st of
+    December; (None, words) when the words name no possible date (2月30日); (None, "") when none is said."""
+    year = _YEAR_END.search(text)
+    if year:
+        return date(int(year.group("year") or year.group("year2")), 12, 31), ""
+    for mention in find_dates(text, now=now, keep_invalid=True):
+        if mention.invalid:
+            return None, mention.text
+        if mention.day is None:
+            continue
+        if mention.granularity == "month":
+            return _month_end(mention.day), ""
+        if mention.granularity == "day" and not mention.vague:
+            return mention.day, ""
+    return None, ""

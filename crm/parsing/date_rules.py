@@ -333,9 +333,14 @@ def _month_part(match: re.Match[str], context: _Context) -> DateMention | None:
         if month is None or not 1 <= month <= 12:
             return None
         relative_year = match.group("relative_year")
-        if relative_year == "去年":
+        year = match.group("year")
+        if year:  # 2028年3月: that year's month, in the past when it is over
+            first = date(int(year), month, 1)
+            if first < today.replace(day=1):
+                return _mention(match, context, "month", day=first, granularity="month", past=True)
+        elif relative_year == "去年":
             return _mention(match, context, "month", day=date(today.year - 1, month, 1), granularity="month", past=True)
-        if relative_year:
+        elif relative_year:
             first = date(today.year + (1 if relative_year == "明年" else 0), month, 1)
         else:
             first = date(today.year + (1 if month < today.month else 0), month, 1)
@@ -757,7 +762,8 @@ RULES: tuple[Rule, ...] = (
         r"(?![子常本期程志报语元均楼线馆厅仓机位台])"
     ), _day_of_month),
     Rule("named_month_part", re.compile(
-        r"(?:(?P<relative_year>今年|明年|去年))?(?P<month>" + _NUM + r"{1,3})月份?(?P<part>底|末|初|中旬|上旬|下旬|中(?![心国间层]))?"
+        r"(?:(?P<year>\d{4})\s*年\s*|(?P<relative_year>今年|明年|去年))?(?P<month>" + _NUM + r"{1,3})月份?"
+        r"(?P<part>底|末|初|中旬|上旬|下旬|中(?![心国间层]))?"
         r"(?![\d" + re.escape(NUMERAL_CHARS) + r"号日])"
     ), lambda m, c: _month_part(_Groups(m, which="", part=m.group("part") or ""), c)),
     Rule("month_part", re.compile(
