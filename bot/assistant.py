@@ -35,12 +35,14 @@ from crm.users import INVITE_GUESSES_PER_HOUR, LOCAL_OPERATOR_ID, User, UserNotF
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
+from knowledge.library import DocumentLibrary
 from knowledge.synthesis import LLMConfig, Synthesizer
 from skills.ask import AskSkill
 from skills.base import Skill, SkillError
 from skills.cases import CasesSkill
 from skills.contracts import ContractsSkill
 from skills.customers import CustomersSkill
+from skills.documents import DocumentsSkill
 from skills.followups import FollowupsSkill
 from skills.models import Attachment, Reply, Request
 from skills.notes import VisitNotesSkill
@@ -267,6 +269,7 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     skills.append(OpportunitiesSkill(assistant.users, assistant.customers, assistant.opportunities))
     skills.append(ContractsSkill(assistant.contracts))
     skills.append(CasesSkill(assistant.conversations, assistant.customers, assistant.cases, assistant.knowledge))
+    skills.append(DocumentsSkill(DocumentLibrary(assistant.settings.knowledge_dir, assistant.knowledge)))
     return skills
 
 
