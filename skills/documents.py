@@ -96,7 +96,7 @@ class DocumentsSkill(Skill):
 
     def remove(self, request: Request, name: str) -> Reply:
         """Remove one document (admins only)."""
-        _require_admin(request, request.t("删除知识库文档", "remove documents"))
+        _require_admin(request, "抱歉，只有管理员可以删除知识库文档。", "Sorry, only admins can remove documents.")
         try:
             removed = self.library.remove(name)
         except LibraryError as error:
@@ -108,7 +108,7 @@ class DocumentsSkill(Skill):
 
     def check_upload(self, request: Request, file_name: str | None, file_size: int | None) -> Upload:
         """Before downloading: may this user add it, and are its type, size and name acceptable?"""
-        _require_admin(request, request.t("更新知识库", "change the knowledge base"))
+        _require_admin(request, *_UPLOAD_REFUSAL)
         try:
             name = checked_name(file_name or "")
             check_size(name, file_size)
@@ -118,7 +118,7 @@ class DocumentsSkill(Skill):
 
     def add_upload(self, request: Request, upload: Upload, path: Path, show: ShowProgress) -> Reply:
         """Store and index the downloaded file, calling `show(text)` as it goes; the reply says what happened."""
-        _require_admin(request, request.t("更新知识库", "change the knowledge base"))
+        _require_admin(request, *_UPLOAD_REFUSAL)
 
         def progress(stage: str, done: int, total: int) -> None:
             show(progress_text(request, upload.name, stage, done, total))
@@ -148,11 +148,14 @@ def progress_text(request: Request, name: str, stage: str, done: int, total: int
     return request.t(f"正在导入「{name}」：{zh}{percent}", f"Importing “{name}”: {en}{percent}")
 
 
-def _require_admin(request: Request, action: str) -> None:
+_UPLOAD_REFUSAL = ("抱歉，只有管理员可以更新知识库，文件没有保存。有想补充的资料，请发给管理员。",
+                   "Sorry, only admins can change the knowledge base; nothing was stored. "
+                   "Please send material you'd like added to an admin.")
+
+
+def _require_admin(request: Request, zh: str, en: str) -> None:
     if not request.user.is_admin:
-        raise SkillError(f"抱歉，只有管理员可以{action}，文件没有保存。有想补充的资料，请发给管理员。",
-                         f"Sorry, only admins can {action}; nothing was stored. "
-                         "Please send material you'd like added to an admin.")  # fmt: skip
+        raise SkillError(zh, en)
 
 
 def _friendly(error: LibraryError) -> SkillError:
@@ -166,6 +169,9 @@ def _friendly(error: LibraryError) -> SkillError:
         size, limit = error.size / 1024 / 1024, MAX_UPLOAD_BYTES // 1024 // 1024
         return SkillError(f"「{name}」太大了（{size:.1f} MB），上限是 {limit} MB。请拆成几个文件再发。",
                           f"“{name}” is too big ({size:.1f} MB); the limit is {limit} MB. Please split it.")
+    if isinstance(error, UnsafeName) and not name.strip():
+        return SkillError("这个文件没有文件名。请给它起一个以 .pdf、.docx、.md 或 .txt 结尾的名字再发。",
+                          "That file has no name. Please name it with a .pdf, .docx, .md or .txt ending and send it again.")
     if isinstance(error, UnsafeName):
         return SkillError(f"文件名「{name}」不能用（不能为空、以点开头、含路径或控制字符，最长 120 字）。请改名后再发。",
                           f"The file name “{name}” can't be used (it must not be empty, start with a dot, hold a path "

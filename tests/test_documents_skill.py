@@ -215,8 +215,9 @@ def test_reps_cannot_add_or_remove(skill: DocumentsSkill, folder: Path, tmp_path
     assert "只有管理员" in refused.value.message("zh") and "only admins" in refused.value.message("en")
     with pytest.raises(SkillError):
         skill.add_upload(request(REP), Upload("warranty.md", False), upload(tmp_path, "w.md", FACT), lambda text: None)
-    with pytest.raises(SkillError):
+    with pytest.raises(SkillError) as remove:
         skill.kb(request(REP).model_copy(update={"args": "remove pricing.md"}))
+    assert remove.value.message("zh") == "抱歉，只有管理员可以删除知识库文档。"
     assert folder_files(folder) == before
 
 

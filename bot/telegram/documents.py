@@ -102,6 +102,7 @@ async def _download_and_add(
         final = Reply.of(request.t(f"导入「{upload.name}」时出错了，已记录，知识库没有改变。请稍后再试。",
                                    f"Importing “{upload.name}” failed; it has been logged and the knowledge base "
                                    "is unchanged. Please try again later."))  # fmt: skip
+    path.unlink(missing_ok=True)  # before saying done: the folder holds the copy that counts
     await progress.finish(final)
     return None
 
