@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -267,3 +268,29 @@ def test_remove_through_the_command(skill: DocumentsSkill, folder: Path) -> None
     with pytest.raises(SkillError) as usage:
         skill.kb(request().model_copy(update={"args": "purge"}))
     assert "用法" in usage.value.message("zh")
+
+
+# the CLI -----------------------------------------------------------------------------------------
+
+
+def test_kam_kb_list_and_remove(tmp_path: Path, folder: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    env = {"KAM_DATA_DIR": str(tmp_path / "data"), "KAM_EMBEDDER": "hashing", "KAM_KNOWLEDGE_DIR": str(folder)}
+    runner = CliRunner()
+    assert "no documents yet" in runner.invoke(main, ["kb", "list"], env=env).output
+    assert runner.invoke(main, ["ingest"], env=env).exit_code == 0
+    listed = runner.invoke(main, ["kb", "list", "--json"], env=env)
+    assert listed.exit_code == 0, listed.output
+    assert [(item["name"], item["title"], item["passages"]) for item in json.loads(listed.stdout)] == [
+        ("pricing.md", "Pricing", 1), ("retention.md", "Retention", 1)]
+    missing = runner.invoke(main, ["kb", "remove", "warranty"], env=env)
+    assert missing.exit_code == 1 and "no document called 'warranty'" in missing.output
+    removed = runner.invoke(main, ["kb", "remove", "pricing"], env=env)
+    assert removed.exit_code == 0 and "removed pricing.md (1 passages)" in removed.output
+    assert not (folder / "pricing.md").exists()
+    assert "retention.md\tRetention\t1 passages\t" in runner.invoke(main, ["kb", "list"], env=env).output
+    last = runner.invoke(main, ["kb", "remove", "retention.md"], env=env)
+    assert last.exit_code == 1 and "only document" in last.output
