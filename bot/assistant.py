@@ -246,9 +246,9 @@ def too_long(request: Request) -> Reply:
         request.t(f"这条消息有 {length} 个字，超过了 {MAX_MESSAGE_CHARS} 字的上限，我没有处理它（内容没有保存）。",
                   f"That message is {length} characters long, over the {MAX_MESSAGE_CHARS}-character limit; "
                   "I did not process or keep it."),
-        request.t("可以这样做：拜访纪要分成几条发（每条一段）；问题用一两句话问；长文档请管理员用 kam ingest 加入知识库。发送 /help 查看全部功能。",
+        request.t("可以这样做：拜访纪要分成几条发（每条一段）；问题用一两句话问；长文档请管理员以文件形式发给我，加入知识库。发送 /help 查看全部功能。",
                   "What works: send a long visit note in parts; ask a question in a sentence or two; an admin can add "
-                  "long documents to the knowledge base with `kam ingest`. Send /help for everything I can do."),
+                  "long documents to the knowledge base by sending them as a file. Send /help for everything I can do."),
     )
 
 
