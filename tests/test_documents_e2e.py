@@ -3,14 +3,20 @@ from the new document once the progress message says done, /kb lists it, /kb rem
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from telegram.error import RetryAfter
 
 from bot.assistant import Assistant, build_assistant
 from bot.settings import Settings
+from bot.telegram import documents
+from bot.telegram.documents import ProgressMessage
+from skills.models import Reply
 from tests.conftest import ADMIN_ID, REP_ID, STRANGER_ID, running_bot
 from tests.fake_telegram import Call, FakeTelegram
 from tests.knowledge_fixtures import PLAYBOOK, playbook_kb
@@ -141,3 +147,58 @@ async def test_bad_uploads_strangers_and_groups(kb_bot: Assistant, fake_telegram
     assert "请私聊我" in fake.messages_text(told)
     assert not fake.sent("getFile", after=mark)
     assert files_in(knowledge_dir) == before
+
+
+class RecordingBot:
+    """Just enough of telegram.Bot for ProgressMessage: records when each edit was made."""
+
+    def __init__(self, *, retry_after_once: int | None = None):
+        self.edits: list[tuple[float, str]] = []
+        self.retry_after_once = retry_after_once
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: object) -> SimpleNamespace:
+        return SimpleNamespace(message_id=7)
+
+    async def edit_message_text(self, text: str, **kwargs: object) -> None:
+        if self.retry_after_once is not None:
+            seconds, self.retry_after_once = self.retry_after_once, None
+            raise RetryAfter(seconds)
+        self.edits.append((asyncio.get_running_loop().time(), text))
+
+
+async def feed(progress: ProgressMessage, seconds: float) -> None:
+    """Show a new percentage every 10 ms, as a fast ingest would."""
+    loop = asyncio.get_running_loop()
+    end, step = loop.time() + seconds, 0
+    while loop.time() < end:
+        step += 1
+        progress.show(f"正在导入「x.md」：向量化 {step}%")
+        await asyncio.sleep(0.01)
+
+
+async def test_progress_is_edited_at_most_once_a_second_and_ends_with_the_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(documents, "PROGRESS_EDIT_SECONDS", 0.2)
+    bot = RecordingBot()
+    progress = ProgressMessage(bot, 1, "正在导入「x.md」：读取…")  # type: ignore[arg-type]
+    await progress.start()
+    await feed(progress, 1.1)
+    await progress.finish(Reply.of("导入「x.md」：完成，共 3 段。"))
+    times = [at for at, _ in bot.edits]
+    assert 3 <= len(bot.edits) <= 7  # ~1.1 s at one edit per 0.2 s, plus the result
+    assert all(later - earlier >= 0.19 for earlier, later in zip(times[:-2], times[1:-1]))
+    assert "向量化" in bot.edits[-2][1] and bot.edits[-1][1] == "导入「x.md」：完成，共 3 段。"
+
+
+async def test_progress_edits_pause_for_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(documents, "PROGRESS_EDIT_SECONDS", 0.2)
+    bot = RecordingBot(retry_after_once=1)
+    progress = ProgressMessage(bot, 1, "正在导入「x.md」：读取…")  # type: ignore[arg-type]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await progress.start()
+    await feed(progress, 1.5)
+    await progress.finish(Reply.of("done"))
+    progress_edits = [at - started for at, _ in bot.edits[:-1]]
+    assert progress_edits and min(progress_edits) >= 1.15  # the refused edit at ~0.2 s, then a 1 s pause

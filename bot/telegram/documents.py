@@ -14,7 +14,7 @@ import contextlib
 import logging
 from pathlib import Path
 
-from telegram import Document, Update
+from telegram import Bot, Document, Update
 from telegram.constants import ParseMode
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import ContextTypes, MessageHandler, filters
@@ -64,7 +64,8 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     log.debug("document upload from user %s: %s", user.id, upload.name)
     path = assistant.settings.data_dir / "uploads" / f"{user.id}-{message.message_id}{Path(upload.name).suffix.lower()}"
     try:
-        reply = await _download_and_add(context, message.chat_id, media, path, skill, request, upload, runner.call)
+        async with runner.turn(user.id):  # the admin's next question waits for the document
+            reply = await _download_and_add(context, message.chat_id, media, path, skill, request, upload, runner.call)
     finally:
         path.unlink(missing_ok=True)
     if reply is not None:
@@ -91,7 +92,7 @@ async def _download_and_add(
         log.warning("could not download a document (%s)", type(error).__name__)
         return Reply.of(request.t(f"下载「{upload.name}」失败了，请再发一次。",
                                   f"I couldn't download “{upload.name}”; please send it again."))  # fmt: skip
-    progress = ProgressMessage(context, chat_id, upload.first_progress(request))
+    progress = ProgressMessage(context.bot, chat_id, upload.first_progress(request))
     await progress.start()
     try:
         final = await run(skill.add_upload, request, upload, path, progress.show)
@@ -110,8 +111,8 @@ async def _download_and_add(
 class ProgressMessage:
     """A message edited with the latest progress text about once a second, then replaced by the result."""
 
-    def __init__(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, first: str):
-        self.bot = context.bot
+    def __init__(self, bot: Bot, chat_id: int, first: str):
+        self.bot = bot
         self.chat_id = chat_id
         self.latest = first  # set from the worker thread; a str assignment is atomic
         self.shown = first
