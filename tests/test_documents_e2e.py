@@ -186,7 +186,7 @@ async def test_progress_is_edited_at_most_once_a_second_and_ends_with_the_result
     await feed(progress, 1.1)
     await progress.finish(Reply.of("导入「x.md」：完成，共 3 段。"))
     times = [at for at, _ in bot.edits]
-    assert 3 <= len(bot.edits) <= 7  # ~1.1 s at one edit per 0.2 s, plus the result
+    assert 2 <= len(bot.edits) <= 7  # ~1.1 s at one edit per 0.2 s (fewer on a busy machine), plus the result
     assert all(later - earlier >= 0.19 for earlier, later in zip(times[:-2], times[1:-1]))
     assert "向量化" in bot.edits[-2][1] and bot.edits[-1][1] == "导入「x.md」：完成，共 3 段。"
 
@@ -198,7 +198,7 @@ async def test_progress_edits_pause_for_retry_after(monkeypatch: pytest.MonkeyPa
     loop = asyncio.get_running_loop()
     started = loop.time()
     await progress.start()
-    await feed(progress, 1.5)
+    await feed(progress, 2.5)
     await progress.finish(Reply.of("done"))
     progress_edits = [at - started for at, _ in bot.edits[:-1]]
     assert progress_edits and min(progress_edits) >= 1.15  # the refused edit at ~0.2 s, then a 1 s pause
