@@ -35,12 +35,14 @@ from crm.users import INVITE_GUESSES_PER_HOUR, LOCAL_OPERATOR_ID, User, UserNotF
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
+from knowledge.library import DocumentLibrary
 from knowledge.synthesis import LLMConfig, Synthesizer
 from skills.ask import AskSkill
 from skills.base import Skill, SkillError
 from skills.cases import CasesSkill
 from skills.contracts import ContractsSkill
 from skills.customers import CustomersSkill
+from skills.documents import DocumentsSkill
 from skills.followups import FollowupsSkill
 from skills.models import Attachment, Reply, Request
 from skills.notes import VisitNotesSkill
@@ -244,9 +246,9 @@ def too_long(request: Request) -> Reply:
         request.t(f"这条消息有 {length} 个字，超过了 {MAX_MESSAGE_CHARS} 字的上限，我没有处理它（内容没有保存）。",
                   f"That message is {length} characters long, over the {MAX_MESSAGE_CHARS}-character limit; "
                   "I did not process or keep it."),
-        request.t("可以这样做：拜访纪要分成几条发（每条一段）；问题用一两句话问；长文档请管理员用 kam ingest 加入知识库。发送 /help 查看全部功能。",
+        request.t("可以这样做：拜访纪要分成几条发（每条一段）；问题用一两句话问；长文档请管理员以文件形式发给我，加入知识库。发送 /help 查看全部功能。",
                   "What works: send a long visit note in parts; ask a question in a sentence or two; an admin can add "
-                  "long documents to the knowledge base with `kam ingest`. Send /help for everything I can do."),
+                  "long documents to the knowledge base by sending them as a file. Send /help for everything I can do."),
     )
 
 
@@ -267,6 +269,7 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     skills.append(OpportunitiesSkill(assistant.users, assistant.customers, assistant.opportunities))
     skills.append(ContractsSkill(assistant.contracts))
     skills.append(CasesSkill(assistant.conversations, assistant.customers, assistant.cases, assistant.knowledge))
+    skills.append(DocumentsSkill(DocumentLibrary(assistant.settings.knowledge_dir, assistant.knowledge)))
     return skills
 
 

@@ -174,6 +174,22 @@ class FakeTelegram:
                             "mime_type": mime_type, "file_size": file_size if file_size is not None else len(data)}
         return self._push({"message": message})
 
+    def send_document(self, user_id: int, data: bytes, *, file_name: str | None, mime_type: str | None = None,
+                      file_size: int | None = None, group_id: int | None = None) -> int:
+        """A user sends a file (a document message) whose content can be fetched with getFile."""
+        file_id = self.add_file(data)
+        message = self._incoming_message(user_id, "Rep")
+        if group_id is not None:
+            message["chat"] = {"id": group_id, "type": "supergroup", "title": "Sales team"}
+        document: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                                    "file_size": file_size if file_size is not None else len(data)}
+        if file_name is not None:
+            document["file_name"] = file_name
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        message["document"] = document
+        return self._push({"message": message})
+
     def press_button(self, user_id: int, data: str, message_id: int | None = None) -> int:
         """A user presses an inline button on a bot message."""
         message = self.messages.get(message_id or 0) or {

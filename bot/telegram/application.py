@@ -22,6 +22,7 @@ from telegram.request import HTTPXRequest
 from bot.assistant import Assistant
 from bot.logs import add_secret
 from bot.settings import Settings
+from bot.telegram.documents import document_handler
 from bot.telegram.handlers import RUNNER_KEY, assistant_of, on_button, on_error, on_message, on_unsupported
 from bot.telegram.jobs import schedule_reminders
 from bot.telegram.send import retry_seconds
@@ -53,6 +54,7 @@ def build_application(assistant: Assistant) -> Application:
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.TEXT | filters.COMMAND, on_message))
     application.add_handler(voice_handler())
+    application.add_handler(document_handler())
     application.add_handler(MessageHandler(filters.ALL, on_unsupported))
     application.add_error_handler(on_error)
     return application
