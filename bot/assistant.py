@@ -35,6 +35,8 @@ from crm.users import INVITE_GUESSES_PER_HOUR, LOCAL_OPERATOR_ID, User, UserNotF
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
+from knowledge.llm import ChatModel
+from knowledge.rewrite import QueryRewriter
 from knowledge.synthesis import LLMConfig, Synthesizer
 from skills.ask import AskSkill
 from skills.base import Skill, SkillError
@@ -106,6 +108,7 @@ class Assistant:
     contracts: ContractRepository
     cases: CaseRepository
     synthesizer: Synthesizer | None = None  # KAM_LLM=openai: answers phrased by a model, checked
+    chat_model: ChatModel | None = None  # KAM_LLM=openai: follow-ups rewritten, visit notes read a second way
     skills: list[Skill] = field(init=False)
     router: Router = field(init=False)
 
@@ -254,7 +257,8 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     """Create every built-in skill once, in the order /help lists them."""
     skills: list[Skill] = []
     skills.append(SystemSkill(assistant.users, lambda: skills))
-    skills.append(AskSkill(assistant.knowledge, assistant.answers, synthesizer=assistant.synthesizer))
+    rewriter = QueryRewriter(assistant.chat_model) if assistant.chat_model is not None else None
+    skills.append(AskSkill(assistant.knowledge, assistant.answers, synthesizer=assistant.synthesizer, rewriter=rewriter))
     skills.append(VisitNotesSkill(assistant.conversations, assistant.customers, assistant.visits, assistant.notes,
                                   knowledge=assistant.knowledge))  # fmt: skip
     skills.append(CustomersSkill(assistant.users, assistant.customers, assistant.visits, assistant.profiles))
@@ -276,6 +280,14 @@ def make_synthesizer(settings: Settings) -> Synthesizer | None:
         return None
     add_secret(settings.llm_api_key)  # never logged, like the bot token
     return Synthesizer(llm_config(settings))
+
+
+def make_chat_model(settings: Settings) -> ChatModel | None:
+    """The model for short structured calls (follow-up rewrites, visit-note proposals), or None with KAM_LLM=none."""
+    if settings.llm == "none":
+        return None
+    add_secret(settings.llm_api_key)
+    return ChatModel(llm_config(settings))
 
 
 def llm_config(settings: Settings) -> LLMConfig:
@@ -324,6 +336,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         contracts=contracts,
         cases=cases,
         synthesizer=make_synthesizer(settings),
+        chat_model=make_chat_model(settings),
     )
     assistant.skills = build_skills(assistant)
     assistant.router = Router(assistant.skills, conversations=assistant.conversations, fallback="ask")
