@@ -248,3 +248,29 @@ async def test_telegram_card_shows_where_the_model_disagrees(llm_bot: Assistant,
     labels = [button["text"] for row in card.params["reply_markup"]["inline_keyboard"] for button in row]
     assert labels[:3] == ["保存", "修改", "丢弃"]
     assert model.notes_stored_when_asked == [1]
+
+
+def test_kam_note_json_lists_the_suggestions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, llm: FakeLLM,
+                                             model: Model) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli.customers import customers
+    from bot.cli.notes import note
+
+    for name, value in {"KAM_DATA_DIR": str(tmp_path / "cli"), "KAM_CUSTOMERS_FILE": "", "KAM_EMBEDDER": "hashing",
+                        "KAM_LLM": "openai", "KAM_LLM_BASE_URL": llm.base_url, "KAM_LLM_MODEL": MODEL,
+                        "KAM_LLM_TIMEOUT": "2"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    model.database, model.proposal = None, DISAGREEING
+    assert CliRunner().invoke(customers, ["import", str(FIXTURES / "customers.csv")]).exit_code == 0
+    result = CliRunner().invoke(note, [NOTE, "--now", "2026-11-30T10:00:00+08:00", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["customer"]["name"] == "华信科技"  # the rules' record, saved
+    assert {"kind": "customer", "found_by": "ai", "text": "华新建材"} in [
+        {key: item[key] for key in ("kind", "found_by", "text")} for item in data["suggestions"]]
+    [step] = [item for item in data["suggestions"] if item["kind"] == "next_step"]
+    assert step["text"] == "发报价单" and step["due"].startswith("2026-12-04")
+    dry = CliRunner().invoke(note, [NOTE, "--now", "2026-11-30T10:00:00+08:00", "--json", "--dry-run"])
+    assert json.loads(dry.output)["suggestions"] == []  # a dry run asks no model
+    assert len(llm.chat_requests) == 1

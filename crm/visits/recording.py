@@ -126,4 +126,9 @@ def record_json(
         "summary": record.summary,
         "language": record.language,
         "warnings": list(record.warnings),
+        "suggestions": [  # KAM_LLM=openai: where the model read the note differently (never applied)
+            {"kind": s.kind, "found_by": s.found_by, "text": s.text, "customer_id": s.customer_id,
+             "due": s.due.astimezone(zone).isoformat() if s.due else None}
+            for s in record.suggestions
+        ],  # fmt: skip
     }
