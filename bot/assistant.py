@@ -32,10 +32,14 @@ from crm.pricing import PriceBook, load_price_book
 from crm.profiles import ProfileService
 from crm.store import Store
 from crm.users import INVITE_GUESSES_PER_HOUR, LOCAL_OPERATOR_ID, User, UserNotFound, UserRepository
+from crm.visits.assist import MAX_TOKENS as NOTE_MAX_TOKENS
+from crm.visits.assist import NoteAssistant
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
 from knowledge.library import DocumentLibrary
+from knowledge.llm import ChatModel
+from knowledge.rewrite import QueryRewriter
 from knowledge.synthesis import LLMConfig, Synthesizer
 from skills.ask import AskSkill
 from skills.base import Skill, SkillError
@@ -108,6 +112,7 @@ class Assistant:
     contracts: ContractRepository
     cases: CaseRepository
     synthesizer: Synthesizer | None = None  # KAM_LLM=openai: answers phrased by a model, checked
+    chat_model: ChatModel | None = None  # KAM_LLM=openai: follow-ups rewritten, visit notes read a second way
     skills: list[Skill] = field(init=False)
     router: Router = field(init=False)
 
@@ -256,7 +261,8 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     """Create every built-in skill once, in the order /help lists them."""
     skills: list[Skill] = []
     skills.append(SystemSkill(assistant.users, lambda: skills))
-    skills.append(AskSkill(assistant.knowledge, assistant.answers, synthesizer=assistant.synthesizer))
+    rewriter = QueryRewriter(assistant.chat_model) if assistant.chat_model is not None else None
+    skills.append(AskSkill(assistant.knowledge, assistant.answers, synthesizer=assistant.synthesizer, rewriter=rewriter))
     skills.append(VisitNotesSkill(assistant.conversations, assistant.customers, assistant.visits, assistant.notes,
                                   knowledge=assistant.knowledge))  # fmt: skip
     skills.append(CustomersSkill(assistant.users, assistant.customers, assistant.visits, assistant.profiles))
@@ -281,6 +287,21 @@ def make_synthesizer(settings: Settings) -> Synthesizer | None:
     return Synthesizer(llm_config(settings))
 
 
+def make_chat_model(settings: Settings) -> ChatModel | None:
+    """The model for short structured calls (follow-up rewrites, visit-note proposals), or None with KAM_LLM=none."""
+    if settings.llm == "none":
+        return None
+    add_secret(settings.llm_api_key)
+    return ChatModel(llm_config(settings))
+
+
+def make_note_assistant(model: ChatModel | None) -> NoteAssistant | None:
+    """The model's second reading of visit notes (its call bounded by KAM_LLM_TIMEOUT), or None without a model."""
+    if model is None:
+        return None
+    return NoteAssistant(lambda messages: model.complete(messages, max_tokens=NOTE_MAX_TOKENS))
+
+
 def llm_config(settings: Settings) -> LLMConfig:
     """Where the OpenAI-compatible server is, from the KAM_LLM_* settings."""
     return LLMConfig(base_url=(settings.llm_base_url or "").rstrip("/"), model=settings.llm_model or "",
@@ -302,6 +323,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
     knowledge = KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model))
     price_book = load_price_book(settings.pricing_file)
     knowledge.add_user_words([customer.name for customer in customers.all()] + price_book.vocabulary())
+    chat_model = make_chat_model(settings)
     policy = DeliveryPolicy(
         retry_base=timedelta(seconds=settings.reminder_retry_seconds),
         lease=timedelta(seconds=settings.reminder_lease_seconds),
@@ -315,7 +337,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         visits=visits,
         followups=followups,
         answers=AnswerLog(store),
-        notes=NoteTaker(visits, customers, default_time=default_time),
+        notes=NoteTaker(visits, customers, default_time=default_time, assistant=make_note_assistant(chat_model)),
         followup_service=FollowupService(followups, customers, default_time=default_time),
         profiles=ProfileService(customers, visits, followups, opportunities, contracts, cases),
         reminders=ReminderService(store, users, policy=policy),
@@ -327,6 +349,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         contracts=contracts,
         cases=cases,
         synthesizer=make_synthesizer(settings),
+        chat_model=chat_model,
     )
     assistant.skills = build_skills(assistant)
     assistant.router = Router(assistant.skills, conversations=assistant.conversations, fallback="ask")

@@ -15,10 +15,11 @@ import logging
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from knowledge.documents import Source
+from knowledge.llm import LLMConfig, LLMFailed, openai_client
+from knowledge.llm import describe_error as _describe
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +41,6 @@ Rules:
   round or invent one."""
 
 LANGUAGE_NAMES = {"zh": "Simplified Chinese", "en": "English"}
-
-
-@dataclass(frozen=True)
-class LLMConfig:
-    """Where the OpenAI-compatible server is and how long one answer may take (seconds, retries included)."""
-
-    base_url: str
-    model: str
-    api_key: str | None = None
-    timeout: float = 15.0
 
 
 class SynthesisFailed(Exception):
@@ -284,11 +275,9 @@ class Synthesizer:
         """The `openai.OpenAI` client (created on first use; needs the [llm] extra)."""
         if self._client is None:
             try:
-                import openai
-            except ImportError:
-                raise SynthesisFailed("the openai package is not installed (pip install 'kam-assistant[llm]')") from None
-            self._client = openai.OpenAI(base_url=self.config.base_url, api_key=self.config.api_key or "unused",
-                                         timeout=self.config.timeout, max_retries=0)  # fmt: skip
+                self._client = openai_client(self.config)
+            except LLMFailed as error:
+                raise SynthesisFailed(error.reason) from None
         return self._client
 
     def answer(self, question: str, sources: Sequence[Source]) -> str:
@@ -394,27 +383,12 @@ class Synthesizer:
         return SynthesisFailed(reason)
 
 
-def _describe(error: Exception) -> str:
-    """What went wrong talking to the server, without the request or any answer text."""
-    status = getattr(error, "status_code", None)
-    if status is not None:
-        return f"the server answered HTTP {status}"
-    name = type(error).__name__
-    if "Timeout" in name:
-        return "the model did not answer within the timeout"
-    if "Connection" in name:
-        return "the server could not be reached"
-    return f"unreadable response ({name})"
-
-
 def check_server(config: LLMConfig) -> str | None:
     """For `kam doctor`: None when the server answers GET {base}/models and lists the model, else the problem."""
     try:
-        import openai
-    except ImportError:
+        client = openai_client(config)
+    except LLMFailed:
         return "the openai package is not installed (install the [llm] extra)"
-    client = openai.OpenAI(base_url=config.base_url, api_key=config.api_key or "unused",
-                           timeout=config.timeout, max_retries=0)  # fmt: skip
     try:
         names = [model.id for model in client.models.list()]
     except Exception as error:

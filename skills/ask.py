@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Protocol
 
 from crm.answers import AnswerLog, AnswerNotFound, RecordedAnswer
 from knowledge import Answer, Chunk, ChunkNotFound, IndexNotFound, QueryTooLong, Source
+from knowledge.llm import LLMFailed
+from knowledge.rewrite import QueryRewriter
 from knowledge.synthesis import Synthesizer
 from skills.base import RouteScore, Skill, SkillError, StaleButton, button_row_id, command
-from skills.conversation import ConversationContext, carried_question, looks_like_follow_up
+from skills.conversation import ConversationContext, Topic, carried_question, looks_like_follow_up
 from skills.intent import asks_how_to_handle, is_question
 from skills.models import Block, Button, Reply, Request, Stream
+
+log = logging.getLogger(__name__)
 
 _QUESTION_WORD = re.compile(r"怎么|怎样|如何|什么|为什么|为何|哪些|哪几|几倍|几种|\b(?:how|what|why|which)\b", re.IGNORECASE)
 SOURCE_PREVIEW = 700
@@ -43,11 +48,12 @@ class AskSkill(Skill):
     )
 
     def __init__(self, knowledge: Playbook, answers: AnswerLog, *, synthesizer: Synthesizer | None = None,
-                 context: ConversationContext | None = None):
+                 context: ConversationContext | None = None, rewriter: QueryRewriter | None = None):
         self.knowledge = knowledge
         self.answers = answers
         self.synthesizer = synthesizer  # None (KAM_LLM=none): extractive answers only
         self.context = context or ConversationContext()  # each rep's previous topic, for follow-ups
+        self.rewriter = rewriter  # None (KAM_LLM=none): follow-ups carry the previous topic's words over
 
     def score(self, request: Request) -> RouteScore:
         """Questions are this skill's; other free text reaches it only as the router's fallback."""
@@ -76,31 +82,56 @@ class AskSkill(Skill):
         """Answer, record what was cited, and offer feedback and more buttons.
 
         The question as asked decides first. Only when it has no answer and reads like a follow-up
-        ("那如果是III类客户呢？") is it asked again with the same rep's previous topic carried over.
+        ("具体怎么说?") is it asked again with the same rep's previous topic carried over; and only when
+        that carried-over question has an answer may a configured model rewrite the two questions
+        into one (no model call of any kind for a question retrieval cannot support).
         """
-        result = self._retrieve(question)
-        carried_from = None
+        asked, result = question, self._retrieve(question)
+        note = None
         if result.answered:
             self.context.remember(request.user.id, question, request.now)
         else:
             topic = self.context.topic(request.user.id, request.now)
             if topic is not None and looks_like_follow_up(question):
                 carried = carried_question(topic, question)
-                try:
-                    retried = self.knowledge.answer(carried)
-                except QueryTooLong:  # the two together are too long: answer the question as asked
-                    retried = result
+                retried = self._retrieve_or(carried, result)  # too long together: the question as asked
                 if retried.answered:
-                    result, question, carried_from = retried, carried, topic.label
-                    self.context.remember(request.user.id, topic.question, request.now)
-            if carried_from is None and not result.not_stated:
+                    remembered = topic.question
+                    note = request.t(f"（接着上一个问题：{topic.label}）", f"(Following on from your last question: {topic.label})")
+                    result, question = retried, carried
+                    rewritten = self._rewritten(topic, asked)
+                    if rewritten is not None:
+                        again = self._retrieve_or(rewritten, retried)
+                        if again.answered:  # the model's reading is supported too: use it
+                            result, question, remembered = again, rewritten, rewritten
+                            note = request.t(f"（接着上一个问题，理解为：{rewritten}）",
+                                             f"(Following on from your last question, read as: {rewritten})")
+                    self.context.remember(request.user.id, remembered, request.now)
+            if note is None and not result.not_stated:
                 self.context.forget(request.user.id)  # a topic the playbook does not cover: start afresh
         reply = self._reply(request, question, result)
-        if carried_from is not None:  # after the extract, which a model's phrasing may replace
-            reply.blocks.insert(1, Block(text=request.t(f"（接着上一个问题：{carried_from}）",
-                                                        f"(Following on from your last question: {carried_from})"),
-                                         kind="note"))
+        if note is not None:  # after the answer, whether the extract or the model's phrasing of it
+            reply.blocks.insert(1, Block(text=note, kind="note"))
+            if reply.stream is not None:
+                reply.stream = reply.stream.model_copy(update={"tail": [Block(text=note, kind="note"), *reply.stream.tail]})
         return reply
+
+    def _rewritten(self, topic: Topic, question: str) -> str | None:
+        """The model's standalone reading of a follow-up with the same rep's previous question, or None."""
+        if self.rewriter is None:
+            return None
+        try:
+            return self.rewriter.rewrite(topic.question, question)
+        except LLMFailed as error:  # the carried-over question stands; why is logged, never the text
+            log.warning("follow-up not rewritten, the carried-over question is used: %s", error.reason)
+            return None
+
+    def _retrieve_or(self, question: str, fallback: Answer) -> Answer:
+        """The playbook's answer to `question`, or `fallback` when the question is too long to ask."""
+        try:
+            return self.knowledge.answer(question)
+        except QueryTooLong:
+            return fallback
 
     def _retrieve(self, question: str) -> Answer:
         """The playbook's answer to `question`, with its failures in the user's words."""

@@ -18,7 +18,7 @@ from crm.customer_import import CustomerInput
 from crm.customers import CustomerNotFound, CustomerRepository
 from crm.formatting import format_contact, format_day, format_due, objection_label, opportunity_line
 from crm.visits.corrections import CorrectionNotUnderstood, apply_correction
-from crm.visits.record import VisitRecord
+from crm.visits.record import Suggestion, VisitRecord
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import NoteAlreadyClosed, RawNote, RawNoteNotFound, VisitRepository
 from skills.ask import Playbook
@@ -347,6 +347,8 @@ class VisitNotesSkill(Skill):
             reply.add(request.t("合同：", "Contract: ") + _contract_text(record, language))
         if record.cases:
             reply.add(request.t("工单：", "Case: ") + _case_text(record, language))
+        if note.status == "draft":
+            reply.add(_suggestions_text(record, request), "note")
         if record.read_failed:
             reply.add(request.t(f"原文已保存（#{note.id}），但没能自动整理，请点“修改”补充客户等信息。",
                                 f"The note is saved as #{note.id} but I couldn't structure it; use Edit to fill in the customer."), "note")  # fmt: skip
@@ -415,6 +417,37 @@ def _case_text(record: VisitRecord, language: str) -> str:
     if more > 0:
         line += f" 等{len(record.cases)}个" if language == "zh" else f" (+{more})"
     return line
+
+
+_SUGGESTION_LABELS = {
+    "customer": ("客户可能是", "customer may be"), "contact": ("联系人", "contact"), "objection": ("异议", "objection"),
+    "next_step": ("下一步", "next step"), "opportunity": ("商机", "opportunity"), "contract": ("合同", "contract"),
+    "case": ("工单", "case"),
+}  # fmt: skip
+
+
+def _suggestions_text(record: VisitRecord, request: Request) -> str:
+    """The model's differing reading in a few short lines ("AI 建议 / AI suggests"); the record is the rules'."""
+    language, zone = request.language, request.user.zone
+
+    def line(suggestion: Suggestion) -> str:
+        zh, en = _SUGGESTION_LABELS[suggestion.kind]
+        text = objection_label(suggestion.text, language) if suggestion.kind == "objection" else suggestion.text
+        if suggestion.due is not None:
+            due = (format_due(suggestion.due, zone=zone, language=language) if suggestion.has_time
+                   else format_day(suggestion.due.astimezone(zone).date(), language))  # fmt: skip
+            text = f"{due} {text}"
+        return request.t(f"{zh}：{text}", f"{en}: {text}")
+
+    current = [s for s in record.suggestions
+               if not (s.kind == "customer" and s.customer_id is not None and s.customer_id == record.customer_id)]
+    proposed = [f"• {line(s)}" for s in current if s.found_by == "ai"]
+    missed = [line(s).replace("：", " ", 1).replace(": ", " ", 1) for s in current if s.found_by == "rules"]
+    if missed:
+        proposed.append(request.t("• AI 没有读出：", "• AI did not find: ") + request.t("、", ", ").join(missed))
+    if not proposed:
+        return ""
+    return request.t("AI 建议（未采用，需要时点“修改”）：", "AI suggests (not applied; use Edit to take it):") + "\n" + "\n".join(proposed)
 
 
 def _is_question(text: str) -> bool:

@@ -116,12 +116,15 @@ def test_no_rep_record_reaches_a_prompt(kam: Assistant, llm: FakeLLM) -> None:
     chat.last_buttons = [button for row in card.buttons for button in row]
     assert "已保存" in chat.send(str(save + 1)).text
     assert kam.store.db.execute("select count(*) from visits").fetchone()[0] == 1
+    [note_request] = llm.chat_requests  # the other rep's own note, read a second way: that note alone
+    assert note_request.body["messages"][-1]["content"] == f"<note>\n{OTHER_REPS_NOTE}\n</note>"
 
     ask(kam, PRICE_QUESTION)  # the price objection the other rep met is the same topic
     ask(kam, "How do I handle a customer who says a competitor is cheaper?")
-    assert len(llm.chat_requests) == 2
+    answers = llm.chat_requests[1:]
+    assert len(answers) == 2
     playbook_text = "\n".join(path.read_text(encoding="utf-8") for path in PLAYBOOK.glob("*.md"))
-    for request in llm.chat_requests:
+    for request in answers:
         prompt = request.prompt
         for private in ("花信", "华信", "王经理", "采购部", "技术交流", "u3003", "u2002"):
             assert private not in prompt

@@ -50,6 +50,22 @@ class PlannedFollowup(BaseModel):
     rule: str = ""
 
 
+class Suggestion(BaseModel):
+    """Where a language model's reading of the note disagrees with the rules'; shown on the card, never applied.
+
+    `found_by="ai"`: only the model found it (a customer, contact, objection category, next step or
+    hint); `found_by="rules"`: only the rules did. A next step's `due` is the model's "when" as the
+    rule parser reads it, never the model's own date.
+    """
+
+    kind: Literal["customer", "contact", "objection", "next_step", "opportunity", "contract", "case"]
+    found_by: Literal["ai", "rules"] = "ai"
+    text: str
+    customer_id: int | None = None
+    due: datetime | None = None
+    has_time: bool = False
+
+
 class VisitRecord(BaseModel):
     """Everything a note says about a visit; what the card shows and what Save stores."""
 
@@ -71,6 +87,7 @@ class VisitRecord(BaseModel):
     excerpt: str = ""  # the note's first words, the summary of a note nothing could be read from
     language: Language = "zh"
     warnings: list[str] = Field(default_factory=list)
+    suggestions: list[Suggestion] = Field(default_factory=list)  # KAM_LLM=openai: the model's differing reading
 
     @property
     def has_customer(self) -> bool:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from crm.cases import DEFAULT_CASE_TARGETS, case_due
 from crm.customers import CustomerRepository
+from crm.visits.assist import NoteAssistant
 from crm.visits.parse import failed_record, parse_note
 from crm.visits.record import VisitRecord
 from crm.visits.repository import RawNote, VisitRepository
@@ -34,10 +35,12 @@ class RecordedNote(BaseModel):
 class NoteTaker:
     """Stores, reads and (for the CLI) saves visit notes."""
 
-    def __init__(self, visits: VisitRepository, customers: CustomerRepository, *, default_time: time):
+    def __init__(self, visits: VisitRepository, customers: CustomerRepository, *, default_time: time,
+                 assistant: NoteAssistant | None = None):
         self.visits = visits
         self.customers = customers
         self.default_time = default_time
+        self.assistant = assistant  # KAM_LLM=openai: a model's differing reading shown on the card
 
     def read(self, text: str, *, now: datetime, zone: ZoneInfo) -> VisitRecord:
         """Read `text`, said at `now` by a user in `zone`, against the customers on file."""
@@ -45,13 +48,21 @@ class NoteTaker:
                           default_reminder_time=self.default_time)  # fmt: skip
 
     def take(self, user_id: int, text: str, *, now: datetime, zone: ZoneInfo, source: str = "text") -> RawNote:
-        """Store the note raw, then read it and keep the record on the note (a draft until saved)."""
+        """Store the note raw, then read it and keep the record on the note (a draft until saved).
+
+        With a model configured, it reads the note too (after the note is stored): where it
+        disagrees with the rules, the record carries suggestions; the rules' reading stays the record.
+        """
         note_id = self.visits.add_raw_note(user_id, text, source=source, received_at=now)
         try:
             record = self.read(text, now=now, zone=zone)
         except Exception as error:  # the raw note is already safe; the rep edits what could not be read
             log.exception("could not read note %s", note_id)
             record = failed_record(text, now=now.astimezone(zone), error=error)
+        if self.assistant is not None:
+            suggestions = self.assistant.suggestions(text, record, now=now.astimezone(zone),
+                                                     customers=self.customers.index(), default_time=self.default_time)
+            record = record.model_copy(update={"suggestions": suggestions})
         self.visits.set_record(note_id, record)
         return self.visits.get_raw_note(note_id)
 
@@ -115,4 +126,9 @@ def record_json(
         "summary": record.summary,
         "language": record.language,
         "warnings": list(record.warnings),
+        "suggestions": [  # KAM_LLM=openai: where the model read the note differently (never applied)
+            {"kind": s.kind, "found_by": s.found_by, "text": s.text, "customer_id": s.customer_id,
+             "due": s.due.astimezone(zone).isoformat() if s.due else None}
+            for s in record.suggestions
+        ],  # fmt: skip
     }
