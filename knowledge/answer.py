@@ -55,7 +55,8 @@ def compose_answer(
         return Answer(answered=False)
     terms = query_terms(index, tokenizer, query)
     weights = term_weights(index, terms)
-    missing = missing_fact(query, supported, terms, weights)
+    known = [term for term in terms if index.lexical.document_frequency(term)]  # words a passage can hold
+    missing = missing_fact(query, supported, known, weights)
     if missing is not None:
         return _not_stated_answer(query, missing, supported[0])
     cards = {hit.chunk_id: find_objection_card(index, index.get_chunk(hit.chunk_id)) for hit in supported}
@@ -119,8 +120,9 @@ def is_objection(query: str) -> bool:
 def missing_fact(query: str, supported: list[Hit], terms: list[str], weights: dict[str, float]) -> AskedFact | None:
     """The specific fact the question asks for when none of the supporting passages states it, else None."""
     fact = asked_fact(query)
-    texts = [hit.text for hit in supported]
-    if fact is not None and not any(states_fact(fact, text, terms, weights) for text in texts):
+    if fact is not None and not any(
+        states_fact(fact, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in supported
+    ):
         return fact
     count = listed_count(query)
     listing = [hit.text for hit in supported if hit.coverage >= LIST_TOPIC_COVERAGE]  # about the named list
