@@ -19,12 +19,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-
-import zhconv
 
 from knowledge.chunking import split_sentences
-from knowledge.tokenize import is_cjk, normalize
+from knowledge.tokenize import is_cjk, normalize, to_simplified
 
 _CN_DIGITS = "零一二两三四五六七八九十百千万"
 _NUMBER = rf"(?:\d+(?:[.,]\d+)?|[{_CN_DIGITS}]+)"
@@ -193,16 +190,8 @@ class AskedFact:
 
 
 def simplified(text: str) -> str:
-    """The text with Traditional characters in Simplified, character by character (lengths kept), NFKC, lower case."""
-    return normalize("".join(_simplified_char(char) for char in text))
-
-
-@lru_cache(maxsize=4096)
-def _simplified_char(char: str) -> str:
-    if not is_cjk(char):
-        return char
-    converted = zhconv.convert(char, "zh-cn")
-    return converted if len(converted) == 1 else char
+    """The text with Traditional characters in Simplified (lengths kept), NFKC, lower case."""
+    return normalize(to_simplified(text))
 
 
 def value_request(query: str) -> tuple[str, str]:

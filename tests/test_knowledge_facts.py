@@ -154,6 +154,13 @@ def test_a_named_list_must_be_spelled_out():
         ("They said \"we'll think about it\". what do i do", True),
         ("客户价值矩阵分哪几类？", False),
         ("How do I raise switching costs?", False),
+        ("客户那边又说再等等，预算下个季度才批", True),  # the speaker a few words before the verb
+        ("客戶說你們太貴了", True),  # Traditional
+        ("The guy I deal with keeps saying he can't decide", True),
+        ("client wants way longer payment terms than we normally do", True),
+        ("老客户知道新客户拿的价比他低，气得不行", False),  # a situation, not the customer's objection
+        ("客户要求降价通常有哪些真实原因？", False),  # a question about objections in general
+        ("这是个全新客户，以前一点没合作过，第一次对接要注意点啥", False),
     ],
 )
 def test_objections_are_told_from_other_questions(question: str, objection: bool):
