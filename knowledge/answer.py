@@ -126,8 +126,8 @@ def missing_fact(query: str, supported: list[Hit], terms: list[str], weights: di
     """The specific fact the question asks for when none of the supporting passages states it, else None."""
     fact = asked_fact(query)
     if fact is not None and not any(
-        states_fact(fact, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in supported
-    ):
+        states_fact(fact, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in supported[:MAX_PASSAGES]
+    ):  # the passages an answer would quote
         return fact
     count = listed_count(query)
     listing = [hit.text for hit in supported if hit.coverage >= LIST_TOPIC_COVERAGE]  # about the named list

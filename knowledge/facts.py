@@ -133,20 +133,21 @@ _KIND_WORDS = (
     ),
     (
         RATE,
-        _re(r"比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
+        _re(r"占.{0,4}(?:多少|几)|比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
             r"percent|%|\brates?\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bcommissions?\b|\bweight\b|\btimes\b"),
     ),
     (
         AMOUNT,
-        _re(r"钱|元|块钱|费|价格|报价|价钱|单价|售价|什么价|啥价|预算|成本|金额|奖金|底薪|工资|薪|收入|营业额|花多少|开支|"
+        _re(r"钱|元|块钱|(?<!消)费|价格|报价|价钱|单价|售价|什么价|啥价|预算|成本|金额|奖金|底薪|工资|薪|收入|营业额|花多少|开支|"
             r"\bbudget\b|\bcosts?\b|\bfees?\b|\bprices?\b|\bcharges?\b|\bspend\b|\bpay\b|\bbonus\b|\bsalary\b|\brevenue\b|"
             r"\byuan\b|\bmoney\b|\bpenalty\b|\bfines?\b|\bhow\s+much\s+(?:is|does|do|will|would)\b"),
     ),
 )
 # "分几类", "有多少个阶段", "how many steps": a count of kinds, which a list answers as well as a number.
 _CATEGORIES = _re(
-    r"(?:多少|几)\s*个?\s*(?:类|种|步|项|层|级|阶段|方面|条|大|部分|环节|维度|因素|原因|方法|办法|渠道|特点|要点)|"
-    r"\bhow\s+many\s+(?:kinds|types|steps|stages|levels|ways|factors|reasons|methods|categories|parts|phases|tiers)\b"
+    r"(?:多少|几)\s*个?\s*(?:类|种|步|项|层|级|阶段|方面|条|大|部分|环节|维度|因素|原因|方法|办法|渠道|特点|要点|情况|标志|原则|能力|层次|台阶|要素|特征)|"
+    r"\bhow\s+many\s+(?:[a-z-]+\s+){0,2}?(?:kinds|types|steps|stages|levels|ways|factors|reasons|methods|categories|parts|phases|tiers|"
+    r"situations|cases|signs|items|points|elements|principles|dimensions|capabilities|competencies|rules|things)\b"
 )
 _UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级人户元块万])")
 
@@ -286,16 +287,30 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             continue
         if unit is not None and not unit.search(sentence):
             continue
+        if fact.kind is COUNT and not _counts_topic(sentence, topic):
+            continue
         if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= 0.25:
             return True
     return False
+
+
+_CN_COUNT = re.compile(rf"{_COUNTED}\s*(?:个|种|类|项|步|条|家|次|位|人|户|级|大|道|份|题|分|名|倍)(.{{0,6}})")
+
+
+def _counts_topic(sentence: str, topic: list[str]) -> bool:
+    """A figure, or a Chinese count of something the question names ("十三个坏处"; not "四个方向" for accounts)."""
+    if re.search(r"\d", sentence):
+        return True
+    return any(
+        _contains(match.group(1), term) for match in _CN_COUNT.finditer(sentence) for term in topic if is_cjk(term)
+    )
 
 
 def _overlap(text: str, topic: list[str], weights: dict[str, float], total: float) -> float:
     return sum(weights.get(term, 0.0) for term in topic if _contains(text, term)) / total
 
 
-_VALUE_TERM = _re(r"多少|几|多大|多长|多久|哪天|什么时候|how|much|many|long|when|what|which|rate|percent(?:age)?")
+_VALUE_TERM = _re(r"多少|几|多大|多长|多久|哪天|什么时候|how|much|many|mani|long|when|what|which|rate|percent(?:age)?")
 # Units the passage may write differently from the question: "几个点" is "%", "几天" may be "个工作日".
 _UNIT_ALTERNATIVES = {
     "个点": r"个点|%|％|个百分点",

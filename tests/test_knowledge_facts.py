@@ -53,7 +53,7 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("客户恳谈会多久开一次？", "duration"),
         ("新产品什么时候开始卖？", "date"),
         ("售后工程师几分钟内要到现场？", "duration"),
-        ("VIP客户的年消费门槛是什么？", "amount"),
+        ("VIP客户的年消费门槛是什么？", "quota"),  # a threshold: some number
         # Traditional characters
         ("集團短信通包月費是多少錢？", "amount"),
         ("大客戶經理每個月要拜訪幾家客戶？", "quota"),
