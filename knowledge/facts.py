@@ -111,7 +111,7 @@ _LAW_ASK = _re(
     r"\bwhich\s+(?:article|clause|section|provision|regulation)\b|\bunder\s+(?:the\s+)?(?:\w+\s+){0,3}law\b"
 )
 _POLICY_ASK = _re(
-    r"公司(?:的)?(?:规定|政策|制度)|按(?:照)?(?:公司)?(?:的)?规定|有(?:什么|啥)规定|怎么规定|审批权限|"
+    r"(?:规定|政策|制度)(?:是|都是)?(?:什么|啥|怎样的)|有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|"
     r"\b(?:company|our|the\s+company's)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b|\bpolicy\s+(?:on|for)\b|\ballowed\s+to\b|"
     r"\bwithout\s+(?:breaking|violating)\b"
 )

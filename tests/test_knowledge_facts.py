@@ -69,6 +69,10 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("Which article of the contract law covers this?", "law"),
         ("how many accounts am I supposed to manage?", "quota"),
         ("whats the monthly fee for group SMS?", "amount"),
+        # a company policy or legal rule, asked for without a value word
+        ("公司对客户经理送礼有什么规定？", "policy"),
+        ("What is our travel reimbursement policy?", "policy"),
+        ("Under PRC contract law, is a verbal deal binding?", "law"),
     ],
 )
 def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
@@ -92,6 +96,7 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "What matters most to a client in an account manager?",
         "How should I respond when a customer says a competitor is 20% cheaper?",
         "When a customer complains, what should I do first?",
+        "按公司规定做好客户档案，要从哪几方面入手？",  # follows a rule, does not ask for one
     ],
 )
 def test_value_words_in_descriptions_or_advice_questions_ask_for_no_fact(question: str):
