@@ -55,7 +55,8 @@ def compose_answer(
         return Answer(answered=False)
     terms = query_terms(index, tokenizer, query)
     weights = term_weights(index, terms)
-    missing = missing_fact(query, supported, terms, weights)
+    known = [term for term in terms if index.lexical.document_frequency(term)]  # words a passage can hold
+    missing = missing_fact(query, supported, known, weights)
     if missing is not None:
         return _not_stated_answer(query, missing, supported[0])
     cards = {hit.chunk_id: find_objection_card(index, index.get_chunk(hit.chunk_id)) for hit in supported}
@@ -101,12 +102,17 @@ def compose_answer(
     )
 
 
-# A customer's objection: what the customer says or pushes back with, not a rep's general question.
+# A customer's objection: what the customer says or pushes back with, not a rep's general question. The
+# speaker (客户, 对方, the buyer…) may stand a few words before the verb ("客户那边又说", "the guy I deal
+# with keeps saying"); a question about a customer without their words or pushback is not an objection.
 _OBJECTION = re.compile(
-    r"客户(?:说|嫌|觉得|认为|表示|拿|老说|一直说|总说|反映|坚持|质疑|不同意|不接受|回绝|拒绝)|(?:对方|他|她|老板|领导)(?:说|嫌|觉得)|"
-    r"客户.{0,12}(?:还要再降|再降|压价|砍价|嫌)|嫌.{0,6}(?:贵|慢|复杂|麻烦)|[“「\"]|打发|推脱|"
-    r"\b(?:customer|client|they|he|she|buyer|prospect)s?\s+(?:says?|said|keeps?\s+saying|thinks?|told\s+me|claims?|"
-    r"complains?|insists?|pushe?s?\s+back|objects?|wants?\s+(?:a\s+)?(?:discount|lower))|\bobjection\b|\btoo\s+(?:expensive|slow|complex|complicated)\b",
+    r"(?:客户|客戶|对方|對方|他们|他們|老板|领导|領導|采购|採購|负责人|負責人|对接人|财务)[^，,。？?！!]{0,5}?"
+    r"(?:说|說|讲|講|嫌|觉得|覺得|认为|認為|表示|反映|坚持|堅持|质疑|質疑|不同意|不接受|回绝|回絕|拒绝|拒絕|推脱|推託|担心|擔心|不放心|不想|不愿|不願)|"
+    r"(?:客户|客戶|对方|對方)[^，,。？?！!]{0,12}(?:再降|还要降|還要降|再让|再讓|再便宜)|(?:他|她)(?:说|說|嫌|觉得|覺得)|嫌.{0,6}(?:贵|貴|慢|复杂|複雜|麻烦|麻煩|难用|難用)|[“「\"]|打发|打發|推脱|推託|压价|壓價|砍价|砍價|"
+    r"\b(?:customers?|clients?|they|he|she|buyers?|prospects?|contacts?|guy|procurement|cfo|ceo|boss|purchasing)\b"
+    r"(?:\s+[\w'’]+){0,4}?\s+(?:says?|said|keeps?\s+saying|thinks?|told\s+(?:me|us)|tells\s+(?:me|us)|claims?|complains?|"
+    r"insists?|pushe?s?\s+back|objects?|refuses?|worries|is\s+worried|wants?\s+(?:a\s+|way\s+|much\s+)?(?:discount|lower|longer|"
+    r"more\s+time|cheaper|better))\b|\bobjection\b|\btoo\s+(?:expensive|slow|complex|complicated|pricey)\b",
     re.IGNORECASE,
 )
 
@@ -119,8 +125,9 @@ def is_objection(query: str) -> bool:
 def missing_fact(query: str, supported: list[Hit], terms: list[str], weights: dict[str, float]) -> AskedFact | None:
     """The specific fact the question asks for when none of the supporting passages states it, else None."""
     fact = asked_fact(query)
-    texts = [hit.text for hit in supported]
-    if fact is not None and not any(states_fact(fact, text, terms, weights) for text in texts):
+    if fact is not None and not any(
+        states_fact(fact, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in supported[:MAX_PASSAGES]
+    ):  # the passages an answer would quote
         return fact
     count = listed_count(query)
     listing = [hit.text for hit in supported if hit.coverage >= LIST_TOPIC_COVERAGE]  # about the named list

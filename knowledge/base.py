@@ -16,7 +16,7 @@ from knowledge.embedders import Embedder, SparseEmbedder
 from knowledge.index import IndexNotFound, KnowledgeIndex, read_manifest
 from knowledge.ingest import Progress, ingest
 from knowledge.search import SupportModel, hybrid_search, support_model_for
-from knowledge.tokenize import Tokenizer
+from knowledge.tokenize import Tokenizer, to_simplified
 from knowledge.vectors import APPROXIMATE_ABOVE
 
 logger = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ class KnowledgeBase:
     def search(self, query: str, k: int = 5, *, include_unsupported: bool = False) -> list[Hit]:
         """The best passages for a query; only those that support an answer unless asked otherwise."""
         index = self._require_index()
-        hits = self._hits(index, query, k)
+        hits = self._hits(index, to_simplified(query), k)
         if include_unsupported:
             return hits
         threshold = self._support(index).threshold
@@ -137,6 +137,7 @@ class KnowledgeBase:
         if len(query) > MAX_QUERY_CHARS:
             raise QueryTooLong(len(query))
         index = self._require_index()
+        query = to_simplified(query)  # Traditional characters find the (Simplified) playbook too
         hits = self._hits(index, query, k)
         return compose_answer(query, hits, index, self.tokenizer, threshold=self._support(index).threshold)
 

