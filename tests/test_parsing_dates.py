@@ -194,3 +194,117 @@ def test_a_thank_you_does_not_hide_the_date_after_it():
 def test_lunar_month_and_day_after_nongli():
     assert first("农历三月十八").day.isoformat() == "2027-04-24"
     assert first("5月十五").day.isoformat() == "2027-05-15"  # Gregorian: no 农历
+
+
+# the library's answer where our rules have none ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("call Tom on Mother's Day", "2027-05-09"),  # second Sunday of May 2027
+        ("Father's Day", "2027-06-20"),
+        ("send the card before Veterans Day", "2027-11-11"),
+        ("St Patrick's Day", "2027-03-17"),
+        ("the rollout starts on Columbus Day", "2027-10-11"),
+        ("Presidents Day", "2027-02-15"),
+    ],
+)
+def test_the_library_answers_where_the_rules_find_nothing(text, day):
+    from crm.parsing.date_rules import apply_rules
+
+    assert apply_rules(text, NOW.replace(tzinfo=None))[0] == []  # the rules alone: nothing
+    [mention] = find_dates(text, now=NOW)
+    assert mention.day.isoformat() == day and mention.rule.startswith("library-fallback")
+
+
+def test_a_reminder_gets_the_library_answer():
+    from crm.followups.reading import draft_reminder
+
+    draft = draft_reminder("remind me to call Tom on Mother's Day", now=NOW, zone=ZONE, default_time=time(9, 0))
+    assert f"{draft.due.astimezone(ZONE):%Y-%m-%d %H:%M}" == "2027-05-09 09:00"
+    assert draft.text == "call Tom"
+
+
+def test_the_library_is_asked_only_about_segments_the_rules_left_alone(monkeypatch):
+    import crm.parsing.dates as dates
+
+    asked = []
+    real = dates.datetime_model
+
+    class Spy:
+        def __init__(self, culture):
+            self.model = real(culture)
+
+        def parse(self, text, reference):
+            asked.append(text)
+            return self.model.parse(text, reference)
+
+    monkeypatch.setattr(dates, "datetime_model", Spy)
+    found = find_dates("see you Friday; the launch is on Mother's Day; thanks again", now=NOW)
+    assert [(m.rule, m.day.isoformat()) for m in found] == [
+        ("rule:weekday", "2026-11-20"), ("library-fallback:date", "2027-05-09")]
+    assert asked == ["the launch is on Mother's Day"]  # one call; no date words in "thanks again"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good morning Paul", "晚上好", "大家下午好", "早安，刘总", "周末愉快", "Happy Thanksgiving!",
+        "we met in room 4.15 on the 3rd floor",  # the library: Dec 3
+        "Q3 revenue was up 1.5x",  # the library: July 1
+        "they want model X7-2030 in blue",  # the library: the year 2030
+        "sales grew 12% month over month",  # the library: this month
+        "Acme plans to IPO in two years",
+        "元月三日",  # the library reads 三日 alone (the 3rd of this month): a bare day is not taken from it
+    ],
+)  # fmt: skip
+def test_the_library_fallback_creates_no_spurious_dates(text):
+    assert [m for m in find_dates(text, now=NOW) if m.day is not None and not m.past] == []
+
+
+def test_a_failing_recognizer_is_logged_and_the_rules_still_answer(monkeypatch, caplog):
+    import logging
+
+    import crm.parsing.dates as dates
+
+    class Broken:
+        def parse(self, text, reference):
+            raise RuntimeError("recognizer crashed")
+
+    monkeypatch.setattr(dates, "datetime_model", lambda culture: Broken())
+    with caplog.at_level(logging.WARNING, logger="crm.parsing.dates"):
+        found = find_dates("call Tom tomorrow, and again on Mother's Day", now=NOW)
+    assert [m.day.isoformat() for m in found] == ["2026-11-19"]
+    assert any("recognizer failed" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+# fixes found while building the fallback (not from the held-out sets) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("下周三十四点", "2026-11-25", "14:00"),  # 下周三 + 十四点, not 下周 + 三十四点
+        ("礼拜三十点半", "2026-11-25", "10:30"),
+        ("周五晚8点", "2026-11-20", "20:00"),  # 晚 alone before a clock is the evening
+        ("早8点开会", "2026-11-19", "08:00"),
+    ],
+)  # fmt: skip
+def test_a_clock_right_after_a_weekday(text, day, clock):
+    mention = first(text)
+    assert (mention.day.isoformat(), mention.clock.strftime("%H:%M")) == (day, clock)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("their procurement lead said 28/04 works", "2027-04-28"), ("they said 30/11 works", "2026-11-30"),
+     ("on 22/04", "2027-04-22")],
+)  # fmt: skip
+def test_day_first_slashed_dates_need_no_cue_word(text, day):
+    assert first(text).day.isoformat() == day
+
+
+@pytest.mark.parametrize("text", ["we closed 15/20 deals", "we shipped 14/12 pallets", "13/4 of the team agreed", "3/4 of them"])
+def test_slashed_figures_stay_figures(text):
+    assert find_dates(text, now=NOW, keep_invalid=True) == []

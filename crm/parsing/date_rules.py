@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -131,9 +131,7 @@ def apply_rules(text: str, now: datetime) -> tuple[list[DateMention], str]:
     claimed = bytearray(len(text))
     mentions: list[DateMention] = []
     for rule in RULES:
-        for match in rule.pattern.finditer(text):
-            if match.end() == match.start() or any(claimed[match.start() : match.end()]):
-                continue
+        for match in _unclaimed_matches(rule.pattern, text, claimed):
             try:
                 mention = rule.resolve(match, context)
             except (ValueError, OverflowError, KeyError, TypeError, ArithmeticError, IndexError):
@@ -149,6 +147,30 @@ def apply_rules(text: str, now: datetime) -> tuple[list[DateMention], str]:
             claimed[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     masked = "".join(" " if claimed[i] else char for i, char in enumerate(text))
     return mentions, masked
+
+
+def _unclaimed_matches(pattern: re.Pattern[str], text: str, claimed: bytearray) -> Iterator[re.Match[str]]:
+    """Matches of `pattern` over text no earlier rule claimed.
+
+    A match that runs into a claimed span is tried again from the first free character after the
+    claim: in 下周三十四点 the weekday rule has 下周三, so the clock is 十四点 (14:00), not 三十四点.
+    """
+    position = 0
+    while position <= len(text):
+        match = pattern.search(text, position)
+        if match is None:
+            return
+        if match.end() == match.start():
+            position = match.end() + 1
+            continue
+        taken = [index for index in range(match.start(), match.end()) if claimed[index]]
+        if not taken:
+            yield match
+            position = match.end()
+            continue
+        position = taken[0]
+        while position < len(text) and claimed[position]:
+            position += 1
 
 
 def _with(mention: DateMention, **changes: object) -> DateMention:
@@ -784,7 +806,7 @@ RULES: tuple[Rule, ...] = (
     Rule("month_window", re.compile(r"(?P<which>这|本|下|上)个?月(?P<within>之内|以内|内)?"), _month_window),
     Rule("year", re.compile(r"今年|明年|去年|前年|后年|\b(?:this|next|last) year\b", re.IGNORECASE), _year),
     Rule("clock", re.compile(
-        r"(?:(?P<part>早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|凌晨)\s*)?"
+        r"(?:(?P<part>早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|凌晨|晚|早)\s*)?"
         r"(?:(?<!之)(?P<hour>" + _NUM + r"{1,3}|\d{1,2})\s*(?:点钟?|(?<=\d)时)(?:(?P<minute>半|一刻|三刻|" + _NUM + r"{1,3})分?)?"
         r"|(?P<colon>(?P<hour2>\d{1,2})[:：](?P<minute2>\d{2})))"
         r"(?!\s*(?:%|个|[万千百亿元块折]|am\b|pm\b|a\.m\.|p\.m\.))"
@@ -948,7 +970,12 @@ def _numeric_date_en(match: re.Match[str], context: _Context) -> DateMention | N
     if re.match(r"\s*(?:years?|months?|weeks?|days?|hours?|percent|times|x\b|million|k\b)", after):
         return NOT_A_DATE
     if not (whole or cue or year_text):
-        return NOT_A_DATE if dotted else None
+        if dotted:
+            return NOT_A_DATE
+        if not (first > 12 and 1 <= second <= 12 and first <= 31):
+            return None  # month/day without a cue: the older slashed-date rule decides (1/5 yes, 3/4 no)
+        # day/month: a slashed pair whose first number cannot be a month is read day-first with or
+        # without a cue word, the same as "on 22/04" ("said 28/04 works")
     month, day_number = (second, first) if first > 12 else (first, second)
     if year_text:
         year = int(year_text) + (2000 if len(year_text) == 2 else 0)

@@ -99,13 +99,16 @@ def find_dates(
     mentions, masked_text = apply_rules(visible, now)
     today = now.date()
     windows = _windows(masked_text)
+    fallback = _fallback_windows(masked_text, mentions, windows)
     for culture, separator in ((CHINESE, "。"), (ENGLISH, "\n")):
-        spans = [(start, end) for start, end, window_culture in windows if window_culture == culture]
+        spans = [(start, end) for start, end, window_culture in windows + fallback if window_culture == culture]
         for result, start, end in _recognize(masked_text, spans, culture, separator, now):
             try:
                 mention = _interpret(result, visible, start, end, today, now)
             except (ValueError, ArithmeticError, LookupError, TypeError, OverflowError):
                 continue  # the recognizer resolved "13点0一" to 25:01; not a date we can use
+            if mention is not None and any(low <= start < high for low, high, _ in fallback):
+                mention = _fallback_mention(mention, result)
             if mention is not None:
                 mentions.append(mention)
     mentions.sort(key=lambda mention: (mention.start, -mention.end))
@@ -236,6 +239,71 @@ def _en_windows(chunk: str, offset: int) -> list[tuple[int, int, str]]:
         first, last = max(0, first - 3), min(len(words) - 1, last + 2)
         windows.append((offset + words[first].start(), offset + words[last].end(), ENGLISH))
     return windows
+
+
+# the library's answer where our rules have none ------------------------------------------
+
+# Words a scheduling phrase is made of; a segment without any of them is not worth a recognizer call.
+_EN_TEMPORAL = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|"
+    r"\b(?:today|tonight|tomorrow|yesterday|morning|afternoon|evening|noon|midnight|night|week|weekend|month|"
+    r"year|day|days|hour|minute|o'?clock|am|pm|eve|christmas|easter|holiday|first|second|third|last|next|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+    re.IGNORECASE,
+)
+_ZH_TEMPORAL = re.compile(r"[\d" + re.escape(NUMERAL_CHARS) + r"]|[点号日月年周天早晚午时分节夜]|星期|礼拜")
+# What the library reads that is not a scheduling phrase on its own: a bare number or ordinal
+# ("on the 3rd floor"), a year ("model X7-2030"), a part of the day ("this morning ran long").
+_BARE_NUMBER = re.compile(
+    r"(?:the\s+)?\d+(?:st|nd|rd|th)?|[\d" + re.escape(NUMERAL_CHARS) + r"]+[号日]?|\d+(?:[./:-]\d+)*", re.IGNORECASE
+)
+_CLOCK_WORD = re.compile(r":|\d\s*(?:am|pm|a\.m\.|p\.m\.)|o'?clock|noon|midnight|half past|quarter|[点时]", re.IGNORECASE)
+
+
+def _fallback_windows(
+    text: str, mentions: list[DateMention], windows: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Segments where our rules found nothing and no trigger word opened a window: the library reads them.
+
+    Spans the rules decided are not dates (greetings, 24/7, "in two years") are already blanked in
+    `text`, so the library never sees them.
+    """
+    found = []
+    chunk_start = 0
+    for boundary in [*(m.start() for m in _CHUNK_BREAK.finditer(text)), len(text)]:
+        start, end = chunk_start, boundary
+        chunk_start = boundary + 1
+        chunk = text[start:end]
+        if not chunk.strip():
+            continue
+        if any(start <= mention.start < end or mention.start <= start < mention.end for mention in mentions):
+            continue
+        if any(start <= low < end for low, _, _ in windows):
+            continue
+        chinese = bool(re.search(r"[\u4e00-\u9fff]", chunk))
+        if not (_ZH_TEMPORAL if chinese else _EN_TEMPORAL).search(chunk):
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        found.append((start + lead, start + len(chunk.rstrip()), CHINESE if chinese else ENGLISH))
+    return found
+
+
+def _fallback_mention(mention: DateMention, result: Any) -> DateMention | None:
+    """The library's answer in a segment our rules left alone, when it names a schedulable moment.
+
+    A day (Mother's Day, "the day before Christmas"), a day with a time, or a clock time said as one;
+    never a bare number, ordinal or year, a whole week or month, or a part of the day alone
+    (greetings, "this morning ran long"): those are for our rules to read.
+    """
+    said = mention.text.strip()
+    if mention.invalid or _BARE_NUMBER.fullmatch(said):
+        return None
+    if (mention.day is None and mention.clock is None) or mention.vague:
+        return None  # a year, a part of the day alone, a whole week or month ("month over month")
+    if mention.clock is not None and not _CLOCK_WORD.search(said):
+        return None  # a number the library took for an hour
+    kind = str(getattr(result, "type_name", "")).rsplit(".", 1)[-1]
+    return replace(mention, rule=f"library-fallback:{kind}" + mention.rule.partition("recognizer:" + kind)[2])
 
 
 # resolving recognizer results -------------------------------------------------------------
