@@ -308,3 +308,65 @@ def test_day_first_slashed_dates_need_no_cue_word(text, day):
 @pytest.mark.parametrize("text", ["we closed 15/20 deals", "we shipped 14/12 pallets", "13/4 of the team agreed", "3/4 of them"])
 def test_slashed_figures_stay_figures(text):
     assert find_dates(text, now=NOW, keep_invalid=True) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("call Mia at 6 in the morning", "2026-11-19", "06:00"),  # the part decides: not 18:00
+        ("at eight in the evening", "2026-11-18", "20:00"),
+        ("December 9 in the morning", "2026-12-09", None),  # a day and a part, not 9 o'clock
+        ("friday at twelve noon", "2026-11-20", "12:00"),
+        ("at twenty past four", "2026-11-18", "16:20"),
+        ("ten minutes to six", "2026-11-18", "17:50"),
+        ("at 5 past 3 tomorrow", "2026-11-19", "15:05"),
+        ("半夜十二点发布", "2026-11-19", "00:00"),
+        ("深夜十一点", "2026-11-18", "23:00"),
+        ("过两周再联系", "2026-12-02", None),
+    ],
+)  # fmt: skip
+def test_clock_and_offset_forms(text, day, clock):
+    mention = first(text)
+    assert mention.day.isoformat() == day
+    assert (mention.clock.strftime("%H:%M") if mention.clock else None) == clock
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("the buyer needs another 5 days", "2026-11-23"), ("give them two weeks", "2026-12-02"),
+     ("2 days past the 25th", "2026-11-27")],
+)  # fmt: skip
+def test_offsets_without_in(text, day):
+    assert first(text).day.isoformat() == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["we sold 10 to 5 customers", "open from ten to five", "Morning team!", "Evening Mike",
+     "enjoy the holidays, Sam", "仓库在3号库房", "我们在5号门等", "过了三天他们才回复"],
+)  # fmt: skip
+def test_more_things_that_are_not_follow_ups(text):
+    assert [m for m in find_dates(text, now=NOW) if m.day is not None and not m.past] == []
+
+
+def test_a_part_of_today_in_a_past_sentence_is_past():
+    assert [m.past for m in find_dates("the demo this morning went well", now=NOW)] == [True]
+
+
+def test_remind_me_with_an_impossible_slashed_date_is_invalid():
+    [mention] = find_dates("remind me 4/31 to renew", now=NOW, keep_invalid=True)
+    assert mention.invalid and mention.text == "4/31"
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("in two and a half hours", 150), ("in an hour and a half", 90), ("in three quarters of an hour", 45),
+     ("两个半小时后", 150), ("一个半小时后", 90)],
+)  # fmt: skip
+def test_fractional_hour_offsets(text, minutes):
+    from datetime import timedelta
+
+    from crm.followups.reading import find_due
+
+    found = find_due(text, now=NOW, zone=ZONE, default_time=time(9, 0))
+    assert found.due == (NOW + timedelta(minutes=minutes)).astimezone(found.due.tzinfo)

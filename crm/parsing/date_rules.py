@@ -80,7 +80,7 @@ def business_hours(clock: time) -> time:
 
 _PAST_CONTEXT = re.compile(
     r"拜访了|见了|去了|来了|聊了|吃了|开了|谈了|打了|见过|拜访过|去过|来过|签了|刚刚|已经|的演示|的会|"
-    r"\b(?:met|visited|called|spoke|talked|had|went|saw|was|were|did|ago)\b",
+    r"\b(?:met|visited|called|spoke|talked|had|went|saw|was|were|did|ago|ran|lasted|ended|finished|overran)\b",
     re.IGNORECASE,
 )
 _FUTURE_CONTEXT = re.compile(
@@ -293,6 +293,8 @@ def _clock(hour: int, minute: int, part: str | None) -> time | None:
     part = (part or "").lower()
     if hour == 0 and part not in ("中午", "noon"):
         return time(0, minute)  # 零点: midnight
+    if part in ("半夜", "午夜", "深夜"):  # 半夜十二点 = 00:00, 深夜十一点 = 23:00, 半夜两点 = 02:00
+        return time(0 if hour == 12 else hour + 12 if 7 <= hour < 12 else hour, minute)
     if part in ("下午", "傍晚", "晚上", "夜里", "晚", "pm", "p.m.", "afternoon", "evening", "tonight"):
         if hour < 12:
             hour += 12
@@ -637,6 +639,8 @@ def _part_of_day(match: re.Match[str], context: _Context) -> DateMention:
     part = _PART_OF_DAY[match.group("part").lower()]
     if match.group("part") == "中午":
         return _mention(match, context, "part_of_day", day=None, clock=time(12, 0), granularity="time")  # 中午 = 12:00
+    if match.group().lower().startswith("this") and prefers_past(context.text, match.start(), match.end()):
+        return _mention(match, context, "part_of_day", day=context.today, part_of_day=part, past=True)  # "this morning ran long"
     return _mention(match, context, "part_of_day", day=None, part_of_day=part, granularity="time")
 
 
@@ -762,10 +766,12 @@ RULES: tuple[Rule, ...] = (
     ), _end_of_day),
     Rule("in_n_units", re.compile(
         r"\bin\s+(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?|months?|hours?)\b"
-        r"|\b(?P<count2>" + _EN_NUMBER + r")\s+(?P<unit2>days?|weeks?|months?)\s+(?:from now|from today|later)\b",
+        r"|\b(?P<count2>" + _EN_NUMBER + r")\s+(?P<unit2>days?|weeks?|months?)\s+(?:from now|from today|later)\b"
+        r"|\b(?:needs?|wants?|asked for|give (?:it|them|him|her|us)|wait|after)\s+(?:another\s+)?"
+        r"(?P<count3>" + _EN_NUMBER + r")\s+(?P<unit3>days?|weeks?|months?)\b(?!\s+(?:ago|before|after|earlier))",
         re.IGNORECASE,
-    ), lambda m, c: _in_units(_Groups(m, count=m.group("count") or m.group("count2"),
-                                       unit=m.group("unit") or m.group("unit2")), c)),
+    ), lambda m, c: _in_units(_Groups(m, count=m.group("count") or m.group("count2") or m.group("count3"),
+                                       unit=m.group("unit") or m.group("unit2") or m.group("unit3")), c)),
     # Chinese ---------------------------------------------------------------------------------
     Rule("month_day_relative", re.compile(
         r"(?P<which>下下个?|下个?|这个?|本|上个?)月(?P<day>" + _NUM + r"{1,3})\s*[号日]"
@@ -776,7 +782,7 @@ RULES: tuple[Rule, ...] = (
     ), _full_date_zh),
     Rule("day_of_month", re.compile(
         r"(?<![月\d" + re.escape(NUMERAL_CHARS) + r"])(?P<day>" + _NUM + r"{1,3})\s*[号日]"
-        r"(?![子常本期程志报语元均楼线馆厅仓机位台])"
+        r"(?![子常本期程志报语元均楼线馆厅仓机位台门口车柜桌厂库房室栋座院包箱床码])"
     ), _day_of_month),
     Rule("named_month_part", re.compile(
         r"(?:(?P<relative_year>今年|明年|去年))?(?P<month>" + _NUM + r"{1,3})月份?(?P<part>底|末|初|中旬|上旬|下旬|中(?![心国间层]))?"
@@ -789,7 +795,9 @@ RULES: tuple[Rule, ...] = (
     Rule("units_later", re.compile(
         r"(?P<count>" + _NUM + r"{1,4})\s*(?P<unit>个小时|小时|个钟头|钟头|分钟|天|日|个星期|星期|个礼拜|礼拜|周|个月)"
         r"(?P<suffix>以后|之后|后|之内|以内|内)"
-    ), _units_later_zh),
+        r"|(?<=过)(?P<count2>" + _NUM + r"{1,3})\s*(?P<unit2>天|个星期|星期|个礼拜|礼拜|周|个月)(?!\s*(?:以后|之后|后|之内|以内|内|了|的))"
+    ), lambda m, c: _units_later_zh(_Groups(m, count=m.group("count") or m.group("count2"),
+                                             unit=m.group("unit") or m.group("unit2")), c)),
     Rule("holiday", re.compile(
         r"(?P<name>元旦|五一|劳动节|国庆节?|十一长假|圣诞节?|平安夜)(?:节)?(?P<when>之前|以前|前|之后|以后|后|过后)?"
         r"(?!放完假|收假|假期结束)"
@@ -806,7 +814,7 @@ RULES: tuple[Rule, ...] = (
     Rule("month_window", re.compile(r"(?P<which>这|本|下|上)个?月(?P<within>之内|以内|内)?"), _month_window),
     Rule("year", re.compile(r"今年|明年|去年|前年|后年|\b(?:this|next|last) year\b", re.IGNORECASE), _year),
     Rule("clock", re.compile(
-        r"(?:(?P<part>早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|凌晨|晚|早)\s*)?"
+        r"(?:(?P<part>早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|半夜|午夜|深夜|凌晨|晚|早)\s*)?"
         r"(?:(?<!之)(?P<hour>" + _NUM + r"{1,3}|\d{1,2})\s*(?:点钟?|(?<=\d)时)(?:(?P<minute>半|一刻|三刻|" + _NUM + r"{1,3})分?)?"
         r"|(?P<colon>(?P<hour2>\d{1,2})[:：](?P<minute2>\d{2})))"
         r"(?!\s*(?:%|个|[万千百亿元块折]|am\b|pm\b|a\.m\.|p\.m\.))"
@@ -830,7 +838,7 @@ RULES: tuple[Rule, ...] = (
     Rule("clock_en", re.compile(
         r"(?:\b(?P<at>at|@)\s*)?\b(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<meridiem>am|pm|a\.m\.|p\.m\.)?"
         r"(?![\d:/%]|\s*(?:percent|people|users|seats|licen[cs]es|units|k\b|m\b|days?|weeks?|months?|years?|hours?))"
-        r"|\b(?P<named>noon|midday|midnight)\b",
+        r"|\b(?:(?:twelve|12)\s+)?(?P<named>noon|midday|midnight)\b",
         re.IGNORECASE,
     ), _clock_en),
     Rule("part_of_day_en", re.compile(
@@ -862,6 +870,8 @@ _ORDINAL_WORD = (r"(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth
 _CLOCK_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
 _CLOCK_WORD = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_MINUTE_WORDS = {"five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "twenty five": 25}
+_MINUTE_WORD = "twenty-five|twenty five|twenty|ten|five|[1-5][05]|5"
 _EVENING_PARTS = ("evening", "night", "dusk")
 
 
@@ -960,7 +970,7 @@ def _numeric_date_en(match: re.Match[str], context: _Context) -> DateMention | N
     whole = context.text.strip() == match.group().strip()
     year_text = match.group("year")
     dotted = "." in match.group()
-    cue = re.search(r"\b(?:on|by|until|before|after|from|launches|expect(?: the \w+)?|due|starts?)\s*$", before)
+    cue = re.search(r"\b(?:on|by|until|before|after|from|launches|expect(?: the \w+)?|due|starts?|remind me)\s*$", before)
     if (first, second) == (24, 7) or first == 0 or re.search(r"(?:scored?|rated?|rating|out of|score of|the)\s*$", before):
         return NOT_A_DATE
     if re.match(r"\s*(?:pallets|units|boxes|people|of\b|%)", after):
@@ -999,15 +1009,30 @@ def _clock_en_more(match: re.Match[str], context: _Context) -> DateMention | Non
         if match.group("hour_bad") is not None and int(match.group("hour_bad")) <= 24:
             return None  # "at 20": left to the clock rule's stricter reading
     word = match.group("word")
+    if match.group("day_part"):  # "7 in the morning", "seven in the evening": the part decides am/pm
+        if re.search(r"\b(?:" + _EN_MONTH + r")\.?\s*$|\bthe\s*$", before):
+            return None  # "December 9 in the morning": a day, then a part of the day
+        said = match.group("hour_dp").lower()
+        hour = _CLOCK_WORDS.get(said) or int(said)
+        minute = int(match.group("minute_dp") or 0)
+        clock = _clock(hour, minute, match.group("day_part").lower()) if 1 <= hour <= 12 else None
+        if clock is None:
+            return _invalid(match, context, "clock")
+        return _mention(match, context, "clock", day=None, clock=clock, granularity="time")
     if word:
         hour = _CLOCK_WORDS[word.lower()]
         minute = 0
     elif match.group("past_hour"):
         hour = _CLOCK_WORDS.get(match.group("past_hour").lower()) or int(match.group("past_hour"))
         kind = match.group("how").lower()
+        count = re.match(r"(twenty[- ]five|twenty|ten|five|\d+)", kind)
         minute = 30 if kind.startswith("half") else 15
-        if "to" in kind.split():
-            hour, minute = hour - 1, 45
+        if count:  # "ten past nine", "20 to 5"
+            minute = _MINUTE_WORDS.get(count.group(1)) or int(count.group(1))
+        if kind.split()[-1] in ("to", "before"):
+            hour, minute = hour - 1, 60 - minute
+            if hour == 0:
+                hour = 12
     else:
         hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
     meridiem = (match.group("meridiem") or "").lower().replace(".", "")
@@ -1117,6 +1142,8 @@ def _years_later(match: re.Match[str], context: _Context) -> DateMention | None:
 _GREETING = re.compile(
     r"(?:早上|上午|中午|下午|晚上|早|晚)好|早安|晚安|午安|周末愉快|(?:中秋|新年|春节|元宵|端午|国庆|圣诞|节日|元旦)(?:节)?快乐|"
     r"\bgood\s+(?:morning|afternoon|evening|night)\b|\bhave\s+a\s+(?:great|good|nice|lovely)\s+(?:weekend|day|evening|night)\b|"
+    r"^\s*(?:morning|afternoon|evening|night)\b(?=\s*,?\s*(?:all|everyone|team|guys|folks|(?-i:[A-Z])[a-z]+)\s*[!.,]?\s*$)|"
+    r"\benjoy\s+(?:your|the)\s+(?:weekend|day|evening|holidays?|break)\b|"
     r"\bhappy\s+(?:new\s+year|holidays|thanksgiving|easter)\b|\bmerry\s+(?:christmas|xmas)\b|\bseason'?s\s+greetings\b|"
     r"\bthanks?(?:\s+you)?\s+for\b[^.,;!?\n]*?\b(?:this\s+morning|this\s+afternoon|today|yesterday|earlier|last\s+\w+)\b",
     re.IGNORECASE,
@@ -1146,11 +1173,14 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?<=[\d])(?<![a-zA-Z]\d)"
     ), lambda m, c: _numeric_date_zh(m, c) if _date_context_zh(m, c) or ("/" in m.group() and _HAS_CJK.search(c.text)) else None),
     Rule("clock_en_more", re.compile(
-        r"\b(?:at\s+)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2})(?::\d{2})?)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?|(?<=\d)p)\b(?!\.\w)"
+        r"\b(?:at\s+)?(?P<hour_dp>\d{1,2}|" + _CLOCK_WORD + r")(?:[.:](?P<minute_dp>\d{2}))?\s+(?:o'?clock\s+)?"
+        r"in\s+the\s+(?P<day_part>morning|afternoon|evening)\b"
+        r"|\b(?:at\s+)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2})(?::\d{2})?)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?|(?<=\d)p)\b(?!\.\w)"
         r"|\bat\s+(?P<at_price>(?P<hour_at>\d{1,2})[.](?P<minute_at>\d{2}))\b"
         r"|\b(?:at\s+)?(?P<hour_clock>\d{1,2})\s*o'?clock\b"
         r"|\b(?:at\s+)?(?P<word>" + _CLOCK_WORD + r")(?=\s+(?:tonight|o'?clock|this evening|in the (?:evening|morning|afternoon)))"
-        r"|\b(?:at\s+)?(?P<how>half past|quarter past|quarter to|a quarter past|a quarter to)\s+(?P<past_hour>" + _CLOCK_WORD + r"|\d{1,2})\b"
+        r"|\b(?:at\s+)?(?P<how>half past|quarter past|quarter to|a quarter past|a quarter to|(?:" + _MINUTE_WORD + r")\s+(?:minutes\s+)?(?:past|after)|(?<=at\s)(?:" + _MINUTE_WORD + r")\s+(?:minutes\s+)?(?:to|before)|(?:" + _MINUTE_WORD + r")\s+minutes\s+(?:to|before))"
+        r"\s+(?P<past_hour>" + _CLOCK_WORD + r"|\d{1,2})\b(?!\s*(?:%|percent|days?|weeks?|months?|years?|hours?|people|units))"
         r"|\b(?:at\s+)?(?P<hour_24>\d{1,2}):(?P<minute_24>\d{2})\b"
         r"|\bat\s+(?P<hour_bad>\d{2})\b(?!\s*(?:%|percent|people|users|units|sites|pallets|(?-i:[A-Z])))",
         re.IGNORECASE,
@@ -1158,7 +1188,7 @@ EXTRA_RULES: tuple[Rule, ...] = (
         m, hour=m.group("hour") or m.group("hour_at") or m.group("hour_clock") or m.group("hour_24") or m.group("hour_bad"),
         minute=m.group("minute") or m.group("minute_at") or m.group("minute_24")), c)),
     Rule("offset_from_en", re.compile(
-        r"\b(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?)\s+(?:after|from)\s+"
+        r"\b(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?)\s+(?:after|from|past)\s+"
         r"(?P<reference>tomorrow|today|the\s+\d{1,2}(?:st|nd|rd|th)|" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b"
         r"|\b(?P<weekday_week>" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\s+week\b",
         re.IGNORECASE,
