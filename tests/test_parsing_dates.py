@@ -370,3 +370,39 @@ def test_fractional_hour_offsets(text, minutes):
 
     found = find_due(text, now=NOW, zone=ZONE, default_time=time(9, 0))
     assert found.due == (NOW + timedelta(minutes=minutes)).astimezone(found.due.tzinfo)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("the third Friday of next month", "2026-12-18"),
+        ("the last Friday of December", "2026-12-25"),
+        ("first Monday in January", "2027-01-04"),
+        ("the last day of next month", "2026-12-31"),
+        ("下个月的第一个周一", "2026-12-07"),
+        ("3月的第二个周三", "2027-03-10"),
+        ("十二月的最后一天", "2026-12-31"),
+        ("2月最后一天", "2027-02-28"),
+    ],
+)  # fmt: skip
+def test_nth_weekday_and_last_day_of_a_month(text, day):
+    mention = first(text)
+    assert (mention.day.isoformat(), mention.text) == (day, text)
+
+
+@pytest.mark.parametrize("text", ["Good Friday", "Easter Monday", "Cyber Monday"])
+def test_a_named_day_built_on_a_weekday_is_not_that_weekday(text):
+    assert find_dates(text, now=NOW) == []  # never silently the coming Friday/Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [("十点过五分", "10:05"), ("十二点过十分开会", "12:10"), ("明天上午九时半", "09:30"), ("三号下午两时", "14:00")],
+)  # fmt: skip
+def test_chinese_minutes_past_and_shi(text, clock):
+    assert first(text).clock.strftime("%H:%M") == clock
+
+
+@pytest.mark.parametrize("text", ["每天早上开会", "每周一上午例会", "对方一时半会儿定不下来", "他们十年前就用我们的产品"])
+def test_routines_idioms_and_the_librarys_past_guesses_are_not_follow_ups(text):
+    assert [m for m in find_dates(text, now=NOW) if m.day is not None] == []

@@ -80,7 +80,7 @@ def business_hours(clock: time) -> time:
 
 _PAST_CONTEXT = re.compile(
     r"拜访了|见了|去了|来了|聊了|吃了|开了|谈了|打了|见过|拜访过|去过|来过|签了|刚刚|已经|的演示|的会|"
-    r"\b(?:met|visited|called|spoke|talked|had|went|saw|was|were|did|ago|ran|lasted|ended|finished|overran)\b",
+    r"\b(?:met|visited|called|spoke|talked|had|went|saw|was|were|did|ago|ran|lasted|ended|finished|overran|joined|started|signed|launched)\b",
     re.IGNORECASE,
 )
 _FUTURE_CONTEXT = re.compile(
@@ -654,6 +654,11 @@ def _weekday_en(match: re.Match[str], context: _Context) -> DateMention | None:
         prefix or re.match(r"\.?\s*(?:\d|at\b|morning|afternoon|evening)", context.text[match.end() :], re.IGNORECASE)
     ):
         return None  # "sat down", "Mr. Sun", "Mon": words and names, not days
+    if not prefix and re.search(r"\b(?:good|easter|black|cyber|ash|holy|maundy|palm|super)\s+$",
+                                context.text[max(0, match.start() - 8) : match.start()], re.IGNORECASE):
+        return None  # Good Friday, Black Friday, Cyber Monday: a named day, not the coming Friday
+    if re.match(r"\s+(?:of|in)\s+(?:the\s+)?(?:this|next)?\s*(?:month|" + _EN_MONTH + r")\b", context.text[match.end() :], re.IGNORECASE):
+        return None  # "the third Friday of next month"
     weekday = _WEEKDAY_EN[name.lower()[:3]]
     day = _weekday_day(weekday, prefix, context, match.start(), match.end())
     return _mention(match, context, "weekday", day=day, deadline=prefix in ("by", "before", "until"))
@@ -731,7 +736,7 @@ _EN_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|a
 RULES: tuple[Rule, ...] = (
     # look like dates, are not: recurring days, 便宜一点 ("a bit cheaper"), 三点意见 ("three points")
     Rule("not_a_date", re.compile(
-        r"每个?(?:周|星期|礼拜)[一二三四五六日天1-7]?|每天|每月|每周|每年|"
+        r"每个?(?:周|星期|礼拜)[一二三四五六日天1-7]?(?:早上|早晨|上午|中午|下午|傍晚|晚上)?|每天(?:早上|早晨|上午|中午|下午|傍晚|晚上)?|每月|每周|每年|"
         r"(?:便宜|快|多|少|好|差|慢|早|晚|高|低|大|小|贵|再|稍|稍微|强|弱|简单|清楚|仔细)一点(?:点|儿)?|"
         r"[这那几第每]\s*" + _NUM + r"{1,3}\s*点(?!钟|半|前|之前|以前|\d|" + _NUM + r")|"
         + _NUM + r"{1,3}\s*点(?=意见|建议|要求|问题|原因|好处|内容|需求|想法|考虑|顾虑|担心|疑虑|共识)"
@@ -815,11 +820,12 @@ RULES: tuple[Rule, ...] = (
     Rule("year", re.compile(r"今年|明年|去年|前年|后年|\b(?:this|next|last) year\b", re.IGNORECASE), _year),
     Rule("clock", re.compile(
         r"(?:(?P<part>早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|半夜|午夜|深夜|凌晨|晚|早)\s*)?"
-        r"(?:(?<!之)(?P<hour>" + _NUM + r"{1,3}|\d{1,2})\s*(?:点钟?|(?<=\d)时)(?:(?P<minute>半|一刻|三刻|" + _NUM + r"{1,3})分?)?"
+        r"(?:(?<!之)(?P<hour>" + _NUM + r"{1,3}|\d{1,2})\s*(?:点钟?|(?<=\d)时|(?(part)时|(?!)))"
+        r"(?:(?P<minute>半|一刻|三刻|" + _NUM + r"{1,3})分?|过(?P<minute_past>" + _NUM + r"{1,2}|\d{1,2})分)?"
         r"|(?P<colon>(?P<hour2>\d{1,2})[:：](?P<minute2>\d{2})))"
         r"(?!\s*(?:%|个|[万千百亿元块折]|am\b|pm\b|a\.m\.|p\.m\.))"
     ), lambda m, c: _clock_zh(_Groups(m, hour=m.group("hour") or m.group("hour2"),
-                                       minute=m.group("minute") or m.group("minute2")), c)),
+                                       minute=m.group("minute") or m.group("minute_past") or m.group("minute2")), c)),
     Rule("part_of_day", re.compile(r"(?P<part>" + _ZH_PARTS + r")"), _part_of_day),
     # English ---------------------------------------------------------------------------------
     Rule("relative_day_en", re.compile(r"\b(?:" + _EN_RELATIVE_DAY + r")\b", re.IGNORECASE), _relative_day),
@@ -1153,6 +1159,16 @@ _LUNAR_FESTIVAL = "|".join(sorted([*FESTIVALS, *NEW_YEAR_EVE], key=len, reverse=
 # fmt: off
 EXTRA_RULES: tuple[Rule, ...] = (
     Rule("greeting", _GREETING, lambda m, c: NOT_A_DATE),
+    # the Nth / last weekday of a month, the last day of a month: not "Friday" or "the 1st of the month"
+    Rule("month_ordinal", re.compile(
+        r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+"
+        r"(?:" + _EN_WEEKDAY + r"|(?P<day_word>day))\s+(?:of|in)\s+(?:the\s+)?"
+        r"(?:(?P<which>this|next)\s+month|(?P<month>" + _EN_MONTH + r")\b(?:\s+(?P<year>20\d{2}))?)"
+        r"|(?:(?P<which_zh>下个?|这个?|本)月|(?P<month_zh>" + _NUM + r"{1,2})月份?)的?"
+        r"(?:第(?P<nth_zh>[一二三四1-4])个|(?P<last_zh>最后一个))(?:周|星期|礼拜)(?P<weekday_zh>[一二三四五六日天1-7])"
+        r"|(?:(?P<which_zh2>下个?|这个?|本)月|(?P<month_zh2>" + _NUM + r"{1,2})月份?)的?最后一天",
+        re.IGNORECASE,
+    ), lambda m, c: _month_ordinal(m, c)),
     # 下下下下周一: no one counts weeks like that; say so rather than guess two weeks out
     Rule("too_many_next", re.compile(r"下{3,}个?(?:周|星期|礼拜|月)[一二三四五六日天末1-7]?"),
          lambda m, c: _invalid(m, c, "too_many_next")),
@@ -1236,6 +1252,40 @@ EXTRA_RULES: tuple[Rule, ...] = (
 
 # The newer rules claim their spans right after `not_a_date`, before the older, looser ones.
 RULES = (RULES[0], *EXTRA_RULES, *RULES[1:])
+
+
+def _month_ordinal(match: re.Match[str], context: _Context) -> DateMention | None:
+    """"the third Friday of next month", 下个月第一个周一, "the last day of March", 十二月的最后一天."""
+    today = context.today
+    which = (match.group("which") or match.group("which_zh") or match.group("which_zh2") or "").rstrip("个")
+    month_said = match.group("month") or match.group("month_zh") or match.group("month_zh2")
+    if which:
+        first = _add_months(today.replace(day=1), 1 if which in ("next", "下") else 0)
+    elif month_said:
+        number = _MONTH_EN.get(month_said.lower()[:3]) if re.match(r"[a-z]", month_said, re.I) else _number(month_said)
+        if number is None or not 1 <= number <= 12:
+            return None
+        year = int(match.group("year")) if match.group("year") else today.year
+        first = date(year, number, 1)
+        if not match.group("year") and date(year, number, calendar.monthrange(year, number)[1]) < today:
+            first = date(year + 1, number, 1)
+    else:
+        return None
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    nth = (match.group("nth") or "").lower()
+    if match.group("day_word") or match.group("month_zh2") or match.group("which_zh2"):
+        if nth not in ("", "last", "first", "1st"):
+            return None  # "the second day of March": left to the other rules
+        return _mention(match, context, "month_ordinal", day=first if nth in ("first", "1st") else last)
+    weekday_said = match.group("weekday") or match.group("weekday_zh")
+    weekday = _WEEKDAY_EN[weekday_said.lower()[:3]] if re.match(r"[a-z]", weekday_said, re.I) else _WEEKDAY_ZH[weekday_said]
+    if nth == "last" or match.group("last_zh"):
+        day = last - timedelta(days=(last.weekday() - weekday) % 7)
+    else:
+        count = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}.get(nth) or (
+            _number(match.group("nth_zh") or "") or 1)
+        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (count - 1))
+    return _mention(match, context, "month_ordinal", day=day)
 
 
 def _first_weekday(match: re.Match[str]) -> str | None:

@@ -257,7 +257,7 @@ _ZH_TEMPORAL = re.compile(r"[\d" + re.escape(NUMERAL_CHARS) + r"]|[点号日月�
 _BARE_NUMBER = re.compile(
     r"(?:the\s+)?\d+(?:st|nd|rd|th)?|[\d" + re.escape(NUMERAL_CHARS) + r"]+[号日]?|\d+(?:[./:-]\d+)*", re.IGNORECASE
 )
-_CLOCK_WORD = re.compile(r":|\d\s*(?:am|pm|a\.m\.|p\.m\.)|o'?clock|noon|midnight|half past|quarter|[点时]", re.IGNORECASE)
+_CLOCK_WORD = re.compile(r":|\d\s*(?:am|pm|a\.m\.|p\.m\.)|o'?clock|noon|midnight|half past|quarter|点|\d\s*时", re.IGNORECASE)
 
 
 def _fallback_windows(
@@ -292,12 +292,12 @@ def _fallback_mention(mention: DateMention, result: Any) -> DateMention | None:
     """The library's answer in a segment our rules left alone, when it names a schedulable moment.
 
     A day (Mother's Day, "the day before Christmas"), a day with a time, or a clock time said as one;
-    never a bare number, ordinal or year, a whole week or month, or a part of the day alone
-    (greetings, "this morning ran long"): those are for our rules to read.
+    never a bare number, ordinal or year, a whole week or month, a past day, or a part of the day
+    alone (greetings, "this morning ran long"): those are for our rules to read.
     """
     said = mention.text.strip()
-    if mention.invalid or _BARE_NUMBER.fullmatch(said):
-        return None
+    if mention.invalid or mention.past or _BARE_NUMBER.fullmatch(said):
+        return None  # a past day from the library ("十年前" read as a year ago) is not a visit date either
     if (mention.day is None and mention.clock is None) or mention.vague:
         return None  # a year, a part of the day alone, a whole week or month ("month over month")
     if mention.clock is not None and not _CLOCK_WORD.search(said):
