@@ -406,3 +406,9 @@ def test_chinese_minutes_past_and_shi(text, clock):
 @pytest.mark.parametrize("text", ["每天早上开会", "每周一上午例会", "对方一时半会儿定不下来", "他们十年前就用我们的产品"])
 def test_routines_idioms_and_the_librarys_past_guesses_are_not_follow_ups(text):
     assert [m for m in find_dates(text, now=NOW) if m.day is not None] == []
+
+
+@pytest.mark.parametrize(("text", "clock"), [("明早六点四十五出发", "06:45"), ("tomorrow morning at 6", "06:00")])
+def test_a_morning_word_keeps_an_early_hour_in_the_morning(text, clock):
+    mention = first(text)
+    assert (mention.day.isoformat(), mention.clock.strftime("%H:%M")) == ("2026-11-19", clock)

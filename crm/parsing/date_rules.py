@@ -904,6 +904,8 @@ def in_evening(day: date, clock: time, part: str | None) -> tuple[date, time]:
             return day, clock.replace(hour=clock.hour + 12)
     if part == "afternoon" and 1 <= clock.hour < 12:
         return day, clock.replace(hour=clock.hour + 12)
+    if part in ("morning", "early_morning") and 13 <= clock.hour <= 18:
+        return day, clock.replace(hour=clock.hour - 12)  # 明早六点四十五: the business-hours 18:45 is 06:45
     return day, clock
 
 
