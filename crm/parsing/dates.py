@@ -15,7 +15,10 @@ before". It also knows what is not a date: 便宜一点, 每周一, 三点意见
 Recognizers-Text (`recognizers_date_time`, Chinese and English models, built once per process and
 cached; `recognizers.warm_up()` builds them at start) reads what our grammar does not: holidays
 ("by Christmas", "after Thanksgiving", "New Year"), 农历/正月 dates, "the day after", quarters.
-Only those words open a window for it, and all windows of one language go in a single call.
+Only those words open a window for it, and all windows of one language go in a single call. Where
+our rules find nothing in a segment, the library reads that segment too and its answer wins
+(`_fallback_windows`, "call Tom on Mother's Day"), minus what it gets wrong: bare numbers, years,
+whole weeks or months, parts of the day alone, past days (`_fallback_mention`).
 We measured it on every phrase above before deciding the split: it resolves most of them, but a
 call costs a fixed ~1.5 ms (Chinese) / ~6 ms (English) plus ~0.2 ms a character - 2-3x that on
 a busy machine, 25-80 ms for a whole note - and it misreads 下下周一 (as 下周一), misses 月底, 5号
