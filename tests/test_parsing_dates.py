@@ -412,3 +412,20 @@ def test_routines_idioms_and_the_librarys_past_guesses_are_not_follow_ups(text):
 def test_a_morning_word_keeps_an_early_hour_in_the_morning(text, clock):
     mention = first(text)
     assert (mention.day.isoformat(), mention.clock.strftime("%H:%M")) == ("2026-11-19", clock)
+
+
+def test_a_crashing_date_parser_is_logged_and_the_rep_is_asked(monkeypatch, caplog):
+    import logging
+
+    import crm.followups.reading as reading
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(reading, "find_dates", broken)
+    with caplog.at_level(logging.WARNING, logger="crm.followups.reading"):
+        assert reading.find_due("call Tom Friday", now=NOW, zone=ZONE, default_time=time(9, 0)) is None
+    [record] = [r for r in caplog.records if "date parser failed" in r.getMessage()]
+    assert record.exc_info is not None and "parser bug" in str(record.exc_info[1])
+    with pytest.raises(reading.NoDueTime):  # the reminder flow asks for a time instead of guessing
+        reading.draft_reminder("call Tom Friday", now=NOW, zone=ZONE, default_time=time(9, 0))
