@@ -429,3 +429,16 @@ def test_a_crashing_date_parser_is_logged_and_the_rep_is_asked(monkeypatch, capl
     assert record.exc_info is not None and "parser bug" in str(record.exc_info[1])
     with pytest.raises(reading.NoDueTime):  # the reminder flow asks for a time instead of guessing
         reading.draft_reminder("call Tom Friday", now=NOW, zone=ZONE, default_time=time(9, 0))
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("remind me two days before Christmas to send cards", "2026-12-23"),
+     ("remind me a week before Christmas", "2026-12-18"),
+     ("12月20号开会，提前三天提醒我", "2026-12-17"),
+     ("提前一周提醒我 12月20号开会", "2026-12-13")],
+)  # fmt: skip
+def test_a_reminder_counted_back_from_a_date_is_due_on_that_day(text, day):
+    from crm.followups.reading import find_due
+
+    assert find_due(text, now=NOW, zone=ZONE, default_time=time(9, 0)).day.isoformat() == day

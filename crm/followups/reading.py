@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from pydantic import BaseModel
 
 from crm.followups.schedule import at_local
+from crm.parsing.date_rules import DateMention
 from crm.parsing.dates import find_dates, simplified
 
 log = logging.getLogger(__name__)
@@ -169,8 +171,10 @@ def find_due(text: str, *, now: datetime, zone: tzinfo, default_time: time) -> D
     invalid = [mention for mention in mentions if mention.invalid]
     if invalid:
         raise InvalidDue("、".join(mention.text.strip() for mention in invalid), (invalid[0].start, invalid[0].end))
-    for mention in mentions:
-        if mention.past or mention.offset is not None:
+    # "a week before Christmas", 12月20号开会，提前三天提醒我: the day counted back from the date said comes first
+    counted = [_counted_back(mentions, position, text) for position, m in enumerate(mentions) if m.offset is not None]
+    for mention in [m for m in counted if m is not None] + [m for m in mentions if m.offset is None]:
+        if mention.past:
             continue
         day, clock = mention.due(default_time)
         if day is None:
@@ -184,6 +188,24 @@ def find_due(text: str, *, now: datetime, zone: tzinfo, default_time: time) -> D
         return DueMatch(due=due, start=mention.start, end=mention.end, has_time=has_time, day=day,
                         clock=mention.clock, part=mention.part_of_day, moved=moved)  # fmt: skip
     return None
+
+
+def _counted_back(mentions: list[DateMention], position: int, text: str) -> DateMention | None:
+    """An offset mention (提前一周, "two days before") resolved against the nearest plain date: the one
+    before it, else the one after (as a visit note does); one mention spanning both when they touch."""
+    offset = mentions[position].offset
+    plain = [m for m in mentions if m.offset is None and m.day is not None and not m.past]
+    before = [m for m in plain if m.end <= mentions[position].start]
+    after = [m for m in plain if m.start >= mentions[position].end]
+    reference = before[-1] if before else after[0] if after else None
+    if reference is None or offset is None or reference.day is None:
+        return None
+    mention = mentions[position]
+    start, end = mention.start, mention.end
+    if not text[min(end, reference.end) : max(start, reference.start)].strip():
+        start, end = min(start, reference.start), max(end, reference.end)
+    return replace(mention, start=start, end=end, day=reference.day - offset, offset=None, clock=None,
+                   part_of_day=None, deadline=False)  # fmt: skip
 
 
 _ASK_PREFIX = re.compile(
