@@ -442,3 +442,21 @@ def test_a_reminder_counted_back_from_a_date_is_due_on_that_day(text, day):
     from crm.followups.reading import find_due
 
     assert find_due(text, now=NOW, zone=ZONE, default_time=time(9, 0)).day.isoformat() == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("圣诞节前一天", "2026-12-24"), ("12月20号前两天提醒我", "2026-12-18"), ("下周三前一天", "2026-11-24"),
+     ("three days before the 20th", "2026-11-17"), ("the day before Friday", "2026-11-19")],
+)  # fmt: skip
+def test_a_day_counted_from_a_named_day_is_moved(text, day):
+    mention = first(text)
+    assert (mention.day.isoformat(), mention.text) == (day, text.removesuffix("提醒我"))
+
+
+def test_an_offset_from_a_weekday_is_counted_once():
+    from crm.followups.reading import find_due
+
+    found = find_due("send it one week before Friday", now=NOW, zone=ZONE, default_time=time(9, 0))
+    assert found.day.isoformat() == "2026-11-13"  # Friday the 20th less one week, not less two
+    assert find_due("remind me two weeks before Dec 18", now=NOW, zone=ZONE, default_time=time(9, 0)).day.isoformat() == "2026-12-04"

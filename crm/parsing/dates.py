@@ -73,7 +73,7 @@ from crm.parsing.date_rules import (
     in_evening,
     prefers_past,
 )
-from crm.parsing.numbers import NUMERAL_CHARS
+from crm.parsing.numbers import NUMERAL_CHARS, parse_chinese_number
 from crm.parsing.recognizers import CHINESE, ENGLISH, datetime_model
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def find_dates(
             if mention is not None:
                 mentions.append(mention)
     mentions.sort(key=lambda mention: (mention.start, -mention.end))
-    found = _merge_adjacent(_attach_deadlines(visible, mentions), visible, now)
+    found = _merge_adjacent(_shift_days(_attach_deadlines(visible, mentions), visible), visible, now)
     return found if keep_invalid else [mention for mention in found if not mention.invalid]
 
 
@@ -500,6 +500,57 @@ def _attach_deadlines(text: str, mentions: list[DateMention]) -> list[DateMentio
             deadline = True
         marked.append(replace(mention, deadline=deadline))
     return marked
+
+
+_SHIFT_AFTER_ZH = re.compile(r"^(?P<count>[一两二三四五六七八九十\d]{1,2})\s*(?P<unit>天|个?星期|个?礼拜|周)")
+_SHIFT_BEFORE_EN = re.compile(
+    r"\b(?:the\s+)?(?P<count>\d+|an?|one|two|three|four|five|six|seven|ten|the)\s+(?P<unit>days?|weeks?)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _shift_days(mentions: list[DateMention], text: str) -> list[DateMention]:
+    """圣诞节前一天, 12月20号前两天, "three days before the 20th", "the day before Friday": the day moved by the
+    count said, never the named day itself."""
+    shifted = []
+    for mention in mentions:
+        if mention.day is None or mention.offset is not None:
+            shifted.append(mention)
+            continue
+        said = mention.text.rstrip()
+        after = text[mention.end :]
+        zh_direction = -1 if said.endswith("前") else 0  # 元旦后三天 is left alone: 节后 is the first working day
+        if not zh_direction and re.match(r"(?:之|以)?前", after):
+            zh_direction = -1
+            after = after[after.index("前") + 1 :]
+        zh = _SHIFT_AFTER_ZH.match(after) if zh_direction else None
+        lead = text[max(0, mention.start - 30) : mention.start]
+        en_direction = -1 if re.match(r"before\b", said, re.IGNORECASE) else 1 if re.match(r"after\b", said, re.IGNORECASE) else 0
+        if not en_direction and re.search(r"\b(?:before|after)\s+$", lead, re.IGNORECASE):
+            en_direction = -1 if re.search(r"\bbefore\s+$", lead, re.IGNORECASE) else 1
+            lead = re.sub(r"\s*\b(?:before|after)\s+$", " ", lead, flags=re.IGNORECASE)
+        en = _SHIFT_BEFORE_EN.search(lead) if en_direction else None
+        if en and any(other.offset is not None and other.end > max(0, mention.start - 30) + en.start() and other.start < mention.start
+                      for other in mentions):  # fmt: skip
+            en = None  # "two weeks before Friday": already an offset from Friday (before_reference)
+        if zh:
+            count = parse_chinese_number(zh.group("count")) if not zh.group("count").isdigit() else int(zh.group("count"))
+            days = int(count or 0) * (1 if zh.group("unit") == "天" else 7) * zh_direction
+            end = mention.end + (len(text[mention.end :]) - len(after)) + zh.end()
+            mention = replace(mention, day=mention.day + timedelta(days=days), end=end, text=text[mention.start : end],
+                              deadline=False, rule=mention.rule + "+shift")  # fmt: skip
+        elif en:
+            word = en.group("count").lower()
+            count = 1 if word in ("a", "an", "one", "the") else int(word) if word.isdigit() else _EN_COUNTS[word]
+            days = count * (1 if en.group("unit").lower().startswith("day") else 7) * en_direction
+            start = mention.start - (len(text[max(0, mention.start - 30) : mention.start]) - en.start())
+            mention = replace(mention, day=mention.day + timedelta(days=days), start=start, text=text[start : mention.end],
+                              deadline=False, rule=mention.rule + "+shift")  # fmt: skip
+        shifted.append(mention)
+    return shifted
+
+
+_EN_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 
 
 def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> list[DateMention]:
