@@ -208,3 +208,269 @@ def test_lunar_month_and_day_after_nongli():
 def test_a_month_with_its_year(phrase, day, past):
     [mention] = find_dates(phrase, now=NOW)
     assert (mention.day, mention.past) == (day, past)
+
+
+# the library's answer where our rules have none ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("call Tom on Mother's Day", "2027-05-09"),  # second Sunday of May 2027
+        ("Father's Day", "2027-06-20"),
+        ("send the card before Veterans Day", "2027-11-11"),
+        ("St Patrick's Day", "2027-03-17"),
+        ("the rollout starts on Columbus Day", "2027-10-11"),
+        ("Presidents Day", "2027-02-15"),
+    ],
+)
+def test_the_library_answers_where_the_rules_find_nothing(text, day):
+    from crm.parsing.date_rules import apply_rules
+
+    assert apply_rules(text, NOW.replace(tzinfo=None))[0] == []  # the rules alone: nothing
+    [mention] = find_dates(text, now=NOW)
+    assert mention.day.isoformat() == day and mention.rule.startswith("library-fallback")
+
+
+def test_a_reminder_gets_the_library_answer():
+    from crm.followups.reading import draft_reminder
+
+    draft = draft_reminder("remind me to call Tom on Mother's Day", now=NOW, zone=ZONE, default_time=time(9, 0))
+    assert f"{draft.due.astimezone(ZONE):%Y-%m-%d %H:%M}" == "2027-05-09 09:00"
+    assert draft.text == "call Tom"
+
+
+def test_the_library_is_asked_only_about_segments_the_rules_left_alone(monkeypatch):
+    import crm.parsing.dates as dates
+
+    asked = []
+    real = dates.datetime_model
+
+    class Spy:
+        def __init__(self, culture):
+            self.model = real(culture)
+
+        def parse(self, text, reference):
+            asked.append(text)
+            return self.model.parse(text, reference)
+
+    monkeypatch.setattr(dates, "datetime_model", Spy)
+    found = find_dates("see you Friday; the launch is on Mother's Day; thanks again", now=NOW)
+    assert [(m.rule, m.day.isoformat()) for m in found] == [
+        ("rule:weekday", "2026-11-20"), ("library-fallback:date", "2027-05-09")]
+    assert asked == ["the launch is on Mother's Day"]  # one call; no date words in "thanks again"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good morning Paul", "晚上好", "大家下午好", "早安，刘总", "周末愉快", "Happy Thanksgiving!",
+        "we met in room 4.15 on the 3rd floor",  # the library: Dec 3
+        "Q3 revenue was up 1.5x",  # the library: July 1
+        "they want model X7-2030 in blue",  # the library: the year 2030
+        "sales grew 12% month over month",  # the library: this month
+        "Acme plans to IPO in two years",
+        "元月三日",  # the library reads 三日 alone (the 3rd of this month): a bare day is not taken from it
+    ],
+)  # fmt: skip
+def test_the_library_fallback_creates_no_spurious_dates(text):
+    assert [m for m in find_dates(text, now=NOW) if m.day is not None and not m.past] == []
+
+
+def test_a_failing_recognizer_is_logged_and_the_rules_still_answer(monkeypatch, caplog):
+    import logging
+
+    import crm.parsing.dates as dates
+
+    class Broken:
+        def parse(self, text, reference):
+            raise RuntimeError("recognizer crashed")
+
+    monkeypatch.setattr(dates, "datetime_model", lambda culture: Broken())
+    with caplog.at_level(logging.WARNING, logger="crm.parsing.dates"):
+        found = find_dates("call Tom tomorrow, and again on Mother's Day", now=NOW)
+    assert [m.day.isoformat() for m in found] == ["2026-11-19"]
+    assert any("recognizer failed" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+# fixes found while building the fallback (not from the held-out sets) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("下周三十四点", "2026-11-25", "14:00"),  # 下周三 + 十四点, not 下周 + 三十四点
+        ("礼拜三十点半", "2026-11-25", "10:30"),
+        ("周五晚8点", "2026-11-20", "20:00"),  # 晚 alone before a clock is the evening
+        ("早8点开会", "2026-11-19", "08:00"),
+    ],
+)  # fmt: skip
+def test_a_clock_right_after_a_weekday(text, day, clock):
+    mention = first(text)
+    assert (mention.day.isoformat(), mention.clock.strftime("%H:%M")) == (day, clock)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("their procurement lead said 28/04 works", "2027-04-28"), ("they said 30/11 works", "2026-11-30"),
+     ("on 22/04", "2027-04-22")],
+)  # fmt: skip
+def test_day_first_slashed_dates_need_no_cue_word(text, day):
+    assert first(text).day.isoformat() == day
+
+
+@pytest.mark.parametrize("text", ["we closed 15/20 deals", "we shipped 14/12 pallets", "13/4 of the team agreed", "3/4 of them"])
+def test_slashed_figures_stay_figures(text):
+    assert find_dates(text, now=NOW, keep_invalid=True) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("call Mia at 6 in the morning", "2026-11-19", "06:00"),  # the part decides: not 18:00
+        ("at eight in the evening", "2026-11-18", "20:00"),
+        ("December 9 in the morning", "2026-12-09", None),  # a day and a part, not 9 o'clock
+        ("friday at twelve noon", "2026-11-20", "12:00"),
+        ("at twenty past four", "2026-11-18", "16:20"),
+        ("ten minutes to six", "2026-11-18", "17:50"),
+        ("at 5 past 3 tomorrow", "2026-11-19", "15:05"),
+        ("半夜十二点发布", "2026-11-19", "00:00"),
+        ("深夜十一点", "2026-11-18", "23:00"),
+        ("过两周再联系", "2026-12-02", None),
+    ],
+)  # fmt: skip
+def test_clock_and_offset_forms(text, day, clock):
+    mention = first(text)
+    assert mention.day.isoformat() == day
+    assert (mention.clock.strftime("%H:%M") if mention.clock else None) == clock
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("the buyer needs another 5 days", "2026-11-23"), ("give them two weeks", "2026-12-02"),
+     ("2 days past the 25th", "2026-11-27")],
+)  # fmt: skip
+def test_offsets_without_in(text, day):
+    assert first(text).day.isoformat() == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["we sold 10 to 5 customers", "open from ten to five", "Morning team!", "Evening Mike",
+     "enjoy the holidays, Sam", "仓库在3号库房", "我们在5号门等", "过了三天他们才回复"],
+)  # fmt: skip
+def test_more_things_that_are_not_follow_ups(text):
+    assert [m for m in find_dates(text, now=NOW) if m.day is not None and not m.past] == []
+
+
+def test_a_part_of_today_in_a_past_sentence_is_past():
+    assert [m.past for m in find_dates("the demo this morning went well", now=NOW)] == [True]
+
+
+def test_remind_me_with_an_impossible_slashed_date_is_invalid():
+    [mention] = find_dates("remind me 4/31 to renew", now=NOW, keep_invalid=True)
+    assert mention.invalid and mention.text == "4/31"
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("in two and a half hours", 150), ("in an hour and a half", 90), ("in three quarters of an hour", 45),
+     ("两个半小时后", 150), ("一个半小时后", 90)],
+)  # fmt: skip
+def test_fractional_hour_offsets(text, minutes):
+    from datetime import timedelta
+
+    from crm.followups.reading import find_due
+
+    found = find_due(text, now=NOW, zone=ZONE, default_time=time(9, 0))
+    assert found.due == (NOW + timedelta(minutes=minutes)).astimezone(found.due.tzinfo)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("the third Friday of next month", "2026-12-18"),
+        ("the last Friday of December", "2026-12-25"),
+        ("first Monday in January", "2027-01-04"),
+        ("the last day of next month", "2026-12-31"),
+        ("下个月的第一个周一", "2026-12-07"),
+        ("3月的第二个周三", "2027-03-10"),
+        ("十二月的最后一天", "2026-12-31"),
+        ("2月最后一天", "2027-02-28"),
+    ],
+)  # fmt: skip
+def test_nth_weekday_and_last_day_of_a_month(text, day):
+    mention = first(text)
+    assert (mention.day.isoformat(), mention.text) == (day, text)
+
+
+@pytest.mark.parametrize("text", ["Good Friday", "Easter Monday", "Cyber Monday"])
+def test_a_named_day_built_on_a_weekday_is_not_that_weekday(text):
+    assert find_dates(text, now=NOW) == []  # never silently the coming Friday/Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [("十点过五分", "10:05"), ("十二点过十分开会", "12:10"), ("明天上午九时半", "09:30"), ("三号下午两时", "14:00")],
+)  # fmt: skip
+def test_chinese_minutes_past_and_shi(text, clock):
+    assert first(text).clock.strftime("%H:%M") == clock
+
+
+@pytest.mark.parametrize("text", ["每天早上开会", "每周一上午例会", "对方一时半会儿定不下来", "他们十年前就用我们的产品"])
+def test_routines_idioms_and_the_librarys_past_guesses_are_not_follow_ups(text):
+    assert [m for m in find_dates(text, now=NOW) if m.day is not None] == []
+
+
+@pytest.mark.parametrize(("text", "clock"), [("明早六点四十五出发", "06:45"), ("tomorrow morning at 6", "06:00")])
+def test_a_morning_word_keeps_an_early_hour_in_the_morning(text, clock):
+    mention = first(text)
+    assert (mention.day.isoformat(), mention.clock.strftime("%H:%M")) == ("2026-11-19", clock)
+
+
+def test_a_crashing_date_parser_is_logged_and_the_rep_is_asked(monkeypatch, caplog):
+    import logging
+
+    import crm.followups.reading as reading
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(reading, "find_dates", broken)
+    with caplog.at_level(logging.WARNING, logger="crm.followups.reading"):
+        assert reading.find_due("call Tom Friday", now=NOW, zone=ZONE, default_time=time(9, 0)) is None
+    [record] = [r for r in caplog.records if "date parser failed" in r.getMessage()]
+    assert record.exc_info is not None and "parser bug" in str(record.exc_info[1])
+    with pytest.raises(reading.NoDueTime):  # the reminder flow asks for a time instead of guessing
+        reading.draft_reminder("call Tom Friday", now=NOW, zone=ZONE, default_time=time(9, 0))
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("remind me two days before Christmas to send cards", "2026-12-23"),
+     ("remind me a week before Christmas", "2026-12-18"),
+     ("12月20号开会，提前三天提醒我", "2026-12-17"),
+     ("提前一周提醒我 12月20号开会", "2026-12-13")],
+)  # fmt: skip
+def test_a_reminder_counted_back_from_a_date_is_due_on_that_day(text, day):
+    from crm.followups.reading import find_due
+
+    assert find_due(text, now=NOW, zone=ZONE, default_time=time(9, 0)).day.isoformat() == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("圣诞节前一天", "2026-12-24"), ("12月20号前两天提醒我", "2026-12-18"), ("下周三前一天", "2026-11-24"),
+     ("three days before the 20th", "2026-11-17"), ("the day before Friday", "2026-11-19")],
+)  # fmt: skip
+def test_a_day_counted_from_a_named_day_is_moved(text, day):
+    mention = first(text)
+    assert (mention.day.isoformat(), mention.text) == (day, text.removesuffix("提醒我"))
+
+
+def test_an_offset_from_a_weekday_is_counted_once():
+    from crm.followups.reading import find_due
+
+    found = find_due("send it one week before Friday", now=NOW, zone=ZONE, default_time=time(9, 0))
+    assert found.day.isoformat() == "2026-11-13"  # Friday the 20th less one week, not less two
+    assert find_due("remind me two weeks before Dec 18", now=NOW, zone=ZONE, default_time=time(9, 0)).day.isoformat() == "2026-12-04"

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from pydantic import BaseModel
 
 from crm.followups.schedule import at_local
+from crm.parsing.date_rules import DateMention
 from crm.parsing.dates import find_dates, simplified
 
 log = logging.getLogger(__name__)
@@ -62,10 +64,12 @@ _ZH_DURATION = re.compile(_NUMBER + r"\s*(?:个)?\s*(分钟|小时|钟头|个钟
 _ZH_HALF_HOUR = re.compile(r"(?P<whole>[一两1]个)?半\s*(?:个)?\s*(?:小时|钟头)\s*(?:以后|之后|后)")
 _ZH_QUARTER = re.compile(r"(?P<count>[一三1-3])\s*刻钟\s*(?:以后|之后|后)")
 _EN_DURATION = re.compile(
-    r"\b(?:in\s+)?(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|forty-five|half an?)\s*"
-    r"(minutes?|mins?|hours?|hrs?|h|m)\b(?:\s+(?:from now|later))?",
+    r"\b(?:in\s+)?(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|forty-five|half an?|"
+    r"three quarters of an?|a quarter of an?)\s*"
+    r"(minutes?|mins?|hours?|hrs?|h|m)\b(?P<and_a_half>\s+and\s+a\s+half)?(?:\s+(?:from now|later))?",
     re.IGNORECASE,
 )
+_EN_AND_A_HALF = re.compile(r"\band\s+a\s+half\s+(?=hours?\b)", re.IGNORECASE)  # "two and a half hours"
 _EN_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
              "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45}  # fmt: skip
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -103,7 +107,8 @@ def _duration(text: str) -> tuple[timedelta, int, int] | None:
     """'30分钟后', '两小时后', '一刻钟后', 'in 2 hours', 'in half an hour': an offset from now, with its span."""
     half = _ZH_HALF_HOUR.search(text)
     if half:
-        minutes = 90 if half.group("whole") else 30
+        whole = half.group("whole")
+        minutes = 30 + 60 * (2 if whole and whole[0] == "两" else 1 if whole else 0)  # 两个半小时 = 150
         return timedelta(minutes=minutes), half.start(), half.end()
     quarter = _ZH_QUARTER.search(text)
     if quarter:
@@ -115,15 +120,27 @@ def _duration(text: str) -> tuple[timedelta, int, int] | None:
         if count is not None and count > 0:
             unit = timedelta(minutes=1) if match.group(2).startswith("分") else timedelta(hours=1)
             return _offset(count, unit, match), match.start(), match.end()
+    half_said = _EN_AND_A_HALF.search(text)
+    if half_said:  # "in two and a half hours": read as "in two hours and a half"
+        text = text[: half_said.start()] + text[half_said.end() :]
     match = _EN_DURATION.search(text)
     if match and (match.group(0).lower().startswith("in") or "from now" in match.group(0).lower()
                   or "later" in match.group(0).lower()):  # fmt: skip
         word = match.group(1).lower()
         count = 0.5 if word.startswith("half") else (float(word) if word[0].isdigit() else float(_EN_WORDS.get(word, 0)))
+        if word.startswith(("three quarters", "a quarter")):
+            count = 0.75 if word.startswith("three") else 0.25
         unit = match.group(2).lower()
         step = timedelta(hours=1) if unit.startswith("h") else timedelta(minutes=1)
         if word.startswith("half"):
             step = timedelta(hours=1)
+        if (match.group("and_a_half") or half_said) and unit.startswith("h"):
+            count += 0.5
+        if half_said:  # spans index the text as said
+            start = match.start() + (len(half_said.group()) if match.start() > half_said.start() else 0)
+            end = match.end() + (len(half_said.group()) if match.end() > half_said.start() else 0)
+            if count > 0:
+                return _offset(count, step, match), start, end
         if count > 0:
             return _offset(count, step, match), match.start(), match.end()
     return None
@@ -154,8 +171,10 @@ def find_due(text: str, *, now: datetime, zone: tzinfo, default_time: time) -> D
     invalid = [mention for mention in mentions if mention.invalid]
     if invalid:
         raise InvalidDue("、".join(mention.text.strip() for mention in invalid), (invalid[0].start, invalid[0].end))
-    for mention in mentions:
-        if mention.past or mention.offset is not None:
+    # "a week before Christmas", 12月20号开会，提前三天提醒我: the day counted back from the date said comes first
+    counted = [_counted_back(mentions, position, text) for position, m in enumerate(mentions) if m.offset is not None]
+    for mention in [m for m in counted if m is not None] + [m for m in mentions if m.offset is None]:
+        if mention.past:
             continue
         day, clock = mention.due(default_time)
         if day is None:
@@ -169,6 +188,24 @@ def find_due(text: str, *, now: datetime, zone: tzinfo, default_time: time) -> D
         return DueMatch(due=due, start=mention.start, end=mention.end, has_time=has_time, day=day,
                         clock=mention.clock, part=mention.part_of_day, moved=moved)  # fmt: skip
     return None
+
+
+def _counted_back(mentions: list[DateMention], position: int, text: str) -> DateMention | None:
+    """An offset mention (提前一周, "two days before") resolved against the nearest plain date: the one
+    before it, else the one after (as a visit note does); one mention spanning both when they touch."""
+    offset = mentions[position].offset
+    plain = [m for m in mentions if m.offset is None and m.day is not None and not m.past]
+    before = [m for m in plain if m.end <= mentions[position].start]
+    after = [m for m in plain if m.start >= mentions[position].end]
+    reference = before[-1] if before else after[0] if after else None
+    if reference is None or offset is None or reference.day is None:
+        return None
+    mention = mentions[position]
+    start, end = mention.start, mention.end
+    if not text[min(end, reference.end) : max(start, reference.start)].strip():
+        start, end = min(start, reference.start), max(end, reference.end)
+    return replace(mention, start=start, end=end, day=reference.day - offset, offset=None, clock=None,
+                   part_of_day=None, deadline=False)  # fmt: skip
 
 
 _ASK_PREFIX = re.compile(

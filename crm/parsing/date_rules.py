@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -80,7 +80,7 @@ def business_hours(clock: time) -> time:
 
 _PAST_CONTEXT = re.compile(
     r"拜访了|见了|去了|来了|聊了|吃了|开了|谈了|打了|见过|拜访过|去过|来过|签了|刚刚|已经|的演示|的会|"
-    r"\b(?:met|visited|called|spoke|talked|had|went|saw|was|were|did|ago)\b",
+    r"\b(?:met|visited|called|spoke|talked|had|went|saw|was|were|did|ago|ran|lasted|ended|finished|overran|joined|started|signed|launched)\b",
     re.IGNORECASE,
 )
 _FUTURE_CONTEXT = re.compile(
@@ -131,9 +131,7 @@ def apply_rules(text: str, now: datetime) -> tuple[list[DateMention], str]:
     claimed = bytearray(len(text))
     mentions: list[DateMention] = []
     for rule in RULES:
-        for match in rule.pattern.finditer(text):
-            if match.end() == match.start() or any(claimed[match.start() : match.end()]):
-                continue
+        for match in _unclaimed_matches(rule.pattern, text, claimed):
             try:
                 mention = rule.resolve(match, context)
             except (ValueError, OverflowError, KeyError, TypeError, ArithmeticError, IndexError):
@@ -149,6 +147,30 @@ def apply_rules(text: str, now: datetime) -> tuple[list[DateMention], str]:
             claimed[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     masked = "".join(" " if claimed[i] else char for i, char in enumerate(text))
     return mentions, masked
+
+
+def _unclaimed_matches(pattern: re.Pattern[str], text: str, claimed: bytearray) -> Iterator[re.Match[str]]:
+    """Matches of `pattern` over text no earlier rule claimed.
+
+    A match that runs into a claimed span is tried again from the first free character after the
+    claim: in 下周三十四点 the weekday rule has 下周三, so the clock is 十四点 (14:00), not 三十四点.
+    """
+    position = 0
+    while position <= len(text):
+        match = pattern.search(text, position)
+        if match is None:
+            return
+        if match.end() == match.start():
+            position = match.end() + 1
+            continue
+        taken = [index for index in range(match.start(), match.end()) if claimed[index]]
+        if not taken:
+            yield match
+            position = match.end()
+            continue
+        position = taken[0]
+        while position < len(text) and claimed[position]:
+            position += 1
 
 
 def _with(mention: DateMention, **changes: object) -> DateMention:
@@ -271,6 +293,8 @@ def _clock(hour: int, minute: int, part: str | None) -> time | None:
     part = (part or "").lower()
     if hour == 0 and part not in ("中午", "noon"):
         return time(0, minute)  # 零点: midnight
+    if part in ("半夜", "午夜", "深夜"):  # 半夜十二点 = 00:00, 深夜十一点 = 23:00, 半夜两点 = 02:00
+        return time(0 if hour == 12 else hour + 12 if 7 <= hour < 12 else hour, minute)
     if part in ("下午", "傍晚", "晚上", "夜里", "晚", "pm", "p.m.", "afternoon", "evening", "tonight"):
         if hour < 12:
             hour += 12
@@ -620,6 +644,8 @@ def _part_of_day(match: re.Match[str], context: _Context) -> DateMention:
     part = _PART_OF_DAY[match.group("part").lower()]
     if match.group("part") == "中午":
         return _mention(match, context, "part_of_day", day=None, clock=time(12, 0), granularity="time")  # 中午 = 12:00
+    if match.group().lower().startswith("this") and prefers_past(context.text, match.start(), match.end()):
+        return _mention(match, context, "part_of_day", day=context.today, part_of_day=part, past=True)  # "this morning ran long"
     return _mention(match, context, "part_of_day", day=None, part_of_day=part, granularity="time")
 
 
@@ -633,6 +659,11 @@ def _weekday_en(match: re.Match[str], context: _Context) -> DateMention | None:
         prefix or re.match(r"\.?\s*(?:\d|at\b|morning|afternoon|evening)", context.text[match.end() :], re.IGNORECASE)
     ):
         return None  # "sat down", "Mr. Sun", "Mon": words and names, not days
+    if not prefix and re.search(r"\b(?:good|easter|black|cyber|ash|holy|maundy|palm|super)\s+$",
+                                context.text[max(0, match.start() - 8) : match.start()], re.IGNORECASE):
+        return None  # Good Friday, Black Friday, Cyber Monday: a named day, not the coming Friday
+    if re.match(r"\s+(?:of|in)\s+(?:the\s+)?(?:this|next)?\s*(?:month|" + _EN_MONTH + r")\b", context.text[match.end() :], re.IGNORECASE):
+        return None  # "the third Friday of next month"
     weekday = _WEEKDAY_EN[name.lower()[:3]]
     day = _weekday_day(weekday, prefix, context, match.start(), match.end())
     return _mention(match, context, "weekday", day=day, deadline=prefix in ("by", "before", "until"))
@@ -710,7 +741,7 @@ _EN_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|a
 RULES: tuple[Rule, ...] = (
     # look like dates, are not: recurring days, 便宜一点 ("a bit cheaper"), 三点意见 ("three points")
     Rule("not_a_date", re.compile(
-        r"每个?(?:周|星期|礼拜)[一二三四五六日天1-7]?|每天|每月|每周|每年|"
+        r"每个?(?:周|星期|礼拜)[一二三四五六日天1-7]?(?:早上|早晨|上午|中午|下午|傍晚|晚上)?|每天(?:早上|早晨|上午|中午|下午|傍晚|晚上)?|每月|每周|每年|"
         r"(?:便宜|快|多|少|好|差|慢|早|晚|高|低|大|小|贵|再|稍|稍微|强|弱|简单|清楚|仔细)一点(?:点|儿)?|"
         r"[这那几第每]\s*" + _NUM + r"{1,3}\s*点(?!钟|半|前|之前|以前|\d|" + _NUM + r")|"
         + _NUM + r"{1,3}\s*点(?=意见|建议|要求|问题|原因|好处|内容|需求|想法|考虑|顾虑|担心|疑虑|共识)"
@@ -745,10 +776,12 @@ RULES: tuple[Rule, ...] = (
     ), _end_of_day),
     Rule("in_n_units", re.compile(
         r"\bin\s+(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?|months?|hours?)\b"
-        r"|\b(?P<count2>" + _EN_NUMBER + r")\s+(?P<unit2>days?|weeks?|months?)\s+(?:from now|from today|later)\b",
+        r"|\b(?P<count2>" + _EN_NUMBER + r")\s+(?P<unit2>days?|weeks?|months?)\s+(?:from now|from today|later)\b"
+        r"|\b(?:needs?|wants?|asked for|give (?:it|them|him|her|us)|wait|after)\s+(?:another\s+)?"
+        r"(?P<count3>" + _EN_NUMBER + r")\s+(?P<unit3>days?|weeks?|months?)\b(?!\s+(?:ago|before|after|earlier))",
         re.IGNORECASE,
-    ), lambda m, c: _in_units(_Groups(m, count=m.group("count") or m.group("count2"),
-                                       unit=m.group("unit") or m.group("unit2")), c)),
+    ), lambda m, c: _in_units(_Groups(m, count=m.group("count") or m.group("count2") or m.group("count3"),
+                                       unit=m.group("unit") or m.group("unit2") or m.group("unit3")), c)),
     # Chinese ---------------------------------------------------------------------------------
     Rule("month_day_relative", re.compile(
         r"(?P<which>下下个?|下个?|这个?|本|上个?)月(?P<day>" + _NUM + r"{1,3})\s*[号日]"
@@ -759,7 +792,7 @@ RULES: tuple[Rule, ...] = (
     ), _full_date_zh),
     Rule("day_of_month", re.compile(
         r"(?<![月\d" + re.escape(NUMERAL_CHARS) + r"])(?P<day>" + _NUM + r"{1,3})\s*[号日]"
-        r"(?![子常本期程志报语元均楼线馆厅仓机位台])"
+        r"(?![子常本期程志报语元均楼线馆厅仓机位台门口车柜桌厂库房室栋座院包箱床码])"
     ), _day_of_month),
     Rule("named_month_part", re.compile(
         r"(?:(?P<year>\d{4})\s*年\s*|(?P<relative_year>今年|明年|去年))?(?P<month>" + _NUM + r"{1,3})月份?"
@@ -773,7 +806,9 @@ RULES: tuple[Rule, ...] = (
     Rule("units_later", re.compile(
         r"(?P<count>" + _NUM + r"{1,4})\s*(?P<unit>个小时|小时|个钟头|钟头|分钟|天|日|个星期|星期|个礼拜|礼拜|周|个月)"
         r"(?P<suffix>以后|之后|后|之内|以内|内)"
-    ), _units_later_zh),
+        r"|(?<=过)(?P<count2>" + _NUM + r"{1,3})\s*(?P<unit2>天|个星期|星期|个礼拜|礼拜|周|个月)(?!\s*(?:以后|之后|后|之内|以内|内|了|的))"
+    ), lambda m, c: _units_later_zh(_Groups(m, count=m.group("count") or m.group("count2"),
+                                             unit=m.group("unit") or m.group("unit2")), c)),
     Rule("holiday", re.compile(
         r"(?P<name>元旦|五一|劳动节|国庆节?|十一长假|圣诞节?|平安夜)(?:节)?(?P<when>之前|以前|前|之后|以后|后|过后)?"
         r"(?!放完假|收假|假期结束)"
@@ -790,12 +825,13 @@ RULES: tuple[Rule, ...] = (
     Rule("month_window", re.compile(r"(?P<which>这|本|下|上)个?月(?P<within>之内|以内|内)?"), _month_window),
     Rule("year", re.compile(r"今年|明年|去年|前年|后年|\b(?:this|next|last) year\b", re.IGNORECASE), _year),
     Rule("clock", re.compile(
-        r"(?:(?P<part>早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|凌晨)\s*)?"
-        r"(?:(?<!之)(?P<hour>" + _NUM + r"{1,3}|\d{1,2})\s*(?:点钟?|(?<=\d)时)(?:(?P<minute>半|一刻|三刻|" + _NUM + r"{1,3})分?)?"
+        r"(?:(?P<part>早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|半夜|午夜|深夜|凌晨|晚|早)\s*)?"
+        r"(?:(?<!之)(?P<hour>" + _NUM + r"{1,3}|\d{1,2})\s*(?:点钟?|(?<=\d)时|(?(part)时|(?!)))"
+        r"(?:(?P<minute>半|一刻|三刻|" + _NUM + r"{1,3})分?|过(?P<minute_past>" + _NUM + r"{1,2}|\d{1,2})分)?"
         r"|(?P<colon>(?P<hour2>\d{1,2})[:：](?P<minute2>\d{2})))"
         r"(?!\s*(?:%|个|[万千百亿元块折]|am\b|pm\b|a\.m\.|p\.m\.))"
     ), lambda m, c: _clock_zh(_Groups(m, hour=m.group("hour") or m.group("hour2"),
-                                       minute=m.group("minute") or m.group("minute2")), c)),
+                                       minute=m.group("minute") or m.group("minute_past") or m.group("minute2")), c)),
     Rule("part_of_day", re.compile(r"(?P<part>" + _ZH_PARTS + r")"), _part_of_day),
     # English ---------------------------------------------------------------------------------
     Rule("relative_day_en", re.compile(r"\b(?:" + _EN_RELATIVE_DAY + r")\b", re.IGNORECASE), _relative_day),
@@ -814,7 +850,7 @@ RULES: tuple[Rule, ...] = (
     Rule("clock_en", re.compile(
         r"(?:\b(?P<at>at|@)\s*)?\b(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<meridiem>am|pm|a\.m\.|p\.m\.)?"
         r"(?![\d:/%]|\s*(?:percent|people|users|seats|licen[cs]es|units|k\b|m\b|days?|weeks?|months?|years?|hours?))"
-        r"|\b(?P<named>noon|midday|midnight)\b",
+        r"|\b(?:(?:twelve|12)\s+)?(?P<named>noon|midday|midnight)\b",
         re.IGNORECASE,
     ), _clock_en),
     Rule("part_of_day_en", re.compile(
@@ -846,6 +882,8 @@ _ORDINAL_WORD = (r"(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth
 _CLOCK_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
 _CLOCK_WORD = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_MINUTE_WORDS = {"five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "twenty five": 25}
+_MINUTE_WORD = "twenty-five|twenty five|twenty|ten|five|[1-5][05]|5"
 _EVENING_PARTS = ("evening", "night", "dusk")
 
 
@@ -872,6 +910,8 @@ def in_evening(day: date, clock: time, part: str | None) -> tuple[date, time]:
             return day, clock.replace(hour=clock.hour + 12)
     if part == "afternoon" and 1 <= clock.hour < 12:
         return day, clock.replace(hour=clock.hour + 12)
+    if part in ("morning", "early_morning") and 13 <= clock.hour <= 18:
+        return day, clock.replace(hour=clock.hour - 12)  # 明早六点四十五: the business-hours 18:45 is 06:45
     return day, clock
 
 
@@ -944,7 +984,7 @@ def _numeric_date_en(match: re.Match[str], context: _Context) -> DateMention | N
     whole = context.text.strip() == match.group().strip()
     year_text = match.group("year")
     dotted = "." in match.group()
-    cue = re.search(r"\b(?:on|by|until|before|after|from|launches|expect(?: the \w+)?|due|starts?)\s*$", before)
+    cue = re.search(r"\b(?:on|by|until|before|after|from|launches|expect(?: the \w+)?|due|starts?|remind me)\s*$", before)
     if (first, second) == (24, 7) or first == 0 or re.search(r"(?:scored?|rated?|rating|out of|score of|the)\s*$", before):
         return NOT_A_DATE
     if re.match(r"\s*(?:pallets|units|boxes|people|of\b|%)", after):
@@ -954,7 +994,12 @@ def _numeric_date_en(match: re.Match[str], context: _Context) -> DateMention | N
     if re.match(r"\s*(?:years?|months?|weeks?|days?|hours?|percent|times|x\b|million|k\b)", after):
         return NOT_A_DATE
     if not (whole or cue or year_text):
-        return NOT_A_DATE if dotted else None
+        if dotted:
+            return NOT_A_DATE
+        if not (first > 12 and 1 <= second <= 12 and first <= 31):
+            return None  # month/day without a cue: the older slashed-date rule decides (1/5 yes, 3/4 no)
+        # day/month: a slashed pair whose first number cannot be a month is read day-first with or
+        # without a cue word, the same as "on 22/04" ("said 28/04 works")
     month, day_number = (second, first) if first > 12 else (first, second)
     if year_text:
         year = int(year_text) + (2000 if len(year_text) == 2 else 0)
@@ -978,15 +1023,30 @@ def _clock_en_more(match: re.Match[str], context: _Context) -> DateMention | Non
         if match.group("hour_bad") is not None and int(match.group("hour_bad")) <= 24:
             return None  # "at 20": left to the clock rule's stricter reading
     word = match.group("word")
+    if match.group("day_part"):  # "7 in the morning", "seven in the evening": the part decides am/pm
+        if re.search(r"\b(?:" + _EN_MONTH + r")\.?\s*$|\bthe\s*$", before):
+            return None  # "December 9 in the morning": a day, then a part of the day
+        said = match.group("hour_dp").lower()
+        hour = _CLOCK_WORDS.get(said) or int(said)
+        minute = int(match.group("minute_dp") or 0)
+        clock = _clock(hour, minute, match.group("day_part").lower()) if 1 <= hour <= 12 else None
+        if clock is None:
+            return _invalid(match, context, "clock")
+        return _mention(match, context, "clock", day=None, clock=clock, granularity="time")
     if word:
         hour = _CLOCK_WORDS[word.lower()]
         minute = 0
     elif match.group("past_hour"):
         hour = _CLOCK_WORDS.get(match.group("past_hour").lower()) or int(match.group("past_hour"))
         kind = match.group("how").lower()
+        count = re.match(r"(twenty[- ]five|twenty|ten|five|\d+)", kind)
         minute = 30 if kind.startswith("half") else 15
-        if "to" in kind.split():
-            hour, minute = hour - 1, 45
+        if count:  # "ten past nine", "20 to 5"
+            minute = _MINUTE_WORDS.get(count.group(1)) or int(count.group(1))
+        if kind.split()[-1] in ("to", "before"):
+            hour, minute = hour - 1, 60 - minute
+            if hour == 0:
+                hour = 12
     else:
         hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
     meridiem = (match.group("meridiem") or "").lower().replace(".", "")
@@ -1096,6 +1156,8 @@ def _years_later(match: re.Match[str], context: _Context) -> DateMention | None:
 _GREETING = re.compile(
     r"(?:早上|上午|中午|下午|晚上|早|晚)好|早安|晚安|午安|周末愉快|(?:中秋|新年|春节|元宵|端午|国庆|圣诞|节日|元旦)(?:节)?快乐|"
     r"\bgood\s+(?:morning|afternoon|evening|night)\b|\bhave\s+a\s+(?:great|good|nice|lovely)\s+(?:weekend|day|evening|night)\b|"
+    r"^\s*(?:morning|afternoon|evening|night)\b(?=\s*,?\s*(?:all|everyone|team|guys|folks|(?-i:[A-Z])[a-z]+)\s*[!.,]?\s*$)|"
+    r"\benjoy\s+(?:your|the)\s+(?:weekend|day|evening|holidays?|break)\b|"
     r"\bhappy\s+(?:new\s+year|holidays|thanksgiving|easter)\b|\bmerry\s+(?:christmas|xmas)\b|\bseason'?s\s+greetings\b|"
     r"\bthanks?(?:\s+you)?\s+for\b[^.,;!?\n]*?\b(?:this\s+morning|this\s+afternoon|today|yesterday|earlier|last\s+\w+)\b",
     re.IGNORECASE,
@@ -1105,6 +1167,16 @@ _LUNAR_FESTIVAL = "|".join(sorted([*FESTIVALS, *NEW_YEAR_EVE], key=len, reverse=
 # fmt: off
 EXTRA_RULES: tuple[Rule, ...] = (
     Rule("greeting", _GREETING, lambda m, c: NOT_A_DATE),
+    # the Nth / last weekday of a month, the last day of a month: not "Friday" or "the 1st of the month"
+    Rule("month_ordinal", re.compile(
+        r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+"
+        r"(?:" + _EN_WEEKDAY + r"|(?P<day_word>day))\s+(?:of|in)\s+(?:the\s+)?"
+        r"(?:(?P<which>this|next)\s+month|(?P<month>" + _EN_MONTH + r")\b(?:\s+(?P<year>20\d{2}))?)"
+        r"|(?:(?P<which_zh>下个?|这个?|本)月|(?P<month_zh>" + _NUM + r"{1,2})月份?)的?"
+        r"(?:第(?P<nth_zh>[一二三四1-4])个|(?P<last_zh>最后一个))(?:周|星期|礼拜)(?P<weekday_zh>[一二三四五六日天1-7])"
+        r"|(?:(?P<which_zh2>下个?|这个?|本)月|(?P<month_zh2>" + _NUM + r"{1,2})月份?)的?最后一天",
+        re.IGNORECASE,
+    ), lambda m, c: _month_ordinal(m, c)),
     # 下下下下周一: no one counts weeks like that; say so rather than guess two weeks out
     Rule("too_many_next", re.compile(r"下{3,}个?(?:周|星期|礼拜|月)[一二三四五六日天末1-7]?"),
          lambda m, c: _invalid(m, c, "too_many_next")),
@@ -1125,11 +1197,14 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?<=[\d])(?<![a-zA-Z]\d)"
     ), lambda m, c: _numeric_date_zh(m, c) if _date_context_zh(m, c) or ("/" in m.group() and _HAS_CJK.search(c.text)) else None),
     Rule("clock_en_more", re.compile(
-        r"\b(?:at\s+)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2})(?::\d{2})?)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?|(?<=\d)p)\b(?!\.\w)"
+        r"\b(?:at\s+)?(?P<hour_dp>\d{1,2}|" + _CLOCK_WORD + r")(?:[.:](?P<minute_dp>\d{2}))?\s+(?:o'?clock\s+)?"
+        r"in\s+the\s+(?P<day_part>morning|afternoon|evening)\b"
+        r"|\b(?:at\s+)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2})(?::\d{2})?)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?|(?<=\d)p)\b(?!\.\w)"
         r"|\bat\s+(?P<at_price>(?P<hour_at>\d{1,2})[.](?P<minute_at>\d{2}))\b"
         r"|\b(?:at\s+)?(?P<hour_clock>\d{1,2})\s*o'?clock\b"
         r"|\b(?:at\s+)?(?P<word>" + _CLOCK_WORD + r")(?=\s+(?:tonight|o'?clock|this evening|in the (?:evening|morning|afternoon)))"
-        r"|\b(?:at\s+)?(?P<how>half past|quarter past|quarter to|a quarter past|a quarter to)\s+(?P<past_hour>" + _CLOCK_WORD + r"|\d{1,2})\b"
+        r"|\b(?:at\s+)?(?P<how>half past|quarter past|quarter to|a quarter past|a quarter to|(?:" + _MINUTE_WORD + r")\s+(?:minutes\s+)?(?:past|after)|(?<=at\s)(?:" + _MINUTE_WORD + r")\s+(?:minutes\s+)?(?:to|before)|(?:" + _MINUTE_WORD + r")\s+minutes\s+(?:to|before))"
+        r"\s+(?P<past_hour>" + _CLOCK_WORD + r"|\d{1,2})\b(?!\s*(?:%|percent|days?|weeks?|months?|years?|hours?|people|units))"
         r"|\b(?:at\s+)?(?P<hour_24>\d{1,2}):(?P<minute_24>\d{2})\b"
         r"|\bat\s+(?P<hour_bad>\d{2})\b(?!\s*(?:%|percent|people|users|units|sites|pallets|(?-i:[A-Z])))",
         re.IGNORECASE,
@@ -1137,7 +1212,7 @@ EXTRA_RULES: tuple[Rule, ...] = (
         m, hour=m.group("hour") or m.group("hour_at") or m.group("hour_clock") or m.group("hour_24") or m.group("hour_bad"),
         minute=m.group("minute") or m.group("minute_at") or m.group("minute_24")), c)),
     Rule("offset_from_en", re.compile(
-        r"\b(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?)\s+(?:after|from)\s+"
+        r"\b(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?)\s+(?:after|from|past)\s+"
         r"(?P<reference>tomorrow|today|the\s+\d{1,2}(?:st|nd|rd|th)|" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b"
         r"|\b(?P<weekday_week>" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\s+week\b",
         re.IGNORECASE,
@@ -1185,6 +1260,40 @@ EXTRA_RULES: tuple[Rule, ...] = (
 
 # The newer rules claim their spans right after `not_a_date`, before the older, looser ones.
 RULES = (RULES[0], *EXTRA_RULES, *RULES[1:])
+
+
+def _month_ordinal(match: re.Match[str], context: _Context) -> DateMention | None:
+    """"the third Friday of next month", 下个月第一个周一, "the last day of March", 十二月的最后一天."""
+    today = context.today
+    which = (match.group("which") or match.group("which_zh") or match.group("which_zh2") or "").rstrip("个")
+    month_said = match.group("month") or match.group("month_zh") or match.group("month_zh2")
+    if which:
+        first = _add_months(today.replace(day=1), 1 if which in ("next", "下") else 0)
+    elif month_said:
+        number = _MONTH_EN.get(month_said.lower()[:3]) if re.match(r"[a-z]", month_said, re.I) else _number(month_said)
+        if number is None or not 1 <= number <= 12:
+            return None
+        year = int(match.group("year")) if match.group("year") else today.year
+        first = date(year, number, 1)
+        if not match.group("year") and date(year, number, calendar.monthrange(year, number)[1]) < today:
+            first = date(year + 1, number, 1)
+    else:
+        return None
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    nth = (match.group("nth") or "").lower()
+    if match.group("day_word") or match.group("month_zh2") or match.group("which_zh2"):
+        if nth not in ("", "last", "first", "1st"):
+            return None  # "the second day of March": left to the other rules
+        return _mention(match, context, "month_ordinal", day=first if nth in ("first", "1st") else last)
+    weekday_said = match.group("weekday") or match.group("weekday_zh")
+    weekday = _WEEKDAY_EN[weekday_said.lower()[:3]] if re.match(r"[a-z]", weekday_said, re.I) else _WEEKDAY_ZH[weekday_said]
+    if nth == "last" or match.group("last_zh"):
+        day = last - timedelta(days=(last.weekday() - weekday) % 7)
+    else:
+        count = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}.get(nth) or (
+            _number(match.group("nth_zh") or "") or 1)
+        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (count - 1))
+    return _mention(match, context, "month_ordinal", day=day)
 
 
 def _first_weekday(match: re.Match[str]) -> str | None:

@@ -15,7 +15,10 @@ before". It also knows what is not a date: 便宜一点, 每周一, 三点意见
 Recognizers-Text (`recognizers_date_time`, Chinese and English models, built once per process and
 cached; `recognizers.warm_up()` builds them at start) reads what our grammar does not: holidays
 ("by Christmas", "after Thanksgiving", "New Year"), 农历/正月 dates, "the day after", quarters.
-Only those words open a window for it, and all windows of one language go in a single call.
+Only those words open a window for it, and all windows of one language go in a single call. Where
+our rules find nothing in a segment, the library reads that segment too and its answer wins
+(`_fallback_windows`, "call Tom on Mother's Day"), minus what it gets wrong: bare numbers, years,
+whole weeks or months, parts of the day alone, past days (`_fallback_mention`).
 We measured it on every phrase above before deciding the split: it resolves most of them, but a
 call costs a fixed ~1.5 ms (Chinese) / ~6 ms (English) plus ~0.2 ms a character - 2-3x that on
 a busy machine, 25-80 ms for a whole note - and it misreads 下下周一 (as 下周一), misses 月底, 5号
@@ -70,7 +73,7 @@ from crm.parsing.date_rules import (
     in_evening,
     prefers_past,
 )
-from crm.parsing.numbers import NUMERAL_CHARS
+from crm.parsing.numbers import NUMERAL_CHARS, parse_chinese_number
 from crm.parsing.recognizers import CHINESE, ENGLISH, datetime_model
 
 log = logging.getLogger(__name__)
@@ -99,17 +102,20 @@ def find_dates(
     mentions, masked_text = apply_rules(visible, now)
     today = now.date()
     windows = _windows(masked_text)
+    fallback = _fallback_windows(masked_text, mentions, windows)
     for culture, separator in ((CHINESE, "。"), (ENGLISH, "\n")):
-        spans = [(start, end) for start, end, window_culture in windows if window_culture == culture]
+        spans = [(start, end) for start, end, window_culture in windows + fallback if window_culture == culture]
         for result, start, end in _recognize(masked_text, spans, culture, separator, now):
             try:
                 mention = _interpret(result, visible, start, end, today, now)
             except (ValueError, ArithmeticError, LookupError, TypeError, OverflowError):
                 continue  # the recognizer resolved "13点0一" to 25:01; not a date we can use
+            if mention is not None and any(low <= start < high for low, high, _ in fallback):
+                mention = _fallback_mention(mention, result)
             if mention is not None:
                 mentions.append(mention)
     mentions.sort(key=lambda mention: (mention.start, -mention.end))
-    found = _merge_adjacent(_attach_deadlines(visible, mentions), visible, now)
+    found = _merge_adjacent(_shift_days(_attach_deadlines(visible, mentions), visible), visible, now)
     return found if keep_invalid else [mention for mention in found if not mention.invalid]
 
 
@@ -236,6 +242,71 @@ def _en_windows(chunk: str, offset: int) -> list[tuple[int, int, str]]:
         first, last = max(0, first - 3), min(len(words) - 1, last + 2)
         windows.append((offset + words[first].start(), offset + words[last].end(), ENGLISH))
     return windows
+
+
+# the library's answer where our rules have none ------------------------------------------
+
+# Words a scheduling phrase is made of; a segment without any of them is not worth a recognizer call.
+_EN_TEMPORAL = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|"
+    r"\b(?:today|tonight|tomorrow|yesterday|morning|afternoon|evening|noon|midnight|night|week|weekend|month|"
+    r"year|day|days|hour|minute|o'?clock|am|pm|eve|christmas|easter|holiday|first|second|third|last|next|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+    re.IGNORECASE,
+)
+_ZH_TEMPORAL = re.compile(r"[\d" + re.escape(NUMERAL_CHARS) + r"]|[点号日月年周天早晚午时分节夜]|星期|礼拜")
+# What the library reads that is not a scheduling phrase on its own: a bare number or ordinal
+# ("on the 3rd floor"), a year ("model X7-2030"), a part of the day ("this morning ran long").
+_BARE_NUMBER = re.compile(
+    r"(?:the\s+)?\d+(?:st|nd|rd|th)?|[\d" + re.escape(NUMERAL_CHARS) + r"]+[号日]?|\d+(?:[./:-]\d+)*", re.IGNORECASE
+)
+_CLOCK_WORD = re.compile(r":|\d\s*(?:am|pm|a\.m\.|p\.m\.)|o'?clock|noon|midnight|half past|quarter|点|\d\s*时", re.IGNORECASE)
+
+
+def _fallback_windows(
+    text: str, mentions: list[DateMention], windows: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Segments where our rules found nothing and no trigger word opened a window: the library reads them.
+
+    Spans the rules decided are not dates (greetings, 24/7, "in two years") are already blanked in
+    `text`, so the library never sees them.
+    """
+    found = []
+    chunk_start = 0
+    for boundary in [*(m.start() for m in _CHUNK_BREAK.finditer(text)), len(text)]:
+        start, end = chunk_start, boundary
+        chunk_start = boundary + 1
+        chunk = text[start:end]
+        if not chunk.strip():
+            continue
+        if any(start <= mention.start < end or mention.start <= start < mention.end for mention in mentions):
+            continue
+        if any(start <= low < end for low, _, _ in windows):
+            continue
+        chinese = bool(re.search(r"[\u4e00-\u9fff]", chunk))
+        if not (_ZH_TEMPORAL if chinese else _EN_TEMPORAL).search(chunk):
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        found.append((start + lead, start + len(chunk.rstrip()), CHINESE if chinese else ENGLISH))
+    return found
+
+
+def _fallback_mention(mention: DateMention, result: Any) -> DateMention | None:
+    """The library's answer in a segment our rules left alone, when it names a schedulable moment.
+
+    A day (Mother's Day, "the day before Christmas"), a day with a time, or a clock time said as one;
+    never a bare number, ordinal or year, a whole week or month, a past day, or a part of the day
+    alone (greetings, "this morning ran long"): those are for our rules to read.
+    """
+    said = mention.text.strip()
+    if mention.invalid or mention.past or _BARE_NUMBER.fullmatch(said):
+        return None  # a past day from the library ("十年前" read as a year ago) is not a visit date either
+    if (mention.day is None and mention.clock is None) or mention.vague:
+        return None  # a year, a part of the day alone, a whole week or month ("month over month")
+    if mention.clock is not None and not _CLOCK_WORD.search(said):
+        return None  # a number the library took for an hour
+    kind = str(getattr(result, "type_name", "")).rsplit(".", 1)[-1]
+    return replace(mention, rule=f"library-fallback:{kind}" + mention.rule.partition("recognizer:" + kind)[2])
 
 
 # resolving recognizer results -------------------------------------------------------------
@@ -429,6 +500,57 @@ def _attach_deadlines(text: str, mentions: list[DateMention]) -> list[DateMentio
             deadline = True
         marked.append(replace(mention, deadline=deadline))
     return marked
+
+
+_SHIFT_AFTER_ZH = re.compile(r"^(?P<count>[一两二三四五六七八九十\d]{1,2})\s*(?P<unit>天|个?星期|个?礼拜|周)")
+_SHIFT_BEFORE_EN = re.compile(
+    r"\b(?:the\s+)?(?P<count>\d+|an?|one|two|three|four|five|six|seven|ten|the)\s+(?P<unit>days?|weeks?)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _shift_days(mentions: list[DateMention], text: str) -> list[DateMention]:
+    """圣诞节前一天, 12月20号前两天, "three days before the 20th", "the day before Friday": the day moved by the
+    count said, never the named day itself."""
+    shifted = []
+    for mention in mentions:
+        if mention.day is None or mention.offset is not None:
+            shifted.append(mention)
+            continue
+        said = mention.text.rstrip()
+        after = text[mention.end :]
+        zh_direction = -1 if said.endswith("前") else 0  # 元旦后三天 is left alone: 节后 is the first working day
+        if not zh_direction and re.match(r"(?:之|以)?前", after):
+            zh_direction = -1
+            after = after[after.index("前") + 1 :]
+        zh = _SHIFT_AFTER_ZH.match(after) if zh_direction else None
+        lead = text[max(0, mention.start - 30) : mention.start]
+        en_direction = -1 if re.match(r"before\b", said, re.IGNORECASE) else 1 if re.match(r"after\b", said, re.IGNORECASE) else 0
+        if not en_direction and re.search(r"\b(?:before|after)\s+$", lead, re.IGNORECASE):
+            en_direction = -1 if re.search(r"\bbefore\s+$", lead, re.IGNORECASE) else 1
+            lead = re.sub(r"\s*\b(?:before|after)\s+$", " ", lead, flags=re.IGNORECASE)
+        en = _SHIFT_BEFORE_EN.search(lead) if en_direction else None
+        if en and any(other.offset is not None and other.end > max(0, mention.start - 30) + en.start() and other.start < mention.start
+                      for other in mentions):  # fmt: skip
+            en = None  # "two weeks before Friday": already an offset from Friday (before_reference)
+        if zh:
+            count = parse_chinese_number(zh.group("count")) if not zh.group("count").isdigit() else int(zh.group("count"))
+            days = int(count or 0) * (1 if zh.group("unit") == "天" else 7) * zh_direction
+            end = mention.end + (len(text[mention.end :]) - len(after)) + zh.end()
+            mention = replace(mention, day=mention.day + timedelta(days=days), end=end, text=text[mention.start : end],
+                              deadline=False, rule=mention.rule + "+shift")  # fmt: skip
+        elif en:
+            word = en.group("count").lower()
+            count = 1 if word in ("a", "an", "one", "the") else int(word) if word.isdigit() else _EN_COUNTS[word]
+            days = count * (1 if en.group("unit").lower().startswith("day") else 7) * en_direction
+            start = mention.start - (len(text[max(0, mention.start - 30) : mention.start]) - en.start())
+            mention = replace(mention, day=mention.day + timedelta(days=days), start=start, text=text[start : mention.end],
+                              deadline=False, rule=mention.rule + "+shift")  # fmt: skip
+        shifted.append(mention)
+    return shifted
+
+
+_EN_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 
 
 def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> list[DateMention]:
