@@ -14,6 +14,7 @@ from bot.cli.customers import customer, customers
 from bot.cli.dates import eval_dates
 from bot.cli.doctor import doctor
 from bot.cli.followups import followups_command, remind_command
+from bot.cli.kb import kb
 from bot.cli.knowledge import ask, eval_kb, ingest, run_ingest
 from bot.cli.notes import eval_notes, note
 from bot.cli.opportunities import eval_opps, opps
@@ -128,5 +129,6 @@ main.add_command(transcribe)
 main.add_command(doctor)
 main.add_command(ingest)
 main.add_command(ask)
+main.add_command(kb)
 main.add_command(pricing)
 main.add_command(quote_command(lambda: open_assistant().customers))
