@@ -35,6 +35,7 @@ REPORT_TIME = time(9, 0)
 CATCH_UP = timedelta(hours=3)
 EXAMPLES = 2  # questions shown under a group's representative
 MAX_DAYS = 3660
+MAX_GROUPED = 2000  # the most recent questions grouped (grouping compares every pair)
 
 
 class InvalidGapWindow(ValueError):
@@ -70,6 +71,7 @@ class GapReport(BaseModel):
     until: datetime
     days: int
     total: int  # questions counted
+    grouped: int  # of which grouped: the most recent MAX_GROUPED
     groups: list[GapGroup]
 
     @property
@@ -139,10 +141,11 @@ class KnowledgeGaps:
         days = check_days(days)
         until = now or self.clock()
         since = until - timedelta(days=days)
-        items = self.questions(since, until)
+        found = self.questions(since, until)
+        items = found[-MAX_GROUPED:]
         groups = [self._group(items, members) for members in self.group([item.question for item in items])]
         groups.sort(key=lambda group: (-group.count, -group.users, -group.last_at.timestamp()))
-        return GapReport(since=since, until=until, days=days, total=len(items), groups=groups)
+        return GapReport(since=since, until=until, days=days, total=len(found), grouped=len(items), groups=groups)
 
     @staticmethod
     def _group(items: list[GapQuestion], members: list[int]) -> GapGroup:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from bot.assistant import Assistant
+from bot.cli import main
 from crm.answers import AnswerLog
 from crm.store import Store
 from crm.users import UserRepository
 from knowledge.documents import Hit
 from knowledge.feedback import MAX_BONUS, PassagePriors, shrunk_prior
 from tests.conftest import OTHER_REP_ID, REP_ID
+from tests.knowledge_fixtures import FIXTURE_DOCS
 
 THRESHOLD = 0.5
 
@@ -74,3 +80,20 @@ def test_a_vote_through_the_bot_refreshes_the_knowledge_base_priors(assistant: A
     reply = assistant.handle(assistant.request(rep, callback_data=f"ask:v:{answer_id}:-1"))
     assert reply.toast
     assert assistant.knowledge.priors.prior("chunk-x") == pytest.approx(-1 / 6)
+
+
+def test_eval_kb_with_feedback_ranks_with_the_recorded_votes(tmp_path: Path) -> None:
+    env = {"KAM_DATA_DIR": str(tmp_path / "data"), "KAM_EMBEDDER": "hashing", "KAM_KNOWLEDGE_DIR": str(FIXTURE_DOCS)}
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest"], env=env).exit_code == 0
+    store = Store.open(tmp_path / "data" / "kam.db")
+    log = _setup(store)
+    log.vote(log.get(log.record(REP_ID, "q", answered=True, chunk_ids=["x", "y"]), user_id=REP_ID), user_id=REP_ID, vote=1)
+    store.close()
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "1", "q": "今天天气怎么样", "unanswerable": True}) + "\n", encoding="utf-8")
+    plain = runner.invoke(main, ["eval", "kb", str(questions)], env=env)
+    assert plain.exit_code == 0 and "voted passage" not in plain.stderr
+    ranked = runner.invoke(main, ["eval", "kb", str(questions), "--feedback"], env=env)
+    assert ranked.exit_code == 0, ranked.output
+    assert "priors of 2 voted passage(s)" in ranked.stderr and "refused or flagged 1/1" in ranked.stdout
