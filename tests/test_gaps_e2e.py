@@ -11,6 +11,7 @@ import pytest
 from bot.assistant import Assistant, build_assistant
 from bot.settings import Settings
 from bot.telegram.gap_reports import deliver_gap_reports
+from bot.telegram.jobs import GAPS_JOB
 from tests.conftest import ADMIN_ID, REP_ID, running_bot
 from tests.fake_telegram import FakeTelegram
 from tests.knowledge_fixtures import PLAYBOOK, playbook_kb
@@ -56,7 +57,9 @@ async def test_a_refused_question_is_in_the_admins_gap_report_and_the_weekly_one
     text = fake_telegram.messages_text(report)
     assert "知识缺口" in text and REFUSED in text and "拒答 1" in text and "小王" not in text
 
-    # The weekly report, fired explicitly with the clock at Monday 09:05 in the admin's time zone.
+    # The weekly report: its tick is scheduled; here it is fired explicitly with the clock at Monday 09:05
+    # in the admin's time zone.
+    assert application.job_queue.get_jobs_by_name(GAPS_JOB)  # type: ignore[attr-defined]
     assistant.users.update(ADMIN_ID, timezone="Asia/Shanghai")
     with assistant.store.transaction() as db:  # the question was asked during the week before that Monday
         db.execute("update answers set created_at = ?", [(MONDAY_9_05_SHANGHAI - timedelta(days=2)).isoformat()])
