@@ -24,6 +24,7 @@ from crm.followups.reminders import DeliveryPolicy, ReminderService
 from crm.followups.repository import FollowupRepository
 from crm.followups.schedule import parse_clock
 from crm.followups.service import FollowupService
+from crm.knowledge_gaps import KnowledgeGaps
 from crm.language import Language, language_of, replace_lone_surrogates
 from crm.opportunities import OpportunityRepository
 from crm.parsing import recognizers
@@ -37,6 +38,8 @@ from crm.visits.assist import NoteAssistant
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
+from knowledge.feedback import PassagePriors
+from knowledge.gaps import group_similar
 from knowledge.library import DocumentLibrary
 from knowledge.llm import ChatModel
 from knowledge.rewrite import QueryRewriter
@@ -48,6 +51,7 @@ from skills.contracts import ContractsSkill
 from skills.customers import CustomersSkill
 from skills.documents import DocumentsSkill
 from skills.followups import FollowupsSkill
+from skills.gaps import KnowledgeGapsSkill
 from skills.models import Attachment, Reply, Request
 from skills.notes import VisitNotesSkill
 from skills.opportunities import OpportunitiesSkill
@@ -111,6 +115,7 @@ class Assistant:
     opportunities: OpportunityRepository
     contracts: ContractRepository
     cases: CaseRepository
+    gaps: KnowledgeGaps
     synthesizer: Synthesizer | None = None  # KAM_LLM=openai: answers phrased by a model, checked
     chat_model: ChatModel | None = None  # KAM_LLM=openai: follow-ups rewritten, visit notes read a second way
     skills: list[Skill] = field(init=False)
@@ -276,6 +281,7 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     skills.append(ContractsSkill(assistant.contracts))
     skills.append(CasesSkill(assistant.conversations, assistant.customers, assistant.cases, assistant.knowledge))
     skills.append(DocumentsSkill(DocumentLibrary(assistant.settings.knowledge_dir, assistant.knowledge)))
+    skills.append(KnowledgeGapsSkill(assistant.gaps))
     return skills
 
 
@@ -308,6 +314,11 @@ def llm_config(settings: Settings) -> LLMConfig:
                      api_key=settings.llm_api_key, timeout=settings.llm_timeout)  # fmt: skip
 
 
+def refresh_priors(knowledge: KnowledgeBase, answers: AnswerLog) -> None:
+    """Give the knowledge base the 👍/👎 priors counted from every vote so far."""
+    knowledge.priors = PassagePriors(answers.passage_votes())
+
+
 def build_assistant(settings: Settings, *, store: Store | None = None) -> Assistant:
     """Wire one Assistant from settings: the single place where components meet."""
     store = store or Store.open(settings.database_path)
@@ -324,6 +335,9 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
     price_book = load_price_book(settings.pricing_file)
     knowledge.add_user_words([customer.name for customer in customers.all()] + price_book.vocabulary())
     chat_model = make_chat_model(settings)
+    answers = AnswerLog(store)
+    refresh_priors(knowledge, answers)
+    answers.on_vote = lambda: refresh_priors(knowledge, answers)  # a vote changes the ranking from the next question
     policy = DeliveryPolicy(
         retry_base=timedelta(seconds=settings.reminder_retry_seconds),
         lease=timedelta(seconds=settings.reminder_lease_seconds),
@@ -336,7 +350,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         customers=customers,
         visits=visits,
         followups=followups,
-        answers=AnswerLog(store),
+        answers=answers,
         notes=NoteTaker(visits, customers, default_time=default_time, assistant=make_note_assistant(chat_model)),
         followup_service=FollowupService(followups, customers, default_time=default_time),
         profiles=ProfileService(customers, visits, followups, opportunities, contracts, cases),
@@ -348,6 +362,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
         opportunities=opportunities,
         contracts=contracts,
         cases=cases,
+        gaps=KnowledgeGaps(store, users, group=lambda texts: group_similar(texts, tokenizer=knowledge.tokenizer)),
         synthesizer=make_synthesizer(settings),
         chat_model=chat_model,
     )

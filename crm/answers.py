@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -28,8 +29,9 @@ class RecordedAnswer(BaseModel):
 class AnswerLog:
     """Records answers and feedback; a user only ever reads their own answers."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, *, on_vote: Callable[[], None] | None = None):
         self.store = store
+        self.on_vote = on_vote  # called after every vote (the composition root refreshes the passage priors)
 
     def record(self, user_id: int, question: str, *, answered: bool, chunk_ids: list[str]) -> int:
         """Keep an answer given to `user_id`; returns its id (the buttons carry it)."""
@@ -61,3 +63,22 @@ class AnswerLog:
                 [answer.id, user_id, answer.question, json.dumps(answer.chunk_ids), 1 if vote > 0 else -1,
                  utc_now_iso()],
             )  # fmt: skip
+        if self.on_vote is not None:
+            self.on_vote()
+
+    def passage_votes(self) -> dict[str, tuple[int, int]]:
+        """Per cited passage: (users whose votes on it net 👍, users whose votes net 👎).
+
+        A user counts once per passage however many of their answers cited it (their votes on it are
+        summed, and only the sign counts), so one rep repeating a question cannot push a passage.
+        """
+        rows = self.store.db.execute(
+            "select passage.value, feedback.user_id, sum(feedback.vote) from answer_feedback feedback,"
+            " json_each(case when json_valid(feedback.chunk_ids) then feedback.chunk_ids else '[]' end) passage"
+            " group by passage.value, feedback.user_id"
+        ).fetchall()
+        counts: dict[str, tuple[int, int]] = {}
+        for chunk_id, _user_id, net in rows:
+            up, down = counts.get(str(chunk_id), (0, 0))
+            counts[str(chunk_id)] = (up + (net > 0), down + (net < 0))
+        return counts

@@ -324,3 +324,21 @@ def m0007_contracts_and_cases(db: Database) -> None:
         " where contract_id is not null"
     )
     db.execute("create unique index idx_followups_case_reminder on followups (case_id, kind) where case_id is not null")
+
+
+@migrations(name="0008_knowledge_gap_reports")
+def m0008_knowledge_gap_reports(db: Database) -> None:
+    """The weekly knowledge-gap report's deliveries (one row per admin and local Monday: the claim);
+    indexes for the report's look-back over answers and votes."""
+    db["gap_report_deliveries"].create(
+        {
+            "user_id": int,
+            "local_date": str,  # YYYY-MM-DD, the admin's local date the report is for
+            "claimed_at": str,  # ISO 8601 UTC
+        },
+        pk=("user_id", "local_date"),
+        not_null={"user_id", "local_date", "claimed_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["answers"].create_index(["answered", "created_at"])
+    db["answer_feedback"].create_index(["vote", "created_at"])

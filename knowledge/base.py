@@ -13,6 +13,7 @@ from knowledge.answer import compose_answer
 from knowledge.cache import EmbeddingCache
 from knowledge.documents import Answer, Chunk, Hit, IngestReport
 from knowledge.embedders import Embedder, SparseEmbedder
+from knowledge.feedback import PassagePriors
 from knowledge.index import IndexNotFound, KnowledgeIndex, read_manifest
 from knowledge.ingest import Progress, ingest
 from knowledge.search import SupportModel, hybrid_search, support_model_for
@@ -57,6 +58,7 @@ class KnowledgeBase:
         self.approximate_above = approximate_above
         self.support_model = support_model  # None: the calibrated model for the index
         self.cache = cache  # None: no embedding cache, every ingest embeds what the index lacks
+        self.priors: PassagePriors | None = None  # 👍/👎 priors, set (and replaced) by the composition root
         self._index: KnowledgeIndex | None = None
         self._loaded = False
         self._load_lock = threading.Lock()
@@ -139,6 +141,9 @@ class KnowledgeBase:
         index = self._require_index()
         query = to_simplified(query)  # Traditional characters find the (Simplified) playbook too
         hits = self._hits(index, query, k)
+        priors = self.priors  # reorders supported passages only (knowledge.feedback)
+        if priors is not None:
+            hits = priors.rerank(hits, self._support(index).threshold)
         return compose_answer(query, hits, index, self.tokenizer, threshold=self._support(index).threshold)
 
     def embed_query(self, query: str) -> np.ndarray | None:

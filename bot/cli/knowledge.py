@@ -21,6 +21,8 @@ from rich.progress import (
 
 from bot.cli.common import configure_logging, print_json, settings_or_exit
 from bot.settings import Settings
+from crm.answers import AnswerLog
+from crm.store import Store
 from knowledge import (
     Answer,
     EmbedderError,
@@ -35,6 +37,7 @@ from knowledge import (
 )
 from knowledge.cache import EmbeddingCache
 from knowledge.calibration import collect_examples, fit_support, near_duplicates, save_support_models
+from knowledge.feedback import PassagePriors
 from knowledge.search import SUPPORT_MODEL_FILE, load_support_models
 
 STAGES = {"read": "Reading files", "embed": "Embedding passages", "sparse": "Sparse vectors", "index": "Indexing",
@@ -197,7 +200,8 @@ def ask(question: str | None, batch: Path | None, as_json: bool, k: int) -> None
               help="With --fit: refuse to fit while PATH has near-duplicates of these sets (repeatable).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=SUPPORT_MODEL_FILE, show_default=True,
               help="With --fit: where to write the fitted models.")
-def eval_kb(path: Path, as_json: bool, fit: bool, heldout: tuple[Path, ...], out: Path) -> None:
+@click.option("--feedback", is_flag=True, help="Rank with the 👍/👎 priors recorded in the database, as the bot does.")
+def eval_kb(path: Path, as_json: bool, fit: bool, heldout: tuple[Path, ...], out: Path, feedback: bool) -> None:
     """Score the knowledge base on a question file (format of kb_dev.jsonl), or refit it with --fit."""
     settings = settings_or_exit()
     configure_logging(settings)
@@ -207,6 +211,11 @@ def eval_kb(path: Path, as_json: bool, fit: bool, heldout: tuple[Path, ...], out
         _fit(ready_knowledge_base(settings), path, items, out)
         return
     knowledge = ready_knowledge_base(settings)
+    if feedback:
+        store = Store.open(settings.database_path)
+        knowledge.priors = PassagePriors(AnswerLog(store).passage_votes())
+        store.close()
+        click.echo(f"ranking with the priors of {len(knowledge.priors)} voted passage(s)", err=True)
     try:
         report = evaluate(knowledge.answer, items)
     except IndexNotFound:

@@ -7,7 +7,8 @@
 3. a sweeper (`run_repeating`, every KAM_SWEEP_SECONDS) sends whatever is due and unsent and arms a
    `run_once` alarm named `reminder:{id}` for each reminder due before the next sweeps, so those go
    out on the second rather than at the next sweep;
-4. a digest tick (every minute) sends each user's daily digest and Monday's weekly summary.
+4. a digest tick (every minute) sends each user's daily digest and Monday's weekly summary;
+5. a gap-report tick (every minute) sends admins Monday's knowledge-gap report (`bot.telegram.gap_reports`).
 
 Every alarm only *asks* `ReminderService` to deliver; the service claims the row first, so an alarm
 and a sweep that fire together still send one message. APScheduler drops a job that runs more than
@@ -25,6 +26,7 @@ from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
 from bot.assistant import Assistant
+from bot.telegram.gap_reports import deliver_gap_reports
 from bot.telegram.send import classified, send_reply
 from crm.followups.chart import render_weekly_chart
 from crm.followups.digest import DigestService, DueDigest
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 RUNTIME_KEY = "reminders"
 SWEEP_JOB = "reminders:sweep"
 DIGEST_JOB = "digest:tick"
+GAPS_JOB = "gaps:tick"
 JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True}
 DIGEST_TICK_SECONDS = 60.0
 
@@ -88,12 +91,15 @@ def schedule_reminders(application: Application) -> ReminderRuntime | None:
     application.bot_data[RUNTIME_KEY] = runtime
     runtime.service.recover_stale()
     runtime.service.mark_missed(datetime.now(UTC))
-    for job in job_queue.get_jobs_by_name(SWEEP_JOB) + job_queue.get_jobs_by_name(DIGEST_JOB):
+    for job in (job_queue.get_jobs_by_name(SWEEP_JOB) + job_queue.get_jobs_by_name(DIGEST_JOB)
+                + job_queue.get_jobs_by_name(GAPS_JOB)):
         job.schedule_removal()
     job_queue.run_repeating(sweep_reminders, interval=settings.sweep_seconds, first=0, name=SWEEP_JOB,
                             job_kwargs={**JOB_KWARGS, "max_instances": 2})  # fmt: skip
     tick = min(DIGEST_TICK_SECONDS, settings.sweep_seconds)
     job_queue.run_repeating(send_digests, interval=tick, first=tick / 2, name=DIGEST_JOB,
+                            job_kwargs={**JOB_KWARGS, "max_instances": 2})  # fmt: skip
+    job_queue.run_repeating(send_gap_reports, interval=tick, first=tick / 2, name=GAPS_JOB,
                             job_kwargs={**JOB_KWARGS, "max_instances": 2})  # fmt: skip
     armed = arm_upcoming(application)
     log.info("reminders scheduled: sweeper every %.1fs, %d alarm(s) armed", settings.sweep_seconds, armed)
@@ -161,6 +167,12 @@ async def send_digests(context: ContextTypes.DEFAULT_TYPE) -> None:
                 await _send_digest(context.bot, runtime, due)
     finally:
         runtime.ticking = False
+
+
+async def send_gap_reports(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the weekly knowledge-gap reports due now (admins, Monday morning in their time zone)."""
+    runtime: ReminderRuntime = context.application.bot_data[RUNTIME_KEY]
+    await deliver_gap_reports(context.bot, runtime.assistant, read_timeout=runtime.read_timeout)
 
 
 async def _send_digest(bot: Bot, runtime: ReminderRuntime, due: DueDigest) -> None:
