@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     reminder_retry_seconds: float = Field(default=30.0, gt=0, validation_alias="KAM_REMINDER_RETRY_SECONDS")
     reminder_lease_seconds: float = Field(default=300.0, gt=0, validation_alias="KAM_REMINDER_LEASE_SECONDS")
     reminder_read_timeout: float = Field(default=20.0, gt=0, validation_alias="KAM_REMINDER_READ_TIMEOUT")
+    slow_reply_seconds: float = Field(default=1.0, ge=0, validation_alias="KAM_SLOW_REPLY_SECONDS")
     opportunity_stale_days: int = Field(default=14, gt=0, validation_alias="KAM_OPPORTUNITY_STALE_DAYS")
     llm: Literal["none", "openai"] = Field(default="none", validation_alias="KAM_LLM")
     llm_base_url: str | None = Field(default=None, validation_alias="KAM_LLM_BASE_URL")

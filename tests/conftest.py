@@ -49,6 +49,9 @@ def make_settings(data_dir: Path) -> Callable[..., Settings]:
             "telegram_bot_token": TOKEN,
             "embedder": "hashing",
             "customers_file": None,
+            # No "正在处理…" message unless a test asks for one: on a loaded machine any reply can take a
+            # second, and tests wait for the reply's own sendMessage (tests/test_slow_reply_e2e.py covers it).
+            "slow_reply_seconds": 0,
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

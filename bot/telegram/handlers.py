@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import html
 import logging
 from datetime import UTC, datetime
 
@@ -12,9 +14,9 @@ from telegram.ext import ContextTypes
 
 from bot.assistant import Assistant, Identity
 from bot.telegram.jobs import arm_upcoming
-from bot.telegram.send import edit_or_send, send_reply, stream_reply
+from bot.telegram.send import edit_or_send, replace_placeholder, send_reply, stream_reply
 from bot.telegram.workers import SkillRunner
-from skills.models import Reply
+from skills.models import Reply, Request
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +73,40 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             await send_reply(context.bot, message.chat_id, admission.reply or Reply())
             return
         request = assistant.request(admission.user, text, now=message_time(message.date))
-        reply = await runner.call(assistant.handle, request)
+        reply, placeholder_id = await _handled(context, runner, assistant, request, message.chat_id)
         if reply.stream is not None:  # a model phrases the answer: placeholder now, checked sentences as they come
-            await stream_reply(context.bot, message.chat_id, reply, runner.call)
+            await stream_reply(context.bot, message.chat_id, reply, runner.call, placeholder_id=placeholder_id)
+        elif placeholder_id is not None:
+            await replace_placeholder(context.bot, message.chat_id, placeholder_id, reply)
         else:
             await send_reply(context.bot, message.chat_id, reply)
-    arm_upcoming(context.application)  # a follow-up created or moved just now may fall due before the next sweep
+    arm_upcoming(context.application)
+
+
+async def _handled(context: ContextTypes.DEFAULT_TYPE, runner: SkillRunner, assistant: Assistant, request: Request,
+                   chat_id: int) -> tuple[Reply, int | None]:  # fmt: skip
+    """The skill's reply, and the id of the "正在处理…" message shown when it took longer than
+    KAM_SLOW_REPLY_SECONDS (a model's rewrite, a long note): the reply goes into that message."""
+    work = asyncio.ensure_future(runner.call(assistant.handle, request))
+    wait = assistant.settings.slow_reply_seconds
+    if wait <= 0:
+        return await work, None
+    done, _ = await asyncio.wait({work}, timeout=wait)
+    if done:
+        return work.result(), None
+    try:
+        shown = await context.bot.send_message(chat_id, html.escape(request.t("正在处理…", "Working on it…"), quote=False))
+    except TelegramError:  # the reply itself still goes out when the work is done
+        log.info("could not show the working-on-it message", exc_info=True)
+        return await work, None
+    try:
+        return await work, shown.message_id
+    except BaseException:
+        try:  # the error handler apologises in a message of its own
+            await context.bot.delete_message(chat_id, shown.message_id)
+        except TelegramError:
+            log.info("could not delete the working-on-it message", exc_info=True)
+        raise  # a follow-up created or moved just now may fall due before the next sweep
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -99,8 +99,21 @@ STREAM_CURSOR = " …"
 Run = Callable[..., Awaitable[Any]]
 
 
-async def stream_reply(bot: Bot, chat_id: int, reply: Reply, run: Run) -> None:
-    """Send the stream's placeholder now, edit checked sentences into it as they come, finish with buttons.
+async def replace_placeholder(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
+    """Turn a "working on it" message into the reply (a file cannot be edited in: it is sent after it)."""
+    if reply.file is None and (reply.blocks or reply.buttons):
+        await edit_or_send(bot, chat_id, message_id, reply)
+        return
+    try:
+        await bot.delete_message(chat_id, message_id)
+    except TelegramError:
+        log.info("could not delete the placeholder %s", message_id, exc_info=True)
+    await send_reply(bot, chat_id, reply)
+
+
+async def stream_reply(bot: Bot, chat_id: int, reply: Reply, run: Run, *, placeholder_id: int | None = None) -> None:
+    """Send the stream's placeholder now (or reuse `placeholder_id`, a "working on it" message already
+    shown), edit checked sentences into it as they come, finish with buttons.
 
     `run(function, *args)` runs blocking work off the event loop (the SkillRunner's worker pool). A
     failure, or no end within the stream's timeout, turns the placeholder into the fallback reply.
@@ -111,7 +124,8 @@ async def stream_reply(bot: Bot, chat_id: int, reply: Reply, run: Run) -> None:
     assert stream is not None
     loop = asyncio.get_running_loop()
     deadline = loop.time() + stream.timeout
-    placeholder = await bot.send_message(chat_id, html.escape(stream.placeholder, quote=False))
+    if placeholder_id is None:
+        placeholder_id = (await bot.send_message(chat_id, html.escape(stream.placeholder, quote=False))).message_id
     shown: list[str] = []
     next_edit = loop.time() + STREAM_EDIT_SECONDS
     editing: asyncio.Task[float] | None = None
@@ -130,7 +144,7 @@ async def stream_reply(bot: Bot, chat_id: int, reply: Reply, run: Run) -> None:
                 next_edit, editing = max(next_edit, editing.result()), None
             if editing is None and loop.time() >= next_edit:
                 text = "".join(shown) + STREAM_CURSOR
-                editing = asyncio.create_task(_edit_partial(bot, chat_id, placeholder.message_id, text))
+                editing = asyncio.create_task(_edit_partial(bot, chat_id, placeholder_id, text))
                 next_edit = loop.time() + STREAM_EDIT_SECONDS
         text = "".join(shown).strip()
         if text:
@@ -139,7 +153,7 @@ async def stream_reply(bot: Bot, chat_id: int, reply: Reply, run: Run) -> None:
         log.info("streamed answer failed (%s); sending the fallback", type(error).__name__)
     if editing is not None:
         await editing
-    await edit_or_send(bot, chat_id, placeholder.message_id, final)
+    await edit_or_send(bot, chat_id, placeholder_id, final)
 
 
 async def _edit_partial(bot: Bot, chat_id: int, message_id: int, text: str) -> float:
