@@ -35,6 +35,7 @@ from crm.users import INVITE_GUESSES_PER_HOUR, LOCAL_OPERATOR_ID, User, UserNotF
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
+from knowledge.cache import EmbeddingCache
 from knowledge.synthesis import LLMConfig, Synthesizer
 from skills.ask import AskSkill
 from skills.base import Skill, SkillError
@@ -284,6 +285,12 @@ def llm_config(settings: Settings) -> LLMConfig:
                      api_key=settings.llm_api_key, timeout=settings.llm_timeout)  # fmt: skip
 
 
+def make_knowledge_base(settings: Settings, *, use_cache: bool = True) -> KnowledgeBase:
+    """The configured knowledge base, reusing vectors from the embedding cache (KAM_EMBEDDING_CACHE_DIR)."""
+    cache = EmbeddingCache(settings.embedding_cache_dir) if use_cache and settings.embedding_cache_dir else None
+    return KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model), cache=cache)
+
+
 def build_assistant(settings: Settings, *, store: Store | None = None) -> Assistant:
     """Wire one Assistant from settings: the single place where components meet."""
     store = store or Store.open(settings.database_path)
@@ -296,7 +303,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
                                    default_time=default_time)  # fmt: skip
     cases = CaseRepository(store, followups, targets=settings.case_targets)
     visits = VisitRepository(store, customers, followups, opportunities, contracts, cases)
-    knowledge = KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model))
+    knowledge = make_knowledge_base(settings)
     price_book = load_price_book(settings.pricing_file)
     knowledge.add_user_words([customer.name for customer in customers.all()] + price_book.vocabulary())
     policy = DeliveryPolicy(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -19,6 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from bot.assistant import make_knowledge_base
 from bot.cli.common import configure_logging, print_json, settings_or_exit
 from bot.settings import Settings
 from knowledge import (
@@ -31,9 +31,7 @@ from knowledge import (
     QueryTooLong,
     evaluate,
     load_items,
-    make_embedder,
 )
-from knowledge.cache import EmbeddingCache
 from knowledge.calibration import collect_examples, fit_support, near_duplicates, save_support_models
 from knowledge.search import SUPPORT_MODEL_FILE, load_support_models
 
@@ -41,18 +39,10 @@ STAGES = {"read": "Reading files", "embed": "Embedding passages", "sparse": "Spa
           "write": "Writing index"}
 
 
-def embedding_cache_dir(settings: Settings) -> Path:
-    """KAM_EMBEDDING_CACHE_DIR (several data dirs may share one), else <data dir>/cache/embeddings."""
-    configured = os.environ.get("KAM_EMBEDDING_CACHE_DIR", "").strip()
-    return Path(configured).expanduser() if configured else settings.data_dir / "cache" / "embeddings"
-
-
 def open_knowledge_base(settings: Settings, *, use_cache: bool = True) -> KnowledgeBase:
     """The configured knowledge base (with the embedding cache unless told not to), or a one-line CLI error."""
-    cache = EmbeddingCache(embedding_cache_dir(settings)) if use_cache else None
     try:
-        return KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model),
-                             cache=cache)
+        return make_knowledge_base(settings, use_cache=use_cache)
     except EmbedderError as error:
         raise click.ClickException(str(error)) from None
 
