@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +25,14 @@ logger = logging.getLogger(__name__)
 
 
 MAX_QUERY_CHARS = 500
+
+
+QUERY_THREADS = 4  # sparse query passes that may run beside dense ones at once
+
+
+@lru_cache(maxsize=1)
+def _query_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=QUERY_THREADS, thread_name_prefix="kb-query")
 
 
 class QueryTooLong(ValueError):
@@ -227,12 +237,14 @@ class KnowledgeBase:
         return self.embedder.embed_queries([query])[0]
 
     def _hits(self, index: KnowledgeIndex, query: str, k: int) -> list[Hit]:
-        vector = self.embed_query(query)
-        if vector is None:
+        if not self.tokenizer.content_terms(query):
             return []
-        sparse = None
+        pending: Future | None = None
         if index.sparse is not None and isinstance(self.embedder, SparseEmbedder):
-            sparse = self.embedder.embed_sparse([query])[0]
+            # the sparse pass runs beside the dense one: the C engine releases the GIL (ctypes)
+            pending = _query_pool().submit(self.embedder.embed_sparse, [query])
+        vector = self.embedder.embed_queries([query])[0]
+        sparse = pending.result()[0] if pending is not None else None
         return hybrid_search(index, self.tokenizer, query, vector, sparse, k=k, support_model=self._support(index))
 
     def _support(self, index: KnowledgeIndex) -> SupportModel:

