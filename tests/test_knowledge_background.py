@@ -170,3 +170,18 @@ def test_kam_prepare_can_leave_the_build_to_kam_chat(tmp_path: Path, corpus: Pat
     chatted = CliRunner().invoke(main, ["chat"], input="/help\n", env=env)
     assert chatted.exit_code == 0, chatted.output
     assert "building it from" in chatted.output and "/note" in chatted.output
+
+
+def test_kam_ingest_in_a_log_prints_progress_with_the_time_left(tmp_path: Path, corpus: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    env = {"KAM_DATA_DIR": str(tmp_path / "data"), "KAM_EMBEDDER": "hashing", "KAM_KNOWLEDGE_DIR": str(corpus)}
+    result = CliRunner().invoke(main, ["ingest"], env=env)
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("indexing: ")]
+    assert lines and all("% done" in line for line in lines)
+    assert any("s left" in line for line in lines)
+    percents = [int(line.split()[1].rstrip("%")) for line in lines]
+    assert percents == sorted(percents) and percents[-1] <= 99

@@ -26,9 +26,11 @@ from knowledge import (
     EmbedderError,
     EvalItem,
     IndexNotFound,
+    IngestProgress,
     IngestReport,
     KnowledgeBase,
     QueryTooLong,
+    SparseEmbedder,
     evaluate,
     load_items,
 )
@@ -62,19 +64,40 @@ def run_ingest(settings: Settings, paths: list[Path], *, rebuild: bool, replace:
     """Ingest with a progress bar and time left on stderr and print what happened to the index."""
     knowledge = open_knowledge_base(settings, use_cache=use_cache)
     tasks: dict[str, int] = {}
+    interactive = sys.stderr.isatty()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("eta"), TimeRemainingColumn(), console=None, transient=True, disable=quiet or not sys.stderr.isatty()) as bar:
+                  TextColumn("eta"), TimeRemainingColumn(), console=None, transient=True, disable=quiet or not interactive) as bar:
+        lines = PlainProgress(quiet=quiet or interactive)
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total or 1)
             bar.update(tasks[stage], completed=done, total=total or 1)
+            lines.update(overall)
 
+        overall = IngestProgress(sparse=isinstance(knowledge.embedder, SparseEmbedder), then=progress)
         report = knowledge.ingest(paths or [settings.knowledge_dir], rebuild=rebuild, add=not replace,
-                                  progress=progress)
+                                  progress=overall)
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
     click.echo(describe_ingest(report, settings.index_dir), err=quiet)
+
+
+class PlainProgress:
+    """For a log or a pipe (no progress bar): one line per tenth of the ingest, with the time left."""
+
+    def __init__(self, *, quiet: bool):
+        self.quiet = quiet
+        self.shown = 0
+
+    def update(self, overall: IngestProgress) -> None:
+        """Print a line when the ingest has passed another tenth."""
+        if self.quiet or overall.percent < self.shown + 10:
+            return
+        self.shown = overall.percent // 10 * 10
+        left = overall.seconds_left()
+        click.echo(f"indexing: {overall.percent}% done" + (f", about {left:.0f} s left" if left is not None else ""),
+                   err=True)
 
 
 def _count(number: int, noun: str) -> str:
