@@ -87,6 +87,7 @@ class KnowledgeBase:
         self._building: IngestProgress | None = None  # the background build, while it runs
         self._build_thread: threading.Thread | None = None
         self._stop_build = threading.Event()
+        self._build_lock = threading.Lock()
 
     # lifecycle ---------------------------------------------------------------------------------
 
@@ -128,11 +129,12 @@ class KnowledgeBase:
         Returns False (and does nothing) when an index is ready or a build is already running.
         A failed build is logged and leaves the knowledge base as it was (IndexNotFound).
         """
-        with self._load_lock:
-            if self._building is not None:
+        with self._build_lock:  # check and start as one step: two callers never start two builds
+            if self._building is not None or self.is_ready():
                 return False
-        if self.is_ready():
-            return False
+            return self._start_build(paths, progress)
+
+    def _start_build(self, paths: Iterable[Path], progress: Progress | None) -> bool:
         tracker = IngestProgress(sparse=isinstance(self.embedder, SparseEmbedder), then=progress)
         paths = [Path(path) for path in paths]
         logged = [0]
