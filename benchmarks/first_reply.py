@@ -34,13 +34,14 @@ def main() -> None:
                             stderr=subprocess.DEVNULL, text=True, bufsize=1)
     assert chat.stdin is not None and chat.stdout is not None
     marks = {}
-    for name, line, expect in (("/help", "/help", "/note"), ("playbook question", "客户嫌价格太高怎么办", "知识库")):
+    for name, line, expect in (("/help", "/help", "/note"), ("playbook question", "客户嫌价格太高怎么办", "知识库正在建立")):
         chat.stdin.write(line + "\n")
         chat.stdin.flush()
-        reply = []
-        while not any(expect in text for text in reply):
-            reply.append(chat.stdout.readline())
-        marks[name] = (time.perf_counter() - started, "".join(reply).strip().splitlines()[0])
+        while True:
+            text = chat.stdout.readline()
+            if expect in text:
+                break
+        marks[name] = (time.perf_counter() - started, text.strip())
     chat.stdin.close()
     chat.wait(timeout=120)
     print(f"kam prepare --background-index: {prepared:.1f} s")
