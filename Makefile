@@ -24,11 +24,11 @@ $(VENV)/.test: $(VENV)/.base
 	touch $@
 
 run: setup
-	$(BIN)/kam prepare
+	$(BIN)/kam prepare --background-index
 	$(BIN)/kam run --chat-fallback
 
 chat: setup
-	$(BIN)/kam prepare
+	$(BIN)/kam prepare --background-index
 	$(BIN)/kam chat
 
 test: setup-test

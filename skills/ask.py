@@ -7,7 +7,7 @@ import re
 from typing import Protocol
 
 from crm.answers import AnswerLog, AnswerNotFound, RecordedAnswer
-from knowledge import Answer, Chunk, ChunkNotFound, IndexNotFound, QueryTooLong, Source
+from knowledge import Answer, Chunk, ChunkNotFound, IndexBuilding, IndexNotFound, QueryTooLong, Source
 from knowledge.llm import LLMFailed
 from knowledge.rewrite import QueryRewriter
 from knowledge.synthesis import Synthesizer
@@ -137,6 +137,10 @@ class AskSkill(Skill):
         """The playbook's answer to `question`, with its failures in the user's words."""
         try:
             return self.knowledge.answer(question)
+        except IndexBuilding as building:
+            raise SkillError(f"知识库正在建立（已完成 {building.percent}%），请稍后再问。其他功能（拜访纪要、跟进、报价…）现在就能用。",
+                             f"The playbook index is being built ({building.percent}% done) — ask again in a minute. "
+                             "Everything else (visit notes, follow-ups, quotes…) works now.") from None
         except IndexNotFound:
             raise SkillError("知识库还没有建立索引，请管理员先运行 kam ingest。",
                              "The knowledge base has not been indexed yet; ask an admin to run `kam ingest`.") from None

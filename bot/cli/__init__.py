@@ -7,6 +7,7 @@ import sys
 import click
 
 from bot import __version__
+from bot.assistant import Assistant
 from bot.cli.cases import cases, eval_kams
 from bot.cli.common import acting_user, ensure_sample_customers, open_assistant, print_json, settings_or_exit
 from bot.cli.contracts import contracts
@@ -21,6 +22,8 @@ from bot.cli.opportunities import eval_opps, opps
 from bot.cli.pricing import pricing, quote_command
 from bot.cli.transcribe import transcribe
 from bot.cli.users import users
+
+STOP_BUILD_SECONDS = 30  # on exit, the longest wait for a background index build to stop at its next step
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,12 +50,15 @@ def run(chat_fallback: bool) -> None:
     from bot.telegram.application import build_application, run_bot
 
     assistant = open_assistant()
+    _build_index_in_background(assistant)
     application = build_application(assistant)
     click.echo("Bot is running (it waits for Telegram if the Bot API is unreachable). Press Ctrl+C to stop.", err=True)
     try:
         run_bot(application, assistant.settings)
     except InvalidToken:
         raise click.ClickException("Telegram refused TELEGRAM_BOT_TOKEN: check the token from @BotFather") from None
+    finally:
+        assistant.knowledge.stop_build(timeout=STOP_BUILD_SECONDS)
 
 
 @main.command()
@@ -64,9 +70,17 @@ def chat(user_id: int) -> None:
 
 
 def _chat(*, user_id: int) -> None:
+    assistant = open_assistant()
+    _build_index_in_background(assistant)
+    try:
+        _chat_session(assistant, user_id)
+    finally:
+        assistant.knowledge.stop_build(timeout=STOP_BUILD_SECONDS)
+
+
+def _chat_session(assistant: Assistant, user_id: int) -> None:
     from bot.terminal import TerminalChat, render_plain
 
-    assistant = open_assistant()
     session = TerminalChat(assistant, acting_user(assistant, user_id))
     if not sys.stdin.isatty():
         session.run(sys.stdin, click.echo)
@@ -80,6 +94,12 @@ def _chat(*, user_id: int) -> None:
             return
         if line.strip():
             click.echo(render_plain(session.send(line)))
+
+
+def _build_index_in_background(assistant: Assistant) -> None:
+    if assistant.build_index_if_missing():
+        click.echo(f"No knowledge index yet: building it from {assistant.settings.knowledge_dir} in the background. "
+                   "Everything works meanwhile; playbook questions say how far the build is.", err=True)
 
 
 @main.command()
@@ -99,11 +119,17 @@ def route(text: str, as_json: bool) -> None:
 
 
 @main.command()
-def prepare() -> None:
+@click.option("--background-index", is_flag=True,
+              help="With no index yet, leave building it to `kam run`/`kam chat`, which do it in the background.")
+def prepare(background_index: bool) -> None:
     """Get a fresh install ready: build or refresh the knowledge index, load sample customers."""
     settings = settings_or_exit()
-    run_ingest(settings, [], rebuild=False, replace=False)
-    ensure_sample_customers(open_assistant())
+    assistant = open_assistant()
+    if background_index and not assistant.knowledge.is_ready():
+        click.echo("no knowledge index yet: `kam run` / `kam chat` build it in the background", err=True)
+    else:
+        run_ingest(settings, [], rebuild=False, replace=False)
+    ensure_sample_customers(assistant)
 
 
 @main.group("eval")

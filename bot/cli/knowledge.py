@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -19,6 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from bot.assistant import make_knowledge_base
 from bot.cli.common import configure_logging, print_json, settings_or_exit
 from bot.settings import Settings
 from crm.answers import AnswerLog
@@ -28,14 +28,14 @@ from knowledge import (
     EmbedderError,
     EvalItem,
     IndexNotFound,
+    IngestProgress,
     IngestReport,
     KnowledgeBase,
     QueryTooLong,
+    SparseEmbedder,
     evaluate,
     load_items,
-    make_embedder,
 )
-from knowledge.cache import EmbeddingCache
 from knowledge.calibration import collect_examples, fit_support, near_duplicates, save_support_models
 from knowledge.feedback import PassagePriors
 from knowledge.search import SUPPORT_MODEL_FILE, load_support_models
@@ -44,18 +44,10 @@ STAGES = {"read": "Reading files", "embed": "Embedding passages", "sparse": "Spa
           "write": "Writing index"}
 
 
-def embedding_cache_dir(settings: Settings) -> Path:
-    """KAM_EMBEDDING_CACHE_DIR (several data dirs may share one), else <data dir>/cache/embeddings."""
-    configured = os.environ.get("KAM_EMBEDDING_CACHE_DIR", "").strip()
-    return Path(configured).expanduser() if configured else settings.data_dir / "cache" / "embeddings"
-
-
 def open_knowledge_base(settings: Settings, *, use_cache: bool = True) -> KnowledgeBase:
     """The configured knowledge base (with the embedding cache unless told not to), or a one-line CLI error."""
-    cache = EmbeddingCache(embedding_cache_dir(settings)) if use_cache else None
     try:
-        return KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model),
-                             cache=cache)
+        return make_knowledge_base(settings, use_cache=use_cache)
     except EmbedderError as error:
         raise click.ClickException(str(error)) from None
 
@@ -75,19 +67,40 @@ def run_ingest(settings: Settings, paths: list[Path], *, rebuild: bool, replace:
     """Ingest with a progress bar and time left on stderr and print what happened to the index."""
     knowledge = open_knowledge_base(settings, use_cache=use_cache)
     tasks: dict[str, int] = {}
+    interactive = sys.stderr.isatty()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("eta"), TimeRemainingColumn(), console=None, transient=True, disable=quiet or not sys.stderr.isatty()) as bar:
+                  TextColumn("eta"), TimeRemainingColumn(), console=None, transient=True, disable=quiet or not interactive) as bar:
+        lines = PlainProgress(quiet=quiet or interactive)
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total or 1)
             bar.update(tasks[stage], completed=done, total=total or 1)
+            lines.update(overall)
 
+        overall = IngestProgress(sparse=isinstance(knowledge.embedder, SparseEmbedder), then=progress)
         report = knowledge.ingest(paths or [settings.knowledge_dir], rebuild=rebuild, add=not replace,
-                                  progress=progress)
+                                  progress=overall)
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.path}: {skipped.reason}", err=True)
     click.echo(describe_ingest(report, settings.index_dir), err=quiet)
+
+
+class PlainProgress:
+    """For a log or a pipe (no progress bar): one line per tenth of the ingest, with the time left."""
+
+    def __init__(self, *, quiet: bool):
+        self.quiet = quiet
+        self.shown = 0
+
+    def update(self, overall: IngestProgress) -> None:
+        """Print a line when the ingest has passed another tenth."""
+        if self.quiet or overall.percent < self.shown + 10:
+            return
+        self.shown = overall.percent // 10 * 10
+        left = overall.seconds_left()
+        click.echo(f"indexing: {overall.percent}% done" + (f", about {left:.0f} s left" if left is not None else ""),
+                   err=True)
 
 
 def _count(number: int, noun: str) -> str:
