@@ -45,6 +45,28 @@ ENGLISH_STOPWORDS = frozenset(
 )
 
 
+# Colloquial fillers of a question typed on a phone ("我该咋整", "老板让我想办法", "the guy keeps saying…"):
+# they carry how the rep talks, not what the passage must hold. Query content terms only (BM25 tokens are
+# unchanged), so they neither dilute a passage's coverage of the question nor count as words the corpus
+# never uses.
+QUERY_FILLERS = frozenset(
+    """
+    咋整 咋弄 咋回 咋说 该咋 怎么弄 怎么整 怎么回 怎么说 咋搞 怎么搞 要不要 算不算 靠不靠谱 靠谱 不靠 谱
+    有个 有一个 有位 有家 一大堆 一堆 一大把 好多 好几个 根本 完全 实在 简直 真是 感觉 觉得 好像 似乎 估计 可能
+    天天 每天 整天 一天到晚 老 总 万一 突然 这时 这时候 那时 当时 过来 先从 从哪 下手 入手 着手 办法 想办法
+    头疼 头大 懵 麻烦 费劲 累死 搞不定 咋 吧 呗 哈 哎 唉 喽 帮我 给我 求助 各位 兄弟 我这 我这边 这边 那边
+    手上 手里 手头 一下 点儿 啥的 什么的 之类 老板 东西 事儿 这事 那事 啥事 该怎么办 怎么办呢
+    """.split()
+)
+ENGLISH_FILLERS = frozenset(
+    """
+    keep keeps kept guy guys right actually basically really still put much many nah super ton tons whole kind
+    sort stuff bunch pile lot lots like anything anyone somehow honestly literally gonna wanna gotta totally
+    pretty even also already ever every seem seems feel feels think thinks guess maybe probably try trying mean
+    boss""".split()
+)
+
+
 # Characters that are (almost) always grammatical: a bigram containing one is noise.
 _FUNCTION_CHARS = frozenset("的了吗呢吧啊么什怎哪我你您他她它们这那是在也都就很把被")
 _QUESTION_CHARS = frozenset("几啥谁咋多少")
@@ -190,9 +212,11 @@ class Tokenizer:
                 lone = query and single and len(piece) == 1 and cjk not in _FUNCTION_CHARS | _QUESTION_CHARS
                 if lone:  # "年" "会" -> "年会": jieba split a word it does not know
                     words[-1] += cjk
+                    if words[-1] in QUERY_FILLERS:  # "先" + "从" -> "先从", a filler
+                        words.pop()
                     single = False
                     continue
-                if not cjk or cjk in CHINESE_STOPWORDS:
+                if not cjk or cjk in CHINESE_STOPWORDS or (query and cjk in QUERY_FILLERS):
                     single = False
                     continue
                 words.append(cjk)
@@ -200,6 +224,8 @@ class Tokenizer:
                 continue
             single = False
             for word in _LATIN.findall(piece):
+                if query and word in ENGLISH_FILLERS:
+                    continue
                 if word not in ENGLISH_STOPWORDS and (len(word) > 1 or word.isdigit()):
                     words.append(stem(word.replace("’", "'")))
         return words

