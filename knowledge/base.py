@@ -16,7 +16,7 @@ from knowledge.cache import EmbeddingCache
 from knowledge.documents import Answer, Chunk, Hit, IngestReport
 from knowledge.embedders import Embedder, SparseEmbedder
 from knowledge.feedback import PassagePriors
-from knowledge.index import IndexNotFound, KnowledgeIndex, read_manifest
+from knowledge.index import MANIFEST_FILE, IndexNotFound, KnowledgeIndex, read_manifest
 from knowledge.ingest import IngestProgress, Progress, ingest
 from knowledge.search import SupportModel, hybrid_search, support_model_for
 from knowledge.tokenize import Tokenizer, to_simplified
@@ -84,6 +84,7 @@ class KnowledgeBase:
         self.priors: PassagePriors | None = None  # 👍/👎 priors, set (and replaced) by the composition root
         self._index: KnowledgeIndex | None = None
         self._loaded = False
+        self._stamp: tuple[int, int] | None = None  # the manifest on disk when the index was loaded
         self._load_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
         self._building: IngestProgress | None = None  # the background build, while it runs
@@ -112,7 +113,7 @@ class KnowledgeBase:
             if index is not None:
                 fresh = KnowledgeIndex.load(self.index_dir)  # the on-disk form: lazy chunks, memory-mapped
                 with self._load_lock:
-                    self._index, self._loaded = fresh, True
+                    self._index, self._loaded, self._stamp = fresh, True, self._manifest_stamp()
         logger.info(
             "ingest: %d files, %d skipped, %d chunks (%d new, %d reused; %d vectors from the cache) in %.1fs",
             report.files_read,
@@ -279,11 +280,26 @@ class KnowledgeBase:
 
     # loading -----------------------------------------------------------------------------------
 
+    def _manifest_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = (self.index_dir / MANIFEST_FILE).stat()
+        except OSError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns
+
     def _get_index(self) -> KnowledgeIndex | None:
+        """The loaded index; read again when another process (`kam ingest`, `kam kb remove`) swapped in a new one."""
         if self._loaded:
-            return self._index
+            stamp = self._manifest_stamp()
+            if stamp is None or stamp == self._stamp:  # None: mid-swap or no index; keep what is loaded
+                return self._index
+            logger.info("the index on disk changed; loading it again")
+            with self._load_lock:
+                if self._stamp != stamp:
+                    self._loaded = False
         with self._load_lock:
             if not self._loaded:
+                self._stamp = self._manifest_stamp()
                 try:
                     self._index = KnowledgeIndex.load(self.index_dir)
                 except IndexNotFound as error:
@@ -319,4 +335,4 @@ class KnowledgeBase:
     def reload(self) -> None:
         """Forget the loaded index; the next query reads the directory again."""
         with self._load_lock:
-            self._index, self._loaded = None, False
+            self._index, self._loaded, self._stamp = None, False, None

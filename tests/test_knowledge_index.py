@@ -220,3 +220,20 @@ def test_a_damaged_index_is_rewritten_from_stored_vectors(tmp_path: Path, corpus
     report = kb.ingest([corpus])
     assert not report.unchanged and embedder.embedded == 0
     assert kb.is_ready() and KnowledgeIndex.load(tmp_path / "index")
+
+
+def test_a_running_knowledge_base_sees_an_index_another_process_swapped_in(tmp_path: Path, corpus: Path):
+    from knowledge.embedders import HashingEmbedder
+
+    running = KnowledgeBase(tmp_path / "index", HashingEmbedder())  # the bot
+    assert not running.is_ready()  # no index yet: `kam ingest` has not run
+    KnowledgeBase(tmp_path / "index", HashingEmbedder()).ingest([corpus])  # `kam ingest` from a shell
+    assert running.is_ready()
+    before = len(running.index)
+    extra = tmp_path / "more"
+    extra.mkdir()
+    (extra / "warranty.md").write_text("# Warranty\n\n## Pumps\n\nThe Aurora pump series has a seven-year extended "
+                                       "warranty for key accounts.\n", encoding="utf-8")  # fmt: skip
+    KnowledgeBase(tmp_path / "index", HashingEmbedder()).ingest([extra], add=True)
+    assert len(running.index) == before + 1  # loaded again, no restart
+    assert any("Aurora" in hit.text for hit in running.search("Aurora pump warranty", include_unsupported=True))
