@@ -40,6 +40,11 @@ class User(BaseModel):
         return self.role == "admin"
 
     @property
+    def owner_scope(self) -> int | None:
+        """The owner a query of records is limited to: their own id, or None (everyone's) for an admin."""
+        return None if self.is_admin else self.id
+
+    @property
     def zone(self) -> ZoneInfo:
         """The user's time zone."""
         return ZoneInfo(self.timezone)

@@ -16,7 +16,6 @@ from crm.conversations import ConversationRepository
 from crm.customers import CustomerRepository
 from crm.formatting import format_due
 from crm.parsing.cases import explicit_case
-from crm.users import User
 from skills.ask import Playbook
 from skills.base import RouteScore, Skill, SkillError, command
 from skills.models import Button, Reply, Request
@@ -112,7 +111,7 @@ class CasesSkill(Skill):
     @command("cases", zh="未结的售后工单", en="Open after-sales cases", example="/cases")
     def list_cases(self, request: Request) -> Reply:
         """Open cases, most urgent target first (admins: everyone's)."""
-        found = self.cases.list_open(user_id=_scope(request.user))
+        found = self.cases.list_open(user_id=request.user.owner_scope)
         if not found:
             return Reply.of(request.t("没有未结的售后工单。", "No open cases."))
         reply = Reply().add(request.t(f"未结工单（{len(found)}）", f"Open cases ({len(found)})"), "heading")
@@ -148,7 +147,7 @@ class CasesSkill(Skill):
             self.conversations.set(request.user.id, self.name, {"mode": "resolve", "case_id": case.id})
             return Reply.of(request.t(f"请发送工单 #{case.id} 的处理结论。", f"Send the resolution of case #{case.id}."))
         try:
-            closed = self.cases.resolve(case.id, user_id=_scope(request.user), resolution=resolution, now=request.now,
+            closed = self.cases.resolve(case.id, user_id=request.user.owner_scope, resolution=resolution, now=request.now,
                                         rejected=rejected)  # fmt: skip
         except CaseClosed:
             return Reply.of(request.t(f"工单 #{case.id} 已经结案了。", f"Case #{case.id} is already closed."))
@@ -159,7 +158,7 @@ class CasesSkill(Skill):
     def _move(self, request: Request, case_id: int, status: str) -> Reply:
         case = self._get(request, case_id)
         try:
-            moved = self.cases.set_status(case.id, user_id=_scope(request.user), status=status)
+            moved = self.cases.set_status(case.id, user_id=request.user.owner_scope, status=status)
         except CaseClosed:
             return Reply.of(request.t(f"工单 #{case.id} 已经结案了。", f"Case #{case.id} is already closed."))
         label = status_label(moved.status, request.language)
@@ -167,7 +166,7 @@ class CasesSkill(Skill):
 
     def _get(self, request: Request, case_id: int) -> Case:
         try:
-            return self.cases.get(case_id, user_id=_scope(request.user))
+            return self.cases.get(case_id, user_id=request.user.owner_scope)
         except CaseNotFound:
             raise SkillError(f"找不到工单 #{case_id}。", f"I can't find case #{case_id}.") from None
 
@@ -202,7 +201,3 @@ def add_complaint_guidance(reply: Reply, knowledge: Playbook | None, request: Re
     citations = [_citation(source) for source in answer.sources[:2]]
     if citations:
         reply.add(request.t("来源：", "Source: ") + "; ".join(citations), kind="note")
-
-
-def _scope(user: User) -> int | None:
-    return None if user.is_admin else user.id

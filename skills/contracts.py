@@ -61,7 +61,7 @@ class ContractsSkill(Skill):
     def list_contracts(self, request: Request) -> Reply:
         """Contracts soonest end first (admins: everyone's), each with its next renewal reminder."""
         user = request.user
-        found = self.contracts.list(user_id=None if user.is_admin else user.id)
+        found = self.contracts.list(user_id=user.owner_scope)
         if not found:
             return Reply.of(request.t("还没有合同。管理员可以用 kam contracts import 导入，保存提到合同到期的拜访纪要也会记录。",
                                       "No contracts yet. An admin imports them with `kam contracts import`; a saved note "
@@ -95,7 +95,7 @@ class ContractsSkill(Skill):
         close = _CLOSE.match(words)
         if close:
             contract = self._find(request, close.group("which"))
-            closed = self.contracts.close(contract.id, user_id=_scope(request), now=request.now)
+            closed = self.contracts.close(contract.id, user_id=request.user.owner_scope, now=request.now)
             return Reply.of(request.t(f"合同 #{closed.id}（{closed.customer_name or '?'}）已关闭，续约提醒已取消。",
                                       f"Contract #{closed.id} ({closed.customer_name or '?'}) closed; its renewal reminders are cancelled."))  # fmt: skip
         raise SkillError(f"请说明续签还是关闭，{_USAGE_ZH}", f"Say renew or close, {_USAGE_EN}")
@@ -111,7 +111,7 @@ class ContractsSkill(Skill):
         if end <= request.now.date():
             raise SkillError(f"新的到期日 {end.isoformat()} 已经过去了，请写续签后的到期日。",
                              f"The new end {end.isoformat()} is already past; say the end after the renewal.")  # fmt: skip
-        renewed = self.contracts.renew(contract.id, user_id=_scope(request), end=end, now=request.now)
+        renewed = self.contracts.renew(contract.id, user_id=request.user.owner_scope, end=end, now=request.now)
         reply = Reply.of(request.t(f"合同 #{renewed.id}（{renewed.customer_name or '?'}）已续签至 {end.isoformat()}。",
                                    f"Contract #{renewed.id} ({renewed.customer_name or '?'}) renewed until {end.isoformat()}."))  # fmt: skip
         pending = self.contracts.pending_reminders(renewed.id)
@@ -122,7 +122,7 @@ class ContractsSkill(Skill):
 
     def _find(self, request: Request, which: str) -> Contract:
         """`#3` / `3` (the id shown in /contracts) or the contract number."""
-        scope = _scope(request)
+        scope = request.user.owner_scope
         plain = which.lstrip("#＃")
         if plain.isdigit():
             try:
@@ -133,7 +133,3 @@ class ContractsSkill(Skill):
         if found is None:
             raise SkillError(f"找不到合同“{which}”。{_USAGE_ZH}", f"I can't find contract “{which}”. {_USAGE_EN}")
         return found
-
-
-def _scope(request: Request) -> int | None:
-    return None if request.user.is_admin else request.user.id

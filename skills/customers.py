@@ -166,7 +166,7 @@ class CustomersSkill(Skill):
 
     def card(self, request: Request, customer: Customer) -> Reply:
         """The card of one customer, with the records this user may see."""
-        profile = self.profiles.profile(customer, user_id=_scope(request), today=request.local_now.date())
+        profile = self.profiles.profile(customer, user_id=request.user.owner_scope, today=request.local_now.date())
         return render_profile(profile, request)
 
     def _card_for_text(self, request: Request, text: str) -> Reply:
@@ -187,7 +187,7 @@ class CustomersSkill(Skill):
                          f"No customer matches “{text}”. Send /customers to see the list.")  # fmt: skip
 
     def _contact_company(self, request: Request, name: str) -> Reply:
-        found = self.customers.find_contacts(name, user_id=_scope(request))
+        found = self.customers.find_contacts(name, user_id=request.user.owner_scope)
         if not found:
             raise SkillError(f"客户档案里还没有联系人“{name}”。拜访纪要保存后，联系人会自动记录。",
                              f"No contact called “{name}” yet. Contacts are recorded when visit notes are saved.")
@@ -203,7 +203,7 @@ class CustomersSkill(Skill):
     def _visited(self, request: Request, period: Period | None) -> Reply:
         today = request.local_now.date()
         period = period or Period(start=today - timedelta(days=6), end=today, zh="最近7天", en="the past 7 days")
-        visits = self.visits.between(period.start, period.end, user_id=_scope(request))
+        visits = self.visits.between(period.start, period.end, user_id=request.user.owner_scope)
         label = period.label(request.language)
         if not visits:
             return Reply.of(request.t(f"{label}没有拜访记录。", f"No visits recorded for {label}."))
@@ -225,7 +225,7 @@ class CustomersSkill(Skill):
         categories = topic[1] if topic else tuple(self.visits.objection_categories())
         if not categories:
             return Reply.of(request.t("还没有记录到客户异议。", "No customer objections recorded yet."))
-        visits = self.visits.with_objection(categories, user_id=_scope(request), since=period.start if period else None)
+        visits = self.visits.with_objection(categories, user_id=request.user.owner_scope, since=period.start if period else None)
         if period is not None:
             visits = [visit for visit in visits if visit.visit_date <= period.end]
         subject = request.t(topic[2], topic[3]) if topic else request.t("异议", "objections")
@@ -255,7 +255,7 @@ class CustomersSkill(Skill):
             return Reply.of(request.t(f"客户“{existing.name}”已存在。", f"Customer “{existing.name}” already exists.")).add(
                 self.card(request, existing).text)
         data = CustomerInput(name=name, industry=industry, value_class=value_class,
-                             owner_id=None if request.user.is_admin else request.user.id)  # fmt: skip
+                             owner_id=request.user.owner_scope)  # fmt: skip
         customer, _ = self.customers.upsert(data)
         return Reply.of(request.t(f"已添加客户：{_customer_line(customer, 'zh')}",
                                   f"Added customer: {_customer_line(customer, 'en')}"))  # fmt: skip
@@ -343,10 +343,6 @@ def _topic(text: str) -> tuple[re.Pattern[str], tuple[str, ...], str, str] | Non
         if topic[0].search(text):
             return topic
     return None
-
-
-def _scope(request: Request) -> int | None:
-    return None if request.user.is_admin else request.user.id
 
 
 def _parse_add_args(args: str) -> tuple[str, str | None, str | None]:

@@ -289,7 +289,7 @@ class VisitNotesSkill(Skill):
         assert note.record is not None
         customer = self.customers.find_by_name(name)
         if customer is None:
-            owner = None if request.user.is_admin else request.user.id
+            owner = request.user.owner_scope
             customer, _ = self.customers.upsert(CustomerInput(name=name, owner_id=owner))
         self.visits.set_record(note.id, note.record.with_customer(customer))
         reply = self.card(request, self.visits.get_raw_note(note.id), replace=replace)

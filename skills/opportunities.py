@@ -16,7 +16,7 @@ from crm.customers import CustomerRepository
 from crm.opportunities import Opportunity, OpportunityNotFound, OpportunityRepository, PipelineSummary, format_money
 from crm.parsing.amounts import locate_amounts
 from crm.parsing.opportunities import MINIMUM_AMOUNT, find_opportunities, is_business_amount, lost_reason_in, stage_in
-from crm.users import User, UserRepository
+from crm.users import UserRepository
 from skills.base import RouteScore, Skill, SkillError, command
 from skills.intent import is_question
 from skills.models import Button, Reply, Request
@@ -63,7 +63,7 @@ class OpportunitiesSkill(Skill):
         customer = self.customers.match(text)
         if customer is None or customer.status != "auto" or customer.customer is None:
             return RouteScore(0.2 if _DEAL_WORDS.search(text) else 0.0, f"stage {stage}, no customer")
-        open_deals = self.opportunities.list_open(user_id=_scope(request.user), customer_id=customer.customer.id)
+        open_deals = self.opportunities.list_open(user_id=request.user.owner_scope, customer_id=customer.customer.id)
         if not open_deals:
             return RouteScore(0.1, f"stage {stage}, {customer.said} has no open opportunity")
         return RouteScore(0.85, f"stage {stage} for an open opportunity of {customer.customer.name}")
@@ -93,7 +93,7 @@ class OpportunitiesSkill(Skill):
         everyone = request.user.is_admin
         match = self.customers.match(request.args or request.text) if (request.args or request.text) else None
         customer = match.customer if match is not None and match.status == "auto" else None
-        summary = self.opportunities.summary(user_id=_scope(request.user), customer_id=customer.id if customer else None)
+        summary = self.opportunities.summary(user_id=request.user.owner_scope, customer_id=customer.id if customer else None)
         language = request.language
         if customer is not None and not summary.count:
             return Reply.of(request.t(f"{customer.name}没有{'' if everyone else '你'}进行中的商机。",
@@ -167,7 +167,7 @@ class OpportunitiesSkill(Skill):
         if action != "set" or not opportunity_id.isdigit():
             raise SkillError("这个按钮已失效。", "This button is no longer valid.")
         try:
-            opportunity = self.opportunities.get(int(opportunity_id), user_id=_scope(request.user))
+            opportunity = self.opportunities.get(int(opportunity_id), user_id=request.user.owner_scope)
         except OpportunityNotFound:
             raise SkillError("找不到这个商机。", "I can't find that opportunity.") from None
         reply = self._apply(request, opportunity, _decode(encoded))
@@ -202,8 +202,8 @@ class OpportunitiesSkill(Skill):
     def _candidates(self, request: Request, text: str) -> list[Opportunity]:
         match = self.customers.match(text)
         if match is None or match.status != "auto" or match.customer is None:
-            return self.opportunities.list_open(user_id=_scope(request.user))
-        return self.opportunities.list_open(user_id=_scope(request.user), customer_id=match.customer.id)
+            return self.opportunities.list_open(user_id=request.user.owner_scope)
+        return self.opportunities.list_open(user_id=request.user.owner_scope, customer_id=match.customer.id)
 
     def _target(self, request: Request, text: str) -> Opportunity | Reply:
         """The one opportunity the words are about, or a reply asking which one."""
@@ -212,7 +212,7 @@ class OpportunitiesSkill(Skill):
             raise SkillError("是哪个客户的商机？请带上客户名，例如“华信的扩容项目到谈判阶段了”。",
                              "Which customer's opportunity? Name the customer, e.g. “Acme deal lost to Oracle”.")  # fmt: skip
         customer = match.customer
-        candidates = self.opportunities.list_open(user_id=_scope(request.user), customer_id=customer.id)
+        candidates = self.opportunities.list_open(user_id=request.user.owner_scope, customer_id=customer.id)
         if not candidates:
             raise SkillError(f"{customer.name}没有你进行中的商机。保存一条提到预算或采购的拜访纪要就会生成。",
                              f"You have no open opportunity with {customer.name}. Save a visit note with the budget or purchase first.")  # fmt: skip
@@ -237,7 +237,7 @@ class OpportunitiesSkill(Skill):
             updates["expected_close"] = date.fromisoformat(changes["expected_close"])
         if "lost_reason" in changes:
             updates["lost_reason"] = changes["lost_reason"]
-        updated = self.opportunities.update(opportunity.id, user_id=_scope(request.user), **updates)  # type: ignore[arg-type]
+        updated = self.opportunities.update(opportunity.id, user_id=request.user.owner_scope, **updates)  # type: ignore[arg-type]
         language = request.language
         reply = Reply.of(request.t("已更新商机：", "Opportunity updated: ") + self._line(updated, language))
         if updated.lost_reason and updated.stage == "lost":
@@ -251,11 +251,6 @@ class OpportunitiesSkill(Skill):
 def _changes_money(words: str) -> bool:
     """Says a new amount for a deal (金额改成250万, "amount is now 300k")."""
     return bool(re.search(r"金额|总价|改成|改为|\bamount\b|\bnow\b", words, re.I) and locate_amounts(words))
-
-
-def _scope(user: User) -> int | None:
-    """None (everyone's) for admins, else the rep's own id."""
-    return None if user.is_admin else user.id
 
 
 def _name(opportunity: Opportunity) -> str:

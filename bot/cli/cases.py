@@ -27,7 +27,7 @@ def cases(user_id: int, as_json: bool) -> None:
     """List open after-sales cases, most urgent response target first."""
     assistant = open_assistant()
     user = acting_user(assistant, user_id)
-    found = assistant.cases.list_open(user_id=None if user.is_admin else user.id)
+    found = assistant.cases.list_open(user_id=user.owner_scope)
     if as_json:
         print_json({"user": user.id, "scope": "all" if user.is_admin else "own",
                     "cases": [case_json(case, user.zone) for case in found]})  # fmt: skip

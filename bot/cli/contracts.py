@@ -56,7 +56,7 @@ def list_contracts(user_id: int, include_closed: bool, as_json: bool) -> None:
     """List contracts, soonest end first, each with its pending renewal reminders."""
     assistant = open_assistant()
     user = acting_user(assistant, user_id)
-    found = assistant.contracts.list(user_id=None if user.is_admin else user.id, include_closed=include_closed)
+    found = assistant.contracts.list(user_id=user.owner_scope, include_closed=include_closed)
     items = [contract_json(contract, assistant.contracts) for contract in found]
     if as_json:
         print_json({"user": user.id, "scope": "all" if user.is_admin else "own", "contracts": items})

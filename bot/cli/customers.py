@@ -69,6 +69,6 @@ def customer(name: str, user_id: int, as_json: bool) -> None:
     if found is None:
         raise click.ClickException(f"no customer matches {name!r}")
     if as_json:
-        print_json(assistant.profiles.profile(found, user_id=None if user.is_admin else user.id))
+        print_json(assistant.profiles.profile(found, user_id=user.owner_scope))
         return
     click.echo(render_plain(assistant.handle(assistant.request(user, f"/customer {found.name}"))))

@@ -27,7 +27,7 @@ def opps(user_id: int, as_json: bool) -> None:
     """Show open opportunities by stage with counts, amounts and the weighted total."""
     assistant = open_assistant()
     user = acting_user(assistant, user_id)
-    summary = assistant.opportunities.summary(user_id=None if user.is_admin else user.id)
+    summary = assistant.opportunities.summary(user_id=user.owner_scope)
     if as_json:
         print_json(pipeline_json(summary, user_id=user.id, everyone=user.is_admin))
         return
