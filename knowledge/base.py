@@ -289,17 +289,14 @@ class KnowledgeBase:
 
     def _get_index(self) -> KnowledgeIndex | None:
         """The loaded index; read again when another process (`kam ingest`, `kam kb remove`) swapped in a new one."""
-        if self._loaded:
-            stamp = self._manifest_stamp()
-            if stamp is None or stamp == self._stamp:  # None: mid-swap or no index; keep what is loaded
-                return self._index
-            logger.info("the index on disk changed; loading it again")
-            with self._load_lock:
-                if self._stamp != stamp:
-                    self._loaded = False
+        stamp = self._manifest_stamp()  # None: no index, or mid-swap: keep what is loaded
+        if self._loaded and (stamp is None or stamp == self._stamp):
+            return self._index
         with self._load_lock:
-            if not self._loaded:
-                self._stamp = self._manifest_stamp()
+            if not self._loaded or (stamp is not None and stamp != self._stamp):
+                if self._loaded:
+                    logger.info("the index on disk changed; loading it again")
+                self._stamp = stamp
                 try:
                     self._index = KnowledgeIndex.load(self.index_dir)
                 except IndexNotFound as error:

@@ -10,12 +10,20 @@ that never quotes the prompt or the answer. Grounded synthesis streams and has i
 from __future__ import annotations
 
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"zh": "Simplified Chinese", "en": "English"}  # how a prompt names the answer's language
+
+
+def language_of_question(question: str) -> str:
+    """'zh' when the question is written in Chinese, else 'en'."""
+    return "zh" if re.search(r"[\u3400-\u9fff]", question) else "en"
 
 WORKERS = 4  # concurrent model calls; a call that outlives its deadline keeps a worker until the client gives up
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 
-from knowledge.llm import ChatModel, LLMFailed
+from knowledge.llm import LANGUAGE_NAMES, ChatModel, LLMFailed, language_of_question
 
 MAX_REWRITE_CHARS = 200
 MAX_TOKENS = 120
-LANGUAGE_NAMES = {"zh": "Simplified Chinese", "en": "English"}
 
 SYSTEM_PROMPT = """You turn a sales rep's follow-up question into one standalone question for searching
 the company's sales playbook. You are given the rep's previous question and the follow-up.
@@ -31,7 +30,6 @@ _CHINESE_WANTED = re.compile(r"\bin chinese\b|中文|汉语|普通话", re.IGNOR
 _LABEL = re.compile(r"^\s*(?:standalone question|rewritten question|question|rewrite|问题|改写(?:后的问题)?)\s*[:：]\s*",
                     re.IGNORECASE)
 _QUOTES = "\"'“”‘’「」『』`"
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def wanted_language(question: str) -> str:
@@ -40,7 +38,7 @@ def wanted_language(question: str) -> str:
         return "en"
     if _CHINESE_WANTED.search(question):
         return "zh"
-    return "zh" if _CJK.search(question) else "en"
+    return language_of_question(question)
 
 
 def build_messages(previous: str, follow_up: str) -> list[dict[str, str]]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from knowledge.documents import Source
-from knowledge.llm import LLMConfig, LLMFailed, openai_client
+from knowledge.llm import LANGUAGE_NAMES, LLMConfig, LLMFailed, language_of_question, openai_client
 from knowledge.llm import describe_error as _describe
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,6 @@ Rules:
 - Copy every number, percentage, amount and date exactly as the passage writes it; never compute,
   round or invent one."""
 
-LANGUAGE_NAMES = {"zh": "Simplified Chinese", "en": "English"}
 
 
 class SynthesisFailed(Exception):
@@ -218,11 +217,6 @@ class SentenceSplitter:
                     end += 1
                 return end
         return None
-
-
-def language_of_question(question: str) -> str:
-    """'zh' when the question is written in Chinese, else 'en'."""
-    return "zh" if re.search(r"[\u3400-\u9fff]", question) else "en"
 
 
 def _wrong_language(text: str, language: str) -> bool:
