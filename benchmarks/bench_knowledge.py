@@ -84,8 +84,7 @@ def measure_quality(kb: KnowledgeBase, items: list[EvalItem], legs: tuple[str, .
     passed = refused = answerable = unanswerable = 0
     ranks: list[int | None] = []
     for item in items:
-        vector = kb.embed_query(item.q)
-        sparse = kb.embedder.embed_sparse([item.q])[0] if index.sparse is not None and vector is not None else None
+        vector, sparse = kb.embed_question(index, item.q) or (None, None)
         hits = hybrid_search(index, kb.tokenizer, item.q, vector, sparse, k=10, legs=legs) if vector is not None else []
         answer = compose_answer(item.q, hits[:5], index, kb.tokenizer, threshold=threshold)
         ok = score_item(item, answer)
@@ -120,8 +119,11 @@ def measure_latency(kb: KnowledgeBase, questions: list[str], rounds: int) -> dic
             started = time.perf_counter()
             kb.embedder.embed_queries([question])
             embed_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
             if sparse:
-                kb.embedder.embed_sparse([question])
+                kb.embedder.embed_queries_with_sparse([question])
+            else:
+                kb.embedder.embed_queries([question])
             both_ms.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             kb.answer(question)

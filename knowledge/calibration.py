@@ -30,7 +30,6 @@ import numpy as np
 
 from knowledge.base import KnowledgeBase
 from knowledge.documents import Hit
-from knowledge.embedders import SparseEmbedder
 from knowledge.evaluation import EvalItem
 from knowledge.search import (
     AGREEMENT_RANK,
@@ -109,12 +108,11 @@ def collect_examples(kb: KnowledgeBase, items: Iterable[EvalItem], *, k: int = T
     index = kb.index
     collected: dict[str, list[Example]] = {"with_sparse": [], "without_sparse": []}
     for item in items:
-        vector = kb.embed_query(item.q)
-        if vector is None:
+        embedded = kb.embed_question(index, item.q)
+        if embedded is None:
             continue  # no content words: never retrieves, nothing to learn
-        sparse = None
-        if index.sparse is not None and isinstance(kb.embedder, SparseEmbedder):
-            sparse = kb.embedder.embed_sparse([item.q])[0]
+        vector, sparse = embedded
+        if sparse is not None:
             hits = hybrid_search(index, kb.tokenizer, item.q, vector, sparse, k=k)
             collected["with_sparse"] += examples_for(item, hits)
         hits = hybrid_search(index, kb.tokenizer, item.q, vector, None, k=k, legs=("dense", "lexical"))

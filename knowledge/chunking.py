@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from knowledge.documents import Chunk, Document, plain_text
 
-CHUNKER_VERSION = "sections-4+views-1"  # bump whenever chunks or views change
+CHUNKER_VERSION = "sections-4+views-2"  # bump whenever chunks or views change
 TARGET_CHARS = 450  # a chunk grows to about this size
 MAX_CHARS = 750  # and never beyond this, unless one sentence is longer
 MIN_CHARS = 60  # smaller pieces are merged into a neighbour when the headings allow
@@ -66,29 +66,56 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def chunk_views(chunk: Chunk) -> list[str]:
+_FIGURE = re.compile(r"\d|[％%‰]|[一二两三四五六七八九十百千万]+\s*[个倍成类级种步点项条层次年月天周]")
+
+
+@dataclass(frozen=True)
+class View:
+    """A short window of a chunk: its text, labelled with the chunk's section, and the characters
+    [start, end) of `chunk.embed_text` it covers (where an engine that reads the whole chunk finds it)."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def states_figure(self) -> bool:
+        """Does the window state a number, a share or a count (30%, 2～3 个人, 四个台阶, Ⅲ类 aside)?"""
+        return bool(_FIGURE.search(self.text.split("：", 1)[-1]))
+
+
+def chunk_views(chunk: Chunk) -> list[View]:
     """Short windows of a chunk (sentences, list items, table rows) embedded beside the whole chunk.
 
     A fact in one row of a long chunk is diluted in the chunk's vector; its own window is not.
-    Each window is labelled with the chunk's section. A chunk that is one window has no views.
+    A chunk that is one window has no views.
     """
+    plain = plain_text(chunk.text)
+    offset = len(chunk.embed_text) - len(plain)
     units: list[str] = []
-    for block in split_blocks(plain_text(chunk.text)):
+    for block in split_blocks(plain):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
         if len(lines) > 1:
             units += lines
         else:
             units += split_sentences(block)
-    windows: list[str] = []
+    windows: list[tuple[str, int, int]] = []
+    cursor = 0
     for unit in units:
-        if windows and len(windows[-1]) + len(unit) <= VIEW_CHARS:
-            windows[-1] += ("" if windows[-1][-1] in "。！？；" else " ") + unit
+        start = plain.find(unit, cursor)
+        if start < 0:  # not a verbatim piece (never expected): its window keeps the span found so far
+            start = end = cursor
         else:
-            windows.append(unit)
+            end = cursor = start + len(unit)
+        if windows and len(windows[-1][0]) + len(unit) <= VIEW_CHARS:
+            text, first, _ = windows[-1]
+            windows[-1] = (text + ("" if text[-1] in "。！？；" else " ") + unit, first, end)
+        else:
+            windows.append((unit, start, end))
     if len(windows) <= 1:
         return []
     label = chunk.section or chunk.title
-    return [f"{label}：{window}" for window in windows]
+    return [View(f"{label}：{text}", offset + start, offset + end) for text, start, end in windows]
 
 
 def parse_sections(text: str, title: str) -> Section:

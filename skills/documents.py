@@ -137,7 +137,7 @@ class DocumentsSkill(Skill):
         )  # fmt: skip
 
 
-_STAGES = {"read": ("读取", "reading"), "embed": ("向量化", "embedding"), "sparse": ("向量化（稀疏）", "embedding (sparse)"),
+_STAGES = {"read": ("读取", "reading"), "embed": ("向量化", "embedding"), "sparse": ("向量化（段落）", "embedding passages"),
            "index": ("建立索引", "indexing"), "write": ("写入", "writing")}  # fmt: skip
 
 

@@ -28,9 +28,9 @@ class CountingEmbedder(HashingSparseEmbedder):
         self.embedded += len(texts)
         return super().embed_passages(texts)
 
-    def embed_sparse(self, texts):
+    def embed_passages_with_sparse(self, texts, views=None):
         self.sparse_embedded += len(texts)
-        return super().embed_sparse(texts)
+        return super().embed_passages_with_sparse(texts, views)
 
 
 @pytest.fixture
@@ -154,7 +154,7 @@ def test_many_shards_are_compacted_into_one_without_losing_entries(tmp_path: Pat
     embedder = HashingSparseEmbedder()
     keys = [f"key{number}" for number in range(COMPACT_ABOVE + 3)]
     vectors = embedder.embed_passages(keys)
-    sparse = embedder.embed_sparse(keys)
+    sparse = embedder.sparse_terms(keys)
     for row, key in enumerate(keys):
         cache.put_dense(embedder, [key], vectors[row : row + 1])
         cache.put_sparse(embedder, [key], [sparse[row]])

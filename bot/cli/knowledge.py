@@ -40,7 +40,7 @@ from knowledge.calibration import collect_examples, fit_support, near_duplicates
 from knowledge.feedback import PassagePriors
 from knowledge.search import SUPPORT_MODEL_FILE, load_support_models
 
-STAGES = {"read": "Reading files", "embed": "Embedding passages", "sparse": "Sparse vectors", "index": "Indexing",
+STAGES = {"read": "Reading files", "embed": "Embedding", "sparse": "Embedding passages (dense + sparse)", "index": "Indexing",
           "write": "Writing index"}
 
 
