@@ -248,9 +248,16 @@ def unknown_share(index: KnowledgeIndex, weights: dict[str, float]) -> float:
     return sum(weight for term, weight in weights.items() if not index.lexical.document_frequency(term)) / total
 
 
+# The label of a passage's keyword line ("English keywords: …") is markup: its words are in every passage.
+_KEYWORD_LABEL = re.compile(r"^\s*(?:(?:english\s+)?key\s*words?|tags|关键词|关键字)\s*[:：]", re.IGNORECASE | re.MULTILINE)
+
+
 def term_coverage(terms: list[str], weights: dict[str, float], chunk: Chunk) -> float:
-    """IDF-weighted share of the query terms present in the chunk (CJK words may match in part)."""
-    text = normalize(chunk.embed_text)
+    """IDF-weighted share of the query terms present in the chunk (CJK words may match in part).
+
+    The words of a keyword line's label ("English keywords:") do not count: "in English?" is found nowhere.
+    """
+    text = normalize(_KEYWORD_LABEL.sub("", chunk.embed_text))
     found = 0.0
     for term in terms:
         if is_cjk(term):

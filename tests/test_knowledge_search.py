@@ -154,3 +154,14 @@ def test_sparse_leg_plumbing(tmp_path: Path, corpus: Path):
     Counting.calls = 0
     again = KnowledgeBase(tmp_path / "index", Counting()).ingest([corpus])
     assert Counting.calls == again.chunks_new < again.chunks_total
+
+
+def test_the_label_of_a_keyword_line_is_not_a_word_of_the_passage():
+    from knowledge.documents import Chunk
+    from knowledge.search import term_coverage
+
+    chunk = Chunk(id="c", source="a.md", title="价格", section="报价", heading_path=["价格", "报价"],
+                  text="先讲价值，再谈价格。\n\nEnglish keywords: price objection, value selling", content_hash="h", position=0)
+    weights = {"english": 1.0, "price": 1.0}
+    assert term_coverage(["english"], weights, chunk) == 0.0  # "what about in English?" is asked of no passage
+    assert term_coverage(["price"], weights, chunk) == 1.0  # the keywords themselves count
