@@ -166,6 +166,9 @@ def test_a_named_list_must_be_spelled_out():
         ("老客户知道新客户拿的价比他低，气得不行", False),  # a situation, not the customer's objection
         ("客户要求降价通常有哪些真实原因？", False),  # a question about objections in general
         ("这是个全新客户，以前一点没合作过，第一次对接要注意点啥", False),
+        ("Their IT director says any hosted service has to pass an internal audit", True),  # a role on their side
+        ("客户的法务总监觉得合同条款风险太大", True),
+        ("How do I get the finance director on my side?", False),  # a rep's question, no pushback
     ],
 )
 def test_objections_are_told_from_other_questions(question: str, objection: bool):
