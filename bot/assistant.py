@@ -327,7 +327,8 @@ def refresh_priors(knowledge: KnowledgeBase, answers: AnswerLog) -> None:
 def make_knowledge_base(settings: Settings, *, use_cache: bool = True) -> KnowledgeBase:
     """The configured knowledge base, reusing vectors from the embedding cache (KAM_EMBEDDING_CACHE_DIR)."""
     cache = EmbeddingCache(settings.embedding_cache_dir) if use_cache and settings.embedding_cache_dir else None
-    return KnowledgeBase(settings.index_dir, make_embedder(settings.embedder, settings.embedding_model), cache=cache)
+    embedder = make_embedder(settings.embedder, settings.embedding_model, native_dir=settings.native_dir)
+    return KnowledgeBase(settings.index_dir, embedder, cache=cache)
 
 
 def build_assistant(settings: Settings, *, store: Store | None = None) -> Assistant:

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     )
     embedding_model: str | None = Field(default=None, validation_alias="KAM_EMBEDDING_MODEL")
     embedding_cache_dir: Path | None = Field(default=None, validation_alias="KAM_EMBEDDING_CACHE_DIR")
+    native_dir: Path | None = Field(default=None, validation_alias="KAM_NATIVE_DIR")
     default_reminder_time: str = Field(default="09:00", validation_alias="KAM_DEFAULT_REMINDER_TIME")
     digest_time: str = Field(default="08:30", validation_alias="KAM_DIGEST_TIME")
     stt: Literal["none", "whisper"] = Field(default="none", validation_alias="KAM_STT")
@@ -121,7 +122,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a time of day like 09:00")
         return f"{int(hour):02d}:{int(minute):02d}"
 
-    @field_validator("embedding_cache_dir", mode="before")
+    @field_validator("embedding_cache_dir", "native_dir", mode="before")
     @classmethod
     def _blank_path_is_default(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

