@@ -19,7 +19,7 @@ NEAR_DOMAIN_HELDOUT = FIXTURES / "kb" / "near_domain_heldout.jsonl"  # no longer
 NEAR_DOMAIN_DEV2 = FIXTURES / "kb" / "near_domain_dev2.jsonl"
 NEAR_DOMAIN_HELDOUT_V2 = FIXTURES / "kb" / "near_domain_heldout_v2.jsonl"
 NEAR_DOMAIN_HELDOUT_V3 = FIXTURES / "kb" / "near_domain_heldout_v3.jsonl"  # colloquial situations, seen since
-NEAR_DOMAIN_HELDOUT_V4 = FIXTURES / "kb" / "near_domain_heldout_v4.jsonl"  # written before the fourth pass's code
+NEAR_DOMAIN_HELDOUT_V4 = FIXTURES / "kb" / "near_domain_heldout_v4.jsonl"  # written before the fourth pass; seen since
 
 pytestmark = pytest.mark.quality
 
