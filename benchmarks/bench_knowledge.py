@@ -326,8 +326,8 @@ def fmt(value, digits: int = 3) -> str:
     return str(value)
 
 
-def write_report(path: Path, results: dict, command: str) -> None:
-    """The Markdown page in docs/."""
+def report_text(results: dict, command: str) -> str:
+    """The Markdown report (the generated part of docs/benchmarks-knowledge.md)."""
     lines = [
         "# Knowledge engine benchmarks",
         "",
@@ -404,7 +404,7 @@ def write_report(path: Path, results: dict, command: str) -> None:
             f"{fmt(scale['ann_recall@10'])} |",
         ]
     lines += ["", *NOTES]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
@@ -414,7 +414,9 @@ def main() -> None:
     parser.add_argument("--index-dir", type=Path, default=None)
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=ROOT / "docs/benchmarks-knowledge.md")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write the Markdown report here (docs/benchmarks-knowledge.md has hand-written sections "
+                             "too: write elsewhere and merge); default: print it")
     parser.add_argument("--scale-worker", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -445,8 +447,11 @@ def main() -> None:
     if args.scale:
         results["scale"] = measure_scale(args.scale, args.corpus, kb, dev_questions)
         print("scale", json.dumps(results["scale"]))
-    write_report(args.out, results, command)
-    print(f"wrote {args.out}")
+    if args.out is None:
+        print(report_text(results, command))
+    else:
+        args.out.write_text(report_text(results, command), encoding="utf-8")
+        print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":
