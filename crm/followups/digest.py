@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel
 
 from crm.followups.repository import FollowUp, FollowupRepository
-from crm.followups.schedule import at_local, parse_clock
+from crm.followups.schedule import at_local, day_in_window, parse_clock
 from crm.language import Language, language_of
 from crm.opportunities import Opportunity, OpportunityRepository
 from crm.store import Store, parse_utc, to_utc_iso
@@ -183,9 +183,8 @@ class DigestService:
                 log.warning("user %s has an unknown time zone %r: no digest until they set one with /tz",
                             row["id"], row["timezone"])  # fmt: skip
                 continue
-            today = now.astimezone(zone).date()
-            scheduled = at_local(today, parse_clock(setting), zone)
-            if not (scheduled <= now <= scheduled + self.catch_up):
+            today = day_in_window(now, zone, parse_clock(setting), self.catch_up)
+            if today is None:
                 continue
             user = self.users.get(row["id"])
             if row["digest_sent_on"] != today.isoformat():

@@ -16,6 +16,14 @@ def at_local(day: date, clock: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, clock.replace(tzinfo=None), tzinfo=zone).astimezone(UTC)
 
 
+def day_in_window(now: datetime, zone: ZoneInfo, clock: time, catch_up: timedelta) -> date | None:
+    """Today's local date in `zone` when `now` lies between `clock` that day and `catch_up` after it
+    (a daily send time; a bot that was down is still on time within the catch-up), else None."""
+    today = now.astimezone(zone).date()
+    scheduled = at_local(today, clock, zone)
+    return today if scheduled <= now <= scheduled + catch_up else None
+
+
 def parse_clock(value: str) -> time:
     """'09:00' → time(9, 0)."""
     hour, _, minute = value.partition(":")

