@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 
 from knowledge.documents import Chunk, Document, plain_text
 
-CHUNKER_VERSION = "sections-4+views-2"  # bump whenever chunks or views change
+CHUNKER_VERSION = "sections-5+views-2"  # bump whenever chunks or views change
 TARGET_CHARS = 450  # a chunk grows to about this size
 MAX_CHARS = 750  # and never beyond this, unless one sentence is longer
 MIN_CHARS = 60  # smaller pieces are merged into a neighbour when the headings allow
 VIEW_CHARS = 110  # a view (a few sentences, list items or table rows) grows to about this size
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_QUESTIONS_OPEN = re.compile(r"^\s*<!--\s*questions\s*:\s*$", re.IGNORECASE)
+_QUESTIONS_CLOSE = re.compile(r"^\s*-->\s*$")
+_QUESTION_ITEM = re.compile(r"^\s*-\s+(.+?)\s*$")
 _LIST_ITEM = re.compile(r"^\s*([-*+•]|\d+[.)、]|[（(]\d+[）)]|[①-⑳])\s*")
 _SENTENCE = re.compile(r".+?(?:[。！？；!?;]+[”’」』）)]*|\.(?=\s)|$)", re.DOTALL)
 
@@ -27,6 +30,11 @@ class Section:
     title: str
     blocks: list[str] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)  # from its `<!-- questions: ... -->` block
+
+    def all_questions(self) -> list[str]:
+        """Its own questions and its subsections' (for a chunk that holds the whole section)."""
+        return [*self.questions, *(question for child in self.children for question in child.all_questions())]
 
     def render(self, with_heading: bool) -> str:
         """The section as Markdown: its heading (optionally), its blocks, its subsections."""
@@ -39,11 +47,13 @@ class Section:
 def chunk_document(document: Document) -> list[Chunk]:
     """All chunks of a document, in reading order."""
     root = parse_sections(document.text, document.title)
-    pieces: list[tuple[list[str], str]] = []
+    pieces: list[_Piece] = []
     _chunk_section(root, [document.title], pieces, top=True)
+    if root.questions and pieces:  # questions about the whole document go with its first chunk
+        pieces[0].questions[:0] = root.questions
     chunks = []
-    for position, (path, text) in enumerate(pieces):
-        embed_text = f"{' › '.join(path)}\n{plain_text(text)}"
+    for position, piece in enumerate(pieces):
+        embed_text = f"{' › '.join(piece.path)}\n{plain_text(piece.text)}"
         content_hash = text_hash(embed_text)
         chunk_id = hashlib.sha1(f"{document.source}|{position}|{content_hash}".encode()).hexdigest()[:12]
         chunks.append(
@@ -51,14 +61,24 @@ def chunk_document(document: Document) -> list[Chunk]:
                 id=chunk_id,
                 source=document.source,
                 title=document.title,
-                section=path[-1] if len(path) > 1 else "",
-                heading_path=path,
-                text=text,
+                section=piece.path[-1] if len(piece.path) > 1 else "",
+                heading_path=piece.path,
+                text=piece.text,
                 content_hash=content_hash,
                 position=position,
+                questions=list(dict.fromkeys(piece.questions)),
             )
         )
     return chunks
+
+
+@dataclass
+class _Piece:
+    """A chunk in the making: its heading path, its Markdown and the questions it answers."""
+
+    path: list[str]
+    text: str
+    questions: list[str] = field(default_factory=list)
 
 
 def text_hash(text: str) -> str:
@@ -119,14 +139,30 @@ def chunk_views(chunk: Chunk) -> list[View]:
 
 
 def parse_sections(text: str, title: str) -> Section:
-    """The heading tree of Markdown text; a first `#` heading equal to the title is the root."""
+    """The heading tree of Markdown text; a first `#` heading equal to the title is the root.
+
+    A `<!-- questions: ... -->` block (one `- question` per line) is taken out of the text and kept as
+    the questions of the section it sits in: questions a reader might ask that the section answers,
+    embedded beside its chunk and never shown.
+    """
     root = Section(level=0, title=title)
     stack = [root]
     lines: list[str] = []
     in_code = False
+    questions: list[str] | None = None  # inside a questions block
     for line in text.splitlines():
+        if questions is not None:
+            if _QUESTIONS_CLOSE.match(line):
+                stack[-1].questions += questions
+                questions = None
+            elif item := _QUESTION_ITEM.match(line):
+                questions.append(item.group(1))
+            continue
         if line.strip().startswith("```"):
             in_code = not in_code
+        if not in_code and _QUESTIONS_OPEN.match(line):
+            questions = []
+            continue
         match = None if in_code else _HEADING.match(line)
         if not match:
             lines.append(line)
@@ -141,6 +177,8 @@ def parse_sections(text: str, title: str) -> Section:
         section = Section(level=level, title=heading)
         stack[-1].children.append(section)
         stack.append(section)
+    if questions is not None:  # never closed: keep them (a missing "-->" loses no text)
+        stack[-1].questions += questions
     stack[-1].blocks += split_blocks("\n".join(lines))
     return root
 
@@ -172,17 +210,19 @@ def split_sentences(text: str) -> list[str]:
     return [piece for piece in (match.group(0).strip() for match in _SENTENCE.finditer(text)) if piece]
 
 
-def _chunk_section(section: Section, path: list[str], out: list[tuple[list[str], str]], top: bool = False) -> None:
+def _chunk_section(section: Section, path: list[str], out: list[_Piece], top: bool = False) -> None:
     whole = section.render(False)
     if len(whole) <= MAX_CHARS and not (top and section.children):
         if whole.strip():
-            out.append((path, whole))
+            out.append(_Piece(path, whole, section.all_questions()))
         return
+    first = len(out)
     if top:  # a document's top-level sections are always chunk boundaries
         for piece in _pack([(piece, None) for block in section.blocks for piece in _fit(block)]):
-            out.append((path, piece))
+            out.append(_Piece(path, piece))
         for child in section.children:
             _chunk_section(child, path + [child.title], out)
+        _attach(section.questions, out, first)
         return
     # Too big: pack the section's own blocks and whole small subsections, recurse into big ones.
     units: list[tuple[str, Section | None]] = [(piece, None) for block in section.blocks for piece in _fit(block)]
@@ -195,9 +235,10 @@ def _chunk_section(section: Section, path: list[str], out: list[tuple[list[str],
             return
         if len(pending) == 1 and pending[0][1] is not None:
             child = pending[0][1]
-            out.append((path + [child.title], child.render(False)))
+            out.append(_Piece(path + [child.title], child.render(False), child.all_questions()))
         else:
-            out.append((path, "\n\n".join(text for text, _ in pending)))
+            questions = [question for _, child in pending if child is not None for question in child.all_questions()]
+            out.append(_Piece(path, "\n\n".join(text for text, _ in pending), questions))
         pending.clear()
 
     for text, child in units:
@@ -213,6 +254,13 @@ def _chunk_section(section: Section, path: list[str], out: list[tuple[list[str],
             flush()
         pending.append((text, child))
     flush()
+    _attach(section.questions, out, first)
+
+
+def _attach(questions: list[str], out: list[_Piece], first: int) -> None:
+    """A section's own questions go with its first chunk (the one that opens it)."""
+    if questions and first < len(out):
+        out[first].questions[:0] = questions
 
 
 def _pack(units: list[tuple[str, None]]) -> list[str]:

@@ -49,6 +49,7 @@ class Chunk(BaseModel):
     text: str
     content_hash: str  # of the embedded text: same hash, same vector
     position: int  # order of the chunk within its document
+    questions: list[str] = Field(default_factory=list)  # what a reader might ask that it answers (never shown)
 
     @property
     def citation(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -160,11 +160,14 @@ def ingest(
     vector_texts: list[str] = []
     vector_hashes: list[str] = []
     vector_chunks: list[int] = []
+    question_keys: set[str] = set()  # vectors of the chunks' questions, embedded as queries
     for row, chunk in enumerate(chunks):
         own = [view.text for view in own_view_lists[row]]
-        vector_texts += [chunk.embed_text, *(view.text for view in chunk_view_lists[row]), *own]
-        vector_hashes += [chunk.content_hash, *view_keys[row], *map(text_hash, own)]
-        vector_chunks += [row] * (1 + len(view_keys[row]) + len(own))
+        questions = [_question_key(question) for question in chunk.questions]
+        question_keys.update(questions)
+        vector_texts += [chunk.embed_text, *(view.text for view in chunk_view_lists[row]), *own, *chunk.questions]
+        vector_hashes += [chunk.content_hash, *view_keys[row], *map(text_hash, own), *questions]
+        vector_chunks += [row] * (1 + len(view_keys[row]) + len(own) + len(questions))
     fingerprint = getattr(embedder, "cache_fingerprint", None)
     manifest = Manifest(
         embedder=embedder.name,
@@ -215,11 +218,12 @@ def ingest(
         )
         sparse = SparseIndex.build(sparse_vectors)
         stored = {**stored, **chunk_vectors}  # the chunks' and their views' vectors came with the sparse ones
-    vectors = _embed(vector_texts, vector_hashes, stored, embedder, notify, cache)
+    vectors = _embed(vector_texts, vector_hashes, stored, embedder, notify, cache, queries=question_keys)
     notify("index", 0, 2)
-    vector_index = VectorIndex.build(vectors, approximate_above=approximate_above)
+    passages = [row for row, key in enumerate(vector_hashes) if key not in question_keys]
+    vector_index = VectorIndex.build(vectors, approximate_above=approximate_above, baseline_rows=passages)
     notify("index", 1, 2)
-    lexical = LexicalIndex.build([tokenizer.tokenize(chunk.embed_text) for chunk in chunks])
+    lexical = LexicalIndex.build([tokenizer.tokenize(_lexical_text(chunk)) for chunk in chunks])
     notify("index", 2, 2)
     index = KnowledgeIndex(
         manifest, chunks, vector_index, lexical, np.asarray(vector_chunks, dtype=np.int32), sparse=sparse
@@ -236,6 +240,16 @@ def ingest(
     notify("write", 1, 1)
     report.seconds = time.perf_counter() - started
     return report, index
+
+
+def _question_key(question: str) -> str:
+    """The key of a question's vector (embedded as a query, so never the key of the same text as a passage)."""
+    return text_hash(f"question|{question}")
+
+
+def _lexical_text(chunk: Chunk) -> str:
+    """What BM25 indexes for a chunk: its text and the questions it answers (their everyday words)."""
+    return "\n".join([chunk.embed_text, *chunk.questions])
 
 
 def _view_key(chunk: Chunk, view: View) -> str:
@@ -373,8 +387,13 @@ def _embed(
     embedder: Embedder,
     notify: Progress,
     cache: EmbeddingCache | None = None,
+    *,
+    queries: Collection[str] = (),
 ) -> np.ndarray:
-    """Vectors for every text: stored ones by hash, the rest embedded in batches (duplicates once, cached)."""
+    """Vectors for every text: stored ones by hash, the rest embedded in batches (duplicates once, cached).
+
+    Texts whose key is in `queries` are embedded as queries (a question beside its chunk), the rest as passages.
+    """
     vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
     missing: dict[str, list[int]] = {}
     for row, text_key in enumerate(hashes):
@@ -383,12 +402,18 @@ def _embed(
             vectors[row] = vector
         else:
             missing.setdefault(text_key, []).append(row)
-    to_embed = list(missing.values())
+    # passages first, then questions: each batch is of one kind
+    to_embed = sorted(missing.values(), key=lambda rows: hashes[rows[0]] in queries)
     pending: list[int] = []  # one row per text embedded, not yet in the cache
     notify("embed", 0, len(to_embed))
     for start in range(0, len(to_embed), EMBED_BATCH):
         batch = to_embed[start : start + EMBED_BATCH]
-        embedded = embedder.embed_passages([texts[rows[0]] for rows in batch])
+        as_queries = [hashes[rows[0]] in queries for rows in batch]
+        embedded = np.zeros((len(batch), embedder.dimension), dtype=np.float32)
+        for kind, embed in ((False, embedder.embed_passages), (True, embedder.embed_queries)):
+            positions = [position for position, is_query in enumerate(as_queries) if is_query == kind]
+            if positions:
+                embedded[positions] = embed([texts[batch[position][0]] for position in positions])
         for rows, vector in zip(batch, embedded, strict=True):
             vectors[rows] = vector
         pending += [rows[0] for rows in batch]

@@ -25,8 +25,11 @@ class VectorIndex:
         self.baseline = baseline
 
     @classmethod
-    def build(cls, vectors: np.ndarray, *, approximate_above: int = APPROXIMATE_ABOVE) -> VectorIndex:
-        """Index L2-normalised float32 vectors (rows are chunk numbers)."""
+    def build(
+        cls, vectors: np.ndarray, *, approximate_above: int = APPROXIMATE_ABOVE, baseline_rows: list[int] | None = None
+    ) -> VectorIndex:
+        """Index L2-normalised float32 vectors; the background sample is drawn from `baseline_rows` (all rows
+        by default: a query's background is its similarity to passages, not to the questions beside them)."""
         import faiss
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -43,7 +46,7 @@ class VectorIndex:
             index = faiss.IndexFlatIP(dimension)
         if len(vectors):
             index.add(vectors)
-        return cls(index, _baseline_sample(vectors))
+        return cls(index, _baseline_sample(vectors if baseline_rows is None else vectors[baseline_rows]))
 
     @property
     def kind(self) -> str:
