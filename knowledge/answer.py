@@ -53,12 +53,11 @@ def compose_answer(
     supported = [hit for hit in hits if hit.support >= threshold]
     if not supported:
         return Answer(answered=False)
-    terms = query_terms(index, tokenizer, query)
-    weights = term_weights(index, terms)
-    known = [term for term in terms if index.lexical.document_frequency(term)]  # words a passage can hold
-    missing = missing_fact(query, supported, known, weights)
+    missing = unstated_fact(query, supported, index, tokenizer)
     if missing is not None:
         return _not_stated_answer(query, missing, supported[0])
+    terms = query_terms(index, tokenizer, query)
+    weights = term_weights(index, terms)
     cards = {hit.chunk_id: find_objection_card(index, index.get_chunk(hit.chunk_id)) for hit in supported}
     if not is_objection(query):  # a card answers an objection; other questions get the section that answers
         supported = [hit for hit in supported if cards[hit.chunk_id] is None] or supported
@@ -121,6 +120,13 @@ _OBJECTION = re.compile(
 def is_objection(query: str) -> bool:
     """True when the question reports what a customer objects ("客户说太贵了", "they said we'll think about it")."""
     return _OBJECTION.search(query) is not None
+
+
+def unstated_fact(query: str, supported: list[Hit], index: KnowledgeIndex, tokenizer: Tokenizer) -> AskedFact | None:
+    """The specific fact the question asks for when the passages an answer would quote do not state it."""
+    terms = query_terms(index, tokenizer, query)
+    known = [term for term in terms if index.lexical.document_frequency(term)]  # words a passage can hold
+    return missing_fact(query, supported, known, term_weights(index, terms))
 
 
 def missing_fact(query: str, supported: list[Hit], terms: list[str], weights: dict[str, float]) -> AskedFact | None:

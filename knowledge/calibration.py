@@ -8,7 +8,9 @@ turned into the support model's features. Examples:
 - an answerable question gives one positive: its best-ranked hit whose passage holds every expect group
   (questions whose answer is not in the top `k` give none);
 - an unanswerable question gives its `k` hits as negatives, weighted 1/k each, since all of them must
-  stay below the threshold.
+  stay below the threshold; unless it asks for a specific fact (an amount, a rate, a date…) that its
+  passages do not state: the answer then says so whatever the support (`knowledge.answer.unstated_fact`),
+  so the question gives no examples to the weights, and counts as refused at every threshold.
 
 Class-balanced, L2-regularised logistic regression (Newton's method, numpy only) gives the weights; the
 threshold is the support that best separates the questions (answerable: the positive hit reaches it;
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.answer import unstated_fact
 from knowledge.base import KnowledgeBase
 from knowledge.documents import Hit
 from knowledge.evaluation import EvalItem
@@ -40,7 +43,7 @@ from knowledge.search import (
     hybrid_search,
 )
 
-FEATURES = ("sparse", "dense_z", "coverage", "agree", "fused", "unknown")
+FEATURES = ("sparse", "dense_z", "coverage", "agree", "fused", "unknown", "question_z", "question_sparse")
 WEIGHT_NAMES = (
     "sparse_weight",
     "dense_weight",
@@ -48,6 +51,8 @@ WEIGHT_NAMES = (
     "agreement_weight",
     "fused_weight",
     "unknown_weight",
+    "question_weight",
+    "question_sparse_weight",
 )
 NEAR_DUPLICATE_RATIO = 0.7
 L2 = 0.01  # chosen by 5-fold cross-validation on the calibration set (0.001-1.0 tried)
@@ -62,6 +67,7 @@ class Example:
     features: tuple[float, ...]
     label: int
     weight: float
+    declined: bool = False  # an unanswerable question the answer declines anyway ("not stated"): no weight
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,8 @@ def hit_features(hit: Hit, *, with_sparse: bool = True) -> tuple[float, ...]:
         fused += LEXICAL_WEIGHT / (RRF_K + hit.lexical_rank)
     agree = (hit.dense_rank or 10**6) <= AGREEMENT_RANK and (hit.lexical_rank or 10**6) <= AGREEMENT_RANK
     sparse = (hit.sparse_score or 0.0) if with_sparse else 0.0
-    return (sparse, hit.dense_z, hit.coverage, float(agree), fused * (RRF_K + 1), hit.unknown)
+    question_sparse = hit.question_sparse if with_sparse else 0.0
+    return (sparse, hit.dense_z, hit.coverage, float(agree), fused * (RRF_K + 1), hit.unknown, hit.question_z, question_sparse)
 
 
 def holds_every_group(item: EvalItem, text: str) -> bool:
@@ -93,14 +100,20 @@ def holds_every_group(item: EvalItem, text: str) -> bool:
     return all(any(alternative.lower() in lowered for alternative in group) for group in item.expect)
 
 
-def examples_for(item: EvalItem, hits: list[Hit], *, with_sparse: bool = True) -> list[Example]:
+def examples_for(item: EvalItem, hits: list[Hit], *, with_sparse: bool = True, declined: bool = False) -> list[Example]:
     """Training examples from one question's hits (see the module docstring)."""
     if item.unanswerable:
-        return [Example(item.id, hit_features(hit, with_sparse=with_sparse), 0, 1.0 / len(hits)) for hit in hits]
+        weight = 0.0 if declined else 1.0 / len(hits)
+        return [Example(item.id, hit_features(hit, with_sparse=with_sparse), 0, weight, declined) for hit in hits]
     for hit in hits:
         if holds_every_group(item, hit.text):
             return [Example(item.id, hit_features(hit, with_sparse=with_sparse), 1, 1.0)]
     return []
+
+
+def declined_anyway(item: EvalItem, hits: list[Hit], kb: KnowledgeBase) -> bool:
+    """An unanswerable question whose answer would say "the playbook does not state this" (see above)."""
+    return item.unanswerable and bool(hits) and unstated_fact(item.q, hits, kb.index, kb.tokenizer) is not None
 
 
 def collect_examples(kb: KnowledgeBase, items: Iterable[EvalItem], *, k: int = TOP_K) -> dict[str, list[Example]]:
@@ -114,9 +127,10 @@ def collect_examples(kb: KnowledgeBase, items: Iterable[EvalItem], *, k: int = T
         vector, sparse = embedded
         if sparse is not None:
             hits = hybrid_search(index, kb.tokenizer, item.q, vector, sparse, k=k)
-            collected["with_sparse"] += examples_for(item, hits)
+            collected["with_sparse"] += examples_for(item, hits, declined=declined_anyway(item, hits, kb))
         hits = hybrid_search(index, kb.tokenizer, item.q, vector, None, k=k, legs=("dense", "lexical"))
-        collected["without_sparse"] += examples_for(item, hits, with_sparse=False)
+        declined = declined_anyway(item, hits, kb)
+        collected["without_sparse"] += examples_for(item, hits, with_sparse=False, declined=declined)
     return collected
 
 
@@ -124,9 +138,11 @@ def fit_support(
     examples: list[Example], *, with_sparse: bool = True, l2: float = L2, decimals: int = 2
 ) -> FitResult:
     """Class-balanced L2 logistic regression over the examples, and the threshold that separates questions."""
-    if not any(example.label for example in examples) or all(example.label for example in examples):
+    if not any(example.label for example in examples) or all(example.label or example.declined for example in examples):
         raise ValueError("the calibration set needs both answerable and unanswerable questions")
-    columns = [i for i, name in enumerate(FEATURES) if with_sparse or name != "sparse"]
+    declined = {example.item_id for example in examples if example.declined}
+    examples = [example for example in examples if not example.declined]
+    columns = [i for i, name in enumerate(FEATURES) if with_sparse or name not in ("sparse", "question_sparse")]
     x = np.array([[example.features[i] for i in columns] for example in examples], dtype=np.float64)
     x = np.hstack([np.ones((len(examples), 1)), x])
     y = np.array([example.label for example in examples], dtype=np.float64)
@@ -149,10 +165,11 @@ def fit_support(
     for name, value in zip([WEIGHT_NAMES[i] for i in columns], beta[1:], strict=True):
         weights[name] = float(value)
     model = SupportModel(bias=float(beta[0]), threshold=0.5, **weights)
-    return _with_threshold(model, examples, decimals=decimals)
+    return _with_threshold(model, examples, declined=len(declined), decimals=decimals)
 
 
-def _with_threshold(model: SupportModel, examples: list[Example], *, decimals: int) -> FitResult:
+def _with_threshold(model: SupportModel, examples: list[Example], *, declined: int, decimals: int) -> FitResult:
+    """`declined` unanswerable questions are refused at any threshold (they have no examples)."""
     positives: list[float] = []
     worst_negative: dict[str, float] = {}
     for example in examples:
@@ -167,7 +184,7 @@ def _with_threshold(model: SupportModel, examples: list[Example], *, decimals: i
 
     def balanced(threshold: float) -> float:
         kept = sum(support >= threshold for support in positives) / len(positives)
-        refused = sum(support < threshold for support in negatives) / len(negatives)
+        refused = (declined + sum(support < threshold for support in negatives)) / (declined + len(negatives))
         return kept + refused
 
     scores = [balanced(threshold) for threshold in candidates]
@@ -179,8 +196,8 @@ def _with_threshold(model: SupportModel, examples: list[Example], *, decimals: i
         model=model,
         answerable_kept=sum(support >= threshold for support in positives),
         answerable=len(positives),
-        unanswerable_refused=sum(support < threshold for support in negatives),
-        unanswerable=len(negatives),
+        unanswerable_refused=declined + sum(support < threshold for support in negatives),
+        unanswerable=declined + len(negatives),
     )
 
 

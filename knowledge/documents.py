@@ -76,6 +76,8 @@ class Hit(BaseModel):
     dense_z: float = 0.0  # the cosine in standard deviations above the query's background
     coverage: float = 0.0  # share of the query's content terms (IDF-weighted) found in the chunk
     unknown: float = 0.0  # share of the query's content terms (IDF-weighted) the corpus never uses
+    question_z: float = 0.0  # best cosine to one of the chunk's questions, in SDs above the query's background
+    question_sparse: float = 0.0  # best sparse cosine to one of the chunk's questions
     support: float = 0.0  # 0..1 how well the chunk supports an answer to the query
     title: str
     section: str

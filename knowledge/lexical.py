@@ -56,18 +56,18 @@ class LexicalIndex:
         indptr = self._retriever.scores["indptr"]
         return int(indptr[token_id + 1] - indptr[token_id])
 
-    def save(self, directory: Path) -> None:
-        """Write the BM25 matrices and vocabulary (no corpus, no pickle)."""
+    def save(self, directory: Path, name: str = LEXICAL_DIR) -> None:
+        """Write the BM25 matrices and vocabulary (no corpus, no pickle) into the folder `name`."""
         if self._size:
-            self._retriever.save(str(directory / LEXICAL_DIR), show_progress=False)
+            self._retriever.save(str(directory / name), show_progress=False)
 
     @classmethod
-    def load(cls, directory: Path, size: int) -> LexicalIndex:
+    def load(cls, directory: Path, size: int, name: str = LEXICAL_DIR) -> LexicalIndex:
         """Read what `save` wrote."""
         import bm25s
 
         if not size:
             return cls(bm25s.BM25(), 0)
         logging.getLogger("bm25s").setLevel(logging.WARNING)
-        retriever = bm25s.BM25.load(str(directory / LEXICAL_DIR), mmap=True, show_progress=False)
+        retriever = bm25s.BM25.load(str(directory / name), mmap=True, show_progress=False)
         return cls(retriever, size)

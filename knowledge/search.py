@@ -10,7 +10,12 @@ third vote. Whether a hit *supports an answer* is judged from evidence comparabl
   cosine to a fixed sample of the corpus), so a query that is close to everything does not count;
 - `coverage`: the IDF-weighted share of the query's content words found in the hit;
 - agreement and the fused dense+BM25 rank score: both legs put the hit near the top;
-- `unknown`: the share of the query's words that the corpus never uses (off-topic questions).
+- `unknown`: the share of the query's words that the corpus never uses (off-topic questions);
+- `question_z` and `question_sparse`: like `dense_z` and `sparse_score`, for the questions a chunk says it
+  answers (`<!-- questions: -->` in the playbook; `question_z` against the query's background among all
+  such questions): a rep's own words matching a question a reader would ask, English ones too. `dense_z`
+  and `sparse_score` are judged on the chunk's text alone; a chunk without questions (an uploaded file)
+  takes its text's figures for both.
 
 A logistic model over these gives `support`; `threshold` decides. The weights and threshold live in
 `knowledge/support_model.json`, written by `kam eval kb --fit` (`knowledge.calibration`) from
@@ -35,12 +40,16 @@ from knowledge.sparse import SparseVector
 from knowledge.tokenize import Tokenizer, is_cjk, normalize
 
 RRF_K = 60
-DENSE_WEIGHT = 1.0  # the primary leg
-LEXICAL_WEIGHT = 0.7
-SPARSE_WEIGHT = 1.0  # ranks only the chunks the other two legs nominated
+DENSE_WEIGHT = 1.0  # the primary leg (a chunk scores its best vector: its text, a view or a question)
+LEXICAL_WEIGHT = 0.5  # BM25 over each chunk's text
+QUESTION_LEXICAL_WEIGHT = 0.5  # BM25 over each chunk's questions
+SPARSE_WEIGHT = 0.5  # ranks only the chunks the other legs nominated
+QUESTION_SPARSE_WEIGHT = 0.7  # ranks the same chunks by their best question's sparse cosine
 CANDIDATES = 50
 AGREEMENT_RANK = 5  # both legs rank the chunk within this many
-ALL_LEGS = ("dense", "lexical", "sparse")
+ALL_LEGS = ("dense", "lexical", "sparse", "question_lexical", "question_sparse")
+# The weights were chosen on the dev sets by `benchmarks/fusion_weights.py` (which passage comes first);
+# see docs/benchmarks-knowledge.md.
 
 
 @dataclass(frozen=True)
@@ -55,14 +64,26 @@ class SupportModel:
     fused_weight: float  # 1.0 = first in the dense leg, 0.7 more for first in BM25
     unknown_weight: float  # for a query made only of words this corpus never uses
     threshold: float
+    question_weight: float = 0.0  # per standard deviation above the query's background among the questions
+    question_sparse_weight: float = 0.0  # per unit of sparse cosine to the best of the chunk's questions
 
     def score(
-        self, *, sparse: float, dense_z: float, coverage: float, agree: bool, fused: float, unknown: float
+        self,
+        *,
+        sparse: float,
+        dense_z: float,
+        coverage: float,
+        agree: bool,
+        fused: float,
+        unknown: float,
+        question_z: float = 0.0,
+        question_sparse: float = 0.0,
     ) -> float:
         """Support in 0..1."""
         logit = self.bias + self.sparse_weight * sparse + self.dense_weight * dense_z
         logit += self.coverage_weight * coverage + self.agreement_weight * float(agree)
         logit += self.fused_weight * fused + self.unknown_weight * unknown
+        logit += self.question_weight * question_z + self.question_sparse_weight * question_sparse
         return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
 
 
@@ -90,6 +111,61 @@ def support_model_for(index: KnowledgeIndex) -> SupportModel:
     return _support_models()["with_sparse" if index.sparse is not None else "without_sparse"]
 
 
+Leg = dict[int, tuple[int, float]]  # chunk row -> (1-based rank, score) in one leg
+LEG_WEIGHTS = {
+    "dense": DENSE_WEIGHT,
+    "lexical": LEXICAL_WEIGHT,
+    "sparse": SPARSE_WEIGHT,
+    "question_lexical": QUESTION_LEXICAL_WEIGHT,
+    "question_sparse": QUESTION_SPARSE_WEIGHT,
+}
+
+
+def rank_legs(
+    index: KnowledgeIndex, tokens: list[str], query_vector: np.ndarray | None, query_sparse: SparseVector | None
+) -> dict[str, Leg]:
+    """Each leg's ranking of its candidates: dense, BM25 over the text and over the questions nominate
+    CANDIDATES chunks each; the sparse legs rank the chunks they nominated. In the questions' legs a chunk
+    without questions (an uploaded file) is ranked by its own text."""
+    legs: dict[str, Leg] = {}
+    if query_vector is not None:
+        legs["dense"] = _ranked(*index.dense_search(query_vector, CANDIDATES))
+    legs["lexical"] = _ranked(*index.lexical.search(tokens, CANDIDATES))
+    if index.question_lexical is not None:
+        scores, rows = index.question_lexical.search(tokens, CANDIDATES)
+        found = {int(row): float(score) for score, row in zip(scores, rows, strict=True)}
+        found.update((row, score) for row, (_, score) in legs["lexical"].items() if not index.has_questions[row])
+        legs["question_lexical"] = _by_score(found)
+    candidates = sorted({row for leg in legs.values() for row in leg})
+    if index.sparse is not None and query_sparse is not None and candidates:
+        scores = index.sparse.cosine(query_sparse, candidates)
+        legs["sparse"] = _by_score(dict(zip(candidates, map(float, scores), strict=True)))
+        best_questions = index.question_sparse_scores(query_sparse)
+        if best_questions is not None:
+            legs["question_sparse"] = _by_score(
+                {row: float(best_questions[row]) if index.has_questions[row] else score for row, (_, score) in legs["sparse"].items()}
+            )
+    return legs
+
+
+def fuse(legs: dict[str, Leg], weights: dict[str, float]) -> dict[int, float]:
+    """Reciprocal-rank fusion: each chunk's sum of weight / (RRF_K + rank) over the legs weighed."""
+    score: dict[int, float] = {}
+    for name, weight in weights.items():
+        for row, (rank, _) in legs.get(name, {}).items():
+            score[row] = score.get(row, 0.0) + weight / (RRF_K + rank)
+    return score
+
+
+def _ranked(scores: np.ndarray, rows: np.ndarray) -> Leg:
+    return {int(row): (rank, float(score)) for rank, (score, row) in enumerate(zip(scores, rows, strict=True), start=1)}
+
+
+def _by_score(found: dict[int, float]) -> Leg:
+    order = sorted(found, key=lambda row: (-found[row], row))
+    return {row: (rank, found[row]) for rank, row in enumerate(order, start=1)}
+
+
 def hybrid_search(
     index: KnowledgeIndex,
     tokenizer: Tokenizer,
@@ -109,40 +185,18 @@ def hybrid_search(
     if not terms or not len(index):
         return []
     support_model = support_model or support_model_for(index)
-    dense: dict[int, tuple[int, float]] = {}
-    if query_vector is not None:
-        scores, rows = index.dense_search(query_vector, CANDIDATES)
-        dense = {
-            int(row): (rank, float(score)) for rank, (score, row) in enumerate(zip(scores, rows, strict=True), start=1)
-        }
-    scores, rows = index.lexical.search(tokenizer.tokenize(query), CANDIDATES)
-    lexical = {
-        int(row): (rank, float(score)) for rank, (score, row) in enumerate(zip(scores, rows, strict=True), start=1)
-    }
-    candidates = sorted({*dense, *lexical})
-    sparse: dict[int, tuple[int, float]] = {}
-    if index.sparse is not None and query_sparse is not None and candidates:
-        scores = index.sparse.cosine(query_sparse, candidates)
-        order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i]))
-        sparse = {candidates[i]: (rank, float(scores[i])) for rank, i in enumerate(order, start=1)}
-
-    fused: dict[int, float] = {}  # dense + BM25, also a support feature
-    for leg, weight in ((dense, DENSE_WEIGHT), (lexical, LEXICAL_WEIGHT)):
-        for row, (rank, _) in leg.items():
-            fused[row] = fused.get(row, 0.0) + weight / (RRF_K + rank)
-    score: dict[int, float] = {}  # the legs asked for vote on the order
-    for name, leg, weight in (
-        ("dense", dense, DENSE_WEIGHT),
-        ("lexical", lexical, LEXICAL_WEIGHT),
-        ("sparse", sparse, SPARSE_WEIGHT),
-    ):
-        if name in legs:
-            for row, (rank, _) in leg.items():
-                score[row] = score.get(row, 0.0) + weight / (RRF_K + rank)
+    ranked = rank_legs(index, tokenizer.tokenize(query), query_vector, query_sparse)
+    dense, lexical, sparse = (ranked.get(name, {}) for name in ("dense", "lexical", "sparse"))
+    question_sparse = ranked.get("question_sparse", {})
+    fused = fuse(ranked, {"dense": DENSE_WEIGHT, "lexical": LEXICAL_WEIGHT})  # also a support feature
+    score = fuse(ranked, {name: weight for name, weight in LEG_WEIGHTS.items() if name in legs})
     best = sorted(score, key=lambda row: (-score[row], row))[:k]
 
     weights = term_weights(index, terms)
     background = index.vectors.background(query_vector) if query_vector is not None else (0.0, 1.0)
+    question_background = (
+        index.vectors.background(query_vector, questions=True) if query_vector is not None else (0.0, 1.0)
+    )
     unknown = unknown_share(index, weights)
     hits = []
     for row in best:
@@ -152,7 +206,14 @@ def hybrid_search(
         sparse_rank, sparse_score = sparse.get(row, (None, None))
         if dense_score is None and query_vector is not None:
             dense_score = index.dense_score(query_vector, row)
-        dense_z = (dense_score - background[0]) / background[1] if dense_score is not None else 0.0
+        text_score = index.dense_score(query_vector, row, text=True) if query_vector is not None else None
+        dense_z = (text_score - background[0]) / background[1] if text_score is not None else 0.0
+        question_score = index.dense_score(query_vector, row, text=False) if query_vector is not None else None
+        # a chunk without questions (an uploaded file) is judged by its text twice, not marked down
+        question_z = (
+            (question_score - question_background[0]) / question_background[1] if question_score is not None else dense_z
+        )
+        question_sparse_score = question_sparse[row][1] if row in question_sparse else (sparse_score or 0.0)
         coverage = term_coverage(terms, weights, chunk)
         agree = (dense_rank or 10**6) <= AGREEMENT_RANK and (lexical_rank or 10**6) <= AGREEMENT_RANK
         support = support_model.score(
@@ -162,6 +223,8 @@ def hybrid_search(
             agree=agree,
             fused=fused.get(row, 0.0) * (RRF_K + 1),
             unknown=unknown,
+            question_z=question_z,
+            question_sparse=question_sparse_score,
         )
         hits.append(
             Hit(
@@ -176,6 +239,8 @@ def hybrid_search(
                 dense_z=dense_z,
                 coverage=coverage,
                 unknown=unknown,
+                question_z=question_z,
+                question_sparse=question_sparse_score,
                 support=support,
                 title=chunk.title,
                 section=chunk.section,

@@ -14,8 +14,7 @@ import numpy as np
 
 SparseVector = tuple[np.ndarray, np.ndarray]  # (term ids int32, weights float32)
 
-INDICES_FILE = "sparse_indices.npy"
-VALUES_FILE = "sparse_values.npy"
+PREFIX = "sparse"  # files {prefix}_indices.npy and {prefix}_values.npy
 
 
 class SparseIndex:
@@ -68,17 +67,17 @@ class SparseIndex:
         query_norm = float(np.sqrt(weights @ weights)) or 1.0
         return (dots / (query_norm * np.where(norms > 0, norms, 1.0))).astype(np.float32)
 
-    def save(self, directory: Path) -> None:
+    def save(self, directory: Path, prefix: str = PREFIX) -> None:
         """Write the two matrices."""
-        np.save(directory / INDICES_FILE, self.indices, allow_pickle=False)
-        np.save(directory / VALUES_FILE, self.values, allow_pickle=False)
+        np.save(directory / f"{prefix}_indices.npy", self.indices, allow_pickle=False)
+        np.save(directory / f"{prefix}_values.npy", self.values, allow_pickle=False)
 
     @classmethod
-    def load(cls, directory: Path) -> SparseIndex | None:
-        """Read what `save` wrote (memory-mapped), or None when the index has no sparse leg."""
-        if not (directory / INDICES_FILE).exists():
+    def load(cls, directory: Path, prefix: str = PREFIX) -> SparseIndex | None:
+        """Read what `save` wrote (memory-mapped), or None when there is none."""
+        if not (directory / f"{prefix}_indices.npy").exists():
             return None
         return cls(
-            np.load(directory / INDICES_FILE, mmap_mode="r", allow_pickle=False),
-            np.load(directory / VALUES_FILE, mmap_mode="r", allow_pickle=False),
+            np.load(directory / f"{prefix}_indices.npy", mmap_mode="r", allow_pickle=False),
+            np.load(directory / f"{prefix}_values.npy", mmap_mode="r", allow_pickle=False),
         )

@@ -15,21 +15,31 @@ BASELINE_SAMPLE = 2048  # vectors kept to judge how a query scores against the c
 INDEX_FILE = "dense.faiss"
 VECTORS_FILE = "vectors.npy"
 BASELINE_FILE = "baseline.npy"
+QUESTION_BASELINE_FILE = "question_baseline.npy"
 
 
 class VectorIndex:
     """Unit vectors searchable by inner product (= cosine); saved with faiss.write_index."""
 
-    def __init__(self, index, baseline: np.ndarray):
+    def __init__(self, index, baseline: np.ndarray, question_baseline: np.ndarray | None = None):
         self._index = index
-        self.baseline = baseline
+        self.baseline = baseline  # a sample of the passages' vectors
+        self.question_baseline = (  # a sample of the vectors of the questions beside them (none: empty)
+            np.zeros((0, baseline.shape[1] if baseline.ndim == 2 else 0), dtype=np.float32)
+            if question_baseline is None
+            else question_baseline
+        )
 
     @classmethod
     def build(
-        cls, vectors: np.ndarray, *, approximate_above: int = APPROXIMATE_ABOVE, baseline_rows: list[int] | None = None
+        cls,
+        vectors: np.ndarray,
+        *,
+        approximate_above: int = APPROXIMATE_ABOVE,
+        question_rows: np.ndarray | None = None,
     ) -> VectorIndex:
-        """Index L2-normalised float32 vectors; the background sample is drawn from `baseline_rows` (all rows
-        by default: a query's background is its similarity to passages, not to the questions beside them)."""
+        """Index L2-normalised float32 vectors. `question_rows` (a mask) marks the rows that are questions
+        beside a passage: a query's background is sampled apart for passages and for questions."""
         import faiss
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -46,7 +56,10 @@ class VectorIndex:
             index = faiss.IndexFlatIP(dimension)
         if len(vectors):
             index.add(vectors)
-        return cls(index, _baseline_sample(vectors if baseline_rows is None else vectors[baseline_rows]))
+        if question_rows is None or not np.any(question_rows):
+            return cls(index, _baseline_sample(vectors))
+        question_rows = np.asarray(question_rows, dtype=bool)
+        return cls(index, _baseline_sample(vectors[~question_rows]), _baseline_sample(vectors[question_rows]))
 
     @property
     def kind(self) -> str:
@@ -69,11 +82,13 @@ class VectorIndex:
         """The cosine between the query and one stored row."""
         return float(self._index.reconstruct(int(row)) @ query.reshape(-1))
 
-    def background(self, query: np.ndarray) -> tuple[float, float]:
-        """Mean and spread of the query's cosine to the corpus at large (from a fixed sample)."""
-        if len(self.baseline) == 0:
+    def background(self, query: np.ndarray, *, questions: bool = False) -> tuple[float, float]:
+        """Mean and spread of the query's cosine to the corpus at large, or with `questions` to the
+        questions beside it (from a fixed sample)."""
+        baseline = self.question_baseline if questions else self.baseline
+        if len(baseline) == 0:
             return 0.0, 1.0
-        scores = self.baseline @ query.reshape(-1)
+        scores = baseline @ query.reshape(-1)
         return float(scores.mean()), float(max(scores.std(), 1e-3))
 
     def save(self, directory: Path) -> None:
@@ -82,6 +97,8 @@ class VectorIndex:
 
         faiss.write_index(self._index, str(directory / INDEX_FILE))
         np.save(directory / BASELINE_FILE, self.baseline, allow_pickle=False)
+        if len(self.question_baseline):
+            np.save(directory / QUESTION_BASELINE_FILE, self.question_baseline, allow_pickle=False)
 
     @classmethod
     def load(cls, directory: Path) -> VectorIndex:
@@ -91,7 +108,12 @@ class VectorIndex:
         index = faiss.read_index(str(directory / INDEX_FILE))
         if hasattr(index, "hnsw"):
             index.hnsw.efSearch = HNSW_EF_SEARCH
-        return cls(index, np.load(directory / BASELINE_FILE, allow_pickle=False))
+        questions = directory / QUESTION_BASELINE_FILE
+        return cls(
+            index,
+            np.load(directory / BASELINE_FILE, allow_pickle=False),
+            np.load(questions, allow_pickle=False) if questions.exists() else None,
+        )
 
 
 def save_vectors(directory: Path, vectors: np.ndarray) -> None:

@@ -96,16 +96,16 @@ def test_progress_weights_the_stages_and_estimates_the_time_left():
     progress("read", 10, 10)
     progress("sparse", 0, 40)
     now[0] += 4.0
-    progress("sparse", 20, 40)  # read (4%) + half of the chunks' pass (30%) in 4 s
-    assert progress.percent == 34
-    assert progress.seconds_left() == pytest.approx(4.0 * 0.66 / 0.34)
-    for stage in ("sparse", "embed", "index", "write"):
+    progress("sparse", 20, 40)  # read (2%) + half of the chunks' pass (25%) in 4 s
+    assert progress.percent == 27
+    assert progress.seconds_left() == pytest.approx(4.0 * 0.73 / 0.27)
+    for stage in ("sparse", "questions", "embed", "index", "write"):
         progress(stage, 5, 5)
     assert progress.fraction == 1.0 and progress.percent == 99  # 100 only once the index is in place
     dense_only = IngestProgress(sparse=False)
     dense_only("read", 1, 1)
     dense_only("embed", 1, 1)
-    assert dense_only.percent == 94
+    assert dense_only.percent == 96  # (2% + 90%) of the 95% a dense-only ingest has
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -26,7 +27,9 @@ def synthetic_examples(count: int = 60) -> list[Example]:
         label = number % 2
         sparse = rng.uniform(0.25, 0.45) if label else rng.uniform(0.0, 0.3)
         coverage = rng.uniform(0.5, 1.0) if label else rng.uniform(0.0, 0.6)
-        features = (sparse, rng.uniform(1, 3), coverage, float(label and rng.random() < 0.7), rng.uniform(0.5, 1.7), 0.0)
+        question_sparse = rng.uniform(0.3, 0.5) if label else rng.uniform(0.05, 0.35)
+        features = (sparse, rng.uniform(1, 3), coverage, float(label and rng.random() < 0.7), rng.uniform(0.5, 1.7), 0.0,
+                    rng.uniform(1, 4), question_sparse)
         examples.append(Example(f"q{number}", features, label, 1.0))
     return examples
 
@@ -38,13 +41,29 @@ def test_the_fit_separates_supported_from_unsupported_hits():
     assert 0 < model.threshold < 1
     assert result.answerable_kept >= 0.8 * result.answerable
     assert result.unanswerable_refused >= 0.8 * result.unanswerable
-    strong = model.score(**dict(zip(FEATURES, (0.45, 3.0, 1.0, 1.0, 1.7, 0.0), strict=True)))
-    weak = model.score(**dict(zip(FEATURES, (0.02, 1.0, 0.0, 0.0, 0.5, 0.0), strict=True)))
+    strong = model.score(**dict(zip(FEATURES, (0.45, 3.0, 1.0, 1.0, 1.7, 0.0, 4.0, 0.5), strict=True)))
+    weak = model.score(**dict(zip(FEATURES, (0.02, 1.0, 0.0, 0.0, 0.5, 0.0, 1.0, 0.05), strict=True)))
     assert strong >= model.threshold > weak
 
 
 def test_a_fit_without_the_sparse_leg_gives_it_no_weight():
-    assert fit_support(synthetic_examples(), with_sparse=False).model.sparse_weight == 0.0
+    model = fit_support(synthetic_examples(), with_sparse=False).model
+    assert model.sparse_weight == 0.0 and model.question_sparse_weight == 0.0
+
+
+def test_questions_declined_anyway_count_as_refused_and_weigh_nothing():
+    examples = synthetic_examples()
+    # an unanswerable question that looks supported, but whose answer says "not stated" whatever the support
+    declined = [Example("q-declined", (0.45, 3.0, 1.0, 1.0, 1.7, 0.0, 4.0, 0.5), 0, 0.0, declined=True)]
+    plain, with_declined = fit_support(examples), fit_support(examples + declined)
+    # no weight in the fit: the same weights (the threshold may move, the question being refused at any)
+    assert replace(with_declined.model, threshold=0.5) == replace(plain.model, threshold=0.5)
+    assert (with_declined.unanswerable, with_declined.unanswerable_refused) == (
+        plain.unanswerable + 1,
+        plain.unanswerable_refused + 1,
+    )
+    with pytest.raises(ValueError, match="both answerable and unanswerable"):
+        fit_support([example for example in examples if example.label] + declined)
 
 
 def test_a_fit_needs_both_kinds_of_question():

@@ -149,6 +149,9 @@ def test_a_named_list_must_be_spelled_out():
     assert listed_count("客户流失分哪几类？") is None
     assert spells_out("\n".join(f"{number}. 方法" for number in range(1, 13)), 12)
     assert not spells_out('结合"营销组合十二方法"和"六大定价策略"，得出方案。', 12)
+    table = "| 类型 | 特点 |\n|---|---|\n| 夹子式 | 松散 |\n| 拉链式 | 熟悉 |\n| 尼龙搭扣式 | 紧密 |"
+    assert spells_out(f"客户关系分为三种类型：\n\n{table}", 3)  # a table's rows are its items
+    assert not spells_out(f"客户关系分为三种类型：\n\n{table}", 4)
 
 
 @pytest.mark.parametrize(

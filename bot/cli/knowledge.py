@@ -206,22 +206,22 @@ def ask(question: str | None, batch: Path | None, as_json: bool, k: int) -> None
 
 
 @click.command("kb")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the per-item results as JSON.")
-@click.option("--fit", is_flag=True, help="Refit the support model (answer or refuse) from PATH, a calibration set.")
+@click.option("--fit", is_flag=True, help="Refit the support model (answer or refuse) from PATHS, calibration sets.")
 @click.option("--heldout", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="With --fit: refuse to fit while PATH has near-duplicates of these sets (repeatable).")
+              help="With --fit: refuse to fit while PATHS have near-duplicates of these sets (repeatable).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=SUPPORT_MODEL_FILE, show_default=True,
               help="With --fit: where to write the fitted models.")
 @click.option("--feedback", is_flag=True, help="Rank with the 👍/👎 priors recorded in the database, as the bot does.")
-def eval_kb(path: Path, as_json: bool, fit: bool, heldout: tuple[Path, ...], out: Path, feedback: bool) -> None:
-    """Score the knowledge base on a question file (format of kb_dev.jsonl), or refit it with --fit."""
+def eval_kb(paths: tuple[Path, ...], as_json: bool, fit: bool, heldout: tuple[Path, ...], out: Path, feedback: bool) -> None:
+    """Score the knowledge base on question files (format of kb_dev.jsonl), or refit it with --fit."""
     settings = settings_or_exit()
     configure_logging(settings)
-    items = _load_items_or_exit(path)
+    items = [item for path in paths for item in _load_items_or_exit(path)]
     if fit:
-        _check_overlaps(path, items, heldout)
-        _fit(ready_knowledge_base(settings), path, items, out)
+        _check_overlaps(items, heldout)
+        _fit(ready_knowledge_base(settings), paths, items, out)
         return
     knowledge = ready_knowledge_base(settings)
     if feedback:
@@ -267,18 +267,20 @@ def _load_items_or_exit(path: Path) -> list[EvalItem]:
         raise click.ClickException(f"{path}: not a question set (JSONL with id, q, expect): {error}") from None
 
 
-def _check_overlaps(path: Path, items: list[EvalItem], heldout: tuple[Path, ...]) -> None:
+def _check_overlaps(items: list[EvalItem], heldout: tuple[Path, ...]) -> None:
     """A CLI error naming every calibration question that nearly repeats a held-out one."""
     overlaps = [pair for other in heldout for pair in near_duplicates(items, _load_items_or_exit(other))]
     if overlaps:
         lines = [f"  {item.id} {item.q!r} ~ {other.id} {other.q!r} ({ratio:.2f})" for item, other, ratio in overlaps]
         raise click.ClickException(
-            f"{path} has {len(overlaps)} near-duplicate(s) of held-out questions; remove them first:\n" + "\n".join(lines)
+            f"the calibration sets have {len(overlaps)} near-duplicate(s) of held-out questions; remove them first:\n"
+            + "\n".join(lines)
         )
 
 
-def _fit(knowledge: KnowledgeBase, path: Path, items: list[EvalItem], out: Path) -> None:
-    """Refit both support models from a calibration set, print them and write them to `out`."""
+def _fit(knowledge: KnowledgeBase, paths: tuple[Path, ...], items: list[EvalItem], out: Path) -> None:
+    """Refit both support models from calibration sets, print them and write them to `out`."""
+    names = " ".join(path.name for path in paths)
     try:
         collected = collect_examples(knowledge, items)
     except IndexNotFound:
@@ -290,14 +292,14 @@ def _fit(knowledge: KnowledgeBase, path: Path, items: list[EvalItem], out: Path)
         try:
             result = fit_support(examples, with_sparse=name == "with_sparse")
         except ValueError as error:
-            raise click.ClickException(f"{path}: {error}") from None
+            raise click.ClickException(f"{names}: {error}") from None
         models[name] = result.model
         weights = ", ".join(f"{key}={value:g}" for key, value in asdict(result.model).items())
         click.echo(f"{name}: {weights}")
         click.echo(
-            f"  on {path.name}: answer passage reaches the threshold {result.answerable_kept}/{result.answerable}, "
+            f"  on {names}: answer passage reaches the threshold {result.answerable_kept}/{result.answerable}, "
             f"unanswerable kept below it {result.unanswerable_refused}/{result.unanswerable}"
         )
     previous = load_support_models(out) if out.exists() else {}
-    save_support_models(out, {**previous, **models}, note=f"fitted by `kam eval kb --fit {path.name}`")
+    save_support_models(out, {**previous, **models}, note=f"fitted by `kam eval kb --fit {names}`")
     click.echo(f"wrote {out} (restart the bot to use it)")

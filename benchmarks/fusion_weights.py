@@ -1,0 +1,104 @@
+"""Choose the rank-fusion weights of `knowledge.search` (LEG_WEIGHTS) on the dev sets.
+
+    KAM_DATA_DIR=/tmp/kb python benchmarks/fusion_weights.py            # the index of that data dir
+    python benchmarks/fusion_weights.py --top 10
+
+For every answerable question of the dev sets each leg ranks its candidates once (`rank_legs`); then every
+combination of weights in the grid fuses them (`fuse`), and a question counts when the first chunk holds
+every expect group. The report gives the count for the near-domain dev sets (colloquial situation questions)
+and for the textbook sets (kb_dev, calibration) apart, best total first. The held-out sets (kb_heldout and
+the newest near-domain set) are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.assistant import make_knowledge_base  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from knowledge import load_items  # noqa: E402
+from knowledge.calibration import holds_every_group  # noqa: E402
+from knowledge.search import LEG_WEIGHTS, fuse, rank_legs  # noqa: E402
+from knowledge.tokenize import to_simplified  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+NEAR_DOMAIN_DEV = [
+    FIXTURES / "kb" / name
+    for name in (
+        "near_domain_dev.jsonl",
+        "near_domain_dev2.jsonl",
+        "near_domain_heldout.jsonl",  # dev since 2026-11-30 (tests/fixtures/kb/README.md)
+        "near_domain_heldout_v2.jsonl",
+        "near_domain_heldout_v3.jsonl",
+        "near_domain_heldout_v4.jsonl",
+    )
+]
+TEXTBOOK_DEV = [FIXTURES / "kb_dev.jsonl", FIXTURES / "knowledge" / "calibration.jsonl"]
+GRID = {
+    "dense": (1.0,),
+    "lexical": (0.5, 0.7, 1.0),
+    "sparse": (0.3, 0.5, 0.7, 1.0),
+    "question_lexical": (0.0, 0.3, 0.5, 0.7),
+    "question_sparse": (0.0, 0.5, 0.7, 1.0),
+}
+
+
+def legs_and_answers(kb, paths: list[Path]) -> list[tuple[dict, set[int]]]:
+    """Per answerable question: its legs' rankings and the chunk rows that answer it."""
+    index = kb.index
+    answers_of = {}
+    found = []
+    for path in paths:
+        for item in load_items(path):
+            if item.unanswerable:
+                continue
+            query = to_simplified(item.q)
+            embedded = kb.embed_question(index, query)
+            if embedded is None:
+                continue
+            legs = rank_legs(index, kb.tokenizer.tokenize(query), *embedded)
+            rows = {row for leg in legs.values() for row in leg}
+            key = tuple(map(tuple, item.expect))
+            if key not in answers_of:
+                answers_of[key] = {row for row in range(len(index)) if holds_every_group(item, index.chunks[row].text)}
+            found.append((legs, answers_of[key] & rows))
+    return found
+
+
+def first_right(questions: list[tuple[dict, set[int]]], weights: dict[str, float]) -> int:
+    """How many questions get a chunk that answers them first."""
+    right = 0
+    for legs, answers in questions:
+        score = fuse(legs, weights)
+        if score and min(score, key=lambda row: (-score[row], row)) in answers:
+            right += 1
+    return right
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--top", type=int, default=15, help="how many weight combinations to print")
+    args = parser.parse_args()
+    kb = make_knowledge_base(Settings())
+    near, textbook = legs_and_answers(kb, NEAR_DOMAIN_DEV), legs_and_answers(kb, TEXTBOOK_DEV)
+    rows = []
+    for values in itertools.product(*GRID.values()):
+        weights = dict(zip(GRID, values, strict=True))
+        rows.append((first_right(near, weights), first_right(textbook, weights), weights))
+    current = (first_right(near, LEG_WEIGHTS), first_right(textbook, LEG_WEIGHTS))
+    print(f"questions: near-domain dev {len(near)}, textbook dev {len(textbook)}")
+    print(f"shipped weights {LEG_WEIGHTS}: first chunk right {current[0]} + {current[1]} = {sum(current)}")
+    print("| near-domain | textbook | total | weights |")
+    print("|---|---|---|---|")
+    for near_right, textbook_right, weights in sorted(rows, key=lambda row: (-(row[0] + row[1]), -row[1]))[: args.top]:
+        print(f"| {near_right} | {textbook_right} | {near_right + textbook_right} | {weights} |")
+
+
+if __name__ == "__main__":
+    main()
