@@ -16,8 +16,9 @@ MAX_ANSWER_CHARS = 800
 WHOLE_PASSAGE_CHARS = 360  # a passage this short is quoted whole
 MAX_PASSAGES = 2
 COMPLETE_COVERAGE = 0.75  # a best passage with this share of the query's words is answer enough
-SECOND_PASSAGE_RATIO = 0.85
-LIST_TOPIC_COVERAGE = 0.5  # a passage spelling out "the twelve methods" holds most of the question's words  # a second passage joins when its score and support are this close to the best
+SECOND_PASSAGE_RATIO = 0.85  # a second passage joins when its score and support are this close to the best
+SECTION_OVER_CARD = 0.5  # a non-objection question gets a section over a card when it has this share of its support
+LIST_TOPIC_COVERAGE = 0.5  # a passage spelling out "the twelve methods" holds most of the question's words
 
 # Objection cards: a section with these subsections (Chinese or English headings).
 RESPONSE_HEADINGS = (
@@ -59,8 +60,11 @@ def compose_answer(
     terms = query_terms(index, tokenizer, query)
     weights = term_weights(index, terms)
     cards = {hit.chunk_id: find_objection_card(index, index.get_chunk(hit.chunk_id)) for hit in supported}
-    if not is_objection(query):  # a card answers an objection; other questions get the section that answers
-        supported = [hit for hit in supported if cards[hit.chunk_id] is None] or supported
+    if not is_objection(query):  # a card answers an objection; other questions get the section that answers,
+        # when one is nearly as well supported as the best passage (else the card is the answer after all)
+        sections = [hit for hit in supported if cards[hit.chunk_id] is None]
+        if sections and sections[0].support >= SECTION_OVER_CARD * supported[0].support:
+            supported = sections
     best = supported[0]
     card = cards[best.chunk_id]
     if card is not None:

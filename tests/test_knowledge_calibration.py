@@ -120,3 +120,25 @@ def test_fit_refuses_a_calibration_set_with_held_out_near_duplicates(tmp_path, m
     assert result.exit_code != 0
     assert "near-duplicate" in result.output and "c1" in result.output and "h1" in result.output
     assert not out.exists()
+
+
+def test_fit_takes_several_calibration_sets_and_checks_each_against_the_held_out_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAM_DATA_DIR", str(tmp_path))
+    first, second, heldout = tmp_path / "calibration.jsonl", tmp_path / "dev.jsonl", tmp_path / "heldout.jsonl"
+    first.write_text(json.dumps({"id": "c1", "q": "客户价值矩阵分哪几类？", "expect": [["Ⅰ类"]]}) + "\n")
+    second.write_text(json.dumps({"id": "d7", "q": "明天北京会下雨吗？", "unanswerable": True}) + "\n")
+    heldout.write_text(json.dumps({"id": "h1", "q": "明天上海会下雨吗？", "unanswerable": True}) + "\n")
+    out = tmp_path / "support.json"
+    result = CliRunner().invoke(
+        main, ["eval", "kb", "--fit", str(first), str(second), "--heldout", str(heldout), "--out", str(out)]
+    )
+    assert result.exit_code != 0
+    assert "d7" in result.output and "h1" in result.output and "c1" not in result.output
+    assert not out.exists()
+
+
+def test_the_fit_sets_hold_no_near_duplicate_of_a_held_out_question():
+    fit_sets = [CALIBRATION_SET, DEV_SET, *sorted((FIXTURES / "kb").glob("near_domain_*.jsonl"))]
+    fit_sets = [path for path in fit_sets if path.name != "near_domain_heldout_v5.jsonl"]  # the held-out one
+    held_out = load_items(HELDOUT_SET) + load_items(FIXTURES / "kb" / "near_domain_heldout_v5.jsonl")
+    assert near_duplicates([item for path in fit_sets for item in load_items(path)], held_out) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -111,3 +112,42 @@ def test_views_know_where_they_sit_in_their_chunk_and_which_state_a_figure():
         assert "".join(chunk.embed_text[view.start : view.end].split()) == "".join(body.split())
         assert view.states_figure == ("50%" in body or "四个台阶" in body)
     assert {view.states_figure for view in views} == {True, False}
+
+
+def test_a_questions_block_is_taken_out_of_the_text_and_kept_with_its_section():
+    text = (
+        "# 手册\n\n## 客户关怀\n\n<!-- questions:\n- 领导让搞个关怀活动冲满意度，靠谱吗\n- Is customer care a campaign?\n-->\n\n"
+        "客户关怀不是市场活动。\n\n## 转移成本\n\n<!-- questions:\n- 客户说换一家也没啥损失\n-->\n\n提高转移成本的方法。"
+    )
+    care, switching = chunk_document(make_document(text))
+    assert care.questions == ["领导让搞个关怀活动冲满意度，靠谱吗", "Is customer care a campaign?"]
+    assert switching.questions == ["客户说换一家也没啥损失"]
+    assert "questions" not in care.text and "<!--" not in care.text + switching.text
+    assert care.text == "客户关怀不是市场活动。"
+    # the questions are never embedded with the text: the chunk's hash is that of its text alone
+    assert care.content_hash == chunk_document(make_document(re.sub(r"<!--.*?-->\n\n", "", text, flags=re.S)))[0].content_hash
+
+
+def test_questions_follow_their_section_into_whichever_chunk_holds_it():
+    long_intro = "集团客户的管理要分层分级。" * 70  # too long to share a chunk with its subsections
+    text = (
+        f"# 手册\n\n## 集团客户\n\n<!-- questions:\n- 集团客户怎么管\n-->\n\n{long_intro}\n\n"
+        "### 小分支\n\n<!-- questions:\n- 下面一堆小分支跑不过来\n-->\n\n分流到合作厅。\n\n"
+        "### 首脑机关\n\n<!-- questions:\n- 总部在外地怎么办\n-->\n\n在首脑机关所在地签约。"
+    )
+    chunks = chunk_document(make_document(text))
+    owners = {question: chunk.heading_path for chunk in chunks for question in chunk.questions}
+    assert owners["集团客户怎么管"] == ["手册", "集团客户"]
+    assert {owners["下面一堆小分支跑不过来"][-1], owners["总部在外地怎么办"][-1]} <= {"集团客户", "小分支", "首脑机关"}
+    carrier = next(chunk for chunk in chunks if "下面一堆小分支跑不过来" in chunk.questions)
+    assert "分流到合作厅" in carrier.text  # with the text that answers it
+    assert sum(len(chunk.questions) for chunk in chunks) == 3
+
+
+def test_a_questions_block_in_code_or_left_open_loses_no_text():
+    in_code = "# 手册\n\n## 示例\n\n```\n<!-- questions:\n- 不是问题\n-->\n```\n"
+    (chunk,) = chunk_document(make_document(in_code))
+    assert chunk.questions == [] and "- 不是问题" in chunk.text
+    left_open = "# 手册\n\n## 价格\n\n价格说明。\n\n<!-- questions:\n- 客户嫌贵怎么办\n"
+    (chunk,) = chunk_document(make_document(left_open))
+    assert chunk.questions == ["客户嫌贵怎么办"] and chunk.text == "价格说明。"

@@ -164,3 +164,71 @@ def test_the_label_of_a_keyword_line_is_not_a_word_of_the_passage():
                   text="先讲价值，再谈价格。\n\nEnglish keywords: price objection, value selling", content_hash="h", position=0)
     assert term_coverage(["english"], {"english": 1.0}, chunk) == 0.0  # "what about in English?" asks no passage
     assert term_coverage(["price"], {"price": 1.0}, chunk) == 1.0  # the keywords themselves count
+
+
+PLAYBOOK_WITH_QUESTIONS = """# 客户保持
+
+## 提高转移成本
+
+<!-- questions:
+- 客户说换一家也没啥损失，怎么让他离不开我们
+- The client says leaving us costs them nothing
+-->
+
+把服务做成整体解决方案，让客户的转网成本变高。
+
+## 拜访准备
+
+拜访前先查客户档案，准备好议程和样板客户。
+"""
+
+
+def test_a_chunk_is_found_by_the_questions_it_answers(tmp_path: Path):
+    from knowledge.embedders import HashingEmbedder
+
+    class Counting(type(HashingEmbedder().with_sparse())):
+        questions = 0
+
+        def embed_queries_with_sparse(self, texts):
+            Counting.questions += len(texts)
+            return super().embed_queries_with_sparse(texts)
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "retention.md").write_text(PLAYBOOK_WITH_QUESTIONS, encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "index", Counting(), support_model=ALWAYS)
+    kb.ingest([corpus])
+    assert Counting.questions == 2  # each question once, as a query (dense and sparse from one call)
+    index = kb.index
+    assert index.has_questions.tolist() == [True, False]
+    assert index.question_lexical is not None and len(index.question_sparse) == 2
+
+    # none of these words is in the passage's text: only its questions know them
+    best = kb.search("客户说换一家也没啥损失", k=2, include_unsupported=True)[0]
+    assert best.section == "提高转移成本"
+    assert best.question_sparse > (best.sparse_score or 0.0)
+    answer = kb.answer("客户说换一家也没啥损失")
+    assert answer.answered and "整体解决方案" in answer.text and "没啥损失" not in answer.text
+
+    # a chunk without questions (an uploaded file) is judged by its text in the questions' features
+    visit = next(hit for hit in kb.search("拜访前准备什么", k=2, include_unsupported=True) if hit.section == "拜访准备")
+    assert visit.question_sparse == visit.sparse_score and visit.question_z == visit.dense_z
+
+    # nothing changed: nothing embedded; a new question: only it is embedded
+    Counting.questions = 0
+    assert KnowledgeBase(tmp_path / "index", Counting()).ingest([corpus]).unchanged and Counting.questions == 0
+    (corpus / "retention.md").write_text(
+        PLAYBOOK_WITH_QUESTIONS.replace("-->", "- 客户觉得随时可以走\n-->", 1), encoding="utf-8"
+    )
+    KnowledgeBase(tmp_path / "index", Counting()).ingest([corpus])
+    assert Counting.questions == 1
+
+
+def test_an_index_built_before_questions_still_loads(tmp_path: Path, corpus: Path):
+    kb = KnowledgeBase(tmp_path / "index", make_embedder("hashing", None), support_model=ALWAYS)
+    kb.ingest([corpus])
+    for name in ("vector_questions.npy", "question_baseline.npy"):
+        (tmp_path / "index" / name).unlink(missing_ok=True)
+    reloaded = KnowledgeBase(tmp_path / "index", make_embedder("hashing", None), support_model=ALWAYS)
+    assert not reloaded.index.has_questions.any()
+    assert reloaded.search("客户关怀的手段有哪些", k=1)[0].section == "客户关怀的手段"
