@@ -14,7 +14,8 @@ turned into the support model's features. Examples:
 
 Class-balanced, L2-regularised logistic regression (Newton's method, numpy only) gives the weights; the
 threshold is the support that best separates the questions (answerable: the positive hit reaches it;
-unanswerable: no hit does), the middle of the best interval. The result is written as JSON
+unanswerable: no hit does): the one whose worse rate of the two (answerable kept, unanswerable refused) is
+highest, as both must hold (the middle of the best interval). The result is written as JSON
 (`knowledge/support_model.json`) that `knowledge.search` loads, so a corpus or embedder change only
 needs a refit, not a code change. Near-duplicates of held-out questions must not be in the calibration
 set: `near_duplicates` finds them.
@@ -182,12 +183,12 @@ def _with_threshold(model: SupportModel, examples: list[Example], *, declined: i
     step = 10.0**-decimals
     candidates = np.round(np.arange(step, 1.0, step), decimals)
 
-    def balanced(threshold: float) -> float:
+    def worse_rate(threshold: float) -> float:
         kept = sum(support >= threshold for support in positives) / len(positives)
         refused = (declined + sum(support < threshold for support in negatives)) / (declined + len(negatives))
-        return kept + refused
+        return min(kept, refused)
 
-    scores = [balanced(threshold) for threshold in candidates]
+    scores = [worse_rate(threshold) for threshold in candidates]
     best = max(scores)
     top = [threshold for threshold, score in zip(candidates, scores, strict=True) if score >= best - 1e-12]
     threshold = float(top[len(top) // 2])  # the middle of the best interval

@@ -42,9 +42,9 @@ from knowledge.tokenize import Tokenizer, is_cjk, normalize
 RRF_K = 60
 DENSE_WEIGHT = 1.0  # the primary leg (a chunk scores its best vector: its text, a view or a question)
 LEXICAL_WEIGHT = 0.5  # BM25 over each chunk's text
-QUESTION_LEXICAL_WEIGHT = 0.5  # BM25 over each chunk's questions
+QUESTION_LEXICAL_WEIGHT = 0.7  # BM25 over each chunk's questions
 SPARSE_WEIGHT = 0.5  # ranks only the chunks the other legs nominated
-QUESTION_SPARSE_WEIGHT = 0.7  # ranks the same chunks by their best question's sparse cosine
+QUESTION_SPARSE_WEIGHT = 1.0  # ranks the same chunks by their best question's sparse cosine
 CANDIDATES = 50
 AGREEMENT_RANK = 5  # both legs rank the chunk within this many
 ALL_LEGS = ("dense", "lexical", "sparse", "question_lexical", "question_sparse")
