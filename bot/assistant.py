@@ -331,6 +331,11 @@ def make_knowledge_base(settings: Settings, *, use_cache: bool = True) -> Knowle
     return KnowledgeBase(settings.index_dir, embedder, cache=cache)
 
 
+def knowledge_vocabulary(customers: CustomerRepository, price_book: PriceBook | None) -> list[str]:
+    """The names the knowledge base's word segmenter keeps whole: the customers' and the products'."""
+    return [customer.name for customer in customers.all()] + (price_book.vocabulary() if price_book else [])
+
+
 def build_assistant(settings: Settings, *, store: Store | None = None) -> Assistant:
     """Wire one Assistant from settings: the single place where components meet."""
     store = store or Store.open(settings.database_path)
@@ -345,7 +350,7 @@ def build_assistant(settings: Settings, *, store: Store | None = None) -> Assist
     visits = VisitRepository(store, customers, followups, opportunities, contracts, cases)
     knowledge = make_knowledge_base(settings)
     price_book = load_price_book(settings.pricing_file)
-    knowledge.add_user_words([customer.name for customer in customers.all()] + price_book.vocabulary())
+    knowledge.add_user_words(knowledge_vocabulary(customers, price_book))
     chat_model = make_chat_model(settings)
     answers = AnswerLog(store)
     refresh_priors(knowledge, answers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import closing
 from dataclasses import asdict
 from pathlib import Path
 
@@ -18,10 +19,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from bot.assistant import make_knowledge_base
+from bot.assistant import knowledge_vocabulary, make_knowledge_base
 from bot.cli.common import configure_logging, print_json, settings_or_exit
 from bot.settings import Settings
 from crm.answers import AnswerLog
+from crm.customers import CustomerRepository
+from crm.pricing import PriceBookError, load_price_book
 from crm.store import Store
 from knowledge import (
     Answer,
@@ -45,11 +48,28 @@ STAGES = {"read": "Reading files", "embed": "Embedding", "sparse": "Embedding pa
 
 
 def open_knowledge_base(settings: Settings, *, use_cache: bool = True) -> KnowledgeBase:
-    """The configured knowledge base (with the embedding cache unless told not to), or a one-line CLI error."""
+    """The configured knowledge base (with the embedding cache unless told not to), or a one-line CLI error.
+
+    Like the bot's, its word segmenter keeps the customers' and the products' names whole, so what the
+    CLI indexes, answers and scores is what the bot does.
+    """
     try:
-        return make_knowledge_base(settings, use_cache=use_cache)
+        knowledge = make_knowledge_base(settings, use_cache=use_cache)
     except EmbedderError as error:
         raise click.ClickException(str(error)) from None
+    knowledge.add_user_words(_vocabulary(settings))
+    return knowledge
+
+
+def _vocabulary(settings: Settings) -> list[str]:
+    """The bot's vocabulary (`knowledge_vocabulary`); without the products when the price book is invalid."""
+    try:
+        price_book = load_price_book(settings.pricing_file)
+    except PriceBookError as error:
+        click.echo(f"the price book's product names are left out of word segmentation: {error}", err=True)
+        price_book = None
+    with closing(Store.open(settings.database_path)) as store:
+        return knowledge_vocabulary(CustomerRepository(store), price_book)
 
 
 def ready_knowledge_base(settings: Settings) -> KnowledgeBase:
