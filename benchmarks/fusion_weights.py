@@ -7,7 +7,7 @@ For every answerable question of the dev sets each leg ranks its candidates once
 combination of weights in the grid fuses them (`fuse`), and a question counts when the first chunk holds
 every expect group. The report gives the count for the near-domain dev sets (colloquial situation questions)
 and for the textbook sets (kb_dev, calibration) apart, best total first. The held-out sets (kb_heldout and
-the newest near-domain set) are never read here.
+the newest near-domain set, v6) are never read here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.assistant import make_knowledge_base  # noqa: E402
+from bot.cli.knowledge import open_knowledge_base  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from knowledge import load_items  # noqa: E402
 from knowledge.calibration import holds_every_group  # noqa: E402
@@ -37,6 +37,7 @@ NEAR_DOMAIN_DEV = [
         "near_domain_heldout_v2.jsonl",
         "near_domain_heldout_v3.jsonl",
         "near_domain_heldout_v4.jsonl",
+        "near_domain_heldout_v5.jsonl",  # dev since the end of the fifth pass
     )
 ]
 TEXTBOOK_DEV = [FIXTURES / "kb_dev.jsonl", FIXTURES / "knowledge" / "calibration.jsonl"]
@@ -85,7 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--top", type=int, default=15, help="how many weight combinations to print")
     args = parser.parse_args()
-    kb = make_knowledge_base(Settings())
+    kb = open_knowledge_base(Settings())  # segments words as the bot does
     near, textbook = legs_and_answers(kb, NEAR_DOMAIN_DEV), legs_and_answers(kb, TEXTBOOK_DEV)
     rows = []
     for values in itertools.product(*GRID.values()):

