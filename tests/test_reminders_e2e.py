@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import time as wallclock
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -304,7 +304,9 @@ async def test_daily_digest_and_weekly_chart_arrive(reminder_settings, fake_tele
     assistant = build_assistant(reminder_settings(digest_time=now_local.strftime("%H:%M")))
     _register(assistant.store)
     store = assistant.store
-    _add(store, "给华信发方案", _now() + timedelta(hours=1))
+    # due later today, local time (an hour from now, or just before midnight when that is tomorrow already)
+    midnight = datetime.combine(now_local.date() + timedelta(days=1), time(0), tzinfo=now_local.tzinfo)
+    _add(store, "给华信发方案", min(_now() + timedelta(hours=1), midnight.astimezone(UTC) - timedelta(seconds=30)))
     done_id = _add(store, "已完成的跟进", _now() - timedelta(days=8))
     FollowupRepository(store).complete(done_id, user_id=REP_ID, now=_now() - timedelta(days=8))
     store.db["visits"].insert({"user_id": REP_ID, "visit_date": (now_local - timedelta(days=8)).date().isoformat(),
