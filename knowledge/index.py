@@ -114,6 +114,8 @@ class KnowledgeIndex:
         self._question_chunks = self.vector_chunks[self.vector_questions]  # question sparse row -> chunk row
         self.has_questions = np.zeros(len(chunks), dtype=bool)  # chunk row -> has questions beside it
         self.has_questions[self._question_chunks] = True
+        self._question_order = np.argsort(self._question_chunks, kind="stable")  # question rows by chunk
+        self._question_bounds = np.searchsorted(self._question_chunks[self._question_order], np.arange(len(chunks) + 1))
         self._vector_order = np.argsort(self.vector_chunks, kind="stable").astype(np.int32)
         self._vector_bounds = np.searchsorted(self.vector_chunks[self._vector_order], np.arange(len(chunks) + 1))
         ids = manifest.chunk_ids or [chunk.id for chunk in chunks]
@@ -151,17 +153,23 @@ class KnowledgeIndex:
         vectors, or with `text=True` its text only (the chunk and its views), with `text=False` only the
         questions beside it (None when it has none)."""
         start, end = self._vector_bounds[chunk_row], self._vector_bounds[chunk_row + 1]
-        rows = [int(row) for row in self._vector_order[start:end] if text is None or self.vector_questions[row] != text]
-        return max((self.vectors.score_row(query, row) for row in rows), default=None)
+        rows = self._vector_order[start:end]
+        if text is not None:
+            rows = rows[self.vector_questions[rows] != text]
+        return float(self.vectors.score_rows(query, rows).max()) if len(rows) else None
 
-    def question_sparse_scores(self, query: SparseVector) -> np.ndarray | None:
-        """Per chunk row, the best sparse cosine of the query to one of the chunk's questions (-1 for a
+    def question_sparse_scores(self, query: SparseVector, chunk_rows: list[int]) -> list[float] | None:
+        """For each chunk row, the best sparse cosine of the query to one of the chunk's questions (-1 for a
         chunk without questions); None when the index has no sparse vectors of questions."""
         if self.question_sparse is None or not len(self.question_sparse):
             return None
-        scores = self.question_sparse.cosine(query, np.arange(len(self.question_sparse)))
-        best = np.full(len(self.chunks), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._question_chunks, scores)
+        spans = [(self._question_bounds[row], self._question_bounds[row + 1]) for row in chunk_rows]
+        rows = np.concatenate([self._question_order[start:end] for start, end in spans] or [np.zeros(0, np.int64)])
+        scores = self.question_sparse.cosine(query, rows)
+        best, offset = [], 0
+        for start, end in spans:
+            best.append(float(scores[offset : offset + end - start].max()) if end > start else -1.0)
+            offset += end - start
         return best
 
     def get_chunk(self, chunk_id: str) -> Chunk | None:

@@ -142,10 +142,11 @@ def rank_legs(
     if index.sparse is not None and query_sparse is not None and candidates:
         scores = index.sparse.cosine(query_sparse, candidates)
         legs["sparse"] = _by_score(dict(zip(candidates, map(float, scores), strict=True)))
-        best_questions = index.question_sparse_scores(query_sparse)
+        best_questions = index.question_sparse_scores(query_sparse, candidates)
         if best_questions is not None:
+            found = dict(zip(candidates, best_questions, strict=True))
             legs["question_sparse"] = _by_score(
-                {row: float(best_questions[row]) if index.has_questions[row] else score for row, (_, score) in legs["sparse"].items()}
+                {row: found[row] if index.has_questions[row] else score for row, (_, score) in legs["sparse"].items()}
             )
     return legs
 

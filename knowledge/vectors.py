@@ -78,9 +78,12 @@ class VectorIndex:
         keep = rows[0] >= 0
         return scores[0][keep], rows[0][keep]
 
-    def score_row(self, query: np.ndarray, row: int) -> float:
-        """The cosine between the query and one stored row."""
-        return float(self._index.reconstruct(int(row)) @ query.reshape(-1))
+    def score_rows(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The cosines between the query and some stored rows."""
+        if not len(rows):
+            return np.zeros(0, dtype=np.float32)
+        stored = self._index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+        return np.einsum("ij,j->i", stored, query.reshape(-1).astype(stored.dtype, copy=False))
 
     def background(self, query: np.ndarray, *, questions: bool = False) -> tuple[float, float]:
         """Mean and spread of the query's cosine to the corpus at large, or with `questions` to the
@@ -88,7 +91,9 @@ class VectorIndex:
         baseline = self.question_baseline if questions else self.baseline
         if len(baseline) == 0:
             return 0.0, 1.0
-        scores = baseline @ query.reshape(-1)
+        # einsum, not BLAS: a multi-threaded BLAS call leaves threads spinning that slow the model's next
+        # pass down (twice as slow at the median; issue 13 §3, sixth pass)
+        scores = np.einsum("ij,j->i", baseline, query.reshape(-1).astype(baseline.dtype, copy=False))
         return float(scores.mean()), float(max(scores.std(), 1e-3))
 
     def save(self, directory: Path) -> None:
