@@ -116,11 +116,11 @@ def test_views_know_where_they_sit_in_their_chunk_and_which_state_a_figure():
 
 def test_a_questions_block_is_taken_out_of_the_text_and_kept_with_its_section():
     text = (
-        "# 手册\n\n## 客户关怀\n\n<!-- questions:\n- 领导让搞个关怀活动冲满意度，靠谱吗\n- Is customer care a campaign?\n-->\n\n"
+        "# 手册\n\n## 客户关怀\n\n<!-- questions:\n- 客户关怀就是逢年过节送礼吗\n- Is customer care a campaign?\n-->\n\n"
         "客户关怀不是市场活动。\n\n## 转移成本\n\n<!-- questions:\n- 客户说换一家也没啥损失\n-->\n\n提高转移成本的方法。"
     )
     care, switching = chunk_document(make_document(text))
-    assert care.questions == ["领导让搞个关怀活动冲满意度，靠谱吗", "Is customer care a campaign?"]
+    assert care.questions == ["客户关怀就是逢年过节送礼吗", "Is customer care a campaign?"]
     assert switching.questions == ["客户说换一家也没啥损失"]
     assert "questions" not in care.text and "<!--" not in care.text + switching.text
     assert care.text == "客户关怀不是市场活动。"
