@@ -163,6 +163,11 @@ _OWN_PERIOD = _re(
 _LIST_REQUEST = _re(
     rf"(?:具体|分别)?(?:是)?哪({_NUMBER})(?:个|种|条|步|项|大)|列(?:一下|出来|出)"
 )
+# "上任九步曲，第一步是什么": one item of a list the question names with its size ("九步曲", "五项修炼").
+_LIST_ITEM_REQUEST = _re(
+    rf"({_COUNTED})\s*(步|项|条|招|式|大|个|种|点)[^，,。？?！!；;\s]{{0,6}}?[，,\s]*[^。？?！!]{{0,8}}?"
+    r"第\s*[一二三四五六七八九十\d]+\s*\2\s*(?:是|叫|指)?(?:什么|啥|哪)"
+)
 _EN_NUMBERS = {
     word: value
     for value, word in enumerate(
@@ -357,6 +362,9 @@ def listed_count(query: str) -> int | None:
     if english:
         number = english.group(1).lower()
         return int(number) if number.isdigit() else _EN_NUMBERS[number]
+    item = _LIST_ITEM_REQUEST.search(text)
+    if item:
+        return _to_int(item.group(1))
     match = _LIST_REQUEST.search(text)
     if not match or not match.group(1):
         return None

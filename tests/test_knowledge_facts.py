@@ -153,6 +153,8 @@ def test_a_named_list_must_be_spelled_out():
     assert listed_count("What are the 42 ways to build authority?") == 42
     assert listed_count("Can you list the twelve methods?") == 12
     assert listed_count("How do the five forces work?") is None  # about them, not a list of them
+    assert listed_count("新任主管上任九步曲，第一步是什么？") == 9  # one item of a named list needs the list
+    assert listed_count("第一步该从哪儿动手") is None
     table = "| 类型 | 特点 |\n|---|---|\n| 夹子式 | 松散 |\n| 拉链式 | 熟悉 |\n| 尼龙搭扣式 | 紧密 |"
     assert spells_out(f"客户关系分为三种类型：\n\n{table}", 3)  # a table's rows are its items
     assert not spells_out(f"客户关系分为三种类型：\n\n{table}", 4)
