@@ -229,7 +229,7 @@ def value_request(query: str) -> tuple[str, str]:
         if not _asks_in(clauses, number):
             continue
         for found in _ZH_VALUE.finditer(clause):
-            if not _negated(clause, found.start()):
+            if not _negated(clause, found.start()) and not _a_few(clause, found):
                 return found.group(0), clause[found.start() :]
     return "", ""
 
@@ -241,6 +241,11 @@ def _asks_in(clauses: list[str], number: int) -> bool:
         return True
     following = clauses[number + 1].strip(" ，,；;。！!？?\n")
     return bool(_TAG.search(following)) and len(following) <= 8
+
+
+def _a_few(clause: str, found: re.Match[str]) -> bool:
+    """True for 几 meaning "a few", not "how many": after 少/多/过/再 ("少去几趟", "多跑几次", "过几天再说")."""
+    return found.group(0) == "几" and any(char in "少多过再" for char in clause[max(0, found.start() - 2) : found.start()])
 
 
 def _negated(clause: str, position: int) -> bool:

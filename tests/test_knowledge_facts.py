@@ -208,3 +208,12 @@ def test_the_ask_skill_says_not_stated_and_offers_the_related_passage(store):
 def test_asking_what_a_figure_is_called_asks_for_a_name():
     assert asked_fact("What is that number called?") is None
     assert asked_fact("What is the number of steps in the visit?").kind.name == "quota"
+
+
+@pytest.mark.parametrize("question", ["客户那边挺稳的，是不是可以少去几趟", "要不要多跑几次", "过几天再联系他行吗"])
+def test_ji_meaning_a_few_asks_for_no_number(question: str):
+    assert asked_fact(question) is None
+
+
+def test_ji_asking_how_many_still_asks_for_a_number():
+    assert asked_fact("合同还有几天到期？") is not None and asked_fact("一周要拜访几次客户？") is not None
