@@ -54,11 +54,11 @@ def compose_answer(
     supported = [hit for hit in hits if hit.support >= threshold]
     if not supported:
         return Answer(answered=False)
-    missing = unstated_fact(query, supported, index, tokenizer)
-    if missing is not None:
-        return _not_stated_answer(query, missing, supported[0])
     terms = query_terms(index, tokenizer, query)
     weights = term_weights(index, terms)
+    missing = unstated_fact(query, supported, index, terms, weights)
+    if missing is not None:
+        return _not_stated_answer(query, missing, supported[0])
     cards = {hit.chunk_id: find_objection_card(index, index.get_chunk(hit.chunk_id)) for hit in supported}
     if not is_objection(query):  # a card answers an objection; other questions get the section that answers,
         # when one is nearly as well supported as the best passage (else the card is the answer after all)
@@ -126,11 +126,13 @@ def is_objection(query: str) -> bool:
     return _OBJECTION.search(query) is not None
 
 
-def unstated_fact(query: str, supported: list[Hit], index: KnowledgeIndex, tokenizer: Tokenizer) -> AskedFact | None:
-    """The specific fact the question asks for when the passages an answer would quote do not state it."""
-    terms = query_terms(index, tokenizer, query)
+def unstated_fact(
+    query: str, supported: list[Hit], index: KnowledgeIndex, terms: list[str], weights: dict[str, float]
+) -> AskedFact | None:
+    """The specific fact the question (its `terms`, `weights`) asks for when the passages an answer would
+    quote do not state it."""
     known = [term for term in terms if index.lexical.document_frequency(term)]  # words a passage can hold
-    return missing_fact(query, supported, known, term_weights(index, terms))
+    return missing_fact(query, supported, known, weights)
 
 
 def missing_fact(query: str, supported: list[Hit], terms: list[str], weights: dict[str, float]) -> AskedFact | None:

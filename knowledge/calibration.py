@@ -42,6 +42,8 @@ from knowledge.search import (
     RRF_K,
     SupportModel,
     hybrid_search,
+    query_terms,
+    term_weights,
 )
 
 FEATURES = ("sparse", "dense_z", "coverage", "agree", "fused", "unknown", "question_z", "question_sparse")
@@ -114,7 +116,10 @@ def examples_for(item: EvalItem, hits: list[Hit], *, with_sparse: bool = True, d
 
 def declined_anyway(item: EvalItem, hits: list[Hit], kb: KnowledgeBase) -> bool:
     """An unanswerable question whose answer would say "the playbook does not state this" (see above)."""
-    return item.unanswerable and bool(hits) and unstated_fact(item.q, hits, kb.index, kb.tokenizer) is not None
+    if not item.unanswerable or not hits:
+        return False
+    terms = query_terms(kb.index, kb.tokenizer, item.q)
+    return unstated_fact(item.q, hits, kb.index, terms, term_weights(kb.index, terms)) is not None
 
 
 def collect_examples(kb: KnowledgeBase, items: Iterable[EvalItem], *, k: int = TOP_K) -> dict[str, list[Example]]:

@@ -49,8 +49,6 @@ def chunk_document(document: Document) -> list[Chunk]:
     root = parse_sections(document.text, document.title)
     pieces: list[_Piece] = []
     _chunk_section(root, [document.title], pieces, top=True)
-    if root.questions and pieces:  # questions about the whole document go with its first chunk
-        pieces[0].questions[:0] = root.questions
     chunks = []
     for position, piece in enumerate(pieces):
         embed_text = f"{' › '.join(piece.path)}\n{plain_text(piece.text)}"

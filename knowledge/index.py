@@ -221,8 +221,7 @@ class KnowledgeIndex:
             vectors = VectorIndex.load(directory)
             lexical = LexicalIndex.load(directory, len(chunks))
             vector_chunks = np.load(directory / VECTOR_CHUNKS_FILE, allow_pickle=False)
-            questions_file = directory / VECTOR_QUESTIONS_FILE  # absent in an index built before questions
-            vector_questions = np.load(questions_file, allow_pickle=False) if questions_file.exists() else None
+            vector_questions = _load_vector_questions(directory)
             sparse = SparseIndex.load(directory) if manifest.sparse else None
             question_sparse = SparseIndex.load(directory, QUESTION_SPARSE) if manifest.sparse else None
             has_questions = (directory / QUESTION_LEXICAL).exists()
@@ -280,8 +279,7 @@ def stored_sparse_by_hash(directory: Path, manifest: Manifest) -> dict[str, Spar
     try:
         sparse = SparseIndex.load(directory)
         question_sparse = SparseIndex.load(directory, QUESTION_SPARSE)
-        questions_file = directory / VECTOR_QUESTIONS_FILE
-        vector_questions = np.load(questions_file, allow_pickle=False) if questions_file.exists() else None
+        vector_questions = _load_vector_questions(directory)
     except (OSError, ValueError):
         return {}
     if sparse is None or len(sparse) != len(manifest.content_hashes):
@@ -292,6 +290,12 @@ def stored_sparse_by_hash(directory: Path, manifest: Manifest) -> dict[str, Spar
         if len(keys) == len(question_sparse):
             found.update((key, question_sparse.row(row)) for row, key in enumerate(keys))
     return found
+
+
+def _load_vector_questions(directory: Path) -> np.ndarray | None:
+    """Which vector rows are questions; None for an index built before questions (it has no such file)."""
+    path = directory / VECTOR_QUESTIONS_FILE
+    return np.load(path, allow_pickle=False) if path.exists() else None
 
 
 def now_iso() -> str:

@@ -162,11 +162,11 @@ def ingest(
     vector_texts: list[str] = []
     vector_hashes: list[str] = []
     vector_chunks: list[int] = []
-    question_keys: set[str] = set()  # vectors of the chunks' questions, embedded as queries
+    question_keys: dict[str, str] = {}  # key -> text of the chunks' questions, embedded as queries
     for row, chunk in enumerate(chunks):
         own = [view.text for view in own_view_lists[row]]
         questions = [_question_key(question) for question in chunk.questions]
-        question_keys.update(questions)
+        question_keys.update(zip(questions, chunk.questions, strict=True))
         vector_texts += [chunk.embed_text, *(view.text for view in chunk_view_lists[row]), *own, *chunk.questions]
         vector_hashes += [chunk.content_hash, *view_keys[row], *map(text_hash, own), *questions]
         vector_chunks += [row] * (1 + len(view_keys[row]) + len(own) + len(questions))
@@ -212,10 +212,9 @@ def ingest(
     report.chunks_new = len(chunks) - report.chunks_reused
     sparse = question_sparse = None
     if isinstance(embedder, SparseEmbedder):
-        questions = {_question_key(question): question for chunk in chunks for question in chunk.questions}
         if cache is not None:
             wanted = [chunk.content_hash for chunk in chunks if chunk.content_hash not in stored_sparse]
-            wanted += [key for key in questions if key not in stored_sparse]
+            wanted += [key for key in question_keys if key not in stored_sparse]
             stored_sparse = {**stored_sparse, **cache.sparse(embedder, wanted)}
         sparse_vectors, chunk_vectors = _embed_with_sparse(
             chunks, chunk_view_lists, view_keys, stored, stored_sparse, embedder, notify, cache
@@ -223,7 +222,7 @@ def ingest(
         sparse = SparseIndex.build(sparse_vectors)
         stored = {**stored, **chunk_vectors}  # the chunks' and their views' vectors came with the sparse ones
         question_vectors, question_dense = _embed_questions_with_sparse(
-            questions, stored, stored_sparse, embedder, notify, cache
+            question_keys, stored, stored_sparse, embedder, notify, cache
         )
         question_sparse = SparseIndex.build([question_vectors[key] for key in vector_hashes if key in question_keys])
         stored = {**stored, **question_dense}

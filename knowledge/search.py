@@ -207,11 +207,11 @@ def hybrid_search(
         dense_rank, dense_score = dense.get(row, (None, None))
         lexical_rank, lexical_score = lexical.get(row, (None, None))
         sparse_rank, sparse_score = sparse.get(row, (None, None))
-        if dense_score is None and query_vector is not None:
-            dense_score = index.dense_score(query_vector, row)
         text_score = index.dense_score(query_vector, row, text=True) if query_vector is not None else None
-        dense_z = (text_score - background[0]) / background[1] if text_score is not None else 0.0
         question_score = index.dense_score(query_vector, row, text=False) if query_vector is not None else None
+        if dense_score is None and text_score is not None:  # not in the dense leg: its best vector's cosine
+            dense_score = max(score for score in (text_score, question_score) if score is not None)
+        dense_z = (text_score - background[0]) / background[1] if text_score is not None else 0.0
         # a chunk without questions (an uploaded file) is judged by its text twice, not marked down
         question_z = (
             (question_score - question_background[0]) / question_background[1] if question_score is not None else dense_z

@@ -24,11 +24,8 @@ class VectorIndex:
     def __init__(self, index, baseline: np.ndarray, question_baseline: np.ndarray | None = None):
         self._index = index
         self.baseline = baseline  # a sample of the passages' vectors
-        self.question_baseline = (  # a sample of the vectors of the questions beside them (none: empty)
-            np.zeros((0, baseline.shape[1] if baseline.ndim == 2 else 0), dtype=np.float32)
-            if question_baseline is None
-            else question_baseline
-        )
+        # a sample of the vectors of the questions beside them (none: empty)
+        self.question_baseline = baseline[:0] if question_baseline is None else question_baseline
 
     @classmethod
     def build(

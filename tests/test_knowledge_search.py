@@ -183,6 +183,13 @@ PLAYBOOK_WITH_QUESTIONS = """# 客户保持
 """
 
 
+def playbook_with_questions(directory: Path) -> Path:
+    """A folder holding PLAYBOOK_WITH_QUESTIONS."""
+    directory.mkdir()
+    (directory / "retention.md").write_text(PLAYBOOK_WITH_QUESTIONS, encoding="utf-8")
+    return directory
+
+
 def test_a_chunk_is_found_by_the_questions_it_answers(tmp_path: Path):
     from knowledge.embedders import HashingEmbedder
 
@@ -193,9 +200,7 @@ def test_a_chunk_is_found_by_the_questions_it_answers(tmp_path: Path):
             Counting.questions += len(texts)
             return super().embed_queries_with_sparse(texts)
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "retention.md").write_text(PLAYBOOK_WITH_QUESTIONS, encoding="utf-8")
+    corpus = playbook_with_questions(tmp_path / "docs")
     kb = KnowledgeBase(tmp_path / "index", Counting(), support_model=ALWAYS)
     kb.ingest([corpus])
     assert Counting.questions == 2  # each question once, as a query (dense and sparse from one call)
@@ -244,11 +249,8 @@ def test_questions_work_without_a_sparse_embedder_too(tmp_path: Path):
             Counting.queries += len(texts)
             return super().embed_queries(texts)
 
-    corpus = tmp_path / "docs"
-    corpus.mkdir()
-    (corpus / "retention.md").write_text(PLAYBOOK_WITH_QUESTIONS, encoding="utf-8")
     kb = KnowledgeBase(tmp_path / "index", Counting(), support_model=ALWAYS)
-    kb.ingest([corpus])
+    kb.ingest([playbook_with_questions(tmp_path / "docs")])
     assert Counting.queries == 2  # the questions, embedded as queries like a rep's
     assert kb.index.question_sparse is None and kb.index.question_lexical is not None
     best = kb.search("客户说换一家也没啥损失", k=1)[0]
