@@ -73,7 +73,15 @@ COUNT = FactKind(
     "the number",
     _re(rf"\d|{_COUNTED}\s*(?:个|种|类|项|步|条|家|次|位|人|户|级|大|道|份|题|分|名|倍)"),
 )
-KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, COUNT)
+CONTACT = FactKind(
+    "contact",
+    "联系方式",
+    "the contact details",
+    _re(r"(?<!\d)(?:\d{3,4}[-\s]?\d{7,8}|1\d{10}|\d{5,})(?!\d)|@|\bwww\.|https?://|路\s*\d+\s*号"),
+)
+# A named company ("哪家供应商中标"): stated only where a sentence holds all the words of the request.
+NAME = FactKind("name", "具体是哪一家", "which company it was", _re(r"[\s\S]"))
+KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, COUNT, CONTACT, NAME)
 LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 
 # --- how a question asks for a value -------------------------------------------------------------
@@ -82,12 +90,23 @@ LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 # "several" (好几, 十几) or is part of a word (茶几, 几何); 多大/多长 only before a measurable noun, since
 # "多大程度", "多大用" ask how, not how much.
 _ZH_VALUE = re.compile(
-    r"多少|(?<![哪好十茶头前这那近])几(?![乎何率])(?=[\u4e00-\u9fff]|\s*[？?，,。]|\s*$)|第几|"
+    r"多少|(?<![哪好十茶头前这那近])几(?![乎何率十百千万])(?=[\u4e00-\u9fff]|\s*[？?，,。]|\s*$)|第几|"
     r"多大(?:的)?(?=折扣|权重|比例|比重|额度|金额|预算|规模|幅度|力度|优惠|让利|面积|数量|量)|"
     r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
     r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候|啥时候|何时|几时|"
-    r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
+    r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
+    r"哪家(?=公司|供应商|厂商|厂家|企业|银行|运营商|软件|[\u4e00-\u9fff]{0,6}中标)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
+    r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
     r"(?:是|为|定在|定为|大概|一般)?(?:啥|什么)(?=[？?]|$)"
+)
+# "按季度还是半年", "5 分还是 10 分", "out of 5 or out of 10": a choice between values asks for one.
+_PERIOD_WORD = r"季度|半年|一年|每月|每周|每年|月度|年度|周|月|年"
+_ZH_CHOICE = re.compile(
+    rf"(?:{_NUMBER}\s*[\u4e00-\u9fff%％]?|{_PERIOD_WORD})\s*还是\s*(?:按|每|一)?\s*(?:{_NUMBER}|{_PERIOD_WORD})"
+)
+_EN_CHOICE = _re(
+    r"\b(?:\d+(?:\.\d+)?%?|monthly|quarterly|weekly|yearly|annually|daily)\s+or\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:\d+(?:\.\d+)?%?|monthly|quarterly|weekly|yearly|annually|daily)(?![\w-])"
 )
 # "没赚到多少钱", "不到几天": a negated value word describes, it does not ask ("能不能", "有没有" do ask).
 _NEGATION = "没沒不无無未"
@@ -99,12 +118,13 @@ _EN_VALUE = _re(
     r"\bhow\s+(?:much|many|long|soon|often|big|large|high|low)\b(?!\s+(?:effort|attention|energy|focus|"
     r"priority|emphasis|thought|care|work|trust|detail|sense|difference|of\s+a\s+difference)\b)|"
     r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
-    r"(?:[\w-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|costs?|charges?|budget|quotas?|targets?|"
+    r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|costs?|charges?|budget|quotas?|targets?|"
     r"limits?|caps?|thresholds?|deadlines?|discounts?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
-    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|longest|shortest)\b"
+    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address)\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
     r"\bwhat\s*%|\bwhen\s+(?:does|is|are|will|would|was|were|did|must|can)\b|\bby\s+when\b|"
-    r"\bby\s+what\s+(?:date|day|time)\b|\bwhich\s+(?:date|day|month|year|week|quarter)\b"
+    r"\bby\s+what\s+(?:date|day|time)\b|\bwhich\s+(?:date|day|month|year|week|quarter)\b|"
+    r"\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|\bwho\s+(?:won|supplied|built)\b"
 )
 _LAW_ASK = _re(
     r"民法典|合同法|劳动法|反不正当竞争|法律规定|法律上|按法律|依法|违约金|法律效力|法条|第几条|哪一?条(?:法|规定)|条款|"
@@ -121,6 +141,16 @@ _PAY_ASK = _re(r"(?:提成|佣金|返点|奖金|底薪)(?:怎么|如何|按什�
 
 # Which kind of value the words around the request point to, checked in this order.
 _KIND_WORDS = (
+    (
+        NAME,
+        _re(r"哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
+            r"\bwho\s+(?:won|supplied|built)\b"),
+    ),
+    (
+        CONTACT,
+        _re(r"电话(?:号码)?(?:是|大概是)?(?:多少|啥|什么)|热线|号码|手机号|邮箱|网址|地址|微信号|联系方式|\bphone\b|\bhotline\b|"
+            r"\be-?mail\b|\bwebsite\b|\baddress\b|\bcontact\s+(?:number|details)\b"),
+    ),
     (
         DATE,
         _re(r"哪天|哪一天|哪日|哪年|哪一年|哪个?月|哪周|哪个季度|什么时候|啥时候|何时|几时|几号|几月|几点|截止|"
@@ -139,9 +169,9 @@ _KIND_WORDS = (
     ),
     (
         AMOUNT,
-        _re(r"钱|元|块钱|(?<!消)费|价格|报价|价钱|单价|售价|什么价|啥价|预算|成本|金额|奖金|底薪|工资|薪|收入|营业额|花多少|开支|"
+        _re(r"钱|元|块钱|(?<!消)费|价格|报价|价钱|单价|售价|什么价|啥价|预算|成本|金额|奖金|底薪|工资|薪|收入|营业额|花多少|开支|补贴|津贴|补助|报销|奖励|罚款|罚金|赔偿|押金|保证金|定金|"
             r"\bbudget\b|\bcosts?\b|\bfees?\b|\bprices?\b|\bcharges?\b|\bspend\b|\bpay\b|\bbonus\b|\bsalary\b|\brevenue\b|"
-            r"\byuan\b|\bmoney\b|\bpenalty\b|\bfines?\b|\bhow\s+much\s+(?:is|does|do|will|would)\b"),
+            r"\byuan\b|\bmoney\b|\bpenalty\b|\bfines?\b|\ballowance\b|\bsubsid(?:y|ies)\b|\bstipend\b|\breimburse|\bdeposit\b|\bhow\s+much\s+(?:is|does|do|will|would)\b"),
     ),
 )
 # "分几类", "有多少个阶段", "how many steps": a count of kinds, which a list answers as well as a number.
@@ -200,6 +230,7 @@ class AskedFact:
     period: str = ""  # "上个季度", "last year": the company's own figures for a period
     unit: str = ""  # the unit the question names after 多少/几 ("倍", "分钟"), which the passage must use
     categories: bool = False  # "分几类", "how many steps": a list of that many items answers it
+    request: str = ""  # the words that ask, to the end of their clause ("哪家软件供应商中标的")
 
     @property
     def own_period(self) -> bool:
@@ -231,6 +262,10 @@ def value_request(query: str) -> tuple[str, str]:
         for found in _ZH_VALUE.finditer(clause):
             if not _negated(clause, found.start()) and not _a_few(clause, found):
                 return found.group(0), clause[found.start() :]
+    for choice in (_ZH_CHOICE, _EN_CHOICE):
+        found = choice.search(text)
+        if found and ("？" in text[found.end() :] or "?" in text[found.end() :] or found.end() >= len(text.rstrip()) - 4):
+            return found.group(0), found.group(0)
     return "", ""
 
 
@@ -240,6 +275,8 @@ def _asks_in(clauses: list[str], number: int) -> bool:
     if clause.rstrip().endswith(("？", "?")) or number == len(clauses) - 1:
         return True
     following = clauses[number + 1].strip(" ，,；;。！!？?\n")
+    if _ZH_CHOICE.search(following) and len(following) <= 12:  # "多久归一次类，按季度还是半年": a choice tags the question
+        return True
     return bool(_TAG.search(following)) and len(following) <= 8
 
 
@@ -267,11 +304,13 @@ def asked_fact(query: str) -> AskedFact | None:
     period = _OWN_PERIOD.search(text)
 
     def fact(kind: FactKind, unit: str = "", *, categories: bool = False) -> AskedFact:
-        return AskedFact(kind, subject.group(0) if subject else "", period.group(0) if period else "", unit, categories)
+        return AskedFact(
+            kind, subject.group(0) if subject else "", period.group(0) if period else "", unit, categories, window
+        )
 
+    request, window = value_request(query)
     if _LAW_ASK.search(text):
         return fact(LAW)
-    request, window = value_request(query)
     if not request:
         if _PAY_ASK.search(text):
             return fact(RATE)
@@ -304,6 +343,11 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     unit = _unit_pattern(fact.unit)
     if fact.categories and spells_out(text, 2) and _overlap(normalize(text), topic, weights, total) >= 0.25:
         return True
+    if fact.kind is NAME:  # a name cannot be told by its form: a sentence must say all the request says
+        asked = [term for term in topic if _contains(simplified(fact.request), term)]
+        return bool(asked) and any(
+            all(_contains(normalize(f"{heading} {sentence}"), term) for term in asked) for sentence in _sentences(text)
+        )
     for sentence in _sentences(text):
         if not fact.kind.states.search(sentence):
             continue
@@ -319,9 +363,15 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
 _CN_COUNT = re.compile(rf"{_COUNTED}\s*(?:个|种|类|项|步|条|家|次|位|人|户|级|大|道|份|题|分|名|倍)(.{{0,6}})")
 
 
+# A figure that counts: not part of a name ("B2B", "4P"), a year ("2000 年") or a time or sum ("20 分钟", "10 亿").
+_FIGURE = re.compile(
+    r"(?<![A-Za-z\d.])\d+(?:[.,]\d+)?(?![A-Za-z\d])(?!\s*(?:年|月|日|号|点|时|分钟|小时|天|周|岁|元|块|亿|美金|美元|秒))"
+)
+
+
 def _counts_topic(sentence: str, topic: list[str]) -> bool:
     """A figure, or a Chinese count of something the question names ("十三个坏处"; not "四个方向" for accounts)."""
-    if re.search(r"\d", sentence):
+    if _FIGURE.search(sentence):
         return True
     return any(
         _contains(match.group(1), term) for match in _CN_COUNT.finditer(sentence) for term in topic if is_cjk(term)
@@ -353,7 +403,8 @@ def _unit_pattern(unit: str) -> re.Pattern[str] | None:
     """A value with the question's unit ("6 倍" for "几倍"); None when the unit says nothing (个, 位…)."""
     if not unit or unit in "个位人项种类条步级名":
         return None
-    return re.compile(rf"{_NUMBER}\s*(?:{_UNIT_ALTERNATIVES.get(unit, re.escape(unit))})")
+    number = _COUNTED if unit in _COUNT_UNITS else _NUMBER  # "一家企业" is an article, not a count of one
+    return re.compile(rf"{number}\s*(?:{_UNIT_ALTERNATIVES.get(unit, re.escape(unit))})")
 
 
 def _is_value_word(term: str) -> bool:

@@ -217,3 +217,55 @@ def test_ji_meaning_a_few_asks_for_no_number(question: str):
 
 def test_ji_asking_how_many_still_asks_for_a_number():
     assert asked_fact("合同还有几天到期？") is not None and asked_fact("一周要拜访几次客户？") is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("售后客服热线是多少？", "contact"),
+        ("What's the hotline number a customer dials when something breaks?", "contact"),
+        ("省公司集团部的邮箱地址是什么", "contact"),
+        ("去年那个项目最后是哪家公司中标的", "name"),
+        ("Which vendor supplies our billing system?", "name"),
+        ("客户积分多久清一次，按季度还是按年", "duration"),  # a choice after the clause that asks
+        ("Is the self-check scored out of 5 or out of 10?", "quota"),  # a choice between values asks for one
+        ("联合营销的推广费用双方按什么比例出？", "rate"),
+        ("带新人的话公司每个月发多少补贴？", "amount"),
+        ("What is our company's bonus for a renewal?", "amount"),  # a possessive between the words
+    ],
+)
+def test_contacts_names_choices_and_allowances_are_facts(question: str, kind: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == kind, fact
+
+
+@pytest.mark.parametrize("question", ["跟对手的经理有几十年交情，这关系怎么破？", "我们该先拜访哪家客户？", "先做产品还是先做关系？"])
+def test_descriptions_and_choices_without_values_ask_for_no_fact(question: str):
+    assert asked_fact(question) is None
+
+
+def test_a_contact_is_stated_only_by_a_number_or_address():
+    fact = asked_fact("投诉热线的电话号码是多少？")
+    terms = ["投诉", "热线"]
+    assert states_fact(fact, "客户投诉可拨打热线 10086 转人工。", terms, weights(terms))
+    assert not states_fact(fact, "企业应开通投诉热线，鼓励客户投诉，并在四点内回复。", terms, weights(terms))
+
+
+def test_a_name_is_stated_only_where_a_sentence_says_what_was_asked():
+    fact = asked_fact("那个CRM项目最后是哪家软件供应商中标的？")
+    terms = ["crm", "项目", "软件", "供应商", "中标"]
+    assert not states_fact(fact, "上海通用实施 CRM 项目之前，已经有多个客户信息系统。", terms, weights(terms))
+    assert states_fact(fact, "CRM 项目公开招标，软件供应商甲公司中标。", terms, weights(terms))
+
+
+def test_a_count_is_not_stated_by_a_name_a_year_a_duration_or_an_article():
+    fact = asked_fact("How many clients does one relationship manager handle?")
+    terms = ["client", "relationship", "manag"]
+    for sentence in ("B2B relationship managers handle clients one to one.", "In 2000 年 the managers met clients.",
+                     "Each manager meets clients for 20 分钟."):
+        assert not states_fact(fact, sentence, terms, weights(terms)), sentence
+    assert states_fact(fact, "One relationship manager handles 12 clients.", terms, weights(terms))
+    fact = asked_fact("调研里有几家是外资企业？")
+    terms = ["调研", "外资", "企业"]
+    assert not states_fact(fact, "调研发现一家外资企业的收益约为 10%。", terms, weights(terms))
+    assert states_fact(fact, "调研覆盖的企业中有 12 家外资企业。", terms, weights(terms))
