@@ -251,10 +251,11 @@ def value_request(query: str) -> tuple[str, str]:
     request to the end of its clause or sentence) says which kind of value is wanted.
     """
     text = simplified(query)
-    match = _EN_VALUE.search(text)
+    asking = _asking_sentences(text)
+    match = _EN_VALUE.search(asking)
     if match:
-        end = re.search(r"[?？.!。！;；\n]", text[match.end() :])
-        return match.group(0), text[match.start() : match.end() + (end.start() if end else len(text))]
+        end = re.search(r"[?？.!。！;；\n]", asking[match.end() :])
+        return match.group(0), asking[match.start() : match.end() + (end.start() if end else len(asking))]
     clauses = [clause for clause in _CLAUSE.findall(text) if clause.strip(" ，,；;。！!？?\n")]
     for number, clause in enumerate(clauses):
         if not _asks_in(clauses, number):
@@ -267,6 +268,13 @@ def value_request(query: str) -> tuple[str, str]:
         if found and ("？" in text[found.end() :] or "?" in text[found.end() :] or found.end() >= len(text.rstrip()) - 4):
             return found.group(0), found.group(0)
     return "", ""
+
+
+def _asking_sentences(text: str) -> str:
+    """The sentences that ask ("… how much extra profit … What is that number called?": the last one), or all."""
+    sentences = re.findall(r"[^?？.!。！\n]+(?:[?？]|[.!。！\n]+|$)", text)
+    asking = [sentence for sentence in sentences if sentence.rstrip().endswith(("?", "？"))]
+    return " ".join(asking) if asking else text
 
 
 def _asks_in(clauses: list[str], number: int) -> bool:

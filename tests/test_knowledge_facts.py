@@ -178,6 +178,8 @@ def test_a_named_list_must_be_spelled_out():
         ("Their IT director says any hosted service has to pass an internal audit", True),  # a role on their side
         ("客户的法务总监觉得合同条款风险太大", True),
         ("How do I get the finance director on my side?", False),  # a rep's question, no pushback
+        ("他们信息部的刘主任担心数据放在外面不安全", True),  # a title on their side
+        ("我们老板说这单必须拿下，怎么推进", False),  # our own boss: not the customer's objection
     ],
 )
 def test_objections_are_told_from_other_questions(question: str, objection: bool):
@@ -207,6 +209,8 @@ def test_the_ask_skill_says_not_stated_and_offers_the_related_passage(store):
 
 def test_asking_what_a_figure_is_called_asks_for_a_name():
     assert asked_fact("What is that number called?") is None
+    # the sentence that asks carries the request, not a description before it
+    assert asked_fact("I need how much more a client could earn us if managed well. What is that figure called?") is None
     assert asked_fact("What is the number of steps in the visit?").kind.name == "quota"
 
 
