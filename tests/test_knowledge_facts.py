@@ -180,6 +180,9 @@ def test_a_named_list_must_be_spelled_out():
         ("How do I get the finance director on my side?", False),  # a rep's question, no pushback
         ("他们信息部的刘主任担心数据放在外面不安全", True),  # a title on their side
         ("我们老板说这单必须拿下，怎么推进", False),  # our own boss: not the customer's objection
+        ("采购上周才拿了折扣，今天又来电话说不再降就不签", True),  # the speaker opens the sentence
+        ("对接的王经理说这事得上办公会", True),
+        ("客户经理说要多拜访客户，这样对吗", False),  # the rep's own role
     ],
 )
 def test_objections_are_told_from_other_questions(question: str, objection: bool):
