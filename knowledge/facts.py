@@ -326,7 +326,8 @@ def asked_fact(query: str) -> AskedFact | None:
     unit = _UNIT.search(window)
     unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点") else ""
     unit_name = unit_name or (unit.group(1) if unit else "")
-    categories = bool(_CATEGORIES.search(window))
+    # "how many points per 100 yuan", "每人几个": a quantity per unit, not a count of kinds
+    categories = bool(_CATEGORIES.search(window)) and not re.search(r"\b(?:per|each|every)\b|每", window)
     counted = unit_name in _COUNT_UNITS or re.match(r"how\s+many\b", request) is not None
     if counted and not _KIND_WORDS[1][1].search(window):  # "几个集团", "how many ways": a count, unless of days
         return fact(COUNT, unit_name, categories=categories)

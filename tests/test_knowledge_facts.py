@@ -276,3 +276,8 @@ def test_a_count_is_not_stated_by_a_name_a_year_a_duration_or_an_article():
     terms = ["调研", "外资", "企业"]
     assert not states_fact(fact, "调研发现一家外资企业的收益约为 10%。", terms, weights(terms))
     assert states_fact(fact, "调研覆盖的企业中有 12 家外资企业。", terms, weights(terms))
+
+
+def test_a_quantity_per_unit_is_not_a_count_of_kinds():
+    assert asked_fact("How many key points does a good visit plan have?").categories
+    assert not asked_fact("How many reward points does a client get per 100 yuan?").categories
