@@ -79,8 +79,8 @@ CONTACT = FactKind(
     "the contact details",
     _re(r"(?<!\d)(?:\d{3,4}[-\s]?\d{7,8}|1\d{10}|\d{5,})(?!\d)|@|\bwww\.|https?://|路\s*\d+\s*号"),
 )
-# A named company ("哪家供应商中标"): stated only where a sentence holds all the words of the request.
-NAME = FactKind("name", "具体是哪一家", "which company it was", _re(r"[\s\S]"))
+# A name ("哪家供应商中标", "哪位领导兼着"): stated only where a sentence holds all the words of the request.
+NAME = FactKind("name", "具体名称", "the name", _re(r"[\s\S]"))
 KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, COUNT, CONTACT, NAME)
 LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 
@@ -95,7 +95,7 @@ _ZH_VALUE = re.compile(
     r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
     r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候|啥时候|何时|几时|"
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
-    r"哪家(?=公司|供应商|厂商|厂家|企业|银行|运营商|软件|[\u4e00-\u9fff]{0,6}中标)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
+    r"哪位(?!客户|客戶)|哪家(?=公司|供应商|厂商|厂家|企业|银行|运营商|软件|[\u4e00-\u9fff]{0,6}中标)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
     r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
     r"(?:是|为|定在|定为|大概|一般)?(?:啥|什么)(?=[？?]|$)"
 )
@@ -143,7 +143,7 @@ _PAY_ASK = _re(r"(?:提成|佣金|返点|奖金|底薪)(?:怎么|如何|按什�
 _KIND_WORDS = (
     (
         NAME,
-        _re(r"哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
+        _re(r"哪位|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
             r"\bwho\s+(?:won|supplied|built)\b"),
     ),
     (
@@ -281,6 +281,8 @@ def _asks_in(clauses: list[str], number: int) -> bool:
     """True when the clause carries the question: it ends in ？, is the last one, or a tag follows it."""
     clause = clauses[number]
     if clause.rstrip().endswith(("？", "?")) or number == len(clauses) - 1:
+        return True
+    if re.search(r"[吗嗎呢啊呀嘛][，,。！!；;\s]*$", clause) or "到底" in clause:  # "到底几号开班啊，我得…"
         return True
     following = clauses[number + 1].strip(" ，,；;。！!？?\n")
     if _ZH_CHOICE.search(following) and len(following) <= 12:  # "多久归一次类，按季度还是半年": a choice tags the question

@@ -234,6 +234,8 @@ def test_ji_asking_how_many_still_asks_for_a_number():
         ("省公司集团部的邮箱地址是什么", "contact"),
         ("去年那个项目最后是哪家公司中标的", "name"),
         ("Which vendor supplies our billing system?", "name"),
+        ("这个项目现在是哪位副总分管的？", "name"),  # a person
+        ("听说要集中培训，到底几号开始啊，我好安排时间", "date"),  # 啊 / 到底 mark the clause that asks
         ("客户积分多久清一次，按季度还是按年", "duration"),  # a choice after the clause that asks
         ("Is the self-check scored out of 5 or out of 10?", "quota"),  # a choice between values asks for one
         ("联合营销的推广费用双方按什么比例出？", "rate"),
