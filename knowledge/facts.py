@@ -95,7 +95,7 @@ _ZH_VALUE = re.compile(
     r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
     r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候|啥时候|何时|几时|"
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
-    r"哪位(?!客户|客戶)|哪家(?=公司|供应商|厂商|厂家|企业|银行|运营商|软件|[\u4e00-\u9fff]{0,6}中标)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
+    r"哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$)|哪个(?=版本|型号)|什么(?=版本|型号)|哪家(?=公司|供应商|厂商|厂家|企业|银行|运营商|软件|[\u4e00-\u9fff]{0,6}中标)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
     r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
     r"(?:是|为|定在|定为|大概|一般)?(?:啥|什么)(?=[？?]|$)"
 )
@@ -120,11 +120,12 @@ _EN_VALUE = _re(
     r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|costs?|charges?|budget|quotas?|targets?|"
     r"limits?|caps?|thresholds?|deadlines?|discounts?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
-    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address)\b"
+    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty)\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
     r"\bwhat\s*%|\bwhen\s+(?:does|is|are|will|would|was|were|did|must|can)\b|\bby\s+when\b|"
     r"\bby\s+what\s+(?:date|day|time)\b|\bwhich\s+(?:date|day|month|year|week|quarter)\b|"
-    r"\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|\bwho\s+(?:won|supplied|built)\b"
+    r"\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier|version|release)\b|\bwho\s+(?:won|supplied|built)\b|"
+    r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b"
 )
 _LAW_ASK = _re(
     r"民法典|合同法|劳动法|反不正当竞争|法律规定|法律上|按法律|依法|违约金|法律效力|法条|第几条|哪一?条(?:法|规定)|条款|"
@@ -143,7 +144,7 @@ _PAY_ASK = _re(r"(?:提成|佣金|返点|奖金|底薪)(?:怎么|如何|按什�
 _KIND_WORDS = (
     (
         NAME,
-        _re(r"哪位|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
+        _re(r"哪位|是谁|版本|型号|\bversion\b|\bwho\b|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
             r"\bwho\s+(?:won|supplied|built)\b"),
     ),
     (
@@ -159,13 +160,13 @@ _KIND_WORDS = (
     (
         DURATION,
         _re(r"多久|多长|几天|几年|几个?月|几周|几个?星期|几个?小时|几分钟|多少(?:个)?(?:天|小时|分钟|年|月|周)|"
-            r"期限|时限|周期|有效期|账期|\bhow\s+long\b|\bhow\s+soon\b|\bhow\s+many\s+(?:days|hours|minutes|weeks|months|years)\b|"
+            r"期限|时限|周期|有效期|账期|保修|质保|\bwarranty\b|\bhow\s+long\b|\bhow\s+soon\b|\bhow\s+many\s+(?:days|hours|minutes|weeks|months|years)\b|"
             r"\bnotice\b|\blength\b|\bduration\b|\bterms?\b|\bin\s+days\b|\bresponse\s+time\b"),
     ),
     (
         RATE,
         _re(r"占.{0,4}(?:多少|几)|比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
-            r"percent|%|\brates?\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bcommissions?\b|\bweight\b|\btimes\b"),
+            r"percent|%|\brates?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bcommissions?\b|\bweight\b|\btimes\b"),
     ),
     (
         AMOUNT,

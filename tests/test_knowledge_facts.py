@@ -235,6 +235,12 @@ def test_ji_asking_how_many_still_asks_for_a_number():
         ("去年那个项目最后是哪家公司中标的", "name"),
         ("Which vendor supplies our billing system?", "name"),
         ("这个项目现在是哪位副总分管的？", "name"),  # a person
+        ("咱们区的大客户总监现在是谁？", "name"),
+        ("Who is our current head of key accounts?", "name"),
+        ("公司的CRM用的是哪个版本", "name"),
+        ("What version of the billing system do we run?", "name"),
+        ("What uptime does the leased-line contract promise?", "rate"),
+        ("设备的免费保修是几年？", "duration"),
         ("听说要集中培训，到底几号开始啊，我好安排时间", "date"),  # 啊 / 到底 mark the clause that asks
         ("客户积分多久清一次，按季度还是按年", "duration"),  # a choice after the clause that asks
         ("Is the self-check scored out of 5 or out of 10?", "quota"),  # a choice between values asks for one
@@ -248,7 +254,8 @@ def test_contacts_names_choices_and_allowances_are_facts(question: str, kind: st
     assert fact is not None and fact.kind.name == kind, fact
 
 
-@pytest.mark.parametrize("question", ["跟对手的经理有几十年交情，这关系怎么破？", "我们该先拜访哪家客户？", "先做产品还是先做关系？"])
+@pytest.mark.parametrize("question", ["跟对手的经理有几十年交情，这关系怎么破？", "我们该先拜访哪家客户？", "先做产品还是先做关系？",
+     "超大型集团客户的营销一般由谁负责？", "Who should own the relationship with their CIO?", "What is an SLA and why does it matter?"])
 def test_descriptions_and_choices_without_values_ask_for_no_fact(question: str):
     assert asked_fact(question) is None
 
