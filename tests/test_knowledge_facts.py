@@ -255,7 +255,7 @@ def test_contacts_names_choices_and_allowances_are_facts(question: str, kind: st
 
 
 @pytest.mark.parametrize("question", ["跟对手的经理有几十年交情，这关系怎么破？", "我们该先拜访哪家客户？", "先做产品还是先做关系？",
-     "超大型集团客户的营销一般由谁负责？", "Who should own the relationship with their CIO?", "What is an SLA and why does it matter?"])
+     "行业集团客户的日常维护通常由谁来负责？", "Who should own the relationship with their CIO?", "What is an SLA and why does it matter?"])
 def test_descriptions_and_choices_without_values_ask_for_no_fact(question: str):
     assert asked_fact(question) is None
 
