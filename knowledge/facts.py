@@ -50,7 +50,7 @@ AMOUNT = FactKind(
     "amount",
     "具体金额",
     "the amount",
-    _re(rf"{_NUMBER}\s*(?:元|块|万元|万|千元|亿)|[¥￥$]\s*\d|\d+\s*(?:yuan|rmb|usd|dollars?)\b"),
+    _re(rf"{_NUMBER}\s*(?:元|块钱|万元|万|千元|亿)|\d+(?:[.,]\d+)?\s*块|[¥￥$]\s*\d|\d+\s*(?:yuan|rmb|usd|dollars?)\b"),
 )
 RATE = FactKind(
     "rate", "具体比例或折扣", "the rate or discount", _re(rf"{_NUMBER}\s*(?:%|％|个点|个百分点|折|成|倍)|百分之|\d+\s*percent")
@@ -93,17 +93,33 @@ _ZH_VALUE = re.compile(
     r"多少|(?<![哪好十茶头前这那近])几(?![乎何率十百千万])(?=[\u4e00-\u9fff]|\s*[？?，,。]|\s*$)|第几|"
     r"多大(?:的)?(?=折扣|权重|比例|比重|额度|金额|预算|规模|幅度|力度|优惠|让利|面积|数量|量)|"
     r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
-    r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候|啥时候|何时|几时|"
+    r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候(?!最)|啥时候(?!最)|何时|几时|"
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
-    r"哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$)|哪个(?=版本|型号)|什么(?=版本|型号)|哪家(?=公司|供应商|厂商|厂家|企业|银行|运营商|软件|[\u4e00-\u9fff]{0,6}中标)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
+    r"哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的)|哪本书|出自哪|"
+    r"哪个(?=版本|型号)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
+    r"排(?:名)?第一的?是哪|哪家(?=的|公司|供应商|厂商|厂家|企业|银行|运营商|软件|[\u4e00-\u9fff]{0,6}中标)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
     r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
     r"(?:是|为|定在|定为|大概|一般)?(?:啥|什么)(?=[？?]|$)"
 )
 # "按季度还是半年", "5 分还是 10 分", "out of 5 or out of 10": a choice between values asks for one.
 _PERIOD_WORD = r"季度|半年|一年|每月|每周|每年|月度|年度|周|月|年"
 _ZH_CHOICE = re.compile(
-    rf"(?:{_NUMBER}\s*[\u4e00-\u9fff%％]?|{_PERIOD_WORD})\s*还是\s*(?:按|每|一)?\s*(?:{_NUMBER}|{_PERIOD_WORD})"
+    rf"(?:{_NUMBER}\s*[\u4e00-\u9fff%％]?|{_PERIOD_WORD})\s*还是\s*(?:按|每|一)?\s*(?:{_NUMBER}|{_PERIOD_WORD})|"
+    rf"{_NUMBER}\s*个?(?:月|天|周|年|小时|分钟)[^，,。？?]{{0,6}}还是[^，,。？?]{{0,3}}{_NUMBER}"
 )
+# "是不是超过三天就算超时", "is it more than 20%?": a yes/no question about a value asks for that value.
+_ZH_CHECK = re.compile(
+    rf"(?:是不是|是否|有没有)[^，,。？?]{{0,10}}?(?:{_NUMBER})\s*(个小时|小时|分钟|个工作日|个月|天|周|年|%|％|个点|折|成|元|块钱|万|人|家|次)"
+)
+_EN_CHECK = _re(
+    r"\b(?:is|are|does|do|will|must|should|can)\b[^?]{0,50}?\b(?:more|less|fewer|over|under|above|below|at\s+least|at\s+most|within|"
+    r"up\s+to|exactly)\s+(?:than\s+)?\d+(?:\.\d+)?\s*(%|percent|days?|hours?|minutes?|weeks?|months?|years?|yuan|people|clients?|customers?)"
+)
+_CHECK_UNITS = {"percent": "%", "％": "%", "个小时": "小时", "hour": "小时", "day": "天", "minute": "分钟", "week": "周",
+                "month": "个月", "year": "年", "yuan": "元", "块钱": "元"}
+# "帮我查一下…的报价", "网址发我一下": a value named after a request, with no question word.
+_REQUEST_NOUN = re.compile(r"报价|价格|价钱|费用|资费|网址|电话|地址|邮箱|联系方式|账号|名单|日期|截止时间")
+_SEND_ME = re.compile(r"发我|发给我|给我发|告诉我|给我")
 _EN_CHOICE = _re(
     r"\b(?:\d+(?:\.\d+)?%?|monthly|quarterly|weekly|yearly|annually|daily)\s+or\s+(?:[a-z]+\s+){0,2}?"
     r"(?:\d+(?:\.\d+)?%?|monthly|quarterly|weekly|yearly|annually|daily)(?![\w-])"
@@ -125,7 +141,16 @@ _EN_VALUE = _re(
     r"\bwhat\s*%|\bwhen\s+(?:does|is|are|will|would|was|were|did|must|can)\b|\bby\s+when\b|"
     r"\bby\s+what\s+(?:date|day|time)\b|\bwhich\s+(?:date|day|month|year|week|quarter)\b|"
     r"\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier|version|release)\b|\bwho\s+(?:won|supplied|built)\b|"
-    r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b"
+    r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b|"
+    r"\bwho\s+(?:heads|runs|leads|came\s+up\s+with|invented|proposed|coined|wrote|created|developed|founded)\b|"
+    r"\bwhere\s+does\s+(?:the|that|this)\s+(?:figure|number|statistic|stat|data|finding)\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|"
+    r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|"
+    # a bare request: "complaints mailbox address", "deadline for the report", "I need the deadline for …"
+    r"(?:^|\b(?:i\s+need|need\s+to\s+know|tell\s+me|give\s+me|send\s+me|looking\s+for|check)\s+)(?:the\s+|our\s+|a\s+)?"
+    r"(?:(?!(?:wants?|says?|said|is|are|was|were|do|does|did|should|can|could|will|would|how|what|why|when|gets?|asks?|needs?|keeps?)\b)"
+    r"[\w'’-]+\s+){0,3}?(?:(?:minimum|maximum|avg|average)\b|(?:deadline|address|mailbox|phone(?:\s+number)?|e-?mail|website|url|"
+    r"ratio|margin|price|cost|fee|budget|quota|target|limit|cap|headcount|percentage|share|pay|salary|bonus|comm?iss?ion|discount|"
+    r"rate|weighting|uptime|warranty|(?:pay\s+)?range)\b(?=\s+(?:for|of|on|per|to|in|at|from|with|under|behind|vs)\b|\s*[.!?]?\s*$))"
 )
 _LAW_ASK = _re(
     r"民法典|合同法|劳动法|反不正当竞争|法律规定|法律上|按法律|依法|违约金|法律效力|法条|第几条|哪一?条(?:法|规定)|条款|"
@@ -133,6 +158,7 @@ _LAW_ASK = _re(
     r"\bwhich\s+(?:article|clause|section|provision|regulation)\b|\bunder\s+(?:the\s+)?(?:\w+\s+){0,3}law\b"
 )
 _POLICY_ASK = _re(
+    r"(?:想知道|想问|问一下|了解一下|确认一下|查一下)[^。？?]{0,12}(?:规定|政策|制度)|"
     r"(?:规定|政策|制度)(?:是|都是)?(?:什么|啥|怎样的)|有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|"
     r"\b(?:company|our|the\s+company's)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b|\bpolicy\s+(?:on|for)\b|\ballowed\s+to\b|"
     r"\bwithout\s+(?:breaking|violating)\b"
@@ -144,13 +170,13 @@ _PAY_ASK = _re(r"(?:提成|佣金|返点|奖金|底薪)(?:怎么|如何|按什�
 _KIND_WORDS = (
     (
         NAME,
-        _re(r"哪位|是谁|版本|型号|\bversion\b|\bwho\b|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
+        _re(r"哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|\bversion\b|\bwho\b|\branked\b|\bwhere\s+does\b|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
             r"\bwho\s+(?:won|supplied|built)\b"),
     ),
     (
         CONTACT,
         _re(r"电话(?:号码)?(?:是|大概是)?(?:多少|啥|什么)|热线|号码|手机号|邮箱|网址|地址|微信号|联系方式|\bphone\b|\bhotline\b|"
-            r"\be-?mail\b|\bwebsite\b|\baddress\b|\bcontact\s+(?:number|details)\b"),
+            r"\be-?mail\b|\bwebsite\b|\baddress\b|\bmailbox\b|\bwhere\s+(?:is|are|can\s+i\s+find)\b|\bcontact\s+(?:number|details)\b"),
     ),
     (
         DATE,
@@ -166,7 +192,7 @@ _KIND_WORDS = (
     (
         RATE,
         _re(r"占.{0,4}(?:多少|几)|比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
-            r"percent|%|\brates?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bcommissions?\b|\bweight\b|\btimes\b"),
+            r"percent|%|\brates?\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bcommissions?\b|\bweight\b|\btimes\b"),
     ),
     (
         AMOUNT,
@@ -175,6 +201,7 @@ _KIND_WORDS = (
             r"\byuan\b|\bmoney\b|\bpenalty\b|\bfines?\b|\ballowance\b|\bsubsid(?:y|ies)\b|\bstipend\b|\breimburse|\bdeposit\b|\bhow\s+much\s+(?:is|does|do|will|would)\b"),
     ),
 )
+_KIND_WORDS_OF = dict(_KIND_WORDS)
 # "分几类", "有多少个阶段", "how many steps": a count of kinds, which a list answers as well as a number.
 _CATEGORIES = _re(
     r"(?:多少|几)\s*个?\s*(?:类|种|步|项|层|级|阶段|方面|条|大|部分|环节|维度|因素|原因|方法|办法|渠道|特点|要点|情况|标志|原则|能力|层次|台阶|要素|特征)|"
@@ -258,17 +285,30 @@ def value_request(query: str) -> tuple[str, str]:
         end = re.search(r"[?？.!。！;；\n]", asking[match.end() :])
         return match.group(0), asking[match.start() : match.end() + (end.start() if end else len(asking))]
     clauses = [clause for clause in _CLAUSE.findall(text) if clause.strip(" ，,；;。！!？?\n")]
+    marker = next((number for number, clause in enumerate(clauses) if _ASK_MARKER.search(clause)), len(clauses))
     for number, clause in enumerate(clauses):
-        if not _asks_in(clauses, number):
-            continue
         for found in _ZH_VALUE.finditer(clause):
-            if not _negated(clause, found.start()) and not _a_few(clause, found):
+            if _negated(clause, found.start()) or _a_few(clause, found):
+                continue
+            limit = re.search(r"(?:最多|最少|至少|最长|最短|上限|下限|超过|超出)\S{0,3}$", clause[: found.start()])
+            if number >= marker or _asks_in(clauses, number) or _PRESSED.match(clause, found.end()) or limit:
                 return found.group(0), clause[found.start() :]
+    marked = _ASK_MARKER.search(text) or _SEND_ME.search(text)
+    if marked:
+        noun = _REQUEST_NOUN.search(text)
+        if noun:
+            return noun.group(0), text[noun.start() :]
     for choice in (_ZH_CHOICE, _EN_CHOICE):
         found = choice.search(text)
         if found and ("？" in text[found.end() :] or "?" in text[found.end() :] or found.end() >= len(text.rstrip()) - 4):
             return found.group(0), found.group(0)
     return "", ""
+
+
+# "我就想知道…", "帮我查一下…", "请问…": what follows asks, whatever clause it is in.
+_ASK_MARKER = re.compile(r"想知道|想问|想确认|想了解|请问|问一下|问下|帮我查|查一下|确认一下|告诉我|麻烦问")
+# "多少钱啊那个…", "多长时间必须闭环": a particle or a rule right after the value word makes it a question.
+_PRESSED = re.compile(r"[^，,。！!；;？?]{0,2}?(?:啊|呀|呢|嘛|吗|必须|需要|才能|才算|就算|要求|得|应该)")
 
 
 def _asking_sentences(text: str) -> str:
@@ -293,7 +333,8 @@ def _asks_in(clauses: list[str], number: int) -> bool:
 
 def _a_few(clause: str, found: re.Match[str]) -> bool:
     """True for 几 meaning "a few", not "how many": after 少/多/过/再 ("少去几趟", "多跑几次", "过几天再说")."""
-    return found.group(0) == "几" and any(char in "少多过再" for char in clause[max(0, found.start() - 2) : found.start()])
+    before = clause[max(0, found.start() - 2) : found.start()]
+    return found.group(0) == "几" and any(char in "少多过再" for char in before) and "超" not in before  # 超过几个点 asks
 
 
 def _negated(clause: str, position: int) -> bool:
@@ -325,14 +366,23 @@ def asked_fact(query: str) -> AskedFact | None:
     if not request:
         if _PAY_ASK.search(text):
             return fact(RATE)
-        return fact(POLICY) if _POLICY_ASK.search(text) else None
+        if _POLICY_ASK.search(text):
+            return fact(POLICY)
+        check = _ZH_CHECK.search(text) or _EN_CHECK.search(_asking_sentences(text))
+        if check is None:
+            return None
+        unit = check.group(1).lower().rstrip("s") if check.group(1).isascii() else check.group(1)
+        unit = _CHECK_UNITS.get(unit, unit)
+        kind = {"%": RATE, "个点": RATE, "折": RATE, "成": RATE, "元": AMOUNT, "万": AMOUNT, "人": COUNT, "家": COUNT,
+                "次": COUNT, "people": COUNT, "client": COUNT, "customer": COUNT}.get(unit, DURATION)
+        return fact(kind, unit if unit.isascii() is False or unit == "%" else "")
     unit = _UNIT.search(window)
-    unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点") else ""
+    unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点", "个月") else ""
     unit_name = unit_name or (unit.group(1) if unit else "")
     # "how many points per 100 yuan", "每人几个": a quantity per unit, not a count of kinds
     categories = bool(_CATEGORIES.search(window)) and not re.search(r"\b(?:per|each|every)\b|每", window)
     counted = unit_name in _COUNT_UNITS or re.match(r"how\s+many\b", request) is not None
-    if counted and not _KIND_WORDS[1][1].search(window):  # "几个集团", "how many ways": a count, unless of days
+    if counted and not _KIND_WORDS_OF[DURATION].search(window):  # "几个集团", "how many ways": a count, unless of days
         return fact(COUNT, unit_name, categories=categories)
     for scope in (window, text):  # the words of the request first, then the whole question
         for kind, words in _KIND_WORDS:
@@ -355,17 +405,21 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     unit = _unit_pattern(fact.unit)
     if fact.categories and spells_out(text, 2) and _overlap(normalize(text), topic, weights, total) >= 0.25:
         return True
-    if fact.kind is NAME:  # a name cannot be told by its form: a sentence must say all the request says
+    if fact.categories and _CN_COUNT.search(simplified(heading)) and _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= 0.25:
+        return True  # "客户要求降价的八种真实原因" counts the kinds in its heading
+    if fact.kind is NAME:  # a name cannot be told by its form: one sentence must say what the question says
         asked = [term for term in topic if _contains(simplified(fact.request), term)]
-        return bool(asked) and any(
-            all(_contains(normalize(f"{heading} {sentence}"), term) for term in asked) for sentence in _sentences(text)
+        return any(
+            all(_contains(normalize(f"{heading} {sentence}"), term) for term in asked)
+            and _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= 0.8
+            for sentence in _sentences(text)
         )
     for sentence in _sentences(text):
         if not fact.kind.states.search(sentence):
             continue
         if unit is not None and not unit.search(sentence):
             continue
-        if fact.kind is COUNT and not _counts_topic(sentence, topic):
+        if fact.kind is COUNT and unit is None and not _counts_topic(sentence, topic):  # "30 岁" for 多少岁
             continue
         if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= 0.25:
             return True
@@ -377,7 +431,7 @@ _CN_COUNT = re.compile(rf"{_COUNTED}\s*(?:个|种|类|项|步|条|家|次|位|�
 
 # A figure that counts: not part of a name ("B2B", "4P"), a year ("2000 年") or a time or sum ("20 分钟", "10 亿").
 _FIGURE = re.compile(
-    r"(?<![A-Za-z\d.])\d+(?:[.,]\d+)?(?![A-Za-z\d])(?!\s*(?:年|月|日|号|点|时|分钟|小时|天|周|岁|元|块|亿|美金|美元|秒))"
+    r"(?<![A-Za-z\d.])\d+(?:[.,]\d+)?(?![A-Za-z\d])(?!\s*(?:年|月|日|号|点|时|分钟|小时|天|周|岁|元|块|亿|美金|美元|秒))(?!-?\s*(?:minutes?|hours?|days?|weeks?|months?|years?|yuan)\b)"
 )
 
 
@@ -403,7 +457,7 @@ _UNIT_ALTERNATIVES = {
     "折": r"折|%|％",
     "天": r"天|日|个工作日",
     "月": r"个?月",
-    "个月": r"个?月",
+    "个月": r"个月",
     "元": r"元|万|¥|￥",
     "块": r"块|元",
     "万": r"万",

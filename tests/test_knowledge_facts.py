@@ -290,3 +290,57 @@ def test_a_count_is_not_stated_by_a_name_a_year_a_duration_or_an_article():
 def test_a_quantity_per_unit_is_not_a_count_of_kinds():
     assert asked_fact("How many key points does a good visit plan have?").categories
     assert not asked_fact("How many reward points does a client get per 100 yuan?").categories
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("我就想知道，公司最多能给几个月的免费期，客户在等回复", "duration"),  # after 想知道, any clause asks
+        ("多少钱啊那个企业彩铃，客户在问", "amount"),  # a particle right after the value word
+        ("投诉工单多长时间必须处理完，客户一直催", "duration"),  # a rule right after it
+        ("折扣超过几个点要找领导批", "rate"),  # 超过几个 asks; it is not "a few"
+        ("SPIN 销售法是谁提出来的", "name"),
+        ("哪个渠道的占比最高", "rate"),
+        ("是不是超过两天没回访就算违规？", "duration"),  # a yes/no question about a value asks for it
+        ("Is the late-payment penalty more than 5%?", "rate"),
+        ("帮我查一下企业宽带100M的报价", "amount"),  # a value named after a request
+        ("客服系统的网址发我一下", "contact"),
+        ("deadline for submitting the quarterly account plan", "date"),  # a bare request
+        ("escalation mailbox address", "contact"),
+        ("Who came up with the 4R model?", "name"),
+        ("how many relationship managers per region?", "quota"),
+    ],
+)
+def test_requests_without_a_question_clause_still_ask(question: str, kind: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == kind, fact
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "客户是不是只看价格？",
+        "帮我看看这个客户该怎么跟进",
+        "price objection handling tips",
+        "Customer wants a discount, what do I do?",
+        "客户什么时候最需要关怀？",  # when = in which situations
+    ],
+)
+def test_advice_questions_with_request_words_ask_for_no_value(question: str):
+    assert asked_fact(question) is None
+
+
+def test_a_count_of_situations_is_a_count_not_an_address():
+    fact = asked_fact("How many situations does the playbook list where customers most need care?")
+    assert fact is not None and fact.kind.name == "quota" and fact.categories
+
+
+def test_a_month_of_the_calendar_is_no_duration_and_a_part_is_no_sum():
+    fact = asked_fact("合同账期一般是几个月？")
+    terms = ["合同", "账期"]
+    assert not states_fact(fact, "合同账期的讨论稿于 2002 年 12 月 25 日发布。", terms, weights(terms))
+    assert states_fact(fact, "合同账期通常为 3 个月。", terms, weights(terms))
+    fact = asked_fact("维系预算的上限是多少钱？")
+    terms = ["维系", "预算", "上限"]
+    assert not states_fact(fact, "维系预算的差距大概在哪一块？", terms, weights(terms))
+    assert states_fact(fact, "维系预算的上限是每年 5 万元。", terms, weights(terms))
