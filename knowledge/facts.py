@@ -9,6 +9,13 @@ for a company policy or legal rule. The value word also says which kind of value
 rate, date, duration, count). Value words in a description ("还没赚到多少钱的客户，算哪一类？"), negated
 or indefinite ones (没多少, 好几个, 几乎) and "how much effort" do not make a fact question.
 
+Reps also ask without a question clause: after "我就想知道…", "帮我查一下…的报价", with the value word pressed
+by a particle or a rule ("多少钱啊…", "多长时间必须闭环"), as a yes/no check of a value ("是不是超过三天就算超时",
+"is it more than 20%?"), as a choice ("按季度还是半年") or as a bare English request ("deadline for …",
+"complaints mailbox address"). Contact details and names (which company, who holds a post, who proposed a
+model) are facts too: a contact is stated only by a number, an address or a link, a name only where one
+sentence says what the question says.
+
 `states_fact` then looks for a sentence in a supporting passage that both holds a value of that kind
 (with the unit the question names, "几倍" → "6 倍") and talks about the question's topic. When none does,
 the answer says plainly that the playbook does not state it.
