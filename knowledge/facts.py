@@ -103,7 +103,7 @@ _ZH_VALUE = re.compile(
     r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候(?!最)|啥时候(?!最)|何时|几时|"
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
     r"哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的)|哪本书|出自哪|"
-    r"哪个(?=版本|型号)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
+    r"哪个(?=版本|型号|部门|菜单|页面|模块|入口)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
     r"排(?:名)?第一的?是哪|哪家(?=的|公司|供应商|厂商|厂家|企业|银行|运营商|软件|[\u4e00-\u9fff]{0,6}中标)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
     r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
     r"(?:是|为|定在|定为|大概|一般)?(?:啥|什么)(?=[？?]|$)"
@@ -139,13 +139,15 @@ _CLAUSE = re.compile(r"[^，,；;。！!？?\n]+[，,；;。！!？?\n]*")
 
 _EN_VALUE = _re(
     r"\bhow\s+(?:much|many|long|soon|often|big|large|high|low)\b(?!\s+(?:effort|attention|energy|focus|"
-    r"priority|emphasis|thought|care|work|trust|detail|sense|difference|of\s+a\s+difference)\b)|"
+    r"priority|emphasis|thought|care|work|trust|detail|sense|difference|of\s+a\s+difference|"
+    r"(?:should|do|can|must)\s+(?:i|we)\s+(?:invest|focus|care|worry|push|prioriti[sz]e|bother|trust|rely))\b)|"
     r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|costs?|charges?|budget|quotas?|targets?|"
     r"limits?|caps?|thresholds?|deadlines?|discounts?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
-    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty)\b"
+    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms)\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
-    r"\bwhat\s*%|\bwhen\s+(?:does|is|are|will|would|was|were|did|must|can)\b|\bby\s+when\b|"
+    r"\bwhat\s*%|\bwhen\s+(?:exactly\s+|precisely\s+)?(?:does|do|is|are|will|would|was|were|did|must|can|should)\b|"
+    r"\b(?:above|below|over|under|beyond)\s+what\b|\bby\s+when\b|"
     r"\bby\s+what\s+(?:date|day|time)\b|\bwhich\s+(?:date|day|month|year|week|quarter)\b|"
     r"\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier|version|release)\b|\bwho\s+(?:won|supplied|built)\b|"
     r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b|"
@@ -176,11 +178,6 @@ _PAY_ASK = _re(r"(?:提成|佣金|返点|奖金|底薪)(?:怎么|如何|按什�
 # Which kind of value the words around the request point to, checked in this order.
 _KIND_WORDS = (
     (
-        NAME,
-        _re(r"哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|\bversion\b|\bwho\b|\branked\b|\bwhere\s+does\b|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
-            r"\bwho\s+(?:won|supplied|built)\b"),
-    ),
-    (
         CONTACT,
         _re(r"电话(?:号码)?(?:是|大概是)?(?:多少|啥|什么)|热线|号码|手机号|邮箱|网址|地址|微信号|联系方式|\bphone\b|\bhotline\b|"
             r"\be-?mail\b|\bwebsite\b|\baddress\b|\bmailbox\b|\bwhere\s+(?:is|are|can\s+i\s+find)\b|\bcontact\s+(?:number|details)\b"),
@@ -197,6 +194,12 @@ _KIND_WORDS = (
             r"\bnotice\b|\blength\b|\bduration\b|\bterms?\b|\bin\s+days\b|\bresponse\s+time\b"),
     ),
     (
+        NAME,
+        _re(r"哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|哪个(?:部门|菜单|页面|模块|入口)|"
+            r"\bversion\b|\bwho\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
+            r"\bwho\s+(?:won|supplied|built)\b"),
+    ),
+    (
         RATE,
         _re(r"占.{0,4}(?:多少|几)|比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
             r"percent|%|\brates?\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bcommissions?\b|\bweight\b|\btimes\b"),
@@ -205,7 +208,7 @@ _KIND_WORDS = (
         AMOUNT,
         _re(r"钱|元|块钱|(?<!消)费|价格|报价|价钱|单价|售价|什么价|啥价|预算|成本|金额|奖金|底薪|工资|薪|收入|营业额|花多少|开支|补贴|津贴|补助|报销|奖励|罚款|罚金|赔偿|押金|保证金|定金|"
             r"\bbudget\b|\bcosts?\b|\bfees?\b|\bprices?\b|\bcharges?\b|\bspend\b|\bpay\b|\bbonus\b|\bsalary\b|\brevenue\b|"
-            r"\byuan\b|\bmoney\b|\bpenalty\b|\bfines?\b|\ballowance\b|\bsubsid(?:y|ies)\b|\bstipend\b|\breimburse|\bdeposit\b|\bhow\s+much\s+(?:is|does|do|will|would)\b"),
+            r"\byuan\b|\bmoney\b|\bpenalty\b|\bfines?\b|\ballowance\b|\bsubsid(?:y|ies)\b|\b(?:deal|contract|order)\s+(?:size|value)\b|\bstipend\b|\breimburse|\bdeposit\b|\bhow\s+much\s+(?:is|does|do|will|would)\b"),
     ),
 )
 _KIND_WORDS_OF = dict(_KIND_WORDS)
@@ -218,6 +221,7 @@ _CATEGORIES = _re(
 _UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级人户元块万])")
 
 _COUNT_UNITS = frozenset("个位家次名项条步类种级人户")
+_KIND_UNITS = frozenset("类种级步项条")  # "分几类", "几条": a count of kinds, said with its number in the passage
 
 # "Last quarter", "this year": figures about the company's own period, never in a generic playbook.
 _OWN_PERIOD = _re(
@@ -410,6 +414,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     topic = [term for term in terms if not _is_value_word(term)]
     total = sum(weights.get(term, 0.0) for term in topic) or 1.0
     unit = _unit_pattern(fact.unit)
+    if fact.categories and fact.unit in _KIND_UNITS and not re.search(rf"{_COUNTED}\s*个?{fact.unit}", simplified(f"{heading} {text}")):
+        return False  # "分几级": a list of something else is no count of levels; the passage must say "三级"
     if fact.categories and spells_out(text, 2) and _overlap(normalize(text), topic, weights, total) >= 0.25:
         return True
     if fact.categories and _CN_COUNT.search(simplified(heading)) and _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= 0.25:

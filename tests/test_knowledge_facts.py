@@ -344,3 +344,31 @@ def test_a_month_of_the_calendar_is_no_duration_and_a_part_is_no_sum():
     terms = ["维系", "预算", "上限"]
     assert not states_fact(fact, "维系预算的差距大概在哪一块？", terms, weights(terms))
     assert states_fact(fact, "维系预算的上限是每年 5 万元。", terms, weights(terms))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When exactly do we move the old accounts to the new system?", "date"),
+        ("Above what deal size does finance have to sign off?", "amount"),
+        ("What score did our service get in the customer survey?", "quota"),
+        ("What payment terms does the other carrier offer?", "duration"),
+        ("这份表现在归哪个部门管？", "name"),
+        ("拜访记录在系统哪个菜单里填？", "name"),
+        ("When was the final version of the plan approved?", "date"),  # a date, though it names a version
+    ],
+)
+def test_more_requests_for_a_value(question: str, kind: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == kind, fact
+
+
+def test_how_much_to_invest_is_advice():
+    assert asked_fact("They are opening new depots next year. How much should I invest in them?") is None
+
+
+def test_a_count_of_levels_needs_the_number_of_levels():
+    fact = asked_fact("客户经理分几级？")
+    terms = ["客户经理", "级"]
+    assert not states_fact(fact, "客户经理分级管理：\n- 分层培训\n- 分层考核", terms, weights(terms))
+    assert states_fact(fact, "客户经理分为三级：\n- 初级\n- 中级\n- 高级", terms, weights(terms))
