@@ -183,6 +183,8 @@ def test_a_named_list_must_be_spelled_out():
         ("采购上周才拿了折扣，今天又来电话说不再降就不签", True),  # the speaker opens the sentence
         ("对接的王经理说这事得上办公会", True),
         ("客户经理说要多拜访客户，这样对吗", False),  # the rep's own role
+        ("医院信息科说数据放到外面平台上过不了检查", True),  # a client's department
+        ("我们科说要多拜访客户", False),
     ],
 )
 def test_objections_are_told_from_other_questions(question: str, objection: bool):
