@@ -2,9 +2,9 @@
 
 The floors sit one question below the figures measured on 2026-11-30 (docs/benchmarks-knowledge.md,
 issue 13 §3, eighth pass): a change that loses more than one question on any set fails here. Pass = every
-expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout`, v9
-and v10 are only measured against their floors, never tuned on; the near-domain sets up to v8 were seen (the support
-model is fitted on those up to v7; v8's misses were read in the eighth pass), and are dev sets now. The playbook's word
+expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
+v11 are only measured against their floors, never tuned on; the near-domain sets up to v10 were seen (the support
+model is fitted on those up to v7; the misses of v8, v9 and v10 were read in the eighth pass), and are dev sets now. The playbook's word
 segmenter keeps the sample customers' and products' names whole, as the bot's does.
 """
 
@@ -25,8 +25,9 @@ NEAR_DOMAIN_HELDOUT_V5 = FIXTURES / "kb" / "near_domain_heldout_v5.jsonl"  # wri
 NEAR_DOMAIN_HELDOUT_V6 = FIXTURES / "kb" / "near_domain_heldout_v6.jsonl"  # written before the sixth pass; seen since
 NEAR_DOMAIN_HELDOUT_V7 = FIXTURES / "kb" / "near_domain_heldout_v7.jsonl"  # written before the seventh pass; seen since
 NEAR_DOMAIN_HELDOUT_V8 = FIXTURES / "kb" / "near_domain_heldout_v8.jsonl"  # written before the eighth pass; seen since
-NEAR_DOMAIN_HELDOUT_V9 = FIXTURES / "kb" / "near_domain_heldout_v9.jsonl"  # held-out: never tuned on, misses unread
-NEAR_DOMAIN_HELDOUT_V10 = FIXTURES / "kb" / "near_domain_heldout_v10.jsonl"  # held-out: never tuned on, misses unread
+NEAR_DOMAIN_HELDOUT_V9 = FIXTURES / "kb" / "near_domain_heldout_v9.jsonl"  # held-out of the eighth pass; seen since
+NEAR_DOMAIN_HELDOUT_V10 = FIXTURES / "kb" / "near_domain_heldout_v10.jsonl"  # held-out of the eighth pass; seen since
+NEAR_DOMAIN_HELDOUT_V11 = FIXTURES / "kb" / "near_domain_heldout_v11.jsonl"  # held-out: never tuned on, misses unread
 NOT_STATED_DEV = FIXTURES / "kb" / "not_stated_dev.jsonl"  # varied fact questions, tuned on
 
 pytestmark = pytest.mark.quality
@@ -67,8 +68,9 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V6, 26, 13, id="near-domain v6 (in the fit since the seventh pass): 27/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V7, 28, 12, id="near-domain v7 (in the fit since the eighth pass): 29/36, 13/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V8, 25, 12, id="near-domain v8 (misses read in the eighth pass): 26/36, 13/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V9, 22, 7, id="near-domain v9 (held-out): 23/36, 8/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V10, 24, 9, id="near-domain v10 (held-out): 25/36, 10/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V9, 24, 13, id="near-domain v9 (misses read at the end of the eighth pass): 25/36, 14/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V10, 24, 11, id="near-domain v10 (misses read at the end of the eighth pass): 25/36, 12/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V11, 17, 12, id="near-domain v11 (held-out): 18/36, 13/14"),
         pytest.param(NOT_STATED_DEV, 38, 83, id="not-stated dev: 39/40, 84/90"),
     ],
 )
