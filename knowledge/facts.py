@@ -124,6 +124,9 @@ _EN_CHECK = _re(
 )
 _CHECK_UNITS = {"percent": "%", "％": "%", "个小时": "小时", "hour": "小时", "day": "天", "minute": "分钟", "week": "周",
                 "month": "个月", "year": "年", "yuan": "元", "块钱": "元"}
+# The kind of value a checked unit measures; any other unit (天, 小时, 个月…) is a duration.
+_CHECK_KINDS = {"%": RATE, "个点": RATE, "折": RATE, "成": RATE, "元": AMOUNT, "万": AMOUNT, "人": COUNT, "家": COUNT,
+                "次": COUNT, "people": COUNT, "client": COUNT, "customer": COUNT}
 # "帮我查一下…的报价", "网址发我一下": a value named after a request, with no question word.
 _REQUEST_NOUN = re.compile(r"报价|价格|价钱|费用|资费|网址|电话|地址|邮箱|联系方式|账号|名单|日期|截止时间")
 _SEND_ME = re.compile(r"发我|发给我|给我发|告诉我|给我")
@@ -202,7 +205,7 @@ _KIND_WORDS = (
     (
         RATE,
         _re(r"占.{0,4}(?:多少|几)|比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
-            r"percent|%|\brates?\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bcommissions?\b|\bweight\b|\btimes\b"),
+            r"percent|%|\brates?\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bweight\b|\btimes\b"),
     ),
     (
         AMOUNT,
@@ -301,7 +304,7 @@ def value_request(query: str) -> tuple[str, str]:
         for found in _ZH_VALUE.finditer(clause):
             if _negated(clause, found.start()) or _a_few(clause, found):
                 continue
-            limit = re.search(r"(?:最多|最少|至少|最长|最短|上限|下限|超过|超出)\S{0,3}$", clause[: found.start()])
+            limit = _LIMIT_BEFORE.search(clause[: found.start()])
             if number >= marker or _asks_in(clauses, number) or _PRESSED.match(clause, found.end()) or limit:
                 return found.group(0), clause[found.start() :]
     marked = _ASK_MARKER.search(text) or _SEND_ME.search(text)
@@ -318,8 +321,23 @@ def value_request(query: str) -> tuple[str, str]:
 
 # "我就想知道…", "帮我查一下…", "请问…": what follows asks, whatever clause it is in.
 _ASK_MARKER = re.compile(r"想知道|想问|想确认|想了解|请问|问一下|问下|帮我查|查一下|确认一下|告诉我|麻烦问")
+# "最多能送几个月", "超过几个点": a limit just before the value word asks for it.
+_LIMIT_BEFORE = re.compile(r"(?:最多|最少|至少|最长|最短|上限|下限|超过|超出)\S{0,3}$")
 # "多少钱啊那个…", "多长时间必须闭环": a particle or a rule right after the value word makes it a question.
 _PRESSED = re.compile(r"[^，,。！!；;？?]{0,2}?(?:啊|呀|呢|嘛|吗|必须|需要|才能|才算|就算|要求|得|应该)")
+
+
+def _checked_value(text: str) -> tuple[FactKind, str] | None:
+    """The kind and unit of a value a yes/no question checks ("是不是超过三天" → duration in 天), or None.
+
+    The unit is kept when the passage can write it the same way (Chinese units, %), else dropped.
+    """
+    check = _ZH_CHECK.search(text) or _EN_CHECK.search(_asking_sentences(text))
+    if check is None:
+        return None
+    unit = check.group(1).lower().rstrip("s") if check.group(1).isascii() else check.group(1)
+    unit = _CHECK_UNITS.get(unit, unit)
+    return _CHECK_KINDS.get(unit, DURATION), unit if not unit.isascii() or unit == "%" else ""
 
 
 def _asking_sentences(text: str) -> str:
@@ -379,14 +397,8 @@ def asked_fact(query: str) -> AskedFact | None:
             return fact(RATE)
         if _POLICY_ASK.search(text):
             return fact(POLICY)
-        check = _ZH_CHECK.search(text) or _EN_CHECK.search(_asking_sentences(text))
-        if check is None:
-            return None
-        unit = check.group(1).lower().rstrip("s") if check.group(1).isascii() else check.group(1)
-        unit = _CHECK_UNITS.get(unit, unit)
-        kind = {"%": RATE, "个点": RATE, "折": RATE, "成": RATE, "元": AMOUNT, "万": AMOUNT, "人": COUNT, "家": COUNT,
-                "次": COUNT, "people": COUNT, "client": COUNT, "customer": COUNT}.get(unit, DURATION)
-        return fact(kind, unit if unit.isascii() is False or unit == "%" else "")
+        checked = _checked_value(text)
+        return fact(*checked) if checked else None
     unit = _UNIT.search(window)
     unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点", "个月") else ""
     unit_name = unit_name or (unit.group(1) if unit else "")
