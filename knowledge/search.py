@@ -190,7 +190,7 @@ def hybrid_search(
     support_model = support_model or support_model_for(index)
     ranked = rank_legs(index, tokenizer.tokenize(query), query_vector, query_sparse)
     dense, lexical, sparse = (ranked.get(name, {}) for name in ("dense", "lexical", "sparse"))
-    question_sparse = ranked.get("question_sparse", {})
+    question_lexical, question_sparse = ranked.get("question_lexical", {}), ranked.get("question_sparse", {})
     fused = fuse(ranked, {"dense": DENSE_WEIGHT, "lexical": LEXICAL_WEIGHT})  # also a support feature
     score = fuse(ranked, {name: weight for name, weight in LEG_WEIGHTS.items() if name in legs})
     best = sorted(score, key=lambda row: (-score[row], row))[:k]
@@ -239,8 +239,11 @@ def hybrid_search(
                 lexical_score=lexical_score,
                 sparse_rank=sparse_rank,
                 sparse_score=sparse_score,
+                question_lexical_rank=question_lexical.get(row, (None, None))[0],
+                question_sparse_rank=question_sparse.get(row, (None, None))[0],
                 dense_z=dense_z,
                 coverage=coverage,
+                heading_coverage=text_coverage(terms, weights, " ".join(chunk.heading_path)),
                 unknown=unknown,
                 question_z=question_z,
                 question_sparse=question_sparse_score,
@@ -325,7 +328,13 @@ def term_coverage(terms: list[str], weights: dict[str, float], chunk: Chunk) -> 
 
     The words of a keyword line's label ("English keywords:") do not count: "in English?" is found nowhere.
     """
-    text = normalize(_KEYWORD_LABEL.sub("", chunk.embed_text))
+    return text_coverage(terms, weights, _KEYWORD_LABEL.sub("", chunk.embed_text))
+
+
+def text_coverage(terms: list[str], weights: dict[str, float], text: str) -> float:
+    """IDF-weighted share of the query terms present in the text (a long CJK word: half credit for its
+    character pairs; an English stem: any word it starts)."""
+    text = normalize(text)
     found = 0.0
     for term in terms:
         if is_cjk(term):
