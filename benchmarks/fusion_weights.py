@@ -7,7 +7,7 @@ For every answerable question of the dev sets each leg ranks its candidates once
 combination of weights in the grid fuses them (`fuse`), and a question counts when the first chunk holds
 every expect group. The report gives the count for the near-domain dev sets (colloquial situation questions)
 and for the textbook sets (kb_dev, calibration) apart, best total first. The held-out sets (kb_heldout and
-the newest near-domain sets, v9 and v10) are never read here.
+the newest near-domain sets, v12 and v13) are never read here.
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ NEAR_DOMAIN_DEV = [
         "near_domain_heldout_v6.jsonl",  # dev since the end of the sixth pass
         "near_domain_heldout_v7.jsonl",  # dev since the eighth pass
         "near_domain_heldout_v8.jsonl",  # dev since the eighth pass (misses read after its end-of-pass score)
+        "near_domain_heldout_v9.jsonl",  # dev since the end of the eighth pass
+        "near_domain_heldout_v10.jsonl",
+        "near_domain_heldout_v11.jsonl",  # dev since the ninth pass
     )
 ]
 TEXTBOOK_DEV = [FIXTURES / "kb_dev.jsonl", FIXTURES / "knowledge" / "calibration.jsonl"]

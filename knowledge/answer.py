@@ -18,7 +18,6 @@ MAX_PASSAGES = 2
 COMPLETE_COVERAGE = 0.75  # a best passage with this share of the query's words is answer enough
 SECOND_PASSAGE_RATIO = 0.7  # a second passage joins when its score and support are this close to the best
 SECTION_OVER_CARD = 0.7  # a section comes before a card for a situation with this share of the best support
-CARD_OVER_SECTION = 1.0  # an objection's card comes before a section with this share of the best support
 LIST_TOPIC_COVERAGE = 0.5  # a passage spelling out "the twelve methods" holds most of the question's words
 
 # Objection cards: a section with these subsections (Chinese or English headings).
@@ -61,13 +60,13 @@ def compose_answer(
     if missing is not None:
         return _not_stated_answer(query, missing, supported[0])
     cards = {hit.chunk_id: find_objection_card(index, index.get_chunk(hit.chunk_id)) for hit in supported}
-    # A card answers an objection; other questions get the section that answers: the kind asked for comes
-    # first when its best passage is as well supported as the best of all (a section: nearly as well).
-    objection = is_objection(query)
-    preferred = [hit for hit in supported if (cards[hit.chunk_id] is not None) == objection]
-    share = CARD_OVER_SECTION if objection else SECTION_OVER_CARD
-    if preferred and preferred[0].support >= share * supported[0].support:
-        supported = preferred if not objection else preferred + [hit for hit in supported if hit not in preferred]
+    # A card answers an objection (the ranker already weighs a card for an objection and for any other
+    # question); any other question gets the section that answers, when its best passage is nearly as well
+    # supported as the best of all.
+    if not is_objection(query):
+        sections = [hit for hit in supported if cards[hit.chunk_id] is None]
+        if sections and sections[0].support >= SECTION_OVER_CARD * supported[0].support:
+            supported = sections
     best = supported[0]
     card = cards[best.chunk_id]
     if card is not None:
@@ -115,8 +114,8 @@ _OBJECTION = re.compile(
     r"(?<!我们)(?<!我們)(?<!咱们)(?<!咱們)(?<!我的)(?:客户(?!经理)|客戶(?!經理)|对方|對方|他们|他們|老板|领导|領導|采购|採購|负责人|負責人|对接人|财务|財務|法务|法務|总监|總監|老总|老總|主管|科长|科長|处长|處長|部长|部長|主任|副总|副總|厂长|廠長|行长|行長|院长|院長|董事长|董事長|(?<![客戶户])经理|(?<![客戶户])經理)[^，,。？?！!]{0,5}?"
     r"(?:说|說|讲|講|嫌|觉得|覺得|认为|認為|表示|反映|坚持|堅持|质疑|質疑|不同意|不接受|回绝|回絕|拒绝|拒絕|推脱|推託|担心|擔心|不放心|不想|不愿|不願)|"
     r"(?:客户|客戶|对方|對方)[^，,。？?！!]{0,12}(?:再降|还要降|還要降|再让|再讓|再便宜)|(?:他|她)(?:说|說|嫌|觉得|覺得)|(?<![我咱们們])(?:(?![我咱们們])[\u4e00-\u9fff]){1,3}(?:科|處|处|科室)(?:说(?!明)|說(?!明)|觉得|覺得|认为|認為|担心|擔心)|(?:^|[。！!？?]\s*)[^。！!？?，,]{0,3}?(?:客户(?!经理)|客戶(?!經理)|对方|對方|采购|採購|对接人|他们|他們)[^。！!？?我咱]{2,30}?(?:说|說|表示|坚持|堅持|不同意|不接受|拒绝|拒絕)|嫌.{0,6}(?:贵|貴|慢|复杂|複雜|麻烦|麻煩|难用|難用)|[“「\"]|打发|打發|推脱|推託|压价|壓價|砍价|砍價|"
-    r"\b(?:customers?|clients?|they|he|she|buyers?|prospects?|contacts?|guy|procurement|cfo|ceo|cio|cto|boss|purchasing|"
-    r"directors?|officers?|legal|finance)\b"
+    r"(?<!my )(?<!our )\b(?:customers?|clients?|they|he|she|buyers?|prospects?|contacts?|guy|procurement|cfo|ceo|cio|cto|"
+    r"boss|purchasing|directors?|officers?|legal|finance|managers?|heads?|owners?|gm|vp|president|chairman)\b"
     r"(?:\s+[\w'’]+){0,4}?\s+(?:says?|said|keeps?\s+saying|thinks?|told\s+(?:me|us)|tells\s+(?:me|us)|claims?|complains?|"
     r"insists?|pushe?s?\s+back|objects?|refuses?|worries|is\s+worried|wants?\s+(?:a\s+|way\s+|much\s+)?(?:discount|lower|longer|"
     r"more\s+time|cheaper|better))\b|\bobjection\b|\btoo\s+(?:expensive|slow|complex|complicated|pricey)\b",

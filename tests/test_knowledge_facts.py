@@ -226,6 +226,9 @@ def test_a_named_list_must_be_spelled_out():
         ("客户经理说要多拜访客户，这样对吗", False),  # the rep's own role
         ("医院信息科说数据放到外面平台上过不了检查", True),  # a client's department
         ("我们科说要多拜访客户", False),
+        ("The clinic's office manager says her staff can't learn so many features", True),  # their manager
+        ("My manager says I should visit more often", False),  # the rep's own manager
+        ("Our manager says we must not cut the price", False),
     ],
 )
 def test_objections_are_told_from_other_questions(question: str, objection: bool):
