@@ -25,6 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.fusion_weights import FIXTURES, NEAR_DOMAIN_DEV, TEXTBOOK_DEV  # noqa: E402  (the same dev sets)
 from bot.cli.knowledge import open_knowledge_base  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from knowledge import evaluate, load_items  # noqa: E402
@@ -34,17 +35,7 @@ from knowledge.ranking import RANKING_MODEL_FILE, Ranker, fit_ranker, ranking_fe
 from knowledge.search import hybrid_search  # noqa: E402
 from knowledge.tokenize import to_simplified  # noqa: E402
 
-FIXTURES = ROOT / "tests" / "fixtures"
-NEAR_DOMAIN_DEV = [
-    FIXTURES / "kb" / name
-    for name in (
-        "near_domain_dev.jsonl",
-        "near_domain_dev2.jsonl",
-        "near_domain_heldout.jsonl",  # the near-domain sets up to v11 are dev sets now (tests/fixtures/kb/README.md)
-        *(f"near_domain_heldout_v{number}.jsonl" for number in range(2, 12)),
-    )
-]
-OTHER_DEV = [FIXTURES / "kb_dev.jsonl", FIXTURES / "knowledge" / "calibration.jsonl", FIXTURES / "kb" / "not_stated_dev.jsonl"]
+OTHER_DEV = [*TEXTBOOK_DEV, FIXTURES / "kb" / "not_stated_dev.jsonl"]
 CANDIDATES = 10
 L2 = 1.0
 FUSED_ORDER = Ranker({"fused": 1.0}, CANDIDATES)  # the fused score alone keeps the fused order
@@ -61,7 +52,7 @@ def questions_of(kb, path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
         embedded = kb.embed_question(index, query)
         if embedded is None:
             continue
-        hits = hybrid_search(index, kb.tokenizer, query, *embedded, k=CANDIDATES, support_model=kb._support(index))
+        hits = hybrid_search(index, kb.tokenizer, query, *embedded, k=CANDIDATES)
         if not hits:
             continue
         objection = is_objection(query)
