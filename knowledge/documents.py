@@ -80,6 +80,7 @@ class Hit(BaseModel):
     heading_coverage: float = 0.0  # the same share in the chunk's headings
     unknown: float = 0.0  # share of the query's content terms (IDF-weighted) the corpus never uses
     question_z: float = 0.0  # best cosine to one of the chunk's questions, in SDs above the query's background
+    question_second_z: float = 0.0  # the same for its second-best question (its best when it has one)
     question_sparse: float = 0.0  # best sparse cosine to one of the chunk's questions
     support: float = 0.0  # 0..1 how well the chunk supports an answer to the query
     title: str

@@ -152,11 +152,20 @@ class KnowledgeIndex:
         """The chunk's best cosine to the query (for chunks the dense leg did not return): over all its
         vectors, or with `text=True` its text only (the chunk and its views), with `text=False` only the
         questions beside it (None when it has none)."""
+        best = self.best_dense_scores(query, chunk_row, text=text, count=1)
+        return best[0] if best else None
+
+    def best_dense_scores(self, query: np.ndarray, chunk_row: int, *, text: bool | None = None, count: int = 2) -> list[float]:
+        """The chunk's `count` best cosines to the query, best first (fewer when it has fewer vectors);
+        `text` chooses its vectors as `dense_score` does."""
         start, end = self._vector_bounds[chunk_row], self._vector_bounds[chunk_row + 1]
         rows = self._vector_order[start:end]
         if text is not None:
             rows = rows[self.vector_questions[rows] != text]
-        return float(self.vectors.score_rows(query, rows).max()) if len(rows) else None
+        if not len(rows):
+            return []
+        scores = self.vectors.score_rows(query, rows)
+        return [float(score) for score in np.sort(scores)[::-1][:count]]
 
     def question_sparse_scores(self, query: SparseVector, chunk_rows: list[int]) -> list[float] | None:
         """For each chunk row, the best sparse cosine of the query to one of the chunk's questions (-1 for a

@@ -35,6 +35,7 @@ FEATURES = (
     "question_sparse",
     "dense_z",  # the chunk text's cosine above the query's background
     "question_z",  # its best question's cosine above the questions' background
+    "question_second_z",  # its second-best question's
     "sparse_score",  # sparse cosine to the chunk text
     "question_sparse_score",  # sparse cosine to its best question
     "coverage",  # share of the query's words in the chunk
@@ -79,6 +80,7 @@ def ranking_features(hit: Hit, *, objection: bool, card: bool) -> tuple[float, .
         _reciprocal(hit.question_sparse_rank),
         hit.dense_z,
         hit.question_z,
+        hit.question_second_z,
         hit.sparse_score or 0.0,
         hit.question_sparse,
         hit.coverage,

@@ -208,13 +208,18 @@ def hybrid_search(
         lexical_rank, lexical_score = lexical.get(row, (None, None))
         sparse_rank, sparse_score = sparse.get(row, (None, None))
         text_score = index.dense_score(query_vector, row, text=True) if query_vector is not None else None
-        question_score = index.dense_score(query_vector, row, text=False) if query_vector is not None else None
+        question_scores = index.best_dense_scores(query_vector, row, text=False) if query_vector is not None else []
+        question_score = question_scores[0] if question_scores else None
         if dense_score is None and text_score is not None:  # not in the dense leg: its best vector's cosine
             dense_score = max(score for score in (text_score, question_score) if score is not None)
         dense_z = (text_score - background[0]) / background[1] if text_score is not None else 0.0
         # a chunk without questions (an uploaded file) is judged by its text twice, not marked down
         question_z = (
             (question_score - question_background[0]) / question_background[1] if question_score is not None else dense_z
+        )
+        # its second-best question: several of a section's questions near the query is surer than one
+        question_second_z = (
+            (question_scores[-1] - question_background[0]) / question_background[1] if question_scores else dense_z
         )
         question_sparse_score = question_sparse[row][1] if row in question_sparse else (sparse_score or 0.0)
         coverage = term_coverage(terms, weights, chunk)
@@ -246,6 +251,7 @@ def hybrid_search(
                 heading_coverage=text_coverage(terms, weights, " ".join(chunk.heading_path)),
                 unknown=unknown,
                 question_z=question_z,
+                question_second_z=question_second_z,
                 question_sparse=question_sparse_score,
                 support=support,
                 title=chunk.title,

