@@ -32,6 +32,7 @@ RESPONSE_HEADINGS = (
 )
 DIAGNOSIS_HEADINGS = ("诊断问题", "诊断提问", "diagnostic questions", "diagnosis", "questions to ask")
 OBJECTION_HEADINGS = ("异议", "objection")
+PITFALL_HEADINGS = ("不要做", "避免", "忌", "don't", "do not", "avoid", "pitfalls")
 DIAGNOSIS_INLINE_LIMIT = 220  # diagnosis questions are added when this short
 
 _MARKUP = re.compile(r"(\*\*|__|`)")
@@ -284,6 +285,7 @@ class ObjectionCard:
     response: str
     diagnosis: str
     chunks: list[Chunk]
+    pitfalls: str = ""
 
 
 def find_objection_card(index: KnowledgeIndex, chunk: Chunk | None) -> ObjectionCard | None:
@@ -315,6 +317,7 @@ def find_objection_card(index: KnowledgeIndex, chunk: Chunk | None) -> Objection
             response=clean_markdown(response),
             diagnosis=clean_markdown(_pick(subsections, DIAGNOSIS_HEADINGS) or ""),
             chunks=members,
+            pitfalls=clean_markdown(_pick(subsections, PITFALL_HEADINGS) or ""),
         )
     return None
 
@@ -333,6 +336,9 @@ def _card_answer(card: ObjectionCard, best: Hit, *, more: bool) -> Answer:
     if card.diagnosis and len(card.response) + len(card.diagnosis) <= MAX_ANSWER_CHARS - 40:
         if len(card.diagnosis) <= DIAGNOSIS_INLINE_LIMIT:
             parts.append(("Questions to ask first:\n" if english else "先问清楚：\n") + card.diagnosis)
+    pitfalls = ("Avoid:\n" if english else "别这样做：\n") + card.pitfalls
+    if card.pitfalls and sum(len(part) + 2 for part in parts) + len(pitfalls) <= MAX_ANSWER_CHARS:
+        parts.append(pitfalls)  # the card's don'ts, when the whole card fits
     text = "\n\n".join(parts)
     if len(text) > MAX_ANSWER_CHARS:
         text = text[: MAX_ANSWER_CHARS - 1].rstrip() + "…"
