@@ -2,7 +2,8 @@
 
 Rank fusion (`knowledge.search.fuse`) sees only each leg's ranks. The ranker re-orders the fused top
 `candidates` with what the legs measured as well: each leg's reciprocal rank, the dense and sparse
-cosines (the chunk's text and its best question), the IDF-weighted share of the query's words in the
+cosines (the chunk's text and its best question; its second-best question's dense cosine too: several of a
+section's questions near the query is surer than one), the IDF-weighted share of the query's words in the
 chunk and in its headings, whether the chunk is an objection card (for an objection, and for any other
 question), and the chunk's length. Its weights live in `knowledge/ranking_model.json`, written by
 `benchmarks/fit_ranker.py` from the dev sets (a listwise logistic fit: the passage that holds every
