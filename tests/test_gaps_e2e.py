@@ -18,7 +18,7 @@ from tests.knowledge_fixtures import PLAYBOOK, playbook_kb
 
 pytestmark = pytest.mark.e2e
 
-REFUSED = "公司年会今年在哪个城市办？"
+REFUSED = "公司食堂今天中午吃什么？"
 MONDAY_9_05_SHANGHAI = datetime(2026, 11, 30, 1, 5, tzinfo=UTC)
 
 

