@@ -25,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.fusion_weights import FIXTURES, NEAR_DOMAIN_DEV, TEXTBOOK_DEV  # noqa: E402  (the same dev sets)
+from benchmarks.fusion_weights import FIXTURES, NEAR_DOMAIN_DEV, TEXTBOOK_DEV, answerable_queries  # noqa: E402  (the same dev sets)
 from bot.cli.knowledge import open_knowledge_base  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from knowledge import evaluate, load_items  # noqa: E402
@@ -33,7 +33,6 @@ from knowledge.answer import find_objection_card, is_objection  # noqa: E402
 from knowledge.calibration import holds_every_group  # noqa: E402
 from knowledge.ranking import RANKING_MODEL_FILE, Ranker, fit_ranker, ranking_features, save_ranker  # noqa: E402
 from knowledge.search import hybrid_search  # noqa: E402
-from knowledge.tokenize import to_simplified  # noqa: E402
 
 OTHER_DEV = [*TEXTBOOK_DEV, FIXTURES / "kb" / "not_stated_dev.jsonl"]
 CANDIDATES = 10
@@ -45,13 +44,7 @@ def questions_of(kb, path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per answerable question of the set: its candidates' features and labels, in fused order."""
     index = kb.index
     found = []
-    for item in load_items(path):
-        if item.unanswerable:
-            continue
-        query = to_simplified(item.q)
-        embedded = kb.embed_question(index, query)
-        if embedded is None:
-            continue
+    for item, query, embedded in answerable_queries(kb, path):
         hits = hybrid_search(index, kb.tokenizer, query, *embedded, k=CANDIDATES)
         if not hits:
             continue

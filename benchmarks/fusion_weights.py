@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.cli.knowledge import open_knowledge_base  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from knowledge import load_items  # noqa: E402
+from knowledge import EvalItem, load_items  # noqa: E402
 from knowledge.calibration import holds_every_group  # noqa: E402
 from knowledge.search import LEG_WEIGHTS, fuse, rank_legs  # noqa: E402
 from knowledge.tokenize import to_simplified  # noqa: E402
@@ -56,19 +57,25 @@ GRID = {
 }
 
 
+def answerable_queries(kb, path: Path) -> Iterator[tuple[EvalItem, str, tuple]]:
+    """Each answerable question of the set with its query (Simplified) and the query's embedding (dense,
+    sparse), as the bot searches; a question without content words is left out (it never retrieves)."""
+    for item in load_items(path):
+        if item.unanswerable:
+            continue
+        query = to_simplified(item.q)
+        embedded = kb.embed_question(kb.index, query)
+        if embedded is not None:
+            yield item, query, embedded
+
+
 def legs_and_answers(kb, paths: list[Path]) -> list[tuple[dict, set[int]]]:
     """Per answerable question: its legs' rankings and the chunk rows that answer it."""
     index = kb.index
     answers_of = {}
     found = []
     for path in paths:
-        for item in load_items(path):
-            if item.unanswerable:
-                continue
-            query = to_simplified(item.q)
-            embedded = kb.embed_question(index, query)
-            if embedded is None:
-                continue
+        for item, query, embedded in answerable_queries(kb, path):
             legs = rank_legs(index, kb.tokenizer.tokenize(query), *embedded)
             rows = {row for leg in legs.values() for row in leg}
             key = tuple(map(tuple, item.expect))
