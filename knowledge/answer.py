@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from knowledge.chunking import parse_sections, split_blocks, split_sentences
 from knowledge.documents import Answer, Chunk, Hit, Source
-from knowledge.facts import LIST_KIND, AskedFact, asked_fact, listed_count, spells_out, states_fact
+from knowledge.facts import DOCUMENT, LIST_KIND, AskedFact, asked_fact, listed_count, spells_out, states_fact
 from knowledge.index import KnowledgeIndex
 from knowledge.search import query_terms, support_model_for, term_weights
 from knowledge.tokenize import Tokenizer, is_cjk, normalize
@@ -141,8 +141,10 @@ def unstated_fact(
 def missing_fact(query: str, supported: list[Hit], terms: list[str], weights: dict[str, float]) -> AskedFact | None:
     """The specific fact the question asks for when none of the supporting passages states it, else None."""
     fact = asked_fact(query)
+    best = supported[0].support
+    quoted = supported[:1] + [hit for hit in supported[1:MAX_PASSAGES] if hit.support >= SECOND_PASSAGE_RATIO * best]
     if fact is not None and not any(
-        states_fact(fact, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in supported[:MAX_PASSAGES]
+        states_fact(fact, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in quoted
     ):  # the passages an answer would quote
         return fact
     count = listed_count(query)
@@ -167,7 +169,9 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
         else:
             missing = fact.kind.label_en
         text = f"The playbook covers “{topic}” but does not state {missing}."
-        if fact.kind is not LIST_KIND:
+        if fact.kind is DOCUMENT:
+            text += " Please ask your manager or the company system for the file."
+        elif fact.kind is not LIST_KIND:
             text += " Please check the current price list, policy or your manager."
         text += "\nRelated reading (not an answer):"
     else:
@@ -178,7 +182,9 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
         else:
             missing = fact.kind.label_zh
         text = f"手册里讲了「{topic}」，但没有写{missing}。"
-        if fact.kind is not LIST_KIND:
+        if fact.kind is DOCUMENT:
+            text += "文件请向主管或公司系统索取。"
+        elif fact.kind is not LIST_KIND:
             text += "请以公司最新的资费、政策或主管的答复为准。"
         text += "\n相关内容（供参考，不是答案）："
     return Answer(answered=False, not_stated=True, text=text, sources=[_source(related)], kind="not_stated")

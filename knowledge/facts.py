@@ -74,6 +74,12 @@ DURATION = FactKind(
     "the time limit",
     _re(rf"{_NUMBER}\s*(?:小时|天|日|分钟|个工作日|周|星期|个月|月|年)|\d+\s*(?:hours?|days?|minutes?|weeks?|months?|years?)\b"),
 )
+FREQUENCY = FactKind(
+    "frequency",
+    "具体频率",
+    "how often",
+    _re(rf"每\s*(?:{_NUMBER})?\s*个?(?:月|季度?|年|周|天|半年|小时)|(?:一|半)年一次|{_NUMBER}\s*(?:次|回)\s*/\s*(?:年|月|季度?)|\b(?:monthly|quarterly|weekly|yearly|annually)\b"),
+)
 COUNT = FactKind(
     "quota",
     "具体数量或指标",
@@ -88,7 +94,9 @@ CONTACT = FactKind(
 )
 # A name ("哪家供应商中标", "哪位领导兼着"): stated only where a sentence holds all the words of the request.
 NAME = FactKind("name", "具体名称", "the name", _re(r"[\s\S]"))
-KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, COUNT, CONTACT, NAME)
+# A ready-made template or file: a playbook quotes text, it has no file to send.
+DOCUMENT = FactKind("document", "现成的模板或文件", "a ready-made template or file", _re(r"(?!)"))
+KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT)
 LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 
 # --- how a question asks for a value -------------------------------------------------------------
@@ -102,17 +110,23 @@ _ZH_VALUE = re.compile(
     r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
     r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候(?!最)|啥时候(?!最)|何时|几时|"
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
-    r"哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的)|哪本书|出自哪|"
-    r"哪个(?=版本|型号|部门|菜单|页面|模块|入口)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
+    r"哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|审批|批准|签字|签批|拍板|说了算|来批|来审)|由谁(?=来?(?:审批|批准|签字|签批|拍板))|"
+    r"在(?:系统|CRM|crm|平台|后台)?(?:里|的)?哪(?:里|儿|个地方)(?=填|录|找|提交|下载|申请|报|看|查)|"
+    r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
+    r"哪个(?=版本|型号|部门|菜单|页面|模块|入口|国家|城市|地区|省|行业|机构|单位)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
     r"排(?:名)?第一的?是哪|哪家(?=的|公司|供应商|厂商|厂家|企业|银行|运营商|软件|[\u4e00-\u9fff]{0,6}中标)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
-    r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
+    r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么|在哪)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
     r"(?:是|为|定在|定为|大概|一般)?(?:啥|什么)(?=[？?]|$)"
 )
 # "按季度还是半年", "5 分还是 10 分", "out of 5 or out of 10": a choice between values asks for one.
-_PERIOD_WORD = r"季度|半年|一年|每月|每周|每年|月度|年度|周|月|年"
+_PERIOD_WORD = r"季度|半年|一年|每月|每周|每年|月度|年度|季|周|月|年"
+_WEEKDAY = r"(?:周|星期|礼拜)[一二三四五六日天]"
+_HOW_OFTEN = _re(r"(?:多久|多长时间)[^，,。？?]{0,3}一次|(?:一年|每年|一个月|每月|一季度?|每季度?)(?:开|做|搞|办)?几次|\bhow\s+often\b|\bhow\s+many\s+times\s+(?:a|per|each)\b")
+_PERIOD_CHOICE = re.compile(rf"(?:(?:{_PERIOD_WORD})(?![一二三四五六日天])|monthly|quarterly|weekly|yearly|annually|daily)[^，,。？?\d]{{0,8}}(?:还是|\bor\b)", re.I)
 _ZH_CHOICE = re.compile(
     rf"(?:{_NUMBER}\s*[\u4e00-\u9fff%％]?|{_PERIOD_WORD})\s*还是\s*(?:按|每|一)?\s*(?:{_NUMBER}|{_PERIOD_WORD})|"
-    rf"{_NUMBER}\s*个?(?:月|天|周|年|小时|分钟)[^，,。？?]{{0,6}}还是[^，,。？?]{{0,3}}{_NUMBER}"
+    rf"{_NUMBER}\s*个?(?:月|天|周|年|小时|分钟)[^，,。？?]{{0,6}}还是[^，,。？?]{{0,3}}{_NUMBER}|"
+    rf"按\s*(?:{_PERIOD_WORD})[^，,。？?]{{0,6}}?还是\s*(?:按|每)?\s*(?:{_PERIOD_WORD})|{_WEEKDAY}[^，,。？?]{{0,6}}?还是[^，,。？?]{{0,3}}?{_WEEKDAY}"
 )
 # "是不是超过三天就算超时", "is it more than 20%?": a yes/no question about a value asks for that value.
 _ZH_CHECK = re.compile(
@@ -120,19 +134,22 @@ _ZH_CHECK = re.compile(
 )
 _EN_CHECK = _re(
     r"\b(?:is|are|does|do|will|must|should|can)\b[^?]{0,50}?\b(?:more|less|fewer|over|under|above|below|at\s+least|at\s+most|within|"
-    r"up\s+to|exactly)\s+(?:than\s+)?\d+(?:\.\d+)?\s*(%|percent|days?|hours?|minutes?|weeks?|months?|years?|yuan|people|clients?|customers?)"
+    r"up\s+to|exactly)\s+(?:than\s+)?(?:rmb|usd|cny|¥|\$)?\s*\d+(?:[.,]\d+)?\s*(?:k|m|million|thousand|万)?\s*"
+    r"(%|percent|days?|hours?|minutes?|weeks?|months?|years?|yuan|rmb|usd|dollars?|people|staff|employees?|users?|lines?|accounts?|clients?|customers?|visits?)"
 )
 _CHECK_UNITS = {"percent": "%", "％": "%", "个小时": "小时", "hour": "小时", "day": "天", "minute": "分钟", "week": "周",
-                "month": "个月", "year": "年", "yuan": "元", "块钱": "元"}
+                "month": "个月", "year": "年", "yuan": "元", "rmb": "元", "块钱": "元"}
 # The kind of value a checked unit measures; any other unit (天, 小时, 个月…) is a duration.
-_CHECK_KINDS = {"%": RATE, "个点": RATE, "折": RATE, "成": RATE, "元": AMOUNT, "万": AMOUNT, "人": COUNT, "家": COUNT,
-                "次": COUNT, "people": COUNT, "client": COUNT, "customer": COUNT}
+_CHECK_KINDS = {"%": RATE, "个点": RATE, "折": RATE, "成": RATE, "元": AMOUNT, "万": AMOUNT, "usd": AMOUNT, "dollar": AMOUNT,
+                "人": COUNT, "家": COUNT, "次": COUNT, "people": COUNT, "client": COUNT, "customer": COUNT, "staff": COUNT,
+                "employee": COUNT, "user": COUNT, "line": COUNT, "account": COUNT, "visit": COUNT}
 # "帮我查一下…的报价", "网址发我一下": a value named after a request, with no question word.
 _REQUEST_NOUN = re.compile(r"报价|价格|价钱|费用|资费|网址|电话|地址|邮箱|联系方式|账号|名单|日期|截止时间")
 _SEND_ME = re.compile(r"发我|发给我|给我发|告诉我|给我")
+_EN_DAYS = rf"monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_MONTHS}"
 _EN_CHOICE = _re(
-    r"\b(?:\d+(?:\.\d+)?%?|monthly|quarterly|weekly|yearly|annually|daily)\s+or\s+(?:[a-z]+\s+){0,2}?"
-    r"(?:\d+(?:\.\d+)?%?|monthly|quarterly|weekly|yearly|annually|daily)(?![\w-])"
+    rf"\b(?:\d+(?:\.\d+)?%?|monthly|quarterly|weekly|yearly|annually|daily|{_EN_DAYS})\s+or\s+(?:[a-z]+\s+){{0,2}}?"
+    rf"(?:\d+(?:\.\d+)?%?|monthly|quarterly|weekly|yearly|annually|daily|{_EN_DAYS})(?![\w-])"
 )
 # "没赚到多少钱", "不到几天": a negated value word describes, it does not ask ("能不能", "有没有" do ask).
 _NEGATION = "没沒不无無未"
@@ -156,7 +173,11 @@ _EN_VALUE = _re(
     r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b|"
     r"\bwho\s+(?:heads|runs|leads|came\s+up\s+with|invented|proposed|coined|wrote|created|developed|founded)\b|"
     r"\bwhere\s+does\s+(?:the|that|this)\s+(?:figure|number|statistic|stat|data|finding)\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|"
-    r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|"
+    r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|\bthe\s*%|"
+    r"\bwho\s+(?:approves|signs\s+off|signs|authori[sz]es)\b|"
+    r"\bis\s+there\s+(?:a|an|any)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline)\b|"
+    r"\b(?:is\s+there|do\s+(?:we|i|they|you)\s+have)\s+(?:a|an|any)\s+(?:fixed|set|official|minimum|maximum|max|min)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:number|amount|price|fee|rate|percentage|quota|limit|budget|discount|deadline|date|time|cap|target)\b|"
     # a bare request: "complaints mailbox address", "deadline for the report", "I need the deadline for …"
     r"(?:^|\b(?:i\s+need|need\s+to\s+know|tell\s+me|give\s+me|send\s+me|looking\s+for|check)\s+)(?:the\s+|our\s+|a\s+)?"
     r"(?:(?!(?:wants?|says?|said|is|are|was|were|do|does|did|should|can|could|will|would|how|what|why|when|gets?|asks?|needs?|keeps?)\b)"
@@ -175,6 +196,14 @@ _POLICY_ASK = _re(
     r"\b(?:company|our|the\s+company's)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b|\bpolicy\s+(?:on|for)\b|\ballowed\s+to\b|"
     r"\bwithout\s+(?:breaking|violating)\b"
 )
+_FILE = r"模板|模版|范本|样表|excel|ppt|pdf|word\s*版"
+_DOCUMENT_ASK = _re(
+    rf"(?:{_FILE})(?:文件)?[^。？?，,]{{0,6}}(?:发我|发给我|给我|传我|有吗|有没有|在哪)|"
+    rf"(?:发我|发给我|给我发|传我|有没有|有现成的?|要一份|来一份)[^。？?]{{0,16}}(?:{_FILE})|"
+    r"\b(?:send|share|give|email|forward)\s+me\s+(?:the\s+|a\s+|an\s+|your\s+)?(?:[\w'’-]+\s+){0,4}?(?:template|spreadsheet|excel|file|deck|pdf|ppt)\b|"
+    r"\b(?:is\s+there|do\s+we\s+have|where\s+(?:can|do)\s+i\s+(?:get|find|download))\s+(?:a|an|the|any|our)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:template|spreadsheet|excel\s+file|ready-made)\b"
+)
 # Company pay for the rep: never in a playbook, asked for with "how is it computed" as often as "how much".
 _PAY_ASK = _re(r"(?:提成|佣金|返点|奖金|底薪)(?:怎么|如何|按什么|咋)(?:算|计算|给|发|拿)")
 
@@ -188,7 +217,8 @@ _KIND_WORDS = (
     (
         DATE,
         _re(r"哪天|哪一天|哪日|哪年|哪一年|哪个?月|哪周|哪个季度|什么时候|啥时候|何时|几时|几号|几月|几点|截止|"
-            r"\bwhen\b|\bdates?\b|\bwhich\s+(?:day|month|year|week|quarter)\b|\bwhat\s+(?:day|time)\b|\bdeadline\b"),
+            r"\bwhen\b|\bdates?\b|\bwhich\s+(?:day|month|year|week|quarter)\b|\bwhat\s+(?:day|time)\b|\bdeadline\b|"
+            r"(?:周|星期|礼拜)[一二三四五六日天]|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     ),
     (
         DURATION,
@@ -199,7 +229,7 @@ _KIND_WORDS = (
     (
         NAME,
         _re(r"哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|哪个(?:部门|菜单|页面|模块|入口)|"
-            r"\bversion\b|\bwho\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
+            r"\bversion\b|(?<![a-z]\s)\bwho\b|\bwho(?=['’]s\b|\s+(?:is|are|was|were|approves?|signs?|authori[sz]es|heads|runs|leads)\b)|谁(?:来)?(?:审批|批准|签字|签批|拍板|说了算)|在[^，,。？?]{0,6}哪(?:里|儿)|哪个(?:国家|城市|地区|省|行业|机构|单位|系统)|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
             r"\bwho\s+(?:won|supplied|built)\b"),
     ),
     (
@@ -219,9 +249,9 @@ _KIND_WORDS_OF = dict(_KIND_WORDS)
 _CATEGORIES = _re(
     r"(?:多少|几)\s*个?\s*(?:类|种|步|项|层|级|阶段|方面|条|大|部分|环节|维度|因素|原因|方法|办法|渠道|特点|要点|情况|标志|原则|能力|层次|台阶|要素|特征)|"
     r"\bhow\s+many\s+(?:[a-z-]+\s+){0,2}?(?:kinds|types|steps|stages|levels|ways|factors|reasons|methods|categories|parts|phases|tiers|"
-    r"situations|cases|signs|items|points|elements|principles|dimensions|capabilities|competencies|rules|things)\b"
+    r"situations|cases|signs|items|points|elements|principles|dimensions|capabilities|competencies|rules|things|channels|sources|routes)\b"
 )
-_UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级人户元块万])")
+_UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级人户元块万])")
 
 _COUNT_UNITS = frozenset("个位家次名项条步类种级人户")
 _KIND_UNITS = frozenset("类种级步项条")  # "分几类", "几条": a count of kinds, said with its number in the passage
@@ -306,7 +336,10 @@ def value_request(query: str) -> tuple[str, str]:
                 continue
             limit = _LIMIT_BEFORE.search(clause[: found.start()])
             if number >= marker or _asks_in(clauses, number) or _PRESSED.match(clause, found.end()) or limit:
-                return found.group(0), clause[found.start() :]
+                window = clause[found.start() :]
+                if _chained(clauses, number):  # "满分多少，几分以上算高": the next ask says the unit
+                    window += clauses[number + 1]
+                return found.group(0), window
     marked = _ASK_MARKER.search(text) or _SEND_ME.search(text)
     if marked:
         noun = _REQUEST_NOUN.search(text)
@@ -355,9 +388,16 @@ def _asks_in(clauses: list[str], number: int) -> bool:
     if re.search(r"[吗嗎呢啊呀嘛][，,。！!；;\s]*$", clause) or "到底" in clause:  # "到底几号开班啊，我得…"
         return True
     following = clauses[number + 1].strip(" ，,；;。！!？?\n")
+    if _chained(clauses, number):
+        return True
     if _ZH_CHOICE.search(following) and len(following) <= 12:  # "多久归一次类，按季度还是半年": a choice tags the question
         return True
     return bool(_TAG.search(following)) and len(following) <= 8
+
+
+def _chained(clauses: list[str], number: int) -> bool:
+    """True when the clause is followed by a last clause that asks for a value too ("是哪一年的数据，哪个国家统计的")."""
+    return number + 1 == len(clauses) - 1 and _ZH_VALUE.search(clauses[number + 1]) is not None
 
 
 def _a_few(clause: str, found: re.Match[str]) -> bool:
@@ -392,6 +432,8 @@ def asked_fact(query: str) -> AskedFact | None:
     request, window = value_request(query)
     if _LAW_ASK.search(text):
         return fact(LAW)
+    if _DOCUMENT_ASK.search(text):
+        return fact(DOCUMENT)
     if not request:
         if _PAY_ASK.search(text):
             return fact(RATE)
@@ -399,6 +441,10 @@ def asked_fact(query: str) -> AskedFact | None:
             return fact(POLICY)
         checked = _checked_value(text)
         return fact(*checked) if checked else None
+    if _PERIOD_CHOICE.search(window) or _HOW_OFTEN.search(window):  # "按月还是按季", "how often": a frequency
+        return fact(FREQUENCY)
+    if re.match(r"who\b|谁|由谁", request):  # "who approves payment terms over 90 days": a name, whatever follows
+        return fact(NAME)
     unit = _UNIT.search(window)
     unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点", "个月") else ""
     unit_name = unit_name or (unit.group(1) if unit else "")
@@ -426,12 +472,19 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     topic = [term for term in terms if not _is_value_word(term)]
     total = sum(weights.get(term, 0.0) for term in topic) or 1.0
     unit = _unit_pattern(fact.unit)
-    if fact.categories and fact.unit in _KIND_UNITS and not re.search(rf"{_COUNTED}\s*个?{fact.unit}", simplified(f"{heading} {text}")):
+    share, unit_share = TOPIC_SHARE, UNIT_TOPIC_SHARE
+    # English words rarely occur in a Chinese passage: a count of kinds is told by the list or heading alone
+    list_share = 0.0 if topic and all(term.isascii() for term in topic) else share
+    if fact.categories and fact.unit in _KIND_UNITS and not re.search(
+        rf"{_COUNTED}\s*个?(?:{_UNIT_ALTERNATIVES.get(fact.unit, fact.unit)})", simplified(f"{heading} {text}")
+    ):
         return False  # "分几级": a list of something else is no count of levels; the passage must say "三级"
-    if fact.categories and spells_out(text, 2) and _overlap(normalize(text), topic, weights, total) >= 0.25:
+    if fact.categories and spells_out(text, 2) and _overlap(normalize(text), topic, weights, total) >= list_share:
         return True
-    if fact.categories and _CN_COUNT.search(simplified(heading)) and _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= 0.25:
-        return True  # "客户要求降价的八种真实原因" counts the kinds in its heading
+    if fact.categories and _CN_COUNT.search(simplified(heading)):  # "客户要求降价的八种真实原因" counts the kinds in its heading
+        needed = unit_share if fact.unit in _KIND_UNITS else list_share  # … in the unit asked ("几类" → "八种")
+        if _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= needed:
+            return True
     if fact.kind is NAME:  # a name cannot be told by its form: one sentence must say what the question says
         asked = [term for term in topic if _contains(simplified(fact.request), term)]
         return any(
@@ -446,10 +499,14 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             continue
         if fact.kind is COUNT and unit is None and not _counts_topic(sentence, topic):  # "30 岁" for 多少岁
             continue
-        if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= 0.25:
+        needed = unit_share if unit is not None else share  # "几个人" answered by "8~10 个人"
+        if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= needed:
             return True
     return False
 
+
+TOPIC_SHARE = 0.25  # the share of the question's topic (IDF-weighted) a sentence holding a value must mention
+UNIT_TOPIC_SHARE = 0.15  # … when the value is in the unit the question names ("几成" → "70%", "几个人" → "8~10 个人")
 
 _CN_COUNT = re.compile(rf"{_COUNTED}\s*(?:个|种|类|项|步|条|家|次|位|人|户|级|大|道|份|题|分|名|倍)(.{{0,6}})")
 
@@ -487,12 +544,15 @@ _UNIT_ALTERNATIVES = {
     "块": r"块|元",
     "万": r"万",
     "分": r"分(?!钟)",
+    "人": r"个?人|名|位",  # "8~10 个人", "50 位高级领导"
+    "类": r"大?类|种",  # "分几类": "八种真实原因"
+    "种": r"种|大?类",
 }
 
 
 def _unit_pattern(unit: str) -> re.Pattern[str] | None:
     """A value with the question's unit ("6 倍" for "几倍"); None when the unit says nothing (个, 位…)."""
-    if not unit or unit in "个位人项种类条步级名":
+    if not unit or unit in "个位项条步级名":
         return None
     number = _COUNTED if unit in _COUNT_UNITS else _NUMBER  # "一家企业" is an article, not a count of one
     return re.compile(rf"{number}\s*(?:{_UNIT_ALTERNATIVES.get(unit, re.escape(unit))})")

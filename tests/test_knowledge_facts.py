@@ -50,7 +50,7 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("月度绩效考核里拜访量占多大权重？", "rate"),
         ("按公司规定，一个首席集团客户代表要管几个集团？", "quota"),
         ("跟大客户签保密协议，按法律保密期限最少写几年？", "law"),
-        ("客户恳谈会多久开一次？", "duration"),
+        ("客户恳谈会多久开一次？", "frequency"),
         ("新产品什么时候开始卖？", "date"),
         ("售后工程师几分钟内要到现场？", "duration"),
         ("VIP客户的年消费门槛是什么？", "quota"),  # a threshold: some number
@@ -87,7 +87,7 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("What uptime does the leased-line contract promise?", "rate"),
         ("设备的免费保修是几年？", "duration"),
         ("听说要集中培训，到底几号开始啊，我好安排时间", "date"),  # 啊 / 到底 mark the clause that asks
-        ("客户积分多久清一次，按季度还是按年", "duration"),  # a choice after the clause that asks
+        ("客户积分多久清一次，按季度还是按年", "frequency"),  # a choice after the clause that asks
         ("Is the self-check scored out of 5 or out of 10?", "quota"),  # a choice between values asks for one
         ("联合营销的推广费用双方按什么比例出？", "rate"),
         ("带新人的话公司每个月发多少补贴？", "amount"),
@@ -349,3 +349,73 @@ def test_a_count_of_levels_needs_the_number_of_levels():
     terms = ["客户经理", "级"]
     assert not states_fact(fact, "客户经理分级管理：\n- 分层培训\n- 分层考核", terms, weights(terms))
     assert states_fact(fact, "客户经理分为三级：\n- 初级\n- 中级\n- 高级", terms, weights(terms))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # a ready-made file: the playbook quotes text, it has none to send
+        ("拜访记录表的模板发我一份", "document"),
+        ("麻烦发我一份项目计划书的模版", "document"),
+        ("Send me the template for the account plan, the Excel one", "document"),
+        ("做客户档案有现成模板吗", "document"),
+        # how often
+        ("满意度回访按月做还是按季做", "frequency"),
+        ("How often do we run the customer survey?", "frequency"),
+        # who signs off, where to find, whether there is a limit
+        ("who approves payment terms longer than 60 days", "name"),
+        ("特价申请一般由谁来审批", "name"),
+        ("离我们最近的营业厅地址在哪", "contact"),
+        ("Is there a cap on what we can spend on gifts per contact?", "amount"),
+        ("Do we have a fixed number of visits per week for each rep?", "quota"),
+        ("送礼有没有上限", "quota"),
+        # yes/no checks of a value in heads or money, a choice between weekdays
+        ("is a firm with more than 300 staff a key account by default?", "quota"),
+        ("is it a class IV customer when it spends above 2 million RMB a year?", "amount"),
+        ("Is the report due Friday or Monday?", "date"),
+        ("周报是周五交还是周一交", "date"),
+        # two asks in a row: the first one counts too
+        ("这个调研是哪一年的数据，哪个国家统计的", "date"),
+    ],
+)
+def test_more_ways_of_asking_for_a_value(question: str, kind: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == kind, fact
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I handle a client who keeps asking for more",  # a relative "who" asks no name
+        "Buyer says 'you gave us 8% off last time, knock off another 5%' - how do I answer?",  # an objection quoting figures
+        "行业集团客户的日常维护通常由谁来负责？",  # a role the playbook describes
+    ],
+)
+def test_relative_who_and_quoted_figures_ask_for_no_value(question: str):
+    assert asked_fact(question) is None
+
+
+def test_a_count_in_the_unit_asked_needs_less_of_the_topic():
+    fact = asked_fact("客户被我们气到了，回头会跟几个人讲")
+    assert fact is not None and fact.unit == "人"
+    terms = ["客户", "气到", "回头", "讲", "服务"]
+    sentence = "一个对服务不满的客户，会把不满的经历告诉另外 8~10 个人。"
+    assert states_fact(fact, sentence, terms, weights(terms))  # "服务" alone: a fifth of the topic, in the unit asked
+    assert not states_fact(fact, "服务网点覆盖 12 个区县。", terms, weights(terms))  # a count, but not of people
+
+
+def test_a_count_of_kinds_takes_its_synonym_from_the_heading():
+    fact = asked_fact("客户砍价的动机，书上归纳了几类")
+    terms = ["客户", "砍价", "动机", "归纳"]
+    heading = "价格异议 › 客户要求降价的八种真实原因"
+    assert states_fact(fact, "- 试探底价\n- 向上级交差\n- 比较竞品", terms, weights(terms), heading)
+
+
+def test_a_template_or_a_frequency_needs_its_own_kind_of_value():
+    terms = ["拜访", "记录表", "模板"]
+    template = asked_fact("拜访记录表的模板发我一份")
+    assert not states_fact(template, "常用表单：客户拜访记录表、重要客户对策表。", terms, weights(terms))
+    often = asked_fact("客户恳谈会多久开一次？")
+    terms = ["客户", "恳谈会"]
+    assert states_fact(often, "客户恳谈会每季度开一次。", terms, weights(terms))
+    assert not states_fact(often, "客户恳谈会开 2 天。", terms, weights(terms))  # a length, not how often
