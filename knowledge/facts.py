@@ -472,9 +472,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     topic = [term for term in terms if not _is_value_word(term)]
     total = sum(weights.get(term, 0.0) for term in topic) or 1.0
     unit = _unit_pattern(fact.unit)
-    share, unit_share = TOPIC_SHARE, UNIT_TOPIC_SHARE
     # English words rarely occur in a Chinese passage: a count of kinds is told by the list or heading alone
-    list_share = 0.0 if topic and all(term.isascii() for term in topic) else share
+    list_share = 0.0 if topic and all(term.isascii() for term in topic) else TOPIC_SHARE
     if fact.categories and fact.unit in _KIND_UNITS and not re.search(
         rf"{_COUNTED}\s*个?(?:{_UNIT_ALTERNATIVES.get(fact.unit, fact.unit)})", simplified(f"{heading} {text}")
     ):
@@ -482,7 +481,7 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     if fact.categories and spells_out(text, 2) and _overlap(normalize(text), topic, weights, total) >= list_share:
         return True
     if fact.categories and _CN_COUNT.search(simplified(heading)):  # "客户要求降价的八种真实原因" counts the kinds in its heading
-        needed = unit_share if fact.unit in _KIND_UNITS else list_share  # … in the unit asked ("几类" → "八种")
+        needed = UNIT_TOPIC_SHARE if fact.unit in _KIND_UNITS else list_share  # … in the unit asked ("几类" → "八种")
         if _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= needed:
             return True
     if fact.kind is NAME:  # a name cannot be told by its form: one sentence must say what the question says
@@ -499,7 +498,7 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             continue
         if fact.kind is COUNT and unit is None and not _counts_topic(sentence, topic):  # "30 岁" for 多少岁
             continue
-        needed = unit_share if unit is not None else share  # "几个人" answered by "8~10 个人"
+        needed = UNIT_TOPIC_SHARE if unit is not None else TOPIC_SHARE  # "几个人" answered by "8~10 个人"
         if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= needed:
             return True
     return False
