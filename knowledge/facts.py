@@ -110,11 +110,11 @@ _ZH_VALUE = re.compile(
     r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
     r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候(?!最)|啥时候(?!最)|何时|几时|"
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
-    r"哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|审批|批准|签字|签批|拍板|说了算|来批|来审)|由谁(?=来?(?:审批|批准|签字|签批|拍板))|"
+    r"哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|"
     r"在(?:系统|CRM|crm|平台|后台)?(?:里|的)?哪(?:里|儿|个地方)(?=填|录|找|提交|下载|申请|报|看|查)|"
     r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
-    r"哪个(?=版本|型号|部门|菜单|页面|模块|入口|国家|城市|地区|省|行业|机构|单位)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
-    r"排(?:名)?第一的?是哪|哪家(?=的|公司|供应商|厂商|厂家|企业|银行|运营商|软件|[\u4e00-\u9fff]{0,6}中标)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
+    r"哪个(?=版本|型号|部门|菜单|页面|模块|入口|国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
+    r"排(?:名)?第一的?是哪|哪家(?!客户|客戶|大客户)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
     r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么|在哪)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
     r"(?:是|为|定在|定为|大概|一般)?(?:啥|什么)(?=[？?]|$)"
 )
@@ -157,6 +157,12 @@ _NEGATION = "没沒不无無未"
 _TAG = re.compile(r"^(?:有人|谁|你|大家)?(?:知道|清楚|晓得)?(?:吗|嘛|呢|吧|啊|呀|来着|不)?$|知道吗|清楚吗|来着")
 _CLAUSE = re.compile(r"[^，,；;。！!？?\n]+[，,；;。！!？?\n]*")
 
+# What "which …" asks the name of: an organisation, a system or a source, never a customer or a method.
+_NAMED = (
+    r"(?:compan(?:y|ies)|vendors?|suppliers?|firms?|consultanc(?:y|ies)|consultants?|agenc(?:y|ies)|banks?|brands?|"
+    r"operators?|carriers?|versions?|releases?|departments?|teams?|systems?|tools?|platforms?|software|apps?|"
+    r"institutions?|institutes?|providers?|partners?|universit(?:y|ies)|books?|authors?)"
+)
 _EN_VALUE = _re(
     r"\bhow\s+(?:much|many|long|soon|often|big|large|high|low)\b(?!\s+(?:effort|attention|energy|focus|"
     r"priority|emphasis|thought|care|work|trust|detail|sense|difference|of\s+a\s+difference|"
@@ -166,10 +172,11 @@ _EN_VALUE = _re(
     r"limits?|caps?|thresholds?|deadlines?|discounts?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
     r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms)\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
+    r"\bwhat\s+(?!(?:do|does|did|should|can|could|would|will|is|are|was|were)\b)[\w-]+[^?.!]{0,60}?\bon\s+average\b|"  # "what lifetime value do we assign on average"
     r"\bwhat\s*%|\bwhen\s+(?:exactly\s+|precisely\s+)?(?:does|do|is|are|will|would|was|were|did|must|can|should)\b|"
     r"\b(?:above|below|over|under|beyond)\s+what\b|\bby\s+when\b|"
     r"\bby\s+what\s+(?:date|day|time)\b|\bwhich\s+(?:date|day|month|year|week|quarter)\b|"
-    r"\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier|version|release)\b|\bwho\s+(?:won|supplied|built)\b|"
+    rf"\bwhich\s+(?:[\w-]+\s+){{0,2}}?{_NAMED}\b|\bwho\s+(?:won|supplied|built)\b|"
     r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b|"
     r"\bwho\s+(?:heads|runs|leads|came\s+up\s+with|invented|proposed|coined|wrote|created|developed|founded)\b|"
     r"\bwhere\s+does\s+(?:the|that|this)\s+(?:figure|number|statistic|stat|data|finding)\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|"
@@ -229,7 +236,8 @@ _KIND_WORDS = (
     (
         NAME,
         _re(r"哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|哪个(?:部门|菜单|页面|模块|入口)|"
-            r"\bversion\b|(?<![a-z]\s)\bwho\b|\bwho(?=['’]s\b|\s+(?:is|are|was|were|approves?|signs?|authori[sz]es|heads|runs|leads)\b)|谁(?:来)?(?:审批|批准|签字|签批|拍板|说了算)|在[^，,。？?]{0,6}哪(?:里|儿)|哪个(?:国家|城市|地区|省|行业|机构|单位|系统)|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:company|vendor|supplier|firm|bank|brand|operator|carrier)\b|"
+            r"\bversion\b|(?<![a-z]\s)\bwho\b|\bwho(?=['’]s\b|\s+(?:is|are|was|were|approves?|signs?|authori[sz]es|heads|runs|leads)\b)|谁(?:来)?(?:审批|批准|签字|签批|拍板|说了算)|在[^，,。？?]{0,6}哪(?:里|儿)|哪个(?:国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位)|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:[\w-]+\s+){0,2}?"
+            rf"{_NAMED}\b|"
             r"\bwho\s+(?:won|supplied|built)\b"),
     ),
     (
@@ -270,6 +278,7 @@ _LIST_ITEM_REQUEST = _re(
     rf"({_COUNTED})\s*(步|项|条|招|式|大|个|种|点)[^，,。？?！!；;\s]{{0,6}}?[，,\s]*[^。？?！!]{{0,8}}?"
     r"第\s*[一二三四五六七八九十\d]+\s*\2\s*(?:是|叫|指)?(?:什么|啥|哪)"
 )
+_OPEN_LIST_REQUEST = re.compile(r"哪几(?:招|个|种|条|步|项|类|点|方面|样)|哪些")
 _EN_NUMBERS = {
     word: value
     for value, word in enumerate(
@@ -335,7 +344,8 @@ def value_request(query: str) -> tuple[str, str]:
             if _negated(clause, found.start()) or _a_few(clause, found):
                 continue
             limit = _LIMIT_BEFORE.search(clause[: found.start()])
-            if number >= marker or _asks_in(clauses, number) or _PRESSED.match(clause, found.end()) or limit:
+            stated_as = _IS_BEFORE.search(clause[: found.start()]) and not _HOW_TO.search("".join(clauses[number + 1 :]))
+            if number >= marker or _asks_in(clauses, number) or _PRESSED.match(clause, found.end()) or limit or stated_as:
                 window = clause[found.start() :]
                 if _chained(clauses, number):  # "满分多少，几分以上算高": the next ask says the unit
                     window += clauses[number + 1]
@@ -356,6 +366,10 @@ def value_request(query: str) -> tuple[str, str]:
 _ASK_MARKER = re.compile(r"想知道|想问|想确认|想了解|请问|问一下|问下|帮我查|查一下|确认一下|告诉我|麻烦问")
 # "最多能送几个月", "超过几个点": a limit just before the value word asks for it.
 _LIMIT_BEFORE = re.compile(r"(?:最多|最少|至少|最长|最短|上限|下限|超过|超出)\S{0,3}$")
+# "红线是百分之几，超了会怎么样": a value word right after 是 asks, in any clause, unless a later clause asks
+# how to act ("客户问价格是多少，我怎么回"): then the value is what someone else asked.
+_IS_BEFORE = re.compile(r"(?:是|为|定在|定为|定的是)(?:百分之)?$")
+_HOW_TO = re.compile(r"怎么办|怎么(?:回|说|讲|答|处理|应对|跟|和|做|弄|谈)|如何|咋(?:办|回|说)|该怎|应该")
 # "多少钱啊那个…", "多长时间必须闭环": a particle or a rule right after the value word makes it a question.
 _PRESSED = re.compile(r"[^，,。！!；;？?]{0,2}?(?:啊|呀|呢|嘛|吗|必须|需要|才能|才算|就算|要求|得|应该)")
 
@@ -443,7 +457,7 @@ def asked_fact(query: str) -> AskedFact | None:
         return fact(*checked) if checked else None
     if _PERIOD_CHOICE.search(window) or _HOW_OFTEN.search(window):  # "按月还是按季", "how often": a frequency
         return fact(FREQUENCY)
-    if re.match(r"who\b|谁|由谁", request):  # "who approves payment terms over 90 days": a name, whatever follows
+    if re.match(r"who\b|谁|由谁|(?:找|问|联系)谁", request):  # "who approves payment terms over 90 days": a name, whatever follows
         return fact(NAME)
     unit = _UNIT.search(window)
     unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点", "个月") else ""
@@ -572,9 +586,11 @@ def listed_count(query: str) -> int | None:
     if item:
         return _to_int(item.group(1))
     match = _LIST_REQUEST.search(text)
-    if not match or not match.group(1):
-        return None
-    return _to_int(match.group(1))
+    if match and match.group(1):
+        return _to_int(match.group(1))
+    if _OPEN_LIST_REQUEST.search(text) and _LIST_REQUEST.search(text):  # "具体是哪几招，列一下": at least a few
+        return 3
+    return None
 
 
 def spells_out(text: str, count: int) -> bool:

@@ -138,7 +138,7 @@ def test_fit_takes_several_calibration_sets_and_checks_each_against_the_held_out
 
 
 def test_the_fit_sets_hold_no_near_duplicate_of_a_held_out_question():
-    held_out_sets = [FIXTURES / "kb" / f"near_domain_heldout_v{number}.jsonl" for number in (12, 13, 14, 15, 16, 17)]  # never tuned on
+    held_out_sets = [FIXTURES / "kb" / f"near_domain_heldout_v{number}.jsonl" for number in (12, 13, 14, 15, 16, 17, 18)]  # never tuned on
     fit_sets = [CALIBRATION_SET, DEV_SET, *sorted((FIXTURES / "kb").glob("*.jsonl"))]
     fit_sets = [path for path in fit_sets if path not in held_out_sets]
     held_out = load_items(HELDOUT_SET) + [item for path in held_out_sets for item in load_items(path)]

@@ -419,3 +419,38 @@ def test_a_template_or_a_frequency_needs_its_own_kind_of_value():
     terms = ["客户", "恳谈会"]
     assert states_fact(often, "客户恳谈会每季度开一次。", terms, weights(terms))
     assert not states_fact(often, "客户恳谈会开 2 天。", terms, weights(terms))  # a length, not how often
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which marketing agency designed the loyalty scheme?",
+        "which outside consultancy ran the CRM selection",
+        "报销单现在在哪个平台上提交？",
+        "年会是哪家酒店承办的",
+        "系统账号被锁了找谁解锁？",
+    ],
+)
+def test_which_organisation_system_or_person_asks_for_a_name(question: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == "name"
+
+
+@pytest.mark.parametrize("question", ["我们该先拜访哪家客户？", "客户那边我该找谁突破", "Which customers should I visit first?"])
+def test_which_customer_or_whom_to_win_over_is_advice_not_a_name(question: str):
+    fact = asked_fact(question)
+    assert fact is None or fact.kind.name != "name"
+
+
+def test_a_value_word_right_after_shi_asks_in_any_clause():
+    assert asked_fact("集团客户的毛利底线是百分之几，低于它要走什么流程") is not None
+    assert asked_fact("客户问我们的报价是多少，我该怎么回") is None  # someone else asked; the rep asks how to reply
+
+
+def test_an_average_asked_with_what_asks_for_a_number():
+    assert asked_fact("What renewal rate do we expect on average from a Class II client?") is not None
+
+
+def test_an_open_list_request_asks_for_a_few_items():
+    assert listed_count("培训里说的客户关怀手段，具体有哪些，列一下") == 3
+    assert listed_count("客户关怀手段有哪些？") is None  # a question about them, not a request to list them
