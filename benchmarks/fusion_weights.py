@@ -7,7 +7,7 @@ For every answerable question of the dev sets each leg ranks its candidates once
 combination of weights in the grid fuses them (`fuse`), and a question counts when the first chunk holds
 every expect group. The report gives the count for the near-domain dev sets (colloquial situation questions)
 and for the textbook sets (kb_dev, calibration) apart, best total first. The held-out sets (kb_heldout and
-the newest near-domain sets, v12 to v17) are never read here.
+the newest near-domain sets, v14 to v18) are never read here.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ NEAR_DOMAIN_DEV = [
         "near_domain_heldout_v9.jsonl",  # dev since the end of the eighth pass
         "near_domain_heldout_v10.jsonl",
         "near_domain_heldout_v11.jsonl",  # dev since the ninth pass
+        "near_domain_heldout_v12.jsonl",  # dev since the twelfth pass (held-out of the ninth to the eleventh)
+        "near_domain_heldout_v13.jsonl",  # dev since the twelfth pass (held-out of the ninth to the eleventh)
+        "near_domain_dev3.jsonl",  # written for the eleventh pass, scored unseen once, then tuned on
+        "near_domain_dev4.jsonl",
+        "near_domain_dev5.jsonl",
     )
 ]
 TEXTBOOK_DEV = [FIXTURES / "kb_dev.jsonl", FIXTURES / "knowledge" / "calibration.jsonl"]
