@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from knowledge.chunking import parse_sections, split_blocks, split_sentences
 from knowledge.documents import Answer, Chunk, Hit, Source
-from knowledge.facts import DOCUMENT, LIST_KIND, AskedFact, asked_fact, listed_count, spells_out, states_fact
+from knowledge.facts import (
+    DOCUMENT,
+    LIST_KIND,
+    AskedFact,
+    asked_fact,
+    listed_count,
+    names_count,
+    spells_out,
+    states_fact,
+)
 from knowledge.index import KnowledgeIndex
 from knowledge.search import query_terms, support_model_for, term_weights
 from knowledge.tokenize import Tokenizer, is_cjk, normalize
@@ -149,8 +158,10 @@ def missing_fact(query: str, supported: list[Hit], terms: list[str], weights: di
         return fact
     count = listed_count(query)
     listing = [hit.text for hit in supported if hit.coverage >= LIST_TOPIC_COVERAGE]  # about the named list
-    if not any(is_cjk(char) for char in query):  # English words rarely occur in a Chinese passage
-        listing = [hit.text for hit in supported[:MAX_PASSAGES]]
+    if not any(is_cjk(char) for char in query):  # English words rarely occur in a Chinese passage: the list
+        listing = [  # must be one that names its size ("the five disciplines" → "五项修炼")
+            hit.text for hit in supported[:MAX_PASSAGES] if count is None or names_count(f"{' '.join(hit.heading_path)} {hit.text}", count)
+        ]
     if count is not None and count > 2 and not any(spells_out(text, count) for text in listing):
         return AskedFact(LIST_KIND)
     return None

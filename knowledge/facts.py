@@ -170,7 +170,7 @@ _EN_VALUE = _re(
     r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|costs?|charges?|budget|quotas?|targets?|"
     r"limits?|caps?|thresholds?|deadlines?|discounts?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
-    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms)\b"
+    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms)\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
     r"\bwhat\s+(?!(?:do|does|did|should|can|could|would|will|is|are|was|were)\b)[\w-]+[^?.!]{0,60}?\bon\s+average\b|"  # "what lifetime value do we assign on average"
     r"\bwhat\s*%|\bwhen\s+(?:exactly\s+|precisely\s+)?(?:does|do|is|are|will|would|was|were|did|must|can|should)\b|"
@@ -186,7 +186,7 @@ _EN_VALUE = _re(
     r"\b(?:is\s+there|do\s+(?:we|i|they|you)\s+have)\s+(?:a|an|any)\s+(?:fixed|set|official|minimum|maximum|max|min)\s+(?:[\w'’-]+\s+){0,2}?"
     r"(?:number|amount|price|fee|rate|percentage|quota|limit|budget|discount|deadline|date|time|cap|target)\b|"
     # a bare request: "complaints mailbox address", "deadline for the report", "I need the deadline for …"
-    r"(?:^|\b(?:i\s+need|need\s+to\s+know|tell\s+me|give\s+me|send\s+me|looking\s+for|check)\s+)(?:the\s+|our\s+|a\s+)?"
+    r"(?:^|[—–]\s*|\s-{1,2}\s+|\b(?:i\s+need|need\s+to\s+know|tell\s+me|give\s+me|send\s+me|looking\s+for|check)\s+)(?:the\s+|our\s+|a\s+)?"
     r"(?:(?!(?:wants?|says?|said|is|are|was|were|do|does|did|should|can|could|will|would|how|what|why|when|gets?|asks?|needs?|keeps?)\b)"
     r"[\w'’-]+\s+){0,3}?(?:(?:minimum|maximum|avg|average)\b|(?:deadline|address|mailbox|phone(?:\s+number)?|e-?mail|website|url|"
     r"ratio|margin|price|cost|fee|budget|quota|target|limit|cap|headcount|percentage|share|pay|salary|bonus|comm?iss?ion|discount|"
@@ -200,6 +200,10 @@ _LAW_ASK = _re(
 _POLICY_ASK = _re(
     r"(?:想知道|想问|问一下|了解一下|确认一下|查一下)[^。？?]{0,12}(?:规定|政策|制度)|"
     r"(?:规定|政策|制度)(?:是|都是)?(?:什么|啥|怎样的)|有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|"
+    r"(?:规定|政策|制度)[^，,。？?]{0,8}(?:吗|么)\s*[？?]?\s*$|"  # "他们这个政策是全省统一的吗"
+    r"(?:积分|额度|优惠|赠送|余额|话费)[^，,。？?]{0,6}(?:会不会|是否|能不能)?(?:过期|清零|作废|失效|顺延|结转)|"
+    r"\b(?:expire|expires|lapse|lapses|roll\s+over|carry\s+over)\b[^.!]{0,40}\?|"
+    r"([\u4e00-\u9fff]{2,4})还是不\1|"  # "填含税价还是不含税价": which of two terms the rule says
     r"\b(?:company|our|the\s+company's)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b|\bpolicy\s+(?:on|for)\b|\ballowed\s+to\b|"
     r"\bwithout\s+(?:breaking|violating)\b"
 )
@@ -243,7 +247,7 @@ _KIND_WORDS = (
     (
         RATE,
         _re(r"占.{0,4}(?:多少|几)|比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
-            r"percent|%|\brates?\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bweight\b|\btimes\b"),
+            r"percent|%|\brates?\b|\bro[sie]\b|\bcagr\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bweight\b|\btimes\b"),
     ),
     (
         AMOUNT,
@@ -591,6 +595,17 @@ def listed_count(query: str) -> int | None:
     if _OPEN_LIST_REQUEST.search(text) and _LIST_REQUEST.search(text):  # "具体是哪几招，列一下": at least a few
         return 3
     return None
+
+
+def names_count(text: str, count: int) -> bool:
+    """True when the text writes the number `count`, in digits or in Chinese ("12", "十二", "五项")."""
+    chinese = _CHINESE_NUMERALS.get(count)
+    return re.search(rf"(?<!\d){count}(?!\d)", text) is not None or bool(chinese and chinese in text)
+
+
+_CHINESE_NUMERALS = {number: word for word, number in _CN_NUMBERS.items() if word != "两"} | {
+    number: "十" + word for word, number in ((w, 10 + n) for w, n in _CN_NUMBERS.items() if n < 10 and w != "两")
+} | {20: "二十"}
 
 
 def spells_out(text: str, count: int) -> bool:

@@ -10,7 +10,7 @@ from crm.answers import AnswerLog
 from crm.users import User, UserRepository
 from knowledge import Answer, Source
 from knowledge.answer import is_objection
-from knowledge.facts import asked_fact, listed_count, spells_out, states_fact, value_request
+from knowledge.facts import asked_fact, listed_count, names_count, spells_out, states_fact, value_request
 from skills.ask import AskSkill
 from skills.models import Request
 
@@ -454,3 +454,29 @@ def test_an_average_asked_with_what_asks_for_a_number():
 def test_an_open_list_request_asks_for_a_few_items():
     assert listed_count("培训里说的客户关怀手段，具体有哪些，列一下") == 3
     assert listed_count("客户关怀手段有哪些？") is None  # a question about them, not a request to list them
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("what's the ROI for a loyalty programme in retail", "rate"),
+        ("regional sales directors — bonus range?", "amount"),
+        ("竞争对手这个返点政策是全国统一的吗", "policy"),
+        ("集团客户的话费余额年底会清零吗", "policy"),
+        ("Do unused service credits expire after twelve months?", "policy"),
+        ("合同金额录系统时是按含税价还是不含税价", "policy"),
+    ],
+)
+def test_metrics_bare_requests_and_policy_checks_ask_for_a_fact(question: str, kind: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == kind
+
+
+@pytest.mark.parametrize("question", ["这个政策合理吗？客户不认可怎么办", "客户说我们的价格政策太死板了，我该怎么回"])
+def test_advice_about_a_policy_asks_for_no_fact(question: str):
+    assert asked_fact(question) is None
+
+
+def test_a_list_asked_in_english_is_the_one_that_names_its_size():
+    assert names_count("大客户经理的五项修炼", 5) and names_count("营销组合十二方法", 12) and names_count("42 种方法", 42)
+    assert not names_count("142 家企业", 42) and not names_count("三个因素", 4)
