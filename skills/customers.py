@@ -30,7 +30,7 @@ _CONTACT_QUESTIONS = (
     re.compile(r"^where does (?P<name>.+?) work\b", re.I),
 )  # fmt: skip
 _VISITED = re.compile(
-    r"(?:拜访|见|去|跑)(?:了|过)(?:哪些|哪几家|几家|谁)|(?:拜访|见|去)(?:哪些|哪几家)|拜访记录|"
+    r"(?:拜访|见|去|跑)(?:了|过)(?:哪些|哪几家|几家|谁)|(?:拜访|见|去)(?:哪些|哪几家)|拜访记录(?!表|单|模板|模版|格式|怎么写|要写)|"  # not the form
     r"who did i (?:visit|meet|see)|(?:which|what) (?:customers|clients|accounts|companies) did i (?:visit|meet|see)|"
     r"where did i go|my visits",
     re.I,
