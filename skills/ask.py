@@ -13,7 +13,7 @@ from knowledge.rewrite import QueryRewriter
 from knowledge.synthesis import Synthesizer
 from skills.base import RouteScore, Skill, SkillError, StaleButton, button_row_id, command
 from skills.conversation import ConversationContext, Topic, carried_question, looks_like_follow_up
-from skills.intent import asks_how_to_handle, is_question
+from skills.intent import asks_for_a_form, asks_how_to_handle, is_question
 from skills.models import Block, Button, Reply, Request, Stream
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,8 @@ class AskSkill(Skill):
             return RouteScore(0.75, "asks how to handle something")
         if is_question(request.text):
             return RouteScore(0.6, "reads like a question")
+        if asks_for_a_form(request.text):
+            return RouteScore(0.6, "asks for a template or form")
         if _QUESTION_WORD.search(request.text):
             return RouteScore(0.4, "has a question word")
         return RouteScore(0.0)

@@ -18,6 +18,19 @@ _HOW_TO_HANDLE = re.compile(
     re.IGNORECASE,
 )
 
+# "客户拜访记录表模板发我一份", "send me the visit report template": a request for a form, which the playbook answers
+_ASKS_FOR_A_FORM = re.compile(
+    r"(?:模板|模版|范本|样表|表格)[^。？?，,]{0,6}(?:发我|发给我|给我|传我|有吗|有没有|在哪)|"
+    r"(?:发我|发给我|给我发|传我|要一份|来一份)[^。？?]{0,16}(?:模板|模版|范本|样表|表格|表)|"
+    r"\b(?:send|share|give|email|forward)\s+me\b[^.?!]{0,40}\b(?:template|form|spreadsheet|checklist)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_form(text: str) -> bool:
+    """Asks for a template or a form ("拜访记录表模板发我一份"): the playbook says what it holds, or that it has none."""
+    return bool(_ASKS_FOR_A_FORM.search(text))
+
 
 def is_question(text: str) -> bool:
     """Asks rather than reports: a question mark or particle at the end, or a question word first."""
