@@ -8,6 +8,7 @@ from typing import Protocol
 
 from crm.answers import AnswerLog, AnswerNotFound, RecordedAnswer
 from knowledge import Answer, Chunk, ChunkNotFound, IndexBuilding, IndexNotFound, QueryTooLong, Source
+from knowledge.answer import is_objection
 from knowledge.llm import LLMFailed
 from knowledge.rewrite import QueryRewriter
 from knowledge.synthesis import Synthesizer
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 _QUESTION_WORD = re.compile(r"怎么|怎样|如何|什么|为什么|为何|哪些|哪几|几倍|几种|\b(?:how|what|why|which)\b", re.IGNORECASE)
 SOURCE_PREVIEW = 700
+_SHORT_OBJECTION = 40  # a customer's words alone, with nothing else a visit note would hold
 SYNTHESIS_PASSAGES = 3  # cited passages a model may phrase an answer from
 
 
@@ -63,6 +65,8 @@ class AskSkill(Skill):
             return RouteScore(0.6, "reads like a question")
         if asks_for_a_form(request.text):
             return RouteScore(0.6, "asks for a template or form")
+        if len(request.text) <= _SHORT_OBJECTION and is_objection(request.text):  # "客户说太贵了": maybe how to answer
+            return RouteScore(0.45, "quotes a customer's objection")
         if _QUESTION_WORD.search(request.text):
             return RouteScore(0.4, "has a question word")
         return RouteScore(0.0)

@@ -218,6 +218,13 @@ def test_a_question_about_the_visit_record_form_is_not_a_list_of_visits(kam: Ass
     assert next(route.score for route in ranking if route.skill == "customers") < 0.5
 
 
+@pytest.mark.parametrize("text", ["客户说你们比别家贵两成", "客户说太贵了", "the client says we're too expensive"])
+def test_a_bare_objection_offers_the_playbook_beside_a_visit_note(kam: Assistant, text: str) -> None:
+    chosen, ranking = kam.router.choose(kam.request(kam.users.get(REP_ID), text, now=NOW))
+    offered = {route.skill for route in ranking if route.score >= kam.router.policy.consider}
+    assert chosen == "ask" or (chosen is None and "ask" in offered), ranking
+
+
 def test_visit_repository_save_is_atomic(kam: Assistant, say, monkeypatch: pytest.MonkeyPatch) -> None:
     say(REP_ID, EXAMPLE)
     note_id = notes(kam)[0]["id"]
