@@ -9,7 +9,7 @@ from crm.pricing.book import PriceBook, ProductNotFound
 from crm.pricing.customers import CustomerLookup
 from crm.pricing.matching import find_products
 from crm.pricing.money import format_money
-from crm.pricing.question import PriceQuestion, find_discount, read_question
+from crm.pricing.question import PriceQuestion, find_discount, named_value_class, read_question
 from crm.pricing.quote import Inquiry, QuoteError, compute_max_discount, compute_quote
 from crm.pricing.render import (
     breakdown_lines,
@@ -77,6 +77,7 @@ class PricingSkill(Skill):
         asks_price = bool(_PRICE_WORDS.search(text))
         product = bool(find_products(self.book, text))
         discount = asks_price and find_discount(text)[0] is not None  # an impossible one too: we say why
+        discount = discount or (asks_price and named_value_class(text) is not None)  # "三类客户最多打几折"
         if (product or discount) and _VISIT_REPORT.search(text) and not is_question(text):
             return RouteScore(0.3, "prices inside a visit report")  # the notes skill records those
         if asks_how_to_handle(text) and not product:

@@ -9,7 +9,7 @@ import pytest
 from bot.settings import DEFAULT_PRICING_FILE
 from crm.pricing.book import PriceBook, load_price_book
 from crm.pricing.matching import find_products, resolve_product
-from crm.pricing.question import PriceQuestion, read_quantity, read_question
+from crm.pricing.question import PriceQuestion, named_value_class, read_quantity, read_question
 from crm.pricing.quote import RequestedDiscount
 from skills.models import CALLBACK_DATA_LIMIT
 
@@ -196,3 +196,13 @@ def test_long_customer_names_are_dropped_from_the_payload_but_the_class_stays() 
 def test_bad_payloads_are_refused(payload: str) -> None:
     with pytest.raises(ValueError):
         PriceQuestion.from_payload(payload)
+
+
+@pytest.mark.parametrize(
+    ("text", "value_class"),
+    [("三类客户专业版最多能打几折", "III"), ("What discount can a class III customer get?", "III"), ("Ⅳ类客户 50 套", "IV"),
+     ("tier 2 pricing for the Pro plan", "II"), ("这三类客户怎么报价", None), ("客户分三类", None), ("哪三类客户能打折", None)],
+)
+def test_a_value_class_named_without_a_customer_is_read(book: PriceBook, text: str, value_class: str | None) -> None:
+    assert named_value_class(text) == value_class
+    assert read_question(book, text).value_class == value_class

@@ -254,6 +254,8 @@ def test_without_a_customer_lookup_the_class_is_not_guessed(book) -> None:
         ("明天提醒我给华信打电话", 0.0, 0.0),
         ("今天拜访华信科技王总，客户嫌专业版太贵，要求打八五折，下周三再跟进", 0.0, 0.4),  # a visit note
         ("拜访完华信，他们要打八五折，我能答应吗", 0.85, 1.0),
+        ("三类客户最多能打几折", 0.85, 1.0),  # a value class named without a customer
+        ("What discount can a class III customer get?", 0.85, 1.0),
         ("", 0.0, 0.0),
     ],
 )

@@ -127,6 +127,25 @@ class PriceQuestion:
         return cls(**values)  # type: ignore[arg-type]
 
 
+# "III 类客户", "Ⅲ类", "三类客户", "class III", "tier 3": a value class named without a customer. Not "这三类客户"
+# (three kinds), "分三类" or "哪三类".
+_CLASS_NUMERALS = {"i": "I", "ii": "II", "iii": "III", "iv": "IV", "ⅰ": "I", "ⅱ": "II", "ⅲ": "III", "ⅳ": "IV",
+                   "一": "I", "二": "II", "三": "III", "四": "IV", "1": "I", "2": "II", "3": "III", "4": "IV"}
+_NAMED_CLASS = re.compile(
+    r"(?<![这那哪几分有共A-Za-z])(?P<zh>IV|III|II|I|[ⅠⅡⅢⅣ一二三四1-4])\s*类(?:客户|客戶|用户)?|"
+    r"\b(?:class|tier|value\s+class)\s*(?P<en>IV|III|II|I|[1-4])\b",
+    re.IGNORECASE,
+)
+
+
+def named_value_class(text: str) -> str | None:
+    """The customer value class a question names ("三类客户最多打几折", "class III discount"), or None."""
+    match = _NAMED_CLASS.search(text)
+    if match is None:
+        return None
+    return _CLASS_NUMERALS.get((match.group("zh") or match.group("en")).lower())
+
+
 def read_question(book: PriceBook, text: str, customers: CustomerLookup | None = None,
                   *, bare_numbers: bool = False) -> PriceQuestion:
     """Everything `text` says about a price; `bare_numbers` lets '专业版 50' mean 50 units (command args)."""
@@ -139,6 +158,7 @@ def read_question(book: PriceBook, text: str, customers: CustomerLookup | None =
     found = customers.find_value_class(text) if customers is not None else None
     if found:
         customer, value_class = found[0], (found[1] if found[1] in VALUE_CLASSES else None)
+    value_class = value_class or named_value_class(text)
     return PriceQuestion(
         skus=tuple(mention.product.sku for mention in mentions),
         quantity=quantity,
