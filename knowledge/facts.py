@@ -599,13 +599,20 @@ def listed_count(query: str) -> int | None:
 
 def names_count(text: str, count: int) -> bool:
     """True when the text writes the number `count`, in digits or in Chinese ("12", "十二", "五项")."""
-    chinese = _CHINESE_NUMERALS.get(count)
+    chinese = _chinese_numeral(count)
     return re.search(rf"(?<!\d){count}(?!\d)", text) is not None or bool(chinese and chinese in text)
 
 
-_CHINESE_NUMERALS = {number: word for word, number in _CN_NUMBERS.items() if word != "两"} | {
-    number: "十" + word for word, number in ((w, 10 + n) for w, n in _CN_NUMBERS.items() if n < 10 and w != "两")
-} | {20: "二十"}
+def _chinese_numeral(count: int) -> str | None:
+    """"五" for 5, "十二" for 12, up to "二十"; None beyond (a list that long names its size in digits)."""
+    digits = "一二三四五六七八九"
+    if 1 <= count <= 9:
+        return digits[count - 1]
+    if count == 10:
+        return "十"
+    if 11 <= count <= 19:
+        return "十" + digits[count - 11]
+    return "二十" if count == 20 else None
 
 
 def spells_out(text: str, count: int) -> bool:

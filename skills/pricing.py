@@ -76,8 +76,8 @@ class PricingSkill(Skill):
             return RouteScore(0.0)
         asks_price = bool(_PRICE_WORDS.search(text))
         product = bool(find_products(self.book, text))
-        discount = asks_price and find_discount(text)[0] is not None  # an impossible one too: we say why
-        discount = discount or (asks_price and named_value_class(text) is not None)  # "三类客户最多打几折"
+        # a discount (an impossible one too: we say why) or a value class ("三类客户最多打几折")
+        discount = asks_price and (find_discount(text)[0] is not None or named_value_class(text) is not None)
         if (product or discount) and _VISIT_REPORT.search(text) and not is_question(text):
             return RouteScore(0.3, "prices inside a visit report")  # the notes skill records those
         if asks_how_to_handle(text) and not product:
