@@ -82,6 +82,7 @@ class Hit(BaseModel):
     question_z: float = 0.0  # best cosine to one of the chunk's questions, in SDs above the query's background
     question_second_z: float = 0.0  # the same for its second-best question (its best when it has one)
     question_sparse: float = 0.0  # best sparse cosine to one of the chunk's questions
+    about: float = 0.0  # the passage classifier's log-probability that the query is about this chunk (0: none)
     support: float = 0.0  # 0..1 how well the chunk supports an answer to the query
     title: str
     section: str

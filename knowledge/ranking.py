@@ -5,7 +5,8 @@ Rank fusion (`knowledge.search.fuse`) sees only each leg's ranks. The ranker re-
 cosines (the chunk's text and its best question; its second-best question's dense cosine too: several of a
 section's questions near the query is surer than one), the IDF-weighted share of the query's words in the
 chunk and in its headings, whether the chunk is an objection card (for an objection, and for any other
-question), and the chunk's length. Its weights live in `knowledge/ranking_model.json`, written by
+question), the chunk's length, and the passage classifier's log-probability that the query is about the chunk
+(`knowledge.classifier`: what all of a section's questions have in common, where the cosines see one or two). Its weights live in `knowledge/ranking_model.json`, written by
 `benchmarks/fit_ranker.py` from the dev sets (a listwise logistic fit: the passage that holds every
 expected phrase should come first), never from a held-out set.
 
@@ -44,6 +45,7 @@ FEATURES = (
     "card_for_objection",  # an objection card, and the question is an objection
     "card_otherwise",  # an objection card, and the question is not
     "log_length",  # log of the chunk's length in characters
+    "about",  # the passage classifier's log-probability that the query is about the chunk
 )
 RANKING_MODEL_FILE = Path(__file__).with_name("ranking_model.json")
 
@@ -89,6 +91,7 @@ def ranking_features(hit: Hit, *, objection: bool, card: bool) -> tuple[float, .
         float(card and objection),
         float(card and not objection),
         math.log(len(hit.text) + 1.0),
+        hit.about,
     )
 
 

@@ -201,6 +201,11 @@ def hybrid_search(
         index.vectors.background(query_vector, questions=True) if query_vector is not None else (0.0, 1.0)
     )
     unknown = unknown_share(index, weights)
+    about = (
+        index.classifier.log_probabilities(query_vector)
+        if index.classifier is not None and query_vector is not None
+        else None
+    )
     hits = []
     for row in best:
         chunk = index.chunks[row]
@@ -253,6 +258,7 @@ def hybrid_search(
                 question_z=question_z,
                 question_second_z=question_second_z,
                 question_sparse=question_sparse_score,
+                about=float(about[row]) if about is not None else 0.0,
                 support=support,
                 title=chunk.title,
                 section=chunk.section,

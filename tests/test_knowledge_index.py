@@ -6,6 +6,7 @@ import json
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from knowledge import IndexNotFound, KnowledgeBase, make_embedder
@@ -71,6 +72,7 @@ def test_index_is_a_directory_of_plain_files(hashing_kb: KnowledgeBase):
     assert manifest["chunker_version"]
     assert len(manifest["content_hashes"]) == manifest["chunk_count"] == len(manifest["chunk_ids"])
     assert len(manifest["vector_hashes"]) == manifest["vector_count"] > manifest["chunk_count"]  # views too
+    assert manifest["classifier"] and {"classifier_weights.npy", "classifier_bias.npy"} <= files
 
 
 def test_sentence_views_when_asked_add_vectors_a_chunk_scores_its_best_of(tmp_path: Path, corpus: Path):
@@ -251,3 +253,13 @@ def test_a_running_knowledge_base_sees_an_index_another_process_swapped_in(tmp_p
     KnowledgeBase(tmp_path / "index", HashingEmbedder()).ingest([extra], add=True)
     assert len(running.index) == before + 1  # loaded again, no restart
     assert any("Aurora" in hit.text for hit in running.search("Aurora pump warranty", include_unsupported=True))
+
+
+def test_the_passage_classifier_is_stored_and_a_mismatched_one_is_damage(hashing_kb: KnowledgeBase):
+    index = KnowledgeIndex.load(hashing_kb.index_dir)
+    assert index.classifier is not None and index.classifier.bias.shape == (len(index),)
+    hits = hashing_kb.search("客户说价格太高怎么办", k=3)
+    assert hits and all(hit.about < 0 for hit in hits)  # a log-probability for every candidate
+    np.save(hashing_kb.index_dir / "classifier_bias.npy", np.zeros(len(index) + 1, dtype=np.float32))
+    with pytest.raises(IndexNotFound, match="classifier"):
+        KnowledgeIndex.load(hashing_kb.index_dir)
