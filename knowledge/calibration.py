@@ -220,9 +220,14 @@ def near_duplicates(
     """Pairs (item, other, similarity) whose questions are this similar character by character (difflib)."""
     others = list(others)
     pairs = []
+    matcher = difflib.SequenceMatcher()
     for item in items:
+        matcher.set_seq2(item.q)
         for other in others:
-            similarity = difflib.SequenceMatcher(None, item.q, other.q).ratio()
-            if similarity >= ratio:
-                pairs.append((item, other, similarity))
+            matcher.set_seq1(other.q)
+            # the quick ratios are upper bounds of the ratio: most pairs are ruled out without the full match
+            if matcher.real_quick_ratio() >= ratio and matcher.quick_ratio() >= ratio:
+                similarity = matcher.ratio()
+                if similarity >= ratio:
+                    pairs.append((item, other, similarity))
     return pairs
