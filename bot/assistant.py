@@ -25,7 +25,7 @@ from crm.followups.repository import FollowupRepository
 from crm.followups.schedule import parse_clock
 from crm.followups.service import FollowupService
 from crm.knowledge_gaps import KnowledgeGaps
-from crm.language import Language, language_of, replace_lone_surrogates
+from crm.language import Language, detect_language, replace_lone_surrogates
 from crm.opportunities import OpportunityRepository
 from crm.parsing import recognizers
 from crm.pipeline import load_pipeline
@@ -215,10 +215,11 @@ class Assistant:
         attachment: Attachment | None = None,
         language: Language | None = None,
     ) -> Request:
-        """Build a Request: the language is the user's choice, else the message's, else Chinese."""
+        """Build a Request: the language is the user's choice, else the message's, else that of their latest
+        message that shows one (a button press, "/help", "10"), else Chinese."""
         parsed = Router.parse_command(text)
         content = parsed[1] if parsed else text  # "/help" alone says nothing about the language
-        chosen = language or user.language or language_of(content)
+        chosen = language or user.language or detect_language(content) or self.users.recent_language(user.id) or "zh"
         return Request(
             user=user,
             text=text,

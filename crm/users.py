@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from crm.language import Language
+from crm.language import Language, detect_language
 from crm.store import Store, utc_now_iso
 
 Role = Literal["rep", "admin"]
@@ -168,6 +168,14 @@ class UserRepository:
                 {"user_id": user_id, "kind": kind, "text": text, "skill": skill, "received_at": utc_now_iso()}
             )
         return int(table.last_pk)
+
+    def recent_language(self, user_id: int, *, look_back: int = 20) -> Language | None:
+        """The language of the user's latest typed message that shows one (a button press shows none)."""
+        rows = self.store.db.query(
+            "select text from messages where user_id = ? and kind = 'text' order by received_at desc, id desc limit ?",
+            [user_id, look_back],
+        )
+        return next((found for row in rows if (found := detect_language(row["text"] or ""))), None)
 
 
 def _user_from_row(row: dict[str, Any]) -> User:

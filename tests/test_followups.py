@@ -148,6 +148,7 @@ def test_free_text_routes_to_followups(chat, text: str) -> None:
 
 
 def test_create_list_and_finish_from_buttons(chat) -> None:
+    _assistant(chat).users.update(REP_ID, language="zh")  # chose Chinese: an English reminder does not switch the list
     created = chat("提醒我周五下午给华信发方案")
     assert "给华信发方案" in created.text and "14:00" in created.text
     chat("remind me to call Acme's CFO tomorrow 3pm")

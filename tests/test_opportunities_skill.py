@@ -67,7 +67,8 @@ def test_budget_note_card_save_and_pipeline(kam: Assistant, say: Callable[..., R
     assert (row["expected_close"], row["source_visit_id"]) == ("2027-03-31", visit["id"])
 
     save_note(say, REP_ID, ACME_NOTE)
-    pipeline = say(REP_ID, "/opps").text
+    assert "My pipeline (2 open)" in say(REP_ID, "/opps").text  # a bare command: the latest message's language
+    pipeline = say(REP_ID, "我的销售漏斗").text
     assert "我的销售漏斗（2 个进行中）" in pipeline
     assert "• 线索: 2 个 · 200万 CNY + 12万 USD → 20万 CNY + 1.2万 USD" in pipeline
     assert "加权合计：20万 CNY + 1.2万 USD" in pipeline

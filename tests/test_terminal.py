@@ -34,6 +34,15 @@ def test_language_follows_the_message(tmp_path: Path) -> None:
     assert "Hello!" in output and "你好！" in output
 
 
+def test_a_button_press_and_a_bare_command_answer_in_the_language_of_the_latest_message(tmp_path: Path) -> None:
+    output = chat(tmp_path, ["What discount can a class III customer get?", "1", "/help"])
+    [_, after_button] = output.split("Which product?")
+    assert "List price" in after_button and "牌价" not in after_button  # the pressed product's price, in English
+    assert "Here is what I can do" in after_button and "帮助" not in after_button  # /help too
+    chinese = chat(tmp_path, ["三类客户能打几折", "1"])
+    assert "牌价" in chinese and "List price" not in chinese
+
+
 def test_a_broken_price_book_stops_with_a_clear_error(tmp_path: Path) -> None:
     book = tmp_path / "pricing.yaml"
     book.write_text("products: [\n", encoding="utf-8")
