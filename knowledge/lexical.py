@@ -11,6 +11,14 @@ import numpy as np
 LEXICAL_DIR = "lexical"
 
 
+def _bm25s():
+    """The bm25s module, quieted: it sets its own logger to DEBUG when imported (a line per index it builds)."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 class LexicalIndex:
     """BM25 over pre-tokenized chunks; rows are chunk numbers."""
 
@@ -21,9 +29,7 @@ class LexicalIndex:
     @classmethod
     def build(cls, token_lists: Sequence[list[str]]) -> LexicalIndex:
         """Index one token list per chunk."""
-        import bm25s
-
-        retriever = bm25s.BM25()
+        retriever = _bm25s().BM25()
         if token_lists:
             # bm25s needs at least one token per document; an empty chunk gets a placeholder
             retriever.index([tokens or ["\u2205"] for tokens in token_lists], show_progress=False)
@@ -64,10 +70,8 @@ class LexicalIndex:
     @classmethod
     def load(cls, directory: Path, size: int, name: str = LEXICAL_DIR) -> LexicalIndex:
         """Read what `save` wrote."""
-        import bm25s
-
+        bm25s = _bm25s()
         if not size:
             return cls(bm25s.BM25(), 0)
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
         retriever = bm25s.BM25.load(str(directory / name), mmap=True, show_progress=False)
         return cls(retriever, size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from knowledge import IndexNotFound, KnowledgeBase, make_embedder
 from knowledge.embedders import HashingEmbedder
 from knowledge.index import KnowledgeIndex, read_manifest
+from knowledge.lexical import LexicalIndex
 from tests.knowledge_fixtures import make_corpus
 
 
@@ -263,3 +265,10 @@ def test_the_passage_classifier_is_stored_and_a_mismatched_one_is_damage(hashing
     np.save(hashing_kb.index_dir / "classifier_bias.npy", np.zeros(len(index) + 1, dtype=np.float32))
     with pytest.raises(IndexNotFound, match="classifier"):
         KnowledgeIndex.load(hashing_kb.index_dir)
+
+
+def test_building_the_lexical_leg_keeps_bm25s_quiet():
+    bm25s_logger = logging.getLogger("bm25s")
+    bm25s_logger.setLevel(logging.DEBUG)  # what importing bm25s does: a debug line per index it builds
+    LexicalIndex.build([["客户", "价格"], ["拜访"]])
+    assert bm25s_logger.getEffectiveLevel() >= logging.WARNING
