@@ -8,7 +8,7 @@ log-probability for each candidate as one more piece of evidence (`knowledge.ran
 Fitted at every ingest, so an uploaded document's passages are classes too. Classes are balanced: a passage
 with one vector weighs as much as one with forty questions. Full-batch Adam from zero with a light L2
 penalty, a fixed number of steps: the same vectors give the same weights. The settings were chosen on the
-dev sets by `benchmarks/fit_ranker.py`'s leave-one-set-out count (docs/benchmarks-knowledge.md).
+dev sets by `benchmarks/classifier_settings.py` (leave-one-set-out first passages; docs/benchmarks-knowledge.md).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class PassageClassifier:
 
 
 def fit_passage_classifier(
-    vectors: np.ndarray, vector_passages: np.ndarray, passages: int, *, steps: int = STEPS
+    vectors: np.ndarray, vector_passages: np.ndarray, passages: int, *, l2: float = L2, steps: int = STEPS
 ) -> PassageClassifier | None:
     """A classifier from each vector row to its passage row; None when there is nothing to tell apart or
     the fit would take too long for the index's size."""
@@ -74,7 +74,7 @@ def fit_passage_classifier(
         chosen = np.exp(logits)
         chosen /= chosen.sum(axis=1, keepdims=True)
         error = (chosen - targets) * sample_weight[:, None]
-        gradients = (vectors.T @ error + L2 * weights, error.sum(axis=0))
+        gradients = (vectors.T @ error + l2 * weights, error.sum(axis=0))
         for parameter, gradient, (mean, square) in zip((weights, bias), gradients, moments, strict=True):
             mean *= 0.9
             mean += 0.1 * gradient
