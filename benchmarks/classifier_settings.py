@@ -20,17 +20,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.fit_ranker import CANDIDATES, L2, OTHER_DEV, first_right  # noqa: E402
-from benchmarks.fusion_weights import NEAR_DOMAIN_DEV, answerable_queries  # noqa: E402
+from benchmarks.fit_ranker import CANDIDATES, L2, OTHER_DEV, candidates_of, first_right  # noqa: E402
+from benchmarks.fusion_weights import NEAR_DOMAIN_DEV  # noqa: E402
 from bot.cli.knowledge import open_knowledge_base  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from knowledge.answer import find_objection_card, is_objection  # noqa: E402
-from knowledge.calibration import holds_every_group  # noqa: E402
 from knowledge.classifier import L2 as L2_SHIPPED  # noqa: E402
 from knowledge.classifier import STEPS as STEPS_SHIPPED  # noqa: E402
 from knowledge.classifier import fit_passage_classifier  # noqa: E402
-from knowledge.ranking import FEATURES, fit_ranker, ranking_features  # noqa: E402
-from knowledge.search import hybrid_search  # noqa: E402
+from knowledge.ranking import FEATURES, fit_ranker  # noqa: E402
 from knowledge.vectors import load_vectors  # noqa: E402
 
 ABOUT = FEATURES.index("about")
@@ -39,17 +36,9 @@ SETTINGS = [(1e-4, 300), (1e-5, 300), (1e-5, 1000), (1e-6, 500), (1e-6, 1000), (
 
 def candidate_rows(kb, path: Path) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Per answerable question: its candidates' features, labels, chunk rows, and the query's dense vector."""
-    index = kb.index
     found = []
-    for item, query, embedded in answerable_queries(kb, path):
-        hits = hybrid_search(index, kb.tokenizer, query, *embedded, k=CANDIDATES)
-        if not hits:
-            continue
-        objection = is_objection(query)
-        card = [find_objection_card(index, index.get_chunk(hit.chunk_id)) is not None for hit in hits]
-        features = np.array([ranking_features(hit, objection=objection, card=c) for hit, c in zip(hits, card, strict=True)])
-        labels = np.array([holds_every_group(item, hit.text) for hit in hits])
-        rows = np.array([index.row_of[hit.chunk_id] for hit in hits])
+    for features, labels, hits, embedded in candidates_of(kb, path):
+        rows = np.array([kb.index.row_of[hit.chunk_id] for hit in hits])
         found.append((features, labels, rows, np.asarray(embedded[0], dtype=np.float32).reshape(-1)))
     return found
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,7 @@ from bot.settings import Settings  # noqa: E402
 from knowledge import evaluate, load_items  # noqa: E402
 from knowledge.answer import find_objection_card, is_objection  # noqa: E402
 from knowledge.calibration import holds_every_group  # noqa: E402
+from knowledge.documents import Hit  # noqa: E402
 from knowledge.ranking import RANKING_MODEL_FILE, Ranker, fit_ranker, ranking_features, save_ranker  # noqa: E402
 from knowledge.search import hybrid_search  # noqa: E402
 
@@ -40,10 +42,10 @@ L2 = 1.0
 FUSED_ORDER = Ranker({"fused": 1.0}, CANDIDATES)  # the fused score alone keeps the fused order
 
 
-def questions_of(kb, path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per answerable question of the set: its candidates' features and labels, in fused order."""
+def candidates_of(kb, path: Path) -> Iterator[tuple[np.ndarray, np.ndarray, list[Hit], tuple]]:
+    """Per answerable question of the set: its candidates' features and labels, the candidates themselves (in
+    fused order) and the query's embedding (dense, sparse)."""
     index = kb.index
-    found = []
     for item, query, embedded in answerable_queries(kb, path):
         hits = hybrid_search(index, kb.tokenizer, query, *embedded, k=CANDIDATES)
         if not hits:
@@ -58,8 +60,12 @@ def questions_of(kb, path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
             ]
         )
         labels = np.array([holds_every_group(item, hit.text) for hit in hits])
-        found.append((features, labels))
-    return found
+        yield features, labels, hits, embedded
+
+
+def questions_of(kb, path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per answerable question of the set: its candidates' features and labels, in fused order."""
+    return [(features, labels) for features, labels, _, _ in candidates_of(kb, path)]
 
 
 def first_right(ranker, questions) -> tuple[int, int]:
