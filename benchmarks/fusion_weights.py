@@ -7,7 +7,7 @@ For every answerable question of the dev sets each leg ranks its candidates once
 combination of weights in the grid fuses them (`fuse`), and a question counts when the first chunk holds
 every expect group. The report gives the count for the near-domain dev sets (colloquial situation questions)
 and for the textbook sets (kb_dev, calibration) apart, best total first. The held-out sets (kb_heldout and
-the newest near-domain sets, v14 to v19) are never read here.
+the newest near-domain sets, v14 onwards) are never read here.
 """
 
 from __future__ import annotations

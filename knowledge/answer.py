@@ -12,6 +12,7 @@ from knowledge.facts import (
     LIST_KIND,
     AskedFact,
     asked_fact,
+    guessed_fact,
     listed_count,
     names_count,
     spells_out,
@@ -57,8 +58,13 @@ def compose_answer(
     tokenizer: Tokenizer,
     *,
     threshold: float | None = None,
+    asks_value: bool = False,
 ) -> Answer:
-    """An extractive answer from supported hits, or `answered=False` when none supports one."""
+    """An extractive answer from supported hits, or `answered=False` when none supports one.
+
+    `asks_value`: `knowledge.value_asks` judges that the question asks for a value no passage holds; when the
+    grammar of `knowledge.facts` finds no request, the answer still checks that the passages state one.
+    """
     if threshold is None:
         threshold = support_model_for(index).threshold
     supported = [hit for hit in hits if hit.support >= threshold]
@@ -66,7 +72,7 @@ def compose_answer(
         return Answer(answered=False)
     terms = query_terms(index, tokenizer, query)
     weights = term_weights(index, terms)
-    missing = unstated_fact(query, supported, index, terms, weights)
+    missing = unstated_fact(query, supported, index, terms, weights, asks_value=asks_value)
     if missing is not None:
         return _not_stated_answer(query, missing, supported[0])
     cards = {hit.chunk_id: find_objection_card(index, index.get_chunk(hit.chunk_id)) for hit in supported}
@@ -139,17 +145,31 @@ def is_objection(query: str) -> bool:
 
 
 def unstated_fact(
-    query: str, supported: list[Hit], index: KnowledgeIndex, terms: list[str], weights: dict[str, float]
+    query: str,
+    supported: list[Hit],
+    index: KnowledgeIndex,
+    terms: list[str],
+    weights: dict[str, float],
+    *,
+    asks_value: bool = False,
 ) -> AskedFact | None:
     """The specific fact the question (its `terms`, `weights`) asks for when the passages an answer would
     quote do not state it."""
     known = [term for term in terms if index.lexical.document_frequency(term)]  # words a passage can hold
-    return missing_fact(query, supported, known, weights)
+    return missing_fact(query, supported, known, weights, asks_value=asks_value)
 
 
-def missing_fact(query: str, supported: list[Hit], terms: list[str], weights: dict[str, float]) -> AskedFact | None:
-    """The specific fact the question asks for when none of the supporting passages states it, else None."""
+def missing_fact(
+    query: str, supported: list[Hit], terms: list[str], weights: dict[str, float], *, asks_value: bool = False
+) -> AskedFact | None:
+    """The specific fact the question asks for when none of the supporting passages states it, else None.
+
+    `asks_value`: the learned model says the question asks for a value; it counts only where the grammar
+    finds no request (`knowledge.facts.guessed_fact`).
+    """
     fact = asked_fact(query)
+    if fact is None and asks_value:
+        fact = guessed_fact(query)
     best = supported[0].support
     quoted = supported[:1] + [hit for hit in supported[1:MAX_PASSAGES] if hit.support >= SECOND_PASSAGE_RATIO * best]
     if fact is not None and not any(

@@ -18,6 +18,7 @@ from knowledge.index import MANIFEST_FILE, IndexNotFound, KnowledgeIndex, read_m
 from knowledge.ingest import IngestProgress, Progress, ingest
 from knowledge.ranking import Ranker, shipped_ranker
 from knowledge.search import SupportModel, hybrid_search, support_model_for
+from knowledge.value_asks import ValueAskModel, shipped_value_ask_model
 from knowledge.sparse import SparseVector
 from knowledge.tokenize import Tokenizer, to_simplified
 from knowledge.vectors import APPROXIMATE_ABOVE
@@ -66,6 +67,7 @@ class KnowledgeBase:
         approximate_above: int = APPROXIMATE_ABOVE,
         support_model: SupportModel | None = None,
         ranker: Ranker | None = None,
+        value_asks: ValueAskModel | None = None,
         cache: EmbeddingCache | None = None,
     ):
         self.index_dir = Path(index_dir)
@@ -74,6 +76,7 @@ class KnowledgeBase:
         self.approximate_above = approximate_above
         self.support_model = support_model  # None: the calibrated model for the index
         self.ranker = ranker  # None: the fitted ranker for an index with the sparse leg (knowledge.ranking)
+        self.value_asks = value_asks  # None: the fitted model, for an index of the embedder it reads (knowledge.value_asks)
         self.cache = cache  # None: no embedding cache, every ingest embeds what the index lacks
         self.priors: PassagePriors | None = None  # 👍/👎 priors, set (and replaced) by the composition root
         self._index: KnowledgeIndex | None = None
@@ -211,7 +214,7 @@ class KnowledgeBase:
     def search(self, query: str, k: int = 5, *, include_unsupported: bool = False) -> list[Hit]:
         """The best passages for a query; only those that support an answer unless asked otherwise."""
         index = self._require_index()
-        hits = self._hits(index, to_simplified(query), k)
+        hits, _ = self._hits(index, to_simplified(query), k)
         if include_unsupported:
             return hits
         threshold = self._support(index).threshold
@@ -227,11 +230,19 @@ class KnowledgeBase:
             raise QueryTooLong(len(query))
         index = self._require_index()
         query = to_simplified(query)  # Traditional characters find the (Simplified) playbook too
-        hits = self._hits(index, query, k)
+        hits, vector = self._hits(index, query, k)
         priors = self.priors  # reorders supported passages only (knowledge.feedback)
         if priors is not None:
             hits = priors.rerank(hits, self._support(index).threshold)
-        return compose_answer(query, hits, index, self.tokenizer, threshold=self._support(index).threshold)
+        value_asks = self._value_asks(index)
+        return compose_answer(
+            query,
+            hits,
+            index,
+            self.tokenizer,
+            threshold=self._support(index).threshold,
+            asks_value=value_asks is not None and vector is not None and value_asks.asks_value(vector),
+        )
 
     def embed_query(self, query: str) -> np.ndarray | None:
         """The query's vector (None for a query without content words, which never retrieves)."""
@@ -249,11 +260,12 @@ class KnowledgeBase:
             return vectors[0], sparse[0]
         return self.embedder.embed_queries([query])[0], None
 
-    def _hits(self, index: KnowledgeIndex, query: str, k: int) -> list[Hit]:
-        """The k best passages: the fused candidates, re-ordered by the ranker (see `knowledge.ranking`)."""
+    def _hits(self, index: KnowledgeIndex, query: str, k: int) -> tuple[list[Hit], np.ndarray | None]:
+        """The k best passages (the fused candidates, re-ordered by the ranker, see `knowledge.ranking`) and
+        the query's vector (None for a query without content words, which never retrieves)."""
         embedded = self.embed_question(index, query)
         if embedded is None:
-            return []
+            return [], None
         vector, sparse = embedded
         ranker = self._ranker(index)
         wanted = max(k, ranker.candidates) if ranker is not None else k
@@ -264,10 +276,14 @@ class KnowledgeBase:
                 objection=is_objection(query),
                 is_card=lambda hit: find_objection_card(index, index.get_chunk(hit.chunk_id)) is not None,
             )
-        return hits[:k]
+        return hits[:k], vector
 
     def _ranker(self, index: KnowledgeIndex) -> Ranker | None:
         return self.ranker or (shipped_ranker() if index.sparse is not None else None)
+
+    def _value_asks(self, index: KnowledgeIndex) -> ValueAskModel | None:
+        model = self.value_asks or shipped_value_ask_model()
+        return model if model.reads(index.manifest.embedder, index.manifest.model) else None
 
     def _support(self, index: KnowledgeIndex) -> SupportModel:
         return self.support_model or support_model_for(index)

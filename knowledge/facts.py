@@ -233,7 +233,7 @@ _KIND_WORDS = (
     ),
     (
         DURATION,
-        _re(r"多久|多长|几天|几年|几个?月|几周|几个?星期|几个?小时|几分钟|多少(?:个)?(?:天|小时|分钟|年|月|周)|"
+        _re(r"多久|多长|几天|几年|几个?月|几周|几个?星期|几个?小时|几分钟|多少(?:个)?(?:天|小时|分钟|年|月|周)|多少时间|多少工夫|"
             r"期限|时限|周期|有效期|账期|保修|质保|\bwarranty\b|\bhow\s+long\b|\bhow\s+soon\b|\bhow\s+many\s+(?:days|hours|minutes|weeks|months|years)\b|"
             r"\bnotice\b|\blength\b|\bduration\b|\bterms?\b|\bin\s+days\b|\bresponse\s+time\b"),
     ),
@@ -261,7 +261,9 @@ _KIND_WORDS_OF = dict(_KIND_WORDS)
 _CATEGORIES = _re(
     r"(?:多少|几)\s*个?\s*(?:类|种|步|项|层|级|阶段|方面|条|大|部分|环节|维度|因素|原因|方法|办法|渠道|特点|要点|情况|标志|原则|能力|层次|台阶|要素|特征)|"
     r"\bhow\s+many\s+(?:[a-z-]+\s+){0,2}?(?:kinds|types|steps|stages|levels|ways|factors|reasons|methods|categories|parts|phases|tiers|"
-    r"situations|cases|signs|items|points|elements|principles|dimensions|capabilities|competencies|rules|things|channels|sources|routes)\b"
+    r"situations|cases|signs|items|points|elements|principles|dimensions|capabilities|competencies|rules|things|channels|sources|routes|"
+    r"buckets|groups|classes|segments|downsides|drawbacks|disadvantages|advantages|benefits|features|characteristics|traits|criteria|"
+    r"mistakes|pitfalls|tactics|techniques|strategies|tips)\b"
 )
 _UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级人户元块万])")
 
@@ -421,7 +423,9 @@ def _chained(clauses: list[str], number: int) -> bool:
 def _a_few(clause: str, found: re.Match[str]) -> bool:
     """True for 几 meaning "a few", not "how many": after 少/多/过/再 ("少去几趟", "多跑几次", "过几天再说")."""
     before = clause[max(0, found.start() - 2) : found.start()]
-    return found.group(0) == "几" and any(char in "少多过再" for char in before) and "超" not in before  # 超过几个点 asks
+    if _LIMIT_BEFORE.search(clause[: found.start()]):  # "超过几个点", "最多带几家" ask
+        return False
+    return found.group(0) == "几" and any(char in "少多过再" for char in before)
 
 
 def _negated(clause: str, position: int) -> bool:
@@ -469,13 +473,40 @@ def asked_fact(query: str) -> AskedFact | None:
     # "how many points per 100 yuan", "每人几个": a quantity per unit, not a count of kinds
     categories = bool(_CATEGORIES.search(window)) and not re.search(r"\b(?:per|each|every)\b|每", window)
     counted = unit_name in _COUNT_UNITS or re.match(r"how\s+many\b", request) is not None
-    if counted and not _KIND_WORDS_OF[DURATION].search(window):  # "几个集团", "how many ways": a count, unless of days
+    # "几个集团", "how many ways": a count, unless of days; "how many kinds of flow carry the credit terms": of kinds
+    if categories or (counted and not _KIND_WORDS_OF[DURATION].search(window)):
         return fact(COUNT, unit_name, categories=categories)
-    for scope in (window, text):  # the words of the request first, then the whole question
+    for scope in (request, window, text):  # the value word ("how long", 多久), the words of its request, the question
         for kind, words in _KIND_WORDS:
             if words.search(scope):
                 return fact(kind, unit_name)
     return fact(COUNT, unit_name, categories=categories)
+
+
+# Any figure: what a question that asks for "a value" without saying which kind is answered by.
+FIGURE = FactKind(
+    "figure",
+    "具体数字",
+    "the figure",
+    _re("|".join(f"(?:{kind.states.pattern})" for kind in (AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT))),
+)
+# "怎么谈", "how should I", "what's my next move": a question about what to do asks for no value.
+_ACTING = _re(
+    rf"{_HOW_TO.pattern}|\bhow\s+(?:should|do|can|could|would|to)\b|\bwhat\s+(?:should|do|can)\s+(?:i|we)\b|"
+    r"\bshould\s+(?:i|we)\b|\bnext\s+(?:move|step)\b"
+)
+
+
+def guessed_fact(query: str) -> AskedFact | None:
+    """The fact a question asks for when the grammar found no request but `knowledge.value_asks` says it asks
+    for a value: the kind its words point to, else any figure; None for a question about what to do."""
+    text = simplified(query)
+    if _ACTING.search(text):
+        return None
+    subject = _SUBJECT.search(text)
+    period = _OWN_PERIOD.search(text)
+    kind = next((kind for kind, words in _KIND_WORDS if words.search(text)), FIGURE)
+    return AskedFact(kind, subject.group(0) if subject else "", period.group(0) if period else "")
 
 
 def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str, float], heading: str = "") -> bool:
@@ -502,11 +533,12 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         needed = UNIT_TOPIC_SHARE if fact.unit in _KIND_UNITS else list_share  # … in the unit asked ("几类" → "八种")
         if _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= needed:
             return True
-    if fact.kind is NAME:  # a name cannot be told by its form: one sentence must say what the question says
+    if fact.kind is NAME:  # one sentence must say what the question says, and name something it does not
         asked = [term for term in topic if _contains(simplified(fact.request), term)]
         return any(
             all(_contains(normalize(f"{heading} {sentence}"), term) for term in asked)
             and _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= 0.8
+            and _names_beyond(sentence, terms)
             for sentence in _sentences(text)
         )
     for sentence in _sentences(text):
@@ -518,6 +550,28 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             continue
         needed = UNIT_TOPIC_SHARE if unit is not None else TOPIC_SHARE  # "几个人" answered by "8~10 个人"
         if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= needed:
+            return True
+    return False
+
+
+# What a name looks like: a capitalised Latin word (not an acronym like CRM, nor an English gloss in brackets), a book title, a
+# foreign name, an organisation, a person with a title.
+_NAME_FORM = re.compile(
+    r"(?<![A-Za-z(（])[A-Z][a-z][A-Za-z&.\-]*|《[^》]+》|[\u4e00-\u9fff]·[\u4e00-\u9fff]|"
+    r"[\u4e00-\u9fff]{2,8}?(?:公司|集团|大学|学院|研究院|研究所|咨询|银行|协会|杂志)|"
+    r"[\u4e00-\u9fff]{1,4}(?:先生|女士|教授|博士)"
+)
+_NAME_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|研究院|研究所|咨询|银行|协会|杂志|先生|女士|教授|博士)$")
+
+
+def _names_beyond(sentence: str, terms: list[str]) -> bool:
+    """True when the sentence holds a name (`_NAME_FORM`) that is more than the question's own words."""
+    for match in _NAME_FORM.finditer(unicodedata.normalize("NFKC", sentence)):
+        rest = _NAME_SUFFIX.sub("", simplified(match.group(0)).strip("《》"))
+        for term in sorted(terms, key=len, reverse=True):
+            rest = rest.replace(term, "")
+        rest = re.sub(r"[\s·.&\-]", "", rest)
+        if len(rest) >= (1 if any(is_cjk(char) for char in rest) else 2):  # "甲公司" is a name, "A" is not
             return True
     return False
 

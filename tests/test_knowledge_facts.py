@@ -470,3 +470,38 @@ def test_advice_about_a_policy_asks_for_no_fact(question: str):
 def test_a_list_asked_in_english_is_the_one_that_names_its_size():
     assert names_count("大客户经理的五项修炼", 5) and names_count("营销组合十二方法", 12) and names_count("42 种方法", 42)
     assert not names_count("142 家企业", 42) and not names_count("三个因素", 4)
+
+
+def test_ji_after_a_limit_asks_how_many():
+    assert asked_fact("一个客户代表最多能带几家集团客户").kind.name == "quota"
+    assert asked_fact("少去几趟行不行") is None  # "a few", not "how many"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how long should a first visit take when i take over new accounts", "duration"),  # "when" is no date here
+        ("新接手的片区，走访一个客户大概花多少时间", "duration"),  # 花多少 is no sum of money here
+    ],
+)
+def test_the_value_word_itself_says_the_kind_first(question: str, kind: str):
+    assert asked_fact(question).kind.name == kind
+
+
+def test_a_count_of_kinds_stays_a_count_whatever_else_the_question_names():
+    fact = asked_fact("how many kinds of channel flow are there, and which one carries the payment-terms cost")
+    assert fact.kind.name == "quota" and fact.categories
+    assert asked_fact("the playbook sorts lost clients into how many buckets?").categories
+
+
+def test_a_name_is_stated_only_by_a_name_beyond_the_questions_own_words():
+    fact = asked_fact("上海通用的呼叫中心用的是哪家厂商的系统？")
+    terms = ["上海通用", "呼叫", "中心", "厂商", "系统"]
+    # the sentence says what the question says, but the only names in it are the question's own and an acronym
+    assert not states_fact(fact, "上海通用公司实施 CRM 之前，已经有一个呼叫中心和多个系统，厂商各不相同。", terms, weights(terms))
+    assert states_fact(fact, "上海通用呼叫中心的系统由厂商 Genesys 提供。", terms, weights(terms))
+    assert states_fact(fact, "上海通用呼叫中心的系统厂商是华信科技公司。", terms, weights(terms))
+    source = asked_fact("PRAM 这个工具出自哪本书？")
+    tool = ["pram", "工具"]
+    assert not states_fact(source, "关系营销工具 PRAM 分四步：计划(Plan)、关系(Relationship)…", tool, weights(tool))
+    assert states_fact(source, "关系营销工具 PRAM 出自《关系营销》一书。", tool, weights(tool))

