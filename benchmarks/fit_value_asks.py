@@ -66,14 +66,18 @@ def main() -> None:
             sets.setdefault(path.name, []).append((item, embedded[0], item.kind == "not_stated", ruled))
     vectors = {name: np.array([row[1] for row in rows]) for name, rows in sets.items()}
     labels = {name: np.array([row[2] for row in rows], dtype=float) for name, rows in sets.items()}
-    print(f"questions: {sum(len(rows) for rows in sets.values())} in {len(sets)} dev sets; L2 {L2}, threshold {THRESHOLD}")
+    print(
+        f"questions: {sum(len(rows) for rows in sets.values())} in {len(sets)} dev sets; L2 {L2}, threshold {THRESHOLD}"
+    )
 
     silent = dict.fromkeys(KINDS, 0)
     flagged = dict.fromkeys(KINDS, 0)
     totals = {"without": [0, 0, 0, 0], "with": [0, 0, 0, 0]}
     for name, rows in sets.items():
         others = [other for other in sets if other != name]
-        weights, bias = fit_value_asks(np.vstack([vectors[o] for o in others]), np.concatenate([labels[o] for o in others]))
+        weights, bias = fit_value_asks(
+            np.vstack([vectors[o] for o in others]), np.concatenate([labels[o] for o in others])
+        )
         fold = model_of(weights, bias)
         for item, vector, _, ruled in rows:
             if not ruled:

@@ -18,9 +18,9 @@ from knowledge.index import MANIFEST_FILE, IndexNotFound, KnowledgeIndex, read_m
 from knowledge.ingest import IngestProgress, Progress, ingest
 from knowledge.ranking import Ranker, shipped_ranker
 from knowledge.search import SupportModel, hybrid_search, support_model_for
-from knowledge.value_asks import ValueAskModel, shipped_value_ask_model
 from knowledge.sparse import SparseVector
 from knowledge.tokenize import Tokenizer, to_simplified
+from knowledge.value_asks import ValueAskModel, shipped_value_ask_model
 from knowledge.vectors import APPROXIMATE_ABOVE
 
 logger = logging.getLogger(__name__)
