@@ -443,13 +443,10 @@ def _negated(clause: str, position: int) -> bool:
 def asked_fact(query: str) -> AskedFact | None:
     """The specific fact the question asks for, or None for a question about how, why or what in general."""
     text = simplified(query)
-    subject = _SUBJECT.search(text)
-    period = _OWN_PERIOD.search(text)
+    subject, period = _subject_and_period(text)
 
     def fact(kind: FactKind, unit: str = "", *, categories: bool = False) -> AskedFact:
-        return AskedFact(
-            kind, subject.group(0) if subject else "", period.group(0) if period else "", unit, categories, window
-        )
+        return AskedFact(kind, subject, period, unit, categories, window)
 
     request, window = value_request(query)
     if _LAW_ASK.search(text):
@@ -476,11 +473,25 @@ def asked_fact(query: str) -> AskedFact | None:
     # "几个集团", "how many ways": a count, unless of days; "how many kinds of flow carry the credit terms": of kinds
     if categories or (counted and not _KIND_WORDS_OF[DURATION].search(window)):
         return fact(COUNT, unit_name, categories=categories)
-    for scope in (request, window, text):  # the value word ("how long", 多久), the words of its request, the question
+    # the value word ("how long", 多久), the words of its request, the question
+    kind = _kind_named(request, window, text)
+    return fact(kind, unit_name) if kind else fact(COUNT, unit_name, categories=categories)
+
+
+def _kind_named(*scopes: str) -> FactKind | None:
+    """The kind of value the words of the first scope that names one point to (`_KIND_WORDS`), or None."""
+    for scope in scopes:
         for kind, words in _KIND_WORDS:
             if words.search(scope):
-                return fact(kind, unit_name)
-    return fact(COUNT, unit_name, categories=categories)
+                return kind
+    return None
+
+
+def _subject_and_period(text: str) -> tuple[str, str]:
+    """The noun that names the fact asked for ("包月费") and the company's own period ("上个季度"), or ""."""
+    subject = _SUBJECT.search(text)
+    period = _OWN_PERIOD.search(text)
+    return subject.group(0) if subject else "", period.group(0) if period else ""
 
 
 # Any figure: what a question that asks for "a value" without saying which kind is answered by.
@@ -503,10 +514,7 @@ def guessed_fact(query: str) -> AskedFact | None:
     text = simplified(query)
     if _ACTING.search(text):
         return None
-    subject = _SUBJECT.search(text)
-    period = _OWN_PERIOD.search(text)
-    kind = next((kind for kind, words in _KIND_WORDS if words.search(text)), FIGURE)
-    return AskedFact(kind, subject.group(0) if subject else "", period.group(0) if period else "")
+    return AskedFact(_kind_named(text) or FIGURE, *_subject_and_period(text))
 
 
 def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str, float], heading: str = "") -> bool:
@@ -554,14 +562,15 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     return False
 
 
-# What a name looks like: a capitalised Latin word (not an acronym like CRM, nor an English gloss in brackets), a book title, a
-# foreign name, an organisation, a person with a title.
+# What a name looks like: a capitalised Latin word (not an acronym like CRM, nor an English gloss in brackets),
+# a book title, a foreign name, an organisation, a person with a title.
+_ORGANISATIONS = "公司|集团|大学|学院|研究院|研究所|咨询|银行|协会|杂志"
+_TITLES = "先生|女士|教授|博士"
 _NAME_FORM = re.compile(
     r"(?<![A-Za-z(（])[A-Z][a-z][A-Za-z&.\-]*|《[^》]+》|[\u4e00-\u9fff]·[\u4e00-\u9fff]|"
-    r"[\u4e00-\u9fff]{2,8}?(?:公司|集团|大学|学院|研究院|研究所|咨询|银行|协会|杂志)|"
-    r"[\u4e00-\u9fff]{1,4}(?:先生|女士|教授|博士)"
+    rf"[\u4e00-\u9fff]{{2,8}}?(?:{_ORGANISATIONS})|[\u4e00-\u9fff]{{1,4}}(?:{_TITLES})"
 )
-_NAME_SUFFIX = re.compile(r"(?:公司|集团|大学|学院|研究院|研究所|咨询|银行|协会|杂志|先生|女士|教授|博士)$")
+_NAME_SUFFIX = re.compile(rf"(?:{_ORGANISATIONS}|{_TITLES})$")
 
 
 def _names_beyond(sentence: str, terms: list[str]) -> bool:
