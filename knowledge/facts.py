@@ -112,7 +112,7 @@ _ZH_VALUE = re.compile(
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
     r"哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|"
     r"在(?:系统|CRM|crm|平台|后台)?(?:里|的)?哪(?:里|儿|个地方)(?=填|录|找|提交|下载|申请|报|看|查)|"
-    r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
+    r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额|基准值|参考值|标准值)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
     r"哪个(?=版本|型号|部门|菜单|页面|模块|入口|国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
     r"排(?:名)?第一的?是哪|哪家(?!客户|客戶|大客户)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
     r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么|在哪)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
@@ -170,14 +170,15 @@ _EN_VALUE = _re(
     r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|costs?|charges?|budget|quotas?|targets?|"
     r"limits?|caps?|thresholds?|deadlines?|discounts?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
-    r"number|length|duration|notice|date|time|minimum|maximum|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms)\b"
+    r"number|length|duration|notice|date|time|minimum|maximum|margins?|returns?\s+on\s+(?:sales|investment)|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms)\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
     r"\bwhat\s+(?!(?:do|does|did|should|can|could|would|will|is|are|was|were)\b)[\w-]+[^?.!]{0,60}?\bon\s+average\b|"  # "what lifetime value do we assign on average"
     r"\bwhat\s*%|\bwhen\s+(?:exactly\s+|precisely\s+)?(?:does|do|is|are|will|would|was|were|did|must|can|should)\b|"
     r"\b(?:above|below|over|under|beyond)\s+what\b|\bby\s+when\b|"
-    r"\bby\s+what\s+(?:date|day|time)\b|\bwhich\s+(?:date|day|month|year|week|quarter)\b|"
+    r"\bby\s+what\s+(?:date|day|time)\b|\b(?:which|what)\s+(?:date|month|year|week|quarter)\b|\bwhich\s+day\b|"
     rf"\bwhich\s+(?:[\w-]+\s+){{0,2}}?{_NAMED}\b|\bwho\s+(?:won|supplied|built)\b|"
     r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b|"
+    r"\bwho(?:['’]s|\s+is|\s+was)\s+the\s+(?:head|manager|director|owner|contact|person|lead|boss|chief)\b|"
     r"\bwho\s+(?:heads|runs|leads|came\s+up\s+with|invented|proposed|coined|wrote|created|developed|founded)\b|"
     r"\bwhere\s+does\s+(?:the|that|this)\s+(?:figure|number|statistic|stat|data|finding)\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|"
     r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|\bthe\s*%|"
@@ -228,7 +229,7 @@ _KIND_WORDS = (
     (
         DATE,
         _re(r"哪天|哪一天|哪日|哪年|哪一年|哪个?月|哪周|哪个季度|什么时候|啥时候|何时|几时|几号|几月|几点|截止|"
-            r"\bwhen\b|\bdates?\b|\bwhich\s+(?:day|month|year|week|quarter)\b|\bwhat\s+(?:day|time)\b|\bdeadline\b|"
+            r"\bwhen\b|\bdates?\b|\b(?:which|what)\s+(?:day|month|year|week|quarter)\b|\bwhat\s+time\b|\bdeadline\b|"
             r"(?:周|星期|礼拜)[一二三四五六日天]|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     ),
     (
@@ -247,7 +248,7 @@ _KIND_WORDS = (
     (
         RATE,
         _re(r"占.{0,4}(?:多少|几)|比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
-            r"percent|%|\brates?\b|\bro[sie]\b|\bcagr\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bweight\b|\btimes\b"),
+            r"percent|%|\brates?\b|\bro[sie]\b|\breturns?\s+on\s+(?:sales|investment)\b|\bcagr\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bweight\b|\btimes\b"),
     ),
     (
         AMOUNT,
@@ -347,11 +348,12 @@ def value_request(query: str) -> tuple[str, str]:
     marker = next((number for number, clause in enumerate(clauses) if _ASK_MARKER.search(clause)), len(clauses))
     for number, clause in enumerate(clauses):
         for found in _ZH_VALUE.finditer(clause):
-            if _negated(clause, found.start()) or _a_few(clause, found):
+            if _negated(clause, found.start()) or _a_few(clause, found) or _NOT_ASKED_AFTER.match(clause, found.end()):
                 continue
             limit = _LIMIT_BEFORE.search(clause[: found.start()])
             stated_as = _IS_BEFORE.search(clause[: found.start()]) and not _HOW_TO.search("".join(clauses[number + 1 :]))
-            if number >= marker or _asks_in(clauses, number) or _PRESSED.match(clause, found.end()) or limit or stated_as:
+            condition = number + 1 < len(clauses) and _ONLY_THEN.match(clauses[number + 1])
+            if number >= marker or _asks_in(clauses, number) or _PRESSED.match(clause, found.end()) or limit or stated_as or condition:
                 window = clause[found.start() :]
                 if _chained(clauses, number):  # "满分多少，几分以上算高": the next ask says the unit
                     window += clauses[number + 1]
@@ -376,6 +378,12 @@ _LIMIT_BEFORE = re.compile(r"(?:最多|最少|至少|最长|最短|上限|下限
 # how to act ("客户问价格是多少，我怎么回"): then the value is what someone else asked.
 _IS_BEFORE = re.compile(r"(?:是|为|定在|定为|定的是)(?:百分之)?$")
 _HOW_TO = re.compile(r"怎么办|怎么(?:回|说|讲|答|处理|应对|跟|和|做|弄|谈)|如何|咋(?:办|回|说)|该怎|应该")
+# "啥都没有", "多少都行": an indefinite; "谁拍板她也说不清": what someone else does not know. Neither asks.
+_NOT_ASKED_AFTER = re.compile(
+    r"[^，,。？?！!；;]{0,2}?(?:都|也)(?:没|不|行|可以|无所谓)|[^，,。？?！!；;]{0,6}?(?:他们|他|她|对方)也?(?:说不清|不知道|不清楚|搞不清|讲不清)"
+)
+# "份额要占到百分之几，公司才认它": the next clause makes the value a threshold, which asks for it.
+_ONLY_THEN = re.compile(r"(?![^，,。？?！!；;]*(?:怎样|怎么|如何|咋))[^，,。？?！!；;]{0,6}?才(?:算|能|认|会|可以|行|够)")
 # "多少钱啊那个…", "多长时间必须闭环": a particle or a rule right after the value word makes it a question.
 _PRESSED = re.compile(r"[^，,。！!；;？?]{0,2}?(?:啊|呀|呢|嘛|吗|必须|需要|才能|才算|就算|要求|得|应该)")
 
@@ -398,6 +406,14 @@ def _asking_sentences(text: str) -> str:
     sentences = re.findall(r"[^?？.!。！\n]+(?:[?？]|[.!。！\n]+|$)", text)
     asking = [sentence for sentence in sentences if sentence.rstrip().endswith(("?", "？"))]
     return " ".join(asking) if asking else text
+
+
+def _asked_part(text: str) -> str:
+    """The sentences that end in a question mark; without one, the clauses that carry the question."""
+    if re.search(r"[?？]", text):
+        return _asking_sentences(text)
+    clauses = [clause for clause in _CLAUSE.findall(text) if clause.strip(" ，,；;。！!？?\n")]
+    return "".join(clause for number, clause in enumerate(clauses) if _asks_in(clauses, number))
 
 
 def _asks_in(clauses: list[str], number: int) -> bool:
@@ -449,7 +465,7 @@ def asked_fact(query: str) -> AskedFact | None:
         return AskedFact(kind, subject, period, unit, categories, window)
 
     request, window = value_request(query)
-    if _LAW_ASK.search(text):
+    if _LAW_ASK.search(_asked_part(text)):  # "靠合同里的违约金卡着，…总觉得不是个事儿" tells, it does not ask
         return fact(LAW)
     if _DOCUMENT_ASK.search(text):
         return fact(DOCUMENT)
@@ -627,6 +643,8 @@ _UNIT_ALTERNATIVES = {
     "人": r"个?人|名|位",  # "8~10 个人", "50 位高级领导"
     "类": r"大?类|种",  # "分几类": "八种真实原因"
     "种": r"种|大?类",
+    "条": r"条|项|种|点",  # "总结了几条": "八种真实原因"
+    "项": r"项|条|种|点",
 }
 
 

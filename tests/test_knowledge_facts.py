@@ -505,3 +505,42 @@ def test_a_name_is_stated_only_by_a_name_beyond_the_questions_own_words():
     tool = ["pram", "工具"]
     assert not states_fact(source, "关系营销工具 PRAM 分四步：计划(Plan)、关系(Relationship)…", tool, weights(tool))
     assert states_fact(source, "关系营销工具 PRAM 出自《关系营销》一书。", tool, weights(tool))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们现在留客户基本就是靠合同里的违约金卡着，客户想走也走不了，可人家心里憋着气，总觉得不是个事儿",  # a legal word told
+        "客户关怀一般靠什么手段做？我们这边除了打电话啥都没有",  # an indefinite: "nothing at all"
+        "对接的采购说她就是收材料的，后面是谁拍板她也说不清",  # what someone else does not know
+        "报价给他们了，他们说折扣多少都行，只要交付快",
+        "总担心哪天来个更好的就把我们换掉，怎样才能做到谁也离不开谁",  # 才 in a how-to is no threshold
+    ],
+)
+def test_value_and_legal_words_in_a_story_ask_for_no_fact(question: str):
+    assert asked_fact(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("按照劳动法，客户经理周末陪客户算不算加班？", "law"),  # the legal word is in the sentence that asks
+        ("那个，区域大客户嘛，市场份额要占到百分之几，公司才认它是区域大客户啊", "rate"),  # a threshold
+        ("对Ⅱ类客户交叉销售的转化率，公司有没有个基准值", "rate"),
+        ("what year did TARP run that complaint survey", "date"),
+        ("who's the head of key accounts for the eastern region these days", "name"),
+        ("what margin do distributors get on our products", "rate"),
+        ("For chemical companies, what return on sales did that CRM study find?", "rate"),
+    ],
+)
+def test_thresholds_benchmarks_years_heads_and_margins_are_asked_for(question: str, kind: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == kind
+
+
+def test_a_heading_that_counts_kinds_answers_how_many_items():
+    fact = asked_fact("砍价背后的真实动机，材料里总结了几条")
+    terms = ["背后", "真实", "动机", "材料", "总结", "条"]
+    heading = "价格异议诊断与竞争战术 客户要求降价的八种真实原因"
+    assert states_fact(fact, "客户要求降价，背后往往另有原因：预算、比价、试探……", terms, weights(terms), heading)
+    assert not states_fact(fact, "客户要求降价，背后往往另有原因。", terms, weights(terms), "价格异议诊断 真实原因")
