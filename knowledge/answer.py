@@ -27,7 +27,7 @@ WHOLE_PASSAGE_CHARS = 360  # a passage this short is quoted whole
 MAX_PASSAGES = 2
 COMPLETE_COVERAGE = 0.75  # a best passage with this share of the query's words is answer enough
 SECOND_PASSAGE_RATIO = 0.7  # a second passage joins when its score and support are this close to the best
-SECTION_OVER_CARD = 0.7  # a section comes before a card for a situation with this share of the best support
+SECTION_OVER_CARD = 0.85  # a section comes before a card for a situation with this share of the best support
 LIST_TOPIC_COVERAGE = 0.5  # a passage spelling out "the twelve methods" holds most of the question's words
 
 # Objection cards: a section with these subsections (Chinese or English headings).
