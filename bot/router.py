@@ -108,6 +108,9 @@ class Router:
         top = ranking[0] if ranking else None
         if top is None or top.score < self.policy.consider:
             return self.fallback, ranking
+        offered = [route.skill for route in ranking if route.score >= self.policy.consider]
+        if offered == [self.fallback]:  # the only choice worth offering is what an unclaimed message gets anyway
+            return self.fallback, ranking
         runner_up = ranking[1].score if len(ranking) > 1 else 0.0
         if top.score >= self.policy.accept and top.score - runner_up >= self.policy.margin:
             return top.skill, ranking
@@ -129,12 +132,11 @@ class Router:
         on_route(chosen or ROUTER_STATE)
         if chosen is not None:
             return self.skills[chosen].handle(request)
-        candidates = [route for route in ranking if route.score >= self.policy.consider][:3]
+        candidates = [route.skill for route in ranking if route.score >= self.policy.consider][:3]
+        if self.fallback not in candidates:  # never a one-button menu: the fallback is always a choice
+            candidates.append(self.fallback)
         self.conversations.set(request.user.id, ROUTER_STATE, {"text": request.text})
-        buttons = [
-            [Button(label=self.skills[route.skill].title(request.language), data=f"route:{route.skill}")]
-            for route in candidates
-        ]
+        buttons = [[Button(label=self.skills[name].title(request.language), data=f"route:{name}")] for name in candidates]
         return Reply.of(request.t("你是想：", "Did you mean:"), buttons=buttons)
 
     def _dispatch_command(

@@ -104,6 +104,32 @@ def test_close_call_asks_with_buttons_and_remembers_the_text(router: Router, use
         router.dispatch(request(user, callback=chosen))
 
 
+class Unsure(Skill):
+    """Claims "maybe" messages with a score above `consider` but below `accept`."""
+
+    def __init__(self, name: str, claims: str) -> None:
+        self.name, self.claims = name, claims
+        self.title_zh = self.title_en = name.title()
+
+    def score(self, request: Request) -> RouteScore:
+        return RouteScore(0.4, "maybe") if self.claims in request.text else RouteScore(0.0)
+
+    def handle(self, request: Request) -> Reply:
+        return Reply.of(f"{self.name}:{request.text}")
+
+
+def test_an_unsure_message_offers_the_fallback_beside_its_one_candidate(store: Store, user: User) -> None:
+    router = Router([Unsure("notes", "visit"), Unsure("ask", "fee")], conversations=ConversationRepository(store), fallback="ask")
+    reply = router.dispatch(request(user, "visit later"))
+    assert [button.data for row in reply.buttons for button in row] == ["route:notes", "route:ask"]
+
+
+def test_an_unsure_message_whose_only_candidate_is_the_fallback_goes_there(store: Store, user: User) -> None:
+    router = Router([Unsure("notes", "visit"), Unsure("ask", "fee")], conversations=ConversationRepository(store), fallback="ask")
+    assert router.choose(request(user, "what fee"))[0] == "ask"
+    assert router.dispatch(request(user, "what fee")).text == "ask:what fee"
+
+
 def test_pending_conversation_gets_the_next_text_until_a_command(router: Router, user: User, store: Store) -> None:
     ConversationRepository(store).set(user.id, "notes", {"step": "edit"})
     assert router.dispatch(request(user, "客户是华新建材")).text == "resumed:edit:客户是华新建材"
