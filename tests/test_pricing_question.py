@@ -201,7 +201,10 @@ def test_bad_payloads_are_refused(payload: str) -> None:
 @pytest.mark.parametrize(
     ("text", "value_class"),
     [("三类客户专业版最多能打几折", "III"), ("What discount can a class III customer get?", "III"), ("Ⅳ类客户 50 套", "IV"),
-     ("tier 2 pricing for the Pro plan", "II"), ("这三类客户怎么报价", None), ("客户分三类", None), ("哪三类客户能打折", None)],
+     ("tier 2 pricing for the Pro plan", "II"), ("what discount can a class-III customer get", "III"),
+     ("max discount for a tier-4 account", "IV"), ("category II pricing", "II"), ("our III-class clients want more off", "III"),
+     ("这三类客户怎么报价", None), ("客户分三类", None), ("哪三类客户能打折", None), ("first-class service", None),
+     ("a world class team in 2 tiers", None), ("can I class customers by value", None)],
 )
 def test_a_value_class_named_without_a_customer_is_read(book: PriceBook, text: str, value_class: str | None) -> None:
     assert named_value_class(text) == value_class

@@ -256,6 +256,7 @@ def test_without_a_customer_lookup_the_class_is_not_guessed(book) -> None:
         ("拜访完华信，他们要打八五折，我能答应吗", 0.85, 1.0),
         ("三类客户最多能打几折", 0.85, 1.0),  # a value class named without a customer
         ("What discount can a class III customer get?", 0.85, 1.0),
+        ("what discount can a class-III customer get", 0.85, 1.0),  # the hyphen of a phone keyboard
         ("", 0.0, 0.0),
     ],
 )

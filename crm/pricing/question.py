@@ -133,7 +133,7 @@ _CLASS_NUMERALS = {"i": "I", "ii": "II", "iii": "III", "iv": "IV", "ⅰ": "I", "
                    "一": "I", "二": "II", "三": "III", "四": "IV", "1": "I", "2": "II", "3": "III", "4": "IV"}
 _NAMED_CLASS = re.compile(
     r"(?<![这那哪几分有共A-Za-z])(?P<zh>IV|III|II|I|[ⅠⅡⅢⅣ一二三四1-4])\s*类(?:客户|客戶|用户)?|"
-    r"\b(?:class|tier|value\s+class)\s*(?P<en>IV|III|II|I|[1-4])\b",
+    r"\b(?:class|tier|category|value\s+class)[\s-]*(?P<en>IV|III|II|I|[1-4])\b|\b(?P<after>IV|III|II|[1-4])[\s-]*(?:class|tier)\s+(?:customers?|clients?|accounts?)\b",
     re.IGNORECASE,
 )
 
@@ -143,7 +143,7 @@ def named_value_class(text: str) -> str | None:
     match = _NAMED_CLASS.search(text)
     if match is None:
         return None
-    return _CLASS_NUMERALS.get((match.group("zh") or match.group("en")).lower())
+    return _CLASS_NUMERALS.get((match.group("zh") or match.group("en") or match.group("after")).lower())
 
 
 def read_question(book: PriceBook, text: str, customers: CustomerLookup | None = None,
