@@ -45,10 +45,15 @@ _CARD_WORDS = re.compile(
     r"怎么样|最近|情况|进展|近况|如何|咋样|状态|跟进到哪|how(?:'s| is| are)|doing|status|update|latest|what'?s new",
     re.I,
 )
-_QUESTION = re.compile(r"[?？]|吗|呢|怎么|如何|哪|什么|\b(?:how|what|which|who|where)\b", re.I)
+# "上次拜访华信聊了什么", "what happened at the last visit to Acme": the card lists the latest visits. Asked only:
+# "拜访华信，聊了报价" is a visit note.
+_HISTORY_WORDS = re.compile(
+    r"上次|上回|上一次|拜访|聊了|谈了|说了|last\s+(?:visit|time|meeting|call)|discuss|talked|what\s+happened|meeting", re.I
+)
+_QUESTION = re.compile(r"[?？]|吗|呢|怎么|如何|哪|什么|啥|\b(?:how|what|which|who|where)\b", re.I)
+_PRICE_TOPIC = re.compile(r"价格|价钱|贵|报价|便宜|折扣|降价|price|pricing|expensive|cost|discount", re.I)
 _TOPICS: tuple[tuple[re.Pattern[str], tuple[str, ...], str, str], ...] = (
-    (re.compile(r"价格|价钱|贵|报价|便宜|折扣|降价|price|pricing|expensive|cost|discount", re.I),
-     ("price",), "价格", "price"),
+    (_PRICE_TOPIC, ("price",), "价格", "price"),
     (re.compile(r"竞争|竞品|友商|对手|competitor|rival", re.I), ("competitor",), "竞争对手", "competitor"),
     (re.compile(r"交付|交货|周期|工期|延期|delivery|lead time|timeline|delay", re.I), ("delivery",), "交付", "delivery"),
     (re.compile(r"资质|安全|等保|合规|security|compliance|certif|privacy", re.I), ("security",), "安全资质", "security"),
@@ -102,6 +107,8 @@ class CustomersSkill(Skill):
             return RouteScore(0.0)
         if _CARD_WORDS.search(text) and _QUESTION.search(text) or _CARD_WORDS.search(text) and len(text) <= 16:
             return RouteScore(0.85, f"asks about customer {found.said}")
+        if _HISTORY_WORDS.search(text) and _QUESTION.search(text) and not _PRICE_TOPIC.search(text):  # a price: ask which
+            return RouteScore(0.85, f"asks about the visits to {found.said}")
         if text.rstrip("?？ ").casefold() == found.said.casefold():
             return RouteScore(0.7, f"names customer {found.said}")
         if _QUESTION.search(text):

@@ -40,6 +40,19 @@ def test_customer_card_shows_my_visits_followups_and_objections(recorded: Assist
     assert say(REP_ID, "/customer 华信").text == text
 
 
+@pytest.mark.parametrize(
+    "question", ["上次去华信科技拜访聊了什么？", "what happened at the last visit to 华信科技?", "华信上回谈了啥"]
+)
+def test_asking_what_happened_at_the_last_visit_opens_the_card(recorded: Assistant, say, question: str) -> None:  # noqa: F811
+    text = say(REP_ID, question).text
+    assert text.startswith("华信科技 · ") and "2026-11-11" in text
+
+
+def test_a_short_visit_note_naming_what_was_discussed_stays_a_note(recorded: Assistant) -> None:
+    chosen, _ = recorded.router.choose(recorded.request(recorded.users.get(REP_ID), "拜访华信科技，聊了报价，下周三再跟进", now=NOW))
+    assert chosen == "notes"
+
+
 def test_another_rep_sees_the_customer_but_not_my_visits(recorded: Assistant, say) -> None:  # noqa: F811
     text = say(OTHER_REP_ID, "华信科技最近怎么样?").text
     assert "华信科技" in text and "还没有你的拜访记录" in text
