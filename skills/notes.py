@@ -31,11 +31,13 @@ log = logging.getLogger(__name__)
 
 _VISIT_VERBS = re.compile(
     r"拜访了?|拜会|走访|回访|见了|见到|去了|聊了|谈了|沟通了|约了|参加了|认识了|接待了|吃了(?:个|顿)?饭|打电话|通了电话|电话沟通|开了(?:个)?会|碰了(?:个)?面|"
-    r"反馈|说|提到|表示|要求|同意|嫌|"
     r"\b(?:met|visited|called|spoke|talked|had (?:lunch|dinner|a call|a meeting)|meeting with|caught up|"
     r"dropped by|went to|saw|demoed|presented)\b",
     re.I,
 )
+# What someone said: a report of a visit when the message also names who or when ("王总说…", "华信反馈…，下周三再聊");
+# alone ("客户说你们比别家贵两成") it is an objection a rep wants to answer, not a visit.
+_REPORTED_SPEECH = re.compile(r"反馈|说|提到|表示|要求|同意|嫌")
 _TITLES = re.compile(
     r"[\u4e00-\u9fff](?:总经理|经理|总监|主任|处长|科长|部长|主管|总|工|老师|董)|"
     r"\b(?:CEO|CFO|CTO|CIO|COO|VP|director|manager|head of|Mr\.?|Ms\.?|Mrs\.?)\b",
@@ -94,16 +96,18 @@ class VisitNotesSkill(Skill):
         if len(text) < 6:
             return RouteScore(0.0)
         score, reasons = 0.0, []
-        if _VISIT_VERBS.search(text):
+        title, found, follow_up = _TITLES.search(text), self.customers.match(text), _FOLLOWUP_TIME.search(text)
+        if _VISIT_VERBS.search(text) or _REPORTED_SPEECH.search(text) and (title or found or follow_up or len(text) >= 30):
             score, reasons = score + 0.35, reasons + ["visit verb"]
-        if _TITLES.search(text):
+        elif _REPORTED_SPEECH.search(text):
+            score, reasons = score + 0.1, reasons + ["reported speech"]
+        if title:
             score, reasons = score + 0.2, reasons + ["contact title"]
-        found = self.customers.match(text)
         if found is not None and found.status in ("auto", "ambiguous"):
             score, reasons = score + (0.3 if found.status == "auto" else 0.2), reasons + [f"customer {found.said}"]
         elif found is not None:
             score, reasons = score + 0.1, reasons + ["company name"]
-        if _FOLLOWUP_TIME.search(text):
+        if follow_up:
             score, reasons = score + 0.2, reasons + ["follow-up time"]
         if _OBJECTION_WORDS.search(text):
             score, reasons = score + 0.1, reasons + ["objection"]

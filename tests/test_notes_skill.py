@@ -218,11 +218,19 @@ def test_a_question_about_the_visit_record_form_is_not_a_list_of_visits(kam: Ass
     assert next(route.score for route in ranking if route.skill == "customers") < 0.5
 
 
-@pytest.mark.parametrize("text", ["客户说你们比别家贵两成", "客户说太贵了", "the client says we're too expensive"])
-def test_a_bare_objection_offers_the_playbook_beside_a_visit_note(kam: Assistant, text: str) -> None:
+@pytest.mark.parametrize(
+    "text", ["客户说你们比别家贵两成", "客户说太贵了", "客户嫌我们贵", "the client says we're too expensive"]
+)
+def test_a_bare_objection_goes_to_the_playbook(kam: Assistant, text: str) -> None:
+    """Who said it and when make a visit report; a customer's words alone are an objection to answer."""
     chosen, ranking = kam.router.choose(kam.request(kam.users.get(REP_ID), text, now=NOW))
-    offered = {route.skill for route in ranking if route.score >= kam.router.policy.consider}
-    assert chosen == "ask" or (chosen is None and "ask" in offered), ranking
+    assert chosen == "ask", ranking
+
+
+@pytest.mark.parametrize("text", ["王总说下周签合同", "华信科技说价格太高", "客户说太贵了，下周三再聊"])
+def test_what_someone_said_with_who_or_when_is_a_visit_report(kam: Assistant, text: str) -> None:
+    chosen, ranking = kam.router.choose(kam.request(kam.users.get(REP_ID), text, now=NOW))
+    assert chosen == "notes", ranking
 
 
 def test_visit_repository_save_is_atomic(kam: Assistant, say, monkeypatch: pytest.MonkeyPatch) -> None:
