@@ -75,6 +75,15 @@ def test_cases_from_notes() -> None:
     assert sorted(_cases("投诉我们的工程师 要求换人。另外问 能不能导出Excel")) == [("complaint", "normal"), ("question", "low")]
 
 
+def test_a_case_summary_stops_at_the_problem_not_the_next_step() -> None:
+    [case] = find_cases(normalize("合同明年3月31号到期，另外上周系统宕机他们很不满意，下周二下午三点再去一趟"))
+    assert case.type == "incident" and case.summary == "另外上周系统宕机他们很不满意"
+    [case] = find_cases(normalize("发票又开错了。下周三再去一趟。财务很生气"))
+    assert case.summary == "发票又开错了" and case.priority == "normal"  # the anger after the next step is not joined
+    [case] = find_cases(normalize("complained the hotline never picks up. Mr. Zhou was very angry"))
+    assert case.priority == "high" and case.summary.startswith("complained the hotline never picks up")
+
+
 def test_price_objections_and_closed_problems_are_not_cases() -> None:
     assert _cases("他们嫌报价太贵 很不满") == []
     assert _cases("the maintenance fee went up and they're unhappy") == []

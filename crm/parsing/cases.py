@@ -88,11 +88,16 @@ def find_cases(text: str, *, objections: list[str] | None = None) -> list[Propos
         kind = classify(topic)
         if kind is None or kind in found:
             continue
+        topic = _up_to_the_problem(topic, kind)
         for next_start, next_end in topics[number + 1 : number + 3]:  # "… picks up. Mr. Zhou was very angry"
             following = text[next_start:next_end]
-            if classify(following) not in (None, kind):
-                break
-            topic = f"{topic} {following}"  # the anger said next goes with it
+            if len(following.strip()) <= 3:  # "Mr." split off its name
+                topic = f"{topic}{following}."
+                continue
+            also = classify(following)
+            if also not in (None, kind) or also is None and not _tells_severity(following):
+                break  # another case, or the next step ("下周二再去一趟"), not this problem
+            topic = f"{topic} {_up_to_the_problem(following, kind)}"  # the anger said next goes with it
         priority = _priority(topic, kind, whole_urgent=whole_urgent)
         found[kind] = ProposedCase(type=kind, priority=priority, summary=_summary(topic))  # type: ignore[arg-type]
     return list(found.values())
@@ -112,6 +117,18 @@ def classify(text: str) -> str | None:
     if _QUESTION.search(text) and _QUESTION_ASKER.search(text):
         return "question"
     return None
+
+
+def _tells_severity(text: str) -> bool:
+    return bool(_HIGH.search(text) or _URGENT.search(text) and not _NOT_URGENT.search(text))
+
+
+def _up_to_the_problem(topic: str, kind: str) -> str:
+    """The topic without its trailing clauses that neither describe the problem nor say how serious it is:
+    "系统宕机他们很不满意，下周二下午三点再去一趟" → "系统宕机他们很不满意"."""
+    clauses = re.findall(r"[^，,]+[，,]?", topic)
+    keep = max((number for number, clause in enumerate(clauses) if classify(clause) == kind or _tells_severity(clause)), default=None)
+    return topic if keep is None else "".join(clauses[: keep + 1])
 
 
 def _priority(topic: str, kind: str, *, whole_urgent: bool) -> str:
