@@ -41,6 +41,13 @@ def test_the_issue_example():
     assert record.summary == "王经理 | 异议：价格、竞争对手 | 跟进：11-25 15:00 再约技术交流"
 
 
+def test_an_objection_is_quoted_without_the_word_that_joined_it():
+    record = parse_note("拜访了华信科技，聊了扩容，另外上周系统宕机他们很不满意。Also they think the UI is too complicated",
+                        now=NOW, customers=CUSTOMERS)
+    texts = [objection.text for objection in record.objections]
+    assert "上周系统宕机他们很不满意" in texts and not any(text.lower().startswith(("另外", "also")) for text in texts)
+
+
 def test_english_note():
     record = parse_note(
         "met Acme Corp's CFO Sarah today, she wants 10% off the annual license, follow up next Tuesday 3pm",

@@ -21,6 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from crm.parsing.objections import without_connective
 from crm.parsing.opportunities import _topics
 
 CaseType = Literal["complaint", "incident", "question"]
@@ -167,5 +168,5 @@ def explicit_case(words: str) -> tuple[str, str, str]:
 
 
 def _summary(topic: str) -> str:
-    text = re.sub(r"\s+", " ", topic).strip(" ，,。")
+    text = without_connective(re.sub(r"\s+", " ", topic).strip(" ，,。"))
     return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"

@@ -107,6 +107,14 @@ class Objection(BaseModel):
     amount: Amount | None = None
 
 
+_CONNECTIVE = re.compile(r"^(?:另外|还有|此外|再就是|(?:also|plus|and)\b)[\s，,]*", re.IGNORECASE)
+
+
+def without_connective(clause: str) -> str:
+    """The clause without the word that joined it to the one before ("另外上周系统宕机…" → "上周系统宕机…")."""
+    return _CONNECTIVE.sub("", clause, count=1)
+
+
 def find_objections(clauses: list[tuple[int, int, str]], amounts: list[AmountSpan]) -> list[Objection]:
     """Objections in `clauses` (start, end, text): one per category, first mention's words, first amount said."""
     by_category: dict[str, Objection] = {}
@@ -116,7 +124,7 @@ def find_objections(clauses: list[tuple[int, int, str]], amounts: list[AmountSpa
             amount = _amount_for(category, clause_amounts)
             existing = by_category.get(category)
             if existing is None:
-                by_category[category] = Objection(category=category, text=clause.strip(), amount=amount)  # type: ignore[arg-type]
+                by_category[category] = Objection(category=category, text=without_connective(clause.strip()), amount=amount)  # type: ignore[arg-type]
             elif existing.amount is None and amount is not None:
                 existing.amount = amount  # 嫌报价太高 … 要我们打八五折: one price objection, with its amount
     if len(by_category) > 1:
