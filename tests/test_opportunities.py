@@ -256,3 +256,15 @@ def test_save_creates_the_opportunity_in_the_same_transaction(store: Store, cust
 def test_more_close_periods(words: str, month: str) -> None:
     said = datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI)
     assert read(f"预算100万 {words}" if not words.isascii() else f"budget 100k USD, {words}", said)[0][2] == month
+
+
+@pytest.mark.parametrize(
+    ("note", "title"),
+    [
+        ("met Acme's CFO today, they want to add 50 seats of the Pro plan, budget around 200k", "50 seats of the Pro plan"),
+        ("we could sell them 30 licenses of the analytics module by March worth 90k", "30 licenses of the analytics module"),
+    ],
+)
+def test_an_english_seat_count_names_what_it_is_for(note: str, title: str) -> None:
+    [opportunity] = find_opportunities(note, now=datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI))
+    assert opportunity.title == title

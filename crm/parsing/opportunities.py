@@ -426,7 +426,13 @@ def _title(text: str, start: int, end: int, amounts: Sequence[AmountSpan], perio
     cue = _STRONG.search(topic) or _WEAK.search(topic)
     if cue is None:
         return ""
-    if cue.group().lower().startswith(("seat", "licen")):
+    if cue.group().lower().startswith(("seat", "licen")):  # "add 50 seats of the Pro plan" → "50 seats of the Pro plan"
+        count = re.search(r"\b\d[\d,.]*\s+(?:(?:more|extra|additional|new)\s+)?$", topic[: cue.start()])
+        of = re.match(r"\s+((?:of|for|on)\s+(?:the\s+|our\s+)?(?:(?!budget|about|around|roughly|by|in|next|this|and)[\w-]+\s*){1,3})",
+                      topic[cue.end() :], re.IGNORECASE)
+        if count and of:
+            title = " ".join(f"{count.group()} {cue.group()} {of.group(1)}".split())
+            return title if len(title) <= 40 else title[:40].rsplit(" ", 1)[0]
         before = re.findall(r"[\w-]+", topic[max(0, cue.start() - 30) : cue.start()])
         before = [word for word in before if word.lower() not in ("the", "a", "an", "of", "buy", "add", "need", "want", "about")]
         return " ".join([*before[-3:], cue.group()])[:40]
