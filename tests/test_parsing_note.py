@@ -48,6 +48,14 @@ def test_an_objection_is_quoted_without_the_word_that_joined_it():
     assert "上周系统宕机他们很不满意" in texts and not any(text.lower().startswith(("另外", "also")) for text in texts)
 
 
+def test_a_contract_date_said_in_english_is_no_follow_up():
+    record = parse_note("met Acme Corp CFO Sarah, contract renews end of June, follow up next Tuesday 10am", now=NOW, customers=CUSTOMERS)
+    assert [followup.text for followup in record.followups] == ["follow up"]
+    assert [(contract.end, contract.event) for contract in record.contracts] == [(date(2027, 6, 30), "expiring")]
+    renewal = parse_note("Acme: the contract expires end of March, send the renewal quote by end of February", now=NOW, customers=CUSTOMERS)
+    assert [followup.text for followup in renewal.followups] == ["send the renewal quote"]
+
+
 def test_english_note():
     record = parse_note(
         "met Acme Corp's CFO Sarah today, she wants 10% off the annual license, follow up next Tuesday 3pm",

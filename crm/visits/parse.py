@@ -207,7 +207,10 @@ def _clause_at(clauses: list[tuple[int, int, str]], position: int) -> int | None
 
 # dates -> visit date and follow-ups ---------------------------------------------------------
 
-_REFERENCE_CLAUSE = re.compile(r"到期|过期|截止日|签约日|生效|签的|签了|expir|renewal date|contract ends|ends on", re.IGNORECASE)
+_REFERENCE_CLAUSE = re.compile(
+    r"到期|过期|截止日|签约日|生效|签的|签了|expir|renewal date|contract ends|ends on|\brenews\b|runs out|up for renewal|lapses",
+    re.IGNORECASE,
+)
 _ACTION = re.compile(
     r"再|约|去|来|发|给|提交|回复|答复|联系|电话|跟进|拜访|演示|沟通|谈|见|安排|准备|确认|提醒|报价|开会|讨论|签|交流|汇报|过来|"
     r"派|处理|整理|提供|出|做|写|改|催|推进|落实|带|寄|送|对接|上线|部署|测试|培训|补|交|请|问|看|更新|复盘|申请|"
@@ -270,8 +273,8 @@ def _followups(
             if len(action) <= 1:
                 reference_clause = _clause_at(clauses, reference.start)
                 action = _action_text(text, clauses, reference_clause, reference, [m for m in mentions if m is not reference])
-        elif _REFERENCE_CLAUSE.search(clause) and not mention.deadline:
-            continue  # 合同12月10号到期: a date to count from, not a to-do
+        elif _REFERENCE_CLAUSE.search(clause) and (not mention.deadline or not _ACTION.search(_REFERENCE_CLAUSE.sub(" ", clause))):
+            continue  # 合同12月10号到期, "contract renews end of June": a date to count from, not a to-do
         if day is None or day < now.date():
             continue
         if mention.vague and not _ACTION.search(clause + " " + action):
