@@ -345,6 +345,8 @@ class VisitNotesSkill(Skill):
                 + (request.t("（时间待定，可修改）", " (approximate — edit if needed)") if f.vague else "")
                 for f in record.followups
             ))  # fmt: skip
+        if record.date_problems:
+            reply.add("\n".join(f"⚠️ {problem}" for problem in record.date_problems), "note")
         if record.opportunities:
             reply.add(request.t("商机：", "Opportunity: ") + self._opportunity_text(record, language))
         if record.contracts:

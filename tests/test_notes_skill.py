@@ -218,6 +218,11 @@ def test_a_question_about_the_visit_record_form_is_not_a_list_of_visits(kam: Ass
     assert next(route.score for route in ranking if route.skill == "customers") < 0.5
 
 
+def test_the_card_names_a_date_that_set_nothing(kam: Assistant, say) -> None:
+    card = say(REP_ID, "拜访了华信科技王总，明天25点再去一趟").text
+    assert "“25点”不是有效的日期或时间" in card and "跟进提醒" not in card
+
+
 @pytest.mark.parametrize(
     "text", ["客户说你们比别家贵两成", "客户说太贵了", "客户嫌我们贵", "the client says we're too expensive"]
 )

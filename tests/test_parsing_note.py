@@ -56,6 +56,17 @@ def test_a_contract_date_said_in_english_is_no_follow_up():
     assert [followup.text for followup in renewal.followups] == ["send the renewal quote"]
 
 
+@pytest.mark.parametrize(
+    ("note", "words"),
+    [("明天25点再去拜访华信科技", "25点"), ("拜访华信科技 2月30日再约", "2月30日"), ("华信科技 2月29日再去一趟", "2月29日"),
+     ("met Acme Corp, send the quote June 31st", "June 31st")],
+)
+def test_an_impossible_date_in_a_note_is_named_and_sets_no_follow_up(note: str, words: str):
+    record = parse_note(note, now=NOW, customers=CUSTOMERS)
+    assert record.followups == []  # never 09:00 the next day for 明天25点
+    assert any(words in warning for warning in record.warnings), record.warnings
+
+
 def test_english_note():
     record = parse_note(
         "met Acme Corp's CFO Sarah today, she wants 10% off the annual license, follow up next Tuesday 3pm",

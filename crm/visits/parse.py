@@ -80,7 +80,15 @@ def _parse(
     amount_spans = locate_amounts(text)
     objections = find_objections(clauses, amount_spans)
 
-    mentions = find_dates(text, now=now, ignore=[(span.start, span.end) for span in amount_spans])
+    found = find_dates(text, now=now, ignore=[(span.start, span.end) for span in amount_spans], keep_invalid=True)
+    invalid = [mention for mention in found if mention.invalid]
+    # "明天25点再去": the day beside an impossible time is no date either (25点 is not 09:00); the rep is told
+    mentions = [mention for mention in found if not mention.invalid and not _touches(mention, invalid)]
+    date_problems = [
+        say(f"“{words}”不是有效的日期或时间，没有按它设跟进", f"“{words}” is not a valid date or time; no follow-up was set from it")
+        for words in (mention.text.strip() for mention in invalid)
+    ]
+    warnings += date_problems
     visit_date = _visit_date(mentions, today)
     names = [customer.said] if customer and customer.said else []
     names += [contact.name for contact in contacts]
@@ -122,8 +130,13 @@ def _parse(
         excerpt=_one_line(text)[:EXCERPT_CHARS],
         language=language,
         warnings=warnings,
+        date_problems=date_problems,
     )
     return _with_customer_match(record, customer)
+
+
+def _touches(mention: DateMention, others: list[DateMention]) -> bool:
+    return any(other.start <= mention.end and mention.start <= other.end for other in others)
 
 
 def _with_customer_match(record: VisitRecord, match: CustomerMatch | None) -> VisitRecord:
