@@ -19,16 +19,12 @@ from crm.formatting import format_due, format_money
 from crm.language import Language, language_of
 from crm.users import UserRepository
 from skills.base import RouteScore, Skill, SkillError, button_row_id, command
+from skills.intent import asks_for_a_reminder
 from skills.models import Block, Button, FileOut, Reply, Request
 
 LIST_SHOWN = 40  # lines in /followups; the rest are counted
 DETAIL_BUTTONS = 5  # items in /followups that get an "open" button
 
-_CREATE = re.compile(
-    r"^\s*(?:请|麻烦)?(?:帮我)?(?:提醒我|提醒一下|别忘了|不要忘了|记得提醒)"
-    r"|^\s*(?:please\s+)?(?:remind me|don'?t forget|do not forget)\b",
-    re.IGNORECASE,
-)
 _LIST = re.compile(
     r"(?:哪些|什么|几[条个]).{0,4}(?:待办|跟进|提醒|要做|到期)|^(?:我的|查看|看看)?(?:待办|跟进)(?:事项|列表|清单)?[?？]?$|跟进列表"
     r"|\bwhat'?s due\b|\bwhat is due\b|\bmy (?:follow-?ups|reminders|to-?dos?)\b|\b(?:list|show)(?: me)? (?:my )?"
@@ -84,7 +80,7 @@ class FollowupsSkill(Skill):
     def score(self, request: Request) -> RouteScore:
         """Claim "提醒我…/remind me…/别忘了…", list requests and typed snoozes."""
         text = request.text.strip()
-        if _CREATE.search(text):
+        if asks_for_a_reminder(text):
             return RouteScore(0.9, "asks for a reminder")
         if _SNOOZE.search(text):
             return RouteScore(0.85, "snoozes a reminder")
@@ -95,9 +91,9 @@ class FollowupsSkill(Skill):
     def handle(self, request: Request) -> Reply:
         """Create a reminder, list what is due, or snooze the latest reminder, as the text asks."""
         text = request.text.strip()
-        if _SNOOZE.search(text) and not _CREATE.search(text):
+        if _SNOOZE.search(text) and not asks_for_a_reminder(text):
             return self._snooze_typed(request, text)
-        if _LIST.search(text) and not _CREATE.search(text):
+        if _LIST.search(text) and not asks_for_a_reminder(text):
             return self.followups(request)
         return self._create(request, text)
 
@@ -107,7 +103,7 @@ class FollowupsSkill(Skill):
         if text.lower() in {"取消", "算了", "cancel", "never mind", "nevermind"}:
             self.conversations.clear(request.user.id)
             return Reply.of(request.t("好的，不改了。", "OK, nothing changed."))
-        if _CREATE.search(text) and ("create" in state or state.get("edit") == "time"):
+        if asks_for_a_reminder(text) and ("create" in state or state.get("edit") == "time"):
             self.conversations.clear(request.user.id)  # a new reminder request, not the answer to "when?"
             return self.handle(request)
         if "create" in state:

@@ -27,6 +27,25 @@ _ASKS_FOR_A_FORM = re.compile(
 )
 
 
+# "提醒我…", "别忘了…", "remind me…", the time maybe first ("今天上午9点提醒我…", "tomorrow at 3pm remind me to…");
+# not "王总提醒我们…" (what someone reminded us of, in a visit report).
+_TIME_FIRST_ZH = r"[\s今明后大天早上中下晚午夜凌晨点點钟鐘半刻分号號日月周週星期礼禮拜一二三四五六七八九十零两兩这這本个個\d:：]{0,14}?"
+_TIME_FIRST_EN = (
+    r"(?:(?:today|tomorrow|tonight|this|next|on|at|in|the|morning|afternoon|evening|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?|noon)[\s,]+){0,5}"
+)
+_REMINDER_REQUEST = re.compile(
+    rf"^\s*{_TIME_FIRST_ZH}(?:请|麻烦)?(?:帮我)?(?:提醒我(?!们)|提醒一下|别忘了|不要忘了|记得提醒)"
+    rf"|^\s*{_TIME_FIRST_EN}(?:please\s+)?(?:remind me|don'?t forget|do not forget|set a reminder)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_reminder(text: str) -> bool:
+    """True for a request to be reminded of something (the followups skill's)."""
+    return _REMINDER_REQUEST.search(text) is not None
+
+
 def asks_for_a_form(text: str) -> bool:
     """Asks for a template or a form ("拜访记录表模板发我一份"): the playbook says what it holds, or that it has none."""
     return bool(_ASKS_FOR_A_FORM.search(text))

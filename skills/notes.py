@@ -24,7 +24,7 @@ from crm.visits.repository import NoteAlreadyClosed, RawNote, RawNoteNotFound, V
 from skills.ask import Playbook
 from skills.base import RouteScore, Skill, SkillError, StaleButton, button_row_id, command
 from skills.cases import add_complaint_guidance, case_line
-from skills.intent import asks_how_to_handle, is_question
+from skills.intent import asks_for_a_reminder, asks_how_to_handle, is_question
 from skills.models import Button, Reply, Request
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,6 @@ _ACCOUNT_NEWS = re.compile(
     re.I,
 )
 _QUESTION_PHRASE = re.compile(r"哪些客户|是哪家公司|是哪个公司|(?:拜访|见|去)了?哪些")
-_REMINDER_REQUEST = re.compile(r"^\s*(?:请)?(?:提醒我|记得提醒|remind me|set a reminder)", re.I)
 _STEPS = {
     "save": "_save", "discard": "_discard", "edit": "_edit", "nofollowup": "_drop_followups",
     "card": "_show_card", "pick": "_pick", "new": "_new", "noopp": "_drop_opportunities",
@@ -117,7 +116,7 @@ class VisitNotesSkill(Skill):
             score += 0.05
         if request.attachment is not None and request.attachment.kind in ("voice", "audio"):
             score, reasons = score + 0.2, reasons + ["voice message"]  # reps dictate visit reports
-        if _REMINDER_REQUEST.match(text):
+        if asks_for_a_reminder(text):
             return RouteScore(round(min(score, 0.9) * 0.4, 3), "asks for a reminder: " + ", ".join(reasons))
         if _is_question(text):
             return RouteScore(min(score, 0.9) * 0.25, "question: " + ", ".join(reasons) if reasons else "question")

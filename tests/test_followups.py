@@ -139,12 +139,20 @@ def _assistant(chat) -> Assistant:
 
 @pytest.mark.parametrize(
     "text", ["提醒我周五下午给华信发方案", "remind me to call Acme's CFO tomorrow 3pm", "别忘了下周一报价",
-             "我有哪些待办", "what's due", "推迟到周五下午"],
+             "我有哪些待办", "what's due", "推迟到周五下午",
+             "今天下午5点提醒我给华信打电话", "今天下午5點提醒我給華信打電話", "tomorrow at 3pm remind me to call Acme"],
 )  # fmt: skip
 def test_free_text_routes_to_followups(chat, text: str) -> None:
     assistant = _assistant(chat)
     chosen, ranking = assistant.router.choose(assistant.request(assistant.users.get(REP_ID), text))
     assert chosen == "followups", ranking
+
+
+@pytest.mark.parametrize("text", ["王总提醒我们注意合规", "王总提醒我们下周交方案"])
+def test_what_a_contact_reminded_us_of_is_no_reminder_request(chat, text: str) -> None:
+    assistant = _assistant(chat)
+    chosen, ranking = assistant.router.choose(assistant.request(assistant.users.get(REP_ID), text))
+    assert chosen != "followups", ranking
 
 
 def test_create_list_and_finish_from_buttons(chat) -> None:
