@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from crm.conversations import ConversationRepository
+from knowledge.tokenize import to_simplified
 from skills.base import CommandSpec, Skill, SkillError, StaleButton
 from skills.models import Button, Reply, Request
 
@@ -88,7 +89,11 @@ class Router:
         return self._dispatch_text(request, on_route)
 
     def rank(self, request: Request) -> list[Route]:
-        """Every skill's score for a free-text message, best first: the explanation of a routing."""
+        """Every skill's score for a free-text message, best first: the explanation of a routing.
+
+        Skills score the Simplified text: their cues are written in Simplified, and a message typed on a Hong Kong
+        or Taiwan keyboard ("今天上午9點提醒我給華信打電話") means what its Simplified twin means."""
+        request = request.model_copy(update={"text": to_simplified(request.text)})
         semantic = self._semantic_scores(request.text)
         routes = []
         for skill in self.skills.values():

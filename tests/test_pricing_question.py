@@ -203,6 +203,7 @@ def test_bad_payloads_are_refused(payload: str) -> None:
     [("三类客户专业版最多能打几折", "III"), ("What discount can a class III customer get?", "III"), ("Ⅳ类客户 50 套", "IV"),
      ("tier 2 pricing for the Pro plan", "II"), ("what discount can a class-III customer get", "III"),
      ("max discount for a tier-4 account", "IV"), ("category II pricing", "II"), ("our III-class clients want more off", "III"),
+     ("三類客戶專業版最多能打幾折", "III"),  # Traditional characters
      ("这三类客户怎么报价", None), ("客户分三类", None), ("哪三类客户能打折", None), ("first-class service", None),
      ("a world class team in 2 tiers", None), ("can I class customers by value", None)],
 )

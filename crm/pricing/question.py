@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from crm.parsing.amounts import locate_amounts, parse_discount
+from crm.parsing.dates import simplified
 from crm.parsing.numbers import NUMERAL_PATTERN, parse_chinese_number
 from crm.pricing.book import VALUE_CLASSES, PriceBook
 from crm.pricing.customers import CustomerLookup
@@ -140,7 +141,7 @@ _NAMED_CLASS = re.compile(
 
 def named_value_class(text: str) -> str | None:
     """The customer value class a question names ("三类客户最多打几折", "class III discount"), or None."""
-    match = _NAMED_CLASS.search(text)
+    match = _NAMED_CLASS.search(simplified(text))
     if match is None:
         return None
     return _CLASS_NUMERALS.get((match.group("zh") or match.group("en") or match.group("after")).lower())
@@ -148,7 +149,10 @@ def named_value_class(text: str) -> str | None:
 
 def read_question(book: PriceBook, text: str, customers: CustomerLookup | None = None,
                   *, bare_numbers: bool = False) -> PriceQuestion:
-    """Everything `text` says about a price; `bare_numbers` lets '专业版 50' mean 50 units (command args)."""
+    """Everything `text` says about a price; `bare_numbers` lets '专业版 50' mean 50 units (command args).
+
+    Traditional characters read as Simplified ("三類客戶最多能打幾折" as "三类客户最多能打几折")."""
+    text = simplified(text)
     mentions = find_products(book, text)
     off, said, discount_spans = find_discount(text)
     requested = _requested(text, off, said)
