@@ -56,6 +56,10 @@ def test_more_contract_wordings() -> None:
     assert _contracts("服务合同今年到期", jan) == [(None, "2027-12-31", "expiring")]
     assert _contracts("合同号 ABC-123 明年2月到期", jan) == [("ABC-123", "2028-02-29", "expiring")]
     assert _contracts("今天去了华信 合同明年3月到期", jan) == [(None, "2028-03-31", "expiring")]  # not 今天
+    # "unhappy with the slow support" names no other vendor: the contract is ours
+    assert _contracts("they are unhappy with the slow support response, contract ends 31 March", jan) == [
+        (None, "2027-03-31", "expiring")
+    ]
 
 
 def test_not_contract_items() -> None:

@@ -49,7 +49,11 @@ _RENEWED = re.compile(
 )
 _SIGNED = re.compile(r"(?<!下周)(?<!明天)(?<!要)(?:签了|签的|已签|签好了|签完了|签下)|\bsigned\b", re.IGNORECASE)
 _EXPIRING = re.compile(r"到期|过期|(?:结束|截止)|\b(?:expir\w*|ends?|ending|runs? out|up for renewal)\b", re.IGNORECASE)
-_COMPETITOR = re.compile(r"友商|竞品|竞争对手|对手|\bwith (?!us\b|our\b)[A-Z][\w&-]+", re.IGNORECASE)
+# "their MES contract with Siemens", "现在用友商的系统 合同明年6月到期": someone else's contract, in the contract's own clause
+_COMPETITOR = re.compile(
+    r"友商|竞品|竞争对手|对手|\bwith (?!(?:us|our|the|a|an|them|their|him|her|you|it|this|that|its|his|my)\b)[a-z][\w&-]+",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(
     r"(?:合同号|合同编号|编号|\bcontract (?:number|no\.?|#))\s*[:：是为]?\s*(?P<number>[A-Za-z]{1,8}[-_]?\d[\w-]*\d|\d{4,}[\w-]*)",
     re.IGNORECASE,
@@ -82,7 +86,7 @@ def find_contracts(text: str, *, now: datetime, mentions: Sequence[DateMention] 
     found: list[ProposedContract] = []
     for start, end in _topics(text):
         topic = text[start:end]
-        if not _CONTRACT.search(topic) or _COMPETITOR.search(topic):
+        if not _CONTRACT.search(topic) or _COMPETITOR.search(_clause_around(topic, _CONTRACT.search(topic).start())):
             continue
         event = _event(topic)
         if event is None or any(item.event == event for item in found):
@@ -99,6 +103,13 @@ def find_contracts(text: str, *, now: datetime, mentions: Sequence[DateMention] 
     if found and number:
         found[0] = found[0].model_copy(update={"number": number.group("number").upper()})
     return found
+
+
+def _clause_around(topic: str, position: int) -> str:
+    """The comma-separated part of the topic around `position`, with the part before it ("现在用友商的系统，合同…")."""
+    starts = [0, *(match.end() for match in re.finditer(r"[，,;；]", topic[:position]))]
+    end = re.search(r"[，,;；]", topic[position:])
+    return topic[starts[-2] if len(starts) > 1 else 0 : position + end.start() if end else len(topic)]
 
 
 def _event(topic: str) -> Event | None:
