@@ -53,6 +53,12 @@ def test_a_short_visit_note_naming_what_was_discussed_stays_a_note(recorded: Ass
     assert chosen == "notes"
 
 
+@pytest.mark.parametrize("question", ["哪些客户对服务不满?", "which customers complained about support?"])
+def test_which_customers_complained_about_service(recorded: Assistant, say, question: str) -> None:  # noqa: F811
+    text = say(REP_ID, question).text
+    assert "蓝海医药" in text and "华信科技" not in text  # a quality complaint, not the price objection
+
+
 def test_another_rep_sees_the_customer_but_not_my_visits(recorded: Assistant, say) -> None:  # noqa: F811
     text = say(OTHER_REP_ID, "华信科技最近怎么样?").text
     assert "华信科技" in text and "还没有你的拜访记录" in text
