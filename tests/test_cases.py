@@ -84,6 +84,10 @@ def test_a_case_summary_stops_at_the_problem_not_the_next_step() -> None:
     assert case.type == "incident" and case.summary == "上周系统宕机他们很不满意"  # without its "另外"
     [case] = find_cases(normalize("发票又开错了。下周三再去一趟。财务很生气"))
     assert case.summary == "发票又开错了" and case.priority == "normal"  # the anger after the next step is not joined
+    [case] = find_cases(normalize("嗯 那个 今天去了蓝海医药 见了张主任 他说 就是 上次那个系统故障 还没修好 很生气 明天上午十点前给个答复"))
+    assert case.summary == "上次那个系统故障 还没修好 很生气"  # dictated: the visit before it and the next step after it left out
+    [case] = find_cases(normalize("产线的MES系统 宕机了 紧急"))
+    assert case.summary.startswith("产线的") and case.priority == "urgent"  # the subject of the problem stays
     [case] = find_cases(normalize("complained the hotline never picks up. Mr. Zhou was very angry"))
     assert case.priority == "high" and case.summary.startswith("complained the hotline never picks up")
 

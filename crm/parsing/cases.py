@@ -124,12 +124,27 @@ def _tells_severity(text: str) -> bool:
     return bool(_HIGH.search(text) or _URGENT.search(text) and not _NOT_URGENT.search(text))
 
 
+# What comes before the problem in a dictated note: the visit and who said it, and fillers.
+_PREAMBLE = re.compile(
+    r"^\s*(?:嗯+|呃+|那个|就是|然后|他说|她说|他们说|对方说|说)\s*[，,]?\s*$|去了|拜访|见了|见到|聊了|谈了|\b(?:visited|met|saw)\b",
+    re.IGNORECASE,
+)
+# Clauses: split at commas and semicolons, and at the pauses of dictated Chinese ("见了张主任 他说 上次那个系统故障")
+_CLAUSE_BREAK = re.compile(r"(?<=[，,;；])|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
 def _up_to_the_problem(topic: str, kind: str) -> str:
-    """The topic without its trailing clauses that neither describe the problem nor say how serious it is:
+    """The topic from its first to its last clause that describes the problem or says how serious it is:
+    "今天去了蓝海医药 见了张主任 上次那个系统故障 还没修好 很生气 明天给答复" → "上次那个系统故障 还没修好 很生气";
     "系统宕机他们很不满意，下周二下午三点再去一趟" → "系统宕机他们很不满意"."""
-    clauses = re.findall(r"[^，,]+[，,]?", topic)
-    keep = max((number for number, clause in enumerate(clauses) if classify(clause) == kind or _tells_severity(clause)), default=None)
-    return topic if keep is None else "".join(clauses[: keep + 1])
+    clauses = [clause for clause in _CLAUSE_BREAK.split(topic) if clause]
+    telling = [number for number, clause in enumerate(clauses) if classify(clause) == kind or _tells_severity(clause)]
+    if not telling:
+        return topic
+    first = telling[0]
+    while first > 0 and not _PREAMBLE.search(clauses[first - 1]):  # "产线的MES系统 宕机了": the subject stays
+        first -= 1
+    return "".join(clause if clause.endswith(("，", ",", ";", "；")) else f"{clause} " for clause in clauses[first : telling[-1] + 1]).strip()
 
 
 def _priority(topic: str, kind: str, *, whole_urgent: bool) -> str:
