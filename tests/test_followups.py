@@ -242,6 +242,16 @@ def test_a_named_customer_is_linked(chat) -> None:
     assert "【华信科技】" in chat("/followups").text
 
 
+def test_a_customer_named_in_traditional_characters_is_linked(chat) -> None:
+    from crm.customer_import import CustomerInput
+
+    assistant = _assistant(chat)
+    assistant.customers.upsert(CustomerInput(name="华信科技", aliases=["华信"], value_class="I"))
+    chat("提醒我周五下午給華信發方案")
+    [followup] = FollowupRepository(assistant.store).list_open(REP_ID)
+    assert followup.customer_name == "华信科技" and followup.text == "給華信發方案"  # the rep's own words are kept
+
+
 # impossible dates and times, a pending question, a day whose default time has passed ----------
 
 

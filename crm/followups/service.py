@@ -11,6 +11,7 @@ from datetime import datetime, time
 from crm.customers import CustomerRepository
 from crm.followups.reading import ReminderDraft, draft_reminder
 from crm.followups.repository import FollowUp, FollowupRepository
+from crm.parsing.dates import simplified
 from crm.users import User
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class FollowupService:
         """The id of the customer `text` names unambiguously, else None."""
         if self.customers.count() == 0:
             return None
-        found = self.customers.match(text)
+        found = self.customers.match(simplified(text))  # 給華信打電話 names 华信 too
         if found is None or found.status != "auto" or found.customer is None:
             return None
         return found.customer.id
