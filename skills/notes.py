@@ -96,9 +96,10 @@ class VisitNotesSkill(Skill):
             return RouteScore(0.0)
         score, reasons = 0.0, []
         title, found, follow_up = _TITLES.search(text), self.customers.match(text), _FOLLOWUP_TIME.search(text)
-        if _VISIT_VERBS.search(text) or _REPORTED_SPEECH.search(text) and (title or found or follow_up or len(text) >= 30):
+        reported = _REPORTED_SPEECH.search(text)
+        if _VISIT_VERBS.search(text) or reported and (title or found or follow_up or len(text) >= 30):
             score, reasons = score + 0.35, reasons + ["visit verb"]
-        elif _REPORTED_SPEECH.search(text):
+        elif reported:
             score, reasons = score + 0.1, reasons + ["reported speech"]
         if title:
             score, reasons = score + 0.2, reasons + ["contact title"]

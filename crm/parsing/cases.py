@@ -92,9 +92,6 @@ def find_cases(text: str, *, objections: list[str] | None = None) -> list[Propos
         topic = _up_to_the_problem(topic, kind)
         for next_start, next_end in topics[number + 1 : number + 3]:  # "… picks up. Mr. Zhou was very angry"
             following = text[next_start:next_end]
-            if len(following.strip()) <= 3:  # "Mr." split off its name
-                topic = f"{topic}{following}."
-                continue
             also = classify(following)
             if also not in (None, kind) or also is None and not _tells_severity(following):
                 break  # another case, or the next step ("下周二再去一趟"), not this problem

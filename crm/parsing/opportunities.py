@@ -88,7 +88,7 @@ def find_opportunities(
 # topics ------------------------------------------------------------------------------------
 
 _TOPIC_BREAK = re.compile(
-    r"[。！？!?；;\n]|\.(?=\s|$)|"
+    r"[。！？!?；;\n]|(?<!\bmr)(?<!\bms)(?<!\bmrs)(?<!\bdr)\.(?=\s|$)|"  # not the dot of "Mr. Zhou"
     r"(?=另外(?![一二两三四五六七八九几\d]+\s*[家个位种]))|(?=另一个|另一块|还有|此外|再就是)|"
     r"\b(?:also|plus|another thing|separately|on top of that)\b",
     re.IGNORECASE,
