@@ -15,6 +15,7 @@ from knowledge.facts import (
     guessed_fact,
     listed_count,
     names_count,
+    names_size,
     spells_out,
     states_fact,
 )
@@ -180,7 +181,9 @@ def missing_fact(
     listing = [hit.text for hit in supported if hit.coverage >= LIST_TOPIC_COVERAGE]  # about the named list
     if not any(is_cjk(char) for char in query):  # English words rarely occur in a Chinese passage: the list
         listing = [  # must be one that names its size ("the five disciplines" → "五项修炼")
-            hit.text for hit in supported[:MAX_PASSAGES] if count is None or names_count(f"{' '.join(hit.heading_path)} {hit.text}", count)
+            hit.text
+            for hit in supported[:MAX_PASSAGES]
+            if count is None or not names_size(query, count) or names_count(f"{' '.join(hit.heading_path)} {hit.text}", count)
         ]
     if count is not None and count > 2 and not any(spells_out(text, count) for text in listing):
         return AskedFact(LIST_KIND)

@@ -96,6 +96,7 @@ CONTACT = FactKind(
 NAME = FactKind("name", "具体名称", "the name", _re(r"[\s\S]"))
 # A ready-made template or file: a playbook quotes text, it has no file to send.
 DOCUMENT = FactKind("document", "现成的模板或文件", "a ready-made template or file", _re(r"(?!)"))
+RATIO = FactKind("rate", RATE.label_zh, RATE.label_en, _re(r"\d+\s*:\s*\d+"))  # "3:6:1"
 KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT)
 LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 
@@ -112,6 +113,7 @@ _ZH_VALUE = re.compile(
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
     r"哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|"
     r"在(?:系统|CRM|crm|平台|后台)?(?:里|的)?哪(?:里|儿|个地方)(?=填|录|找|提交|下载|申请|报|看|查)|"
+    r"(?:什么|啥|哪个|多少)(?=分数线|分界线|及格线|分档线|标准线|临界值|阈值)|"
     r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额|基准值|参考值|标准值)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
     r"哪个(?=版本|型号|部门|菜单|页面|模块|入口|国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
     r"排(?:名)?第一的?是哪|哪家(?!客户|客戶|大客户)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
@@ -121,7 +123,7 @@ _ZH_VALUE = re.compile(
 # "按季度还是半年", "5 分还是 10 分", "out of 5 or out of 10": a choice between values asks for one.
 _PERIOD_WORD = r"季度|半年|一年|每月|每周|每年|月度|年度|季|周|月|年"
 _WEEKDAY = r"(?:周|星期|礼拜)[一二三四五六日天]"
-_HOW_OFTEN = _re(r"(?:多久|多长时间)[^，,。？?]{0,3}一次|(?:一年|每年|一个月|每月|一季度?|每季度?)(?:开|做|搞|办)?几次|\bhow\s+often\b|\bhow\s+many\s+times\s+(?:a|per|each)\b")
+_HOW_OFTEN = _re(r"(?:多久|多长时间)[^，,。？?]{0,3}一次|(?:一年|每年|一个月|每月|一季度?|每季度?)[^，,。？?]{0,12}?(?:几|多少)(?:次|趟|回)|\bhow\s+often\b|\bhow\s+many\s+times\s+(?:a|per|each)\b")
 _PERIOD_CHOICE = re.compile(rf"(?:(?:{_PERIOD_WORD})(?![一二三四五六日天])|monthly|quarterly|weekly|yearly|annually|daily)[^，,。？?\d]{{0,8}}(?:还是|\bor\b)", re.I)
 _ZH_CHOICE = re.compile(
     rf"(?:{_NUMBER}\s*[\u4e00-\u9fff%％]?|{_PERIOD_WORD})\s*还是\s*(?:按|每|一)?\s*(?:{_NUMBER}|{_PERIOD_WORD})|"
@@ -132,6 +134,7 @@ _ZH_CHOICE = re.compile(
 _ZH_CHECK = re.compile(
     rf"(?:是不是|是否|有没有)[^，,。？?]{{0,10}}?(?:{_NUMBER})\s*(个小时|小时|分钟|个工作日|个月|天|周|年|%|％|个点|折|成|元|块钱|万|人|家|次)"
 )
+_RATIO_CHECK = re.compile(r"(?:是不是|是否|是)[^，,。？?]{0,12}?\d+\s*:\s*\d+|\b(?:is|are)\b[^?]{0,40}?\b\d+\s*:\s*\d+")
 _EN_CHECK = _re(
     r"\b(?:is|are|does|do|will|must|should|can)\b[^?]{0,50}?\b(?:more|less|fewer|over|under|above|below|at\s+least|at\s+most|within|"
     r"up\s+to|exactly)\s+(?:than\s+)?(?:rmb|usd|cny|¥|\$)?\s*\d+(?:[.,]\d+)?\s*(?:k|m|million|thousand|万)?\s*"
@@ -200,7 +203,7 @@ _LAW_ASK = _re(
 )
 _POLICY_ASK = _re(
     r"(?:想知道|想问|问一下|了解一下|确认一下|查一下)[^。？?]{0,12}(?:规定|政策|制度)|"
-    r"(?:规定|政策|制度)(?:是|都是)?(?:什么|啥|怎样的)|有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|"
+    r"(?:规定|政策|制度)(?:是|都是)?(?:什么|啥|怎样的)|有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|(?:硬性|成文的?|明文)(?:规定|要求)|"
     r"(?:规定|政策|制度)[^，,。？?]{0,8}(?:吗|么)\s*[？?]?\s*$|"  # "他们这个政策是全省统一的吗"
     r"(?:积分|额度|优惠|赠送|余额|话费)[^，,。？?]{0,6}(?:会不会|是否|能不能)?(?:过期|清零|作废|失效|顺延|结转)|"
     r"\b(?:expire|expires|lapse|lapses|roll\s+over|carry\s+over)\b[^.!]{0,40}\?|"
@@ -210,6 +213,8 @@ _POLICY_ASK = _re(
 )
 _FILE = r"模板|模版|范本|样表|excel|ppt|pdf|word\s*版"
 _DOCUMENT_ASK = _re(
+    r"(?:原文|全文|范文|原话)[^。？?，,]{0,6}(?:怎么写|是什么|是啥|发我|给我)|照抄|照着抄|"
+    r"\b(?:exact|full|verbatim)\s+(?:wording|text)\b|"
     rf"(?:{_FILE})(?:文件)?[^。？?，,]{{0,6}}(?:发我|发给我|给我|传我|有吗|有没有|在哪)|"
     rf"(?:发我|发给我|给我发|传我|有没有|有现成的?|要一份|来一份)[^。？?]{{0,16}}(?:{_FILE})|"
     r"\b(?:send|share|give|email|forward)\s+me\s+(?:the\s+|a\s+|an\s+|your\s+)?(?:[\w'’-]+\s+){0,4}?(?:template|spreadsheet|excel|file|deck|pdf|ppt)\b|"
@@ -257,6 +262,7 @@ _KIND_WORDS = (
             r"\byuan\b|\bmoney\b|\bpenalty\b|\bfines?\b|\ballowance\b|\bsubsid(?:y|ies)\b|\b(?:deal|contract|order)\s+(?:size|value)\b|\bstipend\b|\breimburse|\bdeposit\b|\bhow\s+much\s+(?:is|does|do|will|would)\b"),
     ),
 )
+_KIND_WORDS += ((COUNT, _re(r"分数线|分界线|及格线|分档线|阈值|临界值|\bcut-?offs?\b")),)  # a score that splits
 _KIND_WORDS_OF = dict(_KIND_WORDS)
 # "分几类", "有多少个阶段", "how many steps": a count of kinds, which a list answers as well as a number.
 _CATEGORIES = _re(
@@ -266,19 +272,21 @@ _CATEGORIES = _re(
     r"buckets|groups|classes|segments|downsides|drawbacks|disadvantages|advantages|benefits|features|characteristics|traits|criteria|"
     r"mistakes|pitfalls|tactics|techniques|strategies|tips)\b"
 )
-_UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级人户元块万])")
+_UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级人户元块万件趟])")
 
-_COUNT_UNITS = frozenset("个位家次名项条步类种级人户")
+_COUNT_UNITS = frozenset("个位家次名项条步类种级人户件趟")
 _KIND_UNITS = frozenset("类种级步项条")  # "分几类", "几条": a count of kinds, said with its number in the passage
 
 # "Last quarter", "this year": figures about the company's own period, never in a generic playbook.
 _OWN_PERIOD = _re(
     r"上个?季度|这个?季度|本季度|下个?季度|上个?月|这个月|本月|去年|今年|明年|前年|\blast\s+(?:year|quarter|month)\b|"
-    r"\bthis\s+(?:year|quarter|month)\b|\bnext\s+(?:year|quarter|month)\b"
+    r"\bthis\s+(?:year|quarter|month)\b|\bnext\s+(?:year|quarter|month)\b|"
+    r"(?<!\d)20[1-9]\d(?!\d)(?:\s*年)?"  # a year of this century's last decades: a playbook's figures are older or timeless
 )
 # "Which are the twelve methods, list them": a named list the playbook may name without spelling out.
 _LIST_REQUEST = _re(
-    rf"(?:具体|分别)?(?:是)?哪({_NUMBER})(?:个|种|条|步|项|大)|列(?:一下|出来|出)"
+    rf"(?:具体|分别)?(?:是)?哪({_NUMBER})(?:个|种|条|步|项|大)|列(?:一下|出来|出)|"
+    r"(?:完整|全部|全套|详细)的?(?:清单|列表|名单)|具体(?:是|有)?哪(?:几|些)"
 )
 # "上任九步曲，第一步是什么": one item of a list the question names with its size ("九步曲", "五项修炼").
 _LIST_ITEM_REQUEST = _re(
@@ -296,6 +304,11 @@ _EN_NUMBERS = {
 _EN_LIST_REQUEST = _re(
     r"\b(?:list|name|spell\s+out|enumerate|walk\s+me\s+through|what\s+are|which\s+are)\s+(?:all\s+|each\s+of\s+)?"
     rf"(?:the\s+|those\s+|these\s+|its\s+|their\s+)?(\d+|{'|'.join(_EN_NUMBERS)})\b"
+)
+# "What are its layers, exactly? list them": a list asked for without its size.
+_EN_OPEN_LIST_REQUEST = _re(
+    r"\blist\s+(?:them|these|those|all\s+of\s+them)\b|\b(?:full|complete|whole)\s+list\b|"
+    r"\b(?:what|which)\s+are\s+(?:they|its|their|the)\s+[\w-]+,?\s+exactly\b"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.、)）]|[（(]\d+[)）]|[①-⑳])\s*", re.MULTILINE)
 _CN_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -393,6 +406,8 @@ def _checked_value(text: str) -> tuple[FactKind, str] | None:
 
     The unit is kept when the passage can write it the same way (Chinese units, %), else dropped.
     """
+    if _RATIO_CHECK.search(text):  # "标准比例是不是3:6:1": the passage must write a ratio
+        return RATIO, ""
     check = _ZH_CHECK.search(text) or _EN_CHECK.search(_asking_sentences(text))
     if check is None:
         return None
@@ -476,7 +491,8 @@ def asked_fact(query: str) -> AskedFact | None:
             return fact(POLICY)
         checked = _checked_value(text)
         return fact(*checked) if checked else None
-    if _PERIOD_CHOICE.search(window) or _HOW_OFTEN.search(window):  # "按月还是按季", "how often": a frequency
+    sentence = next((part for part in re.split(r"[。？?！!；;\n]", text) if window.strip("。？?！!；; ") in part), window)
+    if _PERIOD_CHOICE.search(window) or _HOW_OFTEN.search(sentence):  # "按月还是按季", "一年去几趟": a frequency
         return fact(FREQUENCY)
     if re.match(r"who\b|谁|由谁|(?:找|问|联系)谁", request):  # "who approves payment terms over 90 days": a name, whatever follows
         return fact(NAME)
@@ -557,6 +573,9 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         needed = UNIT_TOPIC_SHARE if fact.unit in _KIND_UNITS else list_share  # … in the unit asked ("几类" → "八种")
         if _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= needed:
             return True
+    noun = _COUNTED_NOUN.search(simplified(fact.request)) if fact.kind is COUNT else None
+    if noun and spells_out(text, 2) and re.search(rf"{_COUNTED}\s*个?\s*[\u4e00-\u9fff]?{noun.group(1)}", simplified(f"{heading} {text}")):
+        return True  # "分几层", "一共分几块": "三个层面：1. … 2. …", "三个模块：…" count and list them
     if fact.kind is NAME:  # one sentence must say what the question says, and name something it does not
         asked = [term for term in topic if _contains(simplified(fact.request), term)]
         return any(
@@ -604,6 +623,8 @@ def _names_beyond(sentence: str, terms: list[str]) -> bool:
 TOPIC_SHARE = 0.25  # the share of the question's topic (IDF-weighted) a sentence holding a value must mention
 UNIT_TOPIC_SHARE = 0.15  # … when the value is in the unit the question names ("几成" → "70%", "几个人" → "8~10 个人")
 
+# The thing a count question counts: the character after 几 / 多少 ("分几层" → 层, "几块" → 块).
+_COUNTED_NOUN = re.compile(r"(?:多少|几)\s*个?\s*([\u4e00-\u9fff])")
 _CN_COUNT = re.compile(rf"{_COUNTED}\s*(?:个|种|类|项|步|条|家|次|位|人|户|级|大|道|份|题|分|名|倍)(.{{0,6}})")
 
 
@@ -675,7 +696,16 @@ def listed_count(query: str) -> int | None:
         return _to_int(match.group(1))
     if _OPEN_LIST_REQUEST.search(text) and _LIST_REQUEST.search(text):  # "具体是哪几招，列一下": at least a few
         return 3
+    if _EN_OPEN_LIST_REQUEST.search(text):
+        return 3
     return None
+
+
+def names_size(query: str, count: int) -> bool:
+    """True when the question itself says how many items it wants ("the twelve methods", "哪五个")."""
+    text = simplified(query)
+    english = [word for word, value in _EN_NUMBERS.items() if value == count]
+    return names_count(text, count) or any(re.search(rf"\b{word}\b", text) for word in english)
 
 
 def names_count(text: str, count: int) -> bool:

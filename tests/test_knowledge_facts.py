@@ -525,3 +525,50 @@ def test_a_heading_that_counts_kinds_answers_how_many_items():
     heading = "价格异议诊断与竞争战术 客户要求降价的八种真实原因"
     assert states_fact(fact, "客户要求降价，背后往往另有原因：预算、比价、试探……", terms, weights(terms), heading)
     assert not states_fact(fact, "客户要求降价，背后往往另有原因。", terms, weights(terms), "价格异议诊断 真实原因")
+
+
+def test_a_count_of_things_is_answered_by_a_passage_that_counts_and_lists_them():
+    terms = ["系统", "一共", "分", "块"]
+    fact = asked_fact("那个用电管理的案例，系统一共分几块")
+    listed = "这套系统有三个模块：\n1. 数据采集\n2. 数据分析\n3. 前端展示"
+    assert states_fact(fact, listed, terms, weights(terms))  # "几块": "三个模块" and the three of them
+    assert not states_fact(fact, "这套系统有三个模块。", terms, weights(terms))  # counted, but not listed
+    assert not states_fact(fact, "系统要做：\n1. 数据采集\n2. 数据分析", terms, weights(terms))  # listed, but not counted
+    layers = asked_fact("营销到底该分几层来理解")
+    assert states_fact(layers, "营销有三个层面：\n1. 观念\n2. 策略\n3. 技巧", ["营销"], weights(["营销"]))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What percentage of our own sales went through manufacturer's reps in 2024?", "rate"),
+        ("领导一年要亲自去拜访每家大客户几趟？", "frequency"),
+        ("公司那封标准致歉信原文是怎么写的，我照抄一下", "document"),
+        ("价格敏感度分高中低三档，是按什么分数线切的", "quota"),
+        ("我们公司的标准付款比例是不是3:6:1", "rate"),
+        ("高层拜访有硬性规定没", "policy"),
+    ],
+)
+def test_more_shapes_of_asking_for_a_specific_fact(question: str, kind: str):
+    assert asked_fact(question).kind.name == kind
+
+
+def test_a_named_recent_year_asks_for_the_companys_own_figures():
+    fact = asked_fact("2024年全国企业用户的投诉一共多少件？")
+    assert fact.own_period and "2024" in fact.period
+    assert not states_fact(fact, "企业用户投诉 2024 年共 35 件。", ["投诉", "企业"], weights(["投诉", "企业"]))
+    assert not asked_fact("2000 年那份 CRM 调研的回报率是多少？").own_period  # the playbook's own study
+
+
+def test_a_ratio_is_stated_only_as_a_ratio():
+    fact = asked_fact("分期付款的比例是不是3:6:1")
+    terms = ["分期", "付款", "比例"]
+    assert not states_fact(fact, "分期付款的比例可以谈，首付比例一般 30%。", terms, weights(terms))
+    assert states_fact(fact, "分期付款的比例通常为 3:6:1。", terms, weights(terms))
+
+
+def test_more_ways_of_asking_for_a_list():
+    assert listed_count("网站上的集团客户专区能办哪几项业务？有没有一张完整清单") == 3
+    assert listed_count("那些商业规则具体是哪几条？有没有成文的") == 3
+    assert listed_count("It mentions a loyalty framework. What are its layers, exactly? list them please") == 3
+    assert listed_count("What are its layers?") is None  # a question about them, not a request to list them
