@@ -14,8 +14,10 @@ from knowledge.facts import (
     asked_fact,
     guessed_fact,
     listed_count,
+    listed_noun,
     names_count,
     names_size,
+    names_without_listing,
     spells_out,
     states_fact,
 )
@@ -185,6 +187,8 @@ def missing_fact(
             for hit in supported[:MAX_PASSAGES]
             if count is None or not names_size(query, count) or names_count(f"{' '.join(hit.heading_path)} {hit.text}", count)
         ]
+    noun = listed_noun(query) if count is not None else ""
+    listing = [text for text in listing if not names_without_listing(text, noun)]
     if count is not None and count > 2 and not any(spells_out(text, count) for text in listing):
         return AskedFact(LIST_KIND)
     return None

@@ -733,6 +733,32 @@ def spells_out(text: str, count: int) -> bool:
     return max(items, commas, _table_rows(text)) >= count
 
 
+# "具体是哪几个工具", "能办哪些业务": the thing a list request asks to see listed.
+_LISTED_NOUN = re.compile(r"哪(?:几|些)\s*(?:个|种|项|类|大|样)?\s*([\u4e00-\u9fff]{2,3}?)(?=[，,。？?！!；;\s]|$|是|有|叫|呢|啊|吧)")
+
+
+def listed_noun(query: str) -> str:
+    """The noun a list request names ("哪几个工具" → "工具"), or ""."""
+    found = _LISTED_NOUN.search(simplified(query))
+    return found.group(1) if found else ""
+
+
+def names_without_listing(text: str, noun: str, heading: str = "") -> bool:
+    """True when the passage names `noun` only as one item of a list about something else ("- 客户关系管理的分析工具"
+    under "应掌握以下要点"): it names the thing, it does not spell it out."""
+    if not noun or noun in simplified(heading):
+        return False
+    lines = [line for line in simplified(text).splitlines() if line.strip()]
+    in_item = in_lead = False
+    for number, line in enumerate(lines):
+        if not _LIST_ITEM.match(line):
+            in_lead = in_lead or noun in line
+            continue
+        if noun in line and not (number and noun in lines[number - 1] and not _LIST_ITEM.match(lines[number - 1])):
+            in_item = True
+    return in_item and not in_lead
+
+
 def _table_rows(text: str) -> int:
     """The most data rows of one Markdown table in the text (its header and rule not counted)."""
     most = rows = 0

@@ -572,3 +572,14 @@ def test_more_ways_of_asking_for_a_list():
     assert listed_count("那些商业规则具体是哪几条？有没有成文的") == 3
     assert listed_count("It mentions a loyalty framework. What are its layers, exactly? list them please") == 3
     assert listed_count("What are its layers?") is None  # a question about them, not a request to list them
+
+
+def test_a_list_that_only_names_the_thing_asked_for_does_not_spell_it_out():
+    from knowledge.facts import listed_noun, names_without_listing
+
+    assert listed_noun("具体是哪几个工具，叫什么名字") == "工具"
+    topics = "学习 CRM 时应掌握以下要点：\n- 客户关系管理的定义\n- 客户关系管理的分析工具\n- 关系定位"
+    assert names_without_listing(topics, "工具")  # one item names the tools, no list of them
+    tools = "客户关系管理常用的分析工具有：\n- 客户价值矩阵\n- RFM 分析\n- 流失预警"
+    assert not names_without_listing(tools, "工具")
+    assert not names_without_listing(topics, "")  # a request that names no noun
