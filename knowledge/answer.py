@@ -10,6 +10,7 @@ from knowledge.documents import Answer, Chunk, Hit, Source
 from knowledge.facts import (
     DOCUMENT,
     LIST_KIND,
+    SYSTEM,
     AskedFact,
     asked_fact,
     guessed_fact,
@@ -209,6 +210,8 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
         text = f"The playbook covers “{topic}” but does not state {missing}."
         if fact.kind is DOCUMENT:
             text += " Please ask your manager or the company system for the file."
+        elif fact.kind is SYSTEM:
+            text += " Please look in the system itself or ask your manager."
         elif fact.kind is not LIST_KIND:
             text += " Please check the current price list, policy or your manager."
         text += "\nRelated reading (not an answer):"
@@ -222,6 +225,8 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
         text = f"手册里讲了「{topic}」，但没有写{missing}。"
         if fact.kind is DOCUMENT:
             text += "文件请向主管或公司系统索取。"
+        elif fact.kind is SYSTEM:
+            text += "请在系统里查看，或问主管。"
         elif fact.kind is not LIST_KIND:
             text += "请以公司最新的资费、政策或主管的答复为准。"
         text += "\n相关内容（供参考，不是答案）："

@@ -97,6 +97,8 @@ NAME = FactKind("name", "具体名称", "the name", _re(r"[\s\S]"))
 # A ready-made template or file: a playbook quotes text, it has no file to send.
 DOCUMENT = FactKind("document", "现成的模板或文件", "a ready-made template or file", _re(r"(?!)"))
 RATIO = FactKind("rate", RATE.label_zh, RATE.label_en, _re(r"\d+\s*:\s*\d+"))  # "3:6:1"
+# A system's own screens, fields, codes and apps: a playbook describes what a system does, never its settings.
+SYSTEM = FactKind("system", "系统里的具体设置（菜单、字段、代码）", "the system's own settings (menus, fields, codes)", _re(r"(?!)"))
 KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT)
 LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 
@@ -116,7 +118,7 @@ _ZH_VALUE = re.compile(
     r"(?:什么|啥|哪个|多少)(?=分数线|分界线|及格线|分档线|标准线|临界值|阈值)|"
     r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额|基准值|参考值|标准值)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
     r"哪个(?=版本|型号|部门|菜单|页面|模块|入口|国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
-    r"排(?:名)?第一的?是哪|哪家(?!客户|客戶|大客户)|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
+    r"排(?:名)?第一的?是哪|哪家(?!客户|客戶|大客户)|哪一家(?!客户|客戶|大客户)|哪款|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
     r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么|在哪)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
     r"(?:是|为|定在|定为|大概|一般)?(?:啥|什么)(?=[？?]|$)"
 )
@@ -185,7 +187,7 @@ _EN_VALUE = _re(
     r"\bwho\s+(?:heads|runs|leads|came\s+up\s+with|invented|proposed|coined|wrote|created|developed|founded)\b|"
     r"\bwhere\s+does\s+(?:the|that|this)\s+(?:figure|number|statistic|stat|data|finding)\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|"
     r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|\bthe\s*%|"
-    r"\bwho\s+(?:approves|signs\s+off|signs|authori[sz]es)\b|"
+    r"\bwho\s+(?:approves|signs\s+off|signs|authori[sz]es|gets\s+(?:copied|cc'?d)|receives)\b|\bhow\s+accurate\b|"
     r"\bis\s+there\s+(?:a|an|any)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline)\b|"
     r"\b(?:is\s+there|do\s+(?:we|i|they|you)\s+have)\s+(?:a|an|any)\s+(?:fixed|set|official|minimum|maximum|max|min)\s+(?:[\w'’-]+\s+){0,2}?"
     r"(?:number|amount|price|fee|rate|percentage|quota|limit|budget|discount|deadline|date|time|cap|target)\b|"
@@ -207,7 +209,7 @@ _POLICY_ASK = _re(
     r"(?:规定|政策|制度)[^，,。？?]{0,8}(?:吗|么)\s*[？?]?\s*$|"  # "他们这个政策是全省统一的吗"
     r"(?:积分|额度|优惠|赠送|余额|话费)[^，,。？?]{0,6}(?:会不会|是否|能不能)?(?:过期|清零|作废|失效|顺延|结转)|"
     r"\b(?:expire|expires|lapse|lapses|roll\s+over|carry\s+over)\b[^.!]{0,40}\?|"
-    r"([\u4e00-\u9fff]{2,4})还是不\1|"  # "填含税价还是不含税价": which of two terms the rule says
+    r"([\u4e00-\u9fff]{2,4})还是不\1|(?:是|要)按[^，,。？?]{1,10}?[，,]?\s*还是按|"  # "填含税价还是不含税价": which of two terms the rule says
     r"\b(?:company|our|the\s+company's)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b|\bpolicy\s+(?:on|for)\b|\ballowed\s+to\b|"
     r"\bwithout\s+(?:breaking|violating)\b"
 )
@@ -220,6 +222,13 @@ _DOCUMENT_ASK = _re(
     r"\b(?:send|share|give|email|forward)\s+me\s+(?:the\s+|a\s+|an\s+|your\s+)?(?:[\w'’-]+\s+){0,4}?(?:template|spreadsheet|excel|file|deck|pdf|ppt)\b|"
     r"\b(?:is\s+there|do\s+we\s+have|where\s+(?:can|do)\s+i\s+(?:get|find|download))\s+(?:a|an|the|any|our)\s+(?:[\w'’-]+\s+){0,3}?"
     r"(?:template|spreadsheet|excel\s+file|ready-made)\b"
+)
+_SYSTEM_ASK = _re(
+    r"(?:菜单|字段|下拉(?:框|菜单|选项)?|选项值|编码|代码|代号|号段|前缀|app|应用商店|手机端)[^，,。；;]{0,12}?(?:叫|是|有|在|用|填|选)?"
+    r"(?:什么|啥|哪|多少)|(?:哪个|什么|啥)(?:菜单|字段|编码|代码|号段|前缀|app)|"
+    r"\bdrop-?downs?\b|\bapp\s+store\b|\blabell?ed\s+['\"‘“]|\b(?:service|stage|reason|status|product|error)\s+codes?\b|\bnumber\s+prefix\b|"
+    r"\b(?:which|what)(?:['’]s|\s+is|\s+are)?\s+(?:[\w'’-]+\s+){0,3}?(?:menus?|fields?|codes?|prefix(?:es)?)\b"
+    r"(?!\s+(?:of\s+conduct|team|teams|work|visits?|sales|staff|force|reps?|trip|day)\b)"
 )
 # Company pay for the rep: never in a playbook, asked for with "how is it computed" as often as "how much".
 _PAY_ASK = _re(r"(?:提成|佣金|返点|奖金|底薪)(?:怎么|如何|按什么|咋)(?:算|计算|给|发|拿)")
@@ -246,14 +255,14 @@ _KIND_WORDS = (
     (
         NAME,
         _re(r"哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|哪个(?:部门|菜单|页面|模块|入口)|"
-            r"\bversion\b|(?<![a-z]\s)\bwho\b|\bwho(?=['’]s\b|\s+(?:is|are|was|were|approves?|signs?|authori[sz]es|heads|runs|leads)\b)|谁(?:来)?(?:审批|批准|签字|签批|拍板|说了算)|在[^，,。？?]{0,6}哪(?:里|儿)|哪个(?:国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位)|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:[\w-]+\s+){0,2}?"
+            r"\bversion\b|(?<![a-z]\s)\bwho\b|\bwho(?=['’]s\b|\s+(?:is|are|was|were|approves?|signs?|authori[sz]es|heads|runs|leads)\b)|谁(?:来)?(?:审批|批准|签字|签批|拍板|说了算)|在[^，,。？?]{0,6}哪(?:里|儿)|哪个(?:国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位)|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪一家|哪款|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:[\w-]+\s+){0,2}?"
             rf"{_NAMED}\b|"
             r"\bwho\s+(?:won|supplied|built)\b"),
     ),
     (
         RATE,
         _re(r"占.{0,4}(?:多少|几)|比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
-            r"percent|%|\brates?\b|\bro[sie]\b|\breturns?\s+on\s+(?:sales|investment)\b|\bcagr\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bweight\b|\btimes\b"),
+            r"percent|%|\baccura(?:te|cy)\b|\brates?\b|\bro[sie]\b|\breturns?\s+on\s+(?:sales|investment)\b|\bcagr\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bweight\b|\btimes\b"),
     ),
     (
         AMOUNT,
@@ -286,12 +295,17 @@ _OWN_PERIOD = _re(
 # "Which are the twelve methods, list them": a named list the playbook may name without spelling out.
 _LIST_REQUEST = _re(
     rf"(?:具体|分别)?(?:是)?哪({_NUMBER})(?:个|种|条|步|项|大)|列(?:一下|出来|出)|"
-    r"(?:完整|全部|全套|详细)的?(?:清单|列表|名单)|具体(?:是|有)?哪(?:几|些)"
+    r"(?:完整|全部|全套|详细)的?(?:清单|列表|名单)|(?:一张|一份)[^，,。？?]{0,6}(?:清单|列表)|具体(?:是|有)?哪(?:几|些)"
 )
 # "上任九步曲，第一步是什么": one item of a list the question names with its size ("九步曲", "五项修炼").
 _LIST_ITEM_REQUEST = _re(
     rf"({_COUNTED})\s*(步|项|条|招|式|大|个|种|点)[^，,。？?！!；;\s]{{0,6}}?[，,\s]*[^。？?！!]{{0,8}}?"
     r"第\s*[一二三四五六七八九十\d]+\s*\2\s*(?:是|叫|指)?(?:什么|啥|哪)"
+)
+# "建立自信的5个方法里，是不是有一条是…", "六大定价策略里有没有撇脂定价": whether a named list holds an item.
+_MEMBER_REQUEST = _re(
+    rf"({_COUNTED})\s*(?:个|大|种|条|项|步|类)[\u4e00-\u9fff]{{1,6}}?(?:里|中|之中|当中)[^。？?]{{0,12}}?(?:是不是|有没有|是否|包不包括|包括)|"
+    r"(?:是不是|是否)(?:其中|里面)的?一(?:条|个|种|项|步)"
 )
 _OPEN_LIST_REQUEST = re.compile(r"哪几(?:招|个|种|条|步|项|类|点|方面|样)|哪些")
 _EN_NUMBERS = {
@@ -307,7 +321,7 @@ _EN_LIST_REQUEST = _re(
 )
 # "What are its layers, exactly? list them": a list asked for without its size.
 _EN_OPEN_LIST_REQUEST = _re(
-    r"\blist\s+(?:them|these|those|all\s+of\s+them)\b|\b(?:full|complete|whole)\s+list\b|"
+    r"\blist\s+(?:them|these|those|all\s+of\s+them)\b|\b(?:full|complete|whole|numbered)\s+list\b|\bchecklist\b|"
     r"\b(?:what|which)\s+are\s+(?:they|its|their|the)\s+[\w-]+,?\s+exactly\b"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.、)）]|[（(]\d+[)）]|[①-⑳])\s*", re.MULTILINE)
@@ -484,6 +498,8 @@ def asked_fact(query: str) -> AskedFact | None:
         return fact(LAW)
     if _DOCUMENT_ASK.search(text):
         return fact(DOCUMENT)
+    if _SYSTEM_ASK.search(text):
+        return fact(SYSTEM)
     if not request:
         if _PAY_ASK.search(text):
             return fact(RATE)
@@ -696,6 +712,9 @@ def listed_count(query: str) -> int | None:
         return _to_int(match.group(1))
     if _OPEN_LIST_REQUEST.search(text) and _LIST_REQUEST.search(text):  # "具体是哪几招，列一下": at least a few
         return 3
+    member = _MEMBER_REQUEST.search(text)
+    if member:
+        return _to_int(member.group(1)) if member.group(1) else 3
     if _EN_OPEN_LIST_REQUEST.search(text):
         return 3
     return None

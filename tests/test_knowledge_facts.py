@@ -125,7 +125,7 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("What score did our service get in the customer survey?", "quota"),
         ("What payment terms does the other carrier offer?", "duration"),
         ("这份表现在归哪个部门管？", "name"),
-        ("拜访记录在系统哪个菜单里填？", "name"),
+        ("拜访记录在系统哪个菜单里填？", "system"),
         ("When was the final version of the plan approved?", "date"),  # a date, though it names a version
     ],
 )
@@ -583,3 +583,53 @@ def test_a_list_that_only_names_the_thing_asked_for_does_not_spell_it_out():
     tools = "客户关系管理常用的分析工具有：\n- 客户价值矩阵\n- RFM 分析\n- 流失预警"
     assert not names_without_listing(tools, "工具")
     assert not names_without_listing(topics, "")  # a request that names no noun
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "大客户管理系统有手机端吗？App叫什么名字，在应用商店里搜啥能下到",
+        "In our key account software, what are the options in the drop-down for where an opportunity came from?",
+        "What's the service code or number prefix a client gets for bulk messages?",
+        "客户价值分类在系统里是哪个字段？",
+    ],
+)
+def test_a_systems_own_menus_fields_and_codes_are_never_in_the_playbook(question: str):
+    fact = asked_fact(question)
+    assert fact.kind.name == "system"
+    assert not states_fact(fact, "系统的客户信息包括：价值分类、来源、状态。", ["系统", "客户"], weights(["系统", "客户"]))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What does a key account system do for the field team?", "What is the code of conduct for visiting clients?",
+     "大客户管理系统有哪些功能", "客户说我们的App太难用了怎么办"],
+)
+def test_a_question_about_what_a_system_does_is_no_settings_question(question: str):
+    fact = asked_fact(question)
+    assert fact is None or fact.kind.name != "system"
+
+
+def test_whether_a_named_list_holds_an_item_needs_the_list():
+    assert listed_count("建立自信的5个方法里，是不是有一条是'提前演练开场白'？") == 5
+    assert listed_count("六大定价策略里有没有撇脂定价？是不是其中一条") == 6
+    assert listed_count("客户关怀里有没有生日祝福？") is None  # no list named by its size
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("五类客户那张表写着'以软件公司为例'，这家软件公司具体是哪一家", "name"),
+        ("反抢政策里能送的是哪款机型", "name"),
+        ("'越区'是按地市边界认定，还是按区县边界认定", "policy"),
+        ("Which model do we run for behaviour prediction, and how accurate is it?", "rate"),
+        ("Who gets copied on the monthly league table of group-account results?", "name"),
+    ],
+)
+def test_still_more_shapes_of_asking_for_a_specific_fact(question: str, kind: str):
+    assert asked_fact(question).kind.name == kind
+
+
+def test_a_checklist_asked_for_is_a_list_request():
+    assert listed_count("公司有没有一张细节检查清单？一共几项，都有哪些") == 3
+    assert listed_count("What are the specific ways of doing it? Is there a numbered list?") == 3
