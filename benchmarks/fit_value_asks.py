@@ -38,7 +38,7 @@ from knowledge.value_asks import (  # noqa: E402
     save_value_ask_model,
 )
 
-DEV_SETS = [*NEAR_DOMAIN_DEV, *(FIXTURES / "kb" / f"not_stated_dev{suffix}.jsonl" for suffix in ("", "2", "3", "4"))]
+DEV_SETS = [*NEAR_DOMAIN_DEV, *(FIXTURES / "kb" / f"not_stated_dev{suffix}.jsonl" for suffix in ("", "2", "3", "4", "5"))]
 KINDS = ("not_stated", "fact", "situation", "objection")
 
 
