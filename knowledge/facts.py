@@ -99,7 +99,7 @@ DOCUMENT = FactKind("document", "现成的模板或文件", "a ready-made templa
 RATIO = FactKind("rate", RATE.label_zh, RATE.label_en, _re(r"\d+\s*:\s*\d+"))  # "3:6:1"
 # A system's own screens, fields, codes and apps: a playbook describes what a system does, never its settings.
 SYSTEM = FactKind("system", "系统里的具体设置（菜单、字段、代码）", "the system's own settings (menus, fields, codes)", _re(r"(?!)"))
-KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT)
+KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT, SYSTEM)
 LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 
 # --- how a question asks for a value -------------------------------------------------------------
@@ -270,8 +270,8 @@ _KIND_WORDS = (
             r"\bbudget\b|\bcosts?\b|\bfees?\b|\bprices?\b|\bcharges?\b|\bspend\b|\bpay\b|\bbonus\b|\bsalary\b|\brevenue\b|"
             r"\byuan\b|\bmoney\b|\bpenalty\b|\bfines?\b|\ballowance\b|\bsubsid(?:y|ies)\b|\b(?:deal|contract|order)\s+(?:size|value)\b|\bstipend\b|\breimburse|\bdeposit\b|\bhow\s+much\s+(?:is|does|do|will|would)\b"),
     ),
+    (COUNT, _re(r"分数线|分界线|及格线|分档线|阈值|临界值|\bcut-?offs?\b")),  # a score that splits ("按什么分数线切的")
 )
-_KIND_WORDS += ((COUNT, _re(r"分数线|分界线|及格线|分档线|阈值|临界值|\bcut-?offs?\b")),)  # a score that splits
 _KIND_WORDS_OF = dict(_KIND_WORDS)
 # "分几类", "有多少个阶段", "how many steps": a count of kinds, which a list answers as well as a number.
 _CATEGORIES = _re(
