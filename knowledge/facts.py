@@ -762,20 +762,13 @@ def listed_noun(query: str) -> str:
     return found.group(1) if found else ""
 
 
-def names_without_listing(text: str, noun: str, heading: str = "") -> bool:
-    """True when the passage names `noun` only as one item of a list about something else ("- 客户关系管理的分析工具"
-    under "应掌握以下要点"): it names the thing, it does not spell it out."""
-    if not noun or noun in simplified(heading):
+def names_without_listing(text: str, noun: str) -> bool:
+    """True when the passage names `noun` only inside list items, never in the text that leads a list ("- 客户关系管理的
+    分析工具" under "应掌握以下要点"): it names the thing as one item of a list about something else."""
+    if not noun:
         return False
-    lines = [line for line in simplified(text).splitlines() if line.strip()]
-    in_item = in_lead = False
-    for number, line in enumerate(lines):
-        if not _LIST_ITEM.match(line):
-            in_lead = in_lead or noun in line
-            continue
-        if noun in line and not (number and noun in lines[number - 1] and not _LIST_ITEM.match(lines[number - 1])):
-            in_item = True
-    return in_item and not in_lead
+    lines = [line for line in simplified(text).splitlines() if noun in line]
+    return bool(lines) and all(_LIST_ITEM.match(line) for line in lines)
 
 
 def _table_rows(text: str) -> int:
