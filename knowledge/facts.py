@@ -346,6 +346,7 @@ class AskedFact:
     unit: str = ""  # the unit the question names after 多少/几 ("倍", "分钟"), which the passage must use
     categories: bool = False  # "分几类", "how many steps": a list of that many items answers it
     request: str = ""  # the words that ask, to the end of their clause ("哪家软件供应商中标的")
+    alias: str = ""  # the acronym the question gives beside its subject ("销售回报率ROS" → "ROS")
 
     @property
     def own_period(self) -> bool:
@@ -491,7 +492,7 @@ def asked_fact(query: str) -> AskedFact | None:
     subject, period = _subject_and_period(text)
 
     def fact(kind: FactKind, unit: str = "", *, categories: bool = False) -> AskedFact:
-        return AskedFact(kind, subject, period, unit, categories, window)
+        return AskedFact(kind, subject, period, unit, categories, window, _alias(text, subject))
 
     request, window = value_request(query)
     if _LAW_ASK.search(_asked_part(text)):  # "靠合同里的违约金卡着，…总觉得不是个事儿" tells, it does not ask
@@ -542,6 +543,12 @@ def _subject_and_period(text: str) -> tuple[str, str]:
     return subject.group(0) if subject else "", period.group(0) if period else ""
 
 
+def _alias(text: str, subject: str) -> str:
+    """The acronym written beside the subject in the (lower-cased) question: "销售回报率ROS" → "ros"."""
+    found = re.search(rf"{re.escape(subject)}\s*[（(]?\s*([a-z]{{2,6}})(?![a-z])", text) if subject else None
+    return found.group(1) if found else ""
+
+
 # Any figure: what a question that asks for "a value" without saying which kind is answered by.
 FIGURE = FactKind(
     "figure",
@@ -562,7 +569,8 @@ def guessed_fact(query: str) -> AskedFact | None:
     text = simplified(query)
     if _ACTING.search(text):
         return None
-    return AskedFact(_kind_named(text) or FIGURE, *_subject_and_period(text))
+    subject, period = _subject_and_period(text)
+    return AskedFact(_kind_named(text) or FIGURE, subject, period, alias=_alias(text, subject))
 
 
 def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str, float], heading: str = "") -> bool:
@@ -608,9 +616,19 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         if fact.kind is COUNT and unit is None and not _counts_topic(sentence, topic):  # "30 岁" for 多少岁
             continue
         needed = UNIT_TOPIC_SHARE if unit is not None else TOPIC_SHARE  # "几个人" answered by "8~10 个人"
+        if not _names_subject(fact, simplified(f"{heading} {sentence}")):
+            continue
         if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= needed:
             return True
     return False
+
+
+def _names_subject(fact: AskedFact, text: str) -> bool:
+    """A figure answers a question that names what it measures ("续约率", "满意率") only where that noun is
+    said, or the acronym the question gives beside it ("销售回报率ROS")."""
+    if not fact.subject or not is_cjk(fact.subject[0]):
+        return True
+    return _contains(text, fact.subject) or bool(fact.alias and fact.alias in text)
 
 
 # What a name looks like: a capitalised Latin word (not an acronym like CRM, nor an English gloss in brackets),

@@ -197,6 +197,17 @@ def test_a_passage_states_the_fact_only_with_a_value_on_the_topic():
     assert not states_fact(fact, "会议费每人 20 元。", terms, weights(terms))  # a value, but on another topic
 
 
+def test_a_figure_answers_a_rate_only_where_the_rate_asked_for_is_named():
+    fact = asked_fact("老客户的年续约率做到百分之多少才算达标？")
+    terms = ["老客户", "续约率", "达标"]
+    assert not states_fact(fact, "老客户续约时，考核达标的客户经理奖金上浮 20%。", terms, weights(terms))
+    assert states_fact(fact, "老客户年续约率达到 85% 即为达标。", terms, weights(terms))
+    # the acronym the question writes beside the rate names it too
+    fact = asked_fact("CRM做得好的企业，销售回报率ROS能到多少？")
+    terms = ["crm", "企业", "回报率", "ros"]
+    assert states_fact(fact, "CRM 领先企业的 ROS 达到 33%，平均水平为 21%。", terms, weights(terms))
+
+
 def test_figures_for_the_companys_own_period_are_never_stated():
     fact = asked_fact("上个季度咱们的流失率是多少？")
     assert fact is not None and fact.period == "上个季度"
