@@ -162,11 +162,13 @@ _NEGATION = "没沒不无無未"
 _TAG = re.compile(r"^(?:有人|谁|你|大家)?(?:知道|清楚|晓得)?(?:吗|嘛|呢|吧|啊|呀|来着|不)?$|知道吗|清楚吗|来着")
 _CLAUSE = re.compile(r"[^，,；;。！!？?\n]+[，,；;。！!？?\n]*")
 
-# What "which …" asks the name of: an organisation, a system or a source, never a customer or a method.
+# What "which …" asks the name of: an organisation, a person in office, a place, a system or a source, never a
+# customer or a method.
 _NAMED = (
     r"(?:compan(?:y|ies)|vendors?|suppliers?|firms?|consultanc(?:y|ies)|consultants?|agenc(?:y|ies)|banks?|brands?|"
     r"operators?|carriers?|versions?|releases?|departments?|teams?|systems?|tools?|platforms?|software|apps?|"
-    r"institutions?|institutes?|providers?|partners?|universit(?:y|ies)|books?|authors?)"
+    r"institutions?|institutes?|providers?|partners?|universit(?:y|ies)|books?|authors?|directors?|distributors?|dealers?|"
+    r"resellers?|cit(?:y|ies)|provinces?)"
 )
 _EN_VALUE = _re(
     r"\bhow\s+(?:much|many|long|soon|often|big|large|high|low)\b(?!\s+(?:effort|attention|energy|focus|"

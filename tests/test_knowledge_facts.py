@@ -92,6 +92,9 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("省公司集团部的邮箱地址是什么", "contact"),
         ("去年那个项目最后是哪家公司中标的", "name"),
         ("Which vendor supplies our billing system?", "name"),
+        ("Which regional director approves a 90-day credit term?", "name"),  # a person in office
+        ("Which distributor in our area sold the most routers this year?", "name"),
+        ("Which city hosts the data centre our group clients are on?", "name"),  # a place
         ("这个项目现在是哪位副总分管的？", "name"),  # a person
         ("咱们区的大客户总监现在是谁？", "name"),
         ("Who is our current head of key accounts?", "name"),
