@@ -349,6 +349,7 @@ class AskedFact:
     categories: bool = False  # "分几类", "how many steps": a list of that many items answers it
     request: str = ""  # the words that ask, to the end of their clause ("哪家软件供应商中标的")
     alias: str = ""  # the acronym the question gives beside its subject ("销售回报率ROS" → "ROS")
+    segment: str = ""  # the industry the figure is asked for ("化工企业的ROS", "for the telecom sector"), as words a passage uses
 
     @property
     def own_period(self) -> bool:
@@ -494,7 +495,7 @@ def asked_fact(query: str) -> AskedFact | None:
     subject, period = _subject_and_period(text)
 
     def fact(kind: FactKind, unit: str = "", *, categories: bool = False) -> AskedFact:
-        return AskedFact(kind, subject, period, unit, categories, window, _alias(text, subject))
+        return AskedFact(kind, subject, period, unit, categories, window, _alias(text, subject), _segment(text))
 
     request, window = value_request(query)
     if _LAW_ASK.search(_asked_part(text)):  # "靠合同里的违约金卡着，…总觉得不是个事儿" tells, it does not ask
@@ -551,6 +552,39 @@ def _alias(text: str, subject: str) -> str:
     return found.group(1) if found else ""
 
 
+# Industries a figure may be asked for, with the words a Chinese passage writes them in.
+_INDUSTRIES = (
+    (r"telecoms?|telecommunications?|电信|通信|运营商", "电信|通信|运营商"),
+    (r"chemicals?|化工", "化工"),
+    (r"bank(?:s|ing)?|financial|finance|银行|金融", "银行|金融"),
+    (r"retail|零售", "零售"),
+    (r"manufactur\w*|制造", "制造"),
+    (r"electronics?|电子", "电子"),
+    (r"insurance|保险", "保险"),
+    (r"logistics|物流", "物流"),
+    (r"energy|power|utilit(?:y|ies)|电力|能源", "电力|能源"),
+    (r"healthcare|medical|hospitals?|医疗|医院", "医疗|医院"),
+    (r"pharma\w*|医药|制药", "医药|制药"),
+    (r"automotive|汽车", "汽车"),
+    (r"education|教育", "教育"),
+    (r"hospitality|hotels?|酒店", "酒店"),
+)
+# "化工企业的ROS", "电信行业", "for chemical companies", "in the telecom sector", "for banks specifically"
+_SEGMENT = _re(
+    rf"(?:{'|'.join(pattern for pattern, _ in _INDUSTRIES)})\s*(?:行业|企业|类企业|公司|领域|sector|industry|industries|"
+    r"compan(?:y|ies)|firms?|businesses|players)|"
+    rf"\b(?:{'|'.join(pattern for pattern, _ in _INDUSTRIES)})\s+specifically\b"
+)
+
+
+def _segment(text: str) -> str:
+    """The industry the asking sentence wants its figure for, as the words a passage would use ("化工"), or ""."""
+    found = _SEGMENT.search(_asking_sentences(text))
+    if not found:
+        return ""
+    return next(words for pattern, words in _INDUSTRIES if re.match(pattern, found.group(0), re.I))
+
+
 # Any figure: what a question that asks for "a value" without saying which kind is answered by.
 FIGURE = FactKind(
     "figure",
@@ -572,7 +606,7 @@ def guessed_fact(query: str) -> AskedFact | None:
     if _ACTING.search(text):
         return None
     subject, period = _subject_and_period(text)
-    return AskedFact(_kind_named(text) or FIGURE, subject, period, alias=_alias(text, subject))
+    return AskedFact(_kind_named(text) or FIGURE, subject, period, alias=_alias(text, subject), segment=_segment(text))
 
 
 def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str, float], heading: str = "") -> bool:
@@ -584,6 +618,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     """
     if fact.own_period:
         return False
+    if fact.segment and fact.kind is not NAME and not re.search(fact.segment, simplified(f"{heading} {text}")):
+        return False  # "化工企业的ROS": a figure for another industry, or for all, does not answer it
     topic = [term for term in terms if not _is_value_word(term)]
     total = sum(weights.get(term, 0.0) for term in topic) or 1.0
     unit = _unit_pattern(fact.unit)

@@ -211,6 +211,21 @@ def test_a_figure_answers_a_rate_only_where_the_rate_asked_for_is_named():
     assert states_fact(fact, "CRM 领先企业的 ROS 达到 33%，平均水平为 21%。", terms, weights(terms))
 
 
+def test_a_figure_for_another_industry_does_not_answer_one_asked_for_an_industry():
+    passage = "以电子/高科技行业为例：\n- CRM 领先企业的 ROS 为 33%，平均企业为 13%。"
+    for question, terms in (
+        ("化工企业用CRM的ROS能到多少？", ["化工", "企业", "crm", "ros"]),
+        ("What's the ROS of CRM leaders in the telecom sector?", ["crm", "ros"]),
+    ):
+        fact = asked_fact(question)
+        assert fact is not None and fact.segment
+        assert not states_fact(fact, passage, terms, weights(terms))
+    fact = asked_fact("电子行业CRM领先企业的ROS是多少？")
+    terms = ["电子", "行业", "crm", "领先", "企业", "ros"]
+    assert states_fact(fact, passage, terms, weights(terms))
+    assert not asked_fact("我是做医院的，开发新客户的成本是老客户的几倍？").segment  # the rep's trade, not the figure's
+
+
 def test_figures_for_the_companys_own_period_are_never_stated():
     fact = asked_fact("上个季度咱们的流失率是多少？")
     assert fact is not None and fact.period == "上个季度"
