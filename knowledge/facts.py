@@ -133,8 +133,11 @@ _ZH_CHOICE = re.compile(
     rf"按\s*(?:{_PERIOD_WORD})[^，,。？?]{{0,6}}?还是\s*(?:按|每)?\s*(?:{_PERIOD_WORD})|{_WEEKDAY}[^，,。？?]{{0,6}}?还是[^，,。？?]{{0,3}}?{_WEEKDAY}"
 )
 # "是不是超过三天就算超时", "is it more than 20%?": a yes/no question about a value asks for that value.
+_CHECK_UNIT = r"(个小时|小时|分钟|个工作日|个月|天|周|年|%|％|个点|折|成|元|块钱|万|人|家|次)"
 _ZH_CHECK = re.compile(
-    rf"(?:是不是|是否|有没有)[^，,。？?]{{0,10}}?(?:{_NUMBER})\s*(个小时|小时|分钟|个工作日|个月|天|周|年|%|％|个点|折|成|元|块钱|万|人|家|次)"
+    rf"(?:是不是|是否|有没有)[^，,。？?]{{0,10}}?(?:{_NUMBER})\s*{_CHECK_UNIT}|"
+    # "较高是指超过30%吗", "标准是3天吗": a value said, then asked to be confirmed
+    rf"(?:是指|指的是|是)(?:超过|高于|低于|大于|小于|不低于|不少于|达到|在)?\s*(?:{_NUMBER})\s*{_CHECK_UNIT}\s*(?:以上|以下|以内|之内|左右)?\s*(?:吗|么|嘛)"
 )
 _RATIO_CHECK = re.compile(r"(?:是不是|是否|是)[^，,。？?]{0,12}?\d+\s*:\s*\d+|\b(?:is|are)\b[^?]{0,40}?\b\d+\s*:\s*\d+")
 _EN_CHECK = _re(
@@ -208,6 +211,8 @@ _LAW_ASK = _re(
 _POLICY_ASK = _re(
     r"(?:想知道|想问|问一下|了解一下|确认一下|查一下)[^。？?]{0,12}(?:规定|政策|制度)|"
     r"(?:规定|政策|制度)(?:是|都是)?(?:什么|啥|怎样的)|有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|(?:硬性|成文的?|明文)(?:规定|要求)|"
+    r"(?:哪一?级|哪个级别|哪个层级|谁)[^，,。？?]{0,4}(?:审批|批准|签批)|(?:审批|批准|签批)[^，,。？?]{0,6}(?:哪一?级|哪个级别|哪个层级)|"  # "要走到哪一级审批"
+    r"\bwho\s+(?:pays|covers|bears|foots)\b|"  # "who pays the freight": whose cost the company's rules make it
     r"(?:规定|政策|制度)[^，,。？?]{0,8}(?:吗|么)\s*[？?]?\s*$|"  # "他们这个政策是全省统一的吗"
     r"(?:积分|额度|优惠|赠送|余额|话费)[^，,。？?]{0,6}(?:会不会|是否|能不能)?(?:过期|清零|作废|失效|顺延|结转)|"
     r"\b(?:expire|expires|lapse|lapses|roll\s+over|carry\s+over)\b[^.!]{0,40}\?|"
@@ -429,7 +434,8 @@ def _checked_value(text: str) -> tuple[FactKind, str] | None:
     check = _ZH_CHECK.search(text) or _EN_CHECK.search(_asking_sentences(text))
     if check is None:
         return None
-    unit = check.group(1).lower().rstrip("s") if check.group(1).isascii() else check.group(1)
+    said = next(group for group in check.groups() if group)
+    unit = said.lower().rstrip("s") if said.isascii() else said
     unit = _CHECK_UNITS.get(unit, unit)
     return _CHECK_KINDS.get(unit, DURATION), unit if not unit.isascii() or unit == "%" else ""
 

@@ -93,6 +93,10 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("去年那个项目最后是哪家公司中标的", "name"),
         ("Which vendor supplies our billing system?", "name"),
         ("Which regional director approves a 90-day credit term?", "name"),  # a person in office
+        ("报价打七折的话要走到哪一级审批？", "policy"),  # an approval level
+        ("Who pays the installation fee when a branch moves offices?", "policy"),  # whose cost it is
+        ("他说的响应及时，是指4小时以内吗", "duration"),  # a value said, to be confirmed
+        ("市场份额较高，较高是指超过30%吗", "rate"),
         ("Which distributor in our area sold the most routers this year?", "name"),
         ("Which city hosts the data centre our group clients are on?", "name"),  # a place
         ("这个项目现在是哪位副总分管的？", "name"),  # a person
