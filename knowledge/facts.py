@@ -204,7 +204,8 @@ _EN_VALUE = _re(
     r"rate|weighting|uptime|warranty|(?:pay\s+)?range)\b(?=\s+(?:for|of|on|per|to|in|at|from|with|under|behind|vs)\b|\s*[.!?]?\s*$))"
 )
 _LAW_ASK = _re(
-    r"民法典|合同法|劳动法|反不正当竞争|法律规定|法律上|按法律|依法|违约金|法律效力|法条|第几条|哪一?条(?:法|规定)|条款|"
+    r"民法典|合同法|劳动法|反不正当竞争|法律规定|法律上|按法律|依法|违约金|法律效力|法条|第几条|哪一?条(?:法|规定)|"
+    r"(?:哪|什么|啥|几)[^，,。？?]{0,6}条款|条款(?![^，,。？?]{0,8}(?:签不了|不肯签|拒签|不签|不接受|接受不了|不同意|不认可?))|"  # a clause the customer refuses is an objection
     r"\b(?:contract|civil|labou?r|competition)\s+law\b|\blegally\b|\bbinding\b|\bclauses?\b|\barticles?\s+of\b|"
     r"\bwhich\s+(?:article|clause|section|provision|regulation)\b|\bunder\s+(?:the\s+)?(?:\w+\s+){0,3}law\b"
 )
@@ -460,7 +461,10 @@ def _asks_in(clauses: list[str], number: int) -> bool:
     clause = clauses[number]
     if clause.rstrip().endswith(("？", "?")) or number == len(clauses) - 1:
         return True
-    if re.search(r"[吗嗎呢啊呀嘛][，,。！!；;\s]*$", clause) or "到底" in clause:  # "到底几号开班啊，我得…"
+    if re.search(r"[吗嗎呢啊呀嘛][，,。！!；;\s]*$", clause):
+        return True
+    later_question = any(re.search(r"[吗嗎？?][，,。！!；;\s]*$", later) for later in clauses[number + 1 :])
+    if "到底" in clause and not later_question:  # "到底几号开班啊，我得…"; not "一谈到服务到底值多少，…能走得长远吗"
         return True
     following = clauses[number + 1].strip(" ，,；;。！!？?\n")
     if _chained(clauses, number):

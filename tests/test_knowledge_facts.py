@@ -163,6 +163,8 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "对接的采购说她就是收材料的，后面是谁拍板她也说不清",  # what someone else does not know
         "报价给他们了，他们说折扣多少都行，只要交付快",
         "总担心哪天来个更好的就把我们换掉，怎样才能做到谁也离不开谁",  # 才 in a how-to is no threshold
+        "客户说他们集团一律先验收后结款，我们合同里的预付条款他们签不了",  # a clause the customer refuses: an objection
+        "一谈到这套服务到底值多少，双方看法总对不上，这样合作能长久吗",  # 到底 told, the question comes after
     ],
 )
 def test_value_words_in_descriptions_or_advice_questions_ask_for_no_fact(question: str):
