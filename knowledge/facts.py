@@ -471,6 +471,8 @@ def _asks_in(clauses: list[str], number: int) -> bool:
         return True
     if _ZH_CHOICE.search(following) and len(following) <= 12:  # "多久归一次类，按季度还是半年": a choice tags the question
         return True
+    if re.fullmatch(r"(?:是|就是|应该是|是不是)[^，,。？?]{1,6}(?:吗|么|嘛|吧)?", following) and number + 2 == len(clauses):
+        return True  # "检查考核多久一次，是每月吗": a guess to confirm hands the question back
     return bool(_TAG.search(following)) and len(following) <= 8
 
 
@@ -729,7 +731,10 @@ def _overlap(text: str, topic: list[str], weights: dict[str, float], total: floa
     return sum(weights.get(term, 0.0) for term in topic if _contains(text, term)) / total
 
 
-_VALUE_TERM = _re(r"多少|几|多大|多长|多久|哪天|什么时候|how|much|many|mani|long|when|what|which|rate|percent(?:age)?")
+_VALUE_TERM = _re(
+    r"多少|几|多大|多长|多久|哪天|什么时候|how|much|many|mani|long|when|what|which|rate|percent(?:age)?|"
+    r"比例|占比|百分比|时间|长时|大概|大约|具体"  # the words that name or hedge the value, which a passage writes as the value itself
+)
 # Units the passage may write differently from the question: "几个点" is "%", "几天" may be "个工作日".
 _UNIT_ALTERNATIVES = {
     "个点": r"个点|%|％|个百分点",

@@ -97,6 +97,7 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("Who pays the installation fee when a branch moves offices?", "policy"),  # whose cost it is
         ("他说的响应及时，是指4小时以内吗", "duration"),  # a value said, to be confirmed
         ("市场份额较高，较高是指超过30%吗", "rate"),
+        ("大客户回访多久一次，是每季度吗", "frequency"),  # a guess to confirm hands the question back
         ("Which distributor in our area sold the most routers this year?", "name"),
         ("Which city hosts the data centre our group clients are on?", "name"),  # a place
         ("这个项目现在是哪位副总分管的？", "name"),  # a person
@@ -230,6 +231,13 @@ def test_a_figure_for_another_industry_does_not_answer_one_asked_for_an_industry
     terms = ["电子", "行业", "crm", "领先", "企业", "ros"]
     assert states_fact(fact, passage, terms, weights(terms))
     assert not asked_fact("我是做医院的，开发新客户的成本是老客户的几倍？").segment  # the rep's trade, not the figure's
+
+
+def test_the_words_naming_the_value_asked_are_not_topic_a_passage_must_repeat():
+    fact = asked_fact("新人问：初次摸底拜访，单个客户要控制在多长时间以内？")
+    terms = ["新人", "初次", "摸底", "拜访", "单个", "客户", "控制", "长时", "时间"]
+    assert states_fact(fact, "走访调研阶段：每个客户约 20 分钟，快速摸底。", terms, weights(terms))
+    assert not states_fact(fact, "走访调研阶段：先把客户的时间安排问清楚。", terms, weights(terms))
 
 
 def test_figures_for_the_companys_own_period_are_never_stated():
