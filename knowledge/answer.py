@@ -181,7 +181,12 @@ def missing_fact(
     ):  # the passages an answer would quote
         return fact
     count = listed_count(query)
-    listing = [hit.text for hit in supported if hit.coverage >= LIST_TOPIC_COVERAGE]  # about the named list
+    sized = count is not None and names_size(query, count)  # "四个特征有哪些" is answered by "四个特点：1. … 4. …"
+    listing = [  # about the named list
+        hit.text
+        for hit in supported
+        if hit.coverage >= LIST_TOPIC_COVERAGE or (sized and names_count(f"{' '.join(hit.heading_path)} {hit.text}", count))
+    ]
     if not any(is_cjk(char) for char in query):  # English words rarely occur in a Chinese passage: the list
         listing = [  # must be one that names its size ("the five disciplines" → "五项修炼")
             hit.text

@@ -316,6 +316,7 @@ _MEMBER_REQUEST = _re(
     r"(?:是不是|是否)(?:其中|里面)的?一(?:条|个|种|项|步)"
 )
 _OPEN_LIST_REQUEST = re.compile(r"哪几(?:招|个|种|条|步|项|类|点|方面|样)|哪些")
+_SIZED_OPEN_LIST = re.compile(rf"({_COUNTED})\s*(?:个|种|条|步|项|大|类|点)[\u4e00-\u9fff]{{0,6}}?(?:分别|都|具体)?(?:是|有)?哪些")
 _EN_NUMBERS = {
     word: value
     for value, word in enumerate(
@@ -782,7 +783,8 @@ def listed_count(query: str) -> int | None:
     if match and match.group(1):
         return _to_int(match.group(1))
     if _OPEN_LIST_REQUEST.search(text) and _LIST_REQUEST.search(text):  # "具体是哪几招，列一下": at least a few
-        return 3
+        sized = _SIZED_OPEN_LIST.search(text)  # "四个特征有哪些，列一下": as many as it names
+        return _to_int(sized.group(1)) if sized else 3
     member = _MEMBER_REQUEST.search(text)
     if member:
         return _to_int(member.group(1)) if member.group(1) else 3

@@ -9,7 +9,8 @@ import pytest
 from crm.answers import AnswerLog
 from crm.users import User, UserRepository
 from knowledge import Answer, Source
-from knowledge.answer import is_objection
+from knowledge.answer import is_objection, missing_fact
+from knowledge.documents import Hit
 from knowledge.facts import asked_fact, listed_count, names_count, spells_out, states_fact, value_request
 from skills.ask import AskSkill
 from skills.models import Request
@@ -528,6 +529,23 @@ def test_an_average_asked_with_what_asks_for_a_number():
 def test_an_open_list_request_asks_for_a_few_items():
     assert listed_count("培训里说的客户关怀手段，具体有哪些，列一下") == 3
     assert listed_count("客户关怀手段有哪些？") is None  # a question about them, not a request to list them
+
+
+def test_a_list_asked_by_its_size_is_answered_by_a_passage_that_names_that_size_and_lists_it():
+    question = "判断是不是大客户，培训里说的四个特征有哪些，给我列一下"
+    assert listed_count(question) == 4
+    four = "大客户通常具有四个特点：\n1. 购买力强；\n2. 需求量大；\n3. 合作周期长；\n4. 有战略意义。"
+    three = "大客户通常具有三个特点：\n1. 购买力强；\n2. 需求量大；\n3. 合作周期长。"
+
+    def hit(text: str) -> Hit:  # few of the question's words in the passage: it is judged by the size it names
+        return Hit(
+            chunk_id="c", score=1.0, coverage=0.2, support=0.9, title="t", section="s", heading_path=["大客户的定义与特点"],
+            source="s.md", text=text,
+        )
+
+    terms = ["判断", "大客户", "培训", "特征"]
+    assert missing_fact(question, [hit(four)], terms, weights(terms)) is None
+    assert missing_fact(question, [hit(three)], terms, weights(terms)) is not None
 
 
 @pytest.mark.parametrize("question", ["这个政策合理吗？客户不认可怎么办", "客户说我们的价格政策太死板了，我该怎么回"])
