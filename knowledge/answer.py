@@ -208,6 +208,8 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
     if english:
         if fact.own_period:
             missing = f"figures for a particular period ({fact.period})"
+        elif fact.own_unit:
+            missing = "the company's own figures (its units, headcounts and current state)"
         elif fact.subject:
             missing = f"{fact.kind.label_en} ({fact.subject})"
         else:
@@ -223,6 +225,8 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
     else:
         if fact.own_period:
             missing = f"{fact.period}这类具体时期的数据"
+        elif fact.own_unit:
+            missing = "公司自己的数字（各单位的编制、现状等）"
         elif fact.subject:
             missing = f"{fact.subject}的{fact.kind.label_zh}"
         else:

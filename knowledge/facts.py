@@ -300,6 +300,13 @@ _OWN_PERIOD = _re(
     r"\bthis\s+(?:year|quarter|month)\b|\bnext\s+(?:year|quarter|month)\b|"
     r"(?<!\d)20[1-9]\d(?!\d)(?:\s*年)?"  # a year of this century's last decades: a playbook's figures are older or timeless
 )
+# The company's own unit or its state today, in the sentence that asks ("我们片区配几个", "咱们公司现在做到了几项",
+# "编制几个人", "our CRM … currently"): figures a generic playbook never holds, like a period's.
+_OWN_NOW = _re(
+    r"(?:咱们|我们|我司|本公司)(?:公司|单位|分公司|市公司|省公司|部门|这边)?[^，,。？?]{0,12}(?:现在|目前|眼下)|"
+    r"(?:咱们|我们|我司)(?:片区|分公司|市公司|省公司|地市|省|市|区)|编制|"
+    r"\bour\s+(?:own\s+)?(?:crm|company|team|region|province|branch|department|office)\b[^?.!]{0,30}\b(?:currently|now|today|licen[cs]ed)\b"
+)
 # "Which are the twelve methods, list them": a named list the playbook may name without spelling out.
 _LIST_REQUEST = _re(
     rf"(?:具体|分别)?(?:是)?哪({_NUMBER})(?:个|种|条|步|项|大)|列(?:一下|出来|出)|"
@@ -357,11 +364,17 @@ class AskedFact:
     request: str = ""  # the words that ask, to the end of their clause ("哪家软件供应商中标的")
     alias: str = ""  # the acronym the question gives beside its subject ("销售回报率ROS" → "ROS")
     segment: str = ""  # the industry the figure is asked for ("化工企业的ROS", "for the telecom sector"), as words a passage uses
+    own_unit: bool = False  # about the company's own unit or its state today ("我们片区配几个", "our CRM … licensed for")
 
     @property
     def own_period(self) -> bool:
         """True for figures about a particular period, which a generic playbook never gives."""
         return bool(self.period)
+
+    @property
+    def own_figures(self) -> bool:
+        """True for the company's own figures (a period's, its unit's, today's), which a generic playbook never gives."""
+        return self.own_period or self.own_unit
 
 
 def simplified(text: str) -> str:
@@ -508,9 +521,10 @@ def asked_fact(query: str) -> AskedFact | None:
     subject, period = _subject_and_period(text)
 
     def fact(kind: FactKind, unit: str = "", *, categories: bool = False) -> AskedFact:
-        return AskedFact(kind, subject, period, unit, categories, window, _alias(text, subject), _segment(text))
+        return AskedFact(kind, subject, period, unit, categories, window, _alias(text, subject), _segment(text), own_unit)
 
     request, window = value_request(query)
+    own_unit = False  # until the sentence that asks is known
     if _LAW_ASK.search(_asked_part(text)):  # "靠合同里的违约金卡着，…总觉得不是个事儿" tells, it does not ask
         return fact(LAW)
     if _DOCUMENT_ASK.search(text):
@@ -525,6 +539,7 @@ def asked_fact(query: str) -> AskedFact | None:
         checked = _checked_value(text)
         return fact(*checked) if checked else None
     sentence = next((part for part in re.split(r"[。？?！!；;\n]", text) if window.strip("。？?！!；; ") in part), window)
+    own_unit = _OWN_NOW.search(sentence) is not None
     if _PERIOD_CHOICE.search(window) or _HOW_OFTEN.search(sentence):  # "按月还是按季", "一年去几趟": a frequency
         return fact(FREQUENCY)
     if re.match(r"who\b|谁|由谁|(?:找|问|联系)谁", request):  # "who approves payment terms over 90 days": a name, whatever follows
@@ -627,9 +642,10 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
 
     `terms` are the question's words that the corpus uses (a word no passage has cannot tell topics
     apart); a sentence is read with its section `heading`, which names what its figures are about.
-    Figures about the company's own period ("last quarter") are never stated by a generic playbook.
+    The company's own figures (for "last quarter", for "our region", as they stand today) are never stated by a
+    generic playbook.
     """
-    if fact.own_period:
+    if fact.own_figures:
         return False
     if fact.segment and fact.kind is not NAME and not re.search(fact.segment, simplified(f"{heading} {text}")):
         return False  # "化工企业的ROS": a figure for another industry, or for all, does not answer it

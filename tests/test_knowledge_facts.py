@@ -241,6 +241,22 @@ def test_the_words_naming_the_value_asked_are_not_topic_a_passage_must_repeat():
     assert not states_fact(fact, "走访调研阶段：先把客户的时间安排问清楚。", terms, weights(terms))
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["我们片区配几个大客户经理，编制是多少", "咱们公司CRM那54项能力现在做到了几项", "How many concurrent users is our CRM licensed for?"],
+)
+def test_the_companys_own_unit_or_current_state_is_never_stated(question: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.own_figures
+    terms = ["片区", "客户经理", "编制", "crm", "能力"]
+    assert not states_fact(fact, "一个片区通常配 3 个大客户经理；CRM 共有 54 项能力。", terms, weights(terms))
+
+
+def test_the_reps_own_practice_asked_against_the_playbook_is_no_company_figure():
+    assert not asked_fact("我们跟客户首次拜访一般控制在多长时间").own_figures
+    assert asked_fact("我们客服中心现在按每个坐席一天接了多少通电话来考核，服务的考核该看什么") is None
+
+
 def test_figures_for_the_companys_own_period_are_never_stated():
     fact = asked_fact("上个季度咱们的流失率是多少？")
     assert fact is not None and fact.period == "上个季度"
