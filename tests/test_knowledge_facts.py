@@ -101,6 +101,8 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("大客户回访多久一次，是每季度吗", "frequency"),  # a guess to confirm hands the question back
         ("Which distributor in our area sold the most routers this year?", "name"),
         ("Which city hosts the data centre our group clients are on?", "name"),  # a place
+        ("客户回访这块，咱们是外包给谁做的？", "name"),
+        ("The 4R model - is there an author or a source book for it?", "name"),
         ("这个项目现在是哪位副总分管的？", "name"),  # a person
         ("咱们区的大客户总监现在是谁？", "name"),
         ("Who is our current head of key accounts?", "name"),
