@@ -543,7 +543,7 @@ def asked_fact(query: str) -> AskedFact | None:
     own_unit = _OWN_NOW.search(sentence) is not None
     if _PERIOD_CHOICE.search(window) or _HOW_OFTEN.search(sentence):  # "按月还是按季", "一年去几趟": a frequency
         return fact(FREQUENCY)
-    if re.match(r"who\b|谁|由谁|(?:找|问|联系)谁", request):  # "who approves payment terms over 90 days": a name, whatever follows
+    if re.match(r"who\b|谁|由谁|(?:找|问|联系)谁|(?:外包|委托|承包)给谁", request):  # "who approves payment terms over 90 days": a name, whatever follows
         return fact(NAME)
     unit = _UNIT.search(window)
     unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点", "个月") else ""
