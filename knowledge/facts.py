@@ -363,7 +363,7 @@ class AskedFact:
     unit: str = ""  # the unit the question names after 多少/几 ("倍", "分钟"), which the passage must use
     categories: bool = False  # "分几类", "how many steps": a list of that many items answers it
     request: str = ""  # the words that ask, to the end of their clause ("哪家软件供应商中标的")
-    alias: str = ""  # the acronym the question gives beside its subject ("销售回报率ROS" → "ROS")
+    alias: str = ""  # the acronym the question gives beside its subject, lower case ("销售回报率ROS" → "ros")
     segment: str = ""  # the industry the figure is asked for ("化工企业的ROS", "for the telecom sector"), as words a passage uses
     own_unit: bool = False  # about the company's own unit or its state today ("我们片区配几个", "our CRM … licensed for")
 
