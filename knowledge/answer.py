@@ -182,16 +182,16 @@ def missing_fact(
         return fact
     count = listed_count(query)
     sized = count is not None and names_size(query, count)  # "四个特征有哪些" is answered by "四个特点：1. … 4. …"
+
+    def names_the_size(hit: Hit) -> bool:
+        return names_count(f"{' '.join(hit.heading_path)} {hit.text}", count)
+
     listing = [  # about the named list
-        hit.text
-        for hit in supported
-        if hit.coverage >= LIST_TOPIC_COVERAGE or (sized and names_count(f"{' '.join(hit.heading_path)} {hit.text}", count))
+        hit.text for hit in supported if hit.coverage >= LIST_TOPIC_COVERAGE or (sized and names_the_size(hit))
     ]
     if not any(is_cjk(char) for char in query):  # English words rarely occur in a Chinese passage: the list
         listing = [  # must be one that names its size ("the five disciplines" → "五项修炼")
-            hit.text
-            for hit in supported[:MAX_PASSAGES]
-            if count is None or not names_size(query, count) or names_count(f"{' '.join(hit.heading_path)} {hit.text}", count)
+            hit.text for hit in supported[:MAX_PASSAGES] if not sized or names_the_size(hit)
         ]
     noun = listed_noun(query) if count is not None else ""
     listing = [text for text in listing if not names_without_listing(text, noun)]

@@ -598,11 +598,11 @@ _INDUSTRIES = (
     (r"education|教育", "教育"),
     (r"hospitality|hotels?|酒店", "酒店"),
 )
+_INDUSTRY = "|".join(pattern for pattern, _ in _INDUSTRIES)
 # "化工企业的ROS", "电信行业", "for chemical companies", "in the telecom sector", "for banks specifically"
 _SEGMENT = _re(
-    rf"(?:{'|'.join(pattern for pattern, _ in _INDUSTRIES)})\s*(?:行业|企业|类企业|公司|领域|sector|industry|industries|"
-    r"compan(?:y|ies)|firms?|businesses|players)|"
-    rf"\b(?:{'|'.join(pattern for pattern, _ in _INDUSTRIES)})\s+specifically\b"
+    rf"(?:{_INDUSTRY})\s*(?:行业|企业|类企业|公司|领域|sector|industry|industries|compan(?:y|ies)|firms?|businesses|players)|"
+    rf"\b(?:{_INDUSTRY})\s+specifically\b"
 )
 
 
@@ -648,7 +648,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     """
     if fact.own_figures:
         return False
-    if fact.segment and fact.kind is not NAME and not re.search(fact.segment, simplified(f"{heading} {text}")):
+    headed = simplified(f"{heading} {text}")
+    if fact.segment and fact.kind is not NAME and not re.search(fact.segment, headed):
         return False  # "化工企业的ROS": a figure for another industry, or for all, does not answer it
     topic = [term for term in terms if not _is_value_word(term)]
     total = sum(weights.get(term, 0.0) for term in topic) or 1.0
@@ -656,7 +657,7 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     # English words rarely occur in a Chinese passage: a count of kinds is told by the list or heading alone
     list_share = 0.0 if topic and all(term.isascii() for term in topic) else TOPIC_SHARE
     if fact.categories and fact.unit in _KIND_UNITS and not re.search(
-        rf"{_COUNTED}\s*个?(?:{_UNIT_ALTERNATIVES.get(fact.unit, fact.unit)})", simplified(f"{heading} {text}")
+        rf"{_COUNTED}\s*个?(?:{_UNIT_ALTERNATIVES.get(fact.unit, fact.unit)})", headed
     ):
         return False  # "分几级": a list of something else is no count of levels; the passage must say "三级"
     if fact.categories and spells_out(text, 2) and _overlap(normalize(text), topic, weights, total) >= list_share:
@@ -666,7 +667,7 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         if _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= needed:
             return True
     noun = _COUNTED_NOUN.search(simplified(fact.request)) if fact.kind is COUNT else None
-    if noun and spells_out(text, 2) and re.search(rf"{_COUNTED}\s*个?\s*[\u4e00-\u9fff]?{noun.group(1)}", simplified(f"{heading} {text}")):
+    if noun and spells_out(text, 2) and re.search(rf"{_COUNTED}\s*个?\s*[\u4e00-\u9fff]?{noun.group(1)}", headed):
         return True  # "分几层", "一共分几块": "三个层面：1. … 2. …", "三个模块：…" count and list them
     if fact.kind is NAME:  # one sentence must say what the question says, and name something it does not
         asked = [term for term in topic if _contains(simplified(fact.request), term)]
