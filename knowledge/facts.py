@@ -178,7 +178,7 @@ _EN_VALUE = _re(
     r"priority|emphasis|thought|care|work|trust|detail|sense|difference|of\s+a\s+difference|"
     r"(?:should|do|can|must)\s+(?:i|we)\s+(?:invest|focus|care|worry|push|prioriti[sz]e|bother|trust|rely))\b)|"
     r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
-    r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|costs?|charges?|budget|quotas?|targets?|"
+    r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|(?<!switching\s)(?<!opportunity\s)(?<!sunk\s)(?<!transfer\s)(?<!exit\s)costs?|charges?|budget|quotas?|targets?|"
     r"limits?|caps?|thresholds?|deadlines?|discounts?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
     r"number|length|duration|notice|date|time|minimum|maximum|margins?|returns?\s+on\s+(?:sales|investment)|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms)\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
@@ -497,11 +497,16 @@ def _chained(clauses: list[str], number: int) -> bool:
 
 
 def _a_few(clause: str, found: re.Match[str]) -> bool:
-    """True for 几 meaning "a few", not "how many": after 少/多/过/再 ("少去几趟", "多跑几次", "过几天再说")."""
+    """True for 几 meaning "a few", not "how many": after 少/多/过/再 ("少去几趟", "多跑几次", "过几天再说"), or
+    before a question whether to act at all ("伺候几个大客户到底划不划算")."""
     before = clause[max(0, found.start() - 2) : found.start()]
     if _LIMIT_BEFORE.search(clause[: found.start()]):  # "超过几个点", "最多带几家" ask
         return False
-    return found.group(0) == "几" and any(char in "少多过再" for char in before)
+    if found.group(0) != "几":
+        return False
+    after = clause[found.end() :]
+    some = re.match(r"(?:个|家|位)(?!点|月|小时|星期|工作日|百分点)", after) is not None  # a few of something, not a span
+    return any(char in "少多过再" for char in before) or (some and re.search(r"划不划算|值不值|有没有必要|该不该|要不要", after) is not None)
 
 
 def _negated(clause: str, position: int) -> bool:
