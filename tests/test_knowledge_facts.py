@@ -343,13 +343,22 @@ def test_asking_what_a_figure_is_called_asks_for_a_name():
     assert asked_fact("What is the number of steps in the visit?").kind.name == "quota"
 
 
-@pytest.mark.parametrize("question", ["客户那边挺稳的，是不是可以少去几趟", "要不要多跑几次", "过几天再联系他行吗"])
+@pytest.mark.parametrize(
+    "question", ["客户那边挺稳的，是不是可以少去几趟", "要不要多跑几次", "过几天再联系他行吗", "花这么多人伺候几个大客户到底划不划算"]
+)
 def test_ji_meaning_a_few_asks_for_no_number(question: str):
     assert asked_fact(question) is None
 
 
 def test_ji_asking_how_many_still_asks_for_a_number():
     assert asked_fact("合同还有几天到期？") is not None and asked_fact("一周要拜访几次客户？") is not None
+    assert asked_fact("几天之内回访算不算及时") is not None  # a span to judge by asks for its length
+
+
+def test_a_cost_named_as_a_concept_asks_for_its_meaning_not_an_amount():
+    assert asked_fact("In plain words, what is a switching cost from the customer's side?") is None
+    assert asked_fact("What's the opportunity cost of chasing small accounts?") is None
+    assert asked_fact("What is the cost of a dedicated line?").kind.name == "amount"
 
 
 @pytest.mark.parametrize("question", ["跟对手的经理有几十年交情，这关系怎么破？", "我们该先拜访哪家客户？", "先做产品还是先做关系？",
