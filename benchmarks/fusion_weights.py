@@ -7,7 +7,7 @@ For every answerable question of the dev sets each leg ranks its candidates once
 combination of weights in the grid fuses them (`fuse`), and a question counts when the first chunk holds
 every expect group. The report gives the count for the near-domain dev sets (colloquial situation questions)
 and for the textbook sets (kb_dev, calibration) apart, best total first. The held-out sets (kb_heldout and
-the newest near-domain sets, v20 onwards) are never read here.
+the newest near-domain sets, v22 onwards) are never read here.
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ NEAR_DOMAIN_DEV = [
         "near_domain_heldout_v17.jsonl",
         "near_domain_heldout_v18.jsonl",
         "near_domain_heldout_v19.jsonl",  # dev since the seventeenth pass (held-out of the thirteenth to the sixteenth)
+        "near_domain_heldout_v20.jsonl",  # dev since the eighteenth pass (held-out of the fifteenth to the seventeenth)
+        "near_domain_heldout_v21.jsonl",
         "situation_dev.jsonl",  # written for the fifteenth pass, scored unseen once, then tuned on
         "situation_dev2.jsonl",
         "situation_dev3.jsonl",  # written for the sixteenth pass, scored unseen once, then tuned on
