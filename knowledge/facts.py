@@ -113,7 +113,7 @@ _ZH_VALUE = re.compile(
     r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
     r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候(?!最)|啥时候(?!最)|何时|几时|"
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
-    r"哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|(?:外包|委托|承包)给谁|"
+    r"(?:老师|讲师|专家|教授|作者|经理|总监|负责人|联系人|主任|领导|顾问)叫(?:什么|啥)(?:名字)?|哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|(?:外包|委托|承包)给谁|"
     r"在(?:系统|CRM|crm|平台|后台)?(?:里|的)?哪(?:里|儿|个地方)(?=填|录|找|提交|下载|申请|报|看|查)|"
     r"(?:什么|啥|哪个|多少)(?=分数线|分界线|及格线|分档线|标准线|临界值|阈值)|"
     r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额|基准值|参考值|标准值)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
@@ -179,10 +179,11 @@ _EN_VALUE = _re(
     r"(?:should|do|can|must)\s+(?:i|we)\s+(?:invest|focus|care|worry|push|prioriti[sz]e|bother|trust|rely))\b)|"
     r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|(?<!switching\s)(?<!opportunity\s)(?<!sunk\s)(?<!transfer\s)(?<!exit\s)costs?|charges?|budget|quotas?|targets?|"
-    r"limits?|caps?|thresholds?|deadlines?|discounts?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
+    r"limits?|caps?|thresholds?|deadlines?|discounts?|rebates?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
     r"number|length|duration|notice|date|time|minimum|maximum|margins?|returns?\s+on\s+(?:sales|investment)|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms)\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
     r"\bwhat\s+(?!(?:do|does|did|should|can|could|would|will|is|are|was|were)\b)[\w-]+[^?.!]{0,60}?\bon\s+average\b|"  # "what lifetime value do we assign on average"
+    r"\bin\s+(?:hours|days|minutes|weeks|months|years|percent|yuan|rmb)\s*\?|"  # "is there a weekly allocation for it, in hours?"
     r"\bwhat\s*%|\bwhen\s+(?:exactly\s+|precisely\s+)?(?:does|do|is|are|will|would|was|were|did|must|can|should)\b|"
     r"\b(?:above|below|over|under|beyond)\s+what\b|\bby\s+when\b|"
     r"\bby\s+what\s+(?:date|day|time)\b|\b(?:which|what)\s+(?:date|month|year|week|quarter)\b|\bwhich\s+day\b|"
@@ -259,11 +260,11 @@ _KIND_WORDS = (
         DURATION,
         _re(r"多久|多长|几天|几年|几个?月|几周|几个?星期|几个?小时|几分钟|多少(?:个)?(?:天|小时|分钟|年|月|周)|多少时间|多少工夫|"
             r"期限|时限|周期|有效期|账期|保修|质保|\bwarranty\b|\bhow\s+long\b|\bhow\s+soon\b|\bhow\s+many\s+(?:days|hours|minutes|weeks|months|years)\b|"
-            r"\bnotice\b|\blength\b|\bduration\b|\bterms?\b|\bin\s+days\b|\bresponse\s+time\b"),
+            r"\bnotice\b|\blength\b|\bduration\b|\bterms?\b|\bin\s+(?:days|hours|minutes|weeks|months|years)\b|\bresponse\s+time\b"),
     ),
     (
         NAME,
-        _re(r"哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|哪个(?:部门|菜单|页面|模块|入口)|\bauthor\b|\boriginator\b|\bsource\s+book\b|"
+        _re(r"叫(?:什么|啥)(?:名字)?|哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|哪个(?:部门|菜单|页面|模块|入口)|\bauthor\b|\boriginator\b|\bsource\s+book\b|"
             r"\bversion\b|(?<![a-z]\s)\bwho\b|\bwho(?=['’]s\b|\s+(?:is|are|was|were|approves?|signs?|authori[sz]es|heads|runs|leads)\b)|谁(?:来)?(?:审批|批准|签字|签批|拍板|说了算)|在[^，,。？?]{0,6}哪(?:里|儿)|哪个(?:国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位)|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪一家|哪款|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:[\w-]+\s+){0,2}?"
             rf"{_NAMED}\b|"
             r"\bwho\s+(?:won|supplied|built)\b"),
@@ -271,7 +272,7 @@ _KIND_WORDS = (
     (
         RATE,
         _re(r"占.{0,4}(?:多少|几)|比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
-            r"percent|%|\baccura(?:te|cy)\b|\brates?\b|\bro[sie]\b|\breturns?\s+on\s+(?:sales|investment)\b|\bcagr\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\bshare\b|\bproportion\b|\bweight\b|\btimes\b"),
+            r"percent|%|\baccura(?:te|cy)\b|\brates?\b|\bro[sie]\b|\breturns?\s+on\s+(?:sales|investment)\b|\bcagr\b|\bmargins?\b|\bratios?\b|\bweighting\b|\bcomm?iss?ions?\b|\buptime\b|\bavailability\b|\bsla\b|\bdiscounts?\b|\brebates?\b|\bshare\b|\bproportion\b|\bweight\b|\btimes\b"),
     ),
     (
         AMOUNT,
@@ -555,6 +556,8 @@ def asked_fact(query: str) -> AskedFact | None:
     unit_name = unit_name or (unit.group(1) if unit else "")
     # "how many points per 100 yuan", "每人几个": a quantity per unit, not a count of kinds
     categories = bool(_CATEGORIES.search(window)) and not re.search(r"\b(?:per|each|every)\b|每", window)
+    asked_at = sentence.find(window.strip("。？?！!；; "))
+    categories = categories and not (asked_at > 0 and _LIMIT_BEFORE.search(sentence[:asked_at]))  # "至少要填几项": a minimum
     counted = unit_name in _COUNT_UNITS or re.match(r"how\s+many\b", request) is not None
     # "几个集团", "how many ways": a count, unless of days; "how many kinds of flow carry the credit terms": of kinds
     if categories or (counted and not _KIND_WORDS_OF[DURATION].search(window)):

@@ -705,3 +705,21 @@ def test_whether_a_named_list_holds_an_item_needs_the_list():
 def test_a_checklist_asked_for_is_a_list_request():
     assert listed_count("公司有没有一张细节检查清单？一共几项，都有哪些") == 3
     assert listed_count("What are the specific ways of doing it? Is there a numbered list?") == 3
+
+
+def test_a_persons_name_asked_with_jiao_shenme_is_a_name():
+    assert asked_fact("那堂课的培训老师叫什么名字？").kind.name == "name"
+
+
+def test_the_unit_named_at_the_end_of_an_english_question_asks_for_a_figure_in_it():
+    assert asked_fact("Is there a weekly time allocation for it, in hours?").kind.name == "duration"
+
+
+def test_a_rebate_is_a_rate():
+    assert asked_fact("What rebate does each distributor tier get?").kind.name == "rate"
+
+
+def test_a_minimum_count_is_no_count_of_kinds():
+    fact = asked_fact("公司有没有规定每个客户的偏好档案至少要填几项？")
+    assert (fact.kind.name, fact.unit, fact.categories) == ("quota", "项", False)
+    assert asked_fact("客户关怀分几项？").categories
