@@ -72,7 +72,8 @@ DURATION = FactKind(
     "duration",
     "具体时限",
     "the time limit",
-    _re(rf"{_NUMBER}\s*(?:小时|天|日|分钟|个工作日|周|星期|个月|月|年)|\d+\s*(?:hours?|days?|minutes?|weeks?|months?|years?)\b"),
+    # not a calendar date ("2002 年 12 月 25 日" says when, not how long)
+    _re(rf"(?<![\d.])(?<!月)(?<!月\s)(?!(?:19|20)\d\d\s*年)(?!\d{{1,2}}\s*月\s*\d){_NUMBER}\s*(?:小时|天|日|分钟|个工作日|周|星期|个月|月|年)|\d+\s*(?:hours?|days?|minutes?|weeks?|months?|years?)\b"),
 )
 FREQUENCY = FactKind(
     "frequency",
@@ -143,14 +144,18 @@ _RATIO_CHECK = re.compile(r"(?:是不是|是否|是)[^，,。？?]{0,12}?\d+\s*:
 _EN_CHECK = _re(
     r"\b(?:is|are|does|do|will|must|should|can)\b[^?]{0,50}?\b(?:more|less|fewer|over|under|above|below|at\s+least|at\s+most|within|"
     r"up\s+to|exactly)\s+(?:than\s+)?(?:rmb|usd|cny|¥|\$)?\s*\d+(?:[.,]\d+)?\s*(?:k|m|million|thousand|万)?\s*"
-    r"(%|percent|days?|hours?|minutes?|weeks?|months?|years?|yuan|rmb|usd|dollars?|people|staff|employees?|users?|lines?|accounts?|clients?|customers?|visits?)"
+    r"(%|percent|days?|hours?|minutes?|weeks?|months?|years?|yuan|rmb|usd|dollars?|people|staff|employees?|users?|lines?|accounts?|clients?|customers?|visits?)|"
+    # "is the rule three follow-up calls and then I drop it?": a rule's figure said, to be confirmed
+    r"\b(?:is|are)\s+(?:the|our|your)\s+(?:rule|standard|norm|guideline|policy)\s+(?:really\s+|still\s+)?(?:\d+|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|twelve)\s+(?:[\w-]+\s+)?(calls?|visits?|days?|hours?|weeks?|months?|attempts?|tries|meetings?|emails?)\b"
 )
 _CHECK_UNITS = {"percent": "%", "％": "%", "个小时": "小时", "hour": "小时", "day": "天", "minute": "分钟", "week": "周",
                 "month": "个月", "year": "年", "yuan": "元", "rmb": "元", "块钱": "元"}
 # The kind of value a checked unit measures; any other unit (天, 小时, 个月…) is a duration.
 _CHECK_KINDS = {"%": RATE, "个点": RATE, "折": RATE, "成": RATE, "元": AMOUNT, "万": AMOUNT, "usd": AMOUNT, "dollar": AMOUNT,
                 "人": COUNT, "家": COUNT, "次": COUNT, "people": COUNT, "client": COUNT, "customer": COUNT, "staff": COUNT,
-                "employee": COUNT, "user": COUNT, "line": COUNT, "account": COUNT, "visit": COUNT}
+                "employee": COUNT, "user": COUNT, "line": COUNT, "account": COUNT, "visit": COUNT, "call": COUNT,
+                "attempt": COUNT, "trie": COUNT, "meeting": COUNT, "email": COUNT}
 # "帮我查一下…的报价", "网址发我一下": a value named after a request, with no question word.
 _REQUEST_NOUN = re.compile(r"报价|价格|价钱|费用|资费|网址|电话|地址|邮箱|联系方式|账号|名单|日期|截止时间")
 _SEND_ME = re.compile(r"发我|发给我|给我发|告诉我|给我")
@@ -213,7 +218,9 @@ _LAW_ASK = _re(
 )
 _POLICY_ASK = _re(
     r"(?:想知道|想问|问一下|了解一下|确认一下|查一下)[^。？?]{0,12}(?:规定|政策|制度)|"
-    r"(?:规定|政策|制度)(?:是|都是)?(?:什么|啥|怎样的)|有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|(?:硬性|成文的?|明文)(?:规定|要求)|"
+    r"(?:规定|政策|制度)(?:是|都是)?(?:什么|啥|怎样的)|"
+    r"(?:公司|我们)(?:应该|是不是|有没有|有无)?有(?:份|一份|个|套|一套)[^，,。？?]{0,12}(?:清单|名单|目录|细则|明细)|"  # "公司应该有份VIP权益清单吧"
+    r"有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|(?:硬性|成文的?|明文)(?:规定|要求)|"
     r"(?:哪一?级|哪个级别|哪个层级|谁)[^，,。？?]{0,4}(?:审批|批准|签批)|(?:审批|批准|签批)[^，,。？?]{0,6}(?:哪一?级|哪个级别|哪个层级)|"  # "要走到哪一级审批"
     r"\bwho\s+(?:pays|covers|bears|foots)\b|"  # "who pays the freight": whose cost the company's rules make it
     r"(?:规定|政策|制度)[^，,。？?]{0,8}(?:吗|么)\s*[？?]?\s*$|"  # "他们这个政策是全省统一的吗"

@@ -723,3 +723,17 @@ def test_a_minimum_count_is_no_count_of_kinds():
     fact = asked_fact("公司有没有规定每个客户的偏好档案至少要填几项？")
     assert (fact.kind.name, fact.unit, fact.categories) == ("quota", "项", False)
     assert asked_fact("客户关怀分几项？").categories
+
+
+def test_a_calendar_date_states_no_duration():
+    fact = asked_fact("投诉记录按规定要保存几年？")
+    assert fact.kind.name == "duration"
+    assert not fact.kind.states.search("2002 年 12 月 25 日的需求书") and fact.kind.states.search("记录保存 3 年")
+
+
+def test_a_rules_figure_said_to_be_confirmed_asks_for_it():
+    assert asked_fact("For the brush-off, is the rule three follow-up calls and then I drop the lead?").kind.name == "quota"
+
+
+def test_the_companys_own_list_is_its_policy():
+    assert asked_fact("公司应该有份VIP权益清单吧？一共几项，分别是什么？").kind.name == "policy"
