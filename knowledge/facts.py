@@ -504,6 +504,13 @@ def _chained(clauses: list[str], number: int) -> bool:
     return number + 1 == len(clauses) - 1 and _ZH_VALUE.search(clauses[number + 1]) is not None
 
 
+_SURVEY_SHARE = _re(
+    r"多少(?:个)?人(?:选|认为|觉得|提到|表示|投|勾)|"
+    r"\bhow\s+many\s+(?:people|respondents|clients|customers)\s+(?:picked|chose|selected|said|put|ranked|named|ticked)\b"
+)
+_SOME_TO_SAY = r"(?:条|个|点|招)[^，,。？?]{0,6}?(?:理由|依据|论据|例子|案例|建议|说法|话术|招|思路|点子|角度|办法)"
+
+
 def _a_few(clause: str, found: re.Match[str]) -> bool:
     """True for 几 meaning "a few", not "how many": after 少/多/过/再 ("少去几趟", "多跑几次", "过几天再说"), or
     before a question whether to act at all ("伺候几个大客户到底划不划算")."""
@@ -514,7 +521,10 @@ def _a_few(clause: str, found: re.Match[str]) -> bool:
         return False
     after = clause[found.end() :]
     some = re.match(r"(?:个|家|位)(?!点|月|小时|星期|工作日|百分点)", after) is not None  # a few of something, not a span
-    return any(char in "少多过再" for char in before) or (some and re.search(r"划不划算|值不值|有没有必要|该不该|要不要", after) is not None)
+    if any(char in "少多过再" for char in before) or (some and re.search(r"划不划算|值不值|有没有必要|该不该|要不要", after)):
+        return True
+    # "想找几条站得住的理由", "给我几个建议": a few of something to say, asked for, not counted
+    return re.search(r"[找给举提出支来][我你咱他]?$", before) is not None and re.match(_SOME_TO_SAY, after) is not None
 
 
 def _negated(clause: str, position: int) -> bool:
@@ -558,6 +568,8 @@ def asked_fact(query: str) -> AskedFact | None:
         return fact(FREQUENCY)
     if re.match(r"who\b|谁|由谁|(?:找|问|联系)谁|(?:外包|委托|承包)给谁", request):  # "who approves payment terms over 90 days": a name, whatever follows
         return fact(NAME)
+    if _SURVEY_SHARE.search(window):  # "这一项多少人选了": a survey's answer, given as a share
+        return fact(RATE)
     unit = _UNIT.search(window)
     unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点", "个月") else ""
     unit_name = unit_name or (unit.group(1) if unit else "")

@@ -737,3 +737,14 @@ def test_a_rules_figure_said_to_be_confirmed_asks_for_it():
 
 def test_the_companys_own_list_is_its_policy():
     assert asked_fact("公司应该有份VIP权益清单吧？一共几项，分别是什么？").kind.name == "policy"
+
+
+@pytest.mark.parametrize("question", ["我觉得不妥，想找几条站得住的理由去劝他", "给我几个建议"])
+def test_a_few_things_to_say_asked_for_are_not_counted(question: str):
+    assert asked_fact(question) is None
+    assert asked_fact("手册里列了几条理由？").kind.name == "quota"
+
+
+def test_how_many_people_picked_a_survey_answer_asks_for_its_share():
+    assert asked_fact("那个调研里'经常保持联系'这一项到底多少人选了？").kind.name == "rate"
+    assert asked_fact("In that survey, how many clients picked frequent contact first?").kind.name == "rate"
