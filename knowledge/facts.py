@@ -227,6 +227,7 @@ _POLICY_ASK = _re(
     r"(?:积分|额度|优惠|赠送|余额|话费)[^，,。？?]{0,6}(?:会不会|是否|能不能)?(?:过期|清零|作废|失效|顺延|结转)|"
     r"\b(?:expire|expires|lapse|lapses|roll\s+over|carry\s+over)\b[^.!]{0,40}\?|"
     r"([\u4e00-\u9fff]{2,4})还是不\1|(?:是|要)按[^，,。？?]{1,10}?[，,]?\s*还是按|"  # "填含税价还是不含税价": which of two terms the rule says
+    r"\b(?:in|under)\s+our\s+(?:standard\s+|own\s+|current\s+)?(?:[\w-]+\s+)?(?:contracts?|agreements?|slas?|price\s+lists?|rate\s+cards?)\b|"
     r"\b(?:company|our|the\s+company's)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b|\bpolicy\s+(?:on|for)\b|\ballowed\s+to\b|"
     r"\bwithout\s+(?:breaking|violating)\b"
 )

@@ -748,3 +748,8 @@ def test_a_few_things_to_say_asked_for_are_not_counted(question: str):
 def test_how_many_people_picked_a_survey_answer_asks_for_its_share():
     assert asked_fact("那个调研里'经常保持联系'这一项到底多少人选了？").kind.name == "rate"
     assert asked_fact("In that survey, how many clients picked frequent contact first?").kind.name == "rate"
+
+
+def test_what_our_own_contract_says_is_the_companys_policy():
+    assert asked_fact("What exactly are the basic-service commitments in our standard group contract?").kind.name == "policy"
+    assert asked_fact("How do I explain contract renewals to the client?") is None
