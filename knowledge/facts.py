@@ -320,8 +320,11 @@ _OWN_NOW = _re(
 # "Which are the twelve methods, list them": a named list the playbook may name without spelling out.
 _LIST_REQUEST = _re(
     rf"(?:具体|分别)?(?:是)?哪({_NUMBER})(?:个|种|条|步|项|大)|列(?:一下|出来|出)|"
-    r"(?:完整|全部|全套|详细)的?(?:清单|列表|名单)|(?:一张|一份)[^，,。？?]{0,6}(?:清单|列表)|具体(?:是|有)?哪(?:几|些)"
+    r"(?:完整|全部|全套|详细)的?(?:清单|列表|名单)|(?:一张|一份)[^，,。？?]{0,6}(?:清单|列表)|具体(?:是|有)?哪(?:几|些)|"
+    r"分(?:成|为)?哪(?:几|些)\s*(?:类|种|型|级)"  # "问题员工到底分哪几类"
 )
+# "那42个方法，能先给我列前五个吗": the first few items of a named list.
+_FIRST_ITEMS = _re(rf"列(?:一下|出)?(?:前|头)\s*({_NUMBER})\s*(?:个|条|种|项|步|招)")
 # "上任九步曲，第一步是什么": one item of a list the question names with its size ("九步曲", "五项修炼").
 _LIST_ITEM_REQUEST = _re(
     rf"({_COUNTED})\s*(步|项|条|招|式|大|个|种|点)[^，,。？?！!；;\s]{{0,6}}?[，,\s]*[^。？?！!]{{0,8}}?"
@@ -822,7 +825,7 @@ def listed_count(query: str) -> int | None:
     if english:
         number = english.group(1).lower()
         return int(number) if number.isdigit() else _EN_NUMBERS[number]
-    item = _LIST_ITEM_REQUEST.search(text)
+    item = _LIST_ITEM_REQUEST.search(text) or _FIRST_ITEMS.search(text)
     if item:
         return _to_int(item.group(1))
     match = _LIST_REQUEST.search(text)
@@ -875,9 +878,14 @@ def spells_out(text: str, count: int) -> bool:
 _LISTED_NOUN = re.compile(r"哪(?:几|些)\s*(?:个|种|项|类|大|样)?\s*([\u4e00-\u9fff]{2,3}?)(?=[，,。？?！!；;\s]|$|是|有|叫|呢|啊|吧)")
 
 
+# "问题员工到底分哪几类": the thing whose classes are asked for, said before 分.
+_CLASSED_NOUN = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:到底|一共|总共|都|又|可以|能)?分(?:成|为)?哪(?:几|些)\s*(?:类|种|型|级)")
+
+
 def listed_noun(query: str) -> str:
-    """The noun a list request names ("哪几个工具" → "工具"), or ""."""
-    found = _LISTED_NOUN.search(simplified(query))
+    """The noun a list request names ("哪几个工具" → "工具", "问题员工分哪几类" → "问题员工"), or ""."""
+    text = simplified(query)
+    found = _LISTED_NOUN.search(text) or _CLASSED_NOUN.search(text)
     return found.group(1) if found else ""
 
 

@@ -11,7 +11,16 @@ from crm.users import User, UserRepository
 from knowledge import Answer, Source
 from knowledge.answer import is_objection, missing_fact
 from knowledge.documents import Hit
-from knowledge.facts import asked_fact, listed_count, names_count, spells_out, states_fact, value_request
+from knowledge.facts import (
+    asked_fact,
+    listed_count,
+    listed_noun,
+    names_count,
+    names_without_listing,
+    spells_out,
+    states_fact,
+    value_request,
+)
 from skills.ask import AskSkill
 from skills.models import Request
 
@@ -753,3 +762,9 @@ def test_how_many_people_picked_a_survey_answer_asks_for_its_share():
 def test_what_our_own_contract_says_is_the_companys_policy():
     assert asked_fact("What exactly are the basic-service commitments in our standard group contract?").kind.name == "policy"
     assert asked_fact("How do I explain contract renewals to the client?") is None
+
+
+def test_the_classes_of_a_named_thing_and_the_first_items_of_a_list_are_list_requests():
+    assert (listed_count("手册里问题员工到底分哪几类，每类怎么应对"), listed_noun("手册里问题员工到底分哪几类")) == (3, "问题员工")
+    assert listed_count("管理者树立威信的那42个方法，能先给我列前五个吗") == 5
+    assert names_without_listing("- 问题员工的分类与应对要点；\n- 激励之道", "问题员工")
