@@ -195,7 +195,8 @@ def missing_fact(
         ]
     noun = listed_noun(query) if count is not None else ""
     listing = [text for text in listing if not names_without_listing(text, noun)]
-    if count is not None and count > 2 and not any(spells_out(text, count) for text in listing):
+    classes = count == 2 and bool(noun)  # "问题员工分哪几类": two classes are a list too, if the passage names them
+    if count is not None and (count > 2 or classes) and not any(spells_out(text, count) for text in listing):
         return AskedFact(LIST_KIND)
     return None
 

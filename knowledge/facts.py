@@ -320,9 +320,10 @@ _OWN_NOW = _re(
 # "Which are the twelve methods, list them": a named list the playbook may name without spelling out.
 _LIST_REQUEST = _re(
     rf"(?:具体|分别)?(?:是)?哪({_NUMBER})(?:个|种|条|步|项|大)|列(?:一下|出来|出)|"
-    r"(?:完整|全部|全套|详细)的?(?:清单|列表|名单)|(?:一张|一份)[^，,。？?]{0,6}(?:清单|列表)|具体(?:是|有)?哪(?:几|些)|"
-    r"分(?:成|为)?哪(?:几|些)\s*(?:类|种|型|级)"  # "问题员工到底分哪几类"
+    r"(?:完整|全部|全套|详细)的?(?:清单|列表|名单)|(?:一张|一份)[^，,。？?]{0,6}(?:清单|列表)|具体(?:是|有)?哪(?:几|些)"
 )
+# "问题员工到底分哪几类": the thing whose classes are asked for, said before 分.
+_CLASSED_NOUN = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:到底|一共|总共|都|又|可以|能)?分(?:成|为)?哪(?:几|些)\s*(?:类|种|型|级)")
 # "那42个方法，能先给我列前五个吗": the first few items of a named list.
 _FIRST_ITEMS = _re(rf"列(?:一下|出)?(?:前|头)\s*({_NUMBER})\s*(?:个|条|种|项|步|招)")
 # "上任九步曲，第一步是什么": one item of a list the question names with its size ("九步曲", "五项修炼").
@@ -831,6 +832,8 @@ def listed_count(query: str) -> int | None:
     match = _LIST_REQUEST.search(text)
     if match and match.group(1):
         return _to_int(match.group(1))
+    if _CLASSED_NOUN.search(text):  # "问题员工分哪几类": at least two classes, named
+        return 2
     if _OPEN_LIST_REQUEST.search(text) and _LIST_REQUEST.search(text):  # "具体是哪几招，列一下": at least a few
         sized = _SIZED_OPEN_LIST.search(text)  # "四个特征有哪些，列一下": as many as it names
         return _to_int(sized.group(1)) if sized else 3
@@ -876,10 +879,6 @@ def spells_out(text: str, count: int) -> bool:
 
 # "具体是哪几个工具", "能办哪些业务": the thing a list request asks to see listed.
 _LISTED_NOUN = re.compile(r"哪(?:几|些)\s*(?:个|种|项|类|大|样)?\s*([\u4e00-\u9fff]{2,3}?)(?=[，,。？?！!；;\s]|$|是|有|叫|呢|啊|吧)")
-
-
-# "问题员工到底分哪几类": the thing whose classes are asked for, said before 分.
-_CLASSED_NOUN = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:到底|一共|总共|都|又|可以|能)?分(?:成|为)?哪(?:几|些)\s*(?:类|种|型|级)")
 
 
 def listed_noun(query: str) -> str:

@@ -276,7 +276,7 @@ def test_figures_for_the_companys_own_period_are_never_stated():
 
 def test_a_named_list_must_be_spelled_out():
     assert listed_count("营销组合十二方法具体是哪十二个，列一下") == 12
-    assert listed_count("客户流失分哪几类？") is None
+    assert listed_count("客户流失分哪几类？") == 2  # at least two classes: "主动流失和被动流失" answers it
     assert spells_out("\n".join(f"{number}. 方法" for number in range(1, 13)), 12)
     assert not spells_out('结合"营销组合十二方法"和"六大定价策略"，得出方案。', 12)
     assert listed_count("The course mentions 五项修炼. Spell out all five for me.") == 5
@@ -765,6 +765,21 @@ def test_what_our_own_contract_says_is_the_companys_policy():
 
 
 def test_the_classes_of_a_named_thing_and_the_first_items_of_a_list_are_list_requests():
-    assert (listed_count("手册里问题员工到底分哪几类，每类怎么应对"), listed_noun("手册里问题员工到底分哪几类")) == (3, "问题员工")
+    assert (listed_count("手册里问题员工到底分哪几类，每类怎么应对"), listed_noun("手册里问题员工到底分哪几类")) == (2, "问题员工")
     assert listed_count("管理者树立威信的那42个方法，能先给我列前五个吗") == 5
     assert names_without_listing("- 问题员工的分类与应对要点；\n- 激励之道", "问题员工")
+
+
+def test_classes_asked_of_a_thing_the_passage_only_names_as_an_item_are_not_stated():
+    def hit(text: str) -> Hit:
+        return Hit(
+            chunk_id="c", score=1.0, coverage=0.6, support=0.9, title="t", section="s", heading_path=["管理要点"],
+            source="s.md", text=text,
+        )
+
+    question = "问题员工到底分哪几类，每类怎么应对"
+    terms = ["问题员工", "应对"]
+    named_only = "需要关注：\n- 内部沟通与协调；\n- 问题员工的分类与应对要点；\n- 激励之道。"
+    listed = "问题员工分两类：\n- 能力不足型：先带教；\n- 态度问题型：先谈心。"
+    assert missing_fact(question, [hit(named_only)], terms, weights(terms)) is not None
+    assert missing_fact(question, [hit(listed)], terms, weights(terms)) is None
