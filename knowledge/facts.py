@@ -200,7 +200,11 @@ _EN_VALUE = _re(
     r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|\bthe\s*%|"
     r"\bwho\s+(?:approves|signs\s+off|signs|authori[sz]es|gets\s+(?:copied|cc'?d)|receives)\b|\bhow\s+accurate\b|"
     r"\bis\s+there\s+an?\s+(?:author|originator|source\s+book)\b|\bwho\s+(?:is|was)\s+the\s+(?:author|originator)\b|"
-    r"\bis\s+there\s+(?:a|an|any)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline)\b|"
+    r"\bis\s+there\s+(?:a|an|any|some)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline|floor|"
+    r"cut-?off|time\s+window|waiting\s+period|cooling-off\s+period|grace\s+period)\b|"
+    r"\b(?:set|fix|have)\s+(?:a|an|any)\s+(?:minimum|maximum|floor|cap|threshold|cut-?off|limit|quota)\b|"
+    # "is there a floor I can never go below - say 15% gross margin?": a figure guessed, to be confirmed
+    r"\b(?:say|like|e\.g\.|for\s+example)\s*,?\s+(?:the\s+)?(?:top\s+|bottom\s+|within\s+|under\s+|over\s+)?\d+(?:\.\d+)?\s*(?:%|percent|hours?|days?|weeks?|months?|years?|yuan|rmb)(?=[\s,.?!]|$)|"
     r"\b(?:is\s+there|do\s+(?:we|i|they|you)\s+have)\s+(?:a|an|any)\s+(?:fixed|set|official|minimum|maximum|max|min)\s+(?:[\w'’-]+\s+){0,2}?"
     r"(?:number|amount|price|fee|rate|percentage|quota|limit|budget|discount|deadline|date|time|cap|target)\b|"
     # a bare request: "complaints mailbox address", "deadline for the report", "I need the deadline for …"
@@ -220,6 +224,9 @@ _POLICY_ASK = _re(
     r"(?:想知道|想问|问一下|了解一下|确认一下|查一下)[^。？?]{0,12}(?:规定|政策|制度)|"
     r"(?:规定|政策|制度)(?:是|都是)?(?:什么|啥|怎样的)|"
     r"(?:公司|我们)(?:应该|是不是|有没有|有无)?有(?:份|一份|个|套|一套)[^，,。？?]{0,12}(?:清单|名单|目录|细则|明细)|"  # "公司应该有份VIP权益清单吧"
+    # "公司是不是有规定…", "公司明确规定的是哪一种", "咱们公司统一用的是…还是…": what the company itself decided
+    r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:是不是|有没有|是否|有无)(?:有)?(?:明确|硬性|统一|专门)?(?:的)?规定|"
+    r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:明确|统一)?规定的?是(?:哪|什么|啥)|(?:咱们|我们)公司(?:统一|现在|目前)(?:用|采用|执行|走)的是|"
     r"有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|(?:硬性|成文的?|明文)(?:规定|要求)|"
     r"(?:哪一?级|哪个级别|哪个层级|谁)[^，,。？?]{0,4}(?:审批|批准|签批)|(?:审批|批准|签批)[^，,。？?]{0,6}(?:哪一?级|哪个级别|哪个层级)|"  # "要走到哪一级审批"
     r"\bwho\s+(?:pays|covers|bears|foots)\b|"  # "who pays the freight": whose cost the company's rules make it
@@ -228,6 +235,8 @@ _POLICY_ASK = _re(
     r"\b(?:expire|expires|lapse|lapses|roll\s+over|carry\s+over)\b[^.!]{0,40}\?|"
     r"([\u4e00-\u9fff]{2,4})还是不\1|(?:是|要)按[^，,。？?]{1,10}?[，,]?\s*还是按|"  # "填含税价还是不含税价": which of two terms the rule says
     r"\b(?:in|under)\s+our\s+(?:standard\s+|own\s+|current\s+)?(?:[\w-]+\s+)?(?:contracts?|agreements?|slas?|price\s+lists?|rate\s+cards?)\b|"
+    r"\b(?:does|do|did)\s+(?:the\s+company|our\s+company|head\s+office|hq|management)\s+(?:require|mandate|set|insist|prescribe|specify)\b|"
+    r"\bthe\s+company\s+(?:requires?|mandates?)\b|\bwritten\s+down\s+anywhere\b|\ban?\s+official\s+list\b|"
     r"\b(?:company|our|the\s+company's)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b|\bpolicy\s+(?:on|for)\b|\ballowed\s+to\b|"
     r"\bwithout\s+(?:breaking|violating)\b"
 )

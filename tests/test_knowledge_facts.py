@@ -783,3 +783,34 @@ def test_classes_asked_of_a_thing_the_passage_only_names_as_an_item_are_not_stat
     listed = "问题员工分两类：\n- 能力不足型：先带教；\n- 态度问题型：先谈心。"
     assert missing_fact(question, [hit(named_only)], terms, weights(terms)) is not None
     assert missing_fact(question, [hit(listed)], terms, weights(terms)) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "公司是不是有规定，差价在15%以内一律不许降价？",
+        "咱们公司到底是按成本加成定价，还是对标竞品定价？公司明确规定的是哪一种",
+        "咱们公司统一用的是A/B/C三级，还是钻石、金、银、铜四级？",
+        "Which channel does the company require us to log key-account care contacts through?",
+        "Is there an official list of strategic industries for our region?",
+    ],
+)
+def test_what_the_company_itself_decided_is_its_policy(question: str):
+    assert asked_fact(question).kind.name == "policy"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When a client insists on a cut, is there a floor I can never go below - say 15% gross margin on the deal?",
+        "For the picket fence, is there a cutoff that decides who goes behind it?",
+        "Can I offer them new-customer pricing, or is there some cooling-off period first?",
+        "Does the company set a minimum share of a rep's accounts at the top tier?",
+    ],
+)
+def test_a_threshold_asked_for_in_english_is_a_value(question: str):
+    assert asked_fact(question) is not None
+
+
+def test_a_threshold_that_is_only_talked_about_is_no_value():
+    assert asked_fact("How do I explain our price floor to the client without sounding rigid?") is None
