@@ -118,7 +118,7 @@ _ZH_VALUE = re.compile(
     r"在(?:系统|CRM|crm|平台|后台)?(?:里|的)?哪(?:里|儿|个地方)(?=填|录|找|提交|下载|申请|报|看|查)|"
     r"(?:什么|啥|哪个|多少)(?=分数线|分界线|及格线|分档线|标准线|临界值|阈值)|"
     r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额|基准值|参考值|标准值)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
-    r"哪个(?=版本|型号|部门|菜单|页面|模块|入口|国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
+    r"哪个(?=版本|型号|部门|菜单|页面|模块|入口|国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位|分公司|子公司|支公司|营业部)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
     r"排(?:名)?第一的?是哪|哪家(?!客户|客戶|大客户)|哪一家(?!客户|客戶|大客户)|哪款|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
     r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么|在哪)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
     r"(?:是|为|定在|定为|大概|一般)?(?:啥|什么)(?=[？?]|$)"
@@ -252,12 +252,17 @@ _DOCUMENT_ASK = _re(
 )
 _SYSTEM_ASK = _re(
     r"(?:菜单|字段|下拉(?:框|菜单|选项)?|选项值|编码|代码|代号|号段|前缀|app|应用商店|手机端)[^，,。；;]{0,12}?(?:叫|是|有|在|用|填|选)?"
-    r"(?:什么|啥|哪|多少)|(?:哪个|什么|啥)(?:菜单|字段|编码|代码|号段|前缀|app)|"
+    r"(?:什么|啥|哪|多少)|(?:哪个|什么|啥)(?:菜单|字段|编码|代码|号段|前缀|app)|下拉(?:框|菜单|选项)[^，,。；;]{0,8}?(?:是不是|是否|有没有)|"
     r"\bdrop-?downs?\b|\bapp\s+store\b|\blabell?ed\s+['\"‘“]|\b(?:service|stage|reason|status|product|error)\s+codes?\b|\bnumber\s+prefix\b|"
     r"\b(?:which|what)(?:['’]s|\s+is|\s+are)?\s+(?:[\w'’-]+\s+){0,3}?(?:menus?|fields?|codes?|prefix(?:es)?)\b"
     r"(?!\s+(?:of\s+conduct|team|teams|work|visits?|sales|staff|force|reps?|trip|day)\b)"
 )
 # Company pay for the rep: never in a playbook, asked for with "how is it computed" as often as "how much".
+_DATA_ASK = _re(
+    r"有没有(?:对比的?|统计的?|具体的?|实际的?)?(?:数字|数据|统计)|有没有统计过|有没有人统计|"
+    r"\bany\s+(?:actual\s+|hard\s+|real\s+)?(?:numbers|data|figures|statistics|stats)\b|\bany\s+measured\s+comparison\b|"
+    r"\b(?:i\s+need|give\s+me|send\s+me)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:figures|numbers|data|stats|statistics)\b"
+)
 _PAY_ASK = _re(r"(?:提成|佣金|返点|奖金|底薪)(?:怎么|如何|按什么|咋)(?:算|计算|给|发|拿)")
 
 # Which kind of value the words around the request point to, checked in this order.
@@ -282,7 +287,7 @@ _KIND_WORDS = (
     (
         NAME,
         _re(r"叫(?:什么|啥)(?:名字)?|哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|哪个(?:部门|菜单|页面|模块|入口)|\bauthor\b|\boriginator\b|\bsource\s+book\b|"
-            r"\bversion\b|(?<![a-z]\s)\bwho\b|\bwho(?=['’]s\b|\s+(?:is|are|was|were|approves?|signs?|authori[sz]es|heads|runs|leads)\b)|谁(?:来)?(?:审批|批准|签字|签批|拍板|说了算)|在[^，,。？?]{0,6}哪(?:里|儿)|哪个(?:国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位)|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪一家|哪款|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:[\w-]+\s+){0,2}?"
+            r"\bversion\b|(?<![a-z]\s)\bwho\b|\bwho(?=['’]s\b|\s+(?:is|are|was|were|approves?|signs?|authori[sz]es|heads|runs|leads)\b)|谁(?:来)?(?:审批|批准|签字|签批|拍板|说了算)|在[^，,。？?]{0,6}哪(?:里|儿)|哪个(?:国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位|分公司|子公司|支公司|营业部)|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪一家|哪款|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:[\w-]+\s+){0,2}?"
             rf"{_NAMED}\b|"
             r"\bwho\s+(?:won|supplied|built)\b"),
     ),
@@ -574,6 +579,8 @@ def asked_fact(query: str) -> AskedFact | None:
             return fact(RATE)
         if _POLICY_ASK.search(text):
             return fact(POLICY)
+        if _DATA_ASK.search(text):  # "哪种获客成本低？有没有对比的数字": a figure, whichever kind
+            return fact(_kind_named(text) or FIGURE)
         checked = _checked_value(text)
         return fact(*checked) if checked else None
     sentence = next((part for part in re.split(r"[。？?！!；;\n]", text) if window.strip("。？?！!；; ") in part), window)

@@ -814,3 +814,21 @@ def test_a_threshold_asked_for_in_english_is_a_value(question: str):
 
 def test_a_threshold_that_is_only_talked_about_is_no_value():
     assert asked_fact("How do I explain our price floor to the client without sounding rigid?") is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "扫楼跟老客户转介绍比，哪种获客成本低？有没有对比的数字",
+        "从招标来的商机和从日常沟通来的商机，哪个成单率高？有没有统计过",
+        "Between the two strategies, which one pays back better? Any numbers comparing the two?",
+        "After they replaced the old systems, what improved? I need before-and-after figures.",
+    ],
+)
+def test_data_asked_for_as_evidence_is_a_figure(question: str):
+    assert asked_fact(question) is not None
+
+
+def test_which_branch_and_a_drop_downs_options_ask_for_specifics():
+    assert asked_fact("这是真实发生过的案子吗？是哪个分公司的事").kind.name == "name"
+    assert asked_fact("流失原因那一栏的下拉选项是不是就是这六类？").kind.name == "system"
