@@ -226,7 +226,9 @@ _POLICY_ASK = _re(
     r"(?:公司|我们)(?:应该|是不是|有没有|有无)?有(?:份|一份|个|套|一套)[^，,。？?]{0,12}(?:清单|名单|目录|细则|明细)|"  # "公司应该有份VIP权益清单吧"
     # "公司是不是有规定…", "公司明确规定的是哪一种", "咱们公司统一用的是…还是…": what the company itself decided
     r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:是不是|有没有|是否|有无)(?:有)?(?:明确|硬性|统一|专门)?(?:的)?规定|"
-    r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:明确|统一)?规定的?是(?:哪|什么|啥)|(?:咱们|我们)公司(?:统一|现在|目前)(?:用|采用|执行|走)的是|"
+    r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:明确|统一)?规定的?是(?:哪|什么|啥)|"
+    r"(?:咱们|我们)公司(?![^？?]{0,30}(?:我|该|要不要|怎么|如何))[^？?]{0,30}还是|"  # "咱们公司改组以后，大客户部是向总经理汇报，还是…"
+    r"(?:咱们|我们)公司(?:统一|现在|目前)(?:用|采用|执行|走)的是|"
     r"有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|(?:硬性|成文的?|明文)(?:规定|要求)|"
     r"(?:哪一?级|哪个级别|哪个层级|谁)[^，,。？?]{0,4}(?:审批|批准|签批)|(?:审批|批准|签批)[^，,。？?]{0,6}(?:哪一?级|哪个级别|哪个层级)|"  # "要走到哪一级审批"
     r"\bwho\s+(?:pays|covers|bears|foots)\b|"  # "who pays the freight": whose cost the company's rules make it
@@ -263,6 +265,8 @@ _DATA_ASK = _re(
     r"\bany\s+(?:actual\s+|hard\s+|real\s+)?(?:numbers|data|figures|statistics|stats)\b|\bany\s+measured\s+comparison\b|"
     r"\b(?:i\s+need|give\s+me|send\s+me)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:figures|numbers|data|stats|statistics)\b"
 )
+# "到底指啥", "是什么意思": the meaning of a term, which the playbook explains, whatever legal word is near it
+_MEANING = _re(r"(?:到底|究竟)?指(?:的是)?(?:啥|什么)|是(?:什么|啥)意思|\bwhat\s+(?:does|do)\s+[\w'’ -]{1,30}\s+mean\b")
 _PAY_ASK = _re(r"(?:提成|佣金|返点|奖金|底薪)(?:怎么|如何|按什么|咋)(?:算|计算|给|发|拿)")
 
 # Which kind of value the words around the request point to, checked in this order.
@@ -568,7 +572,7 @@ def asked_fact(query: str) -> AskedFact | None:
 
     request, window = value_request(query)
     own_unit = False  # until the sentence that asks is known
-    if _LAW_ASK.search(_asked_part(text)):  # "靠合同里的违约金卡着，…总觉得不是个事儿" tells, it does not ask
+    if _LAW_ASK.search(_asked_part(text)) and not _MEANING.search(text):  # "靠合同里的违约金卡着，…总觉得不是个事儿" tells, it does not ask
         return fact(LAW)
     if _DOCUMENT_ASK.search(text):
         return fact(DOCUMENT)

@@ -832,3 +832,13 @@ def test_data_asked_for_as_evidence_is_a_figure(question: str):
 def test_which_branch_and_a_drop_downs_options_ask_for_specifics():
     assert asked_fact("这是真实发生过的案子吗？是哪个分公司的事").kind.name == "name"
     assert asked_fact("流失原因那一栏的下拉选项是不是就是这六类？").kind.name == "system"
+
+
+def test_the_meaning_of_a_term_near_a_legal_word_is_no_legal_question():
+    assert asked_fact("“转网成本”到底指啥，是不是就是客户提前解约要赔的那笔违约金？") is None
+    assert asked_fact("违约金按合同法最多能收多少？").kind.name == "law"
+
+
+def test_a_choice_about_our_own_company_is_its_policy():
+    assert asked_fact("咱们公司去年改组以后，大客户部是直接向总经理汇报，还是挂在市场部下面？").kind.name == "policy"
+    assert asked_fact("咱们公司比对手贵，我该先降价还是先送服务？") is None
