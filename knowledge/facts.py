@@ -721,6 +721,9 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     noun = _COUNTED_NOUN.search(simplified(fact.request)) if fact.kind is COUNT else None
     if noun and spells_out(text, 2) and re.search(rf"{_COUNTED}\s*个?\s*[\u4e00-\u9fff]?{noun.group(1)}", headed):
         return True  # "分几层", "一共分几块": "三个层面：1. … 2. …", "三个模块：…" count and list them
+    if fact.kind is DATE and heading and DATE.states.search(simplified(heading)):  # "CRM 能力价值调研（2000 年）"
+        if _overlap(normalize(headed), topic, weights, total) >= TOPIC_SHARE:  # dates the whole section
+            return True
     if fact.kind is NAME:  # one sentence must say what the question says, and name something it does not
         asked = [term for term in topic if _contains(simplified(fact.request), term)]
         return any(

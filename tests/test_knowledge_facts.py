@@ -842,3 +842,12 @@ def test_the_meaning_of_a_term_near_a_legal_word_is_no_legal_question():
 def test_a_choice_about_our_own_company_is_its_policy():
     assert asked_fact("咱们公司去年改组以后，大客户部是直接向总经理汇报，还是挂在市场部下面？").kind.name == "policy"
     assert asked_fact("咱们公司比对手贵，我该先降价还是先送服务？") is None
+
+
+def test_a_date_in_the_heading_dates_the_section():
+    fact = asked_fact("That CRM capability survey - what year was it?")
+    assert fact.kind.name == "date"
+    terms = ["crm", "survey"]
+    text = "调研发现，CRM 能力对销售回报率的贡献显著。"
+    assert states_fact(fact, text, terms, weights(terms), "CRM 能力价值调研（2000 年） crm survey")
+    assert not states_fact(fact, text, terms, weights(terms), "CRM 能力价值调研 crm survey")
