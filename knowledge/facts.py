@@ -254,7 +254,7 @@ _DOCUMENT_ASK = _re(
 )
 _SYSTEM_ASK = _re(
     r"(?:菜单|字段|下拉(?:框|菜单|选项)?|选项值|编码|代码|代号|号段|前缀|app|应用商店|手机端)[^，,。；;]{0,12}?(?:叫|是|有|在|用|填|选)?"
-    r"(?:什么|啥|哪|多少)|(?:哪个|什么|啥)(?:菜单|字段|编码|代码|号段|前缀|app)|下拉(?:框|菜单|选项)[^，,。；;]{0,8}?(?:是不是|是否|有没有)|"
+    r"(?:什么|啥|哪|多少)|(?:哪个|什么|啥)(?:菜单|字段|编码|代码|号段|前缀|app)|(?:什么|啥|哪些|哪一?[级类个])的?(?:权限|字段)|权限(?:是|有)?(?:什么|啥|哪些)|下拉(?:框|菜单|选项)[^，,。；;]{0,8}?(?:是不是|是否|有没有)|"
     r"\bdrop-?downs?\b|\bapp\s+store\b|\blabell?ed\s+['\"‘“]|\b(?:service|stage|reason|status|product|error)\s+codes?\b|\bnumber\s+prefix\b|"
     r"\b(?:which|what)(?:['’]s|\s+is|\s+are)?\s+(?:[\w'’-]+\s+){0,3}?(?:menus?|fields?|codes?|prefix(?:es)?)\b"
     r"(?!\s+(?:of\s+conduct|team|teams|work|visits?|sales|staff|force|reps?|trip|day)\b)"
@@ -286,7 +286,7 @@ _KIND_WORDS = (
         DURATION,
         _re(r"多久|多长|几天|几年|几个?月|几周|几个?星期|几个?小时|几分钟|多少(?:个)?(?:天|小时|分钟|年|月|周)|多少时间|多少工夫|"
             r"期限|时限|周期|有效期|账期|保修|质保|\bwarranty\b|\bhow\s+long\b|\bhow\s+soon\b|\bhow\s+many\s+(?:days|hours|minutes|weeks|months|years)\b|"
-            r"\bnotice\b|\blength\b|\bduration\b|\bterms?\b|\bin\s+(?:days|hours|minutes|weeks|months|years)\b|\bresponse\s+time\b"),
+            r"\bnotice\b|\blength\b|\bduration\b|\bterms?\b|\bin\s+(?:days|hours|minutes|weeks|months|years)\b|\btime\s+window\b|\bwaiting\s+period\b|\bcooling-off\b|\bgrace\s+period\b|\bresponse\s+time\b"),
     ),
     (
         NAME,

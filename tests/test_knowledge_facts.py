@@ -851,3 +851,12 @@ def test_a_date_in_the_heading_dates_the_section():
     text = "调研发现，CRM 能力对销售回报率的贡献显著。"
     assert states_fact(fact, text, terms, weights(terms), "CRM 能力价值调研（2000 年） crm survey")
     assert not states_fact(fact, text, terms, weights(terms), "CRM 能力价值调研 crm survey")
+
+
+def test_permissions_and_fields_are_the_systems_own_settings():
+    assert asked_fact("公司给我们开的到底是什么权限").kind.name == "system"
+    assert asked_fact("允许共享到哪一级字段").kind.name == "system"
+
+
+def test_a_time_window_asked_for_is_a_duration():
+    assert asked_fact("Is there a time window behind 'fast'? Like fixed within 24 hours?").kind.name == "duration"
