@@ -63,6 +63,7 @@ NEAR_DOMAIN_DEV = [
         "situation_dev3.jsonl",  # written for the sixteenth pass, scored unseen once, then tuned on
         "answerable_dev.jsonl",  # written for the seventeenth pass, scored unseen once, then tuned on
         "near_domain_dev6.jsonl",  # written for the eighteenth pass, scored unseen once, then tuned on
+        "near_domain_dev7.jsonl",
     )
 ]
 TEXTBOOK_DEV = [FIXTURES / "kb_dev.jsonl", FIXTURES / "knowledge" / "calibration.jsonl"]
