@@ -145,6 +145,9 @@ _EN_CHECK = _re(
     r"\b(?:is|are|does|do|will|must|should|can)\b[^?]{0,50}?\b(?:more|less|fewer|over|under|above|below|at\s+least|at\s+most|within|"
     r"up\s+to|exactly)\s+(?:than\s+)?(?:rmb|usd|cny|¥|\$)?\s*\d+(?:[.,]\d+)?\s*(?:k|m|million|thousand|万)?\s*"
     r"(%|percent|days?|hours?|minutes?|weeks?|months?|years?|yuan|rmb|usd|dollars?|people|staff|employees?|users?|lines?|accounts?|clients?|customers?|visits?)|"
+    # "is my own sign-off limit on price cuts 15%?": a limit's figure said, to be confirmed
+    r"\b(?:is|are)\s+(?:the|our|my|your)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:limit|cap|ceiling|floor|threshold|target|quota)\s+"
+    r"(?:(?:on|for)\s+(?:[\w-]+\s+){1,3}?)?(?:really\s+|still\s+)?\d+(?:\.\d+)?\s*(%|percent)|"
     # "is the rule three follow-up calls and then I drop it?": a rule's figure said, to be confirmed
     r"\b(?:is|are)\s+(?:the|our|your)\s+(?:rule|standard|norm|guideline|policy)\s+(?:really\s+|still\s+)?(?:\d+|one|two|three|four|five|six|"
     r"seven|eight|nine|ten|twelve)\s+(?:[\w-]+\s+)?(calls?|visits?|days?|hours?|weeks?|months?|attempts?|tries|meetings?|emails?)\b"
@@ -185,13 +188,13 @@ _EN_VALUE = _re(
     r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|(?<!switching\s)(?<!opportunity\s)(?<!sunk\s)(?<!transfer\s)(?<!exit\s)costs?|charges?|budget|quotas?|targets?|"
     r"limits?|caps?|thresholds?|deadlines?|discounts?|rebates?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
-    r"number|length|duration|notice|date|time|minimum|maximum|margins?|returns?\s+on\s+(?:sales|investment)|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms)\b"
+    r"number|length|duration|notice|date|time|minimum|maximum|margins?|returns?\s+on\s+(?:sales|investment)|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms|sample\s+size|cut-?offs?|formula|pass(?:ing)?\s+(?:mark|score))\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
     r"\bwhat\s+(?!(?:do|does|did|should|can|could|would|will|is|are|was|were)\b)[\w-]+[^?.!]{0,60}?\bon\s+average\b|"  # "what lifetime value do we assign on average"
     r"\bin\s+(?:hours|days|minutes|weeks|months|years|percent|yuan|rmb)\s*\?|"  # "is there a weekly allocation for it, in hours?"
     r"\bwhat\s*%|\bwhen\s+(?:exactly\s+|precisely\s+)?(?:does|do|is|are|will|would|was|were|did|must|can|should)\b|"
     r"\b(?:above|below|over|under|beyond)\s+what\b|\bby\s+when\b|"
-    r"\bby\s+what\s+(?:date|day|time)\b|\b(?:which|what)\s+(?:date|month|year|week|quarter)\b|\bwhich\s+day\b|"
+    r"\bby\s+what\s+(?:date|day|time)\b|\bthe\s+date\s+of\s+the\b|\bwhich\s+(?:[\w/-]+\s+){0,2}?(?:standard|form|certificate)\s+number\b|\b(?:which|what)\s+(?:date|month|year|week|quarter)\b|\bwhich\s+day\b|"
     rf"\bwhich\s+(?:[\w-]+\s+){{0,2}}?{_NAMED}\b|\bwho\s+(?:won|supplied|built)\b|"
     r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b|"
     r"\bwho(?:['’]s|\s+is|\s+was)\s+the\s+(?:head|manager|director|owner|contact|person|lead|boss|chief)\b|"

@@ -860,3 +860,22 @@ def test_permissions_and_fields_are_the_systems_own_settings():
 
 def test_a_time_window_asked_for_is_a_duration():
     assert asked_fact("Is there a time window behind 'fast'? Like fixed within 24 hours?").kind.name == "duration"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was the sample size of the customer survey?",
+        "strategic importance score - whats the cut-off to count as a key value customer",
+        "What's the efficiency formula: revenue per working hour, or deals per week?",
+        "is my own sign-off limit on price cuts 15%, or do i need the director for anything over 10",
+        "Which GB/T standard number should I quote to the client?",
+        "They want the date of the latest audit report.",
+    ],
+)
+def test_more_english_values_asked_for(question: str):
+    assert asked_fact(question) is not None
+
+
+def test_a_formula_or_cut_off_talked_about_is_no_value():
+    assert asked_fact("How should I explain the pricing formula to a confused buyer?") is None
