@@ -230,7 +230,8 @@ _POLICY_ASK = _re(
     # "公司是不是有规定…", "公司明确规定的是哪一种", "咱们公司统一用的是…还是…": what the company itself decided
     r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:是不是|有没有|是否|有无)(?:有)?(?:明确|硬性|统一|专门)?(?:的)?规定|"
     r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:明确|统一)?规定的?是(?:哪|什么|啥)|"
-    r"(?:咱们|我们)公司(?![^？?]{0,30}(?:我|该|要不要|怎么|如何))[^？?]{0,30}还是|"  # "咱们公司改组以后，大客户部是向总经理汇报，还是…"
+    r"(?:咱们|我们)公司(?![^？?]{0,30}(?:我|该|要不要|怎么|如何))[^？?]{0,30}还是|"
+    r"(?:省里|省公司|市公司|总部|公司|上面)(?:定|规定|要求|下达)的[^，,。？?]{0,10}(?:哪|什么|啥|几)|"  # "省里定的先攻哪几个行业"  # "咱们公司改组以后，大客户部是向总经理汇报，还是…"
     r"(?:咱们|我们)公司(?:统一|现在|目前)(?:用|采用|执行|走)的是|"
     r"有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|(?:硬性|成文的?|明文)(?:规定|要求)|"
     r"(?:哪一?级|哪个级别|哪个层级|谁)[^，,。？?]{0,4}(?:审批|批准|签批)|(?:审批|批准|签批)[^，,。？?]{0,6}(?:哪一?级|哪个级别|哪个层级)|"  # "要走到哪一级审批"
@@ -526,8 +527,10 @@ def _asks_in(clauses: list[str], number: int) -> bool:
 
 
 def _chained(clauses: list[str], number: int) -> bool:
-    """True when the clause is followed by a last clause that asks for a value too ("是哪一年的数据，哪个国家统计的")."""
-    return number + 1 == len(clauses) - 1 and _ZH_VALUE.search(clauses[number + 1]) is not None
+    """True when the clause is followed by a last clause that asks for a value too ("是哪一年的数据，哪个国家统计的"), or
+    for the members ("由几个人组成，都是哪些职位的人")."""
+    last = clauses[number + 1] if number + 1 == len(clauses) - 1 else ""
+    return bool(last) and (_ZH_VALUE.search(last) is not None or re.search(r"(?:都|分别)是哪(?:些|几)", last) is not None)
 
 
 _SURVEY_SHARE = _re(

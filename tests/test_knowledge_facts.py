@@ -879,3 +879,11 @@ def test_more_english_values_asked_for(question: str):
 
 def test_a_formula_or_cut_off_talked_about_is_no_value():
     assert asked_fact("How should I explain the pricing formula to a confused buyer?") is None
+
+
+def test_a_count_asked_beside_a_request_for_the_members_still_asks():
+    assert asked_fact("大客户的决策小组一般由几个人组成，都是哪些职位的人").kind.name == "quota"
+
+
+def test_what_the_province_decided_is_the_companys_policy():
+    assert asked_fact("省里定的先攻哪几个行业、按什么顺序来").kind.name == "policy"
