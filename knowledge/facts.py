@@ -114,7 +114,7 @@ _ZH_VALUE = re.compile(
     r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
     r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候(?!最)|啥时候(?!最)|何时|几时|"
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
-    r"(?:老师|讲师|专家|教授|作者|经理|总监|负责人|联系人|主任|领导|顾问)叫(?:什么|啥)(?:名字)?|哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|(?:外包|委托|承包)给谁|"
+    r"(?:老师|讲师|专家|教授|作者|经理|总监|负责人|联系人|主任|领导|顾问)叫(?:什么|啥)(?:名字)?|被谁(?=[^，,。？?]{0,4}(?:挖|抢|撬|签|拿))|哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|(?:外包|委托|承包)给谁|"
     r"在(?:系统|CRM|crm|平台|后台)?(?:里|的)?哪(?:里|儿|个地方)(?=填|录|找|提交|下载|申请|报|看|查)|"
     r"(?:什么|啥|哪个|多少)(?=分数线|分界线|及格线|分档线|标准线|临界值|阈值)|"
     r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额|基准值|参考值|标准值)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
@@ -179,7 +179,7 @@ _NAMED = (
     r"(?:compan(?:y|ies)|vendors?|suppliers?|firms?|consultanc(?:y|ies)|consultants?|agenc(?:y|ies)|banks?|brands?|"
     r"operators?|carriers?|versions?|releases?|departments?|teams?|systems?|tools?|platforms?|software|apps?|"
     r"institutions?|institutes?|providers?|partners?|universit(?:y|ies)|books?|authors?|directors?|distributors?|dealers?|"
-    r"resellers?|cit(?:y|ies)|provinces?)"
+    r"resellers?|cit(?:y|ies)|provinces?|regulations?|laws?|statutes?)"
 )
 _EN_VALUE = _re(
     r"\bhow\s+(?:much|many|long|soon|often|big|large|high|low)\b(?!\s+(?:effort|attention|energy|focus|"
@@ -192,18 +192,21 @@ _EN_VALUE = _re(
     r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
     r"\bwhat\s+(?!(?:do|does|did|should|can|could|would|will|is|are|was|were)\b)[\w-]+[^?.!]{0,60}?\bon\s+average\b|"  # "what lifetime value do we assign on average"
     r"\bin\s+(?:hours|days|minutes|weeks|months|years|percent|yuan|rmb)\s*\?|"  # "is there a weekly allocation for it, in hours?"
+    r"\bwhat(?:['’]s|\s+is|\s+are)\s+(?:the\s+|our\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?[\u4e00-\u9fff]*(?:周期|时间|期限|时限|价格|报价|费用|资费|折扣|比例|费率|金额|预算|门槛)|"
     r"\bwhat\s*%|\bwhen\s+(?:exactly\s+|precisely\s+)?(?:does|do|is|are|will|would|was|were|did|must|can|should)\b|"
     r"\b(?:above|below|over|under|beyond)\s+what\b|\bby\s+when\b|"
     r"\bby\s+what\s+(?:date|day|time)\b|\bthe\s+date\s+of\s+the\b|\bwhich\s+(?:[\w/-]+\s+){0,2}?(?:standard|form|certificate)\s+number\b|\b(?:which|what)\s+(?:date|month|year|week|quarter)\b|\bwhich\s+day\b|"
     rf"\bwhich\s+(?:[\w-]+\s+){{0,2}}?{_NAMED}\b|\bwho\s+(?:won|supplied|built)\b|"
     r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b|"
     r"\bwho(?:['’]s|\s+is|\s+was)\s+the\s+(?:head|manager|director|owner|contact|person|lead|boss|chief)\b|"
-    r"\bwho\s+(?:heads|runs|leads|came\s+up\s+with|invented|proposed|coined|wrote|created|developed|founded)\b|"
+    r"\bwho\s+(?:heads|runs|leads|owns|came\s+up\s+with|invented|proposed|coined|wrote|created|developed|founded)\b|"
     r"\bwhere\s+does\s+(?:the|that|this)\s+(?:figure|number|statistic|stat|data|finding)\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|"
     r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|\bthe\s*%|"
+    r"\b(?:give|name|tell)\s+me\s+(?:two|three|four|five|a\s+few|some|\d+)\s+(?:or\s+\w+\s+)?(?:people|names|colleagues|reps|managers)\b|"
     r"\bwho\s+(?:approves|signs\s+off|signs|authori[sz]es|gets\s+(?:copied|cc'?d)|receives)\b|\bhow\s+accurate\b|"
     r"\bis\s+there\s+an?\s+(?:author|originator|source\s+book)\b|\bwho\s+(?:is|was)\s+the\s+(?:author|originator)\b|"
-    r"\bis\s+there\s+(?:a|an|any|some)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline|floor|"
+    r"\b(?:is\s+there|do\s+we\s+have)\s+(?:a|an|any)\s+(?:direct\s+|dedicated\s+)?(?:phone\s+number|hotline|e-?mail\s+address|named\s+contact|contact\s+person)\b|"
+    r"\bis\s+there\s+(?:a|an|any|some|such\s+an?)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline|floor|"
     r"cut-?off|time\s+window|waiting\s+period|cooling-off\s+period|grace\s+period)\b|"
     r"\b(?:set|fix|have)\s+(?:a|an|any)\s+(?:minimum|maximum|floor|cap|threshold|cut-?off|limit|quota)\b|"
     # "is there a floor I can never go below - say 15% gross margin?": a figure guessed, to be confirmed
@@ -242,7 +245,7 @@ _POLICY_ASK = _re(
     r"([\u4e00-\u9fff]{2,4})还是不\1|(?:是|要)按[^，,。？?]{1,10}?[，,]?\s*还是按|"  # "填含税价还是不含税价": which of two terms the rule says
     r"\b(?:in|under)\s+our\s+(?:standard\s+|own\s+|current\s+)?(?:[\w-]+\s+)?(?:contracts?|agreements?|slas?|price\s+lists?|rate\s+cards?)\b|"
     r"\b(?:does|do|did)\s+(?:the\s+company|our\s+company|head\s+office|hq|management)\s+(?:require|mandate|set|insist|prescribe|specify)\b|"
-    r"\bthe\s+company\s+(?:requires?|mandates?)\b|\bwritten\s+down\s+anywhere\b|\ban?\s+official\s+list\b|"
+    r"\bthe\s+company\s+(?:requires?|mandates?)\b|\bis\s+there\s+(?:a|an|any)\s+(?:set\s+|official\s+|written\s+)?(?:rule|policy|guideline)\s+(?:on|for|about)\b|\bwritten\s+down\s+anywhere\b|\ban?\s+official\s+list\b|"
     r"\b(?:company|our|the\s+company's)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b|\bpolicy\s+(?:on|for)\b|\ballowed\s+to\b|"
     r"\bwithout\s+(?:breaking|violating)\b"
 )
@@ -265,7 +268,8 @@ _SYSTEM_ASK = _re(
 )
 # Company pay for the rep: never in a playbook, asked for with "how is it computed" as often as "how much".
 _DATA_ASK = _re(
-    r"有没有(?:对比的?|统计的?|具体的?|实际的?)?(?:数字|数据|统计)|有没有统计过|有没有人统计|"
+    r"有没有(?:对比的?|统计的?|具体的?|实际的?|更新的?)?(?:数字|数据|统计|年份|结果)|有没有统计过|有没有人统计|有(?:具体的?|实际的?)?(?:数据|统计)吗|"
+    r"\bwith\s+(?:figures|numbers|data)\b|"
     r"\bany\s+(?:actual\s+|hard\s+|real\s+)?(?:numbers|data|figures|statistics|stats)\b|\bany\s+measured\s+comparison\b|"
     r"\b(?:i\s+need|give\s+me|send\s+me)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:figures|numbers|data|stats|statistics)\b"
 )
@@ -330,6 +334,8 @@ _KIND_UNITS = frozenset("类种级步项条")  # "分几类", "几条": a count 
 _OWN_PERIOD = _re(
     r"上个?季度|这个?季度|本季度|下个?季度|上个?月|这个月|本月|去年|今年|明年|前年|\blast\s+(?:year|quarter|month)\b|"
     r"\bthis\s+(?:year|quarter|month)\b|\bnext\s+(?:year|quarter|month)\b|"
+    r"更新(?:的|后的)(?:年份|数字|数据|结果|版本)|最新(?:的)?(?:数字|数据|结果|调研|一轮)|"  # newer than the playbook's figures
+    r"\b(?:newer|more\s+recent|latest|updated)\s+(?:figures?|numbers?|data|results?|survey|study|round|edition)\b|"
     r"(?<!\d)20[1-9]\d(?!\d)(?:\s*年)?"  # a year of this century's last decades: a playbook's figures are older or timeless
 )
 # The company's own unit or its state today, in the sentence that asks ("我们片区配几个", "咱们公司现在做到了几项",
@@ -831,7 +837,7 @@ _UNIT_ALTERNATIVES = {
     "人": r"个?人|名|位",  # "8~10 个人", "50 位高级领导"
     "类": r"大?类|种",  # "分几类": "八种真实原因"
     "种": r"种|大?类",
-    "条": r"条|项|种|点",  # "总结了几条": "八种真实原因"
+    "条": r"条|项|种|点|个",  # "总结了几条": "八种真实原因"; "多少条坏处": "十三个坏处"
     "项": r"项|条|种|点",
 }
 

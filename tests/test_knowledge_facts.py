@@ -887,3 +887,32 @@ def test_a_count_asked_beside_a_request_for_the_members_still_asks():
 
 def test_what_the_province_decided_is_the_companys_policy():
     assert asked_fact("省里定的先攻哪几个行业、按什么顺序来").kind.name == "policy"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "埃森哲那份调研是2000年的，有没有更新的年份，比如2020年以后的结果？",
+        "不满意的客户会跟8～10个人讲，这是老数据了吧？更新后的数字是多少？",
+        "Is there such a threshold for churn?",
+        "Is there a rule on which clients get handed off to partner stores?",
+        "Which specific regulation should I raise with my healthcare clients?",
+        "What's our standard 交付周期 for a deployment that size?",
+        "被对手挖走的客户，是哪家客户、被谁挖走的？",
+        "Give me two or three people in our company who are already at that level.",
+        "Who owns the green channel? Is there a direct phone number I can give my client?",
+    ],
+)
+def test_newer_figures_rules_names_and_contacts_the_playbook_may_lack(question: str):
+    assert asked_fact(question) is not None
+
+
+def test_a_figure_newer_than_the_playbooks_is_never_stated():
+    assert asked_fact("这是老数据了吧？更新后的数字是多少？").own_figures
+    assert asked_fact("How many clients said so in the latest round of the survey?").own_figures
+
+
+def test_a_count_asked_in_tiao_is_answered_by_ge():
+    fact = asked_fact("不换条件直接降价，培训材料一共数了多少条坏处")
+    terms = ["降价", "坏处"]
+    assert states_fact(fact, "单纯降价（不换取任何条件的让价）有十三个坏处：", terms, weights(terms))
