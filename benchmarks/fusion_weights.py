@@ -64,6 +64,7 @@ NEAR_DOMAIN_DEV = [
         "answerable_dev.jsonl",  # written for the seventeenth pass, scored unseen once, then tuned on
         "near_domain_dev6.jsonl",  # written for the eighteenth pass, scored unseen once, then tuned on
         "near_domain_dev7.jsonl",
+        "near_domain_dev8.jsonl",
     )
 ]
 TEXTBOOK_DEV = [FIXTURES / "kb_dev.jsonl", FIXTURES / "knowledge" / "calibration.jsonl"]
