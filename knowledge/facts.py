@@ -233,8 +233,8 @@ _POLICY_ASK = _re(
     # "公司是不是有规定…", "公司明确规定的是哪一种", "咱们公司统一用的是…还是…": what the company itself decided
     r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:是不是|有没有|是否|有无)(?:有)?(?:明确|硬性|统一|专门)?(?:的)?规定|"
     r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:明确|统一)?规定的?是(?:哪|什么|啥)|"
-    r"(?:咱们|我们)公司(?![^？?]{0,30}(?:我|该|要不要|怎么|如何))[^？?]{0,30}还是|"
-    r"(?:省里|省公司|市公司|总部|公司|上面)(?:定|规定|要求|下达)的[^，,。？?]{0,10}(?:哪|什么|啥|几)|"  # "省里定的先攻哪几个行业"  # "咱们公司改组以后，大客户部是向总经理汇报，还是…"
+    r"(?:咱们|我们)公司(?![^？?]{0,30}(?:我|该|要不要|怎么|如何))[^？?]{0,30}还是|"  # "咱们公司改组以后，大客户部是向总经理汇报，还是…"
+    r"(?:省里|省公司|市公司|总部|公司|上面)(?:定|规定|要求|下达)的[^，,。？?]{0,10}(?:哪|什么|啥|几)|"  # "省里定的先攻哪几个行业"
     r"(?:咱们|我们)公司(?:统一|现在|目前)(?:用|采用|执行|走)的是|"
     r"有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|(?:硬性|成文的?|明文)(?:规定|要求)|"
     r"(?:哪一?级|哪个级别|哪个层级|谁)[^，,。？?]{0,4}(?:审批|批准|签批)|(?:审批|批准|签批)[^，,。？?]{0,6}(?:哪一?级|哪个级别|哪个层级)|"  # "要走到哪一级审批"
@@ -266,7 +266,7 @@ _SYSTEM_ASK = _re(
     r"\b(?:which|what)(?:['’]s|\s+is|\s+are)?\s+(?:[\w'’-]+\s+){0,3}?(?:menus?|fields?|codes?|prefix(?:es)?)\b"
     r"(?!\s+(?:of\s+conduct|team|teams|work|visits?|sales|staff|force|reps?|trip|day)\b)"
 )
-# Company pay for the rep: never in a playbook, asked for with "how is it computed" as often as "how much".
+# Data asked for as evidence ("哪种获客成本低？有没有对比的数字", "any numbers comparing the two?"): a figure.
 _DATA_ASK = _re(
     r"有没有(?:对比的?|统计的?|具体的?|实际的?|更新的?)?(?:数字|数据|统计|年份|结果)|有没有统计过|有没有人统计|有(?:具体的?|实际的?)?(?:数据|统计)吗|"
     r"\bwith\s+(?:figures|numbers|data)\b|"
@@ -275,6 +275,7 @@ _DATA_ASK = _re(
 )
 # "到底指啥", "是什么意思": the meaning of a term, which the playbook explains, whatever legal word is near it
 _MEANING = _re(r"(?:到底|究竟)?指(?:的是)?(?:啥|什么)|是(?:什么|啥)意思|\bwhat\s+(?:does|do)\s+[\w'’ -]{1,30}\s+mean\b")
+# Company pay for the rep: never in a playbook, asked for with "how is it computed" as often as "how much".
 _PAY_ASK = _re(r"(?:提成|佣金|返点|奖金|底薪)(?:怎么|如何|按什么|咋)(?:算|计算|给|发|拿)")
 
 # Which kind of value the words around the request point to, checked in this order.
@@ -547,8 +548,9 @@ _SOME_TO_SAY = r"(?:条|个|点|招)[^，,。？?]{0,6}?(?:理由|依据|论据|
 
 
 def _a_few(clause: str, found: re.Match[str]) -> bool:
-    """True for 几 meaning "a few", not "how many": after 少/多/过/再 ("少去几趟", "多跑几次", "过几天再说"), or
-    before a question whether to act at all ("伺候几个大客户到底划不划算")."""
+    """True for 几 meaning "a few", not "how many": after 少/多/过/再 ("少去几趟", "多跑几次", "过几天再说"),
+    before a question whether to act at all ("伺候几个大客户到底划不划算"), or in a request for things to say
+    ("想找几条站得住的理由")."""
     before = clause[max(0, found.start() - 2) : found.start()]
     if _LIMIT_BEFORE.search(clause[: found.start()]):  # "超过几个点", "最多带几家" ask
         return False
