@@ -544,7 +544,7 @@ _SURVEY_SHARE = _re(
     r"多少(?:个)?人(?:选|认为|觉得|提到|表示|投|勾)|"
     r"\bhow\s+many\s+(?:people|respondents|clients|customers)\s+(?:picked|chose|selected|said|put|ranked|named|ticked)\b"
 )
-_SOME_TO_SAY = r"(?:条|个|点|招)[^，,。？?]{0,6}?(?:理由|依据|论据|例子|案例|建议|说法|话术|招|思路|点子|角度|办法)"
+_SOME_TO_SAY = re.compile(r"(?:条|个|点|招)[^，,。？?]{0,6}?(?:理由|依据|论据|例子|案例|建议|说法|话术|招|思路|点子|角度|办法)")
 
 
 def _a_few(clause: str, found: re.Match[str]) -> bool:
@@ -561,7 +561,7 @@ def _a_few(clause: str, found: re.Match[str]) -> bool:
     if any(char in "少多过再" for char in before) or (some and re.search(r"划不划算|值不值|有没有必要|该不该|要不要", after)):
         return True
     # "想找几条站得住的理由", "给我几个建议": a few of something to say, asked for, not counted
-    return re.search(r"[找给举提出支来][我你咱他]?$", before) is not None and re.match(_SOME_TO_SAY, after) is not None
+    return re.search(r"[找给举提出支来][我你咱他]?$", before) is not None and _SOME_TO_SAY.match(after) is not None
 
 
 def _negated(clause: str, position: int) -> bool:
@@ -612,10 +612,10 @@ def asked_fact(query: str) -> AskedFact | None:
     unit = _UNIT.search(window)
     unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点", "个月") else ""
     unit_name = unit_name or (unit.group(1) if unit else "")
-    # "how many points per 100 yuan", "每人几个": a quantity per unit, not a count of kinds
-    categories = bool(_CATEGORIES.search(window)) and not re.search(r"\b(?:per|each|every)\b|每", window)
+    # "how many points per 100 yuan", "每人几个": a quantity per unit; "至少要填几项": a minimum. Neither counts kinds.
     asked_at = sentence.find(window.strip("。？?！!；; "))
-    categories = categories and not (asked_at > 0 and _LIMIT_BEFORE.search(sentence[:asked_at]))  # "至少要填几项": a minimum
+    limited = asked_at > 0 and _LIMIT_BEFORE.search(sentence[:asked_at]) is not None
+    categories = bool(_CATEGORIES.search(window)) and not re.search(r"\b(?:per|each|every)\b|每", window) and not limited
     counted = unit_name in _COUNT_UNITS or re.match(r"how\s+many\b", request) is not None
     # "几个集团", "how many ways": a count, unless of days; "how many kinds of flow carry the credit terms": of kinds
     if categories or (counted and not _KIND_WORDS_OF[DURATION].search(window)):
