@@ -9,6 +9,7 @@ from knowledge.chunking import parse_sections, split_blocks, split_sentences
 from knowledge.documents import Answer, Chunk, Hit, Source
 from knowledge.facts import (
     DOCUMENT,
+    INTERNAL,
     LIST_KIND,
     SYSTEM,
     AskedFact,
@@ -220,6 +221,8 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
             text += " Please ask your manager or the company system for the file."
         elif fact.kind is SYSTEM:
             text += " Please look in the system itself or ask your manager."
+        elif fact.kind is INTERNAL:
+            text += " Please ask your manager or the team concerned."
         elif fact.kind is not LIST_KIND:
             text += " Please check the current price list, policy or your manager."
         text += "\nRelated reading (not an answer):"
@@ -237,6 +240,8 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
             text += "文件请向主管或公司系统索取。"
         elif fact.kind is SYSTEM:
             text += "请在系统里查看，或问主管。"
+        elif fact.kind is INTERNAL:
+            text += "请问主管或相关部门。"
         elif fact.kind is not LIST_KIND:
             text += "请以公司最新的资费、政策或主管的答复为准。"
         text += "\n相关内容（供参考，不是答案）："

@@ -100,7 +100,12 @@ DOCUMENT = FactKind("document", "现成的模板或文件", "a ready-made templa
 RATIO = FactKind("rate", RATE.label_zh, RATE.label_en, _re(r"\d+\s*:\s*\d+"))  # "3:6:1"
 # A system's own screens, fields, codes and apps: a playbook describes what a system does, never its settings.
 SYSTEM = FactKind("system", "系统里的具体设置（菜单、字段、代码）", "the system's own settings (menus, fields, codes)", _re(r"(?!)"))
-KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT, SYSTEM)
+# The company's own people, tools and records ("我们有没有专门的投诉小程序？叫什么", "does our intel team keep a
+# file … who maintains it"): a playbook teaches how to work, it never knows who or what a company has.
+INTERNAL = FactKind(
+    "internal", "公司内部的具体安排（有没有、叫什么、找谁、放在哪）", "the company's internal arrangements (who, what, where)", _re(r"(?!)")
+)
+KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT, SYSTEM, INTERNAL)
 LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 
 # --- how a question asks for a value -------------------------------------------------------------
@@ -266,6 +271,16 @@ _SYSTEM_ASK = _re(
     r"\b(?:which|what)(?:['’]s|\s+is|\s+are)?\s+(?:[\w'’-]+\s+){0,3}?(?:menus?|fields?|codes?|prefix(?:es)?)\b"
     r"(?!\s+(?:of\s+conduct|team|teams|work|visits?|sales|staff|force|reps?|trip|day)\b)"
 )
+# Whether the company has a person, tool or record, and what it is called, who runs it or where it is: asked after
+# the existence question, so "客户不知道找谁，我们有没有什么做法" (a practice) is not one.
+_INTERNAL_ASK = _re(
+    r"(?:我们|咱们|我司|公司)[^。？?！!]{0,12}?(?:有没有|是否有|有无)[^。？?！!]{0,20}?[。？?！!，,\s]*[^。！!]{0,12}?"
+    r"(?:叫什么|叫啥|什么名字|找谁|谁负责|谁管|怎么联系|联系方式|放哪|放在哪|在哪(?:能|可以)?(?:看|找|查|下载)|哪能看到)|"
+    r"\b(?:do|does)\s+(?:we|our\s+(?:[\w'’-]+\s+){0,2}?(?:team|department|office|group|company))\s+(?:have|keep|run|maintain|use)\b[^?]{0,100}?"
+    r"\b(?:called|who|whom|where)\b|"
+    r"\bis\s+there\s+an?\s+internal\b[^?]{0,80}\?[^?]{0,40}?\b(?:called|who|whom|where)\b|"
+    r"\bwhich\s+of\s+our\s+(?:[\w'’-]+\s+){0,2}?(?:accounts|clients|customers)\b"
+)
 # Data asked for as evidence ("哪种获客成本低？有没有对比的数字", "any numbers comparing the two?"): a figure.
 _DATA_ASK = _re(
     r"有没有(?:对比的?|统计的?|具体的?|实际的?|更新的?)?(?:数字|数据|统计|年份|结果)|有没有统计过|有没有人统计|有(?:具体的?|实际的?)?(?:数据|统计)吗|"
@@ -408,6 +423,9 @@ class AskedFact:
     alias: str = ""  # the acronym the question gives beside its subject, lower case ("销售回报率ROS" → "ros")
     segment: str = ""  # the industry the figure is asked for ("化工企业的ROS", "for the telecom sector"), as words a passage uses
     own_unit: bool = False  # about the company's own unit or its state today ("我们片区配几个", "our CRM … licensed for")
+    # the question, when it gives figures itself ("新客户15%、老客户50%，回流客户呢？") and asks, in words the grammar reads,
+    # for another; not for a guessed request: "what is the '1860'" asks what a number quoted as a name stands for
+    quoted: str = ""
 
     @property
     def own_period(self) -> bool:
@@ -561,7 +579,7 @@ def _a_few(clause: str, found: re.Match[str]) -> bool:
     if any(char in "少多过再" for char in before) or (some and re.search(r"划不划算|值不值|有没有必要|该不该|要不要", after)):
         return True
     # "想找几条站得住的理由", "给我几个建议": a few of something to say, asked for, not counted
-    return re.search(r"[找给举提出支来][我你咱他]?$", before) is not None and _SOME_TO_SAY.match(after) is not None
+    return re.search(r"[找给举提出支来攒凑备想][我你咱他]?$", before) is not None and _SOME_TO_SAY.match(after) is not None
 
 
 def _negated(clause: str, position: int) -> bool:
@@ -582,16 +600,21 @@ def asked_fact(query: str) -> AskedFact | None:
     subject, period = _subject_and_period(text)
 
     def fact(kind: FactKind, unit: str = "", *, categories: bool = False) -> AskedFact:
-        return AskedFact(kind, subject, period, unit, categories, window, _alias(text, subject), _segment(text), own_unit)
+        return AskedFact(
+            kind, subject, period, unit, categories, window, _alias(text, subject), _segment(text), own_unit, quoted
+        )
 
     request, window = value_request(query)
     own_unit = False  # until the sentence that asks is known
+    quoted = _quoting(text)
     if _LAW_ASK.search(_asked_part(text)) and not _MEANING.search(text):  # "靠合同里的违约金卡着，…总觉得不是个事儿" tells, it does not ask
         return fact(LAW)
     if _DOCUMENT_ASK.search(text):
         return fact(DOCUMENT)
     if _SYSTEM_ASK.search(text):
         return fact(SYSTEM)
+    if _INTERNAL_ASK.search(text):
+        return fact(INTERNAL)
     if not request:
         if _PAY_ASK.search(text):
             return fact(RATE)
@@ -600,6 +623,7 @@ def asked_fact(query: str) -> AskedFact | None:
         if _DATA_ASK.search(text):  # "哪种获客成本低？有没有对比的数字": a figure, whichever kind
             return fact(_kind_named(text) or FIGURE)
         checked = _checked_value(text)
+        quoted = ""  # "是不是15%": the figure to confirm is the one the passage must hold
         return fact(*checked) if checked else None
     sentence = next((part for part in re.split(r"[。？?！!；;\n]", text) if window.strip("。？?！!；; ") in part), window)
     own_unit = _OWN_NOW.search(sentence) is not None
@@ -704,6 +728,11 @@ def guessed_fact(query: str) -> AskedFact | None:
     return AskedFact(_kind_named(text) or FIGURE, subject, period, alias=_alias(text, subject), segment=_segment(text))
 
 
+def _quoting(text: str) -> str:
+    """The question, when it gives figures itself and asks to confirm none ("是不是15%", "is it three?"), else ""."""
+    return "" if _checked_value(text) or not re.search(r"\d", text) else text
+
+
 def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str, float], heading: str = "") -> bool:
     """True when a sentence of the passage holds a value of the asked kind and shares the question's topic.
 
@@ -753,12 +782,24 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             continue
         if fact.kind is COUNT and unit is None and not _counts_topic(sentence, topic):  # "30 岁" for 多少岁
             continue
+        if fact.quoted and _only_quoted(fact, sentence):  # it repeats the figures the question quotes, no other
+            continue
         needed = UNIT_TOPIC_SHARE if unit is not None else TOPIC_SHARE  # "几个人" answered by "8~10 个人"
         if not _names_subject(fact, simplified(f"{heading} {sentence}")):
             continue
         if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= needed:
             return True
     return False
+
+
+def _only_quoted(fact: AskedFact, sentence: str) -> bool:
+    """True when every value of the asked kind in the sentence is one the question already gives ("15%", "50%")."""
+
+    def values(text: str) -> set[str]:
+        return {re.sub(r"\s+", "", found.group(0)).replace("％", "%") for found in fact.kind.states.finditer(text)}
+
+    stated = values(sentence)
+    return bool(stated) and stated <= values(fact.quoted)
 
 
 def _names_subject(fact: AskedFact, text: str) -> bool:

@@ -748,7 +748,7 @@ def test_the_companys_own_list_is_its_policy():
     assert asked_fact("公司应该有份VIP权益清单吧？一共几项，分别是什么？").kind.name == "policy"
 
 
-@pytest.mark.parametrize("question", ["我觉得不妥，想找几条站得住的理由去劝他", "给我几个建议"])
+@pytest.mark.parametrize("question", ["我觉得不妥，想找几条站得住的理由去劝他", "给我几个建议", "想先攒几条说法再去谈"])
 def test_a_few_things_to_say_asked_for_are_not_counted(question: str):
     assert asked_fact(question) is None
     assert asked_fact("手册里列了几条理由？").kind.name == "quota"
@@ -893,3 +893,40 @@ def test_values_the_playbook_may_lack_are_asked_for(question: str):
 )
 def test_a_threshold_or_formula_only_talked_about_is_no_value(question: str):
     assert asked_fact(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "投诉处理那块，我们公司有没有专门的热线小组？叫什么，怎么联系",
+        "咱们有没有一个竞品报价的共享库？放哪能看到",
+        "Does our marketing team keep a list of reference customers, and who maintains it?",
+        "Is there an internal wiki for proposal templates? What's it called?",
+        "Which of our accounts already run the dedicated-line bundle?",
+    ],
+)
+def test_the_companys_own_people_tools_and_records_are_never_in_the_playbook(question: str):
+    fact = asked_fact(question)
+    assert fact.kind.name == "internal"
+    passage = "投诉处理要设立专门的投诉热线，明确负责人，客户资料要集中存放。"
+    assert not states_fact(fact, passage, ["投诉", "热线"], weights(["投诉", "热线"]))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["客户抱怨不知道找谁，我们有没有什么办法让他们少跑腿", "客户经理素质最高那一级叫啥", "How do we handle a client who doesn't know whom to call?"],
+)
+def test_a_practice_or_a_concepts_name_is_no_internal_arrangement(question: str):
+    fact = asked_fact(question)
+    assert fact is None or fact.kind.name != "internal"
+
+
+def test_a_passage_that_only_repeats_the_figures_the_question_quotes_does_not_state_another():
+    passage = "调研显示，向新客户推销的成功率约 15%，向老客户推销的成功率约 50%。"
+    terms = ["推销", "成功率", "客户"]
+    asked_other = asked_fact("新客户15%、老客户50%，那合同到期后重新签回来的客户，推销成功率是多少？")
+    assert not states_fact(asked_other, passage, terms, weights(terms))
+    asked_one = asked_fact("老客户50%我知道，新客户的推销成功率是多少？")
+    assert states_fact(asked_one, passage, terms, weights(terms))  # 15% is a figure the question does not give
+    confirm = asked_fact("新客户的推销成功率是不是15%？")
+    assert states_fact(confirm, passage, terms, weights(terms))  # the figure to confirm is the one stated

