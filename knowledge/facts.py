@@ -243,6 +243,9 @@ _POLICY_ASK = _re(
     r"(?:咱们|我们)公司(?:统一|现在|目前)(?:用|采用|执行|走)的是|"
     r"有(?:什么|啥|哪些)(?:规定|政策|制度)|怎么规定|审批权限|(?:硬性|成文的?|明文)(?:规定|要求)|"
     r"(?:哪一?级|哪个级别|哪个层级|谁)[^，,。？?]{0,4}(?:审批|批准|签批)|(?:审批|批准|签批)[^，,。？?]{0,6}(?:哪一?级|哪个级别|哪个层级)|"  # "要走到哪一级审批"
+    r"(?:要|得|需要|找|由)谁(?:来)?(?:点头|批|拍板)|\bwho\s+(?:approves|signs\s+off|(?:can|has\s+to|must|needs\s+to)\s+approve)\b|\bwhose\s+(?:approval|sign-?off)\b|"
+    r"(?:公司|咱们|我们)(?:有没有|是否有|有无)(?:个|一个)?(?:下限|上限|门槛|底线|硬杠杠)|"  # "公司有没有个下限，至少省一成才报"
+    r"\bis\s+there\s+an?\s+(?:required|mandatory|set|minimum)\s+(?:number|minimum|quota|count)\b|"
     r"\bwho\s+(?:pays|covers|bears|foots)\b|"  # "who pays the freight": whose cost the company's rules make it
     r"(?:规定|政策|制度)[^，,。？?]{0,8}(?:吗|么)\s*[？?]?\s*$|"  # "他们这个政策是全省统一的吗"
     r"(?:积分|额度|优惠|赠送|余额|话费)[^，,。？?]{0,6}(?:会不会|是否|能不能)?(?:过期|清零|作废|失效|顺延|结转)|"
@@ -267,6 +270,8 @@ _DOCUMENT_ASK = _re(
 _SYSTEM_ASK = _re(
     r"(?:菜单|字段|下拉(?:框|菜单|选项)?|选项值|编码|代码|代号|号段|前缀|app|应用商店|手机端)[^，,。；;]{0,12}?(?:叫|是|有|在|用|填|选)?"
     r"(?:什么|啥|哪|多少)|(?:哪个|什么|啥)(?:菜单|字段|编码|代码|号段|前缀|app)|(?:什么|啥|哪些|哪一?[级类个])的?(?:权限|字段)|权限(?:是|有)?(?:什么|啥|哪些)|下拉(?:框|菜单|选项)[^，,。；;]{0,8}?(?:是不是|是否|有没有)|"
+    r"系统里[^，,。？?]{0,16}(?:最多|最少|上限)|\b(?:system|crm)\b[^?]{0,30}\b(?:maximum|max|cap|upper\s+limit)\b|"  # a field's limit
+    r"\b(?:maximum|max|upper\s+limit)\b[^?]{0,40}\b(?:in|on)\s+(?:the\s+|our\s+)?(?:system|crm)\b|"
     r"\bdrop-?downs?\b|\bapp\s+store\b|\blabell?ed\s+['\"‘“]|\b(?:service|stage|reason|status|product|error)\s+codes?\b|\bnumber\s+prefix\b|"
     r"\b(?:which|what)(?:['’]s|\s+is|\s+are)?\s+(?:[\w'’-]+\s+){0,3}?(?:menus?|fields?|codes?|prefix(?:es)?)\b"
     r"(?!\s+(?:of\s+conduct|team|teams|work|visits?|sales|staff|force|reps?|trip|day)\b)"
@@ -284,6 +289,7 @@ _INTERNAL_ASK = _re(
 # Data asked for as evidence ("哪种获客成本低？有没有对比的数字", "any numbers comparing the two?"): a figure.
 _DATA_ASK = _re(
     r"有没有(?:对比的?|统计的?|具体的?|实际的?|更新的?)?(?:数字|数据|统计|年份|结果)|有没有统计过|有没有人统计|有(?:具体的?|实际的?)?(?:数据|统计)吗|"
+    r"有没有(?:测|量化|算|测算)过|\bis\s+there\s+an?\s+(?:ratio|percentage|share|weighting|benchmark\s+figure)\b|"  # "有没有测过权重"
     r"\bwith\s+(?:figures|numbers|data)\b|"
     r"\bany\s+(?:actual\s+|hard\s+|real\s+)?(?:numbers|data|figures|statistics|stats)\b|\bany\s+measured\s+comparison\b|"
     r"\b(?:i\s+need|give\s+me|send\s+me)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:figures|numbers|data|stats|statistics)\b"

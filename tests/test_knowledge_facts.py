@@ -687,9 +687,11 @@ def test_a_list_that_only_names_the_thing_asked_for_does_not_spell_it_out():
         "In our key account software, what are the options in the drop-down for where an opportunity came from?",
         "What's the service code or number prefix a client gets for bulk messages?",
         "客户价值分类在系统里是哪个字段？",
+        "CRM系统里一条商机最多能挂几个附件？",
+        "Is there a maximum number of contacts per account in the CRM?",
     ],
 )
-def test_a_systems_own_menus_fields_and_codes_are_never_in_the_playbook(question: str):
+def test_a_systems_own_menus_fields_codes_and_limits_are_never_in_the_playbook(question: str):
     fact = asked_fact(question)
     assert fact.kind.name == "system"
     assert not states_fact(fact, "系统的客户信息包括：价值分类、来源、状态。", ["系统", "客户"], weights(["系统", "客户"]))
@@ -794,6 +796,9 @@ def test_classes_asked_of_a_thing_the_passage_only_names_as_an_item_are_not_stat
         "Which channel does the company require us to log key-account care contacts through?",
         "Is there an official list of strategic industries for our region?",
         "省里定的先攻哪几个行业、按什么顺序来",
+        "给客户延长账期要谁点头？部门经理批就行吗",
+        "公司有没有个门槛，合同额多大才配专属客户经理？",
+        "Is there a required number of check-in calls after a renewal?",
     ],
 )
 def test_what_the_company_itself_decided_is_its_policy(question: str):
@@ -930,3 +935,15 @@ def test_a_passage_that_only_repeats_the_figures_the_question_quotes_does_not_st
     assert states_fact(asked_one, passage, terms, weights(terms))  # 15% is a figure the question does not give
     confirm = asked_fact("新客户的推销成功率是不是15%？")
     assert states_fact(confirm, passage, terms, weights(terms))  # the figure to confirm is the one stated
+
+
+@pytest.mark.parametrize(
+    "question", ["几种渠道冲突里哪种最常见？有没有测算过比例", "Which objection comes up most? Is there a percentage I could quote?"]
+)
+def test_asking_whether_something_was_measured_asks_for_a_figure(question: str):
+    assert asked_fact(question) is not None
+
+
+def test_who_approves_asks_for_a_name_or_the_rule():
+    assert asked_fact("Who signs off a second discount for the same client?").kind.name in ("name", "policy")
+    assert asked_fact("再给客户让一次价要谁点头？").kind.name in ("name", "policy")
