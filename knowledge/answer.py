@@ -11,6 +11,7 @@ from knowledge.facts import (
     DOCUMENT,
     INTERNAL,
     LIST_KIND,
+    RANK,
     SYSTEM,
     AskedFact,
     asked_fact,
@@ -223,7 +224,7 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
             text += " Please look in the system itself or ask your manager."
         elif fact.kind is INTERNAL:
             text += " Please ask your manager or the team concerned."
-        elif fact.kind is not LIST_KIND:
+        elif fact.kind not in (LIST_KIND, RANK):  # a list's items and their order are the playbook's own
             text += " Please check the current price list, policy or your manager."
         text += "\nRelated reading (not an answer):"
     else:
@@ -242,7 +243,7 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
             text += "请在系统里查看，或问主管。"
         elif fact.kind is INTERNAL:
             text += "请问主管或相关部门。"
-        elif fact.kind is not LIST_KIND:
+        elif fact.kind not in (LIST_KIND, RANK):  # a list's items and their order are the playbook's own
             text += "请以公司最新的资费、政策或主管的答复为准。"
         text += "\n相关内容（供参考，不是答案）："
     return Answer(answered=False, not_stated=True, text=text, sources=[_source(related)], kind="not_stated")

@@ -105,7 +105,10 @@ SYSTEM = FactKind("system", "系统里的具体设置（菜单、字段、代码
 INTERNAL = FactKind(
     "internal", "公司内部的具体安排（有没有、叫什么、找谁、放在哪）", "the company's internal arrangements (who, what, where)", _re(r"(?!)")
 )
-KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT, SYSTEM, INTERNAL)
+# Which item of a list comes first ("17种办法哪三种最管用", "which one works best, is there a ranking"): stated only
+# where a sentence ranks them ("最", "首要", a share per item).
+RANK = FactKind("rank", "哪一项排在前面（排名或效果对比）", "a ranking of the items", _re(r"最|首要|首先|排名|排在|\d+\s*%|\bmost\b|\btop\b|\bfirst\b"))
+KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT, SYSTEM, INTERNAL, RANK)
 LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 
 # --- how a question asks for a value -------------------------------------------------------------
@@ -285,6 +288,12 @@ _INTERNAL_ASK = _re(
     r"\b(?:called|who|whom|where)\b|"
     r"\bis\s+there\s+an?\s+internal\b[^?]{0,80}\?[^?]{0,40}?\b(?:called|who|whom|where)\b|"
     r"\bwhich\s+of\s+our\s+(?:[\w'’-]+\s+){0,2}?(?:accounts|clients|customers)\b"
+)
+# A ranking of a list's items asked for ("哪三种最管用", "有没有排名", "which three work best", "weighted most").
+_RANK_ASK = _re(
+    r"排名|排个序|排序|哪[一二两三四五六七八九十几\d]?(?:个|种|项|条|招)[^，,。？?]{0,10}?最(?:有效|管用|好用|常见|容易|重要|关键|大|多)|影响最大|"
+    r"\bwhich\b[^?]{0,60}?\b(?:works?\s+best|most\s+(?:effective|common|important|often)|weigh(?:s|ted)?\s+(?:most|heaviest)|matters?\s+most)\b|"
+    r"\branking\b|\branked\b|\bwhich\s+(?:one|two|three|four|five|\d+)\b[^?]{0,40}?\bprioriti[sz]e\b"
 )
 # Data asked for as evidence ("哪种获客成本低？有没有对比的数字", "any numbers comparing the two?"): a figure.
 _DATA_ASK = _re(
@@ -628,6 +637,8 @@ def asked_fact(query: str) -> AskedFact | None:
             return fact(POLICY)
         if _DATA_ASK.search(text):  # "哪种获客成本低？有没有对比的数字": a figure, whichever kind
             return fact(_kind_named(text) or FIGURE)
+        if _RANK_ASK.search(text):
+            return fact(RANK)
         checked = _checked_value(text)
         quoted = ""  # "是不是15%": the figure to confirm is the one the passage must hold
         return fact(*checked) if checked else None
@@ -802,7 +813,8 @@ def _only_quoted(fact: AskedFact, sentence: str) -> bool:
     """True when every value of the asked kind in the sentence is one the question already gives ("15%", "50%")."""
 
     def values(text: str) -> set[str]:
-        return {re.sub(r"\s+", "", found.group(0)).replace("％", "%") for found in fact.kind.states.finditer(text)}
+        found = (re.sub(r"\s+", "", value.group(0)).replace("％", "%") for value in fact.kind.states.finditer(text))
+        return {value for value in found if re.search(r"\d", value)}  # figures, not words ("最")
 
     stated = values(sentence)
     return bool(stated) and stated <= values(fact.quoted)

@@ -947,3 +947,22 @@ def test_asking_whether_something_was_measured_asks_for_a_figure(question: str):
 def test_who_approves_asks_for_a_name_or_the_rule():
     assert asked_fact("Who signs off a second discount for the same client?").kind.name in ("name", "policy")
     assert asked_fact("再给客户让一次价要谁点头？").kind.name in ("name", "policy")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["那12条客户关怀做法里，哪三条最管用？", "十种常见错误有没有个排名", "Of the nine visit steps, which one matters most? Is there a ranking?"],
+)
+def test_a_ranking_of_a_lists_items_is_stated_only_where_a_sentence_ranks_them(question: str):
+    fact = asked_fact(question)
+    assert fact.kind.name == "rank"
+    terms = ["客户关怀", "做法"]
+    listed = "客户关怀的做法：\n- 节日问候；\n- 生日贺卡；\n- 上门回访。"
+    ranked = "客户关怀的做法里，上门回访最有效，其次是节日问候。"
+    assert not states_fact(fact, listed, terms, weights(terms))
+    assert states_fact(fact, ranked, terms, weights(terms))
+
+
+def test_choosing_which_accounts_to_prioritise_is_no_ranking_request():
+    fact = asked_fact("Deciding which accounts to prioritise next year. What criteria should I use?")
+    assert fact is None or fact.kind.name != "rank"
