@@ -413,6 +413,12 @@ _EN_OPEN_LIST_REQUEST = _re(
     r"\blist\s+(?:them|these|those|all\s+of\s+them)\b|\b(?:full|complete|whole|numbered)\s+list\b|\bchecklist\b|"
     r"\b(?:what|which)\s+are\s+(?:they|its|their|the)\s+[\w-]+,?\s+exactly\b"
 )
+# "The course lists 5 methods for building confidence. What exactly are they?": a size named, then the list asked for.
+_EN_SIZED_THEN_ASKED = _re(
+    rf"\b(\d+|{'|'.join(_EN_NUMBERS)})\s+(?:[\w-]+\s+){{0,2}}?(?:methods|steps|ways|types|kinds|modules|disciplines|stages|"
+    r"principles|tactics|factors|levels|parts|categories|tips|rules|habits|mistakes|errors)\b[^?]{0,60}?[.?,;:]\s*"
+    r"(?:what\s+(?:exactly\s+)?are\s+they|which\s+(?:ones\s+)?are\s+they|what\s+are\s+(?:the|those)\s+[\w-]+)\b"
+)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.、)）]|[（(]\d+[)）]|[①-⑳])\s*", re.MULTILINE)
 _CN_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -919,6 +925,10 @@ def listed_count(query: str) -> int | None:
     """How many items a "which are the twelve …, list them" question asks to see, if it names a number."""
     text = simplified(query)
     english = _EN_LIST_REQUEST.search(text)
+    if english:
+        number = english.group(1).lower()
+        return int(number) if number.isdigit() else _EN_NUMBERS[number]
+    english = _EN_SIZED_THEN_ASKED.search(text)
     if english:
         number = english.group(1).lower()
         return int(number) if number.isdigit() else _EN_NUMBERS[number]

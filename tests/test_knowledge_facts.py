@@ -966,3 +966,13 @@ def test_a_ranking_of_a_lists_items_is_stated_only_where_a_sentence_ranks_them(q
 def test_choosing_which_accounts_to_prioritise_is_no_ranking_request():
     fact = asked_fact("Deciding which accounts to prioritise next year. What criteria should I use?")
     assert fact is None or fact.kind.name != "rank"
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [("The course teaches 7 habits of good account managers. What exactly are they?", 7),
+     ("There are four stages of the service model, what are the stages?", 4)],
+)
+def test_a_size_named_then_the_list_asked_for_in_english_is_a_list_request(question: str, count: int):
+    assert listed_count(question) == count
+    assert listed_count("The course has seven modules. How long does it take?") is None
