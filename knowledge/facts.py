@@ -282,7 +282,9 @@ _SYSTEM_ASK = _re(
 # Whether the company has a person, tool or record, and what it is called, who runs it or where it is: asked after
 # the existence question, so "客户不知道找谁，我们有没有什么做法" (a practice) is not one.
 _INTERNAL_ASK = _re(
-    r"(?:我们|咱们|我司|公司)[^。？?！!]{0,12}?(?:有没有|是否有|有无)[^。？?！!]{0,20}?[。？?！!，,\s]*[^。！!]{0,12}?"
+    r"(?:我们|咱们|我司|公司)[^。？?！!]{0,12}?(?:有没有|是否有|有无)[^。？?！!]{0,16}?"
+    r"(?:小程序|系统|平台|工具|数据库|资料库|库|台账|档案|报告|团队|小组|部门|专人|的人|同事|讲师|专员|热线|群|账号|网站|app|公众号)"
+    r"[^。？?！!]{0,6}?[。？?！!，,\s]*[^。！!]{0,12}?"
     r"(?:叫什么|叫啥|什么名字|找谁|谁负责|谁管|怎么联系|联系方式|放哪|放在哪|在哪(?:能|可以)?(?:看|找|查|下载)|哪能看到)|"
     r"\b(?:do|does)\s+(?:we|our\s+(?:[\w'’-]+\s+){0,2}?(?:team|department|office|group|company))\s+(?:have|keep|run|maintain|use)\b[^?]{0,100}?"
     r"\b(?:called|who|whom|where)\b|"
@@ -412,6 +414,11 @@ _EN_LIST_REQUEST = _re(
 _EN_OPEN_LIST_REQUEST = _re(
     r"\blist\s+(?:them|these|those|all\s+of\s+them)\b|\b(?:full|complete|whole|numbered)\s+list\b|\bchecklist\b|"
     r"\b(?:what|which)\s+are\s+(?:they|its|their|the)\s+[\w-]+,?\s+exactly\b"
+)
+# A list named by its size ("17种办法", "of the nine steps"), whose items a ranking would order.
+_SIZED_LIST = _re(
+    rf"{_COUNTED}\s*(?:个|条|种|项|招|大|类|步|点)|\bof\s+(?:the|these|those|its)\s+(?:\d+|{'|'.join(_EN_NUMBERS)})\b|"
+    rf"\b(?:the|these|those)\s+(?:\d+|{'|'.join(_EN_NUMBERS)})\s+[\w-]+"
 )
 # "The course lists 5 methods for building confidence. What exactly are they?": a size named, then the list asked for.
 _EN_SIZED_THEN_ASKED = _re(
@@ -643,7 +650,7 @@ def asked_fact(query: str) -> AskedFact | None:
             return fact(POLICY)
         if _DATA_ASK.search(text):  # "哪种获客成本低？有没有对比的数字": a figure, whichever kind
             return fact(_kind_named(text) or FIGURE)
-        if _RANK_ASK.search(text):
+        if _RANK_ASK.search(text) and _SIZED_LIST.search(text):  # "17种办法哪三种最管用", not "这几家哪家最重要"
             return fact(RANK)
         checked = _checked_value(text)
         quoted = ""  # "是不是15%": the figure to confirm is the one the passage must hold

@@ -919,7 +919,8 @@ def test_the_companys_own_people_tools_and_records_are_never_in_the_playbook(que
 
 @pytest.mark.parametrize(
     "question",
-    ["客户抱怨不知道找谁，我们有没有什么办法让他们少跑腿", "客户经理素质最高那一级叫啥", "How do we handle a client who doesn't know whom to call?"],
+    ["客户抱怨不知道找谁，我们有没有什么办法让他们少跑腿", "客户经理素质最高那一级叫啥", "我们有没有什么办法让客户离不开？这种做法叫什么",
+     "How do we handle a client who doesn't know whom to call?"],
 )
 def test_a_practice_or_a_concepts_name_is_no_internal_arrangement(question: str):
     fact = asked_fact(question)
@@ -963,8 +964,12 @@ def test_a_ranking_of_a_lists_items_is_stated_only_where_a_sentence_ranks_them(q
     assert states_fact(fact, ranked, terms, weights(terms))
 
 
-def test_choosing_which_accounts_to_prioritise_is_no_ranking_request():
-    fact = asked_fact("Deciding which accounts to prioritise next year. What criteria should I use?")
+@pytest.mark.parametrize(
+    "question",
+    ["Deciding which accounts to prioritise next year. What criteria should I use?", "这几家客户里哪家最重要，我该先拜访谁"],
+)
+def test_choosing_which_accounts_come_first_is_no_ranking_request(question: str):
+    fact = asked_fact(question)
     assert fact is None or fact.kind.name != "rank"
 
 
