@@ -20,7 +20,10 @@ from knowledge.facts import (
     listed_noun,
     names_count,
     names_size,
+    names_size_without_listing,
+    names_sized_noun,
     names_without_listing,
+    sized_noun,
     spells_out,
     states_fact,
 )
@@ -185,8 +188,11 @@ def missing_fact(
     count = listed_count(query)
     sized = count is not None and names_size(query, count)  # "四个特征有哪些" is answered by "四个特点：1. … 4. …"
 
+    counted = sized_noun(query, count) if count is not None else ""  # "五项修炼": the list must be the one it counts
+
     def names_the_size(hit: Hit) -> bool:
-        return names_count(f"{' '.join(hit.heading_path)} {hit.text}", count)
+        headed = f"{' '.join(hit.heading_path)} {hit.text}"
+        return names_count(headed, count) and (not counted or names_sized_noun(headed, count, counted))
 
     listing = [  # about the named list
         hit.text for hit in supported if hit.coverage >= LIST_TOPIC_COVERAGE or (sized and names_the_size(hit))
@@ -196,7 +202,11 @@ def missing_fact(
             hit.text for hit in supported[:MAX_PASSAGES] if not sized or names_the_size(hit)
         ]
     noun = listed_noun(query) if count is not None else ""
-    listing = [text for text in listing if not names_without_listing(text, noun)]
+    listing = [
+        text
+        for text in listing
+        if not names_without_listing(text, noun) and not names_size_without_listing(text, count, counted)
+    ]
     classes = count == 2 and bool(noun)  # "问题员工分哪几类": two classes are a list too, if the passage names them
     if count is not None and (count > 2 or classes) and not any(spells_out(text, count) for text in listing):
         return AskedFact(LIST_KIND)

@@ -1010,6 +1010,39 @@ def names_without_listing(text: str, noun: str) -> bool:
     return bool(lines) and all(_LIST_ITEM.match(line) for line in lines)
 
 
+def sized_noun(query: str, count: int) -> str:
+    """The noun the question counts with the list's size ("三大品牌" → "品牌", "五项修炼" → "修炼"), or ""."""
+    number = rf"(?:{count}|{_chinese_numeral(count) or count})"
+    found = re.search(rf"(?<![\d一二三四五六七八九十]){number}\s*(?:个|项|大|种|条|步(?!骤)|类)?([\u4e00-\u9fff]{{2}})", simplified(query))
+    if not found or found.group(1)[0] in "哪几是的都分":
+        return ""
+    return found.group(1)
+
+
+def _sized(count: int, noun: str) -> str:
+    """The size with the noun, or a near-synonym sharing a character ("四个特征" ~ "四个特点")."""
+    number = rf"(?:{count}|{_chinese_numeral(count) or count})"
+    similar = rf"(?:{re.escape(noun[0])}[\u4e00-\u9fff]|[\u4e00-\u9fff]{re.escape(noun[-1])})"
+    return rf"{number}\s*(?:个|项|大|种|条|步(?!骤)|类)?\s*{similar}"
+
+
+def names_sized_noun(text: str, count: int, noun: str) -> bool:
+    """True when the passage counts the noun with the size ("五项修炼", "三大品牌")."""
+    return re.search(_sized(count, noun), simplified(text)) is not None
+
+
+def names_size_without_listing(text: str, count: int, noun: str) -> bool:
+    """True when the passage says the sized noun ("五项修炼") but never introduces a list with it ("五项修炼：…"):
+    it mentions the list, as one item of another or in passing ("像三大品牌一样"), without spelling it out."""
+    if not noun:
+        return False
+    said = list(re.finditer(_sized(count, noun), simplified(text)))
+    introduced = (
+        re.match(r"[^，,。；;]{0,4}?(?:[：:\n]|包括|分别|如下|是指|就是)", simplified(text)[found.end() :]) for found in said
+    )
+    return bool(said) and not any(introduced)
+
+
 def _table_rows(text: str) -> int:
     """The most data rows of one Markdown table in the text (its header and rule not counted)."""
     most = rows = 0

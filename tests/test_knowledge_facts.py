@@ -981,3 +981,21 @@ def test_choosing_which_accounts_come_first_is_no_ranking_request(question: str)
 def test_a_size_named_then_the_list_asked_for_in_english_is_a_list_request(question: str, count: int):
     assert listed_count(question) == count
     assert listed_count("The course has seven modules. How long does it take?") is None
+
+
+def test_a_list_counted_with_its_noun_is_spelled_out_only_by_a_passage_that_introduces_that_list():
+    def hit(text: str, heading: str, coverage: float = 0.8) -> Hit:
+        return Hit(
+            chunk_id=heading, score=1.0, coverage=coverage, support=0.9, title="t", section=heading,
+            heading_path=[heading], source="s.md", text=text,
+        )
+
+    question = "培训里讲的客户经理七个习惯，具体是哪七个？"
+    terms = ["培训", "客户经理", "习惯"]
+    in_passing = hit("课程要点：\n- 角色认知；客户经理的七个习惯；拜访九步骤。", "课程要点")
+    other_list = hit("CRM 的七项能力：\n" + "\n".join(f"{n}. 能力{n}" for n in range(1, 8)), "CRM 能力", coverage=0.1)
+    the_list = hit("客户经理的七个习惯：\n" + "\n".join(f"{n}. 习惯{n}" for n in range(1, 8)), "七个习惯", coverage=0.1)
+    assert missing_fact(question, [in_passing, other_list], terms, weights(terms)) is not None
+    assert missing_fact(question, [in_passing, the_list], terms, weights(terms)) is None
+    synonym = hit("客户经理的七个习性：\n" + "\n".join(f"{n}. 习性{n}" for n in range(1, 8)), "七个习性", coverage=0.1)
+    assert missing_fact(question, [synonym], terms, weights(terms)) is None  # "习性" shares a character with "习惯"
