@@ -14,7 +14,8 @@ by a particle or a rule ("多少钱啊…", "多长时间必须闭环"), as a ye
 "is it more than 20%?"), as a choice ("按季度还是半年") or as a bare English request ("deadline for …",
 "complaints mailbox address"). Contact details and names (which company, who holds a post, who proposed a
 model) are facts too: a contact is stated only by a number, an address or a link, a name only where one
-sentence says what the question says.
+sentence says what the question says. What the company itself has (a tool, a team, a record: "我们有没有专门的投诉
+小程序？叫什么") no playbook states; a ranking of a list's items ("哪三种最管用") only a sentence that ranks them.
 
 `states_fact` then looks for a sentence in a supporting passage that both holds a value of that kind
 (with the unit the question names, "几倍" → "6 倍") and talks about the question's topic. When none does,
@@ -931,11 +932,7 @@ def _is_value_word(term: str) -> bool:
 def listed_count(query: str) -> int | None:
     """How many items a "which are the twelve …, list them" question asks to see, if it names a number."""
     text = simplified(query)
-    english = _EN_LIST_REQUEST.search(text)
-    if english:
-        number = english.group(1).lower()
-        return int(number) if number.isdigit() else _EN_NUMBERS[number]
-    english = _EN_SIZED_THEN_ASKED.search(text)
+    english = _EN_LIST_REQUEST.search(text) or _EN_SIZED_THEN_ASKED.search(text)
     if english:
         number = english.group(1).lower()
         return int(number) if number.isdigit() else _EN_NUMBERS[number]
