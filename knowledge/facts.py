@@ -1007,10 +1007,14 @@ def names_without_listing(text: str, noun: str) -> bool:
     return bool(lines) and all(_LIST_ITEM.match(line) for line in lines)
 
 
+def _size(count: int) -> str:
+    """The list's size as a question or a passage writes it, with its measure word ("五项", "三大", "4 个")."""
+    return rf"(?:{count}|{_chinese_numeral(count) or count})\s*(?:个|项|大|种|条|步(?!骤)|类)?"
+
+
 def sized_noun(query: str, count: int) -> str:
     """The noun the question counts with the list's size ("三大品牌" → "品牌", "五项修炼" → "修炼"), or ""."""
-    number = rf"(?:{count}|{_chinese_numeral(count) or count})"
-    found = re.search(rf"(?<![\d一二三四五六七八九十]){number}\s*(?:个|项|大|种|条|步(?!骤)|类)?([\u4e00-\u9fff]{{2}})", simplified(query))
+    found = re.search(rf"(?<![\d一二三四五六七八九十]){_size(count)}([\u4e00-\u9fff]{{2}})", simplified(query))
     if not found or found.group(1)[0] in "哪几是的都分":
         return ""
     return found.group(1)
@@ -1018,9 +1022,8 @@ def sized_noun(query: str, count: int) -> str:
 
 def _sized(count: int, noun: str) -> str:
     """The size with the noun, or a near-synonym sharing a character ("四个特征" ~ "四个特点")."""
-    number = rf"(?:{count}|{_chinese_numeral(count) or count})"
     similar = rf"(?:{re.escape(noun[0])}[\u4e00-\u9fff]|[\u4e00-\u9fff]{re.escape(noun[-1])})"
-    return rf"{number}\s*(?:个|项|大|种|条|步(?!骤)|类)?\s*{similar}"
+    return rf"{_size(count)}\s*{similar}"
 
 
 def names_sized_noun(text: str, count: int, noun: str) -> bool:
