@@ -148,9 +148,23 @@ _OBJECTION = re.compile(
 )
 
 
+# The rep asks what lies behind what a customer did or said ("他到底买的是啥", "图啥呢", "这叫什么", "why is
+# that"), not how to answer it: a section explains it, a card only answers it. Quoted words, and a sentence's
+# words after "说，", are the customer's ("跟我说，换你们图啥？" is their objection).
+_EXPLANATION_ASK = re.compile(
+    r"为什么|為什麼|为啥|為啥|图啥|圖啥|图什么|圖什麼|什么道理|什麼道理|啥道理|叫啥|叫什么|叫什麼|什么原因|什麼原因|啥原因|哪些原因|"
+    r"买的是(?:啥|什么)|買的是(?:啥|什麼)|说明(?:了)?(?:啥|什么)|說明(?:了)?(?:啥|什麼)|意味着什么|意味著什麼|怎么理解|怎麼理解|"
+    r"\bwhy\b|what(?:'s|’s|\s+is)\s+(?:behind|going\s+on)|what\s+does\s+(?:that|this|it)\s+(?:mean|tell|say\s+about)|"
+    r"what\s+(?:is|'s|’s)\s+(?:this|that|it)\s+called",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|‘[^’]*’|'[^']{3,}'|(?:说|說|讲|講|问|問)[，,：:][^。！？!?]*")
+
+
 def is_objection(query: str) -> bool:
-    """True when the question reports what a customer objects ("客户说太贵了", "they said we'll think about it")."""
-    return _OBJECTION.search(query) is not None
+    """True when the question reports what a customer objects ("客户说太贵了", "they said we'll think about it")
+    and asks how to answer it, not why the customer says or does it."""
+    return _OBJECTION.search(query) is not None and not _EXPLANATION_ASK.search(_QUOTED.sub(" ", query))
 
 
 def unstated_fact(

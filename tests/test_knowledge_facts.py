@@ -324,6 +324,26 @@ def test_objections_are_told_from_other_questions(question: str, objection: bool
     assert is_objection(question) is objection
 
 
+@pytest.mark.parametrize(
+    ("question", "objection"),
+    [
+        ("客户签完合同说“跟你们合作心里踏实”，别家明明更便宜，他到底买的是啥", False),
+        ("客户嘴上嫌贵，最后还是续了约，这背后是什么道理", False),
+        ("客户跟我说，换家太麻烦了。这种麻烦我们管它叫什么", False),
+        ("客戶嫌貴卻一直沒換，為什麼", False),  # Traditional
+        ("The buyer says switching would be a pain. Why is that worth knowing?", False),
+        ("The client keeps saying our support is great. What does that tell me?", False),
+        # the customer's own "why", in quotes or after 说，, is their objection
+        ("客户说“凭什么你们比别家贵，为什么要多付钱”，我怎么回", True),
+        ("对方采购跟我说，现在这家都合作十年了，换你们图啥？", True),
+        ("Their CFO said: 'why would we pay more for the same thing?' How do I answer?", True),
+    ],
+)
+def test_asking_why_a_customer_said_or_did_something_is_no_objection_to_answer(question: str, objection: bool):
+    """A card tells the rep how to answer an objection; why the customer acts so is explained by a section."""
+    assert is_objection(question) is objection
+
+
 class NotStatedPlaybook:
     """A stand-in knowledge base that always answers "the playbook does not state this"."""
 
