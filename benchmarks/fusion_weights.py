@@ -70,6 +70,7 @@ NEAR_DOMAIN_DEV = [
         "near_domain_dev9.jsonl",  # written for the nineteenth pass, scored unseen once, then tuned on
         "near_domain_heldout_v24.jsonl",  # dev since the twentieth pass (held-out until the nineteenth)
         "near_domain_heldout_v25.jsonl",
+        "near_domain_dev10.jsonl",  # written for the twentieth pass, scored unseen once, then tuned on
     )
 ]
 TEXTBOOK_DEV = [FIXTURES / "kb_dev.jsonl", FIXTURES / "knowledge" / "calibration.jsonl"]
