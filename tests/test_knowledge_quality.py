@@ -3,14 +3,15 @@
 The floors sit one question below the figures measured on 2026-12-01 (docs/benchmarks-knowledge.md,
 issue 13 §3, fifteenth to twentieth passes): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
-v26 to v34 are only measured against their floors, never tuned on (v27, v31, v32 and v33 were first scored when the code was final;
-v34 was scored before any change of the twentieth pass);
+v26 to v36 are only measured against their floors, never tuned on (v27, v31, v32, v33, v35 and v36 were first scored when the code
+was final; v34 was scored before any change of the twentieth pass; v37 waits, unscored, for the next pass);
 the near-domain sets up to v25 were seen (the support model, the passage ranker and the value-ask model are fitted
 on them; their misses were read), and are dev sets now, as are dev3 to dev5 (written blind to the engine in the
 eleventh pass; the "not stated" rules were tuned on them), not_stated_dev2/3 (written blind in the fourteenth pass)
 situation_dev/2 (written blind in the fifteenth pass), situation_dev3 and not_stated_dev4/5 (written blind in the
 sixteenth pass), answerable_dev (written blind in the seventeenth pass), near_domain_dev6 to dev8 (written blind in
-the eighteenth pass) and near_domain_dev9 (written blind in the nineteenth pass). The playbook's word segmenter keeps the sample
+the eighteenth pass), near_domain_dev9 (written blind in the nineteenth pass) and near_domain_dev10 (written blind in the
+twentieth pass). The playbook's word segmenter keeps the sample
 customers' and products' names whole, as the bot's does.
 """
 
@@ -57,6 +58,8 @@ NEAR_DOMAIN_HELDOUT_V31 = FIXTURES / "kb" / "near_domain_heldout_v31.jsonl"  # h
 NEAR_DOMAIN_HELDOUT_V32 = FIXTURES / "kb" / "near_domain_heldout_v32.jsonl"  # held-out: scored only when the code was final
 NEAR_DOMAIN_HELDOUT_V33 = FIXTURES / "kb" / "near_domain_heldout_v33.jsonl"  # held-out: scored only when the code was final
 NEAR_DOMAIN_HELDOUT_V34 = FIXTURES / "kb" / "near_domain_heldout_v34.jsonl"  # held-out: first scored before any change of its pass
+NEAR_DOMAIN_HELDOUT_V35 = FIXTURES / "kb" / "near_domain_heldout_v35.jsonl"  # held-out: scored only when the code was final
+NEAR_DOMAIN_HELDOUT_V36 = FIXTURES / "kb" / "near_domain_heldout_v36.jsonl"  # held-out: scored only when the code was final
 NEAR_DOMAIN_DEV3 = FIXTURES / "kb" / "near_domain_dev3.jsonl"  # written blind, tuned on in the eleventh pass
 NEAR_DOMAIN_DEV4 = FIXTURES / "kb" / "near_domain_dev4.jsonl"
 NEAR_DOMAIN_DEV5 = FIXTURES / "kb" / "near_domain_dev5.jsonl"
@@ -73,6 +76,7 @@ NEAR_DOMAIN_DEV6 = FIXTURES / "kb" / "near_domain_dev6.jsonl"  # written blind i
 NEAR_DOMAIN_DEV7 = FIXTURES / "kb" / "near_domain_dev7.jsonl"  # written blind in the eighteenth pass, for new ways of asking
 NEAR_DOMAIN_DEV8 = FIXTURES / "kb" / "near_domain_dev8.jsonl"
 NEAR_DOMAIN_DEV9 = FIXTURES / "kb" / "near_domain_dev9.jsonl"  # written blind in the nineteenth pass
+NEAR_DOMAIN_DEV10 = FIXTURES / "kb" / "near_domain_dev10.jsonl"  # written blind in the twentieth pass
 OFF_TOPIC_PROBE = FIXTURES / "kb" / "off_topic_probe.jsonl"  # office chores, weather, travel: refuse them all
 
 pytestmark = pytest.mark.quality
@@ -128,17 +132,19 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V21, 34, 12, id="near-domain v21 (dev since the eighteenth pass): 35/36, 13/14 (34/36 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V22, 26, 11, id="near-domain v22 (dev since the nineteenth pass): 27/36, 12/14 (27/36, 11/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V23, 29, 12, id="near-domain v23 (dev since the nineteenth pass): 30/36, 13/14 (29/36, 13/14 as held-out; 31/36, 12/14 before the seventeenth pass's playbook questions)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V24, 30, 13, id="near-domain v24 (dev since the twentieth pass): 31/36, 14/14 (the same as held-out)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V24, 31, 13, id="near-domain v24 (dev since the twentieth pass): 32/36, 14/14 (31/36, 14/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V25, 29, 13, id="near-domain v25 (dev since the twentieth pass): 30/36, 14/14 (the same as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V26, 32, 10, id="near-domain v26 (held-out, first scored mid-pass at 31/36, 11/14): 33/36, 11/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V27, 27, 8, id="near-domain v27 (held-out, first scored at the seventeenth pass's final code): 28/36, 9/14 (29/36 before the eighteenth pass)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V28, 33, 12, id="near-domain v28 (held-out, scored before any change): 34/36, 13/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V29, 30, 8, id="near-domain v29 (held-out, first scored mid-pass, the same at the end): 31/36, 9/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V30, 25, 10, id="near-domain v30 (held-out, scored before any change): 26/36, 11/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V31, 34, 10, id="near-domain v31 (held-out, scored once at the final code): 35/36, 11/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V31, 33, 10, id="near-domain v31 (held-out, first scored at the eighteenth pass's final code): 34/36, 11/14 (35/36 before the twentieth pass)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V32, 32, 9, id="near-domain v32 (held-out, first scored at the nineteenth pass's final code): 33/36, 10/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V33, 32, 11, id="near-domain v33 (held-out, first scored at the nineteenth pass's final code): 33/36, 12/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V34, 28, 9, id="near-domain v34 (held-out, scored before any change of the twentieth pass): 29/36, 10/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V35, 30, 11, id="near-domain v35 (held-out, first scored at the twentieth pass's final code): 31/36, 12/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V36, 29, 10, id="near-domain v36 (held-out, first scored at the twentieth pass's final code): 30/36, 11/14"),
         pytest.param(NEAR_DOMAIN_DEV3, 22, 31, id="near-domain dev3: 23/26, 32/34 (24/26, 28/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV4, 21, 32, id="near-domain dev4: 22/26, 33/34 (19/26, 25/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV5, 23, 29, id="near-domain dev5: 24/26, 30/34 (22/26, 23/34 unseen)"),
@@ -150,11 +156,12 @@ def describe(report) -> str:
         pytest.param(SITUATION_DEV3, 59, 9, id="situation dev3: 60/68, 10/12 (58/68, 10/12 unseen)"),
         pytest.param(NOT_STATED_DEV4, 44, 62, id="not-stated dev4: 45/50, 63/70 (43/50, 53/70 unseen)"),
         pytest.param(NOT_STATED_DEV5, 45, 62, id="not-stated dev5: 46/50, 63/70 (45/50, 47/70 unseen)"),
-        pytest.param(ANSWERABLE_DEV, 74, 12, id="answerable dev: 75/86, 13/14 (71/86, 8/14 unseen)"),
+        pytest.param(ANSWERABLE_DEV, 75, 12, id="answerable dev: 76/86, 13/14 (71/86, 8/14 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV6, 54, 38, id="near-domain dev6: 55/60, 39/39 (53/60, 31/39 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV7, 37, 55, id="near-domain dev7: 38/40, 56/60 (36/40, 36/60 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV8, 34, 52, id="near-domain dev8: 35/40, 53/60 (34/40, 43/60 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV9, 35, 52, id="near-domain dev9: 36/40, 53/60 (36/40, 36/60 unseen)"),
+        pytest.param(NEAR_DOMAIN_DEV10, 48, 32, id="near-domain dev10: 49/64, 33/36 (48/64, 33/36 unseen)"),
         pytest.param(OFF_TOPIC_PROBE, 0, 28, id="off-topic probe: 29/30 (30/30 before the sixteenth pass's playbook questions)"),
     ],
 )
