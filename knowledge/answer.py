@@ -90,8 +90,8 @@ def compose_answer(
     # supported as the best of all.
     if not is_objection(query):
         sections = [hit for hit in supported if cards[hit.chunk_id] is None]
-        if sections and sections[0].support >= SECTION_OVER_CARD * supported[0].support:
-            supported = sections
+        if sections and (sections[0].support >= SECTION_OVER_CARD * supported[0].support or asks_why(query)):
+            supported = sections  # a card tells how to answer, never why: a question about why gets a section
     best = supported[0]
     card = cards[best.chunk_id]
     if card is not None:
@@ -161,10 +161,16 @@ _EXPLANATION_ASK = re.compile(
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|‘[^’]*’|'[^']{3,}'|(?:说|說|讲|講|问|問)[，,：:][^。！？!?]*")
 
 
+def asks_why(query: str) -> bool:
+    """True when the rep asks why, what it is called or what it means ("他到底买的是啥", "这是为什么"), outside the
+    customer's own words."""
+    return _EXPLANATION_ASK.search(_QUOTED.sub(" ", query)) is not None
+
+
 def is_objection(query: str) -> bool:
     """True when the question reports what a customer objects ("客户说太贵了", "they said we'll think about it")
     and asks how to answer it, not why the customer says or does it."""
-    return _OBJECTION.search(query) is not None and not _EXPLANATION_ASK.search(_QUOTED.sub(" ", query))
+    return _OBJECTION.search(query) is not None and not asks_why(query)
 
 
 def unstated_fact(

