@@ -653,8 +653,7 @@ def asked_fact(query: str) -> AskedFact | None:
             return fact(_kind_named(text) or FIGURE)
         if _RANK_ASK.search(text) and _SIZED_LIST.search(text):  # "17种办法哪三种最管用", not "这几家哪家最重要"
             return fact(RANK)
-        checked = _checked_value(text)
-        quoted = ""  # "是不是15%": the figure to confirm is the one the passage must hold
+        checked = _checked_value(text)  # "是不是15%": the figure to confirm (never quoted, see _quoting)
         return fact(*checked) if checked else None
     sentence = next((part for part in re.split(r"[。？?！!；;\n]", text) if window.strip("。？?！!；; ") in part), window)
     own_unit = _OWN_NOW.search(sentence) is not None
@@ -1036,10 +1035,9 @@ def names_size_without_listing(text: str, count: int, noun: str) -> bool:
     it mentions the list, as one item of another or in passing ("像三大品牌一样"), without spelling it out."""
     if not noun:
         return False
-    said = list(re.finditer(_sized(count, noun), simplified(text)))
-    introduced = (
-        re.match(r"[^，,。；;]{0,4}?(?:[：:\n]|包括|分别|如下|是指|就是)", simplified(text)[found.end() :]) for found in said
-    )
+    plain = simplified(text)
+    said = list(re.finditer(_sized(count, noun), plain))
+    introduced = (re.match(r"[^，,。；;]{0,4}?(?:[：:\n]|包括|分别|如下|是指|就是)", plain[found.end() :]) for found in said)
     return bool(said) and not any(introduced)
 
 
