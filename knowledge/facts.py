@@ -359,10 +359,10 @@ _CATEGORIES = _re(
     r"buckets|groups|classes|segments|downsides|drawbacks|disadvantages|advantages|benefits|features|characteristics|traits|criteria|"
     r"mistakes|pitfalls|tactics|techniques|strategies|tips)\b"
 )
-_UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级人户元块万件趟])")
+_UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级层人户元块万件趟])")
 
-_COUNT_UNITS = frozenset("个位家次名项条步类种级人户件趟")
-_KIND_UNITS = frozenset("类种级步项条")  # "分几类", "几条": a count of kinds, said with its number in the passage
+_COUNT_UNITS = frozenset("个位家次名项条步类种级层人户件趟")
+_KIND_UNITS = frozenset("类种级层步项条")  # "分几类", "几层": a count of kinds, said with its number in the passage
 
 # "Last quarter", "this year": figures about the company's own period, never in a generic playbook.
 _OWN_PERIOD = _re(
@@ -584,7 +584,19 @@ def _chained(clauses: list[str], number: int) -> bool:
     """True when the clause is followed by a last clause that asks for a value too ("是哪一年的数据，哪个国家统计的"), or
     for the members ("由几个人组成，都是哪些职位的人")."""
     last = clauses[number + 1] if number + 1 == len(clauses) - 1 else ""
-    return bool(last) and (_ZH_VALUE.search(last) is not None or re.search(r"(?:都|分别)是哪(?:些|几)", last) is not None)
+    return bool(last) and (
+        _ZH_VALUE.search(last) is not None
+        or re.search(r"(?:都|分别)是哪(?:些|几)", last) is not None
+        or _STANDARD_FOLLOWS.match(last.strip()) is not None
+    )
+
+
+# "能打几折，有没有统一的标准", "各占多大权重，有没有个比例": asking whether a rule or a figure exists hands the
+# question back to the value asked just before.
+_STANDARD_FOLLOWS = re.compile(
+    r"(?:那|那么|就是)?(?:公司|咱们|我们|总部)?(?:有没有|有无|是否有|是不是有)[^，,。？?]{0,8}?"
+    r"(?:标准|比例|规定|说法|口径|数字|数据|参考值|定数)(?:啊|呀|呢|吗|么)?[？?。]?$"
+)
 
 
 _SURVEY_SHARE = _re(

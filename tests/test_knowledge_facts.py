@@ -188,6 +188,10 @@ def test_the_question_clause_carries_the_request():
     assert value_request("咱们提成几个点，有人知道吗")[0] == "几"  # a tag hands the question back
     assert value_request("能不能给几个点？")[0] == "几"  # 能不能 is a question, not a negation
     assert value_request("没几个客户这么做，你觉得呢？") == ("", "")
+    # asking whether a rule or figure exists hands the question back to the value asked just before it
+    assert value_request("这些关联企业来办业务能打几折，公司有没有统一的标准")[0] == "几"
+    assert value_request("在客户决策里各占多大权重，有没有个比例")[0] == "多大"
+    assert value_request("这批客户去年谈下来几家，有没有统一的打法") == ("", "")  # a way of working, no figure
 
 
 def test_the_unit_asked_for_must_be_the_unit_stated():
@@ -467,6 +471,14 @@ def test_a_count_of_levels_needs_the_number_of_levels():
     terms = ["客户经理", "级"]
     assert not states_fact(fact, "客户经理分级管理：\n- 分层培训\n- 分层考核", terms, weights(terms))
     assert states_fact(fact, "客户经理分为三级：\n- 初级\n- 中级\n- 高级", terms, weights(terms))
+
+
+def test_a_count_of_layers_needs_the_number_of_layers():
+    fact = asked_fact("关系营销一共分几层？")
+    terms = ["关系营销", "层"]
+    assert fact is not None and fact.unit == "层"
+    assert not states_fact(fact, "关系营销分层理解：最外层是品牌关系，最内层是面对面关系。", terms, weights(terms))
+    assert states_fact(fact, "关系营销分为三层：\n- 品牌关系\n- 组织关系\n- 面对面关系", terms, weights(terms))
 
 
 @pytest.mark.parametrize(
