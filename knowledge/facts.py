@@ -123,7 +123,7 @@ _ZH_VALUE = re.compile(
     r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
     r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候(?!最)|啥时候(?!最)|何时|几时|"
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
-    r"(?:老师|讲师|专家|教授|作者|经理|总监|负责人|联系人|主任|领导|顾问)叫(?:什么|啥)(?:名字)?|被谁(?=[^，,。？?]{0,4}(?:挖|抢|撬|签|拿))|哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|(?:外包|委托|承包)给谁|"
+    r"(?:老师|讲师|专家|教授|作者|经理|总监|负责人|联系人|主任|领导|顾问|公司|企业|厂家|厂商|供应商|品牌|机构|银行)叫(?:什么|啥)(?:名字)?|被谁(?=[^，,。？?]{0,4}(?:挖|抢|撬|签|拿))|哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|(?:外包|委托|承包)给谁|"
     r"在(?:系统|CRM|crm|平台|后台)?(?:里|的)?哪(?:里|儿|个地方)(?=填|录|找|提交|下载|申请|报|看|查)|"
     r"(?:什么|啥|哪个|多少)(?=分数线|分界线|及格线|分档线|标准线|临界值|阈值)|"
     r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额|基准值|参考值|标准值)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
@@ -259,7 +259,10 @@ _POLICY_ASK = _re(
     r"\b(?:does|do|did)\s+(?:the\s+company|our\s+company|head\s+office|hq|management)\s+(?:require|mandate|set|insist|prescribe|specify)\b|"
     r"\bthe\s+company\s+(?:requires?|mandates?)\b|\bis\s+there\s+(?:a|an|any)\s+(?:set\s+|official\s+|written\s+)?(?:rule|policy|guideline)\s+(?:on|for|about)\b|\bwritten\s+down\s+anywhere\b|\ban?\s+official\s+list\b|"
     r"\b(?:company|our|the\s+company's)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b|\bpolicy\s+(?:on|for)\b|\ballowed\s+to\b|"
-    r"\bwithout\s+(?:breaking|violating)\b"
+    r"\bwithout\s+(?:breaking|violating)\b|"
+    # "does the company have a dress code", "is a suit and tie mandatory": a rule only the company sets
+    r"\b(?:does|do)\s+(?:the\s+company|our\s+company|we)\s+have\s+(?:a|an|any)\s+(?:[\w-]+\s+){0,2}?(?:code|rule|policy|guideline)s?\b|"
+    r"\bis\s+(?:it|a|an|the)\b[^?.!]{0,40}?\b(?:mandatory|compulsory|obligatory)\b"
 )
 _FILE = r"模板|模版|范本|样表|excel|ppt|pdf|word\s*版"
 _DOCUMENT_ASK = _re(
@@ -385,7 +388,9 @@ _LIST_REQUEST = _re(
     r"(?:完整|全部|全套|详细)的?(?:清单|列表|名单)|(?:一张|一份)[^，,。？?]{0,6}(?:清单|列表)|具体(?:是|有)?哪(?:几|些)"
 )
 # "问题员工到底分哪几类": the thing whose classes are asked for, said before 分.
-_CLASSED_NOUN = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:到底|一共|总共|都|又|可以|能)?分(?:成|为)?哪(?:几|些)\s*(?:类|种|型|级)")
+_CLASSED_NOUN = re.compile(
+    r"([\u4e00-\u9fff]{2,4}?)[，,]?(?:具体|到底|一共|总共|都|又|可以|能)?分(?:成|为)?哪(?:几|些)\s*(?:类|种|型|级|层)"
+)
 # "那42个方法，能先给我列前五个吗": the first few items of a named list.
 _FIRST_ITEMS = _re(rf"列(?:一下|出)?(?:前|头)\s*({_NUMBER})\s*(?:个|条|种|项|步|招)")
 # "上任九步曲，第一步是什么": one item of a list the question names with its size ("九步曲", "五项修炼").

@@ -50,6 +50,9 @@ from skills.models import Request
         ("who's the head of key accounts for the eastern region these days", "name"),
         ("what margin do distributors get on our products", "rate"),
         ("For chemical companies, what return on sales did that CRM study find?", "rate"),
+        ("材料里有没有举个真做成了的例子，公司叫什么", "name"),  # the company's name, asked last
+        ("Does the company have a dress code for client visits?", "policy"),
+        ("Is a suit and tie mandatory when we visit the bank?", "policy"),
     ],
 )
 def test_a_question_for_a_specific_fact_is_recognised(question: str, kind: str):
@@ -281,6 +284,9 @@ def test_figures_for_the_companys_own_period_are_never_stated():
 def test_a_named_list_must_be_spelled_out():
     assert listed_count("营销组合十二方法具体是哪十二个，列一下") == 12
     assert listed_count("客户流失分哪几类？") == 2  # at least two classes: "主动流失和被动流失" answers it
+    # a framework named before the question: its layers, which a passage naming it as one item never lists
+    assert listed_noun("学习要点里提到的那个忠诚架构，具体分哪几层，每层管什么") == "忠诚架构"
+    assert names_without_listing("应掌握以下要点：\n- 渠道客户忠诚架构；\n- 客户价值评估。", "忠诚架构")
     assert spells_out("\n".join(f"{number}. 方法" for number in range(1, 13)), 12)
     assert not spells_out('结合"营销组合十二方法"和"六大定价策略"，得出方案。', 12)
     assert listed_count("The course mentions 五项修炼. Spell out all five for me.") == 5
