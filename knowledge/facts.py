@@ -257,7 +257,7 @@ _POLICY_ASK = _re(
     r"([\u4e00-\u9fff]{2,4})还是不\1|(?:是|要)按[^，,。？?]{1,10}?[，,]?\s*还是按|"  # "填含税价还是不含税价": which of two terms the rule says
     r"\b(?:in|under)\s+our\s+(?:standard\s+|own\s+|current\s+)?(?:[\w-]+\s+)?(?:contracts?|agreements?|slas?|price\s+lists?|rate\s+cards?)\b|"
     r"\b(?:does|do|did)\s+(?:the\s+company|our\s+company|head\s+office|hq|management)\s+(?:require|mandate|set|insist|prescribe|specify)\b|"
-    r"\bthe\s+company\s+(?:requires?|mandates?)\b|\bis\s+there\s+(?:a|an|any)\s+(?:set\s+|official\s+|written\s+)?(?:rule|policy|guideline)\s+(?:on|for|about)\b|\bwritten\s+down\s+anywhere\b|\ban?\s+official\s+list\b|"
+    r"\bthe\s+company\s+(?:requires?|mandates?)\b|\bis\s+there\s+(?:a|an|any)\s+(?:set\s+|official\s+|written\s+)?(?:rule|policy|guideline)\s+(?:on|for|about)\b|\bwritten\s+down\s+anywhere\b(?=[^.!。！]*\?)|\ban?\s+official\s+list\b|"
     r"\b(?:company|our|the\s+company's)\s+(?:\w+\s+){0,2}polic(?:y|ies)\b|\bpolicy\s+(?:on|for)\b|\ballowed\s+to\b|"
     r"\bwithout\s+(?:breaking|violating)\b|"
     # "does the company have a dress code", "is a suit and tie mandatory": a rule only the company sets
@@ -798,6 +798,9 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     unit = _unit_pattern(fact.unit)
     # English words rarely occur in a Chinese passage: a count of kinds is told by the list or heading alone
     list_share = 0.0 if topic and all(term.isascii() for term in topic) else TOPIC_SHARE
+    if fact.kind is COUNT and fact.unit not in _PEOPLE_UNITS and _MEMBERS_ASKED.search(fact.request) and _lists(text):
+        if _overlap(normalize(headed), topic, weights, total) >= list_share:  # "后面几步依次是啥": the list tells it
+            return True
     if fact.categories and fact.unit in _KIND_UNITS and not re.search(
         rf"{_COUNTED}\s*个?(?:{_UNIT_ALTERNATIVES.get(fact.unit, fact.unit)})", headed
     ):
@@ -837,6 +840,18 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= needed:
             return True
     return False
+
+
+# "几步依次是啥", "几个工具，都是哪些": the members are asked with their number; a list of them answers both.
+_MEMBERS_ASKED = re.compile(r"(?:依次|分别|都|各)是(?:啥|什么|哪些|哪几)|(?:都|分别)有哪些")
+
+
+_PEOPLE_UNITS = frozenset(("人", "位", "家", "户", "名"))  # "由几个人组成，都是哪些职位": the number of people is asked
+
+
+def _lists(text: str) -> bool:
+    """True when the passage lists items: list lines, 、-separated items or a chain of steps ("客户档案 → 客户细分 → …")."""
+    return spells_out(text, 2) or any(sentence.count("→") >= 2 for sentence in _sentences(text))
 
 
 def _only_quoted(fact: AskedFact, sentence: str) -> bool:

@@ -61,7 +61,15 @@ def test_a_question_for_a_specific_fact_is_recognised(question: str, kind: str):
 
 
 @pytest.mark.parametrize(
-    "question", ["客户投诉有什么价值？", "客户嫌价格太高怎么办？", "How do I raise switching costs?", "客户流失分哪几类？"]
+    "question",
+    [
+        "客户投诉有什么价值？",
+        "客户嫌价格太高怎么办？",
+        "How do I raise switching costs?",
+        "客户流失分哪几类？",
+        # told, not asked: "written down anywhere" only asks for a rule in a question
+        "Clients grumble on every visit, but none of it ever gets written down anywhere. How do I get it captured?",
+    ],
 )
 def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
     assert asked_fact(question) is None
@@ -477,6 +485,19 @@ def test_a_count_of_levels_needs_the_number_of_levels():
     terms = ["客户经理", "级"]
     assert not states_fact(fact, "客户经理分级管理：\n- 分层培训\n- 分层考核", terms, weights(terms))
     assert states_fact(fact, "客户经理分为三级：\n- 初级\n- 中级\n- 高级", terms, weights(terms))
+
+
+def test_a_count_asked_with_its_members_is_answered_by_the_list():
+    terms = ["客户关系管理", "步", "客户档案"]
+    fact = asked_fact("做客户关系管理，第一步是建客户档案，后面几步依次是啥")
+    assert fact is not None and fact.kind.name == "quota"
+    chain = "客户关系管理的工作步骤：客户档案 → 客户细分 → 客户关怀 → 动态数据库。"
+    assert states_fact(fact, chain, terms, weights(terms))
+    alone = asked_fact("做客户关系管理，一共分几步？")  # the number alone: the passage must say it
+    assert alone is not None and not states_fact(alone, chain, terms, weights(terms))
+    people = asked_fact("决策小组一般由几个人组成，都是哪些职位的人")  # a number of people is no list of roles
+    roles = ["决策小组", "人", "职位"]
+    assert people is not None and not states_fact(people, "决策小组包括：\n- 采购\n- 技术\n- 财务", roles, weights(roles))
 
 
 def test_a_count_of_layers_needs_the_number_of_layers():
