@@ -457,6 +457,7 @@ class AskedFact:
     alias: str = ""  # the acronym the question gives beside its subject, lower case ("销售回报率ROS" → "ros")
     segment: str = ""  # the industry the figure is asked for ("化工企业的ROS", "for the telecom sector"), as words a passage uses
     own_unit: bool = False  # about the company's own unit or its state today ("我们片区配几个", "our CRM … licensed for")
+    limited: bool = False  # "至少落实几种", "最多能送几个月": a limit, which a passage states with a limit word
     # the question, when it gives figures itself ("新客户15%、老客户50%，回流客户呢？") and asks, in words the grammar reads,
     # for another; not for a guessed request: "what is the '1860'" asks what a number quoted as a name stands for
     quoted: str = ""
@@ -647,11 +648,11 @@ def asked_fact(query: str) -> AskedFact | None:
 
     def fact(kind: FactKind, unit: str = "", *, categories: bool = False) -> AskedFact:
         return AskedFact(
-            kind, subject, period, unit, categories, window, _alias(text, subject), _segment(text), own_unit, quoted
+            kind, subject, period, unit, categories, window, _alias(text, subject), _segment(text), own_unit, limited, quoted
         )
 
     request, window = value_request(query)
-    own_unit = False  # until the sentence that asks is known
+    own_unit = limited = False  # until the sentence that asks is known
     quoted = _quoting(text)
     if _LAW_ASK.search(_asked_part(text)) and not _MEANING.search(text):  # "靠合同里的违约金卡着，…总觉得不是个事儿" tells, it does not ask
         return fact(LAW)
@@ -811,7 +812,7 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         needed = UNIT_TOPIC_SHARE if fact.unit in _KIND_UNITS else list_share  # … in the unit asked ("几类" → "八种")
         if _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= needed:
             return True
-    noun = _COUNTED_NOUN.search(simplified(fact.request)) if fact.kind is COUNT else None
+    noun = _COUNTED_NOUN.search(simplified(fact.request)) if fact.kind is COUNT and not fact.limited else None
     if noun and spells_out(text, 2) and re.search(rf"{_COUNTED}\s*个?\s*[\u4e00-\u9fff]?{noun.group(1)}", headed):
         return True  # "分几层", "一共分几块": "三个层面：1. … 2. …", "三个模块：…" count and list them
     if fact.kind is DATE and heading and DATE.states.search(simplified(heading)):  # "CRM 能力价值调研（2000 年）"
@@ -832,6 +833,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             continue
         if fact.kind is COUNT and unit is None and not _counts_topic(sentence, topic):  # "30 岁" for 多少岁
             continue
+        if fact.limited and not _LIMIT_STATED.search(sentence):  # "17种办法" is no minimum to put in place
+            continue
         if fact.quoted and _only_quoted(fact, sentence):  # it repeats the figures the question quotes, no other
             continue
         needed = UNIT_TOPIC_SHARE if unit is not None else TOPIC_SHARE  # "几个人" answered by "8~10 个人"
@@ -846,6 +849,7 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
 _MEMBERS_ASKED = re.compile(r"(?:依次|分别|都|各)是(?:啥|什么|哪些|哪几)|(?:都|分别)有哪些")
 
 
+_LIMIT_STATED = re.compile(r"至少|最少|最多|至多|起码|不少于|不低于|不超过|不多于|不高于|以上|以下|以内|之内|上限|下限|封顶|最长|最短|最低|最高|超过|超出|高于|低于|[<>≤≥]")
 _PEOPLE_UNITS = frozenset(("人", "位", "家", "户", "名"))  # "由几个人组成，都是哪些职位": the number of people is asked
 
 

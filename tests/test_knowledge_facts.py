@@ -500,6 +500,16 @@ def test_a_count_asked_with_its_members_is_answered_by_the_list():
     assert people is not None and not states_fact(people, "决策小组包括：\n- 采购\n- 技术\n- 财务", roles, weights(roles))
 
 
+def test_a_limit_asked_is_stated_only_with_a_limit_word():
+    fact = asked_fact("那17种办法，每家重点客户至少要落实几种？")
+    terms = ["办法", "重点客户", "落实"]
+    assert fact is not None and fact.limited
+    methods = "提高转移成本的 17 种办法：\n1. 长期稳定的质量\n2. 优质客户服务\n3. 重点客户落实有计划拜访"
+    assert not states_fact(fact, methods, terms, weights(terms))  # how many there are, not how many at least
+    assert states_fact(fact, "每家重点客户至少落实 5 种办法。", terms, weights(terms))
+    assert not asked_fact("那17种办法，每家重点客户要落实几种？").limited
+
+
 def test_a_count_of_layers_needs_the_number_of_layers():
     fact = asked_fact("关系营销一共分几层？")
     terms = ["关系营销", "层"]
