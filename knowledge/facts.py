@@ -207,6 +207,7 @@ _EN_VALUE = _re(
     r"\bby\s+what\s+(?:date|day|time)\b|\bthe\s+date\s+of\s+the\b|\bwhich\s+(?:[\w/-]+\s+){0,2}?(?:standard|form|certificate)\s+number\b|\b(?:which|what)\s+(?:date|month|year|week|quarter)\b|\bwhich\s+day\b|"
     rf"\bwhich\s+(?:[\w-]+\s+){{0,2}}?{_NAMED}\b|\bwho\s+(?:won|supplied|built)\b|"
     r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b|"
+    r"\bwhat(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of\b|\bwhat\s+(?:is|was)\s+(?:the|that)\s+(?:company|bank|firm|vendor|supplier|brand|hospital|client)\s+called\b|"
     r"\bwho(?:['’]s|\s+is|\s+was)\s+the\s+(?:head|manager|director|owner|contact|person|lead|boss|chief)\b|"
     r"\bwho\s+(?:heads|runs|leads|owns|came\s+up\s+with|invented|proposed|coined|wrote|created|developed|founded)\b|"
     r"\bwhere\s+does\s+(?:the|that|this)\s+(?:figure|number|statistic|stat|data|finding)\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|"
@@ -338,7 +339,7 @@ _KIND_WORDS = (
         _re(r"叫(?:什么|啥)(?:名字)?|哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|哪个(?:部门|菜单|页面|模块|入口)|\bauthor\b|\boriginator\b|\bsource\s+book\b|"
             r"\bversion\b|(?<![a-z]\s)\bwho\b|\bwho(?=['’]s\b|\s+(?:is|are|was|were|approves?|signs?|authori[sz]es|heads|runs|leads)\b)|谁(?:来)?(?:审批|批准|签字|签批|拍板|说了算)|在[^，,。？?]{0,6}哪(?:里|儿)|哪个(?:国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位|分公司|子公司|支公司|营业部)|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪一家|哪款|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:[\w-]+\s+){0,2}?"
             rf"{_NAMED}\b|"
-            r"\bwho\s+(?:won|supplied|built)\b"),
+            r"\bwho\s+(?:won|supplied|built)\b|\bname\s+of\b|\bcalled\b"),
     ),
     (
         RATE,
@@ -600,8 +601,9 @@ def _chained(clauses: list[str], number: int) -> bool:
 # "能打几折，有没有统一的标准", "各占多大权重，有没有个比例": asking whether a rule or a figure exists hands the
 # question back to the value asked just before.
 _STANDARD_FOLLOWS = re.compile(
-    r"(?:那|那么|就是)?(?:公司|咱们|我们|总部)?(?:有没有|有无|是否有|是不是有)[^，,。？?]{0,8}?"
-    r"(?:标准|比例|规定|说法|口径|数字|数据|参考值|定数)(?:啊|呀|呢|吗|么)?[？?。]?$"
+    r"(?:那|那么|就是)?(?:公司|咱们|我们|总部)?(?:(?:有没有|有无|是否有|是不是有)[^，,。？?]{0,8}?(?:标准|比例|规定|说法|口径|数字|数据|数|参考值|参考价|定数)(?:啊|呀|呢|吗|么)?|"
+    r"有[^，,。？?]{0,6}?(?:标准|比例|规定|说法|口径|数字|数据|数|参考值|参考价|定数)(?:吗|么|没有|没))[？?。]?$|"
+    r"(?:每|各)[\u4e00-\u9fff]{1,2}(?:分别|都)?(?:叫|是)(?:什么|啥)|(?:分别|都)叫(?:什么|啥)"
 )
 
 

@@ -53,6 +53,8 @@ from skills.models import Request
         ("材料里有没有举个真做成了的例子，公司叫什么", "name"),  # the company's name, asked last
         ("Does the company have a dress code for client visits?", "policy"),
         ("Is a suit and tie mandatory when we visit the bank?", "policy"),
+        ("What's the name of the company in that case study?", "name"),
+        ("What was that bank called in the example?", "name"),
     ],
 )
 def test_a_question_for_a_specific_fact_is_recognised(question: str, kind: str):
@@ -203,6 +205,8 @@ def test_the_question_clause_carries_the_request():
     assert value_request("这些关联企业来办业务能打几折，公司有没有统一的标准")[0] == "几"
     assert value_request("在客户决策里各占多大权重，有没有个比例")[0] == "多大"
     assert value_request("这批客户去年谈下来几家，有没有统一的打法") == ("", "")  # a way of working, no figure
+    assert value_request("这个方案报价多少，有参考价吗")[0] == "多少"
+    assert value_request("这个客户分级模型具体分几档，每档叫什么")[0] == "几"  # the members, named
 
 
 def test_the_unit_asked_for_must_be_the_unit_stated():
