@@ -188,7 +188,7 @@ _NAMED = (
     r"(?:compan(?:y|ies)|vendors?|suppliers?|firms?|consultanc(?:y|ies)|consultants?|agenc(?:y|ies)|banks?|brands?|"
     r"operators?|carriers?|versions?|releases?|departments?|teams?|systems?|tools?|platforms?|software|apps?|"
     r"institutions?|institutes?|providers?|partners?|universit(?:y|ies)|books?|authors?|directors?|distributors?|dealers?|"
-    r"resellers?|cit(?:y|ies)|provinces?|regulations?|laws?|statutes?)"
+    r"resellers?|cit(?:y|ies)|provinces?|regulations?|laws?|statutes?|competitors?|rivals?)"
 )
 _EN_VALUE = _re(
     r"\bhow\s+(?:much|many|long|soon|often|big|large|high|low)\b(?!\s+(?:effort|attention|energy|focus|"
@@ -214,6 +214,8 @@ _EN_VALUE = _re(
     r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|\bthe\s*%|"
     r"\b(?:give|name|tell)\s+me\s+(?:two|three|four|five|a\s+few|some|\d+)\s+(?:or\s+\w+\s+)?(?:people|names|colleagues|reps|managers)\b|"
     r"\bwho\s+(?:approves|signs\s+off|signs|authori[sz]es|gets\s+(?:copied|cc'?d)|receives)\b|\bhow\s+accurate\b|"
+    r"\bwho\s+(?:in|at|from)\s+(?:[\w'’-]+\s+){1,3}?(?:approves|signs\s+off|signs|authori[sz]es|decides)\b|"
+    r"\bpercentage-wise\b|\bin\s+percentage\s+terms\b|\bas\s+a\s+percentage\b|"
     r"\bis\s+there\s+an?\s+(?:author|originator|source\s+book)\b|\bwho\s+(?:is|was)\s+the\s+(?:author|originator)\b|"
     r"\b(?:is\s+there|do\s+we\s+have)\s+(?:a|an|any)\s+(?:direct\s+|dedicated\s+)?(?:phone\s+number|hotline|e-?mail\s+address|named\s+contact|contact\s+person)\b|"
     r"\bis\s+there\s+(?:a|an|any|some|such\s+an?)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline|floor|"
@@ -263,7 +265,11 @@ _POLICY_ASK = _re(
     r"\bwithout\s+(?:breaking|violating)\b|"
     # "does the company have a dress code", "is a suit and tie mandatory": a rule only the company sets
     r"\b(?:does|do)\s+(?:the\s+company|our\s+company|we)\s+have\s+(?:a|an|any)\s+(?:[\w-]+\s+){0,2}?(?:code|rule|policy|guideline)s?\b|"
-    r"\bis\s+(?:it|a|an|the)\b[^?.!]{0,40}?\b(?:mandatory|compulsory|obligatory)\b"
+    r"\bis\s+(?:it|a|an|the)\b[^?.!]{0,40}?\b(?:mandatory|compulsory|obligatory)\b|"
+    # "does the company reimburse taxi fares", "do reps get a commission on renewals", "is our renewal discount capped"
+    r"\b(?:does|do|will)\s+(?:the\s+company|our\s+company|we|head\s+office)\s+(?:reimburse|refund|subsidi[sz]e)\b|"
+    r"\b(?:do|does)\s+(?:reps|we|i|account\s+managers|kams)\s+(?:get|earn|receive)\s+(?:a\s+|any\s+)?(?:commission|bonus|rebate)\b|"
+    r"\b(?:is|are)\s+(?:our|the)\s+(?:[\w-]+\s+){0,3}?(?:discounts?|rebates?|bonus(?:es)?|commissions?|fees?)\s+capped\b"
 )
 _FILE = r"模板|模版|范本|样表|excel|ppt|pdf|word\s*版"
 _DOCUMENT_ASK = _re(
@@ -273,7 +279,7 @@ _DOCUMENT_ASK = _re(
     rf"(?:发我|发给我|给我发|传我|有没有|有现成的?|要一份|来一份)[^。？?]{{0,16}}(?:{_FILE})|"
     r"\b(?:send|share|give|email|forward)\s+me\s+(?:the\s+|a\s+|an\s+|your\s+)?(?:[\w'’-]+\s+){0,4}?(?:template|spreadsheet|excel|file|deck|pdf|ppt)\b|"
     r"\b(?:is\s+there|do\s+we\s+have|where\s+(?:can|do)\s+i\s+(?:get|find|download))\s+(?:a|an|the|any|our)\s+(?:[\w'’-]+\s+){0,3}?"
-    r"(?:template|spreadsheet|excel\s+file|ready-made)\b"
+    r"(?:template|spreadsheet|excel\s+file|ready-made)\b|\bare\s+there\s+(?:any\s+)?(?:[\w'’-]+\s+){0,2}?templates\b"
 )
 _SYSTEM_ASK = _re(
     r"(?:菜单|字段|下拉(?:框|菜单|选项)?|选项值|编码|代码|代号|号段|前缀|app|应用商店|手机端)[^，,。；;]{0,12}?(?:叫|是|有|在|用|填|选)?"
