@@ -62,6 +62,10 @@ from skills.models import Request
         ("Is our renewal discount capped?", "policy"),
         ("Are there official templates for the account plan? where do I get one", "document"),
         ("What does a typical key account contribute to revenue, percentage-wise?", "rate"),
+        ("满意度调查是季度做还是半年做一次", "frequency"),  # a choice of periods, with a verb between
+        ("这个17种办法是谁总结的", "name"),
+        ("客户经理的底薪加提成大概什么水平", "rate"),
+        ("客户价值评估表打分的权重是怎么分配的", "rate"),
     ],
 )
 def test_a_question_for_a_specific_fact_is_recognised(question: str, kind: str):
