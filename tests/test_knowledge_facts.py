@@ -218,6 +218,8 @@ def test_the_question_clause_carries_the_request():
     assert value_request("在客户决策里各占多大权重，有没有个比例")[0] == "多大"
     assert value_request("这批客户去年谈下来几家，有没有统一的打法") == ("", "")  # a way of working, no figure
     assert value_request("这个方案报价多少，有参考价吗")[0] == "多少"
+    assert value_request("几个部门有意见都是打电话给我，我该怎么把维系搞得像样点") == ("", "")  # a call, no request
+    assert value_request("那个热线电话发我一下")[0] == "电话"
     assert value_request("这个客户分级模型具体分几档，每档叫什么")[0] == "几"  # the members, named
 
 
