@@ -201,7 +201,9 @@ _EN_VALUE = _re(
     r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|(?<!switching\s)(?<!opportunity\s)(?<!sunk\s)(?<!transfer\s)(?<!exit\s)costs?|charges?|budget|quotas?|targets?|"
     r"limits?|caps?|thresholds?|deadlines?|discounts?|rebates?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
     r"number|length|duration|notice|date|time|minimum|maximum|margins?|returns?\s+on\s+(?:sales|investment)|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms|sample\s+size|cut-?offs?|formula|pass(?:ing)?\s+(?:mark|score))\b"
-    r"(?!\s+(?:called|named|known\s+as|termed)\b)|"  # "what is that number called?" asks for a name
+    r"(?!\s+(?:called|named|known\s+as|termed)\b)"  # "what is that number called?" asks for a name
+    # "what cost does the playbook tie to it": which cost the playbook names, not how much
+    r"(?!\s+(?:does|do)\s+(?:the\s+)?(?:playbook|book|course|material|training|framework|table)\s+(?:tie|link|attach|associate|pair|match|map|assign)\b)|"
     r"\bwhat\s+(?!(?:do|does|did|should|can|could|would|will|is|are|was|were)\b)[\w-]+[^?.!]{0,60}?\bon\s+average\b|"  # "what lifetime value do we assign on average"
     r"\bin\s+(?:hours|days|minutes|weeks|months|years|percent|yuan|rmb)\s*\?|"  # "is there a weekly allocation for it, in hours?"
     r"\bwhat(?:['’]s|\s+is|\s+are)\s+(?:the\s+|our\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?[\u4e00-\u9fff]*(?:周期|时间|期限|时限|价格|报价|费用|资费|折扣|比例|费率|金额|预算|门槛)|"

@@ -81,6 +81,7 @@ def test_a_question_for_a_specific_fact_is_recognised(question: str, kind: str):
         "How do I raise switching costs?",
         "客户流失分哪几类？",
         "Which CRM capability helps us tailor products to each segment?",  # a capability of the playbook's, no name
+        "Which channel flow is that, and what cost does the playbook tie to it?",  # which cost, not how much
         # told, not asked: "written down anywhere" only asks for a rule in a question
         "Clients grumble on every visit, but none of it ever gets written down anywhere. How do I get it captured?",
     ],
