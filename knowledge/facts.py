@@ -850,6 +850,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             continue
         if fact.quoted and _only_quoted(fact, sentence):  # it repeats the figures the question quotes, no other
             continue
+        if fact.quoted and not _splits_quoted(fact.quoted, sentence):  # "这45%里面…各占多少": told beside the 45%
+            continue
         needed = UNIT_TOPIC_SHARE if unit is not None else TOPIC_SHARE  # "几个人" answered by "8~10 个人"
         if not _names_subject(fact, simplified(f"{heading} {sentence}")):
             continue
@@ -869,6 +871,21 @@ _PEOPLE_UNITS = frozenset(("人", "位", "家", "户", "名"))  # "由几个人�
 def _lists(text: str) -> bool:
     """True when the passage lists items: list lines, 、-separated items or a chain of steps ("客户档案 → 客户细分 → …")."""
     return spells_out(text, 2) or any(sentence.count("→") >= 2 for sentence in _sentences(text))
+
+
+# "这45%里面，代理机构和分支机构各占多少", "of that 45%, how much…": a breakdown of a figure the question quotes.
+_BREAKDOWN = _re(r"(\d+(?:\.\d+)?\s*%)\s*(?:里面|里头|里|中间|之中|当中|中)|\bof\s+(?:that|those|the)\s+(\d+(?:\.\d+)?\s*%)")
+
+
+def _splits_quoted(question: str, sentence: str) -> bool:
+    """True unless the question asks how a figure it quotes breaks down and the sentence does not give that figure."""
+    breakdown = _BREAKDOWN.search(question)
+    if breakdown is None:
+        return True
+    figure = re.sub(r"\s+", "", breakdown.group(1) or breakdown.group(2))
+    if sentence.lstrip().lower().startswith("english keywords"):  # index words beside each other, no breakdown
+        return False
+    return figure in re.sub(r"\s+", "", sentence).replace("％", "%")
 
 
 def _only_quoted(fact: AskedFact, sentence: str) -> bool:

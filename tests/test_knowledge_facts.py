@@ -529,6 +529,15 @@ def test_a_limit_asked_is_stated_only_with_a_limit_word():
     assert not asked_fact("那17种办法，每家重点客户要落实几种？").limited
 
 
+def test_a_breakdown_of_a_quoted_figure_is_stated_only_beside_that_figure():
+    fact = asked_fact("调查说45%的投诉卡在一线，那这45%里面代理机构和分支机构各占多少？")
+    terms = ["调查", "投诉", "代理机构", "分支机构"]
+    survey = "投诉调查：\n- 只有 1%～5% 的投诉能反映到高层；\n- 45% 的投诉停留在代理机构、分支机构和一线。"
+    assert fact is not None and not states_fact(fact, survey, terms, weights(terms))
+    split = "投诉调查：45% 的投诉停留在一线，其中代理机构占 20%、分支机构占 25%。"
+    assert states_fact(fact, split, terms, weights(terms))
+
+
 def test_a_count_of_layers_needs_the_number_of_layers():
     fact = asked_fact("关系营销一共分几层？")
     terms = ["关系营销", "层"]
