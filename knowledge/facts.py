@@ -119,7 +119,7 @@ LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 # "多大程度", "多大用" ask how, not how much.
 _ZH_VALUE = re.compile(
     r"多少|(?<![哪好十茶头前这那近])几(?![乎何率十百千万])(?=[\u4e00-\u9fff]|\s*[？?，,。]|\s*$)|第几|"
-    r"多大(?:的)?(?=折扣|权重|比例|比重|额度|金额|预算|规模|幅度|力度|优惠|让利|面积|数量|量)|"
+    r"多大(?:的)?(?=折扣|权重|比例|比重|额度|金额|预算|规模|幅度|力度|优惠|让利|面积|数量|量|样本)|(?<=样本)(?:量)?(?:有)?多大|"
     r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
     r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候(?!最)|啥时候(?!最)|何时|几时|"
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
@@ -352,6 +352,7 @@ _KIND_WORDS = (
             rf"{_NAMED}\b|"
             r"\bwho\s+(?:won|supplied|built)\b|\bname\s+of\b|\bcalled\b"),
     ),
+    (COUNT, _re(r"\bsample\s+size\b|\bhow\s+many\s+(?:people|respondents|customers|clients|companies|firms)\s+(?:were|did\s+they)\s+survey|样本量|调查了多少|调研了多少|问卷")),  # a survey's size, not its shares
     (
         RATE,
         _re(r"占.{0,4}(?:多少|几)|比例|百分|几个点|多少个?点|几成|几折|打.{0,4}折|折扣|费率|[\u4e00-\u9fff]率|权重|比重|占比|几倍|多少倍|提成|佣金|返点|让.{0,2}几|"
@@ -846,6 +847,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             continue
         if fact.kind is COUNT and unit is None and not _counts_topic(sentence, topic):  # "30 岁" for 多少岁
             continue
+        if fact.kind is COUNT and _COUNTED_ENTITIES.search(fact.request) and not _FIGURE.search(_SHARES.sub(" ", sentence)):
+            continue  # "调查了多少个客户", "how many customers were surveyed": a share of them is no count
         if fact.limited and not _LIMIT_STATED.search(sentence):  # "17种办法" is no minimum to put in place
             continue
         if fact.quoted and _only_quoted(fact, sentence):  # it repeats the figures the question quotes, no other
@@ -942,6 +945,13 @@ _CN_COUNT = re.compile(rf"{_COUNTED}\s*(?:个|种|类|项|步|条|家|次|位|�
 _FIGURE = re.compile(
     r"(?<![A-Za-z\d.])\d+(?:[.,]\d+)?(?![A-Za-z\d])(?!\s*(?:年|月|日|号|点|时|分钟|小时|天|周|岁|元|块|亿|美金|美元|秒))(?!-?\s*(?:minutes?|hours?|days?|weeks?|months?|years?|yuan)\b)"
 )
+
+
+_COUNTED_ENTITIES = _re(
+    r"(?:多少|几)\s*个?\s*(?:客户|人|企业|公司|单位|家)|\bsample\s+size\b|\bhow\s+many\s+(?:[\w-]+\s+)?(?:people|customers|clients|"
+    r"respondents|companies|firms|rounds|questionnaires)\b"
+)
+_SHARES = _re(r"\d+(?:[.,]\d+)?\s*(?:[~～-]\s*\d+(?:[.,]\d+)?\s*)?(?:%|％|percent\b)")
 
 
 def _counts_topic(sentence: str, topic: list[str]) -> bool:

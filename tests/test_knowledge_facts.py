@@ -538,6 +538,17 @@ def test_a_breakdown_of_a_quoted_figure_is_stated_only_beside_that_figure():
     assert states_fact(fact, split, terms, weights(terms))
 
 
+def test_a_count_of_people_or_firms_is_never_a_share_of_them():
+    terms = ["调研", "客户", "跟进"]
+    survey = "客户经理行为素质调研：78% 的客户认为完全、彻底跟进最重要。"
+    fact = asked_fact("那个78%的调研，一共调查了多少个客户")
+    assert fact is not None and fact.kind.name == "quota"
+    assert not states_fact(fact, survey, terms, weights(terms))
+    assert states_fact(fact, "客户经理行为素质调研共访问了 300 个客户，78% 认为彻底跟进最重要。", terms, weights(terms))
+    sample = asked_fact("What was the sample size of the survey behind the 78% follow-through figure?")
+    assert sample is not None and sample.kind.name == "quota"
+
+
 def test_a_count_of_layers_needs_the_number_of_layers():
     fact = asked_fact("关系营销一共分几层？")
     terms = ["关系营销", "层"]
