@@ -123,7 +123,7 @@ _ZH_VALUE = re.compile(
     r"多长(?:的)?(?=时间|期限|周期|账期|时限|有效期)|多久|多高|多低|多频繁|"
     r"哪天|哪一天|哪日|哪年|哪一年|哪个月|哪一个月|哪月|哪周|哪个季度|什么时候(?!最)|啥时候(?!最)|何时|几时|"
     r"什么价(?:格|钱|位)|什么价(?=[？?]|$)|啥价|(?:什么|啥)(?=比例|费率|折扣|价位|金额|额度)|"
-    r"(?:老师|讲师|专家|教授|作者|经理|总监|负责人|联系人|主任|领导|顾问|公司|企业|厂家|厂商|供应商|品牌|机构|银行)叫(?:什么|啥)(?:名字)?|被谁(?=[^，,。？?]{0,4}(?:挖|抢|撬|签|拿))|哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|总结|归纳|整理的|设计的|制定|编的|编写|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|(?:外包|委托|承包)给谁|"
+    r"(?:老师|讲师|专家|教授|作者|经理|总监|负责人|联系人|主任|领导|顾问|公司|企业|厂家|厂商|供应商|品牌|机构|银行|他|她)叫(?:什么|啥)(?:名字)?|被谁(?=[^，,。？?]{0,4}(?:挖|抢|撬|签|拿))|哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|总结|归纳|整理的|设计的|制定|编的|编写|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|(?:外包|委托|承包)给谁|"
     r"在(?:系统|CRM|crm|平台|后台)?(?:里|的)?哪(?:里|儿|个地方)(?=填|录|找|提交|下载|申请|报|看|查)|"
     r"(?:什么|啥|哪个|多少)(?=分数线|分界线|及格线|分档线|标准线|临界值|阈值)|"
     r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额|基准值|参考值|标准值)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
@@ -218,7 +218,8 @@ _EN_VALUE = _re(
     r"\bwhere\s+does\s+(?:the|that|this)\s+(?:figure|number|statistic|stat|data|finding)\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|"
     r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|\bthe\s*%|"
     r"\b(?:give|name|tell)\s+me\s+(?:two|three|four|five|a\s+few|some|\d+)\s+(?:or\s+\w+\s+)?(?:people|names|colleagues|reps|managers)\b|"
-    r"\bwho\s+(?:approves|signs\s+off|signs|authori[sz]es|gets\s+(?:copied|cc'?d)|receives)\b|\bhow\s+accurate\b|"
+    r"\bwho\s+(?:approves|signs\s+off|signs|authori[sz]es|gets\s+(?:copied|cc'?d|it)|receives|handles\s+it|takes\s+(?:it\s+)?over)\b|\bhow\s+accurate\b|"
+    r"\bwhat(?:['’]s|\s+is|\s+are)\s+ours\b|"  # "our competitor claims 99.99% uptime. What's ours?": the company's own figure
     r"\bwho\s+(?:in|at|from)\s+(?:[\w'’-]+\s+){1,3}?(?:approves|signs\s+off|signs|authori[sz]es|decides)\b|"
     r"\bpercentage-wise\b|\bin\s+percentage\s+terms\b|\bas\s+a\s+percentage\b|"
     r"\bis\s+there\s+an?\s+(?:author|originator|source\s+book)\b|\bwho\s+(?:is|was)\s+the\s+(?:author|originator)\b|"
@@ -262,7 +263,7 @@ _POLICY_ASK = _re(
     r"(?:规定|政策|制度)[^，,。？?]{0,8}(?:吗|么)\s*[？?]?\s*$|"  # "他们这个政策是全省统一的吗"
     r"(?:积分|额度|优惠|赠送|余额|话费)[^，,。？?]{0,6}(?:会不会|是否|能不能)?(?:过期|清零|作废|失效|顺延|结转)|"
     r"\b(?:expire|expires|lapse|lapses|roll\s+over|carry\s+over)\b[^.!]{0,40}\?|"
-    r"([\u4e00-\u9fff]{2,4})还是不\1|(?:是|要)按[^，,。？?]{1,10}?[，,]?\s*还是按|"  # "填含税价还是不含税价": which of two terms the rule says
+    r"([\u4e00-\u9fff]{2,4})还是不\1|(?:是|要)按[^，,。？?]{1,10}?[，,]?\s*还是按|工作日还是自然日|自然日还是工作日|(?:赔偿|补偿|赔付)标准|"  # "填含税价还是不含税价": which of two terms the rule says
     r"\b(?:in|under)\s+our\s+(?:standard\s+|own\s+|current\s+)?(?:[\w-]+\s+)?(?:contracts?|agreements?|slas?|price\s+lists?|rate\s+cards?)\b|"
     r"\b(?:does|do|did)\s+(?:the\s+company|our\s+company|head\s+office|hq|management)\s+(?:require|mandate|set|insist|prescribe|specify)\b|"
     r"\bthe\s+company\s+(?:requires?|mandates?)\b|\bis\s+there\s+(?:a|an|any)\s+(?:set\s+|official\s+|written\s+)?(?:rule|policy|guideline)\s+(?:on|for|about)\b|\bwritten\s+down\s+anywhere\b(?=[^.!。！]*\?)|\ban?\s+official\s+list\b|"
@@ -393,7 +394,8 @@ _OWN_PERIOD = _re(
 _OWN_NOW = _re(
     r"(?:咱们|我们|我司|本公司)(?:公司|单位|分公司|市公司|省公司|部门|这边)?[^，,。？?]{0,12}(?:现在|目前|眼下)|"
     r"(?:咱们|我们|我司)(?:片区|分公司|市公司|省公司|地市|省|市|区)|编制|"
-    r"\bour\s+(?:own\s+)?(?:crm|company|team|region|province|branch|department|office)\b[^?.!]{0,30}\b(?:currently|now|today|licen[cs]ed)\b"
+    r"\bour\s+(?:own\s+)?(?:crm|company|team|region|province|branch|department|office)\b[^?.!]{0,30}\b(?:currently|now|today|licen[cs]ed)\b|"
+    r"\bwhat(?:['’]s|\s+is|\s+are)\s+ours\b"
 )
 # "Which are the twelve methods, list them": a named list the playbook may name without spelling out.
 _LIST_REQUEST = _re(
@@ -506,6 +508,8 @@ def value_request(query: str) -> tuple[str, str]:
         return match.group(0), asking[match.start() : match.end() + (end.start() if end else len(asking))]
     clauses = [clause for clause in _CLAUSE.findall(text) if clause.strip(" ，,；;。！!？?\n")]
     marker = next((number for number, clause in enumerate(clauses) if _ASK_MARKER.search(clause)), len(clauses))
+    if _PLAYBOOK_SAYS.search(clauses[-1] if clauses else ""):  # "…几个小时能修好，我也不清楚，手册里有没有写": all of it asks
+        marker = 0
     for number, clause in enumerate(clauses):
         for found in _ZH_VALUE.finditer(clause):
             if _negated(clause, found.start()) or _a_few(clause, found) or _NOT_ASKED_AFTER.match(clause, found.end()):
@@ -531,6 +535,8 @@ def value_request(query: str) -> tuple[str, str]:
 
 
 # "我就想知道…", "帮我查一下…", "请问…": what follows asks, whatever clause it is in.
+# "手册里有没有写", "材料里查得到吗": a last clause asking whether the playbook says what came before.
+_PLAYBOOK_SAYS = re.compile(r"(?:手册|材料|书|培训|课件|资料)(?:里|上|中)?(?:面)?(?:有没有|有无|是否)?(?:写|说|讲|提|查得到|能查到|找得到)(?:过|了|到)?(?:吗|么|没有|没)?[？?。]?\s*$")
 _ASK_MARKER = re.compile(r"想知道|想问|想确认|想了解|请问|问一下|问下|帮我查|查一下|确认一下|告诉我|麻烦问")
 # "最多能送几个月", "超过几个点": a limit just before the value word asks for it.
 _LIMIT_BEFORE = re.compile(r"(?:最多|最少|至少|最长|最短|上限|下限|超过|超出)\S{0,3}$")

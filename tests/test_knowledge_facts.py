@@ -66,6 +66,11 @@ from skills.models import Request
         ("这个17种办法是谁总结的", "name"),
         ("客户经理的底薪加提成大概什么水平", "rate"),
         ("客户价值评估表打分的权重是怎么分配的", "rate"),
+        ("客户问专线故障几个小时能修好，我也不清楚，手册里有没有写", "duration"),  # asked of the playbook, last
+        ("要去见他们的新CIO，他叫什么名字我还不知道", "name"),
+        ("挽留流程里说48小时内回访，是工作日还是自然日", "policy"),
+        ("服务等级协议里的赔偿标准是怎么定的", "policy"),
+        ("If a complaint isn't resolved in 3 days, who gets it next?", "name"),
     ],
 )
 def test_a_question_for_a_specific_fact_is_recognised(question: str, kind: str):
@@ -288,7 +293,12 @@ def test_the_words_naming_the_value_asked_are_not_topic_a_passage_must_repeat():
 
 @pytest.mark.parametrize(
     "question",
-    ["我们片区配几个大客户经理，编制是多少", "咱们公司CRM那54项能力现在做到了几项", "How many concurrent users is our CRM licensed for?"],
+    [
+        "我们片区配几个大客户经理，编制是多少",
+        "咱们公司CRM那54项能力现在做到了几项",
+        "How many concurrent users is our CRM licensed for?",
+        "Our competitor claims 99.99% uptime. What's ours?",
+    ],
 )
 def test_the_companys_own_unit_or_current_state_is_never_stated(question: str):
     fact = asked_fact(question)
