@@ -225,7 +225,9 @@ _EN_VALUE = _re(
     r"\bis\s+there\s+an?\s+(?:author|originator|source\s+book)\b|\bwho\s+(?:is|was)\s+the\s+(?:author|originator)\b|"
     r"\b(?:is\s+there|do\s+we\s+have)\s+(?:a|an|any)\s+(?:direct\s+|dedicated\s+)?(?:phone\s+number|hotline|e-?mail\s+address|named\s+contact|contact\s+person)\b|"
     r"\bis\s+there\s+(?:a|an|any|some|such\s+an?)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline|floor|"
-    r"cut-?off|time\s+window|waiting\s+period|cooling-off\s+period|grace\s+period)\b|"
+    r"cut-?off|time\s+window|waiting\s+period|cooling-off\s+period|grace\s+period|(?:target|set|fixed|recommended|standard)\s+number)\b|"
+    r"\bwhat\s+(?:revenue|turnover|profit|headcount)\s+(?:did|does|do|is|was|were)\b|"  # "what revenue did China Telecom book"
+    r"\bhow\s+(?:are|is)\s+(?:[\w-]+\s+){0,2}?(?:bonus(?:es)?|commissions?|incentives?)\s+(?:split|calculated|paid|worked\s+out)\b|"
     r"\b(?:set|fix|have)\s+(?:a|an|any)\s+(?:minimum|maximum|floor|cap|threshold|cut-?off|limit|quota)\b|"
     # "is there a floor I can never go below - say 15% gross margin?": a figure guessed, to be confirmed
     r"\b(?:say|like|e\.g\.|for\s+example)\s*,?\s+(?:the\s+)?(?:top\s+|bottom\s+|within\s+|under\s+|over\s+)?\d+(?:\.\d+)?\s*(?:%|percent|hours?|days?|weeks?|months?|years?|yuan|rmb)(?=[\s,.?!]|$)|"
@@ -272,6 +274,7 @@ _POLICY_ASK = _re(
     # "does the company have a dress code", "is a suit and tie mandatory": a rule only the company sets
     r"\b(?:does|do)\s+(?:the\s+company|our\s+company|we)\s+have\s+(?:a|an|any)\s+(?:[\w-]+\s+){0,2}?(?:code|rule|policy|guideline)s?\b|"
     r"\bis\s+(?:it|a|an|the)\b[^?.!]{0,40}?\b(?:mandatory|compulsory|obligatory)\b|"
+    r"\bis\s+(?:that|this|it)\s+(?:allowed|permitted)\b|\bwhat(?:['’]s|\s+is)\s+(?:the|our)\s+(?:[\w-]+\s+){0,2}?polic(?:y|ies)\b|"
     # "does the company reimburse taxi fares", "do reps get a commission on renewals", "is our renewal discount capped"
     r"\b(?:does|do|will)\s+(?:the\s+company|our\s+company|we|head\s+office)\s+(?:reimburse|refund|subsidi[sz]e)\b|"
     r"\b(?:do|does)\s+(?:reps|we|i|account\s+managers|kams)\s+(?:get|earn|receive)\s+(?:a\s+|any\s+)?(?:commission|bonus|rebate)\b|"
@@ -439,7 +442,8 @@ _EN_OPEN_LIST_REQUEST = _re(
 # A list named by its size ("17种办法", "of the nine steps"), whose items a ranking would order.
 _SIZED_LIST = _re(
     rf"{_COUNTED}\s*(?:个|条|种|项|招|大|类|步|点)|\bof\s+(?:the|these|those|its)\s+(?:\d+|{'|'.join(_EN_NUMBERS)})\b|"
-    rf"\b(?:the|these|those)\s+(?:\d+|{'|'.join(_EN_NUMBERS)})\s+[\w-]+"
+    rf"\b(?:the|these|those)\s+(?:\d+|{'|'.join(_EN_NUMBERS)})\s+[\w-]+|"
+    r"\b\d+-(?:methods?|ways?|steps?|items?|points?|tactics?|techniques?|rules?|factors?)\b"  # "the 17-method list"
 )
 # "The course lists 5 methods for building confidence. What exactly are they?": a size named, then the list asked for.
 _EN_SIZED_THEN_ASKED = _re(

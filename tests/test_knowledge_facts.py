@@ -71,6 +71,12 @@ from skills.models import Request
         ("挽留流程里说48小时内回访，是工作日还是自然日", "policy"),
         ("服务等级协议里的赔偿标准是怎么定的", "policy"),
         ("If a complaint isn't resolved in 3 days, who gets it next?", "name"),
+        ("What revenue did China Telecom book from key accounts in 2002?", "amount"),
+        ("Can I promise a client a dedicated engineer on site, is that allowed?", "policy"),
+        ("What's the refund policy if a client cancels in the first month?", "policy"),
+        ("Is the 17-method list ranked by effectiveness anywhere?", "rank"),
+        ("How are KAM bonuses split between new and existing revenue?", "amount"),
+        ("Is there a target number of contacts we should have inside each key account?", "quota"),
     ],
 )
 def test_a_question_for_a_specific_fact_is_recognised(question: str, kind: str):
