@@ -70,6 +70,8 @@ from skills.models import Request
         ("要去见他们的新CIO，他叫什么名字我还不知道", "name"),
         ("挽留流程里说48小时内回访，是工作日还是自然日", "policy"),
         ("服务等级协议里的赔偿标准是怎么定的", "policy"),
+        ("合同到期前多久要开始谈续约，公司有要求吗", "duration"),  # whether a rule exists hands the question back
+        ("Ⅰ类客户要重点保障，保障到什么程度，有没有具体的响应时间", "quota"),
         ("If a complaint isn't resolved in 3 days, who gets it next?", "name"),
         ("What revenue did China Telecom book from key accounts in 2002?", "amount"),
         ("Can I promise a client a dedicated engineer on site, is that allowed?", "policy"),
