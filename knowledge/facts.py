@@ -194,6 +194,7 @@ _NAMED = (
     r"institutions?|institutes?|providers?|partners?|universit(?:y|ies)|books?|authors?|directors?|distributors?|dealers?|"
     r"resellers?|cit(?:y|ies)|provinces?|regulations?|laws?|statutes?|competitors?|rivals?)"
 )
+_OURS = r"\bwhat(?:['’]s|\s+is|\s+are)\s+ours\b"  # the company's own figure, asked beside someone else's
 _EN_VALUE = _re(
     r"\bhow\s+(?:much|many|long|soon|often|big|large|high|low)\b(?!\s+(?:effort|attention|energy|focus|"
     r"priority|emphasis|thought|care|work|trust|detail|sense|difference|of\s+a\s+difference|"
@@ -220,7 +221,7 @@ _EN_VALUE = _re(
     r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|\bthe\s*%|"
     r"\b(?:give|name|tell)\s+me\s+(?:two|three|four|five|a\s+few|some|\d+)\s+(?:or\s+\w+\s+)?(?:people|names|colleagues|reps|managers)\b|"
     r"\bwho\s+(?:approves|signs\s+off|signs|authori[sz]es|gets\s+(?:copied|cc'?d|it)|receives|handles\s+it|takes\s+(?:it\s+)?over)\b|\bhow\s+accurate\b|"
-    r"\bwhat(?:['’]s|\s+is|\s+are)\s+ours\b|"  # "our competitor claims 99.99% uptime. What's ours?": the company's own figure
+    rf"{_OURS}|"  # "our competitor claims 99.99% uptime. What's ours?": the company's own figure
     r"\bwho\s+(?:in|at|from)\s+(?:[\w'’-]+\s+){1,3}?(?:approves|signs\s+off|signs|authori[sz]es|decides)\b|"
     r"\bpercentage-wise\b|\bin\s+percentage\s+terms\b|\bas\s+a\s+percentage\b|"
     r"\bis\s+there\s+an?\s+(?:author|originator|source\s+book)\b|\bwho\s+(?:is|was)\s+the\s+(?:author|originator)\b|"
@@ -399,7 +400,7 @@ _OWN_NOW = _re(
     r"(?:咱们|我们|我司|本公司)(?:公司|单位|分公司|市公司|省公司|部门|这边)?[^，,。？?]{0,12}(?:现在|目前|眼下)|"
     r"(?:咱们|我们|我司)(?:片区|分公司|市公司|省公司|地市|省|市|区)|编制|"
     r"\bour\s+(?:own\s+)?(?:crm|company|team|region|province|branch|department|office)\b[^?.!]{0,30}\b(?:currently|now|today|licen[cs]ed)\b|"
-    r"\bwhat(?:['’]s|\s+is|\s+are)\s+ours\b"
+    rf"{_OURS}"
 )
 # "Which are the twelve methods, list them": a named list the playbook may name without spelling out.
 _LIST_REQUEST = _re(
@@ -540,9 +541,9 @@ def value_request(query: str) -> tuple[str, str]:
 
 
 # "我就想知道…", "帮我查一下…", "请问…": what follows asks, whatever clause it is in.
+_ASK_MARKER = re.compile(r"想知道|想问|想确认|想了解|请问|问一下|问下|帮我查|查一下|确认一下|告诉我|麻烦问")
 # "手册里有没有写", "材料里查得到吗": a last clause asking whether the playbook says what came before.
 _PLAYBOOK_SAYS = re.compile(r"(?:手册|材料|书|培训|课件|资料)(?:里|上|中)?(?:面)?(?:有没有|有无|是否)?(?:写|说|讲|提|查得到|能查到|找得到)(?:过|了|到)?(?:吗|么|没有|没)?[？?。]?\s*$")
-_ASK_MARKER = re.compile(r"想知道|想问|想确认|想了解|请问|问一下|问下|帮我查|查一下|确认一下|告诉我|麻烦问")
 # "最多能送几个月", "超过几个点": a limit just before the value word asks for it.
 _LIMIT_BEFORE = re.compile(r"(?:最多|最少|至少|最长|最短|上限|下限|超过|超出)\S{0,3}$")
 # "红线是百分之几，超了会怎么样": a value word right after 是 asks, in any clause, unless a later clause asks
@@ -623,9 +624,10 @@ def _chained(clauses: list[str], number: int) -> bool:
 
 # "能打几折，有没有统一的标准", "各占多大权重，有没有个比例": asking whether a rule or a figure exists hands the
 # question back to the value asked just before.
+_RULE_OR_FIGURE = r"(?:标准|比例|规定|要求|说法|口径|数字|数据|数|参考值|参考价|定数)"
 _STANDARD_FOLLOWS = re.compile(
-    r"(?:那|那么|就是)?(?:公司|咱们|我们|总部)?(?:(?:有没有|有无|是否有|是不是有)[^，,。？?]{0,8}?(?:标准|比例|规定|要求|说法|口径|数字|数据|数|参考值|参考价|定数)(?:啊|呀|呢|吗|么)?|"
-    r"有[^，,。？?]{0,6}?(?:标准|比例|规定|要求|说法|口径|数字|数据|数|参考值|参考价|定数)(?:吗|么|没有|没))[？?。]?$|"
+    rf"(?:那|那么|就是)?(?:公司|咱们|我们|总部)?(?:(?:有没有|有无|是否有|是不是有)[^，,。？?]{{0,8}}?{_RULE_OR_FIGURE}(?:啊|呀|呢|吗|么)?|"
+    rf"有[^，,。？?]{{0,6}}?{_RULE_OR_FIGURE}(?:吗|么|没有|没))[？?。]?$|"
     r"(?:每|各)[\u4e00-\u9fff]{1,2}(?:分别|都)?(?:叫|是)(?:什么|啥)|(?:分别|都)叫(?:什么|啥)"
 )
 
