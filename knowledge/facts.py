@@ -191,7 +191,7 @@ _CLAUSE = re.compile(r"[^，,；;。！!？?\n]+[，,；;。！!？?\n]*")
 _NAMED = (
     r"(?:compan(?:y|ies)|vendors?|suppliers?|firms?|consultanc(?:y|ies)|consultants?|agenc(?:y|ies)|banks?|brands?|"
     r"operators?|carriers?|versions?|releases?|departments?|teams?|systems?|tools?|platforms?|software|apps?|"
-    r"institutions?|institutes?|providers?|partners?|universit(?:y|ies)|books?|authors?|directors?|distributors?|dealers?|"
+    r"institutions?|institutes?|providers?|partners?|universit(?:y|ies)|books?|authors?|directors?|vps?|vice\s+presidents?|executives?|distributors?|dealers?|"
     r"resellers?|cit(?:y|ies)|provinces?|regulations?|laws?|statutes?|competitors?|rivals?)"
 )
 _OURS = r"\bwhat(?:['’]s|\s+is|\s+are)\s+ours\b"  # the company's own figure, asked beside someone else's
@@ -215,12 +215,12 @@ _EN_VALUE = _re(
     rf"\bwhich\s+(?:[\w-]+\s+){{0,2}}?{_NAMED}\b|\bwho\s+(?:won|supplied|built)\b|"
     r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b|"
     r"\bwhat(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of\b|\bwhat\s+(?:is|was)\s+(?:the|that)\s+(?:company|bank|firm|vendor|supplier|brand|hospital|client)\s+called\b|"
-    r"\bwho(?:['’]s|\s+is|\s+was)\s+the\s+(?:head|manager|director|owner|contact|person|lead|boss|chief)\b|"
+    r"\bwho(?:['’]s|\s+is|\s+was)\s+the\s+(?:(?:executive|named|main|key)\s+)?(?:head|manager|director|owner|contact|person|lead|boss|chief|sponsor|champion|approver|decision[\s-]?maker)\b|"
     r"\bwho\s+(?:heads|runs|leads|owns|came\s+up\s+with|invented|proposed|coined|wrote|created|developed|founded)\b|"
     r"\bwhere\s+does\s+(?:the|that|this)\s+(?:figure|number|statistic|stat|data|finding)\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|"
     r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|\bthe\s*%|"
     r"\b(?:give|name|tell)\s+me\s+(?:two|three|four|five|a\s+few|some|\d+)\s+(?:or\s+\w+\s+)?(?:people|names|colleagues|reps|managers)\b|"
-    r"\bwho\s+(?:approves|signs\s+off|signs|authori[sz]es|gets\s+(?:copied|cc'?d|it)|receives|handles\s+it|takes\s+(?:it\s+)?over)\b|\bhow\s+accurate\b|"
+    r"\bwho\s+(?:(?:actually|really|exactly|normally|usually|typically|ultimately)\s+)?(?:approves|signs\s+off|signs|authori[sz]es|gets\s+(?:copied|cc'?d|it)|receives|handles\s+it|takes\s+(?:it\s+)?over)\b|\bhow\s+accurate\b|"
     rf"{_OURS}|"  # "our competitor claims 99.99% uptime. What's ours?": the company's own figure
     r"\bwho\s+(?:in|at|from)\s+(?:[\w'’-]+\s+){1,3}?(?:approves|signs\s+off|signs|authori[sz]es|decides)\b|"
     r"\bpercentage-wise\b|\bin\s+percentage\s+terms\b|\bas\s+a\s+percentage\b|"
@@ -545,7 +545,7 @@ _ASK_MARKER = re.compile(r"想知道|想问|想确认|想了解|请问|问一下
 # "手册里有没有写", "材料里查得到吗": a last clause asking whether the playbook says what came before.
 _PLAYBOOK_SAYS = re.compile(r"(?:手册|材料|书|培训|课件|资料)(?:里|上|中)?(?:面)?(?:有没有|有无|是否)?(?:写|说|讲|提|查得到|能查到|找得到)(?:过|了|到)?(?:吗|么|没有|没)?[？?。]?\s*$")
 # "最多能送几个月", "超过几个点": a limit just before the value word asks for it.
-_LIMIT_BEFORE = re.compile(r"(?:最多|最少|至少|最长|最短|上限|下限|超过|超出)\S{0,3}$")
+_LIMIT_BEFORE = re.compile(r"(?:最多|最少|至少|最长|最短|上限|下限|超过|超出)(?:\S{0,3}|[^，,。？?！!；;\s]{0,8})$")
 # "红线是百分之几，超了会怎么样": a value word right after 是 asks, in any clause, unless a later clause asks
 # how to act ("客户问价格是多少，我怎么回"): then the value is what someone else asked.
 _IS_BEFORE = re.compile(r"(?:是|为|定在|定为|定的是)(?:百分之)?$")
@@ -624,7 +624,7 @@ def _chained(clauses: list[str], number: int) -> bool:
 
 # "能打几折，有没有统一的标准", "各占多大权重，有没有个比例": asking whether a rule or a figure exists hands the
 # question back to the value asked just before.
-_RULE_OR_FIGURE = r"(?:标准|比例|规定|要求|说法|口径|数字|数据|数|参考值|参考价|定数)"
+_RULE_OR_FIGURE = r"(?:标准|比例|规定|要求|说法|口径|数字|数据|数|参考值|参考价|定数|硬线|红线|门槛|硬杠杠|杠杠|线)"
 _STANDARD_FOLLOWS = re.compile(
     rf"(?:那|那么|就是)?(?:公司|咱们|我们|总部)?(?:(?:有没有|有无|是否有|是不是有)[^，,。？?]{{0,8}}?{_RULE_OR_FIGURE}(?:啊|呀|呢|吗|么)?|"
     rf"有[^，,。？?]{{0,6}}?{_RULE_OR_FIGURE}(?:吗|么|没有|没))[？?。]?$|"
@@ -651,6 +651,10 @@ def _a_few(clause: str, found: re.Match[str]) -> bool:
     after = clause[found.end() :]
     some = re.match(r"(?:个|家|位)(?!点|月|小时|星期|工作日|百分点)", after) is not None  # a few of something, not a span
     if any(char in "少多过再" for char in before) or (some and re.search(r"划不划算|值不值|有没有必要|该不该|要不要", after)):
+        return True
+    if some and re.search(r"只[^，,。？?！!；;]{0,3}$", clause[: found.start()]):  # "只爱往几个聊得来的客户那儿跑"
+        return True
+    if re.match(r"句", after):  # "用几句话讲清": a few sentences, never a count asked
         return True
     # "想找几条站得住的理由", "给我几个建议": a few of something to say, asked for, not counted
     return re.search(r"[找给举提出支来攒凑备想][我你咱他]?$", before) is not None and _SOME_TO_SAY.match(after) is not None
@@ -835,7 +839,7 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         return False  # "分几级": a list of something else is no count of levels; the passage must say "三级"
     if fact.categories and spells_out(text, 2) and _overlap(normalize(text), topic, weights, total) >= list_share:
         return True
-    if fact.categories and _CN_COUNT.search(simplified(heading)):  # "客户要求降价的八种真实原因" counts the kinds in its heading
+    if fact.categories and _CN_COUNT.search(simplified(heading)) and _names_counted(fact.request, headed):  # "客户要求降价的八种真实原因" counts the kinds in its heading
         needed = UNIT_TOPIC_SHARE if fact.unit in _KIND_UNITS else list_share  # … in the unit asked ("几类" → "八种")
         if _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= needed:
             return True
@@ -871,6 +875,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         needed = UNIT_TOPIC_SHARE if unit is not None else TOPIC_SHARE  # "几个人" answered by "8~10 个人"
         if not _names_subject(fact, simplified(f"{heading} {sentence}")):
             continue
+        if fact.kind is COUNT and not _names_counted(fact.request, simplified(f"{heading} {sentence}")):
+            continue  # "几项指标": "五项策略" counts something else
         if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= needed:
             return True
     return False
@@ -913,6 +919,16 @@ def _only_quoted(fact: AskedFact, sentence: str) -> bool:
 
     stated = values(sentence)
     return bool(stated) and stated <= values(fact.quoted)
+
+
+# What a count question counts, named after its unit ("几项指标" → 指标, "多少份问卷" → 问卷); not a span of time.
+_COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|项|条|种|类|份|次|步|层|级|款|套)\s*(?!月|小时|星期|工作日|季度|年|天|周|点|百分|人)([\u4e00-\u9fff]{2})")
+
+
+def _names_counted(request: str, text: str) -> bool:
+    """True unless the question names what it counts and the text does not say it."""
+    thing = _COUNTED_THING.search(simplified(request))
+    return thing is None or thing.group(1) in text
 
 
 def _names_subject(fact: AskedFact, text: str) -> bool:

@@ -1121,3 +1121,40 @@ def test_a_list_counted_with_its_noun_is_spelled_out_only_by_a_passage_that_intr
     assert missing_fact(question, [in_passing, the_list], terms, weights(terms)) is None
     synonym = hit("客户经理的七个习性：\n" + "\n".join(f"{n}. 习性{n}" for n in range(1, 8)), "七个习性", coverage=0.1)
     assert missing_fact(question, [synonym], terms, weights(terms)) is None  # "习性" shares a character with "习惯"
+
+
+def test_a_count_that_names_what_it_counts_is_stated_only_where_that_thing_is_counted():
+    fact = asked_fact("这套评价体系一共几项指标？")
+    assert fact is not None and fact.kind.name == "quota"
+    terms = ["评价体系", "指标"]
+    heading = "客户流失 › 防范客户流失的五项策略"
+    assert not states_fact(fact, "5. 建立客户关系的评价体系。", terms, weights(terms), heading)
+    assert states_fact(fact, "客户关系评价体系包括六项指标。", terms, weights(terms), heading)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["我们组有个老同事，只爱往几个聊得来的客户那儿跑，别的客户都不去", "我想用几句话讲清营销、销售、服务各自图的是什么"],
+)
+def test_only_a_few_and_a_few_sentences_ask_no_count(question: str):
+    assert asked_fact(question) is None
+
+
+def test_a_limit_earlier_in_the_clause_makes_a_count_a_minimum():
+    fact = asked_fact("走客户扩充战略的话，一家老客户至少要用上我们几项业务，才算扩充到位")
+    assert fact is not None and fact.limited and not fact.categories
+
+
+def test_asking_whether_there_is_a_hard_line_hands_the_question_back_to_the_value():
+    fact = asked_fact("主动放弃的客户，一年毛利低于多少就可以放掉，有没有条硬线")
+    assert fact is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who actually approves giving a rep that access?", "Who's the executive sponsor for our CRM strategy?",
+     "Which VP owns the CRM rollout?"],
+)
+def test_who_approves_or_sponsors_asks_a_name(question: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == "name"
