@@ -844,8 +844,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         if _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= needed:
             return True
     noun = _COUNTED_NOUN.search(simplified(fact.request)) if fact.kind is COUNT and not fact.limited else None
-    if noun and spells_out(text, 2) and re.search(rf"{_COUNTED}\s*个?\s*[\u4e00-\u9fff]?{noun.group(1)}", headed):
-        return True  # "分几层", "一共分几块": "三个层面：1. … 2. …", "三个模块：…" count and list them
+    if noun and noun.group(1) not in "次趟回遍天年月周" and spells_out(text, 2) and re.search(rf"{_COUNTED}\s*个?\s*[\u4e00-\u9fff]?{noun.group(1)}", headed):
+        return True  # "分几层", "一共分几块": "三个层面：1. … 2. …", "三个模块：…" count and list them (not "几次": "四个层次")
     if fact.kind is DATE and heading and DATE.states.search(simplified(heading)):  # "CRM 能力价值调研（2000 年）"
         if _overlap(normalize(headed), topic, weights, total) >= TOPIC_SHARE:  # dates the whole section
             return True
@@ -922,7 +922,7 @@ def _only_quoted(fact: AskedFact, sentence: str) -> bool:
 
 
 # What a count question counts, named after its unit ("几项指标" → 指标, "多少份问卷" → 问卷); not a span of time.
-_COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|项|条|种|类|份|次|步|层|级|款|套)\s*(?!月|小时|星期|工作日|季度|年|天|周|点|百分|人)([\u4e00-\u9fff]{2})")
+_COUNTED_THING = re.compile(r"(?:多少|几)\s*(?:个|项|条|种|类|份|次|步|层|级|款|套)\s*(?!月|小时|星期|工作日|季度|年|天|周|点|百分|人)(?![来去啊呢吗呀吧的了是都还就才算比合左上以也可能要会该在和与或及等给让])([\u4e00-\u9fff]{2})")
 
 
 def _names_counted(request: str, text: str) -> bool:
@@ -1012,7 +1012,7 @@ _UNIT_ALTERNATIVES = {
     "元": r"元|万|¥|￥",
     "块": r"块|元",
     "万": r"万",
-    "分": r"分(?!钟)",
+    "分": r"分(?!钟|比|之)",  # not "百分比", "百分之"
     "人": r"个?人|名|位",  # "8~10 个人", "50 位高级领导"
     "类": r"大?类|种",  # "分几类": "八种真实原因"
     "种": r"种|大?类",

@@ -1158,3 +1158,30 @@ def test_asking_whether_there_is_a_hard_line_hands_the_question_back_to_the_valu
 def test_who_approves_or_sponsors_asks_a_name(question: str):
     fact = asked_fact(question)
     assert fact is not None and fact.kind.name == "name"
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [("营销到底该分几层来理解", "营销 › 营销的三个层面：观念、策略、技巧"),
+     ("提高转移成本的办法一共是多少种来着", "转移成本 › 提高客户转移成本的 17 种方法")],
+)
+def test_words_after_a_count_that_name_nothing_counted_are_not_required(question: str, heading: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.categories
+    terms = ["营销", "转移成本", "办法", "层面"]
+    assert states_fact(fact, "营销与转移成本的办法，要从观念入手。", terms, weights(terms), heading)
+
+
+def test_levels_in_a_heading_are_no_count_of_visits():
+    fact = asked_fact("每个阶段我们标准里免费上门几次")
+    terms = ["增值服务", "阶段", "免费", "上门"]
+    heading = "服务的四个层次与优质服务 › 基础、增值、关联"
+    assert not states_fact(fact, "增值服务：针对采购、建设、使用和改进各阶段提供的服务。", terms, weights(terms), heading)
+    assert states_fact(fact, "增值服务每个阶段免费上门 2 次。", terms, weights(terms), heading)
+
+
+def test_a_percentage_is_no_score_in_points():
+    fact = asked_fact("客户满意度调查多少分算及格？")
+    terms = ["客户", "满意度", "调查", "及格"]
+    assert not states_fact(fact, "客户满意度调查里（百分比为选该项的客户比例），78% 认为跟进最重要。", terms, weights(terms))
+    assert states_fact(fact, "客户满意度调查 60 分算及格。", terms, weights(terms))
