@@ -67,7 +67,7 @@ DATE = FactKind(
     "date",
     "具体日期或时间",
     "the date or time",
-    _re(rf"{_NUMBER}\s*(?:月|日|号|点|时)|\b(?:{_MONTHS})\b|\d{{1,2}}:\d{{2}}|\d{{4}}\s*年"),
+    _re(rf"{_NUMBER}\s*(?:月|日|号|点(?!\s*[:：]|建议|要求|原因|好处|做法|内容)|时)|\b(?:{_MONTHS})\b|\d{{1,2}}:\d{{2}}|\d{{4}}\s*年"),
 )
 DURATION = FactKind(
     "duration",
@@ -719,6 +719,7 @@ def asked_fact(query: str) -> AskedFact | None:
     asked_at = sentence.find(window.strip("。？?！!；; "))
     limited = asked_at > 0 and _LIMIT_BEFORE.search(sentence[:asked_at]) is not None
     categories = bool(_CATEGORIES.search(window)) and not re.search(r"\b(?:per|each|every)\b|每", window) and not limited
+    categories = categories and not re.search(r"\bby\s+how\s+many\b", sentence)  # "by how many points": a margin
     counted = unit_name in _COUNT_UNITS or re.match(r"how\s+many\b", request) is not None
     # "几个集团", "how many ways": a count, unless of days; "how many kinds of flow carry the credit terms": of kinds
     if categories or (counted and not _KIND_WORDS_OF[DURATION].search(window)):
@@ -948,11 +949,15 @@ _NAME_FORM = re.compile(
     rf"[\u4e00-\u9fff]{{2,8}}?(?:{_ORGANISATIONS})|[\u4e00-\u9fff]{{1,4}}(?:{_TITLES})"
 )
 _NAME_SUFFIX = re.compile(rf"(?:{_ORGANISATIONS}|{_TITLES})$")
+_UNNAMED = re.compile(r"某|一家|一个|这家|那家|该|本")
 
 
 def _names_beyond(sentence: str, terms: list[str]) -> bool:
     """True when the sentence holds a name (`_NAME_FORM`) that is more than the question's own words."""
-    for match in _NAME_FORM.finditer(unicodedata.normalize("NFKC", sentence)):
+    sentence = unicodedata.normalize("NFKC", sentence)
+    for match in _NAME_FORM.finditer(sentence):
+        if _UNNAMED.match(match.group(0)) or not sentence[: match.start()].strip(" \t\"'“‘*-:："):
+            continue  # "某跨国公司" names no firm; "We need…", "English keywords:" start a sentence
         rest = _NAME_SUFFIX.sub("", simplified(match.group(0)).strip("《》"))
         for term in sorted(terms, key=len, reverse=True):
             rest = rest.replace(term, "")
@@ -972,7 +977,7 @@ _CN_COUNT = re.compile(rf"{_COUNTED}\s*(?:个|种|类|项|步|条|家|次|位|�
 
 # A figure that counts: not part of a name ("B2B", "4P"), a year ("2000 年") or a time or sum ("20 分钟", "10 亿").
 _FIGURE = re.compile(
-    r"(?<![A-Za-z\d.])\d+(?:[.,]\d+)?(?![A-Za-z\d])(?!\s*(?:年|月|日|号|点|时|分钟|小时|天|周|岁|元|块|亿|美金|美元|秒))(?!-?\s*(?:minutes?|hours?|days?|weeks?|months?|years?|yuan)\b)"
+    r"(?<![A-Za-z\d.])\d+(?:[.,]\d+)?(?![A-Za-z\d])(?!\s*(?:年|月|日|号|点|时|分钟|小时|天|周|岁|元|块|亿|美金|美元|秒|强))(?!-?\s*(?:minutes?|hours?|days?|weeks?|months?|years?|yuan)\b)"
 )
 
 

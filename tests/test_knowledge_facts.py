@@ -1185,3 +1185,36 @@ def test_a_percentage_is_no_score_in_points():
     terms = ["客户", "满意度", "调查", "及格"]
     assert not states_fact(fact, "客户满意度调查里（百分比为选该项的客户比例），78% 认为跟进最重要。", terms, weights(terms))
     assert states_fact(fact, "客户满意度调查 60 分算及格。", terms, weights(terms))
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "terms"),
+    [("who approves better payment terms", '"We need better payment terms."', ["payment", "terms"]),
+     ("who approves payment terms", "English keywords: payment terms, credit terms", ["payment", "terms"]),
+     ("长期合作的跨国公司是哪家公司", "案例：某跨国公司与多家大客户建立了长期合作。", ["跨国", "长期", "合作"])],
+)
+def test_a_capitalised_first_word_or_an_unnamed_firm_is_no_name(question: str, sentence: str, terms: list[str]):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == "name"
+    assert not states_fact(fact, sentence, terms, weights(terms))
+    named = sentence.replace("某", "Acme ").replace('"We', 'Approved by Acme: "we').replace("English keywords:", "Set by Acme:")
+    assert states_fact(fact, named, terms, weights(terms))
+
+
+def test_points_listed_are_no_time_of_day():
+    fact = asked_fact("By what date do we have to hand in the annual key account plan?")
+    assert fact is not None and fact.kind.name == "date"
+    terms = ["大客户", "计划"]
+    assert not states_fact(fact, "大客户管理计划的重要性有四点：", terms, weights(terms))
+    assert states_fact(fact, "大客户年度计划 12 月 15 日前提交。", terms, weights(terms))
+
+
+def test_a_top_n_ranking_is_no_count():
+    fact = asked_fact("how many CRM vendors do we have to shortlist in a platform selection?")
+    terms = ["CRM", "平台", "选型"]
+    assert not states_fact(fact, "以某世界 50 强企业的 CRM 平台选型项目为例：", terms, weights(terms))
+
+
+def test_by_how_many_points_asks_a_margin_not_kinds():
+    fact = asked_fact("Which of the 17 methods does our scorecard weight most heavily, and by how many points?")
+    assert fact is not None and not fact.categories
