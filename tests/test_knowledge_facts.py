@@ -1218,3 +1218,10 @@ def test_a_top_n_ranking_is_no_count():
 def test_by_how_many_points_asks_a_margin_not_kinds():
     fact = asked_fact("Which of the 17 methods does our scorecard weight most heavily, and by how many points?")
     assert fact is not None and not fact.categories
+
+
+def test_the_parts_of_a_whole_count_a_question_in_blocks():
+    fact = asked_fact("大客户管理体系一共包括几块？")
+    terms = ["大客户", "管理体系"]
+    assert states_fact(fact, "一个完整的大客户管理体系包括六部分：", terms, weights(terms))
+    assert not states_fact(fact, "大客户管理体系要覆盖客户识别与合同管理。", terms, weights(terms))
