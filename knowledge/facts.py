@@ -400,6 +400,8 @@ _OWN_NOW = _re(
     r"(?:咱们|我们|我司|本公司)(?:公司|单位|分公司|市公司|省公司|部门|这边)?[^，,。？?]{0,12}(?:现在|目前|眼下)|"
     r"(?:咱们|我们|我司)(?:片区|分公司|市公司|省公司|地市|省|市|区)|编制|"
     r"\bour\s+(?:own\s+)?(?:crm|company|team|region|province|branch|department|office)\b[^?.!]{0,30}\b(?:currently|now|today|licen[cs]ed)\b|"
+    r"\b(?:percentage|percent|share|portion|proportion|part)\s+of\s+our\s+(?:total\s+)?(?:revenue|sales|income|turnover|profit|margin)\b|"
+    r"(?:咱们|我们|我司)(?:公司)?的?(?:收入|营收|营业额|业绩|利润)[^，,。？?]{0,8}(?:几成|百分之几|多少|占比)|"
     rf"{_OURS}"
 )
 # "Which are the twelve methods, list them": a named list the playbook may name without spelling out.

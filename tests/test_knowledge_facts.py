@@ -1225,3 +1225,12 @@ def test_the_parts_of_a_whole_count_a_question_in_blocks():
     terms = ["大客户", "管理体系"]
     assert states_fact(fact, "一个完整的大客户管理体系包括六部分：", terms, weights(terms))
     assert not states_fact(fact, "大客户管理体系要覆盖客户识别与合同管理。", terms, weights(terms))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What percentage of our revenue comes from the top 20 group customers?", "我们公司的收入有几成来自前二十家集团客户"],
+)
+def test_a_share_of_our_own_revenue_is_never_in_the_playbook(question: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.own_figures
