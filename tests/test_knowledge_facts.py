@@ -1234,3 +1234,17 @@ def test_the_parts_of_a_whole_count_a_question_in_blocks():
 def test_a_share_of_our_own_revenue_is_never_in_the_playbook(question: str):
     fact = asked_fact(question)
     assert fact is not None and fact.own_figures
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("有没有哪家客户是这么做的标杆？叫啥名字，我想找负责的同事取取经", "name"),
+     ("公司对这一轮摸底有没有期限，比如一个月内必须全部见完？", "duration")],
+)
+def test_an_ask_followed_by_an_example_or_a_purpose_is_still_the_question(question: str, kind: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == kind
+
+
+def test_a_purpose_clause_that_asks_how_keeps_the_value_out():
+    assert asked_fact("这个标杆叫啥名字，我想知道他们怎么做的") is None
