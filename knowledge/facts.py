@@ -760,7 +760,7 @@ def _alias(text: str, subject: str) -> str:
 
 # Industries a figure may be asked for, with the words a Chinese passage writes them in.
 _INDUSTRIES = (
-    (r"telecoms?|telecommunications?|电信|通信|运营商", "电信|通信|运营商"),
+    (r"telecoms?|telecommunications?|电信|通信|通讯|运营商", "电信|通信|通讯|运营商"),
     (r"chemicals?|化工", "化工"),
     (r"bank(?:s|ing)?|financial|finance|银行|金融", "银行|金融"),
     (r"retail|零售", "零售"),
@@ -833,6 +833,7 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     headed = simplified(f"{heading} {text}")
     if fact.segment and fact.kind is not NAME and not re.search(fact.segment, headed):
         return False  # "化工企业的ROS": a figure for another industry, or for all, does not answer it
+    segmented = _segmented_sentences(text, heading, fact.segment) if fact.segment and fact.kind is not NAME else None
     topic = [term for term in terms if not _is_value_word(term)]
     total = sum(weights.get(term, 0.0) for term in topic) or 1.0
     unit = _unit_pattern(fact.unit)
@@ -866,6 +867,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             for sentence in _sentences(text)
         )
     for sentence in _sentences(text):
+        if segmented is not None and sentence not in segmented:
+            continue  # "行业包括通讯、化工…" names the industry, not the figure's
         if not fact.kind.states.search(sentence):
             continue
         if unit is not None and not unit.search(sentence):
@@ -896,6 +899,22 @@ _MEMBERS_ASKED = re.compile(r"(?:依次|分别|都|各)是(?:啥|什么|哪些|�
 
 _LIMIT_STATED = re.compile(r"至少|最少|最多|至多|起码|不少于|不低于|不超过|不多于|不高于|以上|以下|以内|之内|上限|下限|封顶|最长|最短|最低|最高|超过|超出|高于|低于|[<>≤≥]")
 _PEOPLE_UNITS = frozenset(("人", "位", "家", "户", "名"))  # "由几个人组成，都是哪些职位": the number of people is asked
+
+
+def _segmented_sentences(text: str, heading: str, segment: str) -> set[str]:
+    """The sentences a figure for the industry `segment` may stand in: all when the heading names it, else one that
+    names it and those after a sentence naming it that introduces them ("以电子/高科技行业为例，…：")."""
+    sentences = _sentences(text)
+    if re.search(segment, simplified(heading)):
+        return set(sentences)
+    found: set[str] = set()
+    introduced = False
+    for sentence in sentences:
+        names = re.search(segment, simplified(sentence)) is not None
+        if names or introduced:
+            found.add(sentence)
+        introduced = (names and sentence.rstrip().endswith((":", "："))) or (introduced and not names and len(sentence) < 80)
+    return found
 
 
 def _lists(text: str) -> bool:
