@@ -1253,7 +1253,7 @@ def test_a_purpose_clause_that_asks_how_keeps_the_value_out():
 def test_a_figure_for_one_industry_stands_where_that_industry_is_named():
     fact = asked_fact("For chemical companies specifically, what return on sales did that CRM study find?")
     assert fact is not None and fact.segment
-    terms = ["CRM", "ROS", "return", "sales"]
+    terms = ["crm", "ros", "return", "sales"]
     survey = "- 行业包括通讯、化工、医药、零售。\n\n结论：CRM 能力带来的 ROS 收益约为 10%。"
     assert not states_fact(fact, survey, terms, weights(terms))
     example = "以化工行业为例，CRM 对 ROS 的影响尤为明显：\n- 领先企业的 ROS 为 33%；\n- 平均企业为 13%。"
