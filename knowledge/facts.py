@@ -725,8 +725,12 @@ def asked_fact(query: str) -> AskedFact | None:
     # "how many points per 100 yuan", "每人几个": a quantity per unit; "至少要填几项": a minimum. Neither counts kinds.
     asked_at = sentence.find(window.strip("。？?！!；; "))
     limited = asked_at > 0 and _LIMIT_BEFORE.search(sentence[:asked_at]) is not None
-    categories = bool(_CATEGORIES.search(window)) and not re.search(r"\b(?:per|each|every)\b|每", window) and not limited
-    categories = categories and not re.search(r"\bby\s+how\s+many\b", sentence)  # "by how many points": a margin
+    categories = (  # not "by how many points": a margin
+        bool(_CATEGORIES.search(window))
+        and not re.search(r"\b(?:per|each|every)\b|每", window)
+        and not limited
+        and not re.search(r"\bby\s+how\s+many\b", sentence)
+    )
     counted = unit_name in _COUNT_UNITS or re.match(r"how\s+many\b", request) is not None
     # "几个集团", "how many ways": a count, unless of days; "how many kinds of flow carry the credit terms": of kinds
     if categories or (counted and not _KIND_WORDS_OF[DURATION].search(window)):
@@ -833,7 +837,6 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     headed = simplified(f"{heading} {text}")
     if fact.segment and fact.kind is not NAME and not re.search(fact.segment, headed):
         return False  # "化工企业的ROS": a figure for another industry, or for all, does not answer it
-    segmented = _segmented_sentences(text, heading, fact.segment) if fact.segment and fact.kind is not NAME else None
     topic = [term for term in terms if not _is_value_word(term)]
     total = sum(weights.get(term, 0.0) for term in topic) or 1.0
     unit = _unit_pattern(fact.unit)
@@ -866,9 +869,10 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             and _names_beyond(sentence, terms)
             for sentence in _sentences(text)
         )
-    for sentence in _sentences(text):
-        if segmented is not None and sentence not in segmented:
-            continue  # "行业包括通讯、化工…" names the industry, not the figure's
+    sentences = _sentences(text)
+    if fact.segment:  # "行业包括通讯、化工…" names the survey's industries, not the figure's
+        sentences = _in_segment(sentences, heading, fact.segment)
+    for sentence in sentences:
         if not fact.kind.states.search(sentence):
             continue
         if unit is not None and not unit.search(sentence):
@@ -884,9 +888,10 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         if fact.quoted and not _splits_quoted(fact.quoted, sentence):  # "这45%里面…各占多少": told beside the 45%
             continue
         needed = UNIT_TOPIC_SHARE if unit is not None else TOPIC_SHARE  # "几个人" answered by "8~10 个人"
-        if not _names_subject(fact, simplified(f"{heading} {sentence}")):
+        said = simplified(f"{heading} {sentence}")
+        if not _names_subject(fact, said):
             continue
-        if fact.kind is COUNT and not _names_counted(fact.request, simplified(f"{heading} {sentence}")):
+        if fact.kind is COUNT and not _names_counted(fact.request, said):
             continue  # "几项指标": "五项策略" counts something else
         if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= needed:
             return True
@@ -901,18 +906,17 @@ _LIMIT_STATED = re.compile(r"至少|最少|最多|至多|起码|不少于|不低
 _PEOPLE_UNITS = frozenset(("人", "位", "家", "户", "名"))  # "由几个人组成，都是哪些职位": the number of people is asked
 
 
-def _segmented_sentences(text: str, heading: str, segment: str) -> set[str]:
+def _in_segment(sentences: list[str], heading: str, segment: str) -> list[str]:
     """The sentences a figure for the industry `segment` may stand in: all when the heading names it, else one that
     names it and those after a sentence naming it that introduces them ("以电子/高科技行业为例，…：")."""
-    sentences = _sentences(text)
     if re.search(segment, simplified(heading)):
-        return set(sentences)
-    found: set[str] = set()
+        return sentences
+    found: list[str] = []
     introduced = False
     for sentence in sentences:
         names = re.search(segment, simplified(sentence)) is not None
         if names or introduced:
-            found.add(sentence)
+            found.append(sentence)
         introduced = (names and sentence.rstrip().endswith((":", "："))) or (introduced and not names and len(sentence) < 80)
     return found
 
