@@ -109,7 +109,15 @@ INTERNAL = FactKind(
 # Which item of a list comes first ("17种办法哪三种最管用", "which one works best, is there a ranking"): stated only
 # where a sentence ranks them ("最", "首要", a share per item).
 RANK = FactKind("rank", "哪一项排在前面（排名或效果对比）", "a ranking of the items", _re(r"最|首要|首先|排名|排在|\d+\s*%|\bmost\b|\btop\b|\bfirst\b"))
-KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT, SYSTEM, INTERNAL, RANK)
+# How a figure the question quotes was counted ("这个6倍是只算人力，还是连广告都算进去", "how was that 50% measured"):
+# stated only where the sentence that gives the figure also says what it counts ("按…计算", "包括…", "不含…").
+BASIS = FactKind(
+    "basis",
+    "这个数字的统计口径",
+    "how that figure was counted",
+    _re(r"按[^，,。；;]{1,12}(?:计算|计|算|统计|核算)|以[^，,。；;]{1,10}为准|包括|包含|(?<!所)含(?!义)|只算|计入|口径|定义为|是指|指的是|统计的是"),
+)
+KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT, SYSTEM, INTERNAL, RANK, BASIS)
 LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 
 # --- how a question asks for a value -------------------------------------------------------------
@@ -126,7 +134,8 @@ _ZH_VALUE = re.compile(
     r"(?:老师|讲师|专家|教授|作者|经理|总监|负责人|联系人|主任|领导|顾问|公司|企业|厂家|厂商|供应商|品牌|机构|银行|他|她)叫(?:什么|啥)(?:名字)?|(?:^|(?<=[，,。？?！!；;\s]))叫(?:什么|啥)名字|被谁(?=[^，,。？?]{0,4}(?:挖|抢|撬|签|拿))|哪位(?!客户|客戶)|(?<!由)是谁(?=\s*[？?啊呀呢吗]|\s*$|在)|谁(?=提出|发明|首创|写的|定的|总结|归纳|整理的|设计的|制定|编的|编写|审批|批准|签字|签批|拍板|说了算|来批|来审)|(?<![该要得先])(?:找|问|联系)谁(?![^，,。？?]{0,6}(?:比较|更|最)?(?:好|合适|突破|下手|切入))|由谁(?=来?(?:审批|批准|签字|签批|拍板))|(?:外包|委托|承包)给谁|"
     r"在(?:系统|CRM|crm|平台|后台)?(?:里|的)?哪(?:里|儿|个地方)(?=填|录|找|提交|下载|申请|报|看|查)|"
     r"(?:什么|啥|哪个|多少)(?=分数线|分界线|及格线|分档线|标准线|临界值|阈值)|"
-    r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额|基准值|参考值|标准值)|"
+    r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额|基准值|参考值|标准值)|(?:有没有|有无)(?:个|一个|什么)?(?:参考|标准|及格|合格)?(?:分数线|分界线|及格线|合格线|标准线|分档线)|"
+    r"(?:排进|排到|挤进|进入|进|排在|排)[^，,。？?]{0,4}?前几(?=名|位|强)|"
     r"(?:有没有|有无)(?:个|一个)?(?:具体|明确|固定|统一)的?(?:响应|回复|答复|处理|办结|完成)?(?:时间|时限|期限|天数|比例|金额)|(?:有没有|有无)(?:个|一个)?(?:期限|时限|截止日期|截止时间)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
     r"哪个(?=版本|型号|部门|菜单|页面|模块|入口|国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位|分公司|子公司|支公司|营业部)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
     r"排(?:名)?第一的?是哪|哪家(?!客户|客戶|大客户)|哪一家(?!客户|客戶|大客户)|哪款|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
@@ -326,6 +335,13 @@ _DATA_ASK = _re(
     r"\bwith\s+(?:figures|numbers|data)\b|"
     r"\bany\s+(?:actual\s+|hard\s+|real\s+)?(?:numbers|data|figures|statistics|stats)\b|\bany\s+measured\s+comparison\b|"
     r"\b(?:i\s+need|give\s+me|send\s+me)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:figures|numbers|data|stats|statistics)\b"
+)
+# How a quoted figure was counted: what it includes, or the rule that defines it.
+_BASIS_ASK = _re(
+    r"(?:是)?(?:怎么|如何|咋)(?:算|计算|统计|定义|测)(?:的|出来的)|按什么(?:算|计算|统计)的?|口径(?:到底|究竟)?是(?:什么|啥)|(?:讲清|说清)楚?口径|"
+    r"只算[^，,。？?]{1,12}还是|按[^，,。？?]{1,8}(?:算|计算|统计)的?[，,]?还是|算(?:进去|在内|在里面)(?:了)?(?:吗|么|没有|没)|"
+    r"\bhow\s+(?:was|is|were|are|did\s+they|do\s+they)\s+(?:that|the|this|those|these|it)?\s*[\w\s%-]{0,20}?(?:measured|calculated|counted|defined|computed)\b|"
+    r"\bwhat\s+(?:does|did)\s+(?:that|the|this)\s+[\w\s%-]{0,20}?(?:include|cover|count)\b"
 )
 # "到底指啥", "是什么意思": the meaning of a term, which the playbook explains, whatever legal word is near it
 _MEANING = _re(r"(?:到底|究竟)?指(?:的是)?(?:啥|什么)|是(?:什么|啥)意思|\bwhat\s+(?:does|do)\s+[\w'’ -]{1,30}\s+mean\b")
@@ -701,6 +717,8 @@ def asked_fact(query: str) -> AskedFact | None:
     if _INTERNAL_ASK.search(text):
         return fact(INTERNAL)
     if not request:
+        if quoted and _BASIS_ASK.search(text):  # "这个6倍…口径到底是什么": how the quoted figure was counted
+            return fact(BASIS)
         if _PAY_ASK.search(text):
             return fact(RATE)
         if _POLICY_ASK.search(text):
@@ -722,6 +740,8 @@ def asked_fact(query: str) -> AskedFact | None:
     unit = _UNIT.search(window)
     unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点", "个月") else ""
     unit_name = unit_name or (unit.group(1) if unit else "")
+    if re.search(r"分数线|分界线|及格线|合格线|分档线", window):  # "有没有个参考分数线": a score, said in 分
+        unit_name = "分"
     # "how many points per 100 yuan", "每人几个": a quantity per unit; "至少要填几项": a minimum. Neither counts kinds.
     asked_at = sentence.find(window.strip("。？?！!；; "))
     limited = asked_at > 0 and _LIMIT_BEFORE.search(sentence[:asked_at]) is not None
@@ -883,6 +903,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             continue  # "调查了多少个客户", "how many customers were surveyed": a share of them is no count
         if fact.limited and not _LIMIT_STATED.search(sentence):  # "17种办法" is no minimum to put in place
             continue
+        if fact.kind is BASIS and not _gives_quoted(fact.quoted, sentence):  # the basis of another figure
+            continue
         if fact.quoted and _only_quoted(fact, sentence):  # it repeats the figures the question quotes, no other
             continue
         if fact.quoted and not _splits_quoted(fact.quoted, sentence):  # "这45%里面…各占多少": told beside the 45%
@@ -939,6 +961,13 @@ def _splits_quoted(question: str, sentence: str) -> bool:
     if sentence.lstrip().lower().startswith("english keywords"):  # index words beside each other, no breakdown
         return False
     return figure in re.sub(r"\s+", "", sentence).replace("％", "%")
+
+
+def _gives_quoted(question: str, sentence: str) -> bool:
+    """True when the sentence gives a number the question quotes ("6倍" in "…是老客户的6倍")."""
+    return any(
+        re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", sentence) for number in re.findall(r"\d+(?:\.\d+)?", question)
+    )
 
 
 def _only_quoted(fact: AskedFact, sentence: str) -> bool:

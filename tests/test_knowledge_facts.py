@@ -1263,3 +1263,39 @@ def test_a_figure_for_one_industry_stands_where_that_industry_is_named():
 def test_tongxun_is_the_telecom_industry():
     fact = asked_fact("埃森哲那个调研里，光看通讯行业，CRM能力带来的收益是百分之几")
     assert fact is not None and "通讯" in fact.segment
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["手册上说老客户流失率每降5%利润就涨不少，这个5%是按客户数算的，还是按收入算的？",
+     "That 25% figure for referrals: how was it measured, and what does that 25% include?"],
+)
+def test_how_a_quoted_figure_was_counted_is_stated_only_beside_that_figure(question: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == "basis"
+    terms = ["客户", "流失率", "利润", "推荐"]
+    assert not states_fact(fact, "老客户流失率降低 5%，利润可以提高 25% 到 85%。", terms, weights(terms))
+    assert not states_fact(fact, "客户价值按年收入计算。流失率降低 5%，利润提高。", terms, weights(terms))  # another sentence's basis
+    assert states_fact(fact, "流失率每降低 5%（按客户数计算），利润提高 25%，推荐客户也更多。", terms, weights(terms))
+
+
+def test_how_to_score_without_a_quoted_figure_asks_no_basis():
+    fact = asked_fact("这套自测题做完以后分数是怎么算的")
+    assert fact is None or fact.kind.name != "basis"
+
+
+def test_a_pass_mark_asks_a_score_in_points():
+    fact = asked_fact("能力自测我拿了61分，不知道好不好，有没有个及格线")
+    assert fact is not None and fact.unit == "分"
+    terms = ["自测", "能力"]
+    assert not states_fact(fact, "16 道自测题按四个维度分组计分，四组再加总。", terms, weights(terms))
+    assert states_fact(fact, "能力自测总分 60 分以上为合格。", terms, weights(terms))
+
+
+def test_ranking_among_the_top_few_asks_a_count():
+    fact = asked_fact("说要做区域内的龙头客户，到底得排进全省前几名？")
+    assert fact is not None and fact.kind.name == "quota" and fact.unit == "名"
+    terms = ["区域", "龙头", "客户"]
+    assert not states_fact(fact, "大客户可以按行业、区域、潜力分成三种。", terms, weights(terms))
+    assert states_fact(fact, "区域龙头客户指在全省排名前三名的客户。", terms, weights(terms))
+
