@@ -147,6 +147,23 @@ _OBJECTION = re.compile(
     re.IGNORECASE,
 )
 
+_ROLE = (
+    r"(?:客户|客戶|对方|對方|老板娘?|老闆娘?|采购|採購|负责人|負責人|对接人|財務|财务|法务|法務|总监|總監|老总|老總|主管|科长|科長|处长|處長|部长|部長|"
+    r"主任|副总|副總|厂长|廠長|行长|行長|院长|院長|校长|校長|局长|局長|店长|店長|护士长|護士長|董事长|董事長|合伙人|合夥人|总务|總務|CFO|CIO|CEO|IT)"
+)
+# The customer's words in other shapes: said after a comma ("处长听完点头，说…"), as a line ("合伙人就一句：…", "来一句"),
+# in straight quotes or after a colon ("IT manager: 'Our provider…'"), by a department's people ("信息科的人说"),
+# or an angry call ("财务总监在电话里发火"); told to the rep, not by a colleague of ours ("我们主管说").
+_OBJECTION_SAID = re.compile(
+    rf"(?<!我们)(?<!我們)(?<!咱们)(?<!咱們)(?<!我的){_ROLE}[^，,。？?！!]{{0,12}}[，,](?:又|就|还|還|直接|只)?(?:说|說|嫌|来了?一句|來了?一句)|"
+    r"就一句[：:，,]|(?<![我咱])(?:来|來|撂下?|甩|扔|丢|丟|回)了?一句|(?:他|她|对方|對方)(?:每次|总是|總是|老是|一直|又|还|還|就|都|总|總|老|只){1,2}(?:说|說)|"
+    r"(?:科|处|處|部|中心|局)的人(?:说|說)|(?<=[\u4e00-\u9fff，,：:])'[^'\n]{2,60}'|"
+    rf"{_ROLE}[^，,。？?！!]{{0,8}}(?:发火|發火|发脾气|發脾氣|骂|罵)|"
+    r"\b[\w'’-]+\s*:\s*['‘\"“]|\b(?:opened|came\s+back|replied|answered|responded|shot\s+back)\s+(?:with\s+)?['‘\"“]|"
+    r"\b(?:team|department|committee|board|office|lead|chief|supervisor|partner|bursar)\s+(?:says?|said|told\s+(?:me|us)|insists?|keeps?\s+saying)\b",
+    re.IGNORECASE,
+)
+
 
 # The rep asks what lies behind what a customer did or said ("他到底买的是啥", "图啥呢", "这叫什么", "why is
 # that"), not how to answer it: a section explains it, a card only answers it. Quoted words, and a sentence's
@@ -158,7 +175,7 @@ _EXPLANATION_ASK = re.compile(
     r"what\s+(?:is|'s|’s)\s+(?:this|that|it)\s+called",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|‘[^’]*’|'[^']{3,}'|(?:说|說|讲|講|问|問)[，,：:][^。！？!?]*")
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|‘[^’]*’|'[^']{3,}'|(?:说|說|讲|講|问|問)[，,：:][^。！？!?]*|\b(?:said|says|told\s+(?:me|us))\b[^.!?。！？]*", re.IGNORECASE)
 
 
 def asks_why(query: str) -> bool:
@@ -170,7 +187,7 @@ def asks_why(query: str) -> bool:
 def is_objection(query: str) -> bool:
     """True when the question reports what a customer objects ("客户说太贵了", "they said we'll think about it")
     and asks how to answer it, not why the customer says or does it."""
-    return _OBJECTION.search(query) is not None and not asks_why(query)
+    return (_OBJECTION.search(query) is not None or _OBJECTION_SAID.search(query) is not None) and not asks_why(query)
 
 
 def unstated_fact(

@@ -1299,3 +1299,25 @@ def test_ranking_among_the_top_few_asks_a_count():
     assert not states_fact(fact, "大客户可以按行业、区域、潜力分成三种。", terms, weights(terms))
     assert states_fact(fact, "区域龙头客户指在全省排名前三名的客户。", terms, weights(terms))
 
+
+@pytest.mark.parametrize(
+    ("question", "objection"),
+    [
+        ("社区医院的院长看完报价，说预算早就用完了，明年再议", True),  # the role, then 说 after a comma
+        ("物业公司老总听完介绍就一句：现在这家用着挺好", True),  # a line of their own
+        ("开完会对方最后来一句回去再研究研究，就没消息了", True),
+        ("跟档案科王主任谈了两回，她每次都说'领导没表态'", True),  # straight quotes, 每次都说
+        ("财政局信息中心的人说外面的云平台一律不许用", True),  # a department's people
+        ("客户那边的财务总监昨天在电话里发火，说账单又错了", True),
+        ("The hotel's purchasing head: 'We already have a supplier for this.'", True),  # a colon and a quote
+        ("Their ops manager opened with 'we have no budget left this year'", True),
+        ("The school's IT committee says the contract must go to tender", True),
+        ("The buyer laughed and said they have used the same firm for ten years, so why would they change?", True),
+        # not the customer's words
+        ("能不能就一句话讲清楚我们比别家强在哪", False),
+        ("我们主管看完我的周报，说拜访记录写得太简单", False),
+        ("The board meeting is next week: what should my proposal include?", False),
+    ],
+)
+def test_a_customer_s_words_in_other_shapes_are_an_objection(question: str, objection: bool):
+    assert is_objection(question) is objection
