@@ -160,7 +160,9 @@ _OBJECTION_SAID = re.compile(
     r"(?:科|处|處|部|中心|局)的人(?:说|說)|(?<=[\u4e00-\u9fff，,：:])'[^'\n]{2,60}'|"
     rf"{_ROLE}[^，,。？?！!]{{0,8}}(?:发火|發火|发脾气|發脾氣|骂|罵)|"
     r"\b[\w'’-]+\s*:\s*['‘\"“]|\b(?:opened|came\s+back|replied|answered|responded|shot\s+back)\s+(?:with\s+)?['‘\"“]|"
-    r"\b(?:team|department|committee|board|office|lead|chief|supervisor|partner|bursar)\s+(?:says?|said|told\s+(?:me|us)|insists?|keeps?\s+saying)\b",
+    r"\b(?:team|department|committee|board|office|lead|chief|supervisor|partner|bursar)\s+(?:says?|said|told\s+(?:me|us)|insists?|keeps?\s+saying)\b|"
+    r"(?<!my )(?<!our )\b(?:customers?|clients?|buyers?|prospects?|they|he|she|procurement|cfo|cio|ceo)\b(?:\s+[\w'’]+){0,3}?\s+"
+    r"(?:asks?\s+for|asked\s+for|demands?|demanded|is\s+demanding|offers?\s+to|offered\s+to|is\s+insisting|insisted)\b",
     re.IGNORECASE,
 )
 

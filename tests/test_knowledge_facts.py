@@ -1313,6 +1313,9 @@ def test_ranking_among_the_top_few_asks_a_count():
         ("Their ops manager opened with 'we have no budget left this year'", True),
         ("The school's IT committee says the contract must go to tender", True),
         ("The buyer laughed and said they have used the same firm for ten years, so why would they change?", True),
+        ("The client offered to prepay two years if we add a free training day", True),  # a request of theirs
+        ("Procurement asked for 150-day payment terms", True),
+        ("My boss asked for a summary of the account", False),
         # not the customer's words
         ("能不能就一句话讲清楚我们比别家强在哪", False),
         ("我们主管看完我的周报，说拜访记录写得太简单", False),
