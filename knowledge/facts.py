@@ -339,7 +339,7 @@ _DATA_ASK = _re(
 # How a quoted figure was counted: what it includes, or the rule that defines it.
 _BASIS_ASK = _re(
     r"(?:是)?(?:怎么|如何|咋)(?:算|计算|统计|定义|测)(?:的|出来的)|按什么(?:算|计算|统计)的?|口径(?:到底|究竟)?是(?:什么|啥)|(?:讲清|说清)楚?口径|"
-    r"只算[^，,。？?]{1,12}还是|按[^，,。？?]{1,8}(?:算|计算|统计)的?[，,]?还是|算(?:进去|在内|在里面)(?:了)?(?:吗|么|没有|没)|"
+    r"只算[^，,。？?]{1,12}[，,]?还是|按[^，,。？?]{1,8}(?:算|计算|统计)的?[，,]?还是|算(?:进去|在内|在里面)(?:了)?(?:吗|么|没有|没)|"
     r"\bhow\s+(?:was|is|were|are|did\s+they|do\s+they)\s+(?:that|the|this|those|these|it)?\s*[\w\s%-]{0,20}?(?:measured|calculated|counted|defined|computed)\b|"
     r"\bwhat\s+(?:does|did)\s+(?:that|the|this)\s+[\w\s%-]{0,20}?(?:include|cover|count)\b"
 )

@@ -1268,6 +1268,7 @@ def test_tongxun_is_the_telecom_industry():
 @pytest.mark.parametrize(
     "question",
     ["手册上说老客户流失率每降5%利润就涨不少，这个5%是按客户数算的，还是按收入算的？",
+     "流失率降5%利润能涨25%，这个25%是只算直接利润，还是连推荐带来的都算进去？",
      "That 25% figure for referrals: how was it measured, and what does that 25% include?"],
 )
 def test_how_a_quoted_figure_was_counted_is_stated_only_beside_that_figure(question: str):
