@@ -183,7 +183,7 @@ _CHECK_KINDS = {"%": RATE, "个点": RATE, "折": RATE, "成": RATE, "元": AMOU
                 "attempt": COUNT, "trie": COUNT, "meeting": COUNT, "email": COUNT}
 # "帮我查一下…的报价", "网址发我一下": a value named after a request, with no question word.
 _REQUEST_NOUN = re.compile(r"报价|价格|价钱|费用|资费|网址|电话|地址|邮箱|联系方式|账号|名单|日期|截止时间")
-_SEND_ME = re.compile(r"发我|发给我|给我发|(?<!电话)告诉我|(?<!电话)给我")  # not "打电话给我": a call made, not a request
+_SEND_ME = re.compile(r"发我|发给我|给我发|(?<!电话)告诉我|(?<!电话)(?<![塞扔丢甩派分交递])给我")  # not "打电话给我", "塞给我": a call made, a thing handed over, not a request
 _EN_DAYS = rf"monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_MONTHS}"
 _EN_CHOICE = _re(
     rf"\b(?:\d+(?:\.\d+)?%?|monthly|quarterly|weekly|yearly|annually|daily|{_EN_DAYS})\s+or\s+(?:[a-z]+\s+){{0,2}}?"
@@ -538,6 +538,8 @@ def value_request(query: str) -> tuple[str, str]:
         for found in _ZH_VALUE.finditer(clause):
             if _negated(clause, found.start()) or _a_few(clause, found) or _NOT_ASKED_AFTER.match(clause, found.end()):
                 continue
+            if _JUDGED.search(clause[: found.start()]):  # "从判断哪家真值得下功夫，到…按什么顺序": how to judge, not which
+                continue
             limit = _LIMIT_BEFORE.search(clause[: found.start()])
             stated_as = _IS_BEFORE.search(clause[: found.start()]) and not _HOW_TO.search("".join(clauses[number + 1 :]))
             condition = number + 1 < len(clauses) and _ONLY_THEN.match(clauses[number + 1])
@@ -574,6 +576,8 @@ _NOT_ASKED_AFTER = re.compile(
 )
 # "份额要占到百分之几，公司才认它": the next clause makes the value a threshold, which asks for it.
 _ONLY_THEN = re.compile(r"(?![^，,。？?！!；;]*(?:怎样|怎么|如何|咋))[^，,。？?！!；;]{0,6}?才(?:算|能|认|会|可以|行|够)")
+# "判断哪家值得投入", "分辨哪个是真需求": a value word after a verb of judging is the object judged, not a request.
+_JUDGED = re.compile(r"(?:判断|分辨|辨别|识别|判定|看出|分清)(?:出|一下|清楚)?$")
 # "多少钱啊那个…", "多长时间必须闭环": a particle or a rule right after the value word makes it a question.
 _PRESSED = re.compile(r"[^，,。！!；;？?]{0,2}?(?:啊|呀|呢|嘛|吗|必须|需要|才能|才算|就算|要求|得|应该)")
 

@@ -217,6 +217,8 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "总担心哪天来个更好的就把我们换掉，怎样才能做到谁也离不开谁",  # 才 in a how-to is no threshold
         "客户说他们集团一律先验收后结款，我们合同里的预付条款他们签不了",  # a clause the customer refuses: an objection
         "一谈到这套服务到底值多少，双方看法总对不上，这样合作能长久吗",  # 到底 told, the question comes after
+        "领导刚塞给我一份三十家的客户名单，从判断哪家值得跟，到后面怎么维护，要按什么步骤来",  # judged, and a list handed over
+        "How do I tell which of my accounts are worth the extra effort?",
     ],
 )
 def test_value_words_in_descriptions_or_advice_questions_ask_for_no_fact(question: str):
