@@ -755,6 +755,8 @@ def asked_fact(query: str) -> AskedFact | None:
         and not limited
         and not re.search(r"\bby\s+how\s+many\b", sentence)
     )
+    if re.match(r"几\s*[个项条步种类样]\s*(?:分别|都|各)?(?:叫|是)(?:啥|什么)", window):  # "其余几个叫啥": the members, named
+        return fact(COUNT)
     counted = unit_name in _COUNT_UNITS or re.match(r"how\s+many\b", request) is not None
     # "几个集团", "how many ways": a count, unless of days; "how many kinds of flow carry the credit terms": of kinds
     if categories or (counted and not _KIND_WORDS_OF[DURATION].search(window)):
@@ -925,7 +927,7 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
 
 
 # "几步依次是啥", "几个工具，都是哪些": the members are asked with their number; a list of them answers both.
-_MEMBERS_ASKED = re.compile(r"(?:依次|分别|都|各)是(?:啥|什么|哪些|哪几)|(?:都|分别)有哪些")
+_MEMBERS_ASKED = re.compile(r"(?:依次|分别|都|各)是(?:啥|什么|哪些|哪几)|(?:都|分别)有哪些|^几\s*[个项条步种类样]\s*(?:分别|都|各)?(?:叫|是)(?:啥|什么)")
 
 
 _LIMIT_STATED = re.compile(r"至少|最少|最多|至多|起码|不少于|不低于|不超过|不多于|不高于|以上|以下|以内|之内|上限|下限|封顶|最长|最短|最低|最高|超过|超出|高于|低于|[<>≤≥]")

@@ -554,6 +554,9 @@ def test_a_count_asked_with_its_members_is_answered_by_the_list():
     people = asked_fact("决策小组一般由几个人组成，都是哪些职位的人")  # a number of people is no list of roles
     roles = ["决策小组", "人", "职位"]
     assert people is not None and not states_fact(people, "决策小组包括：\n- 采购\n- 技术\n- 财务", roles, weights(roles))
+    rest = asked_fact("客户关系管理那几步，我就记得第一步是客户档案，其余几个叫啥")  # the members' names, not a proper name
+    assert rest is not None and rest.kind.name == "quota"
+    assert states_fact(rest, chain, terms, weights(terms))
 
 
 def test_a_limit_asked_is_stated_only_with_a_limit_word():
