@@ -16,6 +16,7 @@ from knowledge.facts import (
     AskedFact,
     asked_fact,
     guessed_fact,
+    list_lines,
     listed_count,
     listed_noun,
     names_count,
@@ -233,12 +234,15 @@ def missing_fact(
         headed = f"{' '.join(hit.heading_path)} {hit.text}"
         return names_count(headed, count) and (not counted or names_sized_noun(headed, count, counted))
 
+    def lists_the_size(hit: Hit) -> bool:  # "What are its three parts?": a list of exactly three items is its size said
+        return names_the_size(hit) or (not counted and list_lines(hit.text) == count)
+
     listing = [  # about the named list
         hit.text for hit in supported if hit.coverage >= LIST_TOPIC_COVERAGE or (sized and names_the_size(hit))
     ]
     if not any(is_cjk(char) for char in query):  # English words rarely occur in a Chinese passage: the list
         listing = [  # must be one that names its size ("the five disciplines" → "五项修炼")
-            hit.text for hit in supported[:MAX_PASSAGES] if not sized or names_the_size(hit)
+            hit.text for hit in supported[:MAX_PASSAGES] if not sized or lists_the_size(hit)
         ]
     noun = listed_noun(query) if count is not None else ""
     listing = [

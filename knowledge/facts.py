@@ -1154,9 +1154,14 @@ def _chinese_numeral(count: int) -> str | None:
     return "二十" if count == 20 else None
 
 
+def list_lines(text: str) -> int:
+    """How many list lines ("- …", "1. …", "①") the passage has."""
+    return len(_LIST_ITEM.findall(text))
+
+
 def spells_out(text: str, count: int) -> bool:
     """True when the passage lists at least `count` items (list lines, table rows, or items separated by 、)."""
-    items = len(_LIST_ITEM.findall(text))
+    items = list_lines(text)
     commas = max((sentence.count("、") + 1 for sentence in _sentences(text)), default=0)
     return max(items, commas, _table_rows(text)) >= count
 

@@ -1321,3 +1321,18 @@ def test_ranking_among_the_top_few_asks_a_count():
     terms = ["区域", "龙头", "客户"]
     assert not states_fact(fact, "大客户可以按行业、区域、潜力分成三种。", terms, weights(terms))
     assert states_fact(fact, "区域龙头客户指在全省排名前三名的客户。", terms, weights(terms))
+
+
+def test_an_english_question_naming_a_lists_size_is_answered_by_a_list_of_that_many_items():
+    def hit(text: str) -> Hit:
+        return Hit(
+            chunk_id="c", score=1.0, coverage=0.1, support=0.9, title="t", section="s", heading_path=["用种地打比方提升客户价值"],
+            source="s.md", text=text,
+        )
+
+    question = "The material grows each client's worth with a farming picture. What are its three parts?"
+    terms = ["material", "farming", "parts"]
+    three = "培训材料用种地打比方：\n- 提高单位亩产；\n- 扩大种植面积；\n- 延长客户在网时间。"
+    two = "培训材料用种地打比方：\n- 提高单位亩产；\n- 扩大种植面积。"
+    assert missing_fact(question, [hit(three)], terms, weights(terms)) is None
+    assert missing_fact(question, [hit(two)], terms, weights(terms)) is not None
