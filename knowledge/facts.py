@@ -211,7 +211,7 @@ _EN_VALUE = _re(
     r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|(?<!switching\s)(?<!opportunity\s)(?<!sunk\s)(?<!transfer\s)(?<!exit\s)costs?|charges?|budget|quotas?|targets?|"
     r"limits?|caps?|thresholds?|deadlines?|discounts?|rebates?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
-    r"number|length|duration|notice|date|time|minimum|maximum|margins?|returns?\s+on\s+(?:sales|investment)|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms|sample\s+size|cut-?offs?|formula|pass(?:ing)?\s+(?:mark|score))\b"
+    r"number|figures?|length|duration|notice|date|time|minimum|maximum|margins?|returns?\s+on\s+(?:sales|investment)|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms|sample\s+size|cut-?offs?|formula|pass(?:ing)?\s+(?:mark|score))\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)"  # "what is that number called?" asks for a name
     # "what cost does the playbook tie to it": which cost the playbook names, not how much
     r"(?!\s+(?:does|do)\s+(?:the\s+)?(?:playbook|book|course|material|training|framework|table)\s+(?:tie|link|attach|associate|pair|match|map|assign)\b)|"
@@ -264,6 +264,9 @@ _POLICY_ASK = _re(
     # "公司是不是有规定…", "公司明确规定的是哪一种", "咱们公司统一用的是…还是…": what the company itself decided
     r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:是不是|有没有|是否|有无)(?:有)?(?:明确|硬性|统一|专门)?(?:的)?规定|"
     r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:明确|统一)?规定的?是(?:哪|什么|啥)|"
+    r"(?:公司|咱们|我们)(?:的)?规定[^，,。？?]{0,12}?(?:怎么|如何|咋)(?:分|拆|算|定|划)|"  # "公司规定这种撞单的业绩怎么分"
+    r"被(?:列进|列入|纳入|划进|划入)了?[^，,。？?]{0,10}(?:名单|清单|目录)|"  # "哪几个产品被列进了…名单": the company's own list
+    r"\bofficially\s+(?:on|in|part\s+of)\b|"
     r"(?:咱们|我们)公司(?![^？?]{0,30}(?:我|该|要不要|怎么|如何))[^？?]{0,30}还是|"  # "咱们公司改组以后，大客户部是向总经理汇报，还是…"
     r"(?:省里|省公司|市公司|总部|公司|上面)(?:定|规定|要求|下达)的[^，,。？?]{0,10}(?:哪|什么|啥|几)|"  # "省里定的先攻哪几个行业"
     r"(?:咱们|我们)公司(?:统一|现在|目前)(?:用|采用|执行|走)的是|"

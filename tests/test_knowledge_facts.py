@@ -635,6 +635,11 @@ def test_a_count_of_layers_needs_the_number_of_layers():
         ("反抢政策里能送的是哪款机型", "name"),
         ("Which model do we run for behaviour prediction, and how accurate is it?", "rate"),
         ("Who gets copied on the monthly league table of group-account results?", "name"),
+        # the company's own rule for a split, its own list, a figure for a coming period
+        ("两个客户经理同时跟一家单位，公司规定最后的业绩怎么算", "policy"),
+        ("我们市公司今年哪些行业被划入了重点行业名单", "policy"),
+        ("Which services are officially on our premium list?", "policy"),
+        ("What growth figure should I assume for our region next year?", "quota"),  # a figure, for a period of ours
     ],
 )
 def test_more_ways_of_asking_for_a_value(question: str, kind: str):
