@@ -845,7 +845,16 @@ def guessed_fact(query: str) -> AskedFact | None:
     if _ACTING.search(text):
         return None
     subject, period = _subject_and_period(text)
-    return AskedFact(_kind_named(text) or FIGURE, subject, period, alias=_alias(text, subject), segment=_segment(text))
+    kind = _kind_named(text)
+    if kind is None and _MEMBERS.search(text):  # "按哪些指标考核", "Which three?": the members of a list, no figure
+        return None
+    return AskedFact(kind or FIGURE, subject, period, alias=_alias(text, subject), segment=_segment(text))
+
+
+_MEMBERS = _re(
+    r"哪些|哪几(?:个|项|点|条|种|类|方面|样|步)|\bwhich\s+(?:ones|two|three|four|five|six|seven|eight|nine|ten)\b|"
+    r"\bwhat\s+are\s+(?:they|its|their|the)\s+(?:[\w-]+\s+)?[\w-]+s\b"
+)
 
 
 def _quoting(text: str) -> str:

