@@ -15,6 +15,7 @@ from knowledge.facts import (
     SYSTEM,
     AskedFact,
     asked_fact,
+    further_asked_fact,
     guessed_fact,
     list_lines,
     listed_count,
@@ -225,6 +226,11 @@ def missing_fact(
         states_fact(fact, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in quoted
     ):  # the passages an answer would quote
         return fact
+    further = further_asked_fact(query) if fact is not None else None
+    if further is not None and not any(
+        states_fact(further, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in quoted
+    ):
+        return further
     count = listed_count(query)
     sized = count is not None and names_size(query, count)  # "四个特征有哪些" is answered by "四个特点：1. … 4. …"
 

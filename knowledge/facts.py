@@ -769,6 +769,20 @@ def asked_fact(query: str) -> AskedFact | None:
     return fact(kind, unit_name) if kind else fact(COUNT, unit_name, categories=categories)
 
 
+def further_asked_fact(query: str) -> AskedFact | None:
+    """A second value the question asks for after the first ("一共几项指标，每项权重怎么分"), or None."""
+    text = simplified(query)
+    _, window = value_request(query)
+    first = re.split(r"[，,。？?！!；;]", window, maxsplit=1)[0].strip()
+    at = text.find(first) if first else -1
+    if at < 0:
+        return None
+    rest = text[at + len(first) :].lstrip("，,。？?！!；; ")
+    if len(rest) < 4 or not (_ZH_VALUE.search(rest) or _EN_VALUE.search(rest)):
+        return None
+    return asked_fact(rest)
+
+
 def _kind_named(*scopes: str) -> FactKind | None:
     """The kind of value the words of the first scope that names one point to (`_KIND_WORDS`), or None."""
     for scope in scopes:

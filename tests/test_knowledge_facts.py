@@ -13,6 +13,7 @@ from knowledge.answer import is_objection, missing_fact
 from knowledge.documents import Hit
 from knowledge.facts import (
     asked_fact,
+    further_asked_fact,
     listed_count,
     listed_noun,
     names_count,
@@ -1341,3 +1342,20 @@ def test_an_english_question_naming_a_lists_size_is_answered_by_a_list_of_that_m
     two = "培训材料用种地打比方：\n- 提高单位亩产；\n- 扩大种植面积。"
     assert missing_fact(question, [hit(three)], terms, weights(terms)) is None
     assert missing_fact(question, [hit(two)], terms, weights(terms)) is not None
+
+
+def test_every_value_a_question_asks_must_be_stated():
+    def hit(text: str) -> Hit:
+        return Hit(
+            chunk_id="c", score=1.0, coverage=0.8, support=0.9, title="t", section="s", heading_path=["客户关系评价体系"],
+            source="s.md", text=text,
+        )
+
+    question = "客户关系评价体系一共几项指标，每项权重怎么分"
+    terms = ["客户关系", "评价体系", "指标", "权重"]
+    assert asked_fact(question).kind.name == "quota" and further_asked_fact(question).kind.name == "rate"
+    counted = "客户关系评价体系共有 5 项指标：满意度、忠诚度、贡献度、信任度和合作年限。"
+    weighted = counted + "各项指标的权重分别为 30%、25%、20%、15% 和 10%。"
+    assert missing_fact(question, [hit(counted)], terms, weights(terms)) is not None  # the count alone
+    assert missing_fact(question, [hit(weighted)], terms, weights(terms)) is None
+    assert further_asked_fact("客户关系评价体系一共几项指标？") is None
