@@ -199,7 +199,7 @@ _CLAUSE = re.compile(r"[^，,；;。！!？?\n]+[，,；;。！!？?\n]*")
 # customer or a method.
 _NAMED = (
     r"(?:compan(?:y|ies)|vendors?|suppliers?|firms?|consultanc(?:y|ies)|consultants?|agenc(?:y|ies)|banks?|brands?|"
-    r"operators?|carriers?|versions?|releases?|departments?|teams?|systems?|tools?|platforms?|software|apps?|"
+    r"operators?|carriers?|versions?|releases?|departments?|teams?|systems?|platforms?|software|apps?|"
     r"institutions?|institutes?|providers?|partners?|universit(?:y|ies)|books?|authors?|directors?|vps?|vice\s+presidents?|executives?|distributors?|dealers?|"
     r"resellers?|cit(?:y|ies)|provinces?|regulations?|laws?|statutes?|competitors?|rivals?)"
 )

@@ -701,7 +701,15 @@ def test_which_organisation_system_or_person_asks_for_a_name(question: str):
     assert fact is not None and fact.kind.name == "name"
 
 
-@pytest.mark.parametrize("question", ["我们该先拜访哪家客户？", "客户那边我该找谁突破", "Which customers should I visit first?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们该先拜访哪家客户？",
+        "客户那边我该找谁突破",
+        "Which customers should I visit first?",
+        "For the small accounts, which marketing tools does the playbook still recommend?",  # tools are methods
+    ],
+)
 def test_which_customer_or_whom_to_win_over_is_advice_not_a_name(question: str):
     fact = asked_fact(question)
     assert fact is None or fact.kind.name != "name"
