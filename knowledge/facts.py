@@ -848,7 +848,7 @@ FIGURE = FactKind(
 # "怎么谈", "how should I", "what's my next move": a question about what to do asks for no value.
 _ACTING = _re(
     rf"{_HOW_TO.pattern}|\bhow\s+(?:should|do|can|could|would|to)\b|\bwhat\s+(?:should|do|can)\s+(?:i|we)\b|"
-    r"\bshould\s+(?:i|we)\b|\bnext\s+(?:move|step)\b"
+    r"\bshould\s+(?:i|we)\b|\bnext\s+(?:move|step)\b|\bwhich\s+(?:[\w-]+\s+){0,2}?should\b"  # "which office should own it"
 )
 
 

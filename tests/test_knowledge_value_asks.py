@@ -87,6 +87,7 @@ def test_a_guessed_fact_takes_its_kind_from_the_questions_words(question: str, k
         "客户要求账期从30天延到120天，这个我能怎么谈",
         "client wants 15% off by friday, how should i reply",
         "what's my next move after a 6 hour outage",
+        "client has offices in 5 cities - which office should own the account?",
     ],
 )
 def test_a_question_about_what_to_do_never_gets_a_guessed_value(question: str):
