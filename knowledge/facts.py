@@ -162,6 +162,7 @@ _ZH_CHECK = re.compile(
     # "较高是指超过30%吗", "标准是3天吗": a value said, then asked to be confirmed
     rf"(?:是指|指的是|是)(?:超过|高于|低于|大于|小于|不低于|不少于|达到|在)?\s*(?:{_NUMBER})\s*{_CHECK_UNIT}\s*(?:以上|以下|以内|之内|左右)?\s*(?:吗|么|嘛)"
 )
+_HALF_CHECK = re.compile(r"(?:是不是|是否)[^，,。？?]{0,12}?(?:过半|超过一半|一半以上|半数以上|超过半数|过三分之[一二])")
 _RATIO_CHECK = re.compile(r"(?:是不是|是否|是)[^，,。？?]{0,12}?\d+\s*:\s*\d+|\b(?:is|are)\b[^?]{0,40}?\b\d+\s*:\s*\d+")
 _EN_CHECK = _re(
     r"\b(?:is|are|does|do|will|must|should|can)\b[^?]{0,50}?\b(?:more|less|fewer|over|under|above|below|at\s+least|at\s+most|within|"
@@ -316,6 +317,9 @@ _SYSTEM_ASK = _re(
 # Whether the company has a person, tool or record, and what it is called, who runs it or where it is: asked after
 # the existence question, so "客户不知道找谁，我们有没有什么做法" (a practice) is not one.
 _INTERNAL_ASK = _re(
+    # "我们公司的CRM实际已经上了其中哪几类", "复盘报告放哪能看到": the company's own state and its own records
+    r"(?:已经|实际)[^，,。？?]{0,8}?(?:上了|用了|做了|开通了|实施了|落地了|建了|买了)[^，,。？?]{0,4}?哪(?:几|些)|"
+    r"(?:报告|纪要|记录|文件|材料)(?:放|存)(?:在)?(?:哪|哪里|哪儿)(?:能|可以)(?:看到|找到|查到|下载)|"
     r"(?:我们|咱们|我司|公司)[^。？?！!]{0,12}?(?:有没有|是否有|有无)[^。？?！!]{0,16}?"
     r"(?:小程序|系统|平台|工具|数据库|资料库|库|台账|档案|报告|团队|小组|部门|专人|的人|同事|讲师|专员|热线|群|账号|网站|app|公众号)"
     r"[^。？?！!]{0,6}?[。？?！!，,\s]*[^。！!]{0,12}?"
@@ -592,6 +596,8 @@ def _checked_value(text: str) -> tuple[FactKind, str] | None:
     """
     if _RATIO_CHECK.search(text):  # "标准比例是不是3:6:1": the passage must write a ratio
         return RATIO, ""
+    if _HALF_CHECK.search(text):  # "是不是份额过半才算": a share, said in words
+        return RATE, ""
     check = _ZH_CHECK.search(text) or _EN_CHECK.search(_asking_sentences(text))
     if check is None:
         return None

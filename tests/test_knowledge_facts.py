@@ -641,6 +641,10 @@ def test_a_count_of_layers_needs_the_number_of_layers():
         ("我们市公司今年哪些行业被划入了重点行业名单", "policy"),
         ("Which services are officially on our premium list?", "policy"),
         ("What growth figure should I assume for our region next year?", "quota"),  # a figure, for a period of ours
+        # the company's own state and records, a share said in words
+        ("渠道管理那几种模式，我们分公司实际已经用了其中哪几种", "internal"),
+        ("去年那次丢单的分析报告放哪能看到", "internal"),
+        ("算不算战略客户，是不是我们在它那的采购份额过半才算", "rate"),
     ],
 )
 def test_more_ways_of_asking_for_a_value(question: str, kind: str):
