@@ -409,12 +409,16 @@ _UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小�
 _COUNT_UNITS = frozenset("个位家次名项条步类种级层人户件趟")
 _KIND_UNITS = frozenset("类种级层步项条")  # "分几类", "几层": a count of kinds, said with its number in the passage
 
+# A newer round of a figure the playbook gives ("最新一轮的数据", "in the latest round"): asked with or without a value word.
+_NEWER_DATA = _re(
+    r"更新(?:的|后的)(?:年份|数字|数据|结果|版本)|最新(?:的)?(?:数字|数据|结果|调研|一轮)|"
+    r"\b(?:newer|more\s+recent|latest|updated)\s+(?:figures?|numbers?|data|results?|survey|study|round|edition)\b"
+)
 # "Last quarter", "this year": figures about the company's own period, never in a generic playbook.
 _OWN_PERIOD = _re(
     r"上个?季度|这个?季度|本季度|下个?季度|上个?月|这个月|本月|去年|今年|明年|前年|\blast\s+(?:year|quarter|month)\b|"
     r"\bthis\s+(?:year|quarter|month)\b|\bnext\s+(?:year|quarter|month)\b|"
-    r"更新(?:的|后的)(?:年份|数字|数据|结果|版本)|最新(?:的)?(?:数字|数据|结果|调研|一轮)|"  # newer than the playbook's figures
-    r"\b(?:newer|more\s+recent|latest|updated)\s+(?:figures?|numbers?|data|results?|survey|study|round|edition)\b|"
+    rf"{_NEWER_DATA.pattern}|"  # newer than the playbook's figures
     r"(?<!\d)20[1-9]\d(?!\d)(?:\s*年)?"  # a year of this century's last decades: a playbook's figures are older or timeless
 )
 # The company's own unit or its state today, in the sentence that asks ("我们片区配几个", "咱们公司现在做到了几项",
@@ -736,7 +740,7 @@ def asked_fact(query: str) -> AskedFact | None:
             return fact(RATE)
         if _POLICY_ASK.search(text):
             return fact(POLICY)
-        if _DATA_ASK.search(text):  # "哪种获客成本低？有没有对比的数字": a figure, whichever kind
+        if _DATA_ASK.search(text) or _NEWER_DATA.search(text):  # "有没有对比的数字", "in the latest round": a figure
             return fact(_kind_named(text) or FIGURE)
         if _RANK_ASK.search(text) and _SIZED_LIST.search(text):  # "17种办法哪三种最管用", not "这几家哪家最重要"
             return fact(RANK)

@@ -327,6 +327,9 @@ def test_figures_for_the_companys_own_period_are_never_stated():
     fact = asked_fact("上个季度咱们的流失率是多少？")
     assert fact is not None and fact.period == "上个季度"
     assert not states_fact(fact, "客户流失率每降低 5%，利润可增加 25%。", ["流失率"], weights(["流失率"]))
+    newer = asked_fact("The survey puts follow-through at 78%. In the latest round, did it still come out first?")
+    assert newer is not None and newer.own_figures  # a newer round, asked without a value word
+    assert asked_fact("那个流失率的调研，最新一轮结果还是这样吗") is not None
 
 
 def test_a_named_list_must_be_spelled_out():
