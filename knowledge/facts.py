@@ -551,6 +551,8 @@ def value_request(query: str) -> tuple[str, str]:
                 continue
             if _JUDGED.search(clause[: found.start()]):  # "从判断哪家真值得下功夫，到…按什么顺序": how to judge, not which
                 continue
+            if re.search(r"(?:我|我们|咱们)?(?:该|应该|要)怎么", clause[: found.start()]):  # "我该怎么…分分类、各找谁解决"
+                continue
             limit = _LIMIT_BEFORE.search(clause[: found.start()])
             stated_as = _IS_BEFORE.search(clause[: found.start()]) and not _HOW_TO.search("".join(clauses[number + 1 :]))
             condition = number + 1 < len(clauses) and _ONLY_THEN.match(clauses[number + 1])

@@ -220,6 +220,7 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "一谈到这套服务到底值多少，双方看法总对不上，这样合作能长久吗",  # 到底 told, the question comes after
         "领导刚塞给我一份三十家的客户名单，从判断哪家值得跟，到后面怎么维护，要按什么步骤来",  # judged, and a list handed over
         "How do I tell which of my accounts are worth the extra effort?",
+        "团队里问题一大堆，我该怎么先把它们归归类、各找谁去解决",  # a how-to: who to turn to is part of the method
     ],
 )
 def test_value_words_in_descriptions_or_advice_questions_ask_for_no_fact(question: str):
