@@ -551,7 +551,7 @@ def value_request(query: str) -> tuple[str, str]:
                 continue
             if _JUDGED.search(clause[: found.start()]):  # "从判断哪家真值得下功夫，到…按什么顺序": how to judge, not which
                 continue
-            if re.search(r"(?:我|我们|咱们)?(?:该|应该|要)怎么", clause[: found.start()]):  # "我该怎么…分分类、各找谁解决"
+            if _HOW_BEFORE.search(clause[: found.start()]):  # "我该怎么…分分类、各找谁解决": part of the method asked
                 continue
             limit = _LIMIT_BEFORE.search(clause[: found.start()])
             stated_as = _IS_BEFORE.search(clause[: found.start()]) and not _HOW_TO.search("".join(clauses[number + 1 :]))
@@ -591,6 +591,8 @@ _NOT_ASKED_AFTER = re.compile(
 _ONLY_THEN = re.compile(r"(?![^，,。？?！!；;]*(?:怎样|怎么|如何|咋))[^，,。？?！!；;]{0,6}?才(?:算|能|认|会|可以|行|够)")
 # "判断哪家值得投入", "分辨哪个是真需求": a value word after a verb of judging is the object judged, not a request.
 _JUDGED = re.compile(r"(?:判断|分辨|辨别|识别|判定|看出|分清)(?:出|一下|清楚)?$")
+# "我该怎么先把这些问题分分类、各找谁解决": a value word after "该怎么" in its clause is part of the method asked for.
+_HOW_BEFORE = re.compile(r"(?:该|应该|要)怎么")
 # "多少钱啊那个…", "多长时间必须闭环": a particle or a rule right after the value word makes it a question.
 _PRESSED = re.compile(r"[^，,。！!；;？?]{0,2}?(?:啊|呀|呢|嘛|吗|必须|需要|才能|才算|就算|要求|得|应该)")
 
@@ -770,7 +772,7 @@ def asked_fact(query: str) -> AskedFact | None:
         and not limited
         and not re.search(r"\bby\s+how\s+many\b", sentence)
     )
-    if re.match(r"几\s*[个项条步种类样]\s*(?:分别|都|各)?(?:叫|是)(?:啥|什么)", window):  # "其余几个叫啥": the members, named
+    if _MEMBERS_NAMED.match(window):  # "其余几个叫啥": the members, named
         return fact(COUNT)
     counted = unit_name in _COUNT_UNITS or re.match(r"how\s+many\b", request) is not None
     # "几个集团", "how many ways": a count, unless of days; "how many kinds of flow carry the credit terms": of kinds
@@ -872,12 +874,12 @@ def guessed_fact(query: str) -> AskedFact | None:
         return None
     subject, period = _subject_and_period(text)
     kind = _kind_named(text)
-    if kind is None and _MEMBERS.search(text):  # "按哪些指标考核", "Which three?": the members of a list, no figure
+    if kind is None and _LIST_MEMBERS.search(text):  # "按哪些指标考核", "Which three?": the members of a list, no figure
         return None
     return AskedFact(kind or FIGURE, subject, period, alias=_alias(text, subject), segment=_segment(text))
 
 
-_MEMBERS = _re(
+_LIST_MEMBERS = _re(
     r"哪些|哪几(?:个|项|点|条|种|类|方面|样|步)|\bwhich\s+(?:ones|two|three|four|five|six|seven|eight|nine|ten)\b|"
     r"\bwhat\s+are\s+(?:they|its|their|the)\s+(?:[\w-]+\s+)?[\w-]+s\b"
 )
@@ -965,7 +967,9 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
 
 
 # "几步依次是啥", "几个工具，都是哪些": the members are asked with their number; a list of them answers both.
-_MEMBERS_ASKED = re.compile(r"(?:依次|分别|都|各)是(?:啥|什么|哪些|哪几)|(?:都|分别)有哪些|^几\s*[个项条步种类样]\s*(?:分别|都|各)?(?:叫|是)(?:啥|什么)")
+# "其余几个叫啥": the names of the members, which the list states.
+_MEMBERS_NAMED = re.compile(r"几\s*[个项条步种类样]\s*(?:分别|都|各)?(?:叫|是)(?:啥|什么)")
+_MEMBERS_ASKED = re.compile(rf"(?:依次|分别|都|各)是(?:啥|什么|哪些|哪几)|(?:都|分别)有哪些|^{_MEMBERS_NAMED.pattern}")
 
 
 _LIMIT_STATED = re.compile(r"至少|最少|最多|至多|起码|不少于|不低于|不超过|不多于|不高于|以上|以下|以内|之内|上限|下限|封顶|最长|最短|最低|最高|超过|超出|高于|低于|[<>≤≥]")
