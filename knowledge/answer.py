@@ -222,15 +222,12 @@ def missing_fact(
         fact = guessed_fact(query)
     best = supported[0].support
     quoted = supported[:1] + [hit for hit in supported[1:MAX_PASSAGES] if hit.support >= SECOND_PASSAGE_RATIO * best]
-    if fact is not None and not any(
-        states_fact(fact, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in quoted
-    ):  # the passages an answer would quote
-        return fact
-    further = further_asked_fact(query) if fact is not None else None
-    if further is not None and not any(
-        states_fact(further, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in quoted
-    ):
-        return further
+    further = further_asked_fact(query) if fact is not None else None  # "几项指标，每项权重怎么分": each must be stated
+    for asked in (fact, further):
+        if asked is not None and not any(
+            states_fact(asked, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in quoted
+        ):  # the passages an answer would quote
+            return asked
     count = listed_count(query)
     sized = count is not None and names_size(query, count)  # "四个特征有哪些" is answered by "四个特点：1. … 4. …"
 
