@@ -262,6 +262,14 @@ def weights(terms: list[str]) -> dict[str, float]:
     return dict.fromkeys(terms, 1.0)
 
 
+def passage(text: str, heading: str, coverage: float = 0.8) -> Hit:
+    """A supported hit for `missing_fact`: its text, its section heading and its share of the question's words."""
+    return Hit(
+        chunk_id=heading, score=1.0, coverage=coverage, support=0.9, title="t", section=heading,
+        heading_path=[heading], source="s.md", text=text,
+    )
+
+
 def test_a_passage_states_the_fact_only_with_a_value_on_the_topic():
     fact = asked_fact("集团V网包月费多少钱？")
     terms = ["集团", "v网", "包月费"]
@@ -743,15 +751,10 @@ def test_a_list_asked_by_its_size_is_answered_by_a_passage_that_names_that_size_
     four = "大客户通常具有四个特点：\n1. 购买力强；\n2. 需求量大；\n3. 合作周期长；\n4. 有战略意义。"
     three = "大客户通常具有三个特点：\n1. 购买力强；\n2. 需求量大；\n3. 合作周期长。"
 
-    def hit(text: str) -> Hit:  # few of the question's words in the passage: it is judged by the size it names
-        return Hit(
-            chunk_id="c", score=1.0, coverage=0.2, support=0.9, title="t", section="s", heading_path=["大客户的定义与特点"],
-            source="s.md", text=text,
-        )
-
     terms = ["判断", "大客户", "培训", "特征"]
-    assert missing_fact(question, [hit(four)], terms, weights(terms)) is None
-    assert missing_fact(question, [hit(three)], terms, weights(terms)) is not None
+    heading = "大客户的定义与特点"  # few of the question's words in the passage: it is judged by the size it names
+    assert missing_fact(question, [passage(four, heading, coverage=0.2)], terms, weights(terms)) is None
+    assert missing_fact(question, [passage(three, heading, coverage=0.2)], terms, weights(terms)) is not None
 
 
 @pytest.mark.parametrize("question", ["这个政策合理吗？客户不认可怎么办", "客户说我们的价格政策太死板了，我该怎么回"])
@@ -956,18 +959,12 @@ def test_the_classes_of_a_named_thing_and_the_first_items_of_a_list_are_list_req
 
 
 def test_classes_asked_of_a_thing_the_passage_only_names_as_an_item_are_not_stated():
-    def hit(text: str) -> Hit:
-        return Hit(
-            chunk_id="c", score=1.0, coverage=0.6, support=0.9, title="t", section="s", heading_path=["管理要点"],
-            source="s.md", text=text,
-        )
-
     question = "问题员工到底分哪几类，每类怎么应对"
     terms = ["问题员工", "应对"]
     named_only = "需要关注：\n- 内部沟通与协调；\n- 问题员工的分类与应对要点；\n- 激励之道。"
     listed = "问题员工分两类：\n- 能力不足型：先带教；\n- 态度问题型：先谈心。"
-    assert missing_fact(question, [hit(named_only)], terms, weights(terms)) is not None
-    assert missing_fact(question, [hit(listed)], terms, weights(terms)) is None
+    assert missing_fact(question, [passage(named_only, "管理要点", coverage=0.6)], terms, weights(terms)) is not None
+    assert missing_fact(question, [passage(listed, "管理要点", coverage=0.6)], terms, weights(terms)) is None
 
 
 @pytest.mark.parametrize(
@@ -1150,20 +1147,14 @@ def test_a_size_named_then_the_list_asked_for_in_english_is_a_list_request(quest
 
 
 def test_a_list_counted_with_its_noun_is_spelled_out_only_by_a_passage_that_introduces_that_list():
-    def hit(text: str, heading: str, coverage: float = 0.8) -> Hit:
-        return Hit(
-            chunk_id=heading, score=1.0, coverage=coverage, support=0.9, title="t", section=heading,
-            heading_path=[heading], source="s.md", text=text,
-        )
-
     question = "培训里讲的客户经理七个习惯，具体是哪七个？"
     terms = ["培训", "客户经理", "习惯"]
-    in_passing = hit("课程要点：\n- 角色认知；客户经理的七个习惯；拜访九步骤。", "课程要点")
-    other_list = hit("CRM 的七项能力：\n" + "\n".join(f"{n}. 能力{n}" for n in range(1, 8)), "CRM 能力", coverage=0.1)
-    the_list = hit("客户经理的七个习惯：\n" + "\n".join(f"{n}. 习惯{n}" for n in range(1, 8)), "七个习惯", coverage=0.1)
+    in_passing = passage("课程要点：\n- 角色认知；客户经理的七个习惯；拜访九步骤。", "课程要点")
+    other_list = passage("CRM 的七项能力：\n" + "\n".join(f"{n}. 能力{n}" for n in range(1, 8)), "CRM 能力", coverage=0.1)
+    the_list = passage("客户经理的七个习惯：\n" + "\n".join(f"{n}. 习惯{n}" for n in range(1, 8)), "七个习惯", coverage=0.1)
     assert missing_fact(question, [in_passing, other_list], terms, weights(terms)) is not None
     assert missing_fact(question, [in_passing, the_list], terms, weights(terms)) is None
-    synonym = hit("客户经理的七个习性：\n" + "\n".join(f"{n}. 习性{n}" for n in range(1, 8)), "七个习性", coverage=0.1)
+    synonym = passage("客户经理的七个习性：\n" + "\n".join(f"{n}. 习性{n}" for n in range(1, 8)), "七个习性", coverage=0.1)
     assert missing_fact(question, [synonym], terms, weights(terms)) is None  # "习性" shares a character with "习惯"
 
 
@@ -1346,32 +1337,21 @@ def test_ranking_among_the_top_few_asks_a_count():
 
 
 def test_an_english_question_naming_a_lists_size_is_answered_by_a_list_of_that_many_items():
-    def hit(text: str) -> Hit:
-        return Hit(
-            chunk_id="c", score=1.0, coverage=0.1, support=0.9, title="t", section="s", heading_path=["用种地打比方提升客户价值"],
-            source="s.md", text=text,
-        )
-
     question = "The material grows each client's worth with a farming picture. What are its three parts?"
     terms = ["material", "farming", "parts"]
     three = "培训材料用种地打比方：\n- 提高单位亩产；\n- 扩大种植面积；\n- 延长客户在网时间。"
     two = "培训材料用种地打比方：\n- 提高单位亩产；\n- 扩大种植面积。"
-    assert missing_fact(question, [hit(three)], terms, weights(terms)) is None
-    assert missing_fact(question, [hit(two)], terms, weights(terms)) is not None
+    heading = "用种地打比方提升客户价值"
+    assert missing_fact(question, [passage(three, heading, coverage=0.1)], terms, weights(terms)) is None
+    assert missing_fact(question, [passage(two, heading, coverage=0.1)], terms, weights(terms)) is not None
 
 
 def test_every_value_a_question_asks_must_be_stated():
-    def hit(text: str) -> Hit:
-        return Hit(
-            chunk_id="c", score=1.0, coverage=0.8, support=0.9, title="t", section="s", heading_path=["客户关系评价体系"],
-            source="s.md", text=text,
-        )
-
     question = "客户关系评价体系一共几项指标，每项权重怎么分"
     terms = ["客户关系", "评价体系", "指标", "权重"]
     assert asked_fact(question).kind.name == "quota" and further_asked_fact(question).kind.name == "rate"
     counted = "客户关系评价体系共有 5 项指标：满意度、忠诚度、贡献度、信任度和合作年限。"
     weighted = counted + "各项指标的权重分别为 30%、25%、20%、15% 和 10%。"
-    assert missing_fact(question, [hit(counted)], terms, weights(terms)) is not None  # the count alone
-    assert missing_fact(question, [hit(weighted)], terms, weights(terms)) is None
+    assert missing_fact(question, [passage(counted, "客户关系评价体系")], terms, weights(terms)) is not None  # the count alone
+    assert missing_fact(question, [passage(weighted, "客户关系评价体系")], terms, weights(terms)) is None
     assert further_asked_fact("客户关系评价体系一共几项指标？") is None
