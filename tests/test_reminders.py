@@ -186,6 +186,23 @@ async def test_a_crash_mid_send_is_recovered_after_the_lease(service, sender, cl
     assert report.recovered == 1 and report.count(Outcome.SENT) == 1
 
 
+async def test_a_send_slower_than_the_lease_is_not_recovered_from_under_it(service, sender, clock) -> None:
+    first, second = add(service), add(service)
+    recovered: list[int] = []
+
+    async def slow(claim: Claim) -> None:  # the send outlives the lease while the sweeper looks for orphans
+        clock.advance(minutes=6)
+        recovered.append(service.recover_stale())
+        await sender(claim)
+
+    assert await service.deliver(first, slow) is Outcome.SENT
+    assert (await service.sweep(slow)).count(Outcome.SENT) == 1  # the second, claimed by the sweep itself
+    assert recovered == [0, 0]
+    assert (await service.sweep(sender)).due == 0
+    assert len(sender.sent) == 2 and service.recover_stale() == 0
+    assert {FollowupRepository(service.store).get(one).reminder_state for one in (first, second)} == {"sent"}
+
+
 async def test_snoozed_while_sending_stays_armed(service, sender, clock) -> None:
     followup_id = add(service)
     claim = service.claim(followup_id)

@@ -11,7 +11,8 @@ The reminder state machine (column `reminder_state`, only for open follow-ups):
        |                  |
        +-- temporary error (network, 429, 5xx): attempts+1, next_attempt_utc = now + backoff
        +-- recipient blocked the bot (403): users.active = 0, reminder kept for when they return
-       +-- a lease expired (the sender crashed mid-send): recovered by `recover_stale`
+       +-- a lease expired (the sender crashed mid-send): recovered by `recover_stale`, never while this
+           service is still sending it (a send slower than the lease is slow, not orphaned)
 
 A claim is one `UPDATE … WHERE id = ? AND reminder_state = 'pending'` whose rowcount says who won,
 so the scheduled job and the sweeper (or two processes) never both send the same reminder.
@@ -22,7 +23,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -144,6 +146,7 @@ class ReminderService:
         self.users = users
         self.policy = policy
         self.clock = clock
+        self._sending: set[int] = set()  # follow-ups this service claimed and has not finished sending
 
     # finding work ------------------------------------------------------------------------------
 
@@ -173,11 +176,13 @@ class ReminderService:
     def recover_stale(self) -> int:
         """Put reminders left in 'sending' longer than the lease (a crash mid-send) back to pending."""
         cutoff = _iso(self.clock() - self.policy.lease)
+        sending = sorted(self._sending)  # still ours and in flight: slow, not orphaned
         with self.store.transaction() as db:
             cursor = db.execute(
                 "update followups set reminder_state = 'pending', claimed_utc = null"
-                " where reminder_state = 'sending' and (claimed_utc is null or claimed_utc < ?)",
-                [cutoff],
+                " where reminder_state = 'sending' and (claimed_utc is null or claimed_utc < ?)"
+                f" and id not in ({', '.join('?' * len(sending))})",
+                [cutoff, *sending],
             )
         if cursor.rowcount:
             log.warning("recovered %d reminder(s) stuck in 'sending' after a crash", cursor.rowcount)
@@ -308,12 +313,23 @@ class ReminderService:
 
     # delivering --------------------------------------------------------------------------------
 
+    @contextmanager
+    def _holding(self, claims: list[Claim]) -> Iterator[None]:
+        """While the claims are being sent, `recover_stale` leaves them alone, however long the send takes."""
+        ids = {claim.followup.id for claim in claims}
+        self._sending |= ids
+        try:
+            yield
+        finally:
+            self._sending -= ids
+
     async def deliver(self, followup_id: int, send: Sender) -> Outcome:
         """Claim one reminder and send it; every outcome is written back before returning."""
         claim = self.claim(followup_id)
         if claim is None:
             return Outcome.SKIPPED
-        return await self._send(claim, send)
+        with self._holding([claim]):
+            return await self._send(claim, send)
 
     async def sweep(self, send: Sender) -> SweepReport:
         """One sweeper pass: recover orphaned claims, claim everything due at once, send (bounded concurrency)."""
@@ -329,6 +345,8 @@ class ReminderService:
             async with gate:
                 return await self._send(claim, send, blocked)
 
-        for outcome in await asyncio.gather(*(one(claim) for claim in claims)):
+        with self._holding(claims):
+            outcomes = await asyncio.gather(*(one(claim) for claim in claims))
+        for outcome in outcomes:
             report.outcomes[outcome.value] = report.outcomes.get(outcome.value, 0) + 1
         return report
