@@ -403,6 +403,8 @@ _CATEGORIES = _re(
     r"situations|cases|signs|items|points|elements|principles|dimensions|capabilities|competencies|rules|things|channels|sources|routes|"
     r"buckets|groups|classes|segments|downsides|drawbacks|disadvantages|advantages|benefits|features|characteristics|traits|criteria|"
     r"mistakes|pitfalls|tactics|techniques|strategies|tips)\b"
+    # not a modifier: "how many capabilities managers" counts people, "how many points of the monthly score" a score
+    r"(?!\s+(?:managers?|officers?|owners?|leads?|people|staff|teams?)\b|\s+of\s+(?:[\w'’-]+\s+){0,6}?(?:scores?|ratings?|marks?|grades?)\b)"
 )
 _UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级层人户元块万件趟])")
 
@@ -537,7 +539,7 @@ def value_request(query: str) -> tuple[str, str]:
     """
     text = simplified(query)
     asking = _asking_sentences(text)
-    match = _EN_VALUE.search(asking)
+    match = next((found for found in _EN_VALUE.finditer(asking) if not _SET_ASIDE_EN.search(asking[: found.start()])), None)
     if match:
         end = re.search(r"[?？.!。！;；\n]", asking[match.end() :])
         return match.group(0), asking[match.start() : match.end() + (end.start() if end else len(asking))]
@@ -552,6 +554,8 @@ def value_request(query: str) -> tuple[str, str]:
             if _JUDGED.search(clause[: found.start()]):  # "从判断哪家真值得下功夫，到…按什么顺序": how to judge, not which
                 continue
             if _HOW_BEFORE.search(clause[: found.start()]):  # "我该怎么…分分类、各找谁解决": part of the method asked
+                continue
+            if _SET_ASIDE_ZH.search(clause[: found.start()]):  # "除了多少家之外还要写啥": set aside, not asked
                 continue
             limit = _LIMIT_BEFORE.search(clause[: found.start()])
             stated_as = _IS_BEFORE.search(clause[: found.start()]) and not _HOW_TO.search("".join(clauses[number + 1 :]))
@@ -593,6 +597,10 @@ _ONLY_THEN = re.compile(r"(?![^，,。？?！!；;]*(?:怎样|怎么|如何|咋)
 _JUDGED = re.compile(r"(?:判断|分辨|辨别|识别|判定|看出|分清)(?:出|一下|清楚)?$")
 # "我该怎么先把这些问题分分类、各找谁解决": a value word after "该怎么" in its clause is part of the method asked for.
 _HOW_BEFORE = re.compile(r"(?:该|应该|要)怎么")
+# "What should it cover apart from how many there are?", "除了多少家以外，还该写什么": a value set aside is not the
+# one asked (but "除了年费还要交多少" asks: what comes after 还 is).
+_SET_ASIDE_EN = re.compile(r"\b(?:apart\s+from|aside\s+from|other\s+than|besides|except(?:\s+for)?|not\s+counting)\s+(?:just\s+)?$", re.I)
+_SET_ASIDE_ZH = re.compile(r"除了?(?:(?!还|也|另|再)[^，,。？?！!；;]){0,8}$")
 # "多少钱啊那个…", "多长时间必须闭环": a particle or a rule right after the value word makes it a question.
 _PRESSED = re.compile(r"[^，,。！!；;？?]{0,2}?(?:啊|呀|呢|嘛|吗|必须|需要|才能|才算|就算|要求|得|应该)")
 

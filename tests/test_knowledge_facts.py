@@ -221,6 +221,8 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "领导刚塞给我一份三十家的客户名单，从判断哪家值得跟，到后面怎么维护，要按什么步骤来",  # judged, and a list handed over
         "How do I tell which of my accounts are worth the extra effort?",
         "团队里问题一大堆，我该怎么先把它们归归类、各找谁去解决",  # a how-to: who to turn to is part of the method
+        "Our boss wants a profile of the hospitals in town. What should it cover apart from how many there are?",  # set aside
+        "给学校那一块写需求分析，除了多少家以外，还该写哪些方面",
     ],
 )
 def test_value_words_in_descriptions_or_advice_questions_ask_for_no_fact(question: str):
@@ -239,6 +241,8 @@ def test_the_question_clause_carries_the_request():
     assert value_request("几个部门有意见都是打电话给我，我该怎么把维系搞得像样点") == ("", "")  # a call, no request
     assert value_request("那个热线电话发我一下")[0] == "电话"
     assert value_request("这个客户分级模型具体分几档，每档叫什么")[0] == "几"  # the members, named
+    assert value_request("除了年费，还要交多少钱")[0] == "多少"  # what comes after 还 is asked
+    assert value_request("Besides the fee, how much is the deposit?")[0] == "how much"
 
 
 def test_the_unit_asked_for_must_be_the_unit_stated():
