@@ -373,6 +373,8 @@ def test_a_named_list_must_be_spelled_out():
         ("客户价值矩阵分哪几类？", False),
         ("How do I raise switching costs?", False),
         ("客户那边又说再等等，预算下个季度才批", True),  # the speaker a few words before the verb
+        ("客户财务处听完报价半天没吭声，最后说今年预算早就花光了", True),  # what they did, then what they said
+        ("客户关系这块我跟了很多年了，说实话还是没摸到门道", False),  # 说实话 is the rep talking
         ("客戶說你們太貴了", True),  # Traditional
         ("The guy I deal with keeps saying he can't decide", True),
         ("client wants way longer payment terms than we normally do", True),
