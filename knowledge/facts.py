@@ -908,6 +908,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     """
     if fact.own_figures:
         return False
+    if fact.quoted and not any(_gives_each_part(fact.quoted, sentence) for sentence in _sentences(text)):
+        return False  # "429道题…这四块各占几道": each part named beside a value of its own
     headed = simplified(f"{heading} {text}")
     if fact.segment and fact.kind is not NAME and not re.search(fact.segment, headed):
         return False  # "化工企业的ROS": a figure for another industry, or for all, does not answer it
@@ -1017,6 +1019,27 @@ def _splits_quoted(question: str, sentence: str) -> bool:
     if sentence.lstrip().lower().startswith("english keywords"):  # index words beside each other, no breakdown
         return False
     return figure in re.sub(r"\s+", "", sentence).replace("％", "%")
+
+
+# "战略、流程、组织、技术这四块各占几道", "大企业和中小企业各是多少": a value asked for each of the parts named.
+_PER_PART = re.compile(
+    r"((?:[\u4e00-\u9fff]{1,8}(?:、|和|与|跟))+[\u4e00-\u9fff]{1,8}?)(?:这|那)?(?:[两三四五六七八九十几]\s*(?:块|个|项|类|部分|方面|种|组))?"
+    r"(?:各自|各|分别)(?:占|有|是|拿|要|为)"
+)
+
+
+def _gives_each_part(question: str, sentence: str) -> bool:
+    """True unless the question asks a value for each of the parts it names and the sentence does not name two of
+    them with two values of its own (not the question's figures)."""
+    per_part = _PER_PART.search(question)
+    if per_part is None:
+        return True
+    parts = [re.sub(r"^.*?(?:里面|里头|当中|之中|其中|里|中|的)(?=[\u4e00-\u9fff]{2})", "", part) for part in re.split(r"、|和|与|跟", per_part.group(1))]
+    parts = [part for part in parts if len(part) >= 2]
+    needed = min(2, len(parts))
+    quoted = set(re.findall(r"\d+(?:\.\d+)?", question))
+    values = set(re.findall(r"\d+(?:\.\d+)?", sentence)) - quoted
+    return sum(part in sentence for part in parts) >= needed and len(values) >= needed
 
 
 def _gives_quoted(question: str, sentence: str) -> bool:

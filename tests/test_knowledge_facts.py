@@ -597,6 +597,15 @@ def test_a_breakdown_of_a_quoted_figure_is_stated_only_beside_that_figure():
     assert states_fact(fact, split, terms, weights(terms))
 
 
+def test_a_value_for_each_named_part_is_stated_only_beside_the_parts():
+    fact = asked_fact("那份调研一共发了300份问卷，华东、华南、华北这三块各占几份？")
+    terms = ["调研", "问卷", "华东", "华南", "华北"]
+    total_only = "渠道调研：共发出 300 份问卷（华东、华南、华北），收回 260 份有效问卷。"
+    assert fact is not None and not states_fact(fact, total_only, terms, weights(terms))
+    split = "渠道调研：共发出 300 份问卷，其中华东 120 份、华南 100 份、华北 80 份。"
+    assert states_fact(fact, split, terms, weights(terms))
+
+
 def test_a_count_of_people_or_firms_is_never_a_share_of_them():
     terms = ["调研", "客户", "跟进"]
     survey = "客户经理行为素质调研：78% 的客户认为完全、彻底跟进最重要。"
