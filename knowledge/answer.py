@@ -145,7 +145,11 @@ _OBJECTION = re.compile(
     r"boss|purchasing|directors?|officers?|legal|finance|managers?|heads?|owners?|gm|vp|president|chairman)\b"
     r"(?:\s+[\w'’]+){0,4}?\s+(?:says?|said|keeps?\s+saying|thinks?|told\s+(?:me|us)|tells\s+(?:me|us)|claims?|complains?|"
     r"insists?|pushe?s?\s+back|objects?|refuses?|worries|is\s+worried|wants?\s+(?:a\s+|way\s+|much\s+)?(?:discount|lower|longer|"
-    r"more\s+time|cheaper|better))\b|\bobjection\b|\btoo\s+(?:expensive|slow|complex|complicated|pricey)\b",
+    r"more\s+time|cheaper|better))\b|\bobjection\b|"
+    # "too expensive", unless one of our own people says it ("My new rep is convinced we're too pricey")
+    r"^(?![^.!?]*\b(?:my|our)\s+(?:new\s+|junior\s+|own\s+)?(?:reps?|colleagues?|team(?:mates?)?|salespeople|sales\s+reps?|trainees?|juniors?)\b"
+    r"(?:(?!\b(?:customers?|clients?|buyers?|they)\b)[^.!?])*?\btoo\s+(?:expensive|slow|complex|complicated|pricey)\b)"
+    r"[^\n]*?\btoo\s+(?:expensive|slow|complex|complicated|pricey)\b",
     re.IGNORECASE,
 )
 
