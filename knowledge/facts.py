@@ -238,6 +238,10 @@ _EN_VALUE = _re(
     r"\b(?:is\s+there|do\s+we\s+have)\s+(?:a|an|any)\s+(?:direct\s+|dedicated\s+)?(?:phone\s+number|hotline|e-?mail\s+address|named\s+contact|contact\s+person)\b|"
     r"\bis\s+there\s+(?:a|an|any|some|such\s+an?)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline|floor|"
     r"cut-?off|time\s+window|waiting\s+period|cooling-off\s+period|grace\s+period|(?:target|set|fixed|recommended|standard)\s+number)\b|"
+    # "does the table give a standard per-record price", "the typical margin": a figure the company would set
+    r"\b(?:a|an|any|the)\s+(?:standard|typical|usual|benchmark|going|default)\s+(?:[\w'’-]+\s+){0,2}?(?:prices?|fees?|rates?|"
+    r"percentages?|discounts?|margins?|amounts?|budgets?|quotas?|caps?|limits?)\b(?!\s+(?:objections?|negotiations?|wars?|talks?|"
+    r"pressure|sensitivity|cards?|comparisons?|questions?|push-?back|strateg(?:y|ies)|tactics?)\b)|"
     r"\bwhat\s+(?:revenue|turnover|profit|headcount)\s+(?:did|does|do|is|was|were)\b|"  # "what revenue did China Telecom book"
     r"\bhow\s+(?:are|is)\s+(?:[\w-]+\s+){0,2}?(?:bonus(?:es)?|commissions?|incentives?)\s+(?:split|calculated|paid|worked\s+out)\b|"
     r"\b(?:set|fix|have)\s+(?:a|an|any)\s+(?:minimum|maximum|floor|cap|threshold|cut-?off|limit|quota)\b|"

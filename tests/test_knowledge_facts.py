@@ -187,6 +187,8 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("这份表现在归哪个部门管？", "name"),
         ("拜访记录在系统哪个菜单里填？", "system"),
         ("When was the final version of the plan approved?", "date"),  # a date, though it names a version
+        ("Does the playbook give a standard per-visit fee for the agents?", "amount"),  # a figure the company would set
+        ("Is there a typical margin the resellers keep?", "rate"),
     ],
 )
 def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
@@ -221,6 +223,7 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "领导刚塞给我一份三十家的客户名单，从判断哪家值得跟，到后面怎么维护，要按什么步骤来",  # judged, and a list handed over
         "How do I tell which of my accounts are worth the extra effort?",
         "团队里问题一大堆，我该怎么先把它们归归类、各找谁去解决",  # a how-to: who to turn to is part of the method
+        "How do I answer the typical price objection from a hospital buyer?",  # a kind of objection, no figure
         "Our boss wants a profile of the hospitals in town. What should it cover apart from how many there are?",  # set aside
         "给学校那一块写需求分析，除了多少家以外，还该写哪些方面",
     ],
