@@ -238,6 +238,9 @@ _EN_VALUE = _re(
     r"\b(?:is\s+there|do\s+we\s+have)\s+(?:a|an|any)\s+(?:direct\s+|dedicated\s+)?(?:phone\s+number|hotline|e-?mail\s+address|named\s+contact|contact\s+person)\b|"
     r"\bis\s+there\s+(?:a|an|any|some|such\s+an?)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline|floor|"
     r"cut-?off|time\s+window|waiting\s+period|cooling-off\s+period|grace\s+period|(?:target|set|fixed|recommended|standard)\s+number)\b|"
+    # "how does the 14-point gap split between CRM and the rest": the parts of a figure the question quotes
+    r"\bhow\s+(?:does|do|is|are|did|was|were)\s+(?:the|that|this)\s+\d+(?:\.\d+)?[\s-]*(?:%|percent|points?|percentage[\s-]points?)\s+"
+    r"(?:[\w'’-]+\s+){0,6}?(?:split|break\s+down|broken\s+down|divided)\b|"
     # "does the table give a standard per-record price", "the typical margin": a figure the company would set
     r"\b(?:a|an|any|the)\s+(?:standard|typical|usual|benchmark|going|default)\s+(?:[\w'’-]+\s+){0,2}?(?:prices?|fees?|rates?|"
     r"percentages?|discounts?|margins?|amounts?|budgets?|quotas?|caps?|limits?)\b(?!\s+(?:objections?|negotiations?|wars?|talks?|"
@@ -1011,7 +1014,11 @@ def _lists(text: str) -> bool:
 
 
 # "这45%里面，代理机构和分支机构各占多少", "of that 45%, how much…": a breakdown of a figure the question quotes.
-_BREAKDOWN = _re(r"(\d+(?:\.\d+)?\s*%)\s*(?:里面|里头|里|中间|之中|当中|中)|\bof\s+(?:that|those|the)\s+(\d+(?:\.\d+)?\s*%)")
+_BREAKDOWN = _re(
+    r"(\d+(?:\.\d+)?\s*%)\s*(?:里面|里头|里|中间|之中|当中|中)|\bof\s+(?:that|those|the)\s+(\d+(?:\.\d+)?\s*%)|"
+    # "how does the 14-point gap split between…": a figure the question quotes, broken down
+    r"\b(?:the|that|this)\s+(\d+(?:\.\d+)?)[\s-]*(?:%|percent|points?|percentage[\s-]points?)\s+(?:[\w'’-]+\s+){0,6}?(?:split|break\s+down|broken\s+down|divide|divided)\b"
+)
 
 
 def _splits_quoted(question: str, sentence: str) -> bool:
@@ -1019,10 +1026,10 @@ def _splits_quoted(question: str, sentence: str) -> bool:
     breakdown = _BREAKDOWN.search(question)
     if breakdown is None:
         return True
-    figure = re.sub(r"\s+", "", breakdown.group(1) or breakdown.group(2))
+    figure = re.sub(r"\s+", "", next(group for group in breakdown.groups() if group))
     if sentence.lstrip().lower().startswith("english keywords"):  # index words beside each other, no breakdown
         return False
-    return figure in re.sub(r"\s+", "", sentence).replace("％", "%")
+    return re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", re.sub(r"\s+", "", sentence).replace("％", "%")) is not None
 
 
 # "战略、流程、组织、技术这四块各占几道", "大企业和中小企业各是多少": a value asked for each of the parts named.

@@ -602,6 +602,14 @@ def test_a_breakdown_of_a_quoted_figure_is_stated_only_beside_that_figure():
     assert states_fact(fact, split, terms, weights(terms))
 
 
+def test_an_english_breakdown_of_a_quoted_figure_is_stated_only_beside_that_figure():
+    fact = asked_fact("Complaints to the front line are 45% of the total. How does the 45% split between agents and branches?")
+    terms = ["投诉", "代理机构", "分支机构"]
+    assert fact is not None and fact.quoted
+    assert not states_fact(fact, "投诉调查：有 30% 的投诉由代理机构和分支机构处理。", terms, weights(terms))
+    assert states_fact(fact, "投诉调查：45% 的投诉停留在一线，其中代理机构占 20%、分支机构占 25%。", terms, weights(terms))
+
+
 def test_a_value_for_each_named_part_is_stated_only_beside_the_parts():
     fact = asked_fact("那份调研一共发了300份问卷，华东、华南、华北这三块各占几份？")
     terms = ["调研", "问卷", "华东", "华南", "华北"]
