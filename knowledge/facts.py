@@ -409,7 +409,8 @@ _CATEGORIES = _re(
     r"\bhow\s+many\s+(?:[a-z-]+\s+){0,2}?(?:kinds|types|steps|stages|levels|ways|factors|reasons|methods|categories|parts|phases|tiers|"
     r"situations|cases|signs|items|points|elements|principles|dimensions|capabilities|competencies|rules|things|channels|sources|routes|"
     r"buckets|groups|classes|segments|downsides|drawbacks|disadvantages|advantages|benefits|features|characteristics|traits|criteria|"
-    r"mistakes|pitfalls|tactics|techniques|strategies|tips)\b"
+    r"mistakes|pitfalls|tactics|techniques|strategies|tips|motives|motivations|causes|drivers|questions|modules|components|"
+    r"pillars|aspects|areas|indicators|metrics|roles|functions)\b"
     # not a modifier: "how many capabilities managers" counts people, "how many points of the monthly score" a score
     r"(?!\s+(?:managers?|officers?|owners?|leads?|people|staff|teams?)\b|\s+of\s+(?:[\w'’-]+\s+){0,6}?(?:scores?|ratings?|marks?|grades?)\b)"
 )

@@ -263,6 +263,10 @@ def test_a_count_of_kinds_is_answered_by_a_list():
     assert states_fact(fact, "客户关怀的内容按阶段：\n- 售前服务\n- 售中服务\n- 售后服务", terms, weights(terms))
     assert not states_fact(asked_fact("一个客户经理要管几个集团？"), "客户经理管理集团：\n- 片警\n- 刑警",
                            ["客户经理", "集团"], weights(["客户经理", "集团"]))
+    # English names kinds in many words: motives, questions, pillars… are counted by a heading that numbers them
+    fact = asked_fact("How many motives for a churned client does the playbook give?")
+    assert fact is not None and fact.categories
+    assert states_fact(fact, "客户流失的动机说明……", ["客户流失"], weights(["客户流失"]), heading="客户流失的六种动机")
 
 
 def weights(terms: list[str]) -> dict[str, float]:
