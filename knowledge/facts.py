@@ -595,8 +595,10 @@ _LIMIT_BEFORE = re.compile(r"(?:最多|最少|至少|最长|最短|上限|下限
 # how to act ("客户问价格是多少，我怎么回"): then the value is what someone else asked.
 _IS_BEFORE = re.compile(r"(?:是|为|定在|定为|定的是)(?:百分之)?$")
 _HOW_TO = re.compile(r"怎么办|怎么(?:回|说|讲|答|处理|应对|跟|和|做|弄|谈)|如何|咋(?:办|回|说)|该怎|应该")
-# "啥都没有", "多少都行": an indefinite; "谁拍板她也说不清": what someone else does not know. Neither asks.
+# "啥都没有", "多少都行": an indefinite; "谁拍板她也说不清": what someone else does not know; "赚了多少有啥不一样":
+# a comparison of two ideas. None asks.
 _NOT_ASKED_AFTER = re.compile(
+    r"(?:有|是)?(?:什么|啥)?(?:不一样|不同|区别|差别)|"  # "跟去年赚了多少有啥不一样": two ideas compared, no figure
     r"[^，,。？?！!；;]{0,2}?(?:都|也)(?:没|不|行|可以|无所谓)|[^，,。？?！!；;]{0,6}?(?:他们|他|她|对方)也?(?:说不清|不知道|不清楚|搞不清|讲不清)"
 )
 # "份额要占到百分之几，公司才认它": the next clause makes the value a threshold, which asks for it.

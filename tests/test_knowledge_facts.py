@@ -224,6 +224,7 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "How do I tell which of my accounts are worth the extra effort?",
         "团队里问题一大堆，我该怎么先把它们归归类、各找谁去解决",  # a how-to: who to turn to is part of the method
         "How do I answer the typical price objection from a hospital buyer?",  # a kind of objection, no figure
+        "客户说忠诚度要单独评估，这跟他每年采购多少有什么区别",  # two ideas compared, no figure
         "Our boss wants a profile of the hospitals in town. What should it cover apart from how many there are?",  # set aside
         "给学校那一块写需求分析，除了多少家以外，还该写哪些方面",
     ],
