@@ -371,7 +371,7 @@ _KIND_WORDS = (
     ),
     (
         DATE,
-        _re(r"哪天|哪一天|哪日|哪年|哪一年|哪个?月|哪周|哪个季度|什么时候|啥时候|何时|几时|几号|几月|几点|截止|"
+        _re(r"哪天|哪一天|哪日|哪年|哪一年|哪个?月|哪周|哪个季度|什么时候|啥时候|何时|几时|几号|几月|几点(?!意见|建议|意义|好处|理由|原因|要求|想法|体会|经验|不足|注意|共识|区别|原则|要点|措施)|截止|"
             r"\bwhen\b|\bdates?\b|\b(?:which|what)\s+(?:day|month|year|week|quarter)\b|\bwhat\s+time\b|\bdeadline\b|"
             r"(?:周|星期|礼拜)[一二三四五六日天]|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     ),

@@ -88,6 +88,7 @@ def test_a_guessed_fact_takes_its_kind_from_the_questions_words(question: str, k
         "client wants 15% off by friday, how should i reply",
         "what's my next move after a 6 hour outage",
         "client has offices in 5 cities - which office should own the account?",
+        "想跟老板讲清楚为什么要在公司层面做这件事，能列出哪几点意义",  # points of significance, not o'clock
     ],
 )
 def test_a_question_about_what_to_do_never_gets_a_guessed_value(question: str):
