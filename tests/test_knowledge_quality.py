@@ -5,7 +5,7 @@ issue 13 §3, fifteenth to twenty-fifth passes): a change that loses more than o
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
 v36 to v51 are only measured against their floors, never tuned on (v36 just before the twentieth pass's last change,
 which did not move it; v37 before any change of the twenty-first, v38 and v39 once, at its final code; v40 before any
-change of the twenty-second, v41 and v42 at its final code (and before its last five code changes); v43 before any
+change of the twenty-second, v41 and v42 at its final code (and just before its last two code changes); v43 before any
 change of the twenty-third, v44 and v45 at its final code; v46 before any change of the twenty-fourth, v47 and v48
 once, at its final code; v49 before any change of the twenty-fifth, v50 and v51 at its final code (and before its last five code changes);
 v52 waits, unscored, for the twenty-sixth);
@@ -68,8 +68,8 @@ NEAR_DOMAIN_HELDOUT_V37 = FIXTURES / "kb" / "near_domain_heldout_v37.jsonl"  # h
 NEAR_DOMAIN_HELDOUT_V38 = FIXTURES / "kb" / "near_domain_heldout_v38.jsonl"  # held-out: scored once, at the final code of its pass
 NEAR_DOMAIN_HELDOUT_V39 = FIXTURES / "kb" / "near_domain_heldout_v39.jsonl"  # held-out: scored once, at the final code of its pass
 NEAR_DOMAIN_HELDOUT_V40 = FIXTURES / "kb" / "near_domain_heldout_v40.jsonl"  # held-out: scored before any change of its pass
-NEAR_DOMAIN_HELDOUT_V41 = FIXTURES / "kb" / "near_domain_heldout_v41.jsonl"  # held-out: scored at the final code of its pass (and before its last five code changes)
-NEAR_DOMAIN_HELDOUT_V42 = FIXTURES / "kb" / "near_domain_heldout_v42.jsonl"  # held-out: scored at the final code of its pass (and before its last five code changes)
+NEAR_DOMAIN_HELDOUT_V41 = FIXTURES / "kb" / "near_domain_heldout_v41.jsonl"  # held-out: scored at the final code of its pass (and just before its last two code changes)
+NEAR_DOMAIN_HELDOUT_V42 = FIXTURES / "kb" / "near_domain_heldout_v42.jsonl"  # held-out: scored at the final code of its pass (and just before its last two code changes)
 NEAR_DOMAIN_HELDOUT_V43 = FIXTURES / "kb" / "near_domain_heldout_v43.jsonl"  # held-out: scored before any change of its pass
 NEAR_DOMAIN_HELDOUT_V44 = FIXTURES / "kb" / "near_domain_heldout_v44.jsonl"  # held-out: scored at the final code of its pass
 NEAR_DOMAIN_HELDOUT_V45 = FIXTURES / "kb" / "near_domain_heldout_v45.jsonl"  # held-out: scored at the final code of its pass
