@@ -134,6 +134,7 @@ def compose_answer(
     )
 
 
+_TOO_MUCH = r"\btoo\s+(?:expensive|slow|complex|complicated|pricey)\b"  # "too expensive", "too slow"
 # A customer's objection: what the customer says or pushes back with, not a rep's general question. The
 # speaker (客户, 对方, the buyer…) may stand a few words before the verb ("客户那边又说", "the guy I deal
 # with keeps saying"); a question about a customer without their words or pushback is not an objection.
@@ -148,8 +149,7 @@ _OBJECTION = re.compile(
     r"more\s+time|cheaper|better))\b|\bobjection\b|"
     # "too expensive", unless one of our own people says it ("My new rep is convinced we're too pricey")
     r"^(?![^.!?]*\b(?:my|our)\s+(?:new\s+|junior\s+|own\s+)?(?:reps?|colleagues?|team(?:mates?)?|salespeople|sales\s+reps?|trainees?|juniors?)\b"
-    r"(?:(?!\b(?:customers?|clients?|buyers?|they)\b)[^.!?])*?\btoo\s+(?:expensive|slow|complex|complicated|pricey)\b)"
-    r"[^\n]*?\btoo\s+(?:expensive|slow|complex|complicated|pricey)\b",
+    rf"(?:(?!\b(?:customers?|clients?|buyers?|they)\b)[^.!?])*?{_TOO_MUCH})[^\n]*?{_TOO_MUCH}",
     re.IGNORECASE,
 )
 

@@ -204,6 +204,11 @@ _NAMED = (
     r"institutions?|institutes?|providers?|partners?|universit(?:y|ies)|books?|authors?|directors?|vps?|vice\s+presidents?|executives?|distributors?|dealers?|"
     r"resellers?|cit(?:y|ies)|provinces?|regulations?|laws?|statutes?|competitors?|rivals?)"
 )
+# "the 14-point gap … split", "this 45% … broken down": a figure the question quotes, asked in parts (its number grouped)
+_QUOTED_SPLIT = (
+    r"\b(?:the|that|this)\s+(\d+(?:\.\d+)?)[\s-]*(?:%|percent|points?|percentage[\s-]points?)\s+(?:[\w'’-]+\s+){0,6}?"
+    r"(?:split|break\s+down|broken\s+down|divided|divide)\b"
+)
 _OURS = r"\bwhat(?:['’]s|\s+is|\s+are)\s+ours\b"  # the company's own figure, asked beside someone else's
 _EN_VALUE = _re(
     r"\bhow\s+(?:much|many|long|soon|often|big|large|high|low)\b(?!\s+(?:effort|attention|energy|focus|"
@@ -239,8 +244,7 @@ _EN_VALUE = _re(
     r"\bis\s+there\s+(?:a|an|any|some|such\s+an?)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline|floor|"
     r"cut-?off|time\s+window|waiting\s+period|cooling-off\s+period|grace\s+period|(?:target|set|fixed|recommended|standard)\s+number)\b|"
     # "how does the 14-point gap split between CRM and the rest": the parts of a figure the question quotes
-    r"\bhow\s+(?:does|do|is|are|did|was|were)\s+(?:the|that|this)\s+\d+(?:\.\d+)?[\s-]*(?:%|percent|points?|percentage[\s-]points?)\s+"
-    r"(?:[\w'’-]+\s+){0,6}?(?:split|break\s+down|broken\s+down|divided)\b|"
+    rf"\bhow\s+(?:does|do|is|are|did|was|were)\s+{_QUOTED_SPLIT}|"
     # "does the table give a standard per-record price", "the typical margin": a figure the company would set
     r"\b(?:a|an|any|the)\s+(?:standard|typical|usual|benchmark|going|default)\s+(?:[\w'’-]+\s+){0,2}?(?:prices?|fees?|rates?|"
     r"percentages?|discounts?|margins?|amounts?|budgets?|quotas?|caps?|limits?)\b(?!\s+(?:objections?|negotiations?|wars?|talks?|"
@@ -559,11 +563,7 @@ def value_request(query: str) -> tuple[str, str]:
         for found in _ZH_VALUE.finditer(clause):
             if _negated(clause, found.start()) or _a_few(clause, found) or _NOT_ASKED_AFTER.match(clause, found.end()):
                 continue
-            if _JUDGED.search(clause[: found.start()]):  # "从判断哪家真值得下功夫，到…按什么顺序": how to judge, not which
-                continue
-            if _HOW_BEFORE.search(clause[: found.start()]):  # "我该怎么…分分类、各找谁解决": part of the method asked
-                continue
-            if _SET_ASIDE_ZH.search(clause[: found.start()]):  # "除了多少家之外还要写啥": set aside, not asked
+            if any(before.search(clause[: found.start()]) for before in _NOT_ASKED_BEFORE):  # judged, a method, set aside
                 continue
             limit = _LIMIT_BEFORE.search(clause[: found.start()])
             stated_as = _IS_BEFORE.search(clause[: found.start()]) and not _HOW_TO.search("".join(clauses[number + 1 :]))
@@ -611,6 +611,8 @@ _HOW_BEFORE = re.compile(r"(?:该|应该|要)怎么")
 # one asked (but "除了年费还要交多少" asks: what comes after 还 is).
 _SET_ASIDE_EN = re.compile(r"\b(?:apart\s+from|aside\s+from|other\s+than|besides|except(?:\s+for)?|not\s+counting)\s+(?:just\s+)?$", re.I)
 _SET_ASIDE_ZH = re.compile(r"除了?(?:(?!还|也|另|再)[^，,。？?！!；;]){0,8}$")
+# What before a Chinese value word in its clause makes it no request.
+_NOT_ASKED_BEFORE = (_JUDGED, _HOW_BEFORE, _SET_ASIDE_ZH)
 # "多少钱啊那个…", "多长时间必须闭环": a particle or a rule right after the value word makes it a question.
 _PRESSED = re.compile(r"[^，,。！!；;？?]{0,2}?(?:啊|呀|呢|嘛|吗|必须|需要|才能|才算|就算|要求|得|应该)")
 
@@ -1019,8 +1021,7 @@ def _lists(text: str) -> bool:
 # "这45%里面，代理机构和分支机构各占多少", "of that 45%, how much…": a breakdown of a figure the question quotes.
 _BREAKDOWN = _re(
     r"(\d+(?:\.\d+)?\s*%)\s*(?:里面|里头|里|中间|之中|当中|中)|\bof\s+(?:that|those|the)\s+(\d+(?:\.\d+)?\s*%)|"
-    # "how does the 14-point gap split between…": a figure the question quotes, broken down
-    r"\b(?:the|that|this)\s+(\d+(?:\.\d+)?)[\s-]*(?:%|percent|points?|percentage[\s-]points?)\s+(?:[\w'’-]+\s+){0,6}?(?:split|break\s+down|broken\s+down|divide|divided)\b"
+    + _QUOTED_SPLIT  # "how does the 14-point gap split between…"
 )
 
 
