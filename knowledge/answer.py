@@ -20,11 +20,14 @@ from knowledge.facts import (
     list_lines,
     listed_count,
     listed_noun,
+    lists_members,
+    members_asked,
     names_count,
     names_size,
     names_size_without_listing,
     names_sized_noun,
     names_without_listing,
+    simplified,
     sized_noun,
     spells_out,
     states_fact,
@@ -259,6 +262,10 @@ def missing_fact(
     ]
     classes = count == 2 and bool(noun)  # "问题员工分哪几类": two classes are a list too, if the passage names them
     if count is not None and (count > 2 or classes) and not any(spells_out(text, count) for text in listing):
+        return AskedFact(LIST_KIND)
+    members = members_asked(query)  # "今年先改的是哪几个行业的版本": passages that name 行业 but never list them
+    said = [hit for hit in quoted if members and members in simplified(f"{' '.join(hit.heading_path)} {hit.text}")]
+    if said and not any(lists_members(hit.text, " ".join(hit.heading_path), members) for hit in said):
         return AskedFact(LIST_KIND)
     return None
 

@@ -682,6 +682,7 @@ def _chained(clauses: list[str], number: int) -> bool:
     return bool(last) and (
         _ZH_VALUE.search(last) is not None
         or re.search(r"(?:都|分别)是哪(?:些|几)", last) is not None
+        or re.search(r"(?:要|得|需要|必须)(?:达到|满足|符合|具备)哪(?:些|几)", last) is not None  # "名额有几个，要达到哪些硬指标"
         or _STANDARD_FOLLOWS.match(last.strip()) is not None
     )
 
@@ -1347,3 +1348,38 @@ def _contains(text: str, term: str) -> bool:
     if is_cjk(term):
         return term in text
     return re.search(rf"\b{re.escape(term)}", text) is not None
+
+
+# "先改的是哪几个行业的版本", "要填哪几个字段": the members of a named class are asked for; a passage answers only if it
+# lists that class ("行业包括通讯、化工…", "五种类型：…", a table or section headed by it). Words that name no class
+# ("哪些东西", "哪几件事", "哪些做法") ask for what the passage says in any form.
+_MEMBERS_OF = re.compile(
+    r"哪(?:几|些)\s*(?:个|种|项|类|样|条|家|位|步)?\s*([\u4e00-\u9fff]{2})"
+    r"(?=[，,。？?！!；;\s]|$|是|有|呢|啊|吧|的|要|可|能|会|算|在|最|比|该|适合|需要|必须)"
+)
+_NO_CLASS = frozenset("东西 方面 地方 事情 件事 情况 做法 办法 方法 方式 手段 路子 招数 问题 内容 工作 东东".split())
+
+
+def members_asked(query: str) -> str:
+    """The class whose members a Chinese question asks for ("哪几个行业的版本" → "行业"), or ""."""
+    found = _MEMBERS_OF.search(simplified(query))
+    return found.group(1) if found and found.group(1) not in _NO_CLASS else ""
+
+
+def lists_members(text: str, heading: str, noun: str) -> bool:
+    """True when the passage lists members of `noun`: under a heading naming it, in a table or a list it leads
+    ("行业包括通讯、化工…", "客户类型 | …", "五种类型：…"), or counted with its size ("三大品牌")."""
+    plain = simplified(text)
+    if noun in simplified(heading) and spells_out(text, 2):
+        return True
+    for line in plain.splitlines():
+        at = line.find(noun)
+        if at < 0:
+            continue
+        if line.lstrip().startswith("|") or re.search(r"[：:]\s*$", line[at:]) and len(line) - at <= 16:  # a table's
+            return True  # column, a list it leads ("行业包括：")
+        after = line[at + len(noun) :]
+        led = re.match(r"[^，,。；;]{0,6}?(?:有|是|为)|[^。；;]{0,12}?(?:包括|包含|分为|分成|如|：|:)", after)
+        if led and "、" in after[led.end() :]:  # "行业包括通讯、化工…", "工具做系统控制，如销售漏斗、CRM…"
+            return True
+    return re.search(rf"{_COUNTED}\s*[个种项类大条步]?\s*{noun}", plain) is not None

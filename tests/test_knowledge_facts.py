@@ -1388,3 +1388,21 @@ def test_every_value_a_question_asks_must_be_stated():
     assert missing_fact(question, [passage(counted, "客户关系评价体系")], terms, weights(terms)) is not None  # the count alone
     assert missing_fact(question, [passage(weighted, "客户关系评价体系")], terms, weights(terms)) is None
     assert further_asked_fact("客户关系评价体系一共几项指标？") is None
+
+
+def test_the_members_of_a_class_the_passage_names_but_never_lists_are_not_stated():
+    question = "V网那套标准化产品后面还要按行业再改，今年先改的是哪几个行业的版本"
+    terms = ["标准化", "产品", "行业", "版本"]
+    in_passing = "业务服务产品化：形成适合不同行业、不同应用特征的标准化产品。主要方法是五个统一：\n- 统一名称；\n- 统一资费。"
+    listed = "调研覆盖的行业包括通讯、化工、医药、零售和制造。"
+    assert missing_fact(question, [passage(in_passing, "业务服务产品化")], terms, weights(terms)).kind.name == "list"
+    assert missing_fact(question, [passage(listed, "样本")], terms, weights(terms)) is None
+    # a passage that never says 行业 may list them in other words: nothing is concluded from it
+    assert missing_fact(question, [passage("标准化产品便于推广。", "业务服务产品化")], terms, weights(terms)) is None
+    # words that name no class ("哪些东西", "哪几件事") ask for what the passage says in any form
+    assert missing_fact("管这些客户之前得先想清楚哪几件事", [passage("先想清楚这件事：客户在哪。", "要点")], ["客户"], weights(["客户"])) is None
+
+
+def test_a_value_asked_before_a_list_of_requirements_is_asked():
+    assert asked_fact("公司年底评这个称号，名额有几个，要达到哪些硬指标") is not None
+    assert asked_fact("让我把这摊事拆成几个能分别盯的管理过程，一般拆成哪几块") is None
