@@ -146,8 +146,8 @@ _OBJECTION = re.compile(
     r"(?:说|說|讲|講|嫌|觉得|覺得|认为|認為|表示|反映|坚持|堅持|质疑|質疑|不同意|不接受|回绝|回絕|拒绝|拒絕|推脱|推託|担心|擔心|不放心|不想|不愿|不願)|"
     r"(?:客户|客戶|对方|對方)[^，,。？?！!]{0,12}(?:再降|还要降|還要降|再让|再讓|再便宜)|(?:他|她)(?:说|說|嫌|觉得|覺得)|(?<![我咱们們])(?:(?![我咱们們])[\u4e00-\u9fff]){1,3}(?:科|處|处|科室)(?:说(?!明)|說(?!明)|觉得|覺得|认为|認為|担心|擔心)|(?:^|[。！!？?]\s*)[^。！!？?，,]{0,3}?(?:客户(?!经理)|客戶(?!經理)|对方|對方|采购|採購|对接人|他们|他們)[^。！!？?我咱]{2,30}?(?:说|說|表示|坚持|堅持|不同意|不接受|拒绝|拒絕)|嫌.{0,6}(?:贵|貴|慢|复杂|複雜|麻烦|麻煩|难用|難用)|[“「\"]|打发|打發|推脱|推託|压价|壓價|砍价|砍價|"
     r"(?<!my )(?<!our )\b(?:customers?|clients?|they|he|she|buyers?|prospects?|contacts?|guy|procurement|cfo|ceo|cio|cto|"
-    r"boss|purchasing|directors?|officers?|legal|finance|managers?|heads?|owners?|gm|vp|president|chairman)\b"
-    r"(?:\s+[\w'’]+){0,4}?\s+(?:says?|said|keeps?\s+saying|thinks?|told\s+(?:me|us)|tells\s+(?:me|us)|claims?|complains?|"
+    r"boss|purchasing|directors?|officers?|legal|finance|managers?|heads?|owners?|gm|vp|president|chairman|supervisors?)\b"
+    r"(?:\s+[\w'’]+){0,6}?\s+(?:says?|said|keeps?\s+saying|thinks?|told\s+(?:me|us)|tells\s+(?:me|us)|claims?|complains?|"
     r"insists?|pushe?s?\s+back|objects?|refuses?|worries|is\s+worried|wants?\s+(?:a\s+|way\s+|much\s+)?(?:discount|lower|longer|"
     r"more\s+time|cheaper|better))\b|\bobjection\b|"
     # "too expensive", unless one of our own people says it ("My new rep is convinced we're too pricey")

@@ -421,6 +421,8 @@ def test_a_named_list_must_be_spelled_out():
         ("能不能就一句话讲清楚我们比别家强在哪", False),
         ("我们主管看完我的周报，说拜访记录写得太简单", False),
         ("The board meeting is next week: what should my proposal include?", False),
+        ("Their warehouse supervisor sat through the demo and said his pickers will never cope", True),  # a few words on
+        ("My supervisor sat in on the call and said I should push harder", False),
     ],
 )
 def test_objections_are_told_from_other_questions(question: str, objection: bool):
