@@ -950,6 +950,9 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     if fact.kind is DATE and heading and DATE.states.search(simplified(heading)):  # "CRM 能力价值调研（2000 年）"
         if _overlap(normalize(headed), topic, weights, total) >= TOPIC_SHARE:  # dates the whole section
             return True
+    if fact.kind is NAME and _CASE_ASKED.search(fact.request) and _CASE_HEADING.search(simplified(heading)):
+        if _overlap(normalize(headed), topic, weights, total) >= TOPIC_SHARE:  # "哪家企业碰到过类似情况可以参考":
+            return True  # a case section names the company it tells of
     if fact.kind is NAME:  # one sentence must say what the question says, and name something it does not
         asked = [term for term in topic if _contains(simplified(fact.request), term)]
         return any(
@@ -987,6 +990,11 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= needed:
             return True
     return False
+
+
+# "有没有哪家企业做过可以借鉴": a company to learn from, which a case section names.
+_CASE_ASKED = re.compile(r"参考|借鉴|学习|案例|例子|先例|取经")
+_CASE_HEADING = re.compile(r"案例|实例|范例")
 
 
 # "几步依次是啥", "几个工具，都是哪些": the members are asked with their number; a list of them answers both.

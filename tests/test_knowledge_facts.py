@@ -1408,3 +1408,13 @@ def test_the_members_of_a_class_the_passage_names_but_never_lists_are_not_stated
 def test_a_value_asked_before_a_list_of_requirements_is_asked():
     assert asked_fact("公司年底评这个称号，名额有几个，要达到哪些硬指标") is not None
     assert asked_fact("让我把这摊事拆成几个能分别盯的管理过程，一般拆成哪几块") is None
+
+
+def test_a_company_to_learn_from_is_named_by_a_case_section():
+    question = "客户系统前几年搭的，业务量翻了几番，系统卡得要命，有没有哪家企业碰到过类似情况可以参考"
+    fact = asked_fact(question)
+    assert fact is not None and fact.kind.name == "name"
+    terms = ["客户", "系统", "业务量", "企业", "情况", "参考"]
+    text = "该公司的客户系统已建成多年，业务量增长后数据容量和响应速度成了瓶颈。"
+    assert states_fact(fact, text, terms, weights(terms), "案例：上海通用的 CRM 项目背景")
+    assert not states_fact(fact, text, terms, weights(terms), "CRM 系统的范围")  # no case: no company named
