@@ -169,13 +169,14 @@ _ROLE = (
 # or an angry call ("财务总监在电话里发火"); told to the rep, not by a colleague of ours ("我们主管说").
 _OBJECTION_SAID = re.compile(
     rf"(?<!我们)(?<!我們)(?<!咱们)(?<!咱們)(?<!我的){_ROLE}[^，,。？?！!]{{0,20}}[，,](?:又|就|还|還|直接|只)?(?:说(?!实话|真的|白了)|說(?!實話|真的|白了)|嫌|来了?一句|來了?一句)|"
-    r"就一句[：:，,]|(?<![我咱])(?:来|來|撂下?|甩|扔|丢|丟|回)了?一句|(?:他|她|对方|對方)(?:每次|总是|總是|老是|一直|又|还|還|就|都|总|總|老|只){1,2}(?:说|說)|"
+    r"就一句[：:，,]|(?<![我咱])第一句(?:话)?(?:就)?(?:是|说|說)?[：:]|(?<![我咱])(?:来|來|撂下?|甩|扔|丢|丟|回)了?一句|(?:他|她|对方|對方)(?:每次|总是|總是|老是|一直|又|还|還|就|都|总|總|老|只){1,2}(?:说|說)|"
     r"(?:科|处|處|部|中心|局)的人(?:说|說)|(?<=[\u4e00-\u9fff，,：:])'[^'\n]{2,60}'|"
     rf"{_ROLE}[^，,。？?！!]{{0,8}}(?:发火|發火|发脾气|發脾氣|骂|罵)|"
     r"\b[\w'’-]+\s*:\s*['‘\"“]|\b(?:opened|came\s+back|replied|answered|responded|shot\s+back)\s+(?:with\s+)?['‘\"“]|"
     r"\b(?:team|department|committee|board|office|lead|chief|supervisor|partner|bursar)\s+(?:says?|said|told\s+(?:me|us)|insists?|keeps?\s+saying)\b|"
     r"(?<!my )(?<!our )\b(?:customers?|clients?|buyers?|prospects?|they|he|she|procurement|cfo|cio|ceo)\b(?:\s+[\w'’]+){0,3}?\s+"
-    r"(?:asks?\s+for|asked\s+for|demands?|demanded|is\s+demanding|offers?\s+to|offered\s+to|is\s+insisting|insisted)\b",
+    r"(?:asks?\s+for|asked\s+for|demands?|demanded|is\s+demanding|offers?\s+to|offered\s+to|is\s+insisting|insisted|"
+    r"(?:forwarded|sent)\s+(?:me\s+|us\s+)?(?:over\s+)?(?:a|an|the|their)\s+(?:rival|competing|competitor|cheaper|lower|other))\b",
     re.IGNORECASE,
 )
 

@@ -423,6 +423,10 @@ def test_a_named_list_must_be_spelled_out():
         ("The board meeting is next week: what should my proposal include?", False),
         ("Their warehouse supervisor sat through the demo and said his pickers will never cope", True),  # a few words on
         ("My supervisor sat in on the call and said I should push harder", False),
+        ("客户财务总监拿到报价单第一句话就是：你们这价是按镀金算的吧？怎么接", True),  # their first words
+        ("我第一句话就是：您好，我是新来的客户经理", False),
+        ("Procurement forwarded a rival bid that's a fifth below ours. What do I say back?", True),  # their pushback
+        ("She forwarded all three quotes to me with just '???'. Which CRM capability is failing here?", False),
     ],
 )
 def test_objections_are_told_from_other_questions(question: str, objection: bool):
