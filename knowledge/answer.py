@@ -268,10 +268,12 @@ def missing_fact(
     classes = count == 2 and bool(noun)  # "问题员工分哪几类": two classes are a list too, if the passage names them
     if count is not None and (count > 2 or classes) and not any(spells_out(text, count) for text in listing):
         return AskedFact(LIST_KIND)
-    members = members_asked(query)  # "今年先改的是哪几个行业的版本": passages that name 行业 but never list them
-    said = [hit for hit in quoted if members and members in simplified(f"{' '.join(hit.heading_path)} {hit.text}")]
-    if said and not any(lists_members(hit.text, " ".join(hit.heading_path), members) for hit in said):
-        return AskedFact(LIST_KIND)
+    for members in members_asked(query):  # "今年先改的是哪几个行业的版本": passages that name 行业 but never list them
+        said = [hit for hit in quoted if members in simplified(f"{' '.join(hit.heading_path)} {hit.text}")]
+        if said:
+            if not any(lists_members(hit.text, " ".join(hit.heading_path), members) for hit in said):
+                return AskedFact(LIST_KIND)
+            break
     return None
 
 

@@ -1358,20 +1358,31 @@ def _contains(text: str, term: str) -> bool:
     return re.search(rf"\b{re.escape(term)}", text) is not None
 
 
-# "先改的是哪几个行业的版本", "要填哪几个字段": the members of a named class are asked for; a passage answers only if it
-# lists that class ("行业包括通讯、化工…", "五种类型：…", a table or section headed by it). Words that name no class
-# ("哪些东西", "哪几件事", "哪些做法") ask for what the passage says in any form.
+# "先改的是哪几个行业的版本", "样板客户到底是哪几家": the members of a named class are asked for; a passage answers only
+# if it lists that class ("行业包括通讯、化工…", "五种类型：…", a table or section headed by it). Words that name no
+# class ("哪些东西", "哪几件事", "哪些做法") ask for what the passage says in any form.
 _MEMBERS_OF = re.compile(
     r"哪(?:几|些)\s*(?:个|种|项|类|样|条|家|位|步)?\s*([\u4e00-\u9fff]{2})"
     r"(?=[，,。？?！!；;\s]|$|是|有|呢|啊|吧|的|要|可|能|会|算|在|最|比|该|适合|需要|必须)"
 )
+_CLASS_THEN_MEMBERS = re.compile(  # the class said first: "不变量到底是哪几条", "样板客户具体有哪些"
+    r"([\u4e00-\u9fff]{2,4}?)(?:到底|具体|究竟|都|分别|一共)(?:是|有)哪(?:几|些)\s*(?:个|种|项|类|样|条|家|位|步)?(?=[，,。？?！!；;\s]|$|呢|啊|吧)"
+)
 _NO_CLASS = frozenset("东西 方面 地方 事情 件事 情况 做法 办法 方法 方式 手段 路子 招数 问题 内容 工作 东东".split())
 
 
-def members_asked(query: str) -> str:
-    """The class whose members a Chinese question asks for ("哪几个行业的版本" → "行业"), or ""."""
-    found = _MEMBERS_OF.search(simplified(query))
-    return found.group(1) if found and found.group(1) not in _NO_CLASS else ""
+def members_asked(query: str) -> list[str]:
+    """The class whose members a Chinese question asks for, as words a passage may use, longest first ("哪几个行业的
+    版本" → ["行业"], "定下的不变量到底是哪几条" → ["的不变量", "不变量", "变量"]), or []."""
+    text = simplified(query)
+    found = _MEMBERS_OF.search(text)
+    if found:
+        return [] if found.group(1) in _NO_CLASS else [found.group(1)]
+    found = _CLASS_THEN_MEMBERS.search(text)
+    if not found:
+        return []
+    said = found.group(1)
+    return [said[start:] for start in range(len(said) - 1) if said[start:] not in _NO_CLASS]
 
 
 def lists_members(text: str, heading: str, noun: str) -> bool:

@@ -1409,6 +1409,15 @@ def test_the_members_of_a_class_the_passage_names_but_never_lists_are_not_stated
     assert missing_fact("管这些客户之前得先想清楚哪几件事", [passage("先想清楚这件事：客户在哪。", "要点")], ["客户"], weights(["客户"])) is None
 
 
+def test_a_class_said_before_its_members_are_asked_for_is_found_in_the_words_a_passage_uses():
+    question = "说方案里要分清可变量和不变量，那公司明文定下的不变量到底是哪几条？"
+    terms = ["方案", "可变量", "不变量"]
+    in_passing = "在给客户的方案里，哪些是可变量、哪些是不变量，一开始就要心中有数。"
+    listed = "方案的不变量包括：\n- 核心服务等级；\n- 网络安全要求；\n- 付款周期。"
+    assert missing_fact(question, [passage(in_passing, "价格对应价值组合")], terms, weights(terms)).kind.name == "list"
+    assert missing_fact(question, [passage(listed, "价格对应价值组合")], terms, weights(terms)) is None
+
+
 def test_a_value_asked_before_a_list_of_requirements_is_asked():
     assert asked_fact("公司年底评这个称号，名额有几个，要达到哪些硬指标") is not None
     assert asked_fact("让我把这摊事拆成几个能分别盯的管理过程，一般拆成哪几块") is None
