@@ -1395,8 +1395,9 @@ def lists_members(text: str, heading: str, noun: str) -> bool:
         at = line.find(noun)
         if at < 0:
             continue
-        if line.lstrip().startswith("|") or re.search(r"[：:]\s*$", line[at:]) and len(line) - at <= 16:  # a table's
-            return True  # column, a list it leads ("行业包括：")
+        leads = re.search(r"[：:]\s*$", line[at:]) is not None and len(line) - at <= 16  # "行业包括：" then the list
+        if line.lstrip().startswith("|") or leads:  # a table's column, or the line that leads a list
+            return True
         after = line[at + len(noun) :]
         led = re.match(r"[^，,。；;]{0,6}?(?:有|是|为)|[^。；;]{0,12}?(?:包括|包含|分为|分成|如|：|:)", after)
         if led and "、" in after[led.end() :]:  # "行业包括通讯、化工…", "工具做系统控制，如销售漏斗、CRM…"
