@@ -83,7 +83,8 @@ def compose_answer(
     if threshold is None:
         threshold = support_model_for(index).threshold
     supported = [hit for hit in hits if hit.support >= threshold]
-    if hits and hits[0] not in supported and hits[0].support >= CARD_SUPPORT_SHARE * threshold and is_objection(query):
+    objection = is_objection(query)
+    if hits and hits[0] not in supported and hits[0].support >= CARD_SUPPORT_SHARE * threshold and objection:
         if find_objection_card(index, index.get_chunk(hits[0].chunk_id)) is not None:  # the ranker's card for an
             supported.insert(0, hits[0])  # objection, put first (words of an English question rarely occur in a card)
     if not supported:
@@ -97,7 +98,7 @@ def compose_answer(
     # A card answers an objection (the ranker already weighs a card for an objection and for any other
     # question); any other question gets the section that answers, when its best passage is nearly as well
     # supported as the best of all.
-    if not is_objection(query):
+    if not objection:
         sections = [hit for hit in supported if cards[hit.chunk_id] is None]
         if sections and (sections[0].support >= SECTION_OVER_CARD * supported[0].support or asks_why(query)):
             supported = sections  # a card tells how to answer, never why: a question about why gets a section
