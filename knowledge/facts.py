@@ -504,8 +504,32 @@ _SUBJECT = _re(
     r"包月费|月费|年费|资费|报价|价格|违约金|提成|佣金|返点|奖金|底薪|折扣|预算|经费|代办费|流失率|权重|[\u4e00-\u9fff]{2}率|"
     r"积分|绿色通道|有效期|保密期限|期限|门槛|"
     r"\b(?:monthly|annual|yearly)\s+fee\b|\bcommission(?:\s+rate)?\b|\bdiscount\b|\bpayment\s+term\b|\bbudget\b|\bbonus\b|"
-    r"\bresponse\s+time\b|\bcontract\s+law\b|\bpenalty(?:\s+rate)?\b|\bquota\b|\blicen[cs]e\b|\bnotice\b|\bdeadline\b"
+    r"\bresponse\s+time\b|\bcontract\s+law\b|\bpenalty(?:\s+rate)?\b|\bquota\b|\blicen[cs]e\b|\bnotice\b|\bdeadline\b|"
+    r"\b(?:gross\s+|profit\s+)?margin\b"
 )
+# The words a Chinese passage names an English subject with (its first word as the key): "what gross margin …" is
+# answered by a figure said beside 毛利 or 差价, not by any percentage of the section.
+_SUBJECT_IN_CHINESE = {
+    "monthly": "月费|包月|月租",
+    "annual": "年费",
+    "yearly": "年费",
+    "commission": "提成|佣金|返点",
+    "discount": "折扣|打折|[\\d一二三四五六七八九]\\s*折|优惠|让利|降价",
+    "payment": "付款|账期|回款|结算|预付|趸交",
+    "budget": "预算|经费",
+    "bonus": "奖金|奖励|提成",
+    "response": "响应|回复|答复|反馈",
+    "contract": "合同法",
+    "penalty": "违约金|罚",
+    "quota": "指标|配额|定额|任务",
+    "licence": "许可|授权|账号",
+    "license": "许可|授权|账号",
+    "notice": "通知|提前",
+    "deadline": "期限|截止|之前|以内|之内",
+    "gross": "毛利|利润|差价|加价",
+    "profit": "毛利|利润|差价|加价",
+    "margin": "毛利|利润|差价|加价",
+}
 
 
 @dataclass(frozen=True)
@@ -1097,8 +1121,11 @@ def _names_counted(request: str, text: str) -> bool:
 def _names_subject(fact: AskedFact, text: str) -> bool:
     """A figure answers a question that names what it measures ("续约率", "满意率") only where that noun is
     said, or the acronym the question gives beside it ("销售回报率ROS")."""
-    if not fact.subject or not is_cjk(fact.subject[0]):
+    if not fact.subject:
         return True
+    if not is_cjk(fact.subject[0]):  # "commission": said in English (a gloss) or in the words a passage uses for it
+        chinese = _SUBJECT_IN_CHINESE.get(fact.subject.split()[0], "")
+        return not chinese or _contains(text, fact.subject) or re.search(chinese, text) is not None
     return _contains(text, fact.subject) or bool(fact.alias and fact.alias in text)
 
 

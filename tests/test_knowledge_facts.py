@@ -301,6 +301,18 @@ def test_a_figure_answers_a_rate_only_where_the_rate_asked_for_is_named():
     assert states_fact(fact, "CRM 领先企业的 ROS 达到 33%，平均水平为 21%。", terms, weights(terms))
 
 
+def test_an_english_subject_is_named_in_the_words_a_chinese_passage_uses_for_it():
+    fact = asked_fact("What gross margin does a distributor usually keep on that route?")
+    terms = ["distributor", "margin", "渠道"]
+    shares = "生产商 → 分销商 → 消费者的渠道占 49%（distributor route）。"
+    assert not states_fact(fact, shares, terms, weights(terms))  # a share of the volume is no margin
+    assert states_fact(fact, "分销商在这条渠道上的毛利一般为 12%（distributor）。", terms, weights(terms))
+    fact = asked_fact("What commission rate does a rep earn on a renewal?")
+    terms = ["commiss", "rep", "renew"]
+    assert not states_fact(fact, "续约（renew）客户的折扣为 5%，rep 负责跟进。", terms, weights(terms))
+    assert states_fact(fact, "续约（renew）的提成为合同额的 3%，rep 当月结算。", terms, weights(terms))
+
+
 def test_a_figure_for_another_industry_does_not_answer_one_asked_for_an_industry():
     passage = "以电子/高科技行业为例：\n- CRM 领先企业的 ROS 为 33%，平均企业为 13%。"
     for question, terms in (
