@@ -3,12 +3,12 @@
 The floors sit one question below the figures measured on 2026-12-02 (docs/benchmarks-knowledge.md,
 issue 13 §3, fifteenth to twenty-seventh passes): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
-v40 to v55 are only measured against their floors, never tuned on (v40 before any
+v40 to v57 are only measured against their floors, never tuned on (v40 before any
 change of the twenty-second, v41 and v42 at its final code (and just before its last two code changes); v43 before any
 change of the twenty-third, v44 and v45 at its final code; v46 before any change of the twenty-fourth, v47 and v48
 once, at its final code; v49 before any change of the twenty-fifth, v50 and v51 at its final code (and before its last five code changes);
 v52 before any change of the twenty-sixth, v53 and v54 at its final code; v55 before any change of the
-twenty-seventh);
+twenty-seventh, v56 and v57 at its final code; v58 waits, unscored, for the twenty-eighth);
 the near-domain sets up to v39 were seen (the support model, the passage ranker and the value-ask model are fitted
 on some of them; their misses were read), and are dev sets now, as are dev3 to dev5 (written blind to the engine in the
 eleventh pass; the "not stated" rules were tuned on them), not_stated_dev2/3 (written blind in the fourteenth pass)
@@ -83,6 +83,8 @@ NEAR_DOMAIN_HELDOUT_V52 = FIXTURES / "kb" / "near_domain_heldout_v52.jsonl"  # h
 NEAR_DOMAIN_HELDOUT_V53 = FIXTURES / "kb" / "near_domain_heldout_v53.jsonl"  # held-out: scored at the final code of its pass
 NEAR_DOMAIN_HELDOUT_V54 = FIXTURES / "kb" / "near_domain_heldout_v54.jsonl"  # held-out: scored at the final code of its pass
 NEAR_DOMAIN_HELDOUT_V55 = FIXTURES / "kb" / "near_domain_heldout_v55.jsonl"  # held-out: scored before any change of its pass
+NEAR_DOMAIN_HELDOUT_V56 = FIXTURES / "kb" / "near_domain_heldout_v56.jsonl"  # held-out: scored at the final code of its pass
+NEAR_DOMAIN_HELDOUT_V57 = FIXTURES / "kb" / "near_domain_heldout_v57.jsonl"  # held-out: scored at the final code of its pass
 NEAR_DOMAIN_DEV3 = FIXTURES / "kb" / "near_domain_dev3.jsonl"  # written blind, tuned on in the eleventh pass
 NEAR_DOMAIN_DEV4 = FIXTURES / "kb" / "near_domain_dev4.jsonl"
 NEAR_DOMAIN_DEV5 = FIXTURES / "kb" / "near_domain_dev5.jsonl"
@@ -145,7 +147,7 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V11, 26, 13, id="near-domain v11 (misses read in the ninth pass): 27/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V12, 30, 13, id="near-domain v12 (misses read in the twelfth pass): 31/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V13, 33, 13, id="near-domain v13 (misses read in the twelfth pass): 34/36, 14/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V14, 24, 12, id="near-domain v14 (dev since the fifteenth pass): 25/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V14, 29, 13, id="near-domain v14 (dev since the fifteenth pass): 30/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V15, 26, 10, id="near-domain v15 (dev since the fifteenth pass): 27/36, 11/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V16, 27, 11, id="near-domain v16 (dev since the fifteenth pass): 28/36, 12/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V17, 27, 10, id="near-domain v17 (dev since the fifteenth pass): 28/36, 11/14 (31/36 before the sixteenth pass's playbook questions)"),
@@ -170,7 +172,7 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V36, 31, 12, id="near-domain v36 (dev since the twenty-sixth pass): 32/36, 13/14 (30/36, 12/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V37, 31, 12, id="near-domain v37 (dev since the twenty-sixth pass): 32/36, 13/14 (32/36, 11/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V38, 31, 12, id="near-domain v38 (dev since the twenty-seventh pass): 32/36, 13/14 (the same as held-out)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V39, 30, 12, id="near-domain v39 (dev since the twenty-seventh pass): 31/36, 13/14 (the same as held-out at the end; 30/36 before the twenty-third pass, 12/14 before the twenty-second)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V39, 30, 13, id="near-domain v39 (dev since the twenty-seventh pass): 31/36, 14/14 (31/36, 13/14 as held-out at the end; 30/36 before the twenty-third pass, 12/14 before the twenty-second)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V40, 33, 11, id="near-domain v40 (held-out, scored before any change of the twenty-second pass, the same at its end): 34/36, 12/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V41, 31, 13, id="near-domain v41 (held-out, scored at the twenty-second pass's final code): 32/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V42, 29, 12, id="near-domain v42 (held-out, scored at the twenty-second pass's final code): 30/36, 13/14 (31/36 before the twenty-sixth pass)"),
@@ -186,11 +188,13 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V52, 28, 9, id="near-domain v52 (held-out, scored before any change of the twenty-sixth pass, the same at its final code): 29/36, 10/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V53, 31, 12, id="near-domain v53 (held-out, scored at the twenty-sixth pass's final code): 32/36, 13/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V54, 31, 9, id="near-domain v54 (held-out, scored at the twenty-sixth pass's final code): 32/36, 10/14"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V55, 35, 11, id="near-domain v55 (held-out, scored before any change of the twenty-seventh pass): 36/36, 12/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V55, 35, 11, id="near-domain v55 (held-out, scored before any change of the twenty-seventh pass, the same at its final code): 36/36, 12/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V56, 32, 12, id="near-domain v56 (held-out, scored at the twenty-seventh pass's final code): 33/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V57, 28, 12, id="near-domain v57 (held-out, scored at the twenty-seventh pass's final code): 29/36, 13/14"),
         pytest.param(NEAR_DOMAIN_DEV3, 22, 31, id="near-domain dev3: 23/26, 32/34 (24/26, 28/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV4, 21, 32, id="near-domain dev4: 22/26, 33/34 (19/26, 25/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV5, 23, 29, id="near-domain dev5: 24/26, 30/34 (22/26, 23/34 unseen)"),
-        pytest.param(NOT_STATED_DEV, 37, 84, id="not-stated dev: 38/40, 85/90"),
+        pytest.param(NOT_STATED_DEV, 38, 87, id="not-stated dev: 39/40, 88/90"),
         pytest.param(NOT_STATED_DEV2, 34, 59, id="not-stated dev2: 35/45, 60/65 (32/45, 46/65 unseen)"),
         pytest.param(NOT_STATED_DEV3, 34, 62, id="not-stated dev3: 35/45, 63/65 (32/45, 52/65 unseen)"),
         pytest.param(SITUATION_DEV, 58, 10, id="situation dev: 59/60, 11/11 (57/60, 10/11 unseen)"),
