@@ -74,7 +74,7 @@ DURATION = FactKind(
     "具体时限",
     "the time limit",
     # not a calendar date ("2002 年 12 月 25 日" says when, not how long)
-    _re(rf"(?<![\d.])(?<!月)(?<!月\s)(?!(?:19|20)\d\d\s*年)(?!\d{{1,2}}\s*月\s*\d){_NUMBER}\s*(?:小时|天|日|分钟|个工作日|周|星期|个月|月|年)|\d+\s*(?:hours?|days?|minutes?|weeks?|months?|years?)\b"),
+    _re(rf"(?<![\d.])(?<!月)(?<!月\s)(?!(?:19|20)\d\d\s*年)(?!\d{{1,2}}\s*月\s*\d){_NUMBER}\s*(?:小时|天|日|分钟|个工作日|周|星期|个月|月|年)|\d+(?:\s*|-)(?:hours?|days?|minutes?|weeks?|months?|years?)\b"),  # "20 minutes", "20-minute visits"
 )
 FREQUENCY = FactKind(
     "frequency",

@@ -12,6 +12,7 @@ from knowledge import Answer, Source
 from knowledge.answer import is_objection, missing_fact
 from knowledge.documents import Hit
 from knowledge.facts import (
+    DURATION,
     asked_fact,
     further_asked_fact,
     listed_count,
@@ -1443,3 +1444,16 @@ def test_a_company_to_learn_from_is_named_by_a_case_section():
     text = "该公司的客户系统已建成多年，业务量增长后数据容量和响应速度成了瓶颈。"
     assert states_fact(fact, text, terms, weights(terms), "案例：上海通用的 CRM 项目背景")
     assert not states_fact(fact, text, terms, weights(terms), "CRM 系统的范围")  # no case: no company named
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("English keywords: taking over accounts, 20-minute visits", True),
+        ("each first visit takes about 20 minutes", True),
+        ("每个客户约 20 分钟", True),
+        ("a 20-strong team of visitors", False),
+    ],
+)
+def test_a_hyphenated_english_duration_is_a_duration(text, states):
+    assert bool(DURATION.states.search(text)) is states
