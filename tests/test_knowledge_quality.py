@@ -133,7 +133,7 @@ def describe(report) -> str:
 @pytest.mark.parametrize(
     ("path", "answered_floor", "declined_floor"),
     [
-        pytest.param(DEV_SET, 15, 1, id="dev: 16/18, 2/2"),
+        pytest.param(DEV_SET, 15, 1, id="dev: 16/18, 2/2 (18/18 before the twenty-eighth pass's playbook questions)"),
         pytest.param(HELDOUT_SET, 27, 9, id="held-out: 28/30, 10/10 (30/30 with 27 playbook questions near its own)"),
         pytest.param(NEAR_DOMAIN_DEV, 20, 22, id="near-domain dev: 21/21, 23/23"),
         pytest.param(NEAR_DOMAIN_HELDOUT, 19, 20, id="near-domain (ex-held-out) dev: 20/22, 21/21"),
@@ -166,7 +166,7 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V27, 29, 12, id="near-domain v27 (dev since the twenty-first pass): 30/36, 13/14 (28/36, 9/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V28, 34, 13, id="near-domain v28 (dev since the twenty-second pass): 35/36, 14/14 (34/36, 12/14 as held-out; 13/14 before the twenty-first pass)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V29, 32, 13, id="near-domain v29 (dev since the twenty-second pass): 33/36, 14/14 (31/36, 10/14 as held-out)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V30, 27, 12, id="near-domain v30 (dev since the twenty-third pass): 28/36, 13/14 (27/36, 12/14 as held-out)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V30, 27, 12, id="near-domain v30 (dev since the twenty-third pass): 28/36, 13/14 (30/36 before the twenty-eighth pass's playbook questions; 27/36, 12/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V31, 34, 13, id="near-domain v31 (dev since the twenty-third pass): 35/36, 14/14 (34/36, 12/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V32, 33, 12, id="near-domain v32 (dev since the twenty-fourth pass): 34/36, 13/14 (33/36, 10/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V33, 32, 13, id="near-domain v33 (dev since the twenty-fourth pass): 33/36, 14/14 (33/36, 13/14 as held-out)"),
@@ -183,7 +183,7 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V44, 30, 11, id="near-domain v44 (held-out, scored at the twenty-third pass's final code): 31/36, 12/14 (31/36 before the twenty-fifth pass)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V45, 32, 8, id="near-domain v45 (held-out, scored at the twenty-third pass's final code): 33/36, 9/14 (32/36 before the twenty-fourth pass, 8/14 before the twenty-fifth)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V46, 34, 12, id="near-domain v46 (held-out, scored before any change of the twenty-fourth pass): 35/36, 13/14 (12/14 before it; 34/36 before the twenty-seventh pass's playbook questions)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V47, 31, 11, id="near-domain v47 (held-out, first scored at the twenty-fourth pass's final code): 33/36, 12/14 (32/36 before the twenty-fifth pass)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V47, 31, 11, id="near-domain v47 (held-out, first scored at the twenty-fourth pass's final code): 32/36, 12/14 (33/36 before the twenty-eighth pass's playbook questions, 32/36 before the twenty-fifth pass)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V48, 28, 10, id="near-domain v48 (held-out, first scored at the twenty-fourth pass's final code): 29/36, 11/14 (28/36 before the twenty-fifth pass)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V49, 35, 10, id="near-domain v49 (held-out, scored before any change of the twenty-fifth pass): 36/36, 11/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V50, 28, 11, id="near-domain v50 (held-out, scored at the twenty-fifth pass's final code, and before its last five code changes): 29/36, 12/14"),
