@@ -625,8 +625,8 @@ _NOT_ASKED_AFTER = re.compile(
     r"(?:有|是)?(?:什么|啥)?(?:不一样|不同|区别|差别)|"  # "跟去年赚了多少有啥不一样": two ideas compared, no figure
     r"[^，,。？?！!；;]{0,2}?(?:都|也)(?:没|不|行|可以|无所谓)|[^，,。？?！!；;]{0,6}?(?:他们|他|她|对方)也?(?:说不清|不知道|不清楚|搞不清|讲不清)"
 )
-# "份额要占到百分之几，公司才认它": the next clause makes the value a threshold, which asks for it.
-_ONLY_THEN = re.compile(r"(?![^，,。？?！!；;]*(?:怎样|怎么|如何|咋))[^，,。？?！!；;]{0,6}?才(?:算|能|认|会|可以|行|够)")
+# "份额要占到百分之几，公司才认它", "得过多少万，公司才肯批": the next clause makes the value a threshold, which asks for it.
+_ONLY_THEN = re.compile(r"(?![^，,。？?！!；;]*(?:怎样|怎么|如何|咋))[^，,。？?！!；;]{0,6}?才(?:算|能|认|会|可以|行|够|肯|给|批|让|有资格)")
 # "判断哪家值得投入", "分辨哪个是真需求": a value word after a verb of judging is the object judged, not a request.
 _JUDGED = re.compile(r"(?:判断|分辨|辨别|识别|判定|看出|分清)(?:出|一下|清楚)?$")
 # "我该怎么先把这些问题分分类、各找谁解决": a value word after "该怎么" in its clause is part of the method asked for.
@@ -969,8 +969,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         if _overlap(normalize(f"{heading} {text}"), topic, weights, total) >= needed:
             return True
     noun = _COUNTED_NOUN.search(simplified(fact.request)) if fact.kind is COUNT and not fact.limited else None
-    if noun and noun.group(1) not in "次趟回遍天年月周" and spells_out(text, 2) and re.search(rf"{_COUNTED}\s*个?\s*[\u4e00-\u9fff]?{noun.group(1)}", headed):
-        return True  # "分几层", "一共分几块": "三个层面：1. … 2. …", "三个模块：…" count and list them (not "几次": "四个层次")
+    if noun and noun.group(1) not in "次趟回遍天年月周分岁元" and spells_out(text, 2) and re.search(rf"{_COUNTED}\s*个?\s*[\u4e00-\u9fff]?{noun.group(1)}", headed):
+        return True  # "分几层", "一共分几块": "三个层面：1. … 2. …", "三个模块：…" count and list them (not "几次": "四个层次"; not "多少分": a score)
     if fact.kind is DATE and heading and DATE.states.search(simplified(heading)):  # "CRM 能力价值调研（2000 年）"
         if _overlap(normalize(headed), topic, weights, total) >= TOPIC_SHARE:  # dates the whole section
             return True

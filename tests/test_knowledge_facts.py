@@ -47,6 +47,7 @@ from skills.models import Request
         ("合同金额录系统时是按含税价还是不含税价", "policy"),
         ("按照劳动法，客户经理周末陪客户算不算加班？", "law"),  # the legal word is in the sentence that asks
         ("那个，区域大客户嘛，市场份额要占到百分之几，公司才认它是区域大客户啊", "rate"),  # a threshold
+        ("集团客户一年通信费得过多少万，公司才肯批专门给它做定制？", "amount"),  # a threshold, too
         ("对Ⅱ类客户交叉销售的转化率，公司有没有个基准值", "rate"),
         ("what year did TARP run that complaint survey", "date"),
         ("who's the head of key accounts for the eastern region these days", "name"),
@@ -871,6 +872,14 @@ def test_a_count_of_things_is_answered_by_a_passage_that_counts_and_lists_them()
     assert not states_fact(fact, "系统要做：\n1. 数据采集\n2. 数据分析", terms, weights(terms))  # listed, but not counted
     layers = asked_fact("营销到底该分几层来理解")
     assert states_fact(layers, "营销有三个层面：\n1. 观念\n2. 策略\n3. 技巧", ["营销"], weights(["营销"]))
+
+
+def test_a_score_is_no_count_of_parts():
+    terms = ["忠诚度", "打分", "预警"]
+    fact = asked_fact("客户忠诚度打分掉到多少分就要拉响预警")
+    parts = "管理体系包括六部分：\n1. 客户识别\n2. 建立关系\n3. 忠诚度管理"
+    assert not states_fact(fact, parts, terms, weights(terms), "管理体系六部分")  # "六部分" is no score
+    assert states_fact(fact, "忠诚度打分低于 60 分就要预警。", terms, weights(terms))
 
 
 def test_a_named_recent_year_asks_for_the_companys_own_figures():
