@@ -1284,9 +1284,10 @@ def list_lines(text: str) -> int:
 
 
 def spells_out(text: str, count: int) -> bool:
-    """True when the passage lists at least `count` items (list lines, table rows, or items separated by 、)."""
+    """True when the passage lists at least `count` items (list lines, table rows, or items separated by 、 or by
+    arrows: "客户分类 → 需求分析 → …")."""
     items = list_lines(text)
-    commas = max((sentence.count("、") + 1 for sentence in _sentences(text)), default=0)
+    commas = max((max(sentence.count("、"), sentence.count("→")) + 1 for sentence in _sentences(text)), default=0)
     return max(items, commas, _table_rows(text)) >= count
 
 
@@ -1341,7 +1342,10 @@ def names_size_without_listing(text: str, count: int, noun: str) -> bool:
         return False
     plain = simplified(text)
     said = list(re.finditer(_sized(count, noun), plain))
-    introduced = (re.match(r"[^，,。；;]{0,4}?(?:[：:\n]|包括|分别|如下|是指|就是)", plain[found.end() :]) for found in said)
+    introduced = (
+        re.match(r"[^，,。；;]{0,4}?(?:[：:\n]|包括|分别|如下|是指|就是)|[^。；;\n]{0,16}[：:]\s*(?:\n|$)", plain[found.end() :])
+        for found in said
+    )  # "分为三种类型，对应三种战略：" leads the table below it too
     return bool(said) and not any(introduced)
 
 
