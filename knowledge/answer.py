@@ -253,8 +253,15 @@ def missing_fact(
     def lists_the_size(hit: Hit) -> bool:  # "What are its three parts?": a list of exactly three items is its size said
         return names_the_size(hit) or (not counted and list_lines(hit.text) == count)
 
+    def counts_its_list(hit: Hit) -> bool:  # "哪三种管道": the best passage says "主要有三种：" and lists three
+        return names_count(f"{' '.join(hit.heading_path)} {hit.text}", count) and list_lines(hit.text) == count
+
     listing = [  # about the named list, in a passage the answer quotes
-        hit.text for hit in quoted if hit.coverage >= LIST_TOPIC_COVERAGE or (sized and names_the_size(hit))
+        hit.text
+        for hit in quoted
+        if hit.coverage >= LIST_TOPIC_COVERAGE
+        or (sized and names_the_size(hit))
+        or (sized and hit is supported[0] and counts_its_list(hit))
     ]
     if not any(is_cjk(char) for char in query):  # English words rarely occur in a Chinese passage: the list
         listing = [  # must be one that names its size ("the five disciplines" → "五项修炼")

@@ -392,6 +392,15 @@ def test_a_named_list_must_be_spelled_out():
     assert spells_out("实施五步：客户分类 → 需求分析 → 定制服务 → 高效沟通 → 维护关系。", 5)  # arrows part items
 
 
+def test_a_list_asked_by_its_size_is_spelled_out_by_the_best_passage_listing_that_many_in_other_words():
+    question = "平常跟客户联络主要靠哪三种管道？"
+    terms = ["客户", "联络", "管道"]
+    three = passage("客户关怀手段主要有三种：\n1. 主动电话\n2. 网站服务\n3. 呼叫中心", "客户关怀的手段", coverage=0.2)
+    assert missing_fact(question, [three], terms, weights(terms)) is None  # "三种" and three items, not "管道"
+    other = passage("客户经理要做好三件事。", "客户经理", coverage=0.2)
+    assert missing_fact(question, [other, three], terms, weights(terms)) is not None  # only the best passage
+
+
 def test_a_list_is_spelled_out_only_by_a_passage_the_answer_quotes():
     question = "销售五步骤是哪五步"
     terms = ["销售", "步骤"]
