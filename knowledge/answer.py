@@ -278,7 +278,7 @@ def missing_fact(
         return AskedFact(LIST_KIND)
     for members in members_asked(query):  # "今年先改的是哪几个行业的版本": passages that name 行业 but never list them
         said = [hit for hit in quoted if members in simplified(f"{' '.join(hit.heading_path)} {hit.text}")]
-        if said:
+        if said and said[0] is supported[0]:  # the best passage names them (not: a side passage mentions 环节)
             if not any(lists_members(hit.text, " ".join(hit.heading_path), members) for hit in said):
                 return AskedFact(LIST_KIND)
             break

@@ -1452,6 +1452,11 @@ def test_the_members_of_a_class_the_passage_names_but_never_lists_are_not_stated
     assert missing_fact(question, [passage(listed, "样本")], terms, weights(terms)) is None
     # a passage that never says 行业 may list them in other words: nothing is concluded from it
     assert missing_fact(question, [passage("标准化产品便于推广。", "业务服务产品化")], terms, weights(terms)) is None
+    # only the best passage's silence counts: a side passage that names 行业 in passing concludes nothing
+    other_words = passage("按通讯、化工、医药等领域各出一版标准化产品。", "产品化")
+    side = passage(in_passing, "业务服务产品化")
+    assert missing_fact(question, [other_words, side], terms, weights(terms)) is None
+    assert missing_fact(question, [side, other_words], terms, weights(terms)).kind.name == "list"
     # words that name no class ("哪些东西", "哪几件事") ask for what the passage says in any form
     assert missing_fact("管这些客户之前得先想清楚哪几件事", [passage("先想清楚这件事：客户在哪。", "要点")], ["客户"], weights(["客户"])) is None
 
