@@ -633,7 +633,11 @@ _JUDGED = re.compile(r"(?:判断|分辨|辨别|识别|判定|看出|分清)(?:�
 _HOW_BEFORE = re.compile(r"(?:该|应该|要)怎么")
 # "What should it cover apart from how many there are?", "除了多少家以外，还该写什么": a value set aside is not the
 # one asked (but "除了年费还要交多少" asks: what comes after 还 is).
-_SET_ASIDE_EN = re.compile(r"\b(?:apart\s+from|aside\s+from|other\s+than|besides|except(?:\s+for)?|not\s+counting)\s+(?:just\s+)?$", re.I)
+_SET_ASIDE_EN = re.compile(
+    r"\b(?:apart\s+from|aside\s+from|other\s+than|besides|except(?:\s+for)?|not\s+counting)\s+(?:just\s+)?$|"
+    r"\b(?:just|only|all|mainly|purely|simply|merely)\s+(?:about|on)\s+$|\bdepends?\s+(?:only\s+|just\s+)?on\s+$",
+    re.I,
+)  # "Is it just about how much they spend?", "does it depend on how many lines": a topic, not a figure asked
 _SET_ASIDE_ZH = re.compile(r"除了?(?:(?!还|也|另|再)[^，,。？?！!；;]){0,8}$")
 # What before a Chinese value word in its clause makes it no request.
 _NOT_ASKED_BEFORE = (_JUDGED, _HOW_BEFORE, _SET_ASIDE_ZH)

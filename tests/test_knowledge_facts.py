@@ -42,6 +42,7 @@ from skills.models import Request
         ("违约金按民法典写多少比例合适？", "law"),
         ("what's the ROI for a loyalty programme in retail", "rate"),  # metrics, bare requests and policy checks
         ("regional sales directors — bonus range?", "amount"),
+        ("About how much does a group SMS package cost?", "amount"),  # "about" as roughly, not a topic
         ("竞争对手这个返点政策是全国统一的吗", "policy"),
         ("集团客户的话费余额年底会清零吗", "policy"),
         ("Do unused service credits expire after twelve months?", "policy"),
@@ -230,6 +231,8 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "客户说忠诚度要单独评估，这跟他每年采购多少有什么区别",  # two ideas compared, no figure
         "Our boss wants a profile of the hospitals in town. What should it cover apart from how many there are?",  # set aside
         "给学校那一块写需求分析，除了多少家以外，还该写哪些方面",
+        "I need to explain what counts as a key account. Is it just about how much they spend?",  # a topic
+        "Does the level of service depend on how many lines a client has?",
     ],
 )
 def test_value_words_in_descriptions_or_advice_questions_ask_for_no_fact(question: str):
