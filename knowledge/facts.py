@@ -574,7 +574,7 @@ def value_request(query: str) -> tuple[str, str]:
     request to the end of its clause or sentence) says which kind of value is wanted.
     """
     text = simplified(query)
-    asking = _asking_sentences(text)
+    asking = _asking_sentences(_EN_SPOKEN.sub(lambda said: " " * len(said.group(0)), text))  # not what someone said
     match = next((found for found in _EN_VALUE.finditer(asking) if not _SET_ASIDE_EN.search(asking[: found.start()])), None)
     if match:
         end = re.search(r"[?？.!。！;；\n]", asking[match.end() :])
@@ -607,6 +607,11 @@ def value_request(query: str) -> tuple[str, str]:
         if found and ("？" in text[found.end() :] or "?" in text[found.end() :] or found.end() >= len(text.rstrip()) - 4):
             return found.group(0), found.group(0)
     return "", ""
+
+
+# "… after reading our quote: 'This is way over what we'd planned for.'": what someone said, in quotes (a question
+# quoted, "the client asked 'how long is the contract?'", is one the rep wants answered).
+_EN_SPOKEN = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=:))['\"‘“][A-Za-z][^\"“”?]*?[.!…]['\"’”](?=\s|$)")
 
 
 # "我就想知道…", "帮我查一下…", "请问…": what follows asks, whatever clause it is in.

@@ -43,6 +43,7 @@ from skills.models import Request
         ("what's the ROI for a loyalty programme in retail", "rate"),  # metrics, bare requests and policy checks
         ("regional sales directors — bonus range?", "amount"),
         ("About how much does a group SMS package cost?", "amount"),  # "about" as roughly, not a topic
+        ("The client asked \"how long is the contract?\"", "duration"),  # a question quoted is one to answer
         ("竞争对手这个返点政策是全国统一的吗", "policy"),
         ("集团客户的话费余额年底会清零吗", "policy"),
         ("Do unused service credits expire after twelve months?", "policy"),
@@ -233,6 +234,7 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "给学校那一块写需求分析，除了多少家以外，还该写哪些方面",
         "I need to explain what counts as a key account. Is it just about how much they spend?",  # a topic
         "Does the level of service depend on how many lines a client has?",
+        "Hotel buyer, after our quote: 'This is way over what we'd planned for. You'll have to do better.'",  # said
     ],
 )
 def test_value_words_in_descriptions_or_advice_questions_ask_for_no_fact(question: str):
