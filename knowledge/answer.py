@@ -189,7 +189,9 @@ _EXPLANATION_ASK = re.compile(
     r"为什么|為什麼|为啥|為啥|图啥|圖啥|图什么|圖什麼|什么道理|什麼道理|啥道理|叫啥|叫什么|叫什麼|什么原因|什麼原因|啥原因|哪些原因|"
     r"买的是(?:啥|什么)|買的是(?:啥|什麼)|说明(?:了)?(?:啥|什么)|說明(?:了)?(?:啥|什麼)|意味着什么|意味著什麼|怎么理解|怎麼理解|"
     r"\bwhy\b|what(?:'s|’s|\s+is)\s+(?:behind|going\s+on)|what\s+does\s+(?:that|this|it)\s+(?:mean|tell|say\s+about)|"
-    r"what\s+(?:is|'s|’s)\s+(?:this|that|it)\s+called",
+    r"what\s+(?:is|'s|’s)\s+(?:this|that|it)\s+called|"
+    r"错在哪|錯在哪|(?:哪里|哪裡|哪儿|哪兒)(?:做)?错|(?:哪里|哪裡|哪儿|哪兒)(?:做)?錯|做错了(?:什么|啥)|"  # "我到底错在哪": what went wrong
+    r"what\s+did\s+(?:i|we)\s+do\s+wrong|where\s+did\s+(?:i|we)\s+go\s+wrong",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|‘[^’]*’|'[^']{3,}'|(?:说|說|讲|講|问|問)[，,：:][^。！？!?]*|\b(?:said|says|told\s+(?:me|us))\b[^.!?。！？]*", re.IGNORECASE)

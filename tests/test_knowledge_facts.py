@@ -427,6 +427,8 @@ def test_a_list_is_spelled_out_only_by_a_passage_the_answer_quotes():
         ("客户那边又说再等等，预算下个季度才批", True),  # the speaker a few words before the verb
         ("客户财务处听完报价半天没吭声，最后说今年预算早就花光了", True),  # what they did, then what they said
         ("客户关系这块我跟了很多年了，说实话还是没摸到门道", False),  # 说实话 is the rep talking
+        ("对方老板张口就问能不能打折，我当场让了五个点，主管骂我犯了大忌，我到底错在哪", False),  # what went wrong
+        ("The buyer asked for a discount on the first visit and I gave 5%. Where did I go wrong?", False),
         ("Our junior rep thinks we are too expensive for every deal and wants discounts approved up front. How do I coach him?", False),
         ("Our team says the client thinks we are too expensive", True),  # the client's view, passed on
         ("客戶說你們太貴了", True),  # Traditional
