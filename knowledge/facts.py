@@ -184,7 +184,7 @@ _CHECK_KINDS = {"%": RATE, "个点": RATE, "折": RATE, "成": RATE, "元": AMOU
                 "attempt": COUNT, "trie": COUNT, "meeting": COUNT, "email": COUNT}
 # "帮我查一下…的报价", "网址发我一下": a value named after a request, with no question word.
 _REQUEST_NOUN = re.compile(r"报价|价格|价钱|费用|资费|网址|电话|地址|邮箱|联系方式|账号|名单|日期|截止时间")
-_SEND_ME = re.compile(r"发我|发给我|给我发|(?<!电话)告诉我|(?<!电话)(?<![塞扔丢甩派分交递])给我")  # not "打电话给我", "塞给我": a call made, a thing handed over, not a request
+_SEND_ME = re.compile(r"发我|发给我|给我发|(?<!电话)告诉我|(?<!电话)(?<![塞扔丢甩派分交递透漏])给我")  # not "打电话给我", "塞给我", "透给我": a call made, a thing handed over or let slip, not a request
 _EN_DAYS = rf"monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_MONTHS}"
 _EN_CHOICE = _re(
     rf"\b(?:\d+(?:\.\d+)?%?|monthly|quarterly|weekly|yearly|annually|daily|{_EN_DAYS})\s+or\s+(?:[a-z]+\s+){{0,2}}?"

@@ -234,6 +234,7 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "给学校那一块写需求分析，除了多少家以外，还该写哪些方面",
         "I need to explain what counts as a key account. Is it just about how much they spend?",  # a topic
         "Does the level of service depend on how many lines a client has?",
+        "采购私下透给我，说对手报了个低得离谱的价，还把报价单晃了一下，这种信息该怎么掂量",  # let slip, not sent
         "Hotel buyer, after our quote: 'This is way over what we'd planned for. You'll have to do better.'",  # said
     ],
 )
