@@ -3,12 +3,12 @@
 The floors sit one question below the figures measured on 2026-12-03 (docs/benchmarks-knowledge.md,
 issue 13 §3, fifteenth to twenty-ninth passes): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
-v44 to v61 are only measured against their floors, never tuned on (v44 and v45 at the twenty-third pass's final code;
+v44 to v63 are only measured against their floors, never tuned on (v44 and v45 at the twenty-third pass's final code;
 v46 before any change of the twenty-fourth, v47 and v48 once, at its final code; v49 before any change of the
 twenty-fifth, v50 and v51 at its final code (and before its last five code changes); v52 before any change of the
 twenty-sixth, v53 and v54 at its final code; v55 before any change of the twenty-seventh, v56 and v57 at its code
 before and after its playbook questions; v58 and v59 before any change of the twenty-eighth, v60 at its code before
-and after its playbook questions; v61 before any change of the twenty-ninth);
+and after its playbook questions; v61 to v63 before any change of the twenty-ninth);
 the near-domain sets up to v43 were seen (the support model, the passage ranker and the value-ask model are fitted
 on some of them; their misses were read), and are dev sets now, as are dev3 to dev5 (written blind to the engine in the
 eleventh pass; the "not stated" rules were tuned on them), not_stated_dev2/3 (written blind in the fourteenth pass)
@@ -89,6 +89,8 @@ NEAR_DOMAIN_HELDOUT_V58 = FIXTURES / "kb" / "near_domain_heldout_v58.jsonl"  # h
 NEAR_DOMAIN_HELDOUT_V59 = FIXTURES / "kb" / "near_domain_heldout_v59.jsonl"  # held-out: scored before any change of its pass
 NEAR_DOMAIN_HELDOUT_V60 = FIXTURES / "kb" / "near_domain_heldout_v60.jsonl"  # held-out: scored before its playbook questions
 NEAR_DOMAIN_HELDOUT_V61 = FIXTURES / "kb" / "near_domain_heldout_v61.jsonl"  # held-out: scored before any change of its pass
+NEAR_DOMAIN_HELDOUT_V62 = FIXTURES / "kb" / "near_domain_heldout_v62.jsonl"  # held-out: scored before any change of its pass
+NEAR_DOMAIN_HELDOUT_V63 = FIXTURES / "kb" / "near_domain_heldout_v63.jsonl"  # held-out: scored before any change of its pass
 NEAR_DOMAIN_DEV3 = FIXTURES / "kb" / "near_domain_dev3.jsonl"  # written blind, tuned on in the eleventh pass
 NEAR_DOMAIN_DEV4 = FIXTURES / "kb" / "near_domain_dev4.jsonl"
 NEAR_DOMAIN_DEV5 = FIXTURES / "kb" / "near_domain_dev5.jsonl"
@@ -134,7 +136,7 @@ def describe(report) -> str:
 @pytest.mark.parametrize(
     ("path", "answered_floor", "declined_floor"),
     [
-        pytest.param(DEV_SET, 15, 1, id="dev: 16/18, 2/2 (18/18 before the twenty-eighth pass's playbook questions)"),
+        pytest.param(DEV_SET, 16, 1, id="dev: 17/18, 2/2 (16/18 before the twenty-ninth pass, 18/18 before the twenty-eighth pass's playbook questions)"),
         pytest.param(HELDOUT_SET, 27, 9, id="held-out: 28/30, 10/10 (30/30 with 27 playbook questions near its own)"),
         pytest.param(NEAR_DOMAIN_DEV, 20, 22, id="near-domain dev: 21/21, 23/23"),
         pytest.param(NEAR_DOMAIN_HELDOUT, 19, 20, id="near-domain (ex-held-out) dev: 20/22, 21/21"),
@@ -175,30 +177,32 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V35, 33, 12, id="near-domain v35 (dev since the twenty-fifth pass): 34/36, 13/14 (31/36, 11/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V36, 33, 12, id="near-domain v36 (dev since the twenty-sixth pass): 34/36, 13/14 (30/36, 12/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V37, 33, 12, id="near-domain v37 (dev since the twenty-sixth pass): 34/36, 13/14 (32/36, 11/14 as held-out)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V38, 33, 12, id="near-domain v38 (dev since the twenty-seventh pass): 34/36, 13/14 (32/36, 13/14 as held-out)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V38, 34, 12, id="near-domain v38 (dev since the twenty-seventh pass): 35/36, 13/14 (32/36, 13/14 as held-out)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V39, 30, 13, id="near-domain v39 (dev since the twenty-seventh pass): 31/36, 14/14 (31/36, 13/14 as held-out at the end; 30/36 before the twenty-third pass, 12/14 before the twenty-second)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V40, 34, 11, id="near-domain v40 (dev since the twenty-eighth pass): 35/36, 12/14 (34/36, 12/14 as held-out)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V41, 31, 13, id="near-domain v41 (dev since the twenty-eighth pass): 32/36, 14/14 (32/36, 14/14 as held-out)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V42, 29, 11, id="near-domain v42 (dev since the twenty-ninth pass): 30/36, 12/14 (30/36, 12/14 as held-out at the end; 31/36 before the twenty-sixth pass)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V43, 32, 11, id="near-domain v43 (dev since the twenty-ninth pass): 33/36, 12/14 (33/36, 12/14 as held-out at the end; 28/36 when first scored)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V41, 32, 13, id="near-domain v41 (dev since the twenty-eighth pass): 33/36, 14/14 (32/36, 14/14 as held-out)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V42, 31, 12, id="near-domain v42 (dev since the twenty-ninth pass): 32/36, 13/14 (30/36, 12/14 as held-out at the end; 31/36 before the twenty-sixth pass)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V43, 32, 12, id="near-domain v43 (dev since the twenty-ninth pass): 33/36, 13/14 (33/36, 12/14 as held-out at the end; 28/36 when first scored)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V44, 30, 11, id="near-domain v44 (held-out, scored at the twenty-third pass's final code): 31/36, 12/14 (31/36 before the twenty-fifth pass)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V45, 32, 8, id="near-domain v45 (held-out, scored at the twenty-third pass's final code): 33/36, 9/14 (32/36 before the twenty-fourth pass, 8/14 before the twenty-fifth)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V46, 34, 12, id="near-domain v46 (held-out, scored before any change of the twenty-fourth pass): 35/36, 13/14 (12/14 before it; 34/36 before the twenty-seventh pass's playbook questions)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V47, 31, 11, id="near-domain v47 (held-out, first scored at the twenty-fourth pass's final code): 32/36, 12/14 (33/36 before the twenty-eighth pass's playbook questions, 32/36 before the twenty-fifth pass)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V48, 28, 10, id="near-domain v48 (held-out, first scored at the twenty-fourth pass's final code): 29/36, 11/14 (28/36 before the twenty-fifth pass)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V48, 29, 10, id="near-domain v48 (held-out, first scored at the twenty-fourth pass's final code): 30/36, 11/14 (29/36 before the twenty-ninth pass, 28/36 before the twenty-fifth)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V49, 35, 10, id="near-domain v49 (held-out, scored before any change of the twenty-fifth pass): 36/36, 11/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V50, 28, 11, id="near-domain v50 (held-out, scored at the twenty-fifth pass's final code, and before its last five code changes): 29/36, 12/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V51, 32, 10, id="near-domain v51 (held-out, scored at the twenty-fifth pass's final code, and before its last five code changes): 33/36, 11/14 (33/36 before the twenty-sixth pass)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V52, 28, 9, id="near-domain v52 (held-out, scored before any change of the twenty-sixth pass, the same at its final code): 29/36, 10/14 (29/36 before the twenty-seventh pass's playbook questions)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V53, 33, 12, id="near-domain v53 (held-out, scored at the twenty-sixth pass's final code): 34/36, 13/14 (32/36 before the twenty-seventh pass's playbook questions)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V54, 32, 9, id="near-domain v54 (held-out, scored at the twenty-sixth pass's final code): 33/36, 10/14 (32/36 before the twenty-seventh pass's playbook questions)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V54, 31, 9, id="near-domain v54 (held-out, scored at the twenty-sixth pass's final code): 32/36, 10/14 (33/36 before the twenty-ninth pass, 32/36 before the twenty-seventh pass's playbook questions)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V55, 35, 11, id="near-domain v55 (held-out, scored before any change of the twenty-seventh pass, the same at its final code): 36/36, 12/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V56, 32, 12, id="near-domain v56 (held-out, scored at the twenty-seventh pass's code before and after its playbook questions): 33/36, 13/14 both times"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V57, 29, 12, id="near-domain v57 (held-out, scored at the twenty-seventh pass's code before and after its playbook questions): 30/36, 13/14 (29/36 before them)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V58, 31, 9, id="near-domain v58 (held-out, scored before any change of the twenty-eighth pass): 32/36, 10/14 (31/36 before its playbook questions)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V59, 32, 11, id="near-domain v59 (held-out, scored before any change of the twenty-eighth pass, the same at its end): 33/36, 12/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V60, 31, 11, id="near-domain v60 (held-out, scored at the twenty-eighth pass's code before and after its playbook questions): 32/36, 12/14 both times"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V61, 31, 13, id="near-domain v61 (held-out, scored before any change of the twenty-ninth pass): 32/36, 14/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V61, 31, 13, id="near-domain v61 (held-out, scored before any change of the twenty-ninth pass, the same at its end): 32/36, 14/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V62, 31, 10, id="near-domain v62 (held-out, scored before any change of the twenty-ninth pass, the same at its end): 32/36, 11/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V63, 33, 12, id="near-domain v63 (held-out, scored before any change of the twenty-ninth pass, the same at its end): 34/36, 13/14"),
         pytest.param(NEAR_DOMAIN_DEV3, 24, 33, id="near-domain dev3: 25/26, 34/34 (24/26, 28/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV4, 21, 33, id="near-domain dev4: 22/26, 34/34 (19/26, 25/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV5, 25, 30, id="near-domain dev5: 26/26, 31/34 (22/26, 23/34 unseen)"),
