@@ -87,6 +87,31 @@ def test_voice_note_without_punctuation_and_with_fillers():
     assert [(f"{f.due:%m-%d %H:%M}", f.text) for f in record.followups] == [("11-19 10:00", "必须给答复")]
 
 
+FRIDAY_LATE_MORNING = datetime(2026, 12, 4, 10, 44, tzinfo=ZONE)  # after the 09:00 default reminder time
+
+
+@pytest.mark.parametrize(
+    ("note", "task"),
+    [
+        ("华信科技 王经理 这周五发报价单", "发报价单"),
+        ("Acme Corp wants the quote, send it this Friday", "send it"),
+        ("蓝海医药 张主任很生气 要我们今天给个说法", "给个说法"),
+        ("Acme Corp: need to call Sarah today", "call Sarah"),
+    ],
+)
+def test_a_day_said_for_today_after_the_default_time_is_due_soon_and_the_card_says_so(note: str, task: str):
+    record = parse_note(note, now=FRIDAY_LATE_MORNING, customers=INDEX)
+    [followup] = record.followups
+    assert followup.due == datetime(2026, 12, 4, 11, 0, tzinfo=ZONE) and not followup.has_time
+    assert task in followup.text
+    assert any("11:00" in warning and task in warning for warning in record.warnings)
+
+
+@pytest.mark.parametrize("note", ["今天去了华信科技 见了王经理", "华信科技 今天没见到人", "met Sarah at Acme Corp today"])
+def test_today_in_a_report_of_the_visit_is_no_follow_up(note: str):
+    assert parse_note(note, now=FRIDAY_LATE_MORNING, customers=INDEX).followups == []
+
+
 def test_no_customer_no_followup():
     record = parse_note("今天天气不错", now=NOW, customers=INDEX)
     assert not record.has_customer and not record.customer_said and record.followups == [] and record.objections == []

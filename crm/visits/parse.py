@@ -293,14 +293,34 @@ def _followups(
         if mention.vague and not _ACTION.search(clause + " " + action):
             continue  # 下个月有预算: news, not a to-do
         due = datetime.combine(day, clock, tzinfo=now.tzinfo)
+        moved = False
         if due <= now:
-            if not (mention.deadline or mention.vague):
+            only_the_day = (mention.clock is None and mention.part_of_day is None and day == now.date()
+                            and _still_to_do_today(mention.text, clause))  # fmt: skip
+            if not (mention.deadline or mention.vague or only_the_day):
                 continue  # 今天上午拜访了…: already happened
-            due = _next_full_hour(now)  # 这周内 said on Friday evening: today, soon
+            due, moved = _next_full_hour(now), only_the_day  # 这周内 / 这周五 said on Friday at 11: today, soon
         followup = PlannedFollowup(due=due, text=action, has_time=mention.has_time, vague=mention.vague, rule=rule)
+        if moved:
+            warnings.append(say(f"今天的默认提醒时间已过，改为 {due:%H:%M} 提醒：{action}",
+                                f"today's default reminder time has passed; reminding at {due:%H:%M}: {action}"))  # fmt: skip
         if not any(existing.due == followup.due and existing.text == followup.text for existing in followups):
             followups.append(followup)
     return followups
+
+
+_TODAY = re.compile(r"今天|今日|today", re.IGNORECASE)
+_INTENT = re.compile(r"要|得|需要|记得|别忘|必须|务必|争取|提醒|安排|\b(?:need to|have to|must|will|remind|don't forget)\b|'ll",
+                     re.IGNORECASE)  # fmt: skip
+_DONE = re.compile(r"了|过|\b(?:visited|met|went|had|was|were|did|called|sent|saw)\b", re.IGNORECASE)
+
+
+def _still_to_do_today(said: str, clause: str) -> bool:
+    """A day said for today whose default time has passed is still a to-do: 这周五 said on a Friday,
+    or 今天/"today" with an intent (要今天给答复, "need to send it today"); never a report (今天去了…)."""
+    if _DONE.search(clause):
+        return False
+    return not _TODAY.search(said) or bool(_INTENT.search(clause))
 
 
 def _next_full_hour(now: datetime) -> datetime:
