@@ -1328,7 +1328,7 @@ def _size(count: int) -> str:
 def sized_noun(query: str, count: int) -> str:
     """The noun the question counts with the list's size ("三大品牌" → "品牌", "五项修炼" → "修炼"), or ""."""
     found = re.search(rf"(?<![\d一二三四五六七八九十]){_size(count)}([\u4e00-\u9fff]{{2}})", simplified(query))
-    if not found or found.group(1)[0] in "哪几是的都分":
+    if not found or found.group(1)[0] in "哪几是的都分个项种条步类":  # "五步走": a measure word, then a verb
         return ""
     return found.group(1)
 

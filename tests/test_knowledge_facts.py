@@ -20,6 +20,7 @@ from knowledge.facts import (
     names_count,
     names_size_without_listing,
     names_without_listing,
+    sized_noun,
     spells_out,
     states_fact,
     value_request,
@@ -1504,3 +1505,12 @@ def test_a_company_to_learn_from_is_named_by_a_case_section():
 )
 def test_a_hyphenated_english_duration_is_a_duration(text, states):
     assert bool(DURATION.states.search(text)) is states
+
+
+@pytest.mark.parametrize(
+    ("query", "count", "noun"),
+    [("五项修炼具体是哪五项", 5, "修炼"), ("三大品牌分别是什么", 3, "品牌"), ("推大客户管理说要分五步走，是哪五步", 5, ""),
+     ("这四个特征有哪些", 4, "特征")],
+)
+def test_the_noun_a_size_counts_is_never_a_measure_word(query: str, count: int, noun: str) -> None:
+    assert sized_noun(query, count) == noun  # "五步走": 步 measures, 走 is a verb; no noun the list must be named by
