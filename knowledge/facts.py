@@ -468,6 +468,9 @@ _MEMBER_REQUEST = _re(
 )
 _OPEN_LIST_REQUEST = re.compile(r"哪几(?:招|个|种|条|步|项|类|点|方面|样)|哪些")
 _SIZED_OPEN_LIST = re.compile(rf"({_COUNTED})\s*(?:个|种|条|步|项|大|类|点)[\u4e00-\u9fff]{{0,6}}?(?:分别|都|具体)?(?:是|有)?哪些")
+_SIZE_SAID_AFTER = re.compile(
+    rf"(?:列了|列出了?|写了|讲了|提了|说了|一共|总共|共)\s*({_COUNTED})\s*(?:个|种|条|步|项|大|类|点)(?=[，,。？?！!；;\s]|$)"
+)
 _EN_NUMBERS = {
     word: value
     for value, word in enumerate(
@@ -1252,8 +1255,8 @@ def listed_count(query: str) -> int | None:
     if _CLASSED_NOUN.search(text):  # "问题员工分哪几类": at least two classes, named
         return 2
     if _OPEN_LIST_REQUEST.search(text) and _LIST_REQUEST.search(text):  # "具体是哪几招，列一下": at least a few
-        sized = _SIZED_OPEN_LIST.search(text)  # "四个特征有哪些，列一下": as many as it names
-        return _to_int(sized.group(1)) if sized else 3
+        sized = _SIZED_OPEN_LIST.search(text) or _SIZE_SAID_AFTER.search(text)  # "四个特征有哪些，列一下",
+        return _to_int(sized.group(1)) if sized else 3  # "有哪些功能，材料里列了五项": as many as it names
     member = _MEMBER_REQUEST.search(text)
     if member:
         return _to_int(member.group(1)) if member.group(1) else 3

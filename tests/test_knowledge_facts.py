@@ -379,6 +379,8 @@ def test_figures_for_the_companys_own_period_are_never_stated():
 def test_a_named_list_must_be_spelled_out():
     assert listed_count("营销组合十二方法具体是哪十二个，列一下") == 12
     assert listed_count("客户流失分哪几类？") == 2  # at least two classes: "主动流失和被动流失" answers it
+    assert listed_count("该有哪些功能，培训材料里列了五项，帮我列一下") == 5  # the size said after the request
+    assert listed_count("该有哪些功能，帮我列一下") == 3  # unsized: at least a few
     # a framework named before the question: its layers, which a passage naming it as one item never lists
     assert listed_noun("学习要点里提到的那个忠诚架构，具体分哪几层，每层管什么") == "忠诚架构"
     assert names_without_listing("应掌握以下要点：\n- 渠道客户忠诚架构；\n- 客户价值评估。", "忠诚架构")
