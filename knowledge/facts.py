@@ -943,8 +943,9 @@ _LIST_MEMBERS = _re(
 
 
 def _quoting(text: str) -> str:
-    """The question, when it gives figures itself and asks to confirm none ("是不是15%", "is it three?"), else ""."""
-    return "" if _checked_value(text) or not re.search(r"\d", text) else text
+    """The question, when it gives figures itself (in digits, or a share in words it then asks about: "一半客户…这些客户里")
+    and asks to confirm none ("是不是15%", "is it three?"), else ""."""
+    return "" if _checked_value(text) or not (re.search(r"\d", text) or _WORD_SUBSET.search(text)) else text
 
 
 def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str, float], heading: str = "") -> bool:
@@ -1070,14 +1071,22 @@ _BREAKDOWN = _re(
 )
 
 
+# "将近一半的投诉卡在一线，那这部分投诉…有几成", "一半客户从不投诉，那这些客户里…": a share said in words, then a part of it.
+_WORD_SUBSET = re.compile(
+    r"(?:一半|半数|近半|大半|大多数|大部分|[一二两三四五六七八九]成)[^。？?]{0,30}?"
+    r"(?:这部分|那部分|其中|这里面|(?:这|那)些[\u4e00-\u9fff]{0,8}?(?:里|中|当中))"
+)
+_FIGURE_VALUE = re.compile(r"\d+(?:\.\d+)?\s*%?(?:\s*[～~\-–至到]\s*\d+(?:\.\d+)?\s*%?)?")
+
+
 def _splits_quoted(question: str, sentence: str) -> bool:
     """True unless the question asks how a figure it quotes breaks down and the sentence does not give that figure."""
     breakdown = _BREAKDOWN.search(question)
-    if breakdown is None:
-        return True
+    if sentence.lstrip().lower().startswith("english keywords") and (breakdown or _WORD_SUBSET.search(question)):
+        return False  # index words beside each other, no breakdown
+    if breakdown is None:  # a share said in words, then a part of it: the sentence must give two figures, the part's too
+        return not _WORD_SUBSET.search(question) or len(_FIGURE_VALUE.findall(sentence)) >= 2
     figure = re.sub(r"\s+", "", next(group for group in breakdown.groups() if group))
-    if sentence.lstrip().lower().startswith("english keywords"):  # index words beside each other, no breakdown
-        return False
     return re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", re.sub(r"\s+", "", sentence).replace("％", "%")) is not None
 
 

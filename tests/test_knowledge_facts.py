@@ -663,6 +663,15 @@ def test_a_breakdown_of_a_quoted_figure_is_stated_only_beside_that_figure():
     assert states_fact(fact, split, terms, weights(terms))
 
 
+def test_a_part_of_a_share_said_in_words_is_stated_only_beside_a_figure_of_its_own():
+    fact = asked_fact("调查说一半客户碰到问题从不投诉，那这些不吭声的客户里，最后有几成会换掉供应商？")
+    terms = ["调查", "客户", "投诉", "换掉", "供应商"]
+    survey = "投诉调查：\n- 50% 的客户遇到问题后从不投诉，也不会告诉供应商。\n\nEnglish keywords: 50% never complain, 45% frontline"
+    assert fact is not None and fact.quoted and not states_fact(fact, survey, terms, weights(terms))
+    split = "投诉调查：50% 的客户遇到问题后从不投诉，其中 60% 最后会换掉供应商。"
+    assert states_fact(fact, split, terms, weights(terms))
+
+
 def test_an_english_breakdown_of_a_quoted_figure_is_stated_only_beside_that_figure():
     fact = asked_fact("Complaints to the front line are 45% of the total. How does the 45% split between agents and branches?")
     terms = ["投诉", "代理机构", "分支机构"]
