@@ -14,6 +14,7 @@ from knowledge.facts import (
     RANK,
     SYSTEM,
     AskedFact,
+    announced_list_size,
     asked_fact,
     further_asked_fact,
     guessed_fact,
@@ -27,6 +28,7 @@ from knowledge.facts import (
     names_size_without_listing,
     names_sized_noun,
     names_without_listing,
+    says_a_size,
     simplified,
     sized_noun,
     spells_out,
@@ -258,12 +260,19 @@ def missing_fact(
     def counts_its_list(hit: Hit) -> bool:  # "哪三种管道": the best passage says "主要有三种：" and lists three
         return names_count(f"{' '.join(hit.heading_path)} {hit.text}", count) and list_lines(hit.text) == count
 
+    counts_anything = says_a_size(query)  # "六种流失里最后那类…", "一共几项": not answered by a list of another size
+
+    def announces_its_list(text: str) -> bool:  # "具体有哪些": the best passage says "带来三种收益：" and lists three
+        announced = announced_list_size(text)
+        return announced is not None and announced >= count and list_lines(text) == announced
+
     listing = [  # about the named list, in a passage the answer quotes
         hit.text
         for hit in quoted
         if hit.coverage >= LIST_TOPIC_COVERAGE
         or (sized and names_the_size(hit))
         or (sized and hit is supported[0] and counts_its_list(hit))
+        or (count is not None and not sized and not counts_anything and hit is supported[0] and announces_its_list(hit.text))
     ]
     if not any(is_cjk(char) for char in query):  # English words rarely occur in a Chinese passage: the list
         listing = [  # must be one that names its size ("the five disciplines" → "五项修炼")

@@ -1274,6 +1274,25 @@ def listed_count(query: str) -> int | None:
     return None
 
 
+# "带来三种收益：", "有三方面意义：" ending its line: a list announced with its size, its items below.
+_ANNOUNCED_LIST = re.compile(rf"({_COUNTED})\s*(?:个|种|项|大|条|步|类|点|方面)[\u4e00-\u9fff]{{0,6}}[：:]\s*(?:\n|$)")
+
+
+_SAID_SIZE = re.compile(rf"(?<!哪)几\s*[个种项类条步点大]|{_COUNTED}\s*[个种项类条步点大]")
+
+
+def says_a_size(query: str) -> bool:
+    """True when the question names a size of its own ("六种流失") or asks a count ("一共几项"); "哪几点" asks for the
+    items themselves."""
+    return _SAID_SIZE.search(simplified(query)) is not None
+
+
+def announced_list_size(text: str) -> int | None:
+    """The size a passage gives the list it leads into ("三种收益：" then the items), or None."""
+    lead = _ANNOUNCED_LIST.search(simplified(text))
+    return _to_int(lead.group(1)) if lead else None
+
+
 def names_size(query: str, count: int) -> bool:
     """True when the question itself says how many items it wants ("the twelve methods", "哪五个")."""
     text = simplified(query)

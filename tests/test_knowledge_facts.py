@@ -13,6 +13,7 @@ from knowledge.answer import is_objection, missing_fact
 from knowledge.documents import Hit
 from knowledge.facts import (
     DURATION,
+    announced_list_size,
     asked_fact,
     further_asked_fact,
     listed_count,
@@ -20,6 +21,7 @@ from knowledge.facts import (
     names_count,
     names_size_without_listing,
     names_without_listing,
+    says_a_size,
     sized_noun,
     spells_out,
     states_fact,
@@ -1525,3 +1527,13 @@ def test_a_hyphenated_english_duration_is_a_duration(text, states):
 )
 def test_the_noun_a_size_counts_is_never_a_measure_word(query: str, count: int, noun: str) -> None:
     assert sized_noun(query, count) == noun  # "五步走": 步 measures, 走 is a verb; no noun the list must be named by
+
+
+def test_a_list_announced_with_its_size_and_a_question_that_names_one():
+    care = "正确看待客户投诉，它能给企业带来三种收益：\n\n1. 发现失误\n2. 再次赢得客户\n3. 巩固形象"
+    assert announced_list_size(care) == 3
+    assert announced_list_size("三种收益都很重要，要逐一落实。") is None  # said in passing, no list led into
+    assert not says_a_size("我想跟她讲讲投诉其实对我们有好处，具体有哪些")
+    assert not says_a_size("能列出哪几点意义")  # 哪几点 asks for the items
+    assert says_a_size("六种流失里最后那类，具体是哪些原因")  # a list of its own size
+    assert says_a_size("有没有一张细节检查清单？一共几项")  # a count asked
