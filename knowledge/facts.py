@@ -1082,10 +1082,13 @@ _FIGURE_VALUE = re.compile(r"\d+(?:\.\d+)?\s*%?(?:\s*[～~\-–至到]\s*\d+(?:\
 def _splits_quoted(question: str, sentence: str) -> bool:
     """True unless the question asks how a figure it quotes breaks down and the sentence does not give that figure."""
     breakdown = _BREAKDOWN.search(question)
-    if sentence.lstrip().lower().startswith("english keywords") and (breakdown or _WORD_SUBSET.search(question)):
-        return False  # index words beside each other, no breakdown
-    if breakdown is None:  # a share said in words, then a part of it: the sentence must give two figures, the part's too
-        return not _WORD_SUBSET.search(question) or len(_FIGURE_VALUE.findall(sentence)) >= 2
+    in_words = breakdown is None and _WORD_SUBSET.search(question) is not None
+    if not (breakdown or in_words):
+        return True
+    if sentence.lstrip().lower().startswith("english keywords"):  # index words beside each other, no breakdown
+        return False
+    if in_words:  # a share said in words, then a part of it: the sentence must give two figures, the part's too
+        return len(_FIGURE_VALUE.findall(sentence)) >= 2
     figure = re.sub(r"\s+", "", next(group for group in breakdown.groups() if group))
     return re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", re.sub(r"\s+", "", sentence).replace("％", "%")) is not None
 
