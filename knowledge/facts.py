@@ -219,10 +219,11 @@ _EN_VALUE = _re(
     r"limits?|caps?|thresholds?|deadlines?|discounts?|rebates?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
     r"number|figures?|length|duration|notice|date|time|minimum|maximum|margins?|returns?\s+on\s+(?:sales|investment)|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms|sample\s+size|cut-?offs?|formula|pass(?:ing)?\s+(?:mark|score))\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)"  # "what is that number called?" asks for a name
+    r"(?!\s+(?:based\s+on|calculated\s+(?:on|from)|measured\s+(?:on|by)|tied\s+to)\b)"  # "what's the commission based on": a basis
     # "what cost does the playbook tie to it": which cost the playbook names, not how much
     r"(?!\s+(?:does|do)\s+(?:the\s+)?(?:playbook|book|course|material|training|framework|table)\s+(?:tie|link|attach|associate|pair|match|map|assign)\b)|"
     r"\bwhat\s+(?!(?:do|does|did|should|can|could|would|will|is|are|was|were)\b)[\w-]+[^?.!]{0,60}?\bon\s+average\b|"  # "what lifetime value do we assign on average"
-    r"\bin\s+(?:hours|days|minutes|weeks|months|years|percent|yuan|rmb)\s*\?|"  # "is there a weekly allocation for it, in hours?"
+    r"\bin\s+(?:hours|days|minutes|weeks|months|years|percent|yuan|rmb)\s*\?|\bin\s+(?:percent(?:age)?|percentage)(?:\s+points|\s+terms)?\b|"  # "is there a weekly allocation for it, in hours?"
     r"\bwhat(?:['’]s|\s+is|\s+are)\s+(?:the\s+|our\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?[\u4e00-\u9fff]*(?:周期|时间|期限|时限|价格|报价|费用|资费|折扣|比例|费率|金额|预算|门槛)|"
     r"\bwhat\s*%|\bwhen\s+(?:exactly\s+|precisely\s+)?(?:does|do|is|are|will|would|was|were|did|must|can|should)\b|"
     r"\b(?:above|below|over|under|beyond)\s+what\b|\bby\s+when\b|"
@@ -409,7 +410,7 @@ _KIND_WORDS = (
 _KIND_WORDS_OF = dict(_KIND_WORDS)
 # "分几类", "有多少个阶段", "how many steps": a count of kinds, which a list answers as well as a number.
 _CATEGORIES = _re(
-    r"(?:多少|几)\s*个?\s*(?:类|种|步|项|层|级|阶段|方面|条|大|部分|环节|维度|因素|原因|方法|办法|渠道|特点|要点|情况|标志|原则|能力|层次|台阶|要素|特征)|"
+    r"(?:多少|几)\s*个?\s*(?:类|种|步|项|层|级|档|阶段|方面|条|大|部分|环节|维度|因素|原因|方法|办法|渠道|特点|要点|情况|标志|原则|能力|层次|台阶|要素|特征)|"
     r"\bhow\s+many\s+(?:[a-z-]+\s+){0,2}?(?:kinds|types|steps|stages|levels|ways|factors|reasons|methods|categories|parts|phases|tiers|"
     r"situations|cases|signs|items|points|elements|principles|dimensions|capabilities|competencies|rules|things|channels|sources|routes|"
     r"buckets|groups|classes|segments|downsides|drawbacks|disadvantages|advantages|benefits|features|characteristics|traits|criteria|"
@@ -418,10 +419,10 @@ _CATEGORIES = _re(
     # not a modifier: "how many capabilities managers" counts people, "how many points of the monthly score" a score
     r"(?!\s+(?:managers?|officers?|owners?|leads?|people|staff|teams?)\b|\s+of\s+(?:[\w'’-]+\s+){0,6}?(?:scores?|ratings?|marks?|grades?)\b)"
 )
-_UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级层人户元块万件趟])")
+_UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级档层人户元块万件趟])")
 
-_COUNT_UNITS = frozenset("个位家次名项条步类种级层人户件趟")
-_KIND_UNITS = frozenset("类种级层步项条")  # "分几类", "几层": a count of kinds, said with its number in the passage
+_COUNT_UNITS = frozenset("个位家次名项条步类种级档层人户件趟")
+_KIND_UNITS = frozenset("类种级档层步项条")  # "分几类", "几层", "分几档": a count of kinds, said with its number in the passage
 
 # A newer round of a figure the playbook gives ("最新一轮的数据", "in the latest round"): asked with or without a value word.
 _NEWER_DATA = _re(
@@ -701,14 +702,15 @@ def _asks_in(clauses: list[str], number: int) -> bool:
         return True
     if _ZH_CHOICE.search(following) and len(following) <= 12:  # "多久归一次类，按季度还是半年": a choice tags the question
         return True
-    if re.fullmatch(r"(?:是|就是|应该是|是不是)[^，,。？?]{1,6}(?:吗|么|嘛|吧)?", following) and number + 2 == len(clauses):
+    asks_its_own = re.search(r"哪|什么|啥|怎", following) is not None  # "…，是哪几条来着": a question of its own
+    if re.fullmatch(r"(?:是|就是|应该是|是不是)[^，,。？?]{1,6}(?:吗|么|嘛|吧)?", following) and number + 2 == len(clauses) and not asks_its_own:
         return True  # "检查考核多久一次，是每月吗": a guess to confirm hands the question back
     rest = "".join(clauses[number + 1 :])
     if re.match(r"(?:比如|例如|譬如)", following) and number + 2 == len(clauses) and not _HOW_TO.search(rest):
         return True  # "有没有期限，比如一个月内必须全部见完？": an example of the value asked
     if re.match(r"我(?:想|要|得|好)", following) and not re.search(r"[吗嗎？?]|怎|如何|什么|啥|哪|谁|多少|几", rest):
         return True  # "叫啥名字，我想找负责的同事取取经": what the rep will do with it
-    return bool(_TAG.search(following)) and len(following) <= 8
+    return bool(_TAG.search(following)) and len(following) <= 8 and not asks_its_own  # "…，有人知道吗"
 
 
 def _chained(clauses: list[str], number: int) -> bool:
@@ -1233,6 +1235,7 @@ _UNIT_ALTERNATIVES = {
     "分": r"分(?!钟|比|之)",  # not "百分比", "百分之"
     "人": r"个?人|名|位",  # "8~10 个人", "50 位高级领导"
     "类": r"大?类|种",  # "分几类": "八种真实原因"
+    "档": r"档|级|等",  # "分几档": "三档", "三级" or "三等"
     "种": r"种|大?类",
     "条": r"条|项|种|点|个",  # "总结了几条": "八种真实原因"; "多少条坏处": "十三个坏处"
     "项": r"项|条|种|点",

@@ -259,6 +259,13 @@ def test_the_question_clause_carries_the_request():
     assert value_request("这个客户分级模型具体分几档，每档叫什么")[0] == "几"  # the members, named
     assert value_request("除了年费，还要交多少钱")[0] == "多少"  # what comes after 还 is asked
     assert value_request("Besides the fee, how much is the deposit?")[0] == "how much"
+    # a last clause with a question word of its own ("是哪几条来着") is no tag or guess handing the question back
+    assert value_request("材料里用几个画面来形容投入的客户经理，是哪几条来着") == ("", "")
+    assert value_request("检查考核多久一次，是每月吗")[0] == "多久"
+    # "in percent" asks for a share wherever it stands; "what's the commission based on" asks for a basis, no figure
+    fact = asked_fact("How fast does its growth have to be, in percent, before it counts as a key account?")
+    assert fact is not None and fact.kind.name == "rate"
+    assert value_request("Once a firm goes customer-strategy, what's the commission based on?") == ("", "")
 
 
 def test_the_unit_asked_for_must_be_the_unit_stated():
@@ -267,6 +274,14 @@ def test_the_unit_asked_for_must_be_the_unit_stated():
     assert fact is not None and fact.unit == "倍"
     assert states_fact(fact, "发展一位新客户的成本是保持一位老客户的 5～10 倍。", terms, weights(terms))
     assert not states_fact(fact, "发展新客户的成本占维护老客户成本的 15%。", terms, weights(terms))
+
+
+def test_a_count_of_grades_needs_that_many_grades_stated():
+    fact = asked_fact("客户素质评估是按几档来评的？")
+    terms = ["客户", "素质", "评估"]
+    assert fact is not None and fact.unit == "档" and fact.categories
+    assert not states_fact(fact, "用客户状态分析表做两项评估：客户意愿评估和客户素质评估。", terms, weights(terms))
+    assert states_fact(fact, "客户素质评估分三档：\n- 优\n- 中\n- 差", terms, weights(terms))
 
 
 def test_a_count_of_kinds_is_answered_by_a_list():
