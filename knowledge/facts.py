@@ -421,6 +421,7 @@ _CATEGORIES = _re(
 )
 _UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级档层人户元块万件趟])")
 
+_SCORE_BEFORE = re.compile(r"(?:满分|总分|得分|分数|分值)(?:是|为|有|能有|大概|一般)?$")
 _COUNT_UNITS = frozenset("个位家次名项条步类种级档层人户件趟")
 _KIND_UNITS = frozenset("类种级档层步项条")  # "分几类", "几层", "分几档": a count of kinds, said with its number in the passage
 
@@ -824,6 +825,8 @@ def asked_fact(query: str) -> AskedFact | None:
         unit_name = "分"
     # "how many points per 100 yuan", "每人几个": a quantity per unit; "至少要填几项": a minimum. Neither counts kinds.
     asked_at = sentence.find(window.strip("。？?！!；; "))
+    if not unit_name and asked_at > 0 and _SCORE_BEFORE.search(sentence[:asked_at]):  # "每项满分多少": a score, said in 分
+        unit_name = "分"
     limited = asked_at > 0 and _LIMIT_BEFORE.search(sentence[:asked_at]) is not None
     categories = (  # not "by how many points": a margin
         bool(_CATEGORIES.search(window))

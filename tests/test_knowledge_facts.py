@@ -284,6 +284,14 @@ def test_a_count_of_grades_needs_that_many_grades_stated():
     assert states_fact(fact, "客户素质评估分三档：\n- 优\n- 中\n- 差", terms, weights(terms))
 
 
+def test_a_full_score_asked_is_stated_only_in_points():
+    fact = asked_fact("客户意愿评估按哪几个维度打分，每项满分多少")
+    terms = ["客户", "意愿", "评估"]
+    assert fact is not None and fact.unit == "分"
+    assert not states_fact(fact, "用客户状态分析表做两项评估：客户意愿评估和客户素质评估。", terms, weights(terms))
+    assert states_fact(fact, "客户意愿评估每项满分 10 分。", terms, weights(terms))
+
+
 def test_a_count_of_kinds_is_answered_by_a_list():
     fact = asked_fact("客户关怀的内容分几个阶段？")
     terms = ["客户关怀", "内容", "阶段"]
