@@ -197,6 +197,9 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("When was the final version of the plan approved?", "date"),  # a date, though it names a version
         ("Does the playbook give a standard per-visit fee for the agents?", "amount"),  # a figure the company would set
         ("Is there a typical margin the resellers keep?", "rate"),
+        ("公司规定这两个产品哪个必须优先推？", "policy"),  # the company's own choice
+        ("公司要求给集团客户默认用的是哪一个？", "policy"),
+        ("公司规定三档方案之间是不是每档差两成？", "policy"),
     ],
 )
 def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
@@ -226,6 +229,7 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "对接的采购说她就是收材料的，后面是谁拍板她也说不清",  # what someone else does not know
         "报价给他们了，他们说折扣多少都行，只要交付快",
         "总担心哪天来个更好的就把我们换掉，怎样才能做到谁也离不开谁",  # 才 in a how-to is no threshold
+        "公司要求所有客户一律按标准流程走，可有几个大客户就是要特殊安排，这个矛盾该怎么处理",  # a rule told
         "客户说他们集团一律先验收后结款，我们合同里的预付条款他们签不了",  # a clause the customer refuses: an objection
         "一谈到这套服务到底值多少，双方看法总对不上，这样合作能长久吗",  # 到底 told, the question comes after
         "领导刚塞给我一份三十家的客户名单，从判断哪家值得跟，到后面怎么维护，要按什么步骤来",  # judged, and a list handed over
