@@ -223,7 +223,7 @@ _EN_VALUE = _re(
     # "what cost does the playbook tie to it": which cost the playbook names, not how much
     r"(?!\s+(?:does|do)\s+(?:the\s+)?(?:playbook|book|course|material|training|framework|table)\s+(?:tie|link|attach|associate|pair|match|map|assign)\b)|"
     r"\bwhat\s+(?!(?:do|does|did|should|can|could|would|will|is|are|was|were)\b)[\w-]+[^?.!]{0,60}?\bon\s+average\b|"  # "what lifetime value do we assign on average"
-    r"\bin\s+(?:hours|days|minutes|weeks|months|years|percent|yuan|rmb)\s*\?|\bin\s+(?:percent(?:age)?|percentage)(?:\s+points|\s+terms)?\b|"  # "is there a weekly allocation for it, in hours?"
+    r"\bin\s+(?:hours|days|minutes|weeks|months|years|percent|yuan|rmb)\s*\?|\bin\s+percent(?:age)?(?:\s+points|\s+terms)?\b|"  # "…, in hours?"; "in percent" anywhere
     r"\bwhat(?:['’]s|\s+is|\s+are)\s+(?:the\s+|our\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?[\u4e00-\u9fff]*(?:周期|时间|期限|时限|价格|报价|费用|资费|折扣|比例|费率|金额|预算|门槛)|"
     r"\bwhat\s*%|\bwhen\s+(?:exactly\s+|precisely\s+)?(?:does|do|is|are|will|would|was|were|did|must|can|should)\b|"
     r"\b(?:above|below|over|under|beyond)\s+what\b|\bby\s+when\b|"
@@ -423,7 +423,7 @@ _CATEGORIES = _re(
 )
 _UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级档层人户元块万件趟])")
 
-_SCORE_BEFORE = re.compile(r"(?:满分|总分|得分|分数|分值)(?:是|为|有|能有|大概|一般)?$")
+_SCORE_BEFORE = re.compile(r"(?:满分|总分|得分|分数|分值)(?:是|为|有|能有|大概|一般)?$")  # "每项满分多少": a score asked
 _COUNT_UNITS = frozenset("个位家次名项条步类种级档层人户件趟")
 _KIND_UNITS = frozenset("类种级档层步项条")  # "分几类", "几层", "分几档": a count of kinds, said with its number in the passage
 
@@ -823,12 +823,13 @@ def asked_fact(query: str) -> AskedFact | None:
     unit = _UNIT.search(window)
     unit_name = unit.group(1).removeprefix("个") if unit and unit.group(1) not in ("个点", "个百分点", "个月") else ""
     unit_name = unit_name or (unit.group(1) if unit else "")
-    if re.search(r"分数线|分界线|及格线|合格线|分档线", window):  # "有没有个参考分数线": a score, said in 分
+    asked_at = sentence.find(window.strip("。？?！!；; "))
+    # "有没有个参考分数线", "每项满分多少": a score, said in 分
+    if re.search(r"分数线|分界线|及格线|合格线|分档线", window) or (
+        not unit_name and asked_at > 0 and _SCORE_BEFORE.search(sentence[:asked_at])
+    ):
         unit_name = "分"
     # "how many points per 100 yuan", "每人几个": a quantity per unit; "至少要填几项": a minimum. Neither counts kinds.
-    asked_at = sentence.find(window.strip("。？?！!；; "))
-    if not unit_name and asked_at > 0 and _SCORE_BEFORE.search(sentence[:asked_at]):  # "每项满分多少": a score, said in 分
-        unit_name = "分"
     limited = asked_at > 0 and _LIMIT_BEFORE.search(sentence[:asked_at]) is not None
     categories = (  # not "by how many points": a margin
         bool(_CATEGORIES.search(window))
