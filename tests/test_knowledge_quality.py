@@ -3,10 +3,10 @@
 The floors sit one question below the figures measured on 2026-12-03 (docs/benchmarks-knowledge.md,
 issue 13 §3, fifteenth to thirty-second passes): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
-v50 to v69 are only measured against their floors, never tuned on (v50 and v51 at the twenty-fifth's final code (and before its last five code changes); v52 before any change of the
+v50 to v72 are only measured against their floors, never tuned on (v50 and v51 at the twenty-fifth's final code (and before its last five code changes); v52 before any change of the
 twenty-sixth, v53 and v54 at its final code; v55 before any change of the twenty-seventh, v56 and v57 at its code
 before and after its playbook questions; v58 and v59 before any change of the twenty-eighth, v60 at its code before
-and after its playbook questions; v61 to v63 before any change of the twenty-ninth, v64 and v66 before any change of the thirtieth, v65, v67 and v68 before any change of the thirty-first, v69 before any change of the thirty-second);
+and after its playbook questions; v61 to v63 before any change of the twenty-ninth, v64 and v66 before any change of the thirtieth, v65, v67 and v68 before any change of the thirty-first, v69 to v72 before any change of the thirty-second);
 the near-domain sets up to v49 were seen (the support model, the passage ranker and the value-ask model are fitted
 on some of them; their misses were read), and are dev sets now, as are dev3 to dev5 (written blind to the engine in the
 eleventh pass; the "not stated" rules were tuned on them), not_stated_dev2/3 (written blind in the fourteenth pass)
@@ -95,6 +95,9 @@ NEAR_DOMAIN_HELDOUT_V66 = FIXTURES / "kb" / "near_domain_heldout_v66.jsonl"  # h
 NEAR_DOMAIN_HELDOUT_V67 = FIXTURES / "kb" / "near_domain_heldout_v67.jsonl"  # held-out: scored before any change of its pass
 NEAR_DOMAIN_HELDOUT_V68 = FIXTURES / "kb" / "near_domain_heldout_v68.jsonl"  # held-out: scored before any change of its pass
 NEAR_DOMAIN_HELDOUT_V69 = FIXTURES / "kb" / "near_domain_heldout_v69.jsonl"  # held-out: scored before any change of its pass
+NEAR_DOMAIN_HELDOUT_V70 = FIXTURES / "kb" / "near_domain_heldout_v70.jsonl"  # held-out: scored before any change of its pass
+NEAR_DOMAIN_HELDOUT_V71 = FIXTURES / "kb" / "near_domain_heldout_v71.jsonl"  # held-out: scored before any change of its pass
+NEAR_DOMAIN_HELDOUT_V72 = FIXTURES / "kb" / "near_domain_heldout_v72.jsonl"  # held-out: scored before any change of its pass
 NEAR_DOMAIN_DEV3 = FIXTURES / "kb" / "near_domain_dev3.jsonl"  # written blind, tuned on in the eleventh pass
 NEAR_DOMAIN_DEV4 = FIXTURES / "kb" / "near_domain_dev4.jsonl"
 NEAR_DOMAIN_DEV5 = FIXTURES / "kb" / "near_domain_dev5.jsonl"
@@ -213,6 +216,9 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V67, 33, 13, id="near-domain v67 (held-out, scored before any change of the thirty-first pass): 34/36, 14/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V68, 32, 12, id="near-domain v68 (held-out, scored before any change of the thirty-first pass): 33/36, 13/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V69, 32, 10, id="near-domain v69 (held-out, scored before any change of the thirty-second pass): 33/36, 11/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V70, 30, 10, id="near-domain v70 (held-out, scored before any change of the thirty-second pass): 31/36, 11/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V71, 31, 12, id="near-domain v71 (held-out, scored before any change of the thirty-second pass): 32/36, 13/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V72, 29, 12, id="near-domain v72 (held-out, scored before any change of the thirty-second pass): 30/36, 13/14"),
         pytest.param(NEAR_DOMAIN_DEV3, 24, 33, id="near-domain dev3: 25/26, 34/34 (24/26, 28/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV4, 21, 33, id="near-domain dev4: 22/26, 34/34 (19/26, 25/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV5, 25, 30, id="near-domain dev5: 26/26, 31/34 (22/26, 23/34 unseen)"),
