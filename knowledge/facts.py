@@ -279,6 +279,8 @@ _POLICY_ASK = _re(
     r"(?:公司|咱们|我们)[^，,。？?]{0,4}(?:明确|统一)?规定的?是(?:哪|什么|啥)|"
     r"(?:公司|咱们|我们)(?:的)?规定[^，,。？?]{0,12}?(?:怎么|如何|咋)(?:分|拆|算|定|划)|"  # "公司规定这种撞单的业绩怎么分"
     r"被(?:列进|列入|纳入|划进|划入)了?[^，,。？?]{0,10}(?:名单|清单|目录)|"  # "哪几个产品被列进了…名单": the company's own list
+    r"被(?:列成|列为|划成|划为|归为|定为|评为)[^，,。？?]{0,12}?(?:的)?(?:是|有)?哪(?:几|些)|"  # "被列成衰落期的是哪几个产品": the company's own verdict
+    r"(?:公司|总部|省公司|市公司|咱们|我们)[^，,。？?]{0,6}?(?:主推|力推|重点推)的?(?:是)?(?:哪|什么|啥)|"  # "省公司今年明确主推的是哪一种"
     r"\bofficially\s+(?:on|in|part\s+of)\b|"
     r"(?:咱们|我们)公司(?![^？?]{0,30}(?:我|该|要不要|怎么|如何))[^？?]{0,30}还是|"  # "咱们公司改组以后，大客户部是向总经理汇报，还是…"
     r"(?:省里|省公司|市公司|总部|公司|上面)(?:定|规定|要求|下达)的[^，,。？?]{0,10}(?:哪|什么|啥|几)|"  # "省里定的先攻哪几个行业"
@@ -317,7 +319,9 @@ _DOCUMENT_ASK = _re(
     rf"(?:发我|发给我|给我发|传我|有没有|有现成的?|要一份|来一份)[^。？?]{{0,16}}(?:{_FILE})|"
     r"\b(?:send|share|give|email|forward)\s+me\s+(?:the\s+|a\s+|an\s+|your\s+)?(?:[\w'’-]+\s+){0,4}?(?:template|spreadsheet|excel|file|deck|pdf|ppt)\b|"
     r"\b(?:is\s+there|do\s+we\s+have|where\s+(?:can|do)\s+i\s+(?:get|find|download))\s+(?:a|an|the|any|our)\s+(?:[\w'’-]+\s+){0,3}?"
-    r"(?:template|spreadsheet|excel\s+file|ready-made)\b|\bare\s+there\s+(?:any\s+)?(?:[\w'’-]+\s+){0,2}?templates\b"
+    r"(?:template|spreadsheet|excel\s+file|ready-made)\b|\bare\s+there\s+(?:any\s+)?(?:[\w'’-]+\s+){0,2}?templates\b|"
+    # "各自要填哪些栏", "一共有多少栏", "表头有哪些栏目": a form's own columns, which a playbook that names the form never lays out
+    r"(?:哪些|哪几个?|几|多少)\s*个?栏(?:目|位)?|栏(?:目|位)?(?:都|分别)?(?:有|是)(?:哪些|什么|啥)|表头"
 )
 _SYSTEM_ASK = _re(
     r"(?:菜单|字段|下拉(?:框|菜单|选项)?|选项值|编码|代码|代号|号段|前缀|app|应用商店|手机端)[^，,。；;]{0,12}?(?:叫|是|有|在|用|填|选)?"
@@ -334,6 +338,7 @@ _INTERNAL_ASK = _re(
     # "我们公司的CRM实际已经上了其中哪几类", "复盘报告放哪能看到": the company's own state and its own records
     r"(?:已经|实际)[^，,。？?]{0,8}?(?:上了|用了|做了|开通了|实施了|落地了|建了|买了)[^，,。？?]{0,4}?哪(?:几|些)|"
     r"(?:报告|纪要|记录|文件|材料)(?:放|存)(?:在)?(?:哪|哪里|哪儿)(?:能|可以)(?:看到|找到|查到|下载)|"
+    r"(?:公司|我们|咱们)(?:那个|那套|的|用的|现在用的)[^，,。？?]{0,10}?(?:系统|平台|工具|库|小程序|软件|app)(?:到底)?叫(?:什么|啥)|"  # "公司那个知识库平台叫啥"
     r"(?:我们|咱们|我司|公司)[^。？?！!]{0,12}?(?:有没有|是否有|有无)[^。？?！!]{0,16}?"
     r"(?:小程序|系统|平台|工具|数据库|资料库|库|台账|档案|报告|团队|小组|部门|专人|的人|同事|讲师|专员|热线|群|账号|网站|app|公众号)"
     r"[^。？?！!]{0,6}?[。？?！!，,\s]*[^。！!]{0,12}?"
@@ -679,7 +684,17 @@ def _asking_sentences(text: str) -> str:
     """The sentences that ask ("… how much extra profit … What is that number called?": the last one), or all."""
     sentences = re.findall(r"[^?？.!。！\n]+(?:[?？]|[.!。！\n]+|$)", text)
     asking = [sentence for sentence in sentences if sentence.rstrip().endswith(("?", "？"))]
+    if len(asking) == 1 and _EN_PLAYBOOK_SAYS.fullmatch(asking[0].strip()):  # "… how many years they keep it. Does the case say?"
+        return text
     return " ".join(asking) if asking else text
+
+
+# "Does the case say?", "Is that in the playbook?": a last question asking whether the playbook says what came before.
+_EN_PLAYBOOK_SAYS = _re(
+    r"(?:and\s+)?(?:does|do|did|can)\s+(?:the\s+|our\s+|that\s+|this\s+)?(?:playbook|case|material|materials|manual|training|deck|guide|book|section)"
+    r"\s+(?:say|mention|cover|tell\s+us|give|state|list|specify)(?:\s+(?:it|that|anything|so))?\s*\?|"
+    r"(?:is|was)\s+(?:that|it|this)\s+(?:in|covered\s+in|written\s+in)\s+(?:the\s+|our\s+)?(?:playbook|case|material|materials|manual|training)\s*\?"
+)
 
 
 def _asked_part(text: str) -> str:
@@ -711,6 +726,8 @@ def _asks_in(clauses: list[str], number: int) -> bool:
     rest = "".join(clauses[number + 1 :])
     if re.match(r"(?:比如|例如|譬如)", following) and number + 2 == len(clauses) and not _HOW_TO.search(rest):
         return True  # "有没有期限，比如一个月内必须全部见完？": an example of the value asked
+    if re.match(r"(?:比如|例如|譬如)", clause) and number and clauses[number - 1].rstrip().endswith(("？", "?")) and not _HOW_TO.search(rest):
+        return True  # "有没有专门的奖励？比如每签一家奖多少钱，我在盘算…": the example spells out the question before it
     if re.match(r"我(?:想|要|得|好)", following) and not re.search(r"[吗嗎？?]|怎|如何|什么|啥|哪|谁|多少|几", rest):
         return True  # "叫啥名字，我想找负责的同事取取经": what the rep will do with it
     return bool(_TAG.search(following)) and len(following) <= 8 and not asks_its_own  # "…，有人知道吗"

@@ -198,6 +198,13 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("Does the playbook give a standard per-visit fee for the agents?", "amount"),  # a figure the company would set
         ("Is there a typical margin the resellers keep?", "rate"),
         ("公司规定这两个产品哪个必须优先推？", "policy"),  # the company's own choice
+        ("这几类打法里，省公司今年力推的是哪一个？", "policy"),  # the company's own push this year
+        ("咱们现在被划为成熟期的是哪几个业务？", "policy"),  # the company's own verdict on its products
+        ("公司那个客户档案系统叫啥？我想进去查查", "internal"),
+        ("对异地开发有奖励吗？比如每谈成一家给多少钱，我在考虑要不要去", "amount"),  # the example spells out the question
+        ("Our client asked how many months the call logs are kept before deletion. Does the playbook say?", "duration"),
+        ("客户联络计划表各自要填哪些栏？", "document"),  # a form's own columns
+        ("客户档案表一共有多少栏目？", "document"),
         ("公司要求给集团客户默认用的是哪一个？", "policy"),
         ("公司规定三档方案之间是不是每档差两成？", "policy"),
     ],
@@ -230,6 +237,7 @@ def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
         "报价给他们了，他们说折扣多少都行，只要交付快",
         "总担心哪天来个更好的就把我们换掉，怎样才能做到谁也离不开谁",  # 才 in a how-to is no threshold
         "公司要求所有客户一律按标准流程走，可有几个大客户就是要特殊安排，这个矛盾该怎么处理",  # a rule told
+        "客户价值表里当前价值和增值潜力两栏到底怎么定义的，这俩差在哪",  # two columns named, their meaning asked
         "客户说他们集团一律先验收后结款，我们合同里的预付条款他们签不了",  # a clause the customer refuses: an objection
         "一谈到这套服务到底值多少，双方看法总对不上，这样合作能长久吗",  # 到底 told, the question comes after
         "领导刚塞给我一份三十家的客户名单，从判断哪家值得跟，到后面怎么维护，要按什么步骤来",  # judged, and a list handed over
