@@ -201,6 +201,8 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("这几类打法里，省公司今年力推的是哪一个？", "policy"),  # the company's own push this year
         ("咱们现在被划为成熟期的是哪几个业务？", "policy"),  # the company's own verdict on its products
         ("公司那个客户档案系统叫啥？我想进去查查", "internal"),
+        ("月报模板里计划那一栏要填哪几个字段", "system"),  # a form's own fields
+        ("拜访记录里满意度怎么打分，公司有具体细则吗", "policy"),
         ("对异地开发有奖励吗？比如每谈成一家给多少钱，我在考虑要不要去", "amount"),  # the example spells out the question
         ("Our client asked how many months the call logs are kept before deletion. Does the playbook say?", "duration"),
         ("客户联络计划表各自要填哪些栏？", "document"),  # a form's own columns
