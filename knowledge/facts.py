@@ -631,6 +631,14 @@ _EN_SPOKEN = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=:))['\"‘“][A-Za-z][^\"“”
 _ASK_MARKER = re.compile(r"想知道|想问|想确认|想了解|请问|问一下|问下|帮我查|查一下|确认一下|告诉我|麻烦问")
 # "手册里有没有写", "材料里查得到吗": a last clause asking whether the playbook says what came before.
 _PLAYBOOK_SAYS = re.compile(r"(?:手册|材料|书|培训|课件|资料)(?:里|上|中)?(?:面)?(?:有没有|有无|是否)?(?:写|说|讲|提|查得到|能查到|找得到)(?:过|了|到)?(?:吗|么|没有|没)?[？?。]?\s*$")
+# "Does the case say?", "Is that in the playbook?": a last question asking whether the playbook says what came before.
+_EN_PLAYBOOK_SAYS = _re(
+    r"(?:and\s+)?(?:does|do|did|can)\s+(?:the\s+|our\s+|that\s+|this\s+)?(?:playbook|case|material|materials|manual|training|deck|guide|book|section)"
+    r"\s+(?:say|mention|cover|tell\s+us|give|state|list|specify)(?:\s+(?:it|that|anything|so))?\s*\?|"
+    r"(?:is|was)\s+(?:that|it|this)\s+(?:in|covered\s+in|written\s+in)\s+(?:the\s+|our\s+)?(?:playbook|case|material|materials|manual|training)\s*\?"
+)
+# "比如一个月内必须见完", "例如每签一家奖多少钱": a clause that gives an example of the value asked.
+_EXAMPLE_OPENS = re.compile(r"比如|例如|譬如")
 # "最多能送几个月", "超过几个点": a limit just before the value word asks for it.
 _LIMIT_BEFORE = re.compile(r"(?:最多|最少|至少|最长|最短|上限|下限|超过|超出)(?:\S{0,3}|[^，,。？?！!；;\s]{0,8})$")
 # "红线是百分之几，超了会怎么样": a value word right after 是 asks, in any clause, unless a later clause asks
@@ -690,14 +698,6 @@ def _asking_sentences(text: str) -> str:
     return " ".join(asking) if asking else text
 
 
-# "Does the case say?", "Is that in the playbook?": a last question asking whether the playbook says what came before.
-_EN_PLAYBOOK_SAYS = _re(
-    r"(?:and\s+)?(?:does|do|did|can)\s+(?:the\s+|our\s+|that\s+|this\s+)?(?:playbook|case|material|materials|manual|training|deck|guide|book|section)"
-    r"\s+(?:say|mention|cover|tell\s+us|give|state|list|specify)(?:\s+(?:it|that|anything|so))?\s*\?|"
-    r"(?:is|was)\s+(?:that|it|this)\s+(?:in|covered\s+in|written\s+in)\s+(?:the\s+|our\s+)?(?:playbook|case|material|materials|manual|training)\s*\?"
-)
-
-
 def _asked_part(text: str) -> str:
     """The sentences that end in a question mark; without one, the clauses that carry the question."""
     if re.search(r"[?？]", text):
@@ -725,9 +725,9 @@ def _asks_in(clauses: list[str], number: int) -> bool:
     if re.fullmatch(r"(?:是|就是|应该是|是不是)[^，,。？?]{1,6}(?:吗|么|嘛|吧)?", following) and number + 2 == len(clauses) and not asks_its_own:
         return True  # "检查考核多久一次，是每月吗": a guess to confirm hands the question back
     rest = "".join(clauses[number + 1 :])
-    if re.match(r"(?:比如|例如|譬如)", following) and number + 2 == len(clauses) and not _HOW_TO.search(rest):
+    if _EXAMPLE_OPENS.match(following) and number + 2 == len(clauses) and not _HOW_TO.search(rest):
         return True  # "有没有期限，比如一个月内必须全部见完？": an example of the value asked
-    if re.match(r"(?:比如|例如|譬如)", clause) and number and clauses[number - 1].rstrip().endswith(("？", "?")) and not _HOW_TO.search(rest):
+    if _EXAMPLE_OPENS.match(clause) and number and clauses[number - 1].rstrip().endswith(("？", "?")) and not _HOW_TO.search(rest):
         return True  # "有没有专门的奖励？比如每签一家奖多少钱，我在盘算…": the example spells out the question before it
     if re.match(r"我(?:想|要|得|好)", following) and not re.search(r"[吗嗎？?]|怎|如何|什么|啥|哪|谁|多少|几", rest):
         return True  # "叫啥名字，我想找负责的同事取取经": what the rep will do with it
