@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from knowledge.chunking import parse_sections, split_blocks, split_sentences
 from knowledge.documents import Answer, Chunk, Hit, Source
 from knowledge.facts import (
+    CHOICE,
     DOCUMENT,
     INTERNAL,
     LIST_KIND,
@@ -16,6 +17,7 @@ from knowledge.facts import (
     AskedFact,
     announced_list_size,
     asked_fact,
+    choice_asked,
     further_asked_fact,
     guessed_fact,
     list_lines,
@@ -240,7 +242,7 @@ def missing_fact(
     best = supported[0].support
     quoted = supported[:1] + [hit for hit in supported[1:MAX_PASSAGES] if hit.support >= SECOND_PASSAGE_RATIO * best]
     further = further_asked_fact(query) if fact is not None else None  # "几项指标，每项权重怎么分": each must be stated
-    for asked in (fact, further):
+    for asked in (fact, further, choice_asked(query)):  # "DISC还是MBTI": a passage must name one of the options
         if asked is not None and not any(
             states_fact(asked, hit.text, terms, weights, " ".join(hit.heading_path)) for hit in quoted
         ):  # the passages an answer would quote
@@ -306,6 +308,8 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
             missing = f"figures for a particular period ({fact.period})"
         elif fact.own_unit:
             missing = "the company's own figures (its units, headcounts and current state)"
+        elif fact.kind is CHOICE:
+            missing = f"anything about {' or '.join(fact.options)}"
         elif fact.subject:
             missing = f"{fact.kind.label_en} ({fact.subject})"
         else:
@@ -325,6 +329,8 @@ def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:
             missing = f"{fact.period}这类具体时期的数据"
         elif fact.own_unit:
             missing = "公司自己的数字（各单位的编制、现状等）"
+        elif fact.kind is CHOICE:
+            missing = f"{'或'.join(fact.options)}的任何内容"
         elif fact.subject:
             missing = f"{fact.subject}的{fact.kind.label_zh}"
         else:

@@ -117,6 +117,8 @@ BASIS = FactKind(
     "how that figure was counted",
     _re(r"按[^，,。；;]{1,12}(?:计算|计|算|统计|核算)|以[^，,。；;]{1,10}为准|包括|包含|(?<!所)含(?!义)|只算|计入|口径|定义为|是指|指的是|统计的是"),
 )
+# "DISC or MBTI", "Excel还是CSV": which of two named options; a passage states it only by naming one.
+CHOICE = FactKind("choice", "该选哪一个", "which of them to pick", _re(r"(?!)"))
 KINDS = (LAW, POLICY, AMOUNT, RATE, DATE, DURATION, FREQUENCY, COUNT, CONTACT, NAME, DOCUMENT, SYSTEM, INTERNAL, RANK, BASIS)
 LIST_KIND = FactKind("list", "完整的清单", "the full list", _re(r"(?!)"))
 
@@ -391,8 +393,8 @@ _KIND_WORDS = (
     (
         DURATION,
         _re(r"多久|多长|几天|几年|几个?月|几周|几个?星期|几个?小时|几分钟|多少(?:个)?(?:天|小时|分钟|年|月|周)|多少时间|多少工夫|"
-            r"期限|时限|周期|有效期|账期|保修|质保|\bwarranty\b|\bhow\s+long\b|\bhow\s+soon\b|\bhow\s+many\s+(?:days|hours|minutes|weeks|months|years)\b|"
-            r"\bnotice\b|\blength\b|\bduration\b|\bterms?\b|\bin\s+(?:days|hours|minutes|weeks|months|years)\b|\btime\s+window\b|\bwaiting\s+period\b|\bcooling-off\b|\bgrace\s+period\b|\bresponse\s+time\b"),
+            r"期限|时限|周期|有效期|账期|保修|质保|\bwarranty\b|\bhow\s+long\b|\bhow\s+soon\b|\bhow\s+many\s+(?:[\w-]+\s+)?(?:days|hours|minutes|weeks|months|years)\b|"
+            r"\b(?:hour|day|time)\s+limits?\b|提前量|\bnotice\b|\blength\b|\bduration\b|\bterms?\b|\bin\s+(?:days|hours|minutes|weeks|months|years)\b|\btime\s+window\b|\bwaiting\s+period\b|\bcooling-off\b|\bgrace\s+period\b|\bresponse\s+time\b"),
     ),
     (
         NAME,
@@ -427,7 +429,7 @@ _CATEGORIES = _re(
     # not a modifier: "how many capabilities managers" counts people, "how many points of the monthly score" a score
     r"(?!\s+(?:managers?|officers?|owners?|leads?|people|staff|teams?)\b|\s+of\s+(?:[\w'’-]+\s+){0,6}?(?:scores?|ratings?|marks?|grades?)\b)"
 )
-_UNIT = re.compile(r"(?:多少|几)\s*(个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级档层人户元块万件趟])")
+_UNIT = re.compile(r"(?:多少|几)\s*(课时|学时|个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级档层人户元块万件趟])")
 
 _SCORE_BEFORE = re.compile(r"(?:满分|总分|得分|分数|分值)(?:是|为|有|能有|大概|一般)?$")  # "每项满分多少": a score asked
 _COUNT_UNITS = frozenset("个位家次名项条步类种级档层人户件趟")
@@ -562,6 +564,10 @@ class AskedFact:
     # the question, when it gives figures itself ("新客户15%、老客户50%，回流客户呢？") and asks, in words the grammar reads,
     # for another; not for a guessed request: "what is the '1860'" asks what a number quoted as a name stands for
     quoted: str = ""
+    # "有没有个具体的数", "is there an actual number on that": the rep asks for a figure in so many words, which only a
+    # sentence with a figure of its own answers (not the question's figures again, not an index line of keywords)
+    demanded: bool = False
+    options: tuple[str, ...] = ()  # a CHOICE's options, as the question writes them ("DISC", "MBTI")
 
     @property
     def own_period(self) -> bool:
@@ -803,12 +809,14 @@ def asked_fact(query: str) -> AskedFact | None:
 
     def fact(kind: FactKind, unit: str = "", *, categories: bool = False) -> AskedFact:
         return AskedFact(
-            kind, subject, period, unit, categories, window, _alias(text, subject), _segment(text), own_unit, limited, quoted
+            kind, subject, period, unit, categories, window, _alias(text, subject), _segment(text), own_unit, limited, quoted,
+            demanded is not None,
         )
 
     request, window = value_request(query)
     own_unit = limited = False  # until the sentence that asks is known
     quoted = _quoting(text)
+    demanded = _FIGURE_DEMANDED.search(text)
     if _LAW_ASK.search(_asked_part(text)) and not _MEANING.search(text):  # "靠合同里的违约金卡着，…总觉得不是个事儿" tells, it does not ask
         return fact(LAW)
     if _DOCUMENT_ASK.search(text):
@@ -829,7 +837,12 @@ def asked_fact(query: str) -> AskedFact | None:
         if _RANK_ASK.search(text) and _SIZED_LIST.search(text):  # "17种办法哪三种最管用", not "这几家哪家最重要"
             return fact(RANK)
         checked = _checked_value(text)  # "是不是15%": the figure to confirm (never quoted, see _quoting)
-        return fact(*checked) if checked else None
+        if checked:
+            return fact(*checked)
+        if demanded is None:
+            return None
+        # "how fast is fast? is there an hour limit": the words from the request on name its kind, before the rest
+        return fact(_kind_named(_asking_sentences(text), text[demanded.start() :], text) or FIGURE)
     sentence = next((part for part in re.split(r"[。？?！!；;\n]", text) if window.strip("。？?！!；; ") in part), window)
     own_unit = _OWN_NOW.search(sentence) is not None
     if _PERIOD_CHOICE.search(window) or _HOW_OFTEN.search(sentence):  # "按月还是按季", "一年去几趟": a frequency
@@ -864,6 +877,28 @@ def asked_fact(query: str) -> AskedFact | None:
     # the value word ("how long", 多久), the words of its request, the question
     kind = _kind_named(request, window, text)
     return fact(kind, unit_name) if kind else fact(COUNT, unit_name, categories=categories)
+
+
+# A named option: an acronym or a capitalised name ("DISC", "M3", "Gartner", "Excel"), not a sentence's first word.
+_OPTION = r"[A-Z][A-Za-z0-9+&-]*[A-Za-z0-9+]"
+_NAMED_CHOICE = re.compile(
+    rf"(?<![A-Za-z0-9])({_OPTION})\s*(?:\bor\b|\bvs\.?|\bversus\b|还是|或者|或是|或)\s*({_OPTION})(?![A-Za-z0-9])"
+)
+
+
+def choice_asked(query: str) -> AskedFact | None:
+    """The choice between two named options the question asks about ("用DISC还是MBTI", "Gartner or IDC"), or None."""
+    text = unicodedata.normalize("NFKC", to_simplified(query))
+    for found in _NAMED_CHOICE.finditer(text):
+        if not re.search(r"(?:^|[.?!]\s*)$", text[: found.start()]):  # "Vertical or horizontal…" opens a sentence
+            options = (found.group(1), found.group(2))
+            return AskedFact(CHOICE, " / ".join(options), options=options)
+    return None
+
+
+def _names_option(text: str, option: str) -> bool:
+    """True when the text names the option as a word of its own ("DISC", not the "disc" of "discount")."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(option.lower())}(?![a-z0-9])", text.lower()) is not None
 
 
 def further_asked_fact(query: str) -> AskedFact | None:
@@ -982,6 +1017,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     The company's own figures (for "last quarter", for "our region", as they stand today) are never stated by a
     generic playbook.
     """
+    if fact.kind is CHOICE:  # "DISC or MBTI": a passage that names neither says nothing about the choice
+        return any(_names_option(f"{heading} {text}", option) for option in fact.options)
     if fact.own_figures:
         return False
     if fact.quoted and not any(_gives_each_part(fact.quoted, sentence) for sentence in _sentences(text)):
@@ -1036,6 +1073,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             continue
         if fact.kind is COUNT and _COUNTED_ENTITIES.search(fact.request) and not _FIGURE.search(_SHARES.sub(" ", sentence)):
             continue  # "调查了多少个客户", "how many customers were surveyed": a share of them is no count
+        if fact.demanded and not _new_figure(sentence, fact.quoted):
+            continue  # "有没有数": the 70% the question restates, or an index line of keywords, is no figure given
         if fact.limited and not _LIMIT_STATED.search(sentence):  # "17种办法" is no minimum to put in place
             continue
         if fact.kind is BASIS and not _gives_quoted(fact.quoted, sentence):  # the basis of another figure
@@ -1145,6 +1184,27 @@ def _gives_quoted(question: str, sentence: str) -> bool:
     return any(
         re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", sentence) for number in re.findall(r"\d+(?:\.\d+)?", question)
     )
+
+
+# The rep asks for a figure in so many words: "in numbers", "is there an actual number / a benchmark / an hour limit",
+# "how fast is fast", "有没有个具体的数", "有没有划线", "有没有个标准提前量", "量化一下".
+_FIGURE_DEMANDED = _re(
+    r"\bin\s+(?:hard\s+|actual\s+|real\s+)?numbers\b|\b(?:actual|hard)\s+(?:number|figure)s?\b|"
+    r"\bis\s+there\s+(?:an?\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:number|figure|hour\s+limit|cut-?off|benchmark)s?\b|"
+    r"\bbenchmark\s+(?:figure|number)s?\b|\bhow\s+(\w+)\s+is\s+\1\b|\bput\s+a\s+number\s+on\b|"
+    r"\b(?:exact|specific|concrete)\s+(?:figure|number|percentage)s?\b|\bballpark\b|"
+    r"有没有(?:个|一个)?(?:具体的?|明确的?|硬性的?)?(?:数|数字|数据|标准|划线|量化|提前量|参考值|比例|百分比|时限|期限)|"
+    r"具体几个点|具体的?数字|给个数|量化一下|用数字说"
+)
+_NUMBER_IN = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _new_figure(sentence: str, question: str) -> bool:
+    """True when the sentence gives a figure in digits that the question does not give, outside an index line."""
+    if sentence.lstrip().lower().startswith("english keywords"):
+        return False
+    given = set(_NUMBER_IN.findall(simplified(question)))
+    return any(number not in given for number in _NUMBER_IN.findall(sentence))
 
 
 def _only_quoted(fact: AskedFact, sentence: str) -> bool:

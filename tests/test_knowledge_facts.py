@@ -15,6 +15,7 @@ from knowledge.facts import (
     DURATION,
     announced_list_size,
     asked_fact,
+    choice_asked,
     further_asked_fact,
     listed_count,
     listed_noun,
@@ -1574,3 +1575,47 @@ def test_a_list_announced_with_its_size_and_a_question_that_names_one():
     assert not says_a_size("能列出哪几点意义")  # 哪几点 asks for the items
     assert says_a_size("六种流失里最后那类，具体是哪些原因")  # a list of its own size
     assert says_a_size("有没有一张细节检查清单？一共几项")  # a count asked
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["都说新客户对出错的容忍度低得多，到底低多少？有没有个具体的数", "Diversification is the riskiest cell. How risky, in numbers?",
+     "Is there an actual number on how many slip-ups a new client tolerates?", "跟进要提前多久？有没有个标准提前量"],
+)
+def test_a_figure_asked_for_in_so_many_words_is_a_fact_question(question: str):
+    fact = asked_fact(question)
+    assert fact is not None and fact.demanded
+
+
+def test_a_figure_asked_for_in_so_many_words_is_stated_only_by_a_figure_the_question_does_not_give():
+    question = "the stat about 70% of unhappy clients staying if we handle it fast... how fast is fast? is there an hour limit"
+    fact = asked_fact(question)
+    assert fact is not None and fact.demanded
+    terms = ["unhappy", "client", "fast", "快速", "处理"]
+    restated = "如果企业对服务过失快速关注、及时处理，70% 对服务不满的客户仍会继续与企业做生意。"
+    assert not states_fact(fact, restated, terms, weights(terms))  # the question's own 70% again
+    assert not states_fact(fact, "English keywords: unhappy client, 70% stay if handled fast", terms, weights(terms))
+    assert states_fact(fact, "对服务过失要快速处理：24 小时内回复不满的客户（fast）。", terms, weights(terms))
+    # without the words that ask for a figure, the question asks for none
+    assert asked_fact("the stat about 70% of unhappy clients staying if we handle it fast - what does fast mean here?") is None
+
+
+def test_a_choice_between_named_options_is_stated_only_by_a_passage_naming_one():
+    fact = choice_asked("区分情感和个性，公司用的测评是DISC还是MBTI？")
+    assert fact is not None and fact.options == ("DISC", "MBTI")
+    passage = "要区分客户的情感、情绪和个性，谈折扣（discount）前先看清对方。"
+    assert not states_fact(fact, passage, [], {})  # "disc" inside "discount" names no option
+    assert states_fact(fact, "常用 DISC 模型区分个性类型。", [], {})
+    assert choice_asked("Which personality test, DISC or MBTI?").options == ("DISC", "MBTI")
+    # a sentence's first word, and words in lower case, name no option
+    assert choice_asked("Vertical or horizontal conflict: which is more common?") is None
+    assert choice_asked("should we patch it up or start fresh?") is None
+
+
+def test_the_answer_says_the_playbook_does_not_choose_between_options_it_never_names():
+    question = "电力负荷那个案例，数据传到云端，用的是Azure还是AWS？"
+    terms = ["电力", "负荷", "云端"]
+    unnamed = passage("负荷数据实时传到云端，调度中心按小时分析。", "电力负荷案例")
+    missing = missing_fact(question, [unnamed], terms, weights(terms))
+    assert missing is not None and missing.kind.name == "choice"
+    assert missing_fact(question, [passage("负荷数据实时传到 AWS 云端。", "电力负荷案例")], terms, weights(terms)) is None
