@@ -1619,3 +1619,16 @@ def test_the_answer_says_the_playbook_does_not_choose_between_options_it_never_n
     missing = missing_fact(question, [unnamed], terms, weights(terms))
     assert missing is not None and missing.kind.name == "choice"
     assert missing_fact(question, [passage("负荷数据实时传到 AWS 云端。", "电力负荷案例")], terms, weights(terms)) is None
+
+
+def test_a_count_of_working_days_or_class_hours_is_answered_only_in_that_unit():
+    fact = asked_fact("When a client ports its numbers to us, how many working days does the porting take?")
+    assert fact is not None and fact.kind is DURATION
+    terms = ["porting", "转网"]
+    assert not states_fact(fact, "转网（porting）成本包括 3 类：号码、终端和习惯。", terms, weights(terms))
+    assert states_fact(fact, "转网（porting）一般 5 个工作日内办完。", terms, weights(terms))
+    fact = asked_fact("商务礼仪培训要上满多少课时才能单独见客户？")
+    assert fact is not None and fact.unit == "课时"
+    terms = ["商务礼仪", "培训"]
+    assert not states_fact(fact, "商务礼仪培训占行为素质的 15%。", terms, weights(terms))
+    assert states_fact(fact, "商务礼仪培训不少于 16 课时。", terms, weights(terms))
