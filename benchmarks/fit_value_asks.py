@@ -8,7 +8,7 @@ the playbook cannot answer (`not_stated`), 0 for a situation, an objection or a 
 scores the model the honest way first: leave one set out, fit on all the others, and answer the left-out set
 with that fold's model and without any model, as `kam eval kb` scores it. It also counts, per kind, the
 questions the grammar of `knowledge.facts` misses and the fold's model flags. Then the model is fitted on
-every set and written. The held-out sets (kb_heldout and the near-domain sets v54 onwards) are never read.
+every set and written. The held-out sets (kb_heldout and the near-domain sets v56 onwards) are never read.
 """
 
 from __future__ import annotations
