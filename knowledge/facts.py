@@ -568,6 +568,9 @@ class AskedFact:
     # sentence with a figure of its own answers (not the question's figures again, not an index line of keywords)
     demanded: bool = False
     options: tuple[str, ...] = ()  # a CHOICE's options, as the question writes them ("DISC", "MBTI")
+    # "不满意的客户会告诉8到10个人，那要是在网上发差评…多少人": a figure restated, then another asked "那…": the clause from
+    # "那" on, which a sentence answers only with a word or figure of its own ("网上", "差评"), not with the restated one's
+    contrasted: str = ""
 
     @property
     def own_period(self) -> bool:
@@ -810,7 +813,7 @@ def asked_fact(query: str) -> AskedFact | None:
     def fact(kind: FactKind, unit: str = "", *, categories: bool = False) -> AskedFact:
         return AskedFact(
             kind, subject, period, unit, categories, window, _alias(text, subject), _segment(text), own_unit, limited, quoted,
-            demanded is not None,
+            demanded is not None, contrasted=_contrasted(text),
         )
 
     request, window = value_request(query)
@@ -1073,6 +1076,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             continue
         if fact.kind is COUNT and _COUNTED_ENTITIES.search(fact.request) and not _FIGURE.search(_SHARES.sub(" ", sentence)):
             continue  # "调查了多少个客户", "how many customers were surveyed": a share of them is no count
+        if fact.contrasted and not _says_what_is_new(fact.contrasted, simplified(sentence), topic):
+            continue  # "那要是在网上发差评": the sibling figure "满意的客户告诉 2~3 个人" answers another question
         if fact.demanded and not _new_figure(sentence, fact.quoted):
             continue  # "有没有数": the 70% the question restates, or an index line of keywords, is no figure given
         if fact.limited and not _LIMIT_STATED.search(sentence):  # "17种办法" is no minimum to put in place
@@ -1197,6 +1202,30 @@ _FIGURE_DEMANDED = _re(
     r"具体几个点|具体的?数字|给个数|量化一下|用数字说"
 )
 _NUMBER_IN = re.compile(r"\d+(?:\.\d+)?")
+
+
+# A Chinese question restates a figure ("8到10个人", "两三个人", "70%") and then, after "那" or "这些人里", asks another.
+_RESTATED_FIGURE = (
+    r"(?:\d+(?:\.\d+)?\s*(?:[~～到至-]\s*\d+(?:\.\d+)?)?\s*(?:%|％|个人|个|人|倍|成|家|次|天|年)|[两三四五六七八九十]{1,3}(?:个人|成|倍))"
+)
+_THEN_ASKED = re.compile(rf"{_RESTATED_FIGURE}[^？?。]*?[，,。；;]\s*(那(?:要是|如果|么)?|那这(?:些|种|部分)|这些人里|其中)")
+
+
+def _contrasted(text: str) -> str:
+    """The clause from "那" on when a Chinese question restates a figure and then asks for another, else ""."""
+    found = _THEN_ASKED.search(text) if re.search(r"[\u4e00-\u9fff]", text) else None
+    return f"{text[: found.start(1)]}\n{text[found.start(1) :]}" if found else ""
+
+
+def _says_what_is_new(contrasted: str, sentence: str, topic: list[str]) -> bool:
+    """True when the sentence has a word or figure of the asked clause that the restated part lacks ("网上", "33"), or
+    when the asked clause has none."""
+    restated, asked = contrasted.split("\n", 1)
+    words = [term for term in topic if is_cjk(term) and term in asked and term not in restated]
+    figures = set(_NUMBER_IN.findall(asked)) - set(_NUMBER_IN.findall(restated))
+    if not words and not figures:
+        return True
+    return any(word in sentence for word in words) or bool(figures & set(_NUMBER_IN.findall(sentence)))
 
 
 def _new_figure(sentence: str, question: str) -> bool:

@@ -1632,3 +1632,18 @@ def test_a_count_of_working_days_or_class_hours_is_answered_only_in_that_unit():
     terms = ["商务礼仪", "培训"]
     assert not states_fact(fact, "商务礼仪培训占行为素质的 15%。", terms, weights(terms))
     assert states_fact(fact, "商务礼仪培训不少于 16 课时。", terms, weights(terms))
+
+
+def test_a_figure_asked_after_a_restated_one_is_stated_only_with_what_the_question_adds():
+    question = "满意的客户会跟两三个人说我们好，那这种口碑转介绍真正能签下来的，一般占几成？"
+    fact = asked_fact(question)
+    assert fact is not None and fact.contrasted
+    terms = ["满意", "客户", "口碑", "转介绍", "签"]
+    sibling = "如果企业对服务过失快速关注、及时处理，70% 对服务不满的客户仍会继续与企业做生意。"
+    assert not states_fact(fact, sibling, terms, weights(terms), "服务过失与口碑")  # the heading's 口碑 is not the sentence's
+    assert states_fact(fact, "口碑转介绍来的客户，约 30% 最终签约。", terms, weights(terms), "服务过失与口碑")
+    # a figure the question adds answers it too: "垫底的33项" is answered where the 33 items are
+    fact = asked_fact("54项CRM能力里前10项贡献56%，那垫底的33项加起来能贡献多少？")
+    terms = ["crm", "能力", "贡献"]
+    assert states_fact(fact, "前 10 项贡献 56%，中间 11 项贡献 29%，最后 33 项只贡献 15%。", terms, weights(terms))
+    assert not asked_fact("新客户推销成功率是多少？").contrasted
