@@ -568,9 +568,9 @@ class AskedFact:
     # sentence with a figure of its own answers (not the question's figures again, not an index line of keywords)
     demanded: bool = False
     options: tuple[str, ...] = ()  # a CHOICE's options, as the question writes them ("DISC", "MBTI")
-    # "不满意的客户会告诉8到10个人，那要是在网上发差评…多少人": a figure restated, then another asked "那…": the clause from
-    # "那" on, which a sentence answers only with a word or figure of its own ("网上", "差评"), not with the restated one's
-    contrasted: str = ""
+    # "不满意的客户会告诉8到10个人，那要是在网上发差评…多少人": a figure restated, then another asked "那…": the text before
+    # "那" and the clause from it on, which a sentence answers only with a word or figure of its own ("网上", "差评")
+    contrasted: tuple[str, str] | None = None
 
     @property
     def own_period(self) -> bool:
@@ -1211,16 +1211,17 @@ _RESTATED_FIGURE = (
 _THEN_ASKED = re.compile(rf"{_RESTATED_FIGURE}[^？?。]*?[，,。；;]\s*(那(?:要是|如果|么)?|那这(?:些|种|部分)|这些人里|其中)")
 
 
-def _contrasted(text: str) -> str:
-    """The clause from "那" on when a Chinese question restates a figure and then asks for another, else ""."""
+def _contrasted(text: str) -> tuple[str, str] | None:
+    """The restated part and the clause from "那" on, when a Chinese question restates a figure and then asks for
+    another; else None."""
     found = _THEN_ASKED.search(text) if re.search(r"[\u4e00-\u9fff]", text) else None
-    return f"{text[: found.start(1)]}\n{text[found.start(1) :]}" if found else ""
+    return (text[: found.start(1)], text[found.start(1) :]) if found else None
 
 
-def _says_what_is_new(contrasted: str, sentence: str, topic: list[str]) -> bool:
+def _says_what_is_new(contrasted: tuple[str, str], sentence: str, topic: list[str]) -> bool:
     """True when the sentence has a word or figure of the asked clause that the restated part lacks ("网上", "33"), or
     when the asked clause has none."""
-    restated, asked = contrasted.split("\n", 1)
+    restated, asked = contrasted
     words = [term for term in topic if is_cjk(term) and term in asked and term not in restated]
     figures = set(_NUMBER_IN.findall(asked)) - set(_NUMBER_IN.findall(restated))
     if not words and not figures:
