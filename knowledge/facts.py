@@ -1155,7 +1155,7 @@ def _splits_quoted(question: str, sentence: str) -> bool:
     in_words = breakdown is None and _WORD_SUBSET.search(question) is not None
     if not (breakdown or in_words):
         return True
-    if sentence.lstrip().lower().startswith("english keywords"):  # index words beside each other, no breakdown
+    if _is_index_line(sentence):  # index words beside each other, no breakdown
         return False
     if in_words:  # a share said in words, then a part of it: the sentence must give two figures, the part's too
         return len(_FIGURE_VALUE.findall(sentence)) >= 2
@@ -1179,15 +1179,13 @@ def _gives_each_part(question: str, sentence: str) -> bool:
     parts = [re.sub(r"^.*?(?:里面|里头|当中|之中|其中|里|中|的)(?=[\u4e00-\u9fff]{2})", "", part) for part in re.split(r"、|和|与|跟", per_part.group(1))]
     parts = [part for part in parts if len(part) >= 2]
     needed = min(2, len(parts))
-    quoted = set(re.findall(r"\d+(?:\.\d+)?", question))
-    values = set(re.findall(r"\d+(?:\.\d+)?", sentence)) - quoted
-    return sum(part in sentence for part in parts) >= needed and len(values) >= needed
+    return sum(part in sentence for part in parts) >= needed and len(_figures_beyond(sentence, question)) >= needed
 
 
 def _gives_quoted(question: str, sentence: str) -> bool:
     """True when the sentence gives a number the question quotes ("6倍" in "…是老客户的6倍")."""
     return any(
-        re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", sentence) for number in re.findall(r"\d+(?:\.\d+)?", question)
+        re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", sentence) for number in _NUMBER_IN.findall(question)
     )
 
 
@@ -1201,7 +1199,6 @@ _FIGURE_DEMANDED = _re(
     r"有没有(?:个|一个)?(?:具体的?|明确的?|硬性的?)?(?:数|数字|数据|标准|划线|量化|提前量|参考值|比例|百分比|时限|期限)|"
     r"具体几个点|具体的?数字|给个数|量化一下|用数字说"
 )
-_NUMBER_IN = re.compile(r"\d+(?:\.\d+)?")
 
 
 # A Chinese question restates a figure ("8到10个人", "两三个人", "70%") and then, after "那" or "这些人里", asks another.
@@ -1223,18 +1220,29 @@ def _says_what_is_new(contrasted: tuple[str, str], sentence: str, topic: list[st
     when the asked clause has none."""
     restated, asked = contrasted
     words = [term for term in topic if is_cjk(term) and term in asked and term not in restated]
-    figures = set(_NUMBER_IN.findall(asked)) - set(_NUMBER_IN.findall(restated))
+    figures = _figures_beyond(asked, restated)
     if not words and not figures:
         return True
     return any(word in sentence for word in words) or bool(figures & set(_NUMBER_IN.findall(sentence)))
 
 
 def _new_figure(sentence: str, question: str) -> bool:
-    """True when the sentence gives a figure in digits that the question does not give, outside an index line."""
-    if sentence.lstrip().lower().startswith("english keywords"):
-        return False
-    given = set(_NUMBER_IN.findall(simplified(question)))
-    return any(number not in given for number in _NUMBER_IN.findall(sentence))
+    """True when the sentence gives a figure in digits that the (simplified) question does not give, outside an index
+    line."""
+    return not _is_index_line(sentence) and bool(_figures_beyond(sentence, question))
+
+
+_NUMBER_IN = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _figures_beyond(sentence: str, question: str) -> set[str]:
+    """The figures in digits the sentence gives and the question does not."""
+    return set(_NUMBER_IN.findall(sentence)) - set(_NUMBER_IN.findall(question))
+
+
+def _is_index_line(sentence: str) -> bool:
+    """True for a section's "English keywords: …" line: index words beside each other, no statement."""
+    return sentence.lstrip().lower().startswith("english keywords")
 
 
 def _only_quoted(fact: AskedFact, sentence: str) -> bool:
