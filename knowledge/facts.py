@@ -517,8 +517,8 @@ _CN_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六"
 # Nouns that name the fact asked for, to say which fact is missing ("没有写包月费的具体金额").
 _SUBJECT = _re(
     r"包月费|月费|年费|资费|报价|价格|违约金|提成|佣金|返点|奖金|底薪|折扣|预算|经费|代办费|流失率|权重|[\u4e00-\u9fff]{2}率|"
-    r"积分|绿色通道|有效期|保密期限|期限|门槛|"
-    r"\b(?:monthly|annual|yearly)\s+fee\b|\bcommission(?:\s+rate)?\b|\bdiscount\b|\bpayment\s+term\b|\bbudget\b|\bbonus\b|"
+    r"积分|绿色通道|有效期|保密期限|期限|门槛|返(?:几|多少)个?点|"
+    r"\b(?:monthly|annual|yearly)\s+fee\b|\bcomm?iss?ion(?:\s+rate)?\b|\bdiscount\b|\bpayment\s+term\b|\bbudget\b|\bbonus\b|"
     r"\bresponse\s+time\b|\bcontract\s+law\b|\bpenalty(?:\s+rate)?\b|\bquota\b|\blicen[cs]e\b|\bnotice\b|\bdeadline\b|"
     r"\b(?:gross\s+|profit\s+)?margin\b"
 )
@@ -931,7 +931,12 @@ def _subject_and_period(text: str) -> tuple[str, str]:
     """The noun that names the fact asked for ("包月费") and the company's own period ("上个季度"), or ""."""
     subject = _SUBJECT.search(text)
     period = _OWN_PERIOD.search(text)
-    return subject.group(0) if subject else "", period.group(0) if period else ""
+    return _subject_word(subject.group(0)) if subject else "", period.group(0) if period else ""
+
+
+def _subject_word(said: str) -> str:
+    """The subject as a passage would name it: "返几个点" is 返点, "comision" and "commision" are commission."""
+    return re.sub(r"^返(?:几|多少)个?点$", "返点", re.sub(r"^comm?iss?ion", "commission", said))
 
 
 def _alias(text: str, subject: str) -> str:

@@ -364,6 +364,19 @@ def test_an_english_subject_is_named_in_the_words_a_chinese_passage_uses_for_it(
     assert states_fact(fact, "续约（renew）的提成为合同额的 3%，rep 当月结算。", terms, weights(terms))
 
 
+def test_a_subject_asked_in_other_words_or_misspelt_is_named_as_a_passage_names_it():
+    fact = asked_fact("走分销商那条渠道的话，给分销商返几个点合适")
+    assert fact is not None and fact.subject == "返点"
+    terms = ["分销商", "渠道"]
+    assert not states_fact(fact, "生产商 → 分销商 → 消费者的渠道占 49%。", terms, weights(terms))  # a share of volume
+    assert states_fact(fact, "给分销商的返点一般为 3 个点。", terms, weights(terms))
+    fact = asked_fact("whats the comision for a distributor that brings in a group client")
+    assert fact is not None and fact.subject == "commission"
+    terms = ["distributor", "group", "client"]
+    assert not states_fact(fact, "分销商（distributor）渠道占 49%，集团（group client）客户占 13%。", terms, weights(terms))
+    assert states_fact(fact, "分销商（distributor）介绍集团客户（group client）的佣金为 2%。", terms, weights(terms))
+
+
 def test_a_figure_for_another_industry_does_not_answer_one_asked_for_an_industry():
     passage = "以电子/高科技行业为例：\n- CRM 领先企业的 ROS 为 33%，平均企业为 13%。"
     for question, terms in (
