@@ -7,8 +7,12 @@ Every question of the kind-labelled dev sets is embedded as the bot embeds it; t
 the playbook cannot answer (`not_stated`), 0 for a situation, an objection or a fact it states. The report
 scores the model the honest way first: leave one set out, fit on all the others, and answer the left-out set
 with that fold's model and without any model, as `kam eval kb` scores it. It also counts, per kind, the
-questions the grammar of `knowledge.facts` misses and the fold's model flags. Then the model is fitted on
-every set and written. The held-out sets (kb_heldout and the near-domain sets v56 onwards) are never read.
+questions the grammar of `knowledge.facts` misses and the fold's model flags. The model only ever turns one
+flag per question on or off, so each fold is answered twice – with the flag never set and always set – and
+the end-to-end figures for any threshold follow from the fold's probabilities without another run:
+`--thresholds 0.5,0.6,0.7` prints that sweep. Then the model is fitted on every set and written (with the
+shipped THRESHOLD of `knowledge.value_asks`). The held-out sets (kb_heldout and the near-domain sets v56
+onwards) are never read.
 """
 
 from __future__ import annotations
@@ -45,7 +49,13 @@ KINDS = ("not_stated", "fact", "situation", "objection")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="report only, do not write the model")
+    parser.add_argument(
+        "--thresholds",
+        default="",
+        help="comma-separated thresholds to report leave one set out, end to end (the shipped one is always reported)",
+    )
     args = parser.parse_args()
+    thresholds = sorted({THRESHOLD, *(float(value) for value in args.thresholds.split(",") if value.strip())})
     kb = open_knowledge_base(Settings())
     index = kb.index
     embedder, model_name = index.manifest.embedder, index.manifest.model
@@ -72,7 +82,8 @@ def main() -> None:
 
     silent = dict.fromkeys(KINDS, 0)
     flagged = dict.fromkeys(KINDS, 0)
-    totals = {"without": [0, 0, 0, 0], "with": [0, 0, 0, 0]}
+    # per question: answerable?, the fold's probability, passed with the flag never set, passed with it always set
+    outcomes: list[tuple[bool, float, bool, bool]] = []
     for name, rows in sets.items():
         others = [other for other in sets if other != name]
         weights, bias = fit_value_asks(
@@ -84,21 +95,33 @@ def main() -> None:
                 silent[item.kind] += 1
                 flagged[item.kind] += fold.asks_value(vector)
         items = [row[0] for row in rows]
-        never = model_of(weights, bias, threshold=2.0)  # above any probability: the grammar alone decides
-        for label, model in (("without", never), ("with", fold)):
-            kb.value_asks = model
-            report = evaluate(kb.answer, items)
-            for number, value in enumerate(
-                (report.answerable_passed, report.answerable, report.unanswerable_refused, report.unanswerable)
-            ):
-                totals[label][number] += value
+        passed = {}
+        for label, threshold in (("never", 2.0), ("always", -1.0)):  # probabilities lie in [0, 1]
+            kb.value_asks = model_of(weights, bias, threshold=threshold)
+            passed[label] = [result.passed for result in evaluate(kb.answer, items).results]
+        for (item, vector, _, _), never, always in zip(rows, passed["never"], passed["always"], strict=True):
+            outcomes.append((not item.unanswerable, fold.probability(vector), never, always))
     kb.value_asks = None
     print("leave one set out: questions the grammar finds no request in, and of them the fold's model flags")
     for kind in KINDS:
         print(f"  {kind:11s} {flagged[kind]:4d} of {silent[kind]:4d}")
+
+    def end_to_end(threshold: float) -> list[int]:
+        """Answerable passed, answerable, unanswerable refused or flagged, unanswerable – at this threshold."""
+        totals = [0, 0, 0, 0]
+        for answerable, probability, never, always in outcomes:
+            passed = always if probability >= threshold else never
+            offset = 0 if answerable else 2
+            totals[offset] += passed
+            totals[offset + 1] += 1
+        return totals
+
+    totals = {"without": end_to_end(2.0), "with": end_to_end(THRESHOLD)}
     print("leave one set out, end to end (answerable passed, unanswerable refused or flagged):")
-    for label, (passed, answerable, refused, unanswerable) in totals.items():
-        print(f"  {label:7s} model: {passed}/{answerable}, {refused}/{unanswerable}")
+    for label, threshold in [("without model", 2.0), *((f"threshold {value:.2f}", value) for value in thresholds)]:
+        passed, answerable, refused, unanswerable = end_to_end(threshold)
+        shipped = "  (shipped)" if threshold == THRESHOLD else ""
+        print(f"  {label}: {passed}/{answerable}, {refused}/{unanswerable}{shipped}")
 
     weights, bias = fit_value_asks(np.vstack(list(vectors.values())), np.concatenate(list(labels.values())))
     if args.dry_run:
