@@ -44,6 +44,7 @@ from knowledge.value_asks import (  # noqa: E402
 
 DEV_SETS = [*NEAR_DOMAIN_DEV, *(FIXTURES / "kb" / f"not_stated_dev{suffix}.jsonl" for suffix in ("", "2", "3", "4", "5"))]
 KINDS = ("not_stated", "fact", "situation", "objection")
+NEVER, ALWAYS = 2.0, -1.0  # thresholds above and below any probability: the flag is never / always set
 
 
 def main() -> None:
@@ -96,7 +97,7 @@ def main() -> None:
                 flagged[item.kind] += fold.asks_value(vector)
         items = [row[0] for row in rows]
         passed = {}
-        for label, threshold in (("never", 2.0), ("always", -1.0)):  # probabilities lie in [0, 1]
+        for label, threshold in (("never", NEVER), ("always", ALWAYS)):
             kb.value_asks = model_of(weights, bias, threshold=threshold)
             passed[label] = [result.passed for result in evaluate(kb.answer, items).results]
         for (item, vector, _, _), never, always in zip(rows, passed["never"], passed["always"], strict=True):
@@ -116,9 +117,9 @@ def main() -> None:
             totals[offset + 1] += 1
         return totals
 
-    totals = {"without": end_to_end(2.0), "with": end_to_end(THRESHOLD)}
+    totals = {"without": end_to_end(NEVER), "with": end_to_end(THRESHOLD)}
     print("leave one set out, end to end (answerable passed, unanswerable refused or flagged):")
-    for label, threshold in [("without model", 2.0), *((f"threshold {value:.2f}", value) for value in thresholds)]:
+    for label, threshold in [("without model", NEVER), *((f"threshold {value:.2f}", value) for value in thresholds)]:
         passed, answerable, refused, unanswerable = end_to_end(threshold)
         shipped = "  (shipped)" if threshold == THRESHOLD else ""
         print(f"  {label}: {passed}/{answerable}, {refused}/{unanswerable}{shipped}")
