@@ -996,7 +996,7 @@ def guessed_fact(query: str) -> AskedFact | None:
     """The fact a question asks for when the grammar found no request but `knowledge.value_asks` says it asks
     for a value: the kind its words point to, else any figure; None for a question about what to do."""
     text = simplified(query)
-    if _ACTING.search(text):
+    if _ACTING.search(text) or _CLASS_ASKED.search(text):
         return None
     subject, period = _subject_and_period(text)
     kind = _kind_named(text)
@@ -1004,6 +1004,12 @@ def guessed_fact(query: str) -> AskedFact | None:
         return None
     return AskedFact(kind or FIGURE, subject, period, alias=_alias(text, subject), segment=_segment(text))
 
+
+_CLASS_ASKED = _re(  # "收款属于哪一种通路流的成本": the class a thing falls in is a name, whatever kind word the class has
+    r"(?:属于|归于|归入|归到|算作|算是)哪一?[种类个项]|\bof\s+which\s+[\w-]+(?:\s+[\w-]+)?\s*\??\s*$|"
+    r"\bwhich\s+(?:[\w-]+\s+){1,3}(?:goes|belongs|falls|fits)\s+(?:with|to|under|into|in)\b|"
+    r"\b(?:belongs?|falls?|fits?)\s+(?:to|under|into|in)\s+which\b"
+)
 
 _LIST_MEMBERS = _re(
     r"哪些|哪几(?:个|项|点|条|种|类|方面|样|步)|\bwhich\s+(?:ones|two|three|four|five|six|seven|eight|nine|ten)\b|"

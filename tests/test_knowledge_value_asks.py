@@ -140,3 +140,20 @@ def test_a_question_for_the_members_of_a_list_gets_no_guessed_figure(question: s
 
 def test_a_list_question_naming_a_kind_of_value_still_gets_it():
     assert guessed_fact("哪些套餐的月费最低").kind is AMOUNT
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["这笔运费属于哪一种渠道费用", "客户流失原因算是哪一类", "Of the four care levels, which service fee belongs to level two?",
+     "the setup charge falls under which cost heading", "loyalty points are the typical expense of which programme"],
+)
+def test_a_question_for_the_class_a_thing_falls_in_gets_no_guessed_value(question: str):
+    assert guessed_fact(question) is None  # the class is a name, though its words ("费用", "fee", "cost") name an amount
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which indicators go into the relationship score, and how are they weighted?", "这笔运费一般多少钱，属于固定成本吗"],
+)
+def test_a_class_named_in_passing_leaves_the_guessed_value(question: str):
+    assert guessed_fact(question) is not None
