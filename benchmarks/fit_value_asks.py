@@ -11,7 +11,7 @@ questions the grammar of `knowledge.facts` misses and the fold's model flags. Th
 flag per question on or off, so each fold is answered twice – with the flag never set and always set – and
 the end-to-end figures for any threshold follow from the fold's probabilities without another run:
 `--thresholds 0.5,0.6,0.7` prints that sweep. Then the model is fitted on every set and written (with the
-shipped THRESHOLD of `knowledge.value_asks`). The held-out sets (kb_heldout and the near-domain sets v56
+shipped THRESHOLD of `knowledge.value_asks`). The held-out sets (kb_heldout and the near-domain sets v58
 onwards) are never read.
 """
 

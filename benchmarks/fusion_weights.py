@@ -7,7 +7,7 @@ For every answerable question of the dev sets each leg ranks its candidates once
 combination of weights in the grid fuses them (`fuse`), and a question counts when the first chunk holds
 every expect group. The report gives the count for the near-domain dev sets (colloquial situation questions)
 and for the textbook sets (kb_dev, calibration) apart, best total first. The held-out sets (kb_heldout and
-the newest near-domain sets, v56 onwards) are never read here.
+the newest near-domain sets, v58 onwards) are never read here.
 """
 
 from __future__ import annotations
@@ -101,6 +101,8 @@ NEAR_DOMAIN_DEV = [
         "near_domain_heldout_v53.jsonl",
         "near_domain_heldout_v54.jsonl",  # dev since the thirty-fifth pass
         "near_domain_heldout_v55.jsonl",
+        "near_domain_heldout_v56.jsonl",  # dev since the thirty-ninth pass
+        "near_domain_heldout_v57.jsonl",
     )
 ]
 TEXTBOOK_DEV = [FIXTURES / "kb_dev.jsonl", FIXTURES / "knowledge" / "calibration.jsonl"]

