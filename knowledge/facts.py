@@ -994,7 +994,8 @@ _ACTING = _re(
 
 def guessed_fact(query: str) -> AskedFact | None:
     """The fact a question asks for when the grammar found no request but `knowledge.value_asks` says it asks
-    for a value: the kind its words point to, else any figure; None for a question about what to do."""
+    for a value: the kind its words point to, else any figure; None for a question about what to do or for the
+    class a thing falls in."""
     text = simplified(query)
     if _ACTING.search(text) or _CLASS_ASKED.search(text):
         return None
