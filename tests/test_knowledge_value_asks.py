@@ -144,8 +144,13 @@ def test_a_list_question_naming_a_kind_of_value_still_gets_it():
 
 @pytest.mark.parametrize(
     "question",
-    ["这笔运费属于哪一种渠道费用", "客户流失原因算是哪一类", "Of the four care levels, which service fee belongs to level two?",
-     "the setup charge falls under which cost heading", "loyalty points are the typical expense of which programme"],
+    [
+        "这笔运费属于哪一种渠道费用",
+        "客户流失原因算是哪一类",
+        "Of the four care levels, which service fee belongs to level two?",
+        "the setup charge falls under which cost heading",
+        "loyalty points are the typical expense of which programme",
+    ],
 )
 def test_a_question_for_the_class_a_thing_falls_in_gets_no_guessed_value(question: str):
     assert guessed_fact(question) is None  # the class is a name, though its words ("费用", "fee", "cost") name an amount
