@@ -18,6 +18,7 @@ from knowledge.facts import (
     announced_list_size,
     asked_fact,
     choice_asked,
+    classified_noun,
     further_asked_fact,
     guessed_fact,
     list_lines,
@@ -269,7 +270,7 @@ def missing_fact(
         return announced is not None and announced >= count and list_lines(text) == announced
 
     listing = [  # about the named list, in a passage the answer quotes
-        hit.text
+        hit
         for hit in quoted
         if hit.coverage >= LIST_TOPIC_COVERAGE
         or (sized and names_the_size(hit))
@@ -278,24 +279,32 @@ def missing_fact(
     ]
     if not any(is_cjk(char) for char in query):  # English words rarely occur in a Chinese passage: the list
         listing = [  # must be one that names its size ("the five disciplines" → "五项修炼")
-            hit.text for hit in supported[:MAX_PASSAGES] if not sized or lists_the_size(hit)
+            hit for hit in supported[:MAX_PASSAGES] if not sized or lists_the_size(hit)
         ]
     noun = listed_noun(query) if count is not None else ""
     listing = [
-        text
-        for text in listing
-        if not names_without_listing(text, noun) and not names_size_without_listing(text, count, counted)
+        hit
+        for hit in listing
+        if not names_without_listing(hit.text, noun) and not names_size_without_listing(hit.text, count, counted)
     ]
     classes = count == 2 and bool(noun)  # "问题员工分哪几类": two classes are a list too, if the passage names them
-    if count is not None and (count > 2 or classes) and not any(spells_out(text, count) for text in listing):
+    classified = classified_noun(query) if classes else []
+    if classified:  # the classes of 问题员工 are listed where 问题员工 is named, not in "问题的六种类型"
+        listing = [hit for hit in listing if any(word in _headed(hit) for word in classified)]
+    if count is not None and (count > 2 or classes) and not any(spells_out(hit.text, count) for hit in listing):
         return AskedFact(LIST_KIND)
     for members in members_asked(query):  # "今年先改的是哪几个行业的版本": passages that name 行业 but never list them
-        said = [hit for hit in quoted if members in simplified(f"{' '.join(hit.heading_path)} {hit.text}")]
+        said = [hit for hit in quoted if members in _headed(hit)]
         if said and said[0] is supported[0]:  # the best passage names them (not: a side passage mentions 环节)
             if not any(lists_members(hit.text, " ".join(hit.heading_path), members) for hit in said):
                 return AskedFact(LIST_KIND)
             break
     return None
+
+
+def _headed(hit: Hit) -> str:
+    """The passage with its headings, in Simplified characters: where a question's words are looked for."""
+    return simplified(f"{' '.join(hit.heading_path)} {hit.text}")
 
 
 def _not_stated_answer(query: str, fact: AskedFact, related: Hit) -> Answer:

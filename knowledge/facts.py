@@ -1482,6 +1482,16 @@ def listed_noun(query: str) -> str:
     return found.group(1) if found else ""
 
 
+def classified_noun(query: str) -> list[str]:
+    """The thing whose classes a Chinese question asks for, as words a passage may use, longest first
+    ("问题员工到底分哪几类" → ["问题员工", "题员工", "员工"], "我们的客户分哪几类" → ["们的客户", "的客户", "客户"]), or []."""
+    found = _CLASSED_NOUN.search(simplified(query))
+    if not found:
+        return []
+    said = found.group(1)
+    return [said[start:] for start in range(len(said) - 1)]
+
+
 def names_without_listing(text: str, noun: str) -> bool:
     """True when the passage names `noun` only inside list items, never in the text that leads a list ("- 客户关系管理的
     分析工具" under "应掌握以下要点"): it names the thing as one item of a list about something else."""

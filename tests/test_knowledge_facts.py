@@ -16,6 +16,7 @@ from knowledge.facts import (
     announced_list_size,
     asked_fact,
     choice_asked,
+    classified_noun,
     further_asked_fact,
     listed_count,
     listed_noun,
@@ -1124,6 +1125,17 @@ def test_classes_asked_of_a_thing_the_passage_only_names_as_an_item_are_not_stat
     listed = "问题员工分两类：\n- 能力不足型：先带教；\n- 态度问题型：先谈心。"
     assert missing_fact(question, [passage(named_only, "管理要点", coverage=0.6)], terms, weights(terms)) is not None
     assert missing_fact(question, [passage(listed, "管理要点", coverage=0.6)], terms, weights(terms)) is None
+
+
+def test_classes_asked_of_a_thing_are_not_answered_by_a_list_of_another_things_classes():
+    question = "问题员工到底分哪几类"
+    terms = ["问题员工", "分", "几类"]
+    named_only = "需要关注：\n- 内部沟通与协调；\n- 问题员工的分类与应对要点；\n- 激励之道。"
+    other_classes = "工作中遇到的问题可分为三类：\n1. 观念问题；\n2. 技巧问题；\n3. 机制问题。"
+    other = passage(other_classes, "常见问题的类型", coverage=0.6)
+    assert missing_fact(question, [passage(named_only, "管理要点", coverage=1.0), other], terms, weights(terms))
+    assert classified_noun("我们的客户分哪几类") == ["们的客户", "的客户", "客户"]
+    assert missing_fact("工作中的问题分哪几类", [other], ["问题", "几类"], weights(["问题", "几类"])) is None
 
 
 @pytest.mark.parametrize(
