@@ -1486,10 +1486,7 @@ def classified_noun(query: str) -> list[str]:
     """The thing whose classes a Chinese question asks for, as words a passage may use, longest first
     ("问题员工到底分哪几类" → ["问题员工", "题员工", "员工"], "我们的客户分哪几类" → ["们的客户", "的客户", "客户"]), or []."""
     found = _CLASSED_NOUN.search(simplified(query))
-    if not found:
-        return []
-    said = found.group(1)
-    return [said[start:] for start in range(len(said) - 1)]
+    return _endings(found.group(1)) if found else []
 
 
 def names_without_listing(text: str, noun: str) -> bool:
@@ -1602,8 +1599,13 @@ def members_asked(query: str) -> list[str]:
     found = _CLASS_THEN_MEMBERS.search(text)
     if not found:
         return []
-    said = found.group(1)
-    return [said[start:] for start in range(len(said) - 1) if said[start:] not in _NO_CLASS]
+    return [ending for ending in _endings(found.group(1)) if ending not in _NO_CLASS]
+
+
+def _endings(said: str) -> list[str]:
+    """The words a passage may use for a noun phrase a question says, longest first: its endings of two characters
+    or more ("定下的不变量" → "定下的不变量", "下的不变量", …, "变量")."""
+    return [said[start:] for start in range(len(said) - 1)]
 
 
 def lists_members(text: str, heading: str, noun: str) -> bool:
