@@ -149,7 +149,7 @@ _ZH_VALUE = re.compile(
 # "按季度还是半年", "5 分还是 10 分", "out of 5 or out of 10": a choice between values asks for one.
 _PERIOD_WORD = r"季度|半年|一年|每月|每周|每年|月度|年度|季|周|月|年"
 _WEEKDAY = r"(?:周|星期|礼拜)[一二三四五六日天]"
-_HOW_OFTEN = _re(r"(?:多久|多长时间)[^，,。？?]{0,3}一次|(?:一年|每年|一个月|每月|一季度?|每季度?)[^，,。？?]{0,12}?(?:几|多少)(?:次|趟|回)|\bhow\s+often\b|\bhow\s+many\s+times\s+(?:a|per|each)\b")
+_HOW_OFTEN = _re(r"(?:多久|多长时间)[^，,。？?]{0,3}一次|(?:一年|每年|一个月|每月|一季度?|每季度?)[^，,。？?]{0,12}?(?:几|多少)(?:次|趟|回)|\bhow\s+often\b|\bhow\s+many\s+times\s+(?:a|per|each)\b|\bwhat(?:['’]s|\s+is)?\s+(?:[\w'’-]+\s+){0,3}?(?:cadence|frequency)\b")
 _PERIOD_CHOICE = re.compile(rf"(?:(?:{_PERIOD_WORD})(?![一二三四五六日天])|monthly|quarterly|weekly|yearly|annually|daily)[^，,。？?\d]{{0,8}}(?:还是|\bor\b)", re.I)
 _ZH_CHOICE = re.compile(
     rf"(?:{_NUMBER}\s*[\u4e00-\u9fff%％]?|{_PERIOD_WORD})\s*还是\s*(?:按|每|一)?\s*(?:{_NUMBER}|{_PERIOD_WORD})|"
@@ -219,7 +219,7 @@ _EN_VALUE = _re(
     r"\bwhat(?:['’]s|s|\s+is|\s+are|\s+was|\s+were)?\s+(?:the\s+|our\s+|my\s+|their\s+|its\s+|his\s+|her\s+|a\s+|an\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:rates?|percentages?|percent|fees?|prices?|pricing|(?<!switching\s)(?<!opportunity\s)(?<!sunk\s)(?<!transfer\s)(?<!exit\s)costs?|charges?|budget|quotas?|targets?|"
     r"limits?|caps?|thresholds?|deadlines?|discounts?|rebates?|penalt(?:y|ies)|bonus(?:es)?|commissions?|salar(?:y|ies)|amount|"
-    r"number|figures?|length|duration|notice|date|time|minimum|maximum|margins?|returns?\s+on\s+(?:sales|investment)|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms|sample\s+size|cut-?offs?|formula|pass(?:ing)?\s+(?:mark|score))\b"
+    r"number|figures?|length|duration|cadence|frequency|notice|date|time|minimum|maximum|margins?|returns?\s+on\s+(?:sales|investment)|ceiling|share|proportion|fines?|arpu|ros|roi|roe|ltv|clv|nps|cagr|kpis?|longest|shortest|average|allowance|subsid(?:y|ies)|stipend|hotline|phone|e-?mail|website|address|uptime|availability|warranty|scores?|ratings?|payment\s+terms|sample\s+size|cut-?offs?|formula|pass(?:ing)?\s+(?:mark|score))\b"
     r"(?!\s+(?:called|named|known\s+as|termed)\b)"  # "what is that number called?" asks for a name
     r"(?!\s+(?:based\s+on|calculated\s+(?:on|from)|measured\s+(?:on|by)|tied\s+to)\b)"  # "what's the commission based on": a basis
     # "what cost does the playbook tie to it": which cost the playbook names, not how much
@@ -243,6 +243,7 @@ _EN_VALUE = _re(
     r"\bwho\s+(?:in|at|from)\s+(?:[\w'’-]+\s+){1,3}?(?:approves|signs\s+off|signs|authori[sz]es|decides)\b|"
     r"\bpercentage-wise\b|\bin\s+percentage\s+terms\b|\bas\s+a\s+percentage\b|"
     r"\bis\s+there\s+an?\s+(?:author|originator|source\s+book)\b|\bwho\s+(?:is|was)\s+the\s+(?:author|originator)\b|"
+    r"\b(?:name|names|credit|credits|cite|cites)\s+as\s+(?:the\s+|its\s+|their\s+)?(?:author|originator|creator|inventor)\b|"
     r"\b(?:is\s+there|do\s+we\s+have)\s+(?:a|an|any)\s+(?:direct\s+|dedicated\s+)?(?:phone\s+number|hotline|e-?mail\s+address|named\s+contact|contact\s+person)\b|"
     r"\bis\s+there\s+(?:a|an|any|some|such\s+an?)\s+(?:[\w'’-]+\s+){0,2}?(?:cap|limit|ceiling|maximum|minimum|max|min|threshold|quota|deadline|floor|"
     r"cut-?off|time\s+window|waiting\s+period|cooling-off\s+period|grace\s+period|(?:target|set|fixed|recommended|standard)\s+number)\b|"
@@ -257,7 +258,7 @@ _EN_VALUE = _re(
     r"\b(?:set|fix|have)\s+(?:a|an|any)\s+(?:minimum|maximum|floor|cap|threshold|cut-?off|limit|quota)\b|"
     # "is there a floor I can never go below - say 15% gross margin?": a figure guessed, to be confirmed
     r"\b(?:say|like|e\.g\.|for\s+example)\s*,?\s+(?:the\s+)?(?:top\s+|bottom\s+|within\s+|under\s+|over\s+)?\d+(?:\.\d+)?\s*(?:%|percent|hours?|days?|weeks?|months?|years?|yuan|rmb)(?=[\s,.?!]|$)|"
-    r"\b(?:is\s+there|do\s+(?:we|i|they|you)\s+have)\s+(?:a|an|any)\s+(?:fixed|set|official|minimum|maximum|max|min)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"\b(?:is\s+there|do\s+(?:we|i|they|you)\s+have)\s+(?:a|an|any)\s+(?:fixed|set|official|minimum|maximum|max|min|actual|specific|exact|concrete)\s+(?:[\w'’-]+\s+){0,2}?"
     r"(?:number|amount|price|fee|rate|percentage|quota|limit|budget|discount|deadline|date|time|cap|target)\b|"
     # a bare request: "complaints mailbox address", "deadline for the report", "I need the deadline for …"
     r"(?:^|[—–]\s*|\s-{1,2}\s+|\b(?:i\s+need|need\s+to\s+know|tell\s+me|give\s+me|send\s+me|looking\s+for|check)\s+)(?:the\s+|our\s+|a\s+)?"
@@ -639,7 +640,10 @@ _EN_SPOKEN = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=:))['\"‘“][A-Za-z][^\"“”
 # "我就想知道…", "帮我查一下…", "请问…": what follows asks, whatever clause it is in.
 _ASK_MARKER = re.compile(r"想知道|想问|想确认|想了解|请问|问一下|问下|帮我查|查一下|确认一下|告诉我|麻烦问")
 # "手册里有没有写", "材料里查得到吗": a last clause asking whether the playbook says what came before.
-_PLAYBOOK_SAYS = re.compile(r"(?:手册|材料|书|培训|课件|资料)(?:里|上|中)?(?:面)?(?:有没有|有无|是否)?(?:写|说|讲|提|查得到|能查到|找得到)(?:过|了|到)?(?:吗|么|没有|没)?[？?。]?\s*$")
+_PLAYBOOK_SAYS = re.compile(
+    r"(?:手册|材料|书|培训|课件|资料)(?:里|上|中)?(?:面)?(?:有没有|有无|是否)?(?:写|说|讲|提|查得到|能查到|找得到)(?:过|了|到)?(?:吗|么|没有|没)?[？?。]?\s*$|"
+    r"(?:里面|里头|上面|这里面)?有(?:没有)?(?:这个|这|那个)(?:数|数字|数据)(?:吗|么|没有)?[？?。]?\s*$"  # "里面有这个数吗"
+)
 # "Does the case say?", "Is that in the playbook?": a last question asking whether the playbook says what came before.
 _EN_PLAYBOOK_SAYS = _re(
     r"(?:and\s+)?(?:does|do|did|can)\s+(?:the\s+|our\s+|that\s+|this\s+)?(?:playbook|case|material|materials|manual|training|deck|guide|book|section)"

@@ -211,6 +211,12 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("客户档案表一共有多少栏目？", "document"),
         ("公司要求给集团客户默认用的是哪一个？", "policy"),
         ("公司规定三档方案之间是不是每档差两成？", "policy"),
+        # a cadence, a figure insisted on, an author named, a figure whose presence is asked after a reported question
+        ("What cadence does the playbook set for re-surveying our key accounts?", "frequency"),
+        ("What's the usual frequency of business reviews with a class-I account?", "frequency"),
+        ("The payout shrinks over time, I was told. Is there an actual rate or schedule for that?", "rate"),
+        ("Which expert does the playbook name as its author?", "name"),
+        ("老板问我展会这条渠道一般占多大比重，我记得资料里有组渠道数据，里面有这个数吗", "rate"),
     ],
 )
 def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
