@@ -131,6 +131,9 @@ NEAR_DOMAIN_DEV7 = FIXTURES / "kb" / "near_domain_dev7.jsonl"  # written blind i
 NEAR_DOMAIN_DEV8 = FIXTURES / "kb" / "near_domain_dev8.jsonl"
 NEAR_DOMAIN_DEV9 = FIXTURES / "kb" / "near_domain_dev9.jsonl"  # written blind in the nineteenth pass
 NEAR_DOMAIN_DEV10 = FIXTURES / "kb" / "near_domain_dev10.jsonl"  # written blind in the twentieth pass
+FACT_DEV = FIXTURES / "kb" / "fact_dev.jsonl"  # fact questions, written blind in the forty-first pass, then tuned on
+FACT_DEV2 = FIXTURES / "kb" / "fact_dev2.jsonl"
+FACT_DEV3 = FIXTURES / "kb" / "fact_dev3.jsonl"
 OFF_TOPIC_PROBE = FIXTURES / "kb" / "off_topic_probe.jsonl"  # office chores, weather, travel: refuse them all
 
 pytestmark = pytest.mark.quality
@@ -270,6 +273,9 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_DEV8, 36, 54, id="near-domain dev8: 37/40, 55/60 (34/40, 43/60 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV9, 36, 56, id="near-domain dev9: 37/40, 57/60 (36/40, 36/60 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV10, 50, 33, id="near-domain dev10: 51/64, 34/36 (48/64, 33/36 unseen)"),
+        pytest.param(FACT_DEV, 14, 15, id="fact dev: 15/30, 16/20 (15/30, 14/20 unseen)"),
+        pytest.param(FACT_DEV2, 15, 14, id="fact dev2: 16/30, 15/20 (16/30, 14/20 unseen)"),
+        pytest.param(FACT_DEV3, 14, 18, id="fact dev3: 15/30, 19/20 (15/30, 19/20 unseen)"),
         pytest.param(OFF_TOPIC_PROBE, 0, 27, id="off-topic probe: 28/30 (29/30 before the thirty-ninth pass's value-ask refit, 30/30 before the sixteenth pass's playbook questions)"),
     ],
 )
