@@ -138,7 +138,7 @@ _ZH_VALUE = re.compile(
     r"(?:什么|啥|哪个|多少)(?=分数线|分界线|及格线|分档线|标准线|临界值|阈值)|"
     r"(?:有没有|有无)(?:个|什么)?(?:上限|下限|门槛|封顶|限额|基准值|参考值|标准值)|(?:有没有|有无)(?:个|一个|什么)?(?:参考|标准|及格|合格)?(?:分数线|分界线|及格线|合格线|标准线|分档线)|"
     r"(?:排进|排到|挤进|进入|进|排在|排)[^，,。？?]{0,4}?前几(?=名|位|强)|"
-    r"(?:有没有|有无)(?:个|一个)?(?:具体|明确|固定|统一)的?(?:响应|回复|答复|处理|办结|完成)?(?:时间|时限|期限|天数|比例|金额)|(?:有没有|有无)(?:个|一个)?(?:期限|时限|截止日期|截止时间)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|"
+    r"(?:有没有|有无)(?:个|一个)?(?:具体|明确|固定|统一)的?(?:响应|回复|答复|处理|办结|完成)?(?:时间|时限|期限|天数|比例|金额)|(?:有没有|有无)(?:个|一个)?(?:期限|时限|截止日期|截止时间)|(?:上限|下限|门槛|封顶|限额)(?=吗|么|没有|呢)|哪本书|出自哪|全称(?:到底|究竟)?(?:是|叫)?(?:啥|什么)|"
     r"哪个(?=版本|型号|部门|菜单|页面|模块|入口|国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位|分公司|子公司|支公司|营业部)|什么(?=版本|型号)|哪版|哪(?:个|项|一项|家|类)(?=[^，,。？?]{0,8}(?:排第一|排名第一|排在第一|排名最))|哪(?:个|项|一项|类)(?=[^，,。？?]{0,4}(?:权重|比重|占比|比例|份额)最)|"
     r"排(?:名)?第一的?是哪|哪家(?!客户|客戶|大客户)|哪一家(?!客户|客戶|大客户)|哪款|哪个(?=公司|供应商|厂商|厂家|品牌|运营商)|"
     r"(?:电话|热线|号码|手机号|邮箱|网址|地址|微信号?|联系方式)(?:是|号码是|大概是)?(?:多少|啥|什么|在哪)|(?:比例|费率|额度|配额|期限|时限|上限|下限|门槛|价格|报价|月费|年费|资费|预算|提成|佣金|奖金|底薪|工资)"
@@ -234,11 +234,13 @@ _EN_VALUE = _re(
     r"\bwhat\s+version\b|\bwho(?:['’]s|\s+is|\s+are)\s+(?:our|the\s+current|currently|their)\b|"
     r"\bwhat(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of\b|\bwhat\s+(?:is|was)\s+(?:the|that)\s+(?:company|bank|firm|vendor|supplier|brand|hospital|client)\s+called\b|"
     r"\bwho(?:['’]s|\s+is|\s+was)\s+the\s+(?:(?:executive|named|main|key)\s+)?(?:head|manager|director|owner|contact|person|lead|boss|chief|sponsor|champion|approver|decision[\s-]?maker)\b|"
-    r"\bwho\s+(?:heads|runs|leads|owns|came\s+up\s+with|invented|proposed|coined|wrote|created|developed|founded)\b|"
+    r"\bwho\s+(?:(?:originally|first|actually|really)\s+)?(?:heads|runs|leads|owns|came\s+up\s+with|invented|proposed|coined|wrote|created|developed|founded)\b|"
     r"\bwhere\s+does\s+(?:the|that|this)\s+(?:figure|number|statistic|stat|data|finding)\b|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|"
     r"\bwhere\s+(?:is|are)\s+(?:the|our)\b|\bhw\s+(?:much|many)\b|\bthe\s*%|"
     r"\b(?:give|name|tell)\s+me\s+(?:two|three|four|five|a\s+few|some|\d+)\s+(?:or\s+\w+\s+)?(?:people|names|colleagues|reps|managers)\b|"
     r"\bwho\s+(?:(?:actually|really|exactly|normally|usually|typically|ultimately)\s+)?(?:approves|signs\s+off|signs|authori[sz]es|gets\s+(?:copied|cc'?d|it)|receives|handles\s+it|takes\s+(?:it\s+)?over)\b|\bhow\s+accurate\b|"
+    # "what's it worth", "at what loss level does policy say we stop": a value asked in other words
+    r"\bwhat(?:['’]s|\s+is|\s+are)\s+(?:it|that|this|they|those)\s+worth\b|\bat\s+what\s+(?:[\w'’-]+\s+){0,2}?(?:level|threshold|point|amount|percentage|rate|age|size)\b|"
     rf"{_OURS}|"  # "our competitor claims 99.99% uptime. What's ours?": the company's own figure
     r"\bwho\s+(?:in|at|from)\s+(?:[\w'’-]+\s+){1,3}?(?:approves|signs\s+off|signs|authori[sz]es|decides)\b|"
     r"\bpercentage-wise\b|\bin\s+percentage\s+terms\b|\bas\s+a\s+percentage\b|"
@@ -399,7 +401,7 @@ _KIND_WORDS = (
     ),
     (
         NAME,
-        _re(r"叫(?:什么|啥)(?:名字)?|哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|哪个(?:部门|菜单|页面|模块|入口)|\bauthor\b|\boriginator\b|\bsource\s+book\b|"
+        _re(r"叫(?:什么|啥)(?:名字)?|全称|哪位|是谁|谁提出|谁发明|谁首创|哪本书|出自|作者|版本|型号|哪版|排第一|排名|哪个(?:部门|菜单|页面|模块|入口)|\bauthor\b|\boriginator\b|\bsource\s+book\b|"
             r"\bversion\b|(?<![a-z]\s)\bwho\b|\bwho(?=['’]s\b|\s+(?:is|are|was|were|approves?|signs?|authori[sz]es|heads|runs|leads)\b)|谁(?:来)?(?:审批|批准|签字|签批|拍板|说了算)|在[^，,。？?]{0,6}哪(?:里|儿)|哪个(?:国家|城市|地区|省|行业|机构|单位|系统|平台|软件|工具|团队|小组|岗位|分公司|子公司|支公司|营业部)|\bwhich\s+[\w-]+(?:\s+[\w-]+)?\s+ranked\b|\bwhere\s+does\b|哪家|哪一家|哪款|哪个(?:公司|供应商|厂商|厂家|品牌|运营商)|\bwhich\s+(?:[\w-]+\s+){0,2}?"
             rf"{_NAMED}\b|"
             r"\bwho\s+(?:won|supplied|built)\b|\bname\s+of\b|\bcalled\b"),
@@ -413,7 +415,7 @@ _KIND_WORDS = (
     (
         AMOUNT,
         _re(r"钱|元|块钱|(?<!消)费|价格|报价|价钱|单价|售价|什么价|啥价|预算|成本|金额|奖金|底薪|工资|薪|收入|营业额|花多少|开支|补贴|津贴|补助|报销|奖励|罚款|罚金|赔偿|押金|保证金|定金|"
-            r"\bbudget\b|\bcosts?\b|\bfees?\b|\bprices?\b|\bcharges?\b|\bspend\b|\bpay\b|\bbonus\b|\bsalary\b|\brevenue\b|"
+            r"\bbudget\b|\bcosts?\b|\bfees?\b|\bprices?\b|\bcharges?\b|\bspend\b|\bpay\b|\bbonus\b|\bsalary\b|\brevenue\b|\bworth\b|"
             r"\byuan\b|\bmoney\b|\bpenalty\b|\bfines?\b|\ballowance\b|\bsubsid(?:y|ies)\b|\b(?:deal|contract|order)\s+(?:size|value)\b|\bstipend\b|\breimburse|\bdeposit\b|\bhow\s+much\s+(?:is|does|do|will|would)\b"),
     ),
     (COUNT, _re(r"分数线|分界线|及格线|分档线|阈值|临界值|\bcut-?offs?\b")),  # a score that splits ("按什么分数线切的")
@@ -641,7 +643,7 @@ _EN_SPOKEN = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=:))['\"‘“][A-Za-z][^\"“”
 _ASK_MARKER = re.compile(r"想知道|想问|想确认|想了解|请问|问一下|问下|帮我查|查一下|确认一下|告诉我|麻烦问")
 # "手册里有没有写", "材料里查得到吗": a last clause asking whether the playbook says what came before.
 _PLAYBOOK_SAYS = re.compile(
-    r"(?:手册|材料|书|培训|课件|资料)(?:里|上|中)?(?:面)?(?:有没有|有无|是否)?(?:写|说|讲|提|查得到|能查到|找得到)(?:过|了|到)?(?:吗|么|没有|没)?[？?。]?\s*$|"
+    r"(?:手册|材料|书|培训|课件|资料|案例|卡片)(?:里|上|中)?(?:面)?(?:有没有|有无|是否|有)?(?:写|说|讲|提|查得到|能查到|查到|找得到)(?:过|了|到)?(?:吗|么|没有|没)?[？?。]?\s*$|"
     r"(?:里面|里头|上面|这里面)?有(?:没有)?(?:这个|这|那个)(?:数|数字|数据)(?:吗|么|没有)?[？?。]?\s*$"  # "里面有这个数吗"
 )
 # "Does the case say?", "Is that in the playbook?": a last question asking whether the playbook says what came before.

@@ -217,6 +217,12 @@ def test_a_how_or_what_question_asks_for_no_specific_fact(question: str):
         ("The payout shrinks over time, I was told. Is there an actual rate or schedule for that?", "rate"),
         ("Which expert does the playbook name as its author?", "name"),
         ("老板问我展会这条渠道一般占多大比重，我记得资料里有组渠道数据，里面有这个数吗", "rate"),
+        # "who originally came up with", 全称, "案例里有写吗", "what's it worth", "at what … level"
+        ("Who first came up with the four-level maturity model?", "name"),
+        ("那个咨询公司的英文全称到底是啥？", "name"),
+        ("客户问服务器放在哪家的机房，案例里有写吗", "name"),
+        ("If we send a gift to thank a client for a referral, what's it worth?", "amount"),
+        ("At what revenue level does an account move up to class I?", "amount"),
     ],
 )
 def test_any_request_for_a_value_is_a_fact_question(question: str, kind: str):
