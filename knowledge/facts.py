@@ -1579,7 +1579,7 @@ def _sentences(text: str) -> list[str]:
 def _contains(text: str, term: str) -> bool:
     if is_cjk(term):
         return term in text
-    return re.search(rf"\b{re.escape(term)}", text) is not None
+    return re.search(rf"(?<![a-z0-9]){re.escape(term)}", text) is not None  # "在crm" holds "crm"
 
 
 # "先改的是哪几个行业的版本", "样板客户到底是哪几家": the members of a named class are asked for; a passage answers only

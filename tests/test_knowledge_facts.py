@@ -354,6 +354,13 @@ def test_a_passage_states_the_fact_only_with_a_value_on_the_topic():
     assert not states_fact(fact, "会议费每人 20 元。", terms, weights(terms))  # a value, but on another topic
 
 
+def test_a_latin_word_is_found_right_after_a_chinese_character():
+    fact = asked_fact("How long does an ERP rollout take?")
+    terms = ["erp", "rollout"]
+    assert states_fact(fact, "上ERP一般需要 6 个月。", terms, weights(terms))  # "上ERP": no space before it
+    assert not states_fact(fact, "上CRM一般需要 6 个月。", terms, weights(terms))
+
+
 def test_a_figure_answers_a_rate_only_where_the_rate_asked_for_is_named():
     fact = asked_fact("老客户的年续约率做到百分之多少才算达标？")
     terms = ["老客户", "续约率", "达标"]
