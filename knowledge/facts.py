@@ -428,9 +428,11 @@ _CATEGORIES = _re(
     r"situations|cases|signs|items|points|elements|principles|dimensions|capabilities|competencies|rules|things|channels|sources|routes|"
     r"buckets|groups|classes|segments|downsides|drawbacks|disadvantages|advantages|benefits|features|characteristics|traits|criteria|"
     r"mistakes|pitfalls|tactics|techniques|strategies|tips|motives|motivations|causes|drivers|questions|modules|components|"
-    r"pillars|aspects|areas|indicators|metrics|roles|functions)\b"
+    r"pillars|aspects|areas|indicators|metrics|roles|functions|rungs|measures|topics|sections|tools)\b"
     # not a modifier: "how many capabilities managers" counts people, "how many points of the monthly score" a score
-    r"(?!\s+(?:managers?|officers?|owners?|leads?|people|staff|teams?)\b|\s+of\s+(?:[\w'’-]+\s+){0,6}?(?:scores?|ratings?|marks?|grades?)\b)"
+    r"(?!\s+(?:managers?|officers?|owners?|leads?|people|staff|teams?)\b|\s+of\s+(?:[\w'’-]+\s+){0,6}?(?:scores?|ratings?|marks?|grades?)\b)|"
+    # "how long is that list", "how many are on it": the length of a list is the count of its items
+    r"\bhow\s+long\s+is\s+(?:the|that|this|their|its)\s+(?:[\w'’-]+\s+){0,2}?list\b|\bhow\s+many\s+(?:are|items|entries|things)\s+(?:are\s+)?(?:on|in)\s+(?:it|that|this|the|their|its)\b"
 )
 _UNIT = re.compile(r"(?:多少|几)\s*(课时|学时|个点|个百分点|个人|个小时|小时|分钟|个工作日|个月|个星期|星期|[位家次天年月周号点分成折倍岁名项条步类种级档层人户元块万件趟])")
 

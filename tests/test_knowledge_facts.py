@@ -331,6 +331,15 @@ def test_a_count_of_kinds_is_answered_by_a_list():
     fact = asked_fact("How many motives for a churned client does the playbook give?")
     assert fact is not None and fact.categories
     assert states_fact(fact, "客户流失的动机说明……", ["客户流失"], weights(["客户流失"]), heading="客户流失的六种动机")
+    # the length of a list, or the rungs of a ladder, is a count of its items
+    for question in (
+        "The guide lists ways to make leaving expensive. How long is that list?",
+        "There is a list of sources for unspoken needs - how many are on it?",
+        "How many rungs are there on the maturity ladder?",
+    ):
+        fact = asked_fact(question)
+        assert fact is not None and fact.kind.name == "quota" and fact.categories, question
+    assert not asked_fact("How many capabilities managers sit on an account team?").categories  # people, not kinds
 
 
 def weights(terms: list[str]) -> dict[str, float]:
