@@ -423,7 +423,8 @@ _KIND_WORDS = (
 _KIND_WORDS_OF = dict(_KIND_WORDS)
 # "分几类", "有多少个阶段", "how many steps": a count of kinds, which a list answers as well as a number.
 _CATEGORIES = _re(
-    r"(?:多少|几)\s*个?\s*(?:类|种|步|项|层|级|档|阶段|方面|条|大|部分|环节|维度|因素|原因|方法|办法|渠道|特点|要点|情况|标志|原则|能力|层次|台阶|要素|特征)|"
+    r"(?:多少|几)\s*个?\s*(?:典型|主要|核心|关键|基本|常见|共同)?的?(?:类|种|步|项|层|级|档|阶段|方面|条|大|部分|环节|维度|因素|原因|方法|办法|渠道|特点|要点|情况|标志|原则|能力|层次|台阶|要素|特征|"
+    r"模块|话题|议题|前提|功能|工具|策略|步骤|技巧)|"
     r"\bhow\s+many\s+(?:[a-z-]+\s+){0,2}?(?:kinds|types|steps|stages|levels|ways|factors|reasons|methods|categories|parts|phases|tiers|"
     r"situations|cases|signs|items|points|elements|principles|dimensions|capabilities|competencies|rules|things|channels|sources|routes|"
     r"buckets|groups|classes|segments|downsides|drawbacks|disadvantages|advantages|benefits|features|characteristics|traits|criteria|"

@@ -340,6 +340,10 @@ def test_a_count_of_kinds_is_answered_by_a_list():
         fact = asked_fact(question)
         assert fact is not None and fact.kind.name == "quota" and fact.categories, question
     assert not asked_fact("How many capabilities managers sit on an account team?").categories  # people, not kinds
+    # Chinese: the parts of a whole named in more words, and a common adjective before them
+    for question in ("这种系统标配是几个模块？", "厂商培训一般讲几个话题？", "资料里总结了它通常有几个典型特征？"):
+        fact = asked_fact(question)
+        assert fact is not None and fact.categories, question
 
 
 def weights(terms: list[str]) -> dict[str, float]:
