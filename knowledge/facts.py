@@ -1088,8 +1088,9 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     sentences = _sentences(text)
     if fact.segment:  # "行业包括通讯、化工…" names the survey's industries, not the figure's
         sentences = _in_segment(sentences, heading, fact.segment)
+    short_code = fact.kind is CONTACT and _PHONE_ASKED.search(fact.request) is not None
     for sentence in sentences:
-        if not fact.kind.states.search(sentence):
+        if not fact.kind.states.search(sentence) and not (short_code and _SHORT_CODE.search(sentence)):
             continue
         if unit is not None and not unit.search(sentence):
             continue
@@ -1118,6 +1119,12 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
         if _overlap(normalize(f"{heading} {sentence}"), topic, weights, total) >= needed:
             return True
     return False
+
+
+# A number to call asked for, and a service short code that answers it ("**1860**：设立集团客户支持中心"): four digits
+# that are no year, count or amount.
+_PHONE_ASKED = _re(r"电话|热线|号码|手机|拨打|打哪个|\bphone\b|\bhotline\b|\bnumber\b|\bdial\b|\bcall\b")
+_SHORT_CODE = re.compile(r"(?<![\d.])1[0-8]\d{2}(?![\d.%])(?!\s*(?:年|家|人|个|元|块|万|亿|份|次|条|种|名|位|户|天|小时|分钟))")
 
 
 # "有没有哪家企业做过可以借鉴": a company to learn from, which a case section names.

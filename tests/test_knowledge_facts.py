@@ -367,6 +367,14 @@ def test_a_passage_states_the_fact_only_with_a_value_on_the_topic():
     assert not states_fact(fact, "会议费每人 20 元。", terms, weights(terms))  # a value, but on another topic
 
 
+def test_a_service_short_code_answers_a_number_to_call_not_a_mailbox():
+    text = "**1860**：设立集团客户支持中心，通过话音方式提供支撑；客户 1000 家以上的单位另设专席。"
+    terms = ["集团客户", "支持中心"]
+    assert states_fact(asked_fact("集团客户支持中心的电话是多少？"), text, terms, weights(terms))
+    assert not states_fact(asked_fact("集团客户支持中心的邮箱是什么？"), text, terms, weights(terms))
+    assert not states_fact(asked_fact("集团客户支持中心的电话是多少？"), "支持中心于 2005 年设立，服务 1000 家客户。", terms, weights(terms))
+
+
 def test_a_latin_word_is_found_right_after_a_chinese_character():
     fact = asked_fact("How long does an ERP rollout take?")
     terms = ["erp", "rollout"]
