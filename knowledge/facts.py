@@ -1086,6 +1086,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             for sentence in _sentences(text)
         )
     sentences = _sentences(text)
+    if topic and all(term.isascii() for term in topic):  # an English question reads each keyword phrase on its own
+        sentences = [part for sentence in sentences for part in _with_phrases(sentence)]
     if fact.segment:  # "行业包括通讯、化工…" names the survey's industries, not the figure's
         sentences = _in_segment(sentences, heading, fact.segment)
     short_code = fact.kind is CONTACT and _PHONE_ASKED.search(fact.request) is not None
@@ -1266,6 +1268,15 @@ _NUMBER_IN = re.compile(r"\d+(?:\.\d+)?")
 def _figures_beyond(sentence: str, question: str) -> set[str]:
     """The figures in digits the sentence gives and the question does not."""
     return set(_NUMBER_IN.findall(sentence)) - set(_NUMBER_IN.findall(question))
+
+
+def _with_phrases(sentence: str) -> list[str]:
+    """The sentence; for a keywords line, the line and then each of its phrases, which may gloss one figure of the
+    Chinese passage in English ("1-5% reach top management")."""
+    if not _is_index_line(sentence):
+        return [sentence]
+    phrases = sentence.split(":", 1)[1].split(",")
+    return [sentence] + [phrase.strip() for phrase in phrases if phrase.strip()]
 
 
 def _is_index_line(sentence: str) -> bool:

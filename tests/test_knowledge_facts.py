@@ -304,6 +304,19 @@ def test_the_unit_asked_for_must_be_the_unit_stated():
     assert not states_fact(fact, "发展新客户的成本占维护老客户成本的 15%。", terms, weights(terms))
 
 
+def test_an_english_question_reads_a_keyword_phrase_as_the_gloss_of_one_figure():
+    passage_text = (
+        "据 TARP 的调查：\n- 只有 **1%~5%** 的投诉能反映到企业高层管理者那里；\n- **50%** 的客户遇到问题后从不投诉。\n\n"
+        "English keywords: silent customers, TARP survey, 50% never complain, 1-5% reach top management"
+    )
+    fact = asked_fact("How much of the grumbling really reaches the top floor, ballpark 10%?")
+    terms = ["grumbl", "reach", "top", "floor", "10"]
+    assert fact is not None and fact.kind.name == "rate" and fact.demanded
+    # the phrase "1-5% reach top management" states the figure; the line as a whole is only index words
+    assert states_fact(fact, passage_text, terms, weights(terms))
+    assert not states_fact(fact, passage_text.replace("1-5% reach top management", "top management"), terms, weights(terms))
+
+
 def test_a_count_of_grades_needs_that_many_grades_stated():
     fact = asked_fact("客户素质评估是按几档来评的？")
     terms = ["客户", "素质", "评估"]
