@@ -888,7 +888,18 @@ def asked_fact(query: str) -> AskedFact | None:
         return fact(COUNT, unit_name, categories=categories)
     # the value word ("how long", 多久), the words of its request, the question
     kind = _kind_named(request, window, text)
+    if kind is AMOUNT and not _MONEY_NAMED.search(window) and _DIFFERENCE_ASKED.search(sentence):  # "报价比我们低多少": "低两成" tells it
+        kind = FIGURE
     return fact(kind, unit_name) if kind else fact(COUNT, unit_name, categories=categories)
+
+
+_MONEY_NAMED = _re(r"钱|元|块|万|yuan|rmb|dollars?")
+# A price gap asked, which a passage may give as a share or a multiple as well as an amount ("比你们低两成").
+_DIFFERENCE_ASKED = _re(
+    r"比[^，,。？?！!]{0,12}?(?:低|高|便宜|贵|少|多)(?:了|出)?(?:多少|几)|"
+    r"how\s+much\s+(?:cheaper|lower|higher|dearer|more\s+expensive|less\s+expensive)|"
+    r"(?:cheaper|lower|higher|undercut\w*)\s+(?:us\s+|than\s+us\s+)?by\s+how\s+much"
+)
 
 
 # A named option: an acronym or a capitalised name ("DISC", "M3", "Gartner", "Excel"), not a sentence's first word.

@@ -317,6 +317,17 @@ def test_an_english_question_reads_a_keyword_phrase_as_the_gloss_of_one_figure()
     assert not states_fact(fact, passage_text.replace("1-5% reach top management", "top management"), terms, weights(terms))
 
 
+def test_a_price_gap_asked_is_stated_as_a_share_too():
+    fact = asked_fact("客户那句拿友商压我们的台词里，说人家头一轮报价比我们低多少？")
+    terms = ["台词", "一轮", "报价", "比", "低"]
+    assert fact is not None and fact.kind.name == "figure"
+    assert states_fact(fact, "客户：“人家 XX 第一轮报价就比你们低两成！”", terms, weights(terms))
+    # money named in the request is still an amount, which a share does not give
+    fact = asked_fact("人家头一轮报价比我们低多少钱？")
+    assert fact is not None and fact.kind.name == "amount"
+    assert not states_fact(fact, "客户：“人家 XX 第一轮报价就比你们低两成！”", terms, weights(terms))
+
+
 def test_a_count_of_grades_needs_that_many_grades_stated():
     fact = asked_fact("客户素质评估是按几档来评的？")
     terms = ["客户", "素质", "评估"]
