@@ -273,9 +273,9 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_DEV8, 36, 54, id="near-domain dev8: 37/40, 55/60 (34/40, 43/60 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV9, 36, 56, id="near-domain dev9: 37/40, 57/60 (36/40, 36/60 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV10, 50, 33, id="near-domain dev10: 51/64, 34/36 (48/64, 33/36 unseen)"),
-        pytest.param(FACT_DEV, 18, 15, id="fact dev: 19/30, 16/20 (15/30, 14/20 unseen)"),
-        pytest.param(FACT_DEV2, 18, 14, id="fact dev2: 19/30, 15/20 (16/30, 14/20 unseen)"),
-        pytest.param(FACT_DEV3, 16, 18, id="fact dev3: 17/30, 19/20 (15/30, 19/20 unseen)"),
+        pytest.param(FACT_DEV, 19, 15, id="fact dev: 20/30, 16/20 (15/30, 14/20 unseen)"),
+        pytest.param(FACT_DEV2, 19, 14, id="fact dev2: 20/30, 15/20 (16/30, 14/20 unseen)"),
+        pytest.param(FACT_DEV3, 17, 18, id="fact dev3: 18/30, 19/20 (15/30, 19/20 unseen)"),
         pytest.param(OFF_TOPIC_PROBE, 0, 27, id="off-topic probe: 28/30 (29/30 before the thirty-ninth pass's value-ask refit, 30/30 before the sixteenth pass's playbook questions)"),
     ],
 )
