@@ -1137,7 +1137,7 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
 # A number to call asked for, and a service short code that answers it ("**1860**：设立集团客户支持中心"): four digits
 # that are no year, count or amount.
 _PHONE_ASKED = _re(r"电话|热线|号码|手机|拨打|打哪个|\bphone\b|\bhotline\b|\bnumber\b|\bdial\b|\bcall\b")
-_SHORT_CODE = re.compile(r"(?<![\d.])1[0-8]\d{2}(?![\d.%])(?!\s*(?:年|家|人|个|元|块|万|亿|份|次|条|种|名|位|户|天|小时|分钟))")
+_SHORT_CODE = re.compile(r"(?<![\d.])1[0-8]\d{2}(?![\d.%])(?!\s*(?:多|余|来)?\s*(?:年|家|人|个|元|块|万|亿|份|次|条|种|名|位|户|天|小时|分钟))")
 
 
 # "有没有哪家企业做过可以借鉴": a company to learn from, which a case section names.

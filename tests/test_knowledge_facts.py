@@ -397,6 +397,8 @@ def test_a_service_short_code_answers_a_number_to_call_not_a_mailbox():
     assert states_fact(asked_fact("集团客户支持中心的电话是多少？"), text, terms, weights(terms))
     assert not states_fact(asked_fact("集团客户支持中心的邮箱是什么？"), text, terms, weights(terms))
     assert not states_fact(asked_fact("集团客户支持中心的电话是多少？"), "支持中心于 2005 年设立，服务 1000 家客户。", terms, weights(terms))
+    # a rough count ("1500 多家", "1200余人") is no number to call either
+    assert not states_fact(asked_fact("集团客户支持中心的电话是多少？"), "支持中心服务集团客户 1500 多家、1200余人。", terms, weights(terms))
 
 
 def test_a_latin_word_is_found_right_after_a_chinese_character():
