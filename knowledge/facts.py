@@ -897,8 +897,8 @@ _MONEY_NAMED = _re(r"钱|元|块|万|yuan|rmb|dollars?")
 # A price gap asked, which a passage may give as a share or a multiple as well as an amount ("比你们低两成").
 _DIFFERENCE_ASKED = _re(
     r"比[^，,。？?！!]{0,12}?(?:低|高|便宜|贵|少|多)(?:了|出)?(?:多少|几)|"
-    r"how\s+much\s+(?:cheaper|lower|higher|dearer|more\s+expensive|less\s+expensive)|"
-    r"(?:cheaper|lower|higher|undercut\w*)\s+(?:us\s+|than\s+us\s+)?by\s+how\s+much"
+    r"\bhow\s+much\s+(?:cheaper|lower|higher|dearer|more\s+expensive|less\s+expensive)\b|"
+    r"\b(?:cheaper|lower|higher|undercut\w*)\s+(?:us\s+|than\s+us\s+)?by\s+how\s+much\b"
 )
 
 

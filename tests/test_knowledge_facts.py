@@ -322,6 +322,8 @@ def test_a_price_gap_asked_is_stated_as_a_share_too():
     terms = ["台词", "一轮", "报价", "比", "低"]
     assert fact is not None and fact.kind.name == "figure"
     assert states_fact(fact, "客户：“人家 XX 第一轮报价就比你们低两成！”", terms, weights(terms))
+    fact = asked_fact("How much cheaper is the rival's price?")
+    assert fact is not None and fact.kind.name == "figure"
     # money named in the request is still an amount, which a share does not give
     fact = asked_fact("人家头一轮报价比我们低多少钱？")
     assert fact is not None and fact.kind.name == "amount"
