@@ -1065,7 +1065,8 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
     total = sum(weights.get(term, 0.0) for term in topic) or 1.0
     unit = _unit_pattern(fact.unit)
     # English words rarely occur in a Chinese passage: a count of kinds is told by the list or heading alone
-    list_share = 0.0 if topic and all(term.isascii() for term in topic) else TOPIC_SHARE
+    english = bool(topic) and all(term.isascii() for term in topic)
+    list_share = 0.0 if english else TOPIC_SHARE
     if fact.kind is COUNT and fact.unit not in _PEOPLE_UNITS and _MEMBERS_ASKED.search(fact.request) and _lists(text):
         if _overlap(normalize(headed), topic, weights, total) >= list_share:  # "后面几步依次是啥": the list tells it
             return True
@@ -1097,7 +1098,7 @@ def states_fact(fact: AskedFact, text: str, terms: list[str], weights: dict[str,
             for sentence in _sentences(text)
         )
     sentences = _sentences(text)
-    if topic and all(term.isascii() for term in topic):  # an English question reads each keyword phrase on its own
+    if english:  # an English question reads each keyword phrase on its own
         sentences = [part for sentence in sentences for part in _with_phrases(sentence)]
     if fact.segment:  # "行业包括通讯、化工…" names the survey's industries, not the figure's
         sentences = _in_segment(sentences, heading, fact.segment)
