@@ -79,11 +79,14 @@ def compose_answer(
     *,
     threshold: float | None = None,
     asks_value: bool = False,
+    asks_fact: bool = True,
 ) -> Answer:
     """An extractive answer from supported hits, or `answered=False` when none supports one.
 
     `asks_value`: `knowledge.value_asks` judges that the question asks for a value no passage holds; when the
     grammar of `knowledge.facts` finds no request, the answer still checks that the passages state one.
+    `asks_fact`: False when `knowledge.value_asks` judges that the question asks what to do, not for a fact; a
+    request the grammar reads in it (words of the rep's story) is then not checked.
     """
     if threshold is None:
         threshold = support_model_for(index).threshold
@@ -96,7 +99,7 @@ def compose_answer(
         return Answer(answered=False)
     terms = query_terms(index, tokenizer, query)
     weights = term_weights(index, terms)
-    missing = unstated_fact(query, supported, index, terms, weights, asks_value=asks_value)
+    missing = unstated_fact(query, supported, index, terms, weights, asks_value=asks_value, asks_fact=asks_fact)
     if missing is not None:
         return _not_stated_answer(query, missing, supported[0])
     cards = {hit.chunk_id: find_objection_card(index, index.get_chunk(hit.chunk_id)) for hit in supported}
@@ -222,22 +225,30 @@ def unstated_fact(
     weights: dict[str, float],
     *,
     asks_value: bool = False,
+    asks_fact: bool = True,
 ) -> AskedFact | None:
     """The specific fact the question (its `terms`, `weights`) asks for when the passages an answer would
     quote do not state it."""
     known = [term for term in terms if index.lexical.document_frequency(term)]  # words a passage can hold
-    return missing_fact(query, supported, known, weights, asks_value=asks_value)
+    return missing_fact(query, supported, known, weights, asks_value=asks_value, asks_fact=asks_fact)
 
 
 def missing_fact(
-    query: str, supported: list[Hit], terms: list[str], weights: dict[str, float], *, asks_value: bool = False
+    query: str,
+    supported: list[Hit],
+    terms: list[str],
+    weights: dict[str, float],
+    *,
+    asks_value: bool = False,
+    asks_fact: bool = True,
 ) -> AskedFact | None:
     """The specific fact the question asks for when none of the supporting passages states it, else None.
 
     `asks_value`: the learned model says the question asks for a value; it counts only where the grammar
-    finds no request (`knowledge.facts.guessed_fact`).
+    finds no request (`knowledge.facts.guessed_fact`). `asks_fact` False: the other learned model says the
+    question asks what to do, so the grammar's request is words of the rep's story and is not checked.
     """
-    fact = asked_fact(query)
+    fact = asked_fact(query) if asks_fact else None
     if fact is None and asks_value:
         fact = guessed_fact(query)
     best = supported[0].support

@@ -20,7 +20,7 @@ from knowledge.ranking import Ranker, shipped_ranker
 from knowledge.search import SupportModel, hybrid_search, support_model_for
 from knowledge.sparse import SparseVector
 from knowledge.tokenize import Tokenizer, to_simplified
-from knowledge.value_asks import ValueAskModel, shipped_value_ask_model
+from knowledge.value_asks import ValueAskModel, shipped_fact_ask_model, shipped_value_ask_model
 from knowledge.vectors import APPROXIMATE_ABOVE
 
 logger = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ class KnowledgeBase:
         support_model: SupportModel | None = None,
         ranker: Ranker | None = None,
         value_asks: ValueAskModel | None = None,
+        fact_asks: ValueAskModel | None = None,
         cache: EmbeddingCache | None = None,
     ):
         self.index_dir = Path(index_dir)
@@ -77,6 +78,7 @@ class KnowledgeBase:
         self.support_model = support_model  # None: the calibrated model for the index
         self.ranker = ranker  # None: the fitted ranker for an index with the sparse leg (knowledge.ranking)
         self.value_asks = value_asks  # None: the fitted model, for an index of the embedder it reads (knowledge.value_asks)
+        self.fact_asks = fact_asks  # None: the fitted "does it ask for a fact at all" model, likewise
         self.cache = cache  # None: no embedding cache, every ingest embeds what the index lacks
         self.priors: PassagePriors | None = None  # 👍/👎 priors, set (and replaced) by the composition root
         self._index: KnowledgeIndex | None = None
@@ -234,7 +236,8 @@ class KnowledgeBase:
         priors = self.priors  # reorders supported passages only (knowledge.feedback)
         if priors is not None:
             hits = priors.rerank(hits, self._support(index).threshold)
-        value_asks = self._value_asks(index)
+        value_asks = self._for_index(index, self.value_asks or shipped_value_ask_model())
+        fact_asks = self._for_index(index, self.fact_asks or shipped_fact_ask_model())
         return compose_answer(
             query,
             hits,
@@ -242,6 +245,7 @@ class KnowledgeBase:
             self.tokenizer,
             threshold=self._support(index).threshold,
             asks_value=value_asks is not None and vector is not None and value_asks.asks_value(vector),
+            asks_fact=fact_asks is None or vector is None or fact_asks.asks_value(vector),
         )
 
     def embed_query(self, query: str) -> np.ndarray | None:
@@ -281,8 +285,9 @@ class KnowledgeBase:
     def _ranker(self, index: KnowledgeIndex) -> Ranker | None:
         return self.ranker or (shipped_ranker() if index.sparse is not None else None)
 
-    def _value_asks(self, index: KnowledgeIndex) -> ValueAskModel | None:
-        model = self.value_asks or shipped_value_ask_model()
+    @staticmethod
+    def _for_index(index: KnowledgeIndex, model: ValueAskModel) -> ValueAskModel | None:
+        """The model, if it reads the vectors of the index's embedder."""
         return model if model.reads(index.manifest.embedder, index.manifest.model) else None
 
     def _support(self, index: KnowledgeIndex) -> SupportModel:

