@@ -11,9 +11,9 @@ a passage states a value of the kind the question's words point to (`knowledge.f
 A second model of the same form asks the opposite question: "does this question ask for a fact at all (a
 value, a name, a list), or how to handle a situation or an objection?" – fitted on the same questions, labelled
 1 for fact and `not_stated` questions and 0 for situations and objections. A rep's story often holds words the
-grammar reads as a request ("名单外有几家长得飞快…这事该怎么弄", "Finance exported every customer that spent
-anything last year … how do I pick"); when this model is sure the question is about what to do (its
-probability below `FACT_ASK_THRESHOLD`), the grammar's request is not checked against the passages.
+grammar reads as a request ("片区里有几家老客户今年业务掉了一半…我该怎么调整", "we lost three clients last
+quarter … how do I win them back"); when this model is sure the question is about what to do (its probability
+below `FACT_ASK_THRESHOLD`), the grammar's request is not checked against the passages.
 
 The weights live in `knowledge/value_ask_model.json` and `knowledge/fact_ask_model.json`, written by
 `benchmarks/fit_value_asks.py` and `benchmarks/fit_fact_asks.py` from the dev sets (never a held-out set), with
