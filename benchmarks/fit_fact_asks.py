@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.fit_value_asks import DEV_SETS as VALUE_ASK_DEV_SETS  # noqa: E402
+from benchmarks.fit_value_asks import report_end_to_end  # noqa: E402
 from benchmarks.fusion_weights import FIXTURES  # noqa: E402
 from bot.cli.knowledge import open_knowledge_base  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -75,7 +76,7 @@ def main() -> None:
     labels = {name: np.array([row[2] for row in rows], dtype=float) for name, rows in sets.items()}
     print(f"questions: {sum(len(rows) for rows in sets.values())} in {len(sets)} dev sets; threshold {FACT_ASK_THRESHOLD}")
 
-    # per question: answerable?, the fold's probability, passed with the request checked, passed without
+    # per question: answerable?, the fold's probability, passed without the request checked (below the threshold), with it
     outcomes: list[tuple[bool, float, bool, bool]] = []
     below = dict.fromkeys(KINDS, 0)
     counted = dict.fromkeys(KINDS, 0)
@@ -94,28 +95,13 @@ def main() -> None:
             probability = fold.probability(vector)
             counted[item.kind] += 1
             below[item.kind] += probability < FACT_ASK_THRESHOLD
-            outcomes.append((not item.unanswerable, probability, checked, unchecked))
+            outcomes.append((not item.unanswerable, probability, unchecked, checked))
     kb.fact_asks = None
     print(f"leave one set out: questions the fold's model reads as asking what to do (below {FACT_ASK_THRESHOLD})")
     for kind in KINDS:
         print(f"  {kind:11s} {below[kind]:4d} of {counted[kind]:4d}")
 
-    def end_to_end(threshold: float) -> list[int]:
-        """Answerable passed, answerable, unanswerable refused or flagged, unanswerable – at this threshold."""
-        totals = [0, 0, 0, 0]
-        for answerable, probability, checked, unchecked in outcomes:
-            passed = unchecked if probability < threshold else checked
-            offset = 0 if answerable else 2
-            totals[offset] += passed
-            totals[offset + 1] += 1
-        return totals
-
-    totals = {"without": end_to_end(CHECKED), "with": end_to_end(FACT_ASK_THRESHOLD)}
-    print("leave one set out, end to end (answerable passed, unanswerable refused or flagged):")
-    for label, threshold in [("without model", CHECKED), *((f"threshold {value:.2f}", value) for value in thresholds)]:
-        passed, answerable, refused, unanswerable = end_to_end(threshold)
-        shipped = "  (shipped)" if threshold == FACT_ASK_THRESHOLD else ""
-        print(f"  {label}: {passed}/{answerable}, {refused}/{unanswerable}{shipped}")
+    totals = report_end_to_end(outcomes, thresholds, shipped=FACT_ASK_THRESHOLD, without=CHECKED)
 
     weights, bias = fit_value_asks(np.vstack(list(vectors.values())), np.concatenate(list(labels.values())))
     if args.dry_run:

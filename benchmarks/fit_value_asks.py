@@ -47,6 +47,31 @@ KINDS = ("not_stated", "fact", "situation", "objection")
 NEVER, ALWAYS = 2.0, -1.0  # thresholds above and below any probability: the flag is never / always set
 
 
+def end_to_end(outcomes: list[tuple[bool, float, bool, bool]], threshold: float) -> list[int]:
+    """Answerable passed, answerable, unanswerable refused or flagged, unanswerable – at this threshold. Each outcome
+    is (answerable?, the fold's probability, passed below the threshold, passed at or above it)."""
+    totals = [0, 0, 0, 0]
+    for answerable, probability, below, above in outcomes:
+        passed = above if probability >= threshold else below
+        offset = 0 if answerable else 2
+        totals[offset] += passed
+        totals[offset + 1] += 1
+    return totals
+
+
+def report_end_to_end(
+    outcomes: list[tuple[bool, float, bool, bool]], thresholds: list[float], *, shipped: float, without: float
+) -> dict[str, list[int]]:
+    """Print the leave-one-set-out figures without the model (`without`: a threshold that acts as no model) and at
+    each threshold; return those without the model and at the `shipped` threshold, for the model file's note."""
+    print("leave one set out, end to end (answerable passed, unanswerable refused or flagged):")
+    for label, threshold in [("without model", without), *((f"threshold {value:.2f}", value) for value in thresholds)]:
+        passed, answerable, refused, unanswerable = end_to_end(outcomes, threshold)
+        marker = "  (shipped)" if threshold == shipped else ""
+        print(f"  {label}: {passed}/{answerable}, {refused}/{unanswerable}{marker}")
+    return {"without": end_to_end(outcomes, without), "with": end_to_end(outcomes, shipped)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="report only, do not write the model")
@@ -107,22 +132,7 @@ def main() -> None:
     for kind in KINDS:
         print(f"  {kind:11s} {flagged[kind]:4d} of {silent[kind]:4d}")
 
-    def end_to_end(threshold: float) -> list[int]:
-        """Answerable passed, answerable, unanswerable refused or flagged, unanswerable – at this threshold."""
-        totals = [0, 0, 0, 0]
-        for answerable, probability, never, always in outcomes:
-            passed = always if probability >= threshold else never
-            offset = 0 if answerable else 2
-            totals[offset] += passed
-            totals[offset + 1] += 1
-        return totals
-
-    totals = {"without": end_to_end(NEVER), "with": end_to_end(THRESHOLD)}
-    print("leave one set out, end to end (answerable passed, unanswerable refused or flagged):")
-    for label, threshold in [("without model", NEVER), *((f"threshold {value:.2f}", value) for value in thresholds)]:
-        passed, answerable, refused, unanswerable = end_to_end(threshold)
-        shipped = "  (shipped)" if threshold == THRESHOLD else ""
-        print(f"  {label}: {passed}/{answerable}, {refused}/{unanswerable}{shipped}")
+    totals = report_end_to_end(outcomes, thresholds, shipped=THRESHOLD, without=NEVER)
 
     weights, bias = fit_value_asks(np.vstack(list(vectors.values())), np.concatenate(list(labels.values())))
     if args.dry_run:
