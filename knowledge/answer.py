@@ -80,6 +80,7 @@ def compose_answer(
     threshold: float | None = None,
     asks_value: bool = False,
     asks_fact: bool = True,
+    objection: bool | None = None,
 ) -> Answer:
     """An extractive answer from supported hits, or `answered=False` when none supports one.
 
@@ -87,11 +88,13 @@ def compose_answer(
     grammar of `knowledge.facts` finds no request, the answer still checks that the passages state one.
     `asks_fact`: False when `knowledge.value_asks` judges that the question asks what to do, not for a fact; a
     request the grammar reads in it (words of the rep's story) is then not checked.
+    `objection`: whether the question reports an objection to answer (`knowledge.value_asks.judged_objection`);
+    None reads it by the rule of `is_objection`.
     """
     if threshold is None:
         threshold = support_model_for(index).threshold
     supported = [hit for hit in hits if hit.support >= threshold]
-    objection = is_objection(query)
+    objection = is_objection(query) if objection is None else objection
     if hits and hits[0] not in supported and hits[0].support >= CARD_SUPPORT_SHARE * threshold and objection:
         if find_objection_card(index, index.get_chunk(hits[0].chunk_id)) is not None:  # the ranker's card for an
             supported.insert(0, hits[0])  # objection, put first (words of an English question rarely occur in a card)

@@ -20,7 +20,13 @@ from knowledge.ranking import Ranker, shipped_ranker
 from knowledge.search import SupportModel, hybrid_search, support_model_for
 from knowledge.sparse import SparseVector
 from knowledge.tokenize import Tokenizer, to_simplified
-from knowledge.value_asks import ValueAskModel, shipped_fact_ask_model, shipped_value_ask_model
+from knowledge.value_asks import (
+    ValueAskModel,
+    judged_objection,
+    shipped_fact_ask_model,
+    shipped_objection_model,
+    shipped_value_ask_model,
+)
 from knowledge.vectors import APPROXIMATE_ABOVE
 
 logger = logging.getLogger(__name__)
@@ -69,6 +75,7 @@ class KnowledgeBase:
         ranker: Ranker | None = None,
         value_asks: ValueAskModel | None = None,
         fact_asks: ValueAskModel | None = None,
+        objections: ValueAskModel | None = None,
         cache: EmbeddingCache | None = None,
     ):
         self.index_dir = Path(index_dir)
@@ -79,6 +86,7 @@ class KnowledgeBase:
         self.ranker = ranker  # None: the fitted ranker for an index with the sparse leg (knowledge.ranking)
         self.value_asks = value_asks  # None: the fitted model, for an index of the embedder it reads (knowledge.value_asks)
         self.fact_asks = fact_asks  # None: the fitted "does it ask for a fact at all" model, likewise
+        self.objections = objections  # None: the fitted "is it an objection to answer" model, likewise
         self.cache = cache  # None: no embedding cache, every ingest embeds what the index lacks
         self.priors: PassagePriors | None = None  # 👍/👎 priors, set (and replaced) by the composition root
         self._index: KnowledgeIndex | None = None
@@ -216,7 +224,10 @@ class KnowledgeBase:
     def search(self, query: str, k: int = 5, *, include_unsupported: bool = False) -> list[Hit]:
         """The best passages for a query; only those that support an answer unless asked otherwise."""
         index = self._require_index()
-        hits, _ = self._hits(index, to_simplified(query), k)
+        query = to_simplified(query)
+        embedded = self.embed_question(index, query)
+        vector = embedded[0] if embedded is not None else None
+        hits = self._hits(index, query, embedded, k, objection=self._objection(index, query, vector))
         if include_unsupported:
             return hits
         threshold = self._support(index).threshold
@@ -232,7 +243,10 @@ class KnowledgeBase:
             raise QueryTooLong(len(query))
         index = self._require_index()
         query = to_simplified(query)  # Traditional characters find the (Simplified) playbook too
-        hits, vector = self._hits(index, query, k)
+        embedded = self.embed_question(index, query)
+        vector = embedded[0] if embedded is not None else None
+        objection = self._objection(index, query, vector)
+        hits = self._hits(index, query, embedded, k, objection=objection)
         priors = self.priors  # reorders supported passages only (knowledge.feedback)
         if priors is not None:
             hits = priors.rerank(hits, self._support(index).threshold)
@@ -246,6 +260,7 @@ class KnowledgeBase:
             threshold=self._support(index).threshold,
             asks_value=value_asks is not None and vector is not None and value_asks.asks_value(vector),
             asks_fact=fact_asks is None or vector is None or fact_asks.asks_value(vector),
+            objection=objection,
         )
 
     def embed_query(self, query: str) -> np.ndarray | None:
@@ -264,12 +279,19 @@ class KnowledgeBase:
             return vectors[0], sparse[0]
         return self.embedder.embed_queries([query])[0], None
 
-    def _hits(self, index: KnowledgeIndex, query: str, k: int) -> tuple[list[Hit], np.ndarray | None]:
-        """The k best passages (the fused candidates, re-ordered by the ranker, see `knowledge.ranking`) and
-        the query's vector (None for a query without content words, which never retrieves)."""
-        embedded = self.embed_question(index, query)
+    def _hits(
+        self,
+        index: KnowledgeIndex,
+        query: str,
+        embedded: tuple[np.ndarray, SparseVector | None] | None,
+        k: int,
+        *,
+        objection: bool,
+    ) -> list[Hit]:
+        """The k best passages for the `embedded` query (the fused candidates, re-ordered by the ranker, which weighs
+        a card for an `objection`, see `knowledge.ranking`); none for a query without content words."""
         if embedded is None:
-            return [], None
+            return []
         vector, sparse = embedded
         ranker = self._ranker(index)
         wanted = max(k, ranker.candidates) if ranker is not None else k
@@ -277,10 +299,14 @@ class KnowledgeBase:
         if ranker is not None:
             hits = ranker.rerank(
                 hits,
-                objection=is_objection(query),
+                objection=objection,
                 is_card=lambda hit: find_objection_card(index, index.get_chunk(hit.chunk_id)) is not None,
             )
-        return hits[:k], vector
+        return hits[:k]
+
+    def _objection(self, index: KnowledgeIndex, query: str, vector: np.ndarray | None) -> bool:
+        """Does the question report an objection to answer? The rule, overruled where the learned model is sure."""
+        return judged_objection(self._for_index(index, self.objections or shipped_objection_model()), vector, is_objection(query))
 
     def _ranker(self, index: KnowledgeIndex) -> Ranker | None:
         return self.ranker or (shipped_ranker() if index.sparse is not None else None)

