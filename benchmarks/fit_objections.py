@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.fit_fact_asks import DEV_SETS  # noqa: E402  (the same dev sets)
+from benchmarks.fit_value_asks import end_to_end  # noqa: E402
 from bot.cli.knowledge import open_knowledge_base  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from knowledge import evaluate, load_items  # noqa: E402
@@ -45,17 +47,14 @@ KINDS = ("not_stated", "fact", "situation", "objection")  # every kind is judged
 GRID = ((0.1, 0.2, 0.25, 0.3), (0.7, 0.75, 0.8, 0.85, 0.9))  # doubts × thresholds for --grid
 
 
-def end_to_end(outcomes: list[tuple[bool, float, bool, bool, bool]], doubt: float, threshold: float) -> list[int]:
-    """Answerable passed, answerable, unanswerable refused or flagged, unanswerable – when the fold's probability judges
-    each question as `judged_objection` does. Each outcome is (answerable?, probability, the rule's verdict, passed
-    as not an objection, passed as one)."""
-    totals = [0, 0, 0, 0]
-    for answerable, probability, rule, as_situation, as_objection in outcomes:
-        objection = probability >= threshold or (rule and probability >= doubt)
-        offset = 0 if answerable else 2
-        totals[offset] += as_objection if objection else as_situation
-        totals[offset + 1] += 1
-    return totals
+def by_threshold(outcomes: list[tuple[bool, float, bool, bool, bool]], doubt: float) -> list[tuple[bool, float, bool, bool]]:
+    """The outcomes in the form `benchmarks.fit_value_asks.end_to_end` scores by threshold, for this `doubt`. Each
+    outcome is (answerable?, the fold's probability, the rule's verdict, passed as not an objection, passed as one);
+    an objection the rule reads and the model does not doubt is one at any threshold (`judged_objection`)."""
+    return [
+        (answerable, math.inf if rule and probability >= doubt else probability, as_situation, as_objection)
+        for answerable, probability, rule, as_situation, as_objection in outcomes
+    ]
 
 
 def main() -> None:
@@ -101,15 +100,15 @@ def main() -> None:
             outcomes.append((not item.unanswerable, fold.probability(vector), rule, *outcome_of[id(item)]))
 
     print("leave one set out, end to end (answerable passed, unanswerable refused or flagged):")
-    without = end_to_end(outcomes, -1.0, 2.0)  # the rule alone
-    shipped = end_to_end(outcomes, OBJECTION_DOUBT, OBJECTION_THRESHOLD)
+    without = end_to_end(by_threshold(outcomes, -1.0), 2.0)  # the rule alone
+    shipped = end_to_end(by_threshold(outcomes, OBJECTION_DOUBT), OBJECTION_THRESHOLD)
     print(f"  the rule alone: {without[0]}/{without[1]}, {without[2]}/{without[3]}")
     print(f"  doubt {OBJECTION_DOUBT}, threshold {OBJECTION_THRESHOLD}: {shipped[0]}/{shipped[1]}, {shipped[2]}/{shipped[3]}  (shipped)")
     if args.grid:
         for doubt in GRID[0]:
             cells = []
             for threshold in GRID[1]:
-                totals = end_to_end(outcomes, doubt, threshold)
+                totals = end_to_end(by_threshold(outcomes, doubt), threshold)
                 cells.append(f"{threshold}: {totals[0] - without[0]:+d}/{totals[2] - without[2]:+d}")
             print(f"  doubt {doubt}, against the rule alone – " + "  ".join(cells))
 
