@@ -3,8 +3,8 @@
 The floors sit one question below the figures measured on 2026-12-04 and 2026-12-05 (docs/benchmarks-knowledge.md,
 issue 13 §3, fifteenth to fortieth passes): a change that loses more than one question on any set fails here. Pass = every
 expect group in the answer text the rep reads; unanswerable = refused or flagged "not stated". `kb_heldout` and
-v58 to v99 are only measured against their floors, never tuned on (v58 and v59 before any change of the twenty-eighth, v60 at its code before
-and after its playbook questions; v61 to v63 before any change of the twenty-ninth, v64 and v66 before any change of the thirtieth, v65, v67 and v68 before any change of the thirty-first, v69 to v72 before any change of the thirty-second, v73 to v75 before any change of the thirty-third, v76 to v78 before any change of the thirty-fourth, v79 to v81 before any change of the thirty-fifth, v82 to v84 before any change of the thirty-eighth, v85 to v87 before any change of the fortieth, v88 to v90 at its final code, v91 to v93 at the forty-second's final code, v94 to v96 at the forty-third's, v97 to v99 at the forty-fourth's);
+v58 to v102 are only measured against their floors, never tuned on (v58 and v59 before any change of the twenty-eighth, v60 at its code before
+and after its playbook questions; v61 to v63 before any change of the twenty-ninth, v64 and v66 before any change of the thirtieth, v65, v67 and v68 before any change of the thirty-first, v69 to v72 before any change of the thirty-second, v73 to v75 before any change of the thirty-third, v76 to v78 before any change of the thirty-fourth, v79 to v81 before any change of the thirty-fifth, v82 to v84 before any change of the thirty-eighth, v85 to v87 before any change of the fortieth, v88 to v90 at its final code, v91 to v93 at the forty-second's final code, v94 to v96 at the forty-third's, v97 to v99 at the forty-fourth's, v100 to v102 at the forty-fifth's);
 the near-domain sets up to v57 were seen (the support model, the passage ranker and the value-ask model are fitted
 on some of them; their misses were read), and are dev sets now, as are dev3 to dev5 (written blind to the engine in the
 eleventh pass; the "not stated" rules were tuned on them), not_stated_dev2/3 (written blind in the fourteenth pass)
@@ -123,6 +123,9 @@ NEAR_DOMAIN_HELDOUT_V96 = FIXTURES / "kb" / "near_domain_heldout_v96.jsonl"  # h
 NEAR_DOMAIN_HELDOUT_V97 = FIXTURES / "kb" / "near_domain_heldout_v97.jsonl"  # held-out: scored once at the final code of the pass that wrote it
 NEAR_DOMAIN_HELDOUT_V98 = FIXTURES / "kb" / "near_domain_heldout_v98.jsonl"  # held-out: scored once at the final code of the pass that wrote it
 NEAR_DOMAIN_HELDOUT_V99 = FIXTURES / "kb" / "near_domain_heldout_v99.jsonl"  # held-out: scored once at the final code of the pass that wrote it
+NEAR_DOMAIN_HELDOUT_V100 = FIXTURES / "kb" / "near_domain_heldout_v100.jsonl"  # held-out: scored once at the final code of the pass that wrote it
+NEAR_DOMAIN_HELDOUT_V101 = FIXTURES / "kb" / "near_domain_heldout_v101.jsonl"  # held-out: scored once at the final code of the pass that wrote it
+NEAR_DOMAIN_HELDOUT_V102 = FIXTURES / "kb" / "near_domain_heldout_v102.jsonl"  # held-out: scored once at the final code of the pass that wrote it
 NEAR_DOMAIN_DEV3 = FIXTURES / "kb" / "near_domain_dev3.jsonl"  # written blind, tuned on in the eleventh pass
 NEAR_DOMAIN_DEV4 = FIXTURES / "kb" / "near_domain_dev4.jsonl"
 NEAR_DOMAIN_DEV5 = FIXTURES / "kb" / "near_domain_dev5.jsonl"
@@ -274,6 +277,9 @@ def describe(report) -> str:
         pytest.param(NEAR_DOMAIN_HELDOUT_V97, 29, 10, id="near-domain v97 (held-out, scored at the forty-fourth pass's final code): 30/36, 11/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V98, 31, 10, id="near-domain v98 (held-out, scored at the forty-fourth pass's final code): 32/36, 11/14"),
         pytest.param(NEAR_DOMAIN_HELDOUT_V99, 31, 9, id="near-domain v99 (held-out, scored at the forty-fourth pass's final code): 32/36, 10/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V100, 32, 11, id="near-domain v100 (held-out, scored at the forty-fifth pass's final code): 33/36, 12/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V101, 32, 11, id="near-domain v101 (held-out, scored at the forty-fifth pass's final code): 33/36, 12/14"),
+        pytest.param(NEAR_DOMAIN_HELDOUT_V102, 29, 10, id="near-domain v102 (held-out, scored at the forty-fifth pass's final code): 30/36, 11/14"),
         pytest.param(NEAR_DOMAIN_DEV3, 24, 33, id="near-domain dev3: 25/26, 34/34 (24/26, 28/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV4, 21, 33, id="near-domain dev4: 22/26, 34/34 (19/26, 25/34 unseen)"),
         pytest.param(NEAR_DOMAIN_DEV5, 25, 30, id="near-domain dev5: 26/26, 31/34 (22/26, 23/34 unseen)"),
