@@ -6,12 +6,12 @@ which clause…). Reps find ways of asking that no rule foresaw ("集团彩铃�
 words as hashed character n-grams (`char_ngrams`: "佣金", "提成" or "per month" tell of a value in any sentence,
 where a sentence embedding mostly hears the topic): a logistic regression fitted on the dev sets' questions,
 labelled 1 for the questions a playbook cannot answer (`not_stated`) and 0 for situations, objections and the
-facts it does state. It never decides alone: when the
-rules find no request and the model is sure (`threshold`), the answer checks, as for any asked value, whether
-a passage states a value of the kind the question's words point to (`knowledge.facts.guessed_fact`).
+facts it does state. It never decides alone: when the rules find no request and the model is sure (`threshold`),
+the answer checks, as for any asked value, whether a passage states a value of the kind the question's words point
+to (`knowledge.facts.guessed_fact`).
 
-A second model of the same form (the embedding alone) asks the opposite question: "does this question ask for a fact at all (a
-value, a name, a list), or how to handle a situation or an objection?" – fitted on the same questions, labelled
+A second model of the same form, on the embedding alone, asks the opposite question: "does this question ask for a
+fact at all (a value, a name, a list), or how to handle a situation or an objection?" – fitted on the same questions, labelled
 1 for fact and `not_stated` questions and 0 for situations and objections. A rep's story often holds words the
 grammar reads as a request ("片区里有几家老客户今年业务掉了一半…我该怎么调整", "we lost three clients last
 quarter … how do I win them back"); when this model is sure the question is about what to do (its probability
