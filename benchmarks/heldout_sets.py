@@ -22,6 +22,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge.chunking import chunk_document  # noqa: E402
+from knowledge.loaders import load_document  # noqa: E402
+
 PLAYBOOK = ROOT / "data" / "knowledge"
 FIXTURES = ROOT / "tests" / "fixtures"
 BRIEF = Path(__file__).with_name("heldout_brief.md")
@@ -120,12 +125,11 @@ def check(path: Path) -> bool:
     found = re.search(r"v(\d+)", path.name)
     problems += problems_of(items, found.group(1) if found else "?", playbook)
     earlier = earlier_questions(path)
-    examples = [
-        line.strip()[2:]
-        for text in playbook.values()
-        for block in COMMENT.findall(text)
-        for line in block.splitlines()
-        if line.strip().startswith("- ")
+    examples = [  # the questions written beside the playbook's sections, read as the index reads them
+        question
+        for file in sorted(PLAYBOOK.glob("*.md"))
+        for chunk in chunk_document(load_document(file))
+        for question in chunk.questions
     ]
     highest = [0.0, 0.0]
     for item in items:
