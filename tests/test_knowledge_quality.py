@@ -146,6 +146,7 @@ NEAR_DOMAIN_DEV10 = FIXTURES / "kb" / "near_domain_dev10.jsonl"  # written blind
 FACT_DEV = FIXTURES / "kb" / "fact_dev.jsonl"  # fact questions, written blind in the forty-first pass, then tuned on
 FACT_DEV2 = FIXTURES / "kb" / "fact_dev2.jsonl"
 FACT_DEV3 = FIXTURES / "kb" / "fact_dev3.jsonl"
+ELLIPTICAL_DEV = FIXTURES / "kb" / "elliptical_dev.jsonl"  # short follow-ups, forty-sixth pass; in the value-ask fit
 OFF_TOPIC_PROBE = FIXTURES / "kb" / "off_topic_probe.jsonl"  # office chores, weather, travel: refuse them all
 
 pytestmark = pytest.mark.quality
@@ -300,6 +301,7 @@ def describe(report) -> str:
         pytest.param(FACT_DEV, 19, 15, id="fact dev: 20/30, 16/20 (15/30, 14/20 unseen)"),
         pytest.param(FACT_DEV2, 19, 14, id="fact dev2: 20/30, 15/20 (16/30, 14/20 unseen)"),
         pytest.param(FACT_DEV3, 17, 18, id="fact dev3: 18/30, 19/20 (15/30, 19/20 unseen)"),
+        pytest.param(ELLIPTICAL_DEV, 26, 9, id="elliptical dev: 27/30, 10/10 (27/30, 10/10 unseen)"),
         pytest.param(OFF_TOPIC_PROBE, 0, 27, id="off-topic probe: 28/30 (29/30 before the thirty-ninth pass's value-ask refit, 30/30 before the sixteenth pass's playbook questions)"),
     ],
 )
