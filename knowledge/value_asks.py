@@ -93,8 +93,8 @@ def char_ngrams(text: str, buckets: int = NGRAM_BUCKETS) -> tuple[np.ndarray, np
     """The question's character n-grams (NGRAM_SIZES) within each word, the word padded by a space at both ends
     ("价格多少" is one word, "how much" two; punctuation only separates words), hashed into `buckets` by CRC-32 and
     counted: the indices and values of a sparse vector of unit length. Lower case; the caller gives Simplified
-    characters (`to_simplified`). A question mark or a lone 那 is no n-gram: a short follow-up ("那如果是III类客户
-    呢？") must not read as a value ask by its punctuation and length alone."""
+    characters (`to_simplified`). Punctuation is no n-gram and no single character is one: with them, a short
+    follow-up ("那如果是III类客户呢？") read as a value ask by its question mark, 那 and 是 alone."""
     counts: dict[int, int] = {}
     for word in _NOT_A_WORD.sub(" ", text.lower()).split():
         padded = f" {word} "
