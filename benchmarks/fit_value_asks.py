@@ -3,7 +3,8 @@
     KAM_DATA_DIR=/tmp/kb python benchmarks/fit_value_asks.py             # report and write
     KAM_DATA_DIR=/tmp/kb python benchmarks/fit_value_asks.py --dry-run   # report only
 
-Every question of the kind-labelled dev sets is embedded as the bot embeds it; the label is 1 for a question
+Every question of the kind-labelled dev sets and of the short follow-ups (`VALUE_ASK_SETS`) is embedded as the
+bot embeds it, and its Simplified text is kept for the model's character n-grams; the label is 1 for a question
 the playbook cannot answer (`not_stated`), 0 for a situation, an objection or a fact it states. The report
 scores the model the honest way first: leave one set out, fit on all the others, and answer the left-out set
 with that fold's model and without any model, as `kam eval kb` scores it. It also counts, per kind, the
