@@ -7,8 +7,8 @@ does, and keeps the arguments compose_answer got; `grid` runs compose_answer aga
 the rules and scores the answers as `kam eval kb` does (`knowledge.evaluation.score_item`).
 
     KAM_DATA_DIR=/tmp/kb python benchmarks/answer_replay.py record /tmp/answers.pkl tests/fixtures/kb/*.jsonl
-    python benchmarks/answer_replay.py grid /tmp/answers.pkl              # dev sets only
-    python benchmarks/answer_replay.py grid /tmp/answers.pkl --held-out   # and the held-out sets (look once)
+    KAM_DATA_DIR=/tmp/kb python benchmarks/answer_replay.py grid /tmp/answers.pkl             # the dev sets
+    KAM_DATA_DIR=/tmp/kb python benchmarks/answer_replay.py grid /tmp/answers.pkl --held-out  # and the others
 
 The variants `grid` scores (the forty-seventh pass, docs/benchmarks-knowledge.md):
 - the topic shares of `knowledge.facts.states_fact` (TOPIC_SHARE, UNIT_TOPIC_SHARE): how much of the question's
@@ -32,6 +32,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.fit_value_asks import VALUE_ASK_SETS  # noqa: E402  (the dev sets)
 from bot.cli.knowledge import open_knowledge_base  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from knowledge import answer as answering  # noqa: E402
@@ -39,7 +40,7 @@ from knowledge import facts, load_items  # noqa: E402
 from knowledge.documents import Answer  # noqa: E402
 from knowledge.evaluation import score_item  # noqa: E402
 
-HELD_OUT = {f"near_domain_heldout_v{number}.jsonl" for number in range(58, 103)}  # tests/test_knowledge_calibration.py
+DEV = {path.name for path in VALUE_ASK_SETS}  # every other near-domain set is held out (v58 onwards)
 PROBES = {"off_topic_probe.jsonl"}  # scored apart: not near-domain
 
 
@@ -117,16 +118,16 @@ def main() -> None:
     recorder.add_argument("sets", type=Path, nargs="+")
     grid = commands.add_parser("grid", help="score the variants of the answer rules on a recording")
     grid.add_argument("recording", type=Path)
-    grid.add_argument("--held-out", action="store_true", help="also score the held-out sets (v58 onwards)")
+    grid.add_argument("--held-out", action="store_true", help="also score the sets no model is fitted on (look once)")
     args = parser.parse_args()
     kb = open_knowledge_base(Settings())
     if args.command == "record":
         args.out.write_bytes(pickle.dumps(record(kb, args.sets)))
         return
     recording = pickle.loads(args.recording.read_bytes())
-    groups = {"dev": lambda name: name not in HELD_OUT | PROBES}
+    groups = {"dev": lambda name: name in DEV}
     if args.held_out:
-        groups["held-out"] = lambda name: name in HELD_OUT
+        groups["held-out"] = lambda name: name not in DEV | PROBES
     variants = {
         "as shipped": nullcontext,
         **{
