@@ -108,17 +108,22 @@ def char_ngrams(text: str, buckets: int = NGRAM_BUCKETS) -> tuple[np.ndarray, np
     return indices, values / norm if norm else values
 
 
+def _balanced(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The labels as floats and each question's weight, the two classes weighing the same and summing to 1."""
+    y = np.asarray(labels, dtype=np.float64)
+    positives = y.sum()
+    if positives == 0 or positives == len(y):
+        raise ValueError("both classes are needed to fit the value-ask model")
+    return y, np.where(y > 0, 0.5 / positives, 0.5 / (len(y) - positives))
+
+
 def fit_value_asks(vectors: np.ndarray, labels: np.ndarray, *, l2: float = L2) -> tuple[np.ndarray, float]:
     """Weights and bias of an L2-penalised logistic regression, classes balanced, by Newton's method.
 
     Deterministic: the same vectors and labels give the same weights.
     """
     x = np.hstack([np.asarray(vectors, dtype=np.float64), np.ones((len(vectors), 1))])
-    y = np.asarray(labels, dtype=np.float64)
-    positives = y.sum()
-    if positives == 0 or positives == len(y):
-        raise ValueError("both classes are needed to fit the value-ask model")
-    sample = np.where(y > 0, 0.5 / positives, 0.5 / (len(y) - positives))  # balanced, summing to 1
+    y, sample = _balanced(labels)
     penalty = np.full(x.shape[1], l2)
     penalty[-1] = 0.0  # the bias is not penalised
     theta = np.zeros(x.shape[1])
@@ -140,11 +145,7 @@ def fit_with_ngrams(
     balanced logistic regression as `fit_value_asks`, by L-BFGS (tens of thousands of features have no Hessian to
     invert). Deterministic: the same vectors, texts and labels give the same weights."""
     dense = np.asarray(vectors, dtype=np.float64)
-    y = np.asarray(labels, dtype=np.float64)
-    positives = y.sum()
-    if positives == 0 or positives == len(y):
-        raise ValueError("both classes are needed to fit the value-ask model")
-    sample = np.where(y > 0, 0.5 / positives, 0.5 / (len(y) - positives))
+    y, sample = _balanced(labels)
     grams = [char_ngrams(text, buckets) for text in texts]
     rows = np.concatenate([np.full(len(indices), row) for row, (indices, _) in enumerate(grams)]).astype(np.int64)
     columns = np.concatenate([indices for indices, _ in grams])
