@@ -474,3 +474,87 @@ def test_an_offset_from_a_weekday_is_counted_once():
     found = find_due("send it one week before Friday", now=NOW, zone=ZONE, default_time=time(9, 0))
     assert found.day.isoformat() == "2026-11-13"  # Friday the 20th less one week, not less two
     assert find_due("remind me two weeks before Dec 18", now=NOW, zone=ZONE, default_time=time(9, 0)).day.isoformat() == "2026-12-04"
+
+
+def due(text):
+    from crm.followups.reading import find_due
+
+    found = find_due(text, now=NOW, zone=ZONE, default_time=time(9, 0))
+    return None if found is None else (found.day.isoformat(), found.clock.strftime("%H:%M") if found.has_time else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call him tomorrow at eleven thirty", ("2026-11-19", "11:30")),  # was tomorrow at the default 09:00
+        ("tomorrow at nine", ("2026-11-19", "09:00")),
+        ("ten thirty am", ("2026-11-18", "10:30")),
+        ("seven thirty p.m.", ("2026-11-18", "19:30")),
+        ("at three am", ("2026-11-19", "03:00")),
+        ("nine fifty nine a m", ("2026-11-19", "09:59")),
+        ("3 oclock am", ("2026-11-19", "03:00")),  # was 15:00
+        ("3:18a", ("2026-11-19", "03:18")),
+        ("a quarter past 3pm", ("2026-11-18", "15:15")),  # was 15:00: the minutes were dropped
+        ("ten past 4pm", ("2026-11-18", "16:10")),
+        ("at a quarter to 4pm", ("2026-11-18", "15:45")),
+        ("twenty minutes to 5pm", ("2026-11-18", "16:40")),
+        ("a quarter to noon", ("2026-11-18", "11:45")),
+        ("8 tonight", ("2026-11-18", "20:00")),  # was tonight with no time
+        ("7 tomorrow evening", ("2026-11-19", "19:00")),
+        ("6 tomorrow morning", ("2026-11-19", "06:00")),
+        ("at five to nine", ("2026-11-19", "08:55")),  # "at five" is not the time
+        ("5 to 7pm works", ("2026-11-18", "19:00")),  # a range: not 18:55
+        ("in a couple hours", ("2026-11-18", "12:00")),
+        ("7 days hence", ("2026-11-25", None)),
+        ("remind me 3 years from today", ("2029-11-18", None)),
+    ],
+)
+def test_spoken_clock_times_and_offsets(text, expected):
+    assert due(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("meet on Fri, Sep 20", ("2027-09-20", None)),  # the date says which Friday
+        ("at 7:30 PM on Fri, Sep 20", ("2027-09-20", "19:30")),
+        ("Tuesday, August 4 · 10:00 – 11:00am", ("2027-08-04", "10:00")),
+        ("1月6日（周三）上午9:30 签约", ("2027-01-06", "09:30")),  # the weekday in brackets confirms the date
+        ("下個月3號（星期四）下午兩點 驗貨", ("2026-12-03", "14:00")),
+    ],
+)
+def test_a_weekday_said_with_a_date_gives_way_to_the_date(text, expected):
+    assert due(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("下个月尾", "2026-12-31"),  # Hong Kong wording for 月底: not the 1st
+        ("六月尾", "2027-06-30"),
+        ("年尾", "2026-12-31"),
+        ("母亲节前把方案发给客户", "2027-05-09"),  # May's second Sunday
+        ("三八节之前送礼品", "2027-03-08"),
+        ("清明节后回访", "2027-04-05"),  # a solar term, computed
+        ("教师节", "2027-09-10"),
+        ("感恩节那天", "2026-11-26"),  # November's fourth Thursday
+        ("冬至", "2026-12-22"),
+    ],
+)
+def test_hong_kong_month_ends_and_festivals(text, day):
+    assert due(text) == (day, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Enjoy the long weekend, Greg", "thanks for your time yesterday afternoon", "情人节快乐", "3 years from now"],
+)
+def test_more_greetings_and_plans_are_not_follow_ups(text):
+    assert due(text) is None
+
+
+def test_half_past_twenty_four_is_invalid():
+    from crm.followups.reading import InvalidDue
+
+    with pytest.raises(InvalidDue):
+        due("remind me at 24:30")

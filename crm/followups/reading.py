@@ -64,14 +64,16 @@ _ZH_DURATION = re.compile(_NUMBER + r"\s*(?:个)?\s*(分钟|小时|钟头|个钟
 _ZH_HALF_HOUR = re.compile(r"(?P<whole>[一两1]个)?半\s*(?:个)?\s*(?:小时|钟头)\s*(?:以后|之后|后)")
 _ZH_QUARTER = re.compile(r"(?P<count>[一三1-3])\s*刻钟\s*(?:以后|之后|后)")
 _EN_DURATION = re.compile(
-    r"\b(?:in\s+)?(\d+(?:\.\d+)?|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|forty-five|half an?|"
+    r"\b(?:in\s+)?(\d+(?:\.\d+)?|a couple(?: of)?|couple(?: of)?|a few|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|"
+    r"forty|forty-five|half an?|"
     r"three quarters of an?|a quarter of an?)\s*"
-    r"(minutes?|mins?|hours?|hrs?|h|m)\b(?P<and_a_half>\s+and\s+a\s+half)?(?:\s+(?:from now|later))?",
+    r"(minutes?|mins?|hours?|hrs?|h|m)\b(?P<and_a_half>\s+and\s+a\s+half)?(?:\s+(?:from now|later|hence))?",
     re.IGNORECASE,
 )
 _EN_AND_A_HALF = re.compile(r"\band\s+a\s+half\s+(?=hours?\b)", re.IGNORECASE)  # "two and a half hours"
 _EN_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10,
-             "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45}  # fmt: skip
+             "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "a couple": 2, "a couple of": 2,
+             "couple": 2, "couple of": 2, "a few": 3}  # fmt: skip
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _LONGEST_OFFSET = timedelta(days=3660)  # "in 99999999999999999999 hours" is not a reminder time
 
@@ -125,7 +127,7 @@ def _duration(text: str) -> tuple[timedelta, int, int] | None:
         text = text[: half_said.start()] + text[half_said.end() :]
     match = _EN_DURATION.search(text)
     if match and (match.group(0).lower().startswith("in") or "from now" in match.group(0).lower()
-                  or "later" in match.group(0).lower()):  # fmt: skip
+                  or "later" in match.group(0).lower() or "hence" in match.group(0).lower()):  # fmt: skip
         word = match.group(1).lower()
         count = 0.5 if word.startswith("half") else (float(word) if word[0].isdigit() else float(_EN_WORDS.get(word, 0)))
         if word.startswith(("three quarters", "a quarter")):

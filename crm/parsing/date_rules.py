@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from crm.parsing.festivals import NAMES as SOLAR_FESTIVALS
+from crm.parsing.festivals import next_festival
 from crm.parsing.lunar import FESTIVALS, NEW_YEAR_EVE, next_lunar, next_new_year_eve
 from crm.parsing.numbers import NUMERAL_CHARS, parse_chinese_number
 
@@ -776,7 +778,7 @@ RULES: tuple[Rule, ...] = (
     ), _end_of_day),
     Rule("in_n_units", re.compile(
         r"\bin\s+(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?|months?|hours?)\b"
-        r"|\b(?P<count2>" + _EN_NUMBER + r")\s+(?P<unit2>days?|weeks?|months?)\s+(?:from now|from today|later)\b"
+        r"|\b(?P<count2>" + _EN_NUMBER + r")\s+(?P<unit2>days?|weeks?|months?)\s+(?:from now|from today|later|hence)\b"
         r"|\b(?:needs?|wants?|asked for|give (?:it|them|him|her|us)|wait|after)\s+(?:another\s+)?"
         r"(?P<count3>" + _EN_NUMBER + r")\s+(?P<unit3>days?|weeks?|months?)\b(?!\s+(?:ago|before|after|earlier))",
         re.IGNORECASE,
@@ -1050,12 +1052,61 @@ def _clock_en_more(match: re.Match[str], context: _Context) -> DateMention | Non
     else:
         hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
     meridiem = (match.group("meridiem") or "").lower().replace(".", "")
-    if hour > 24 or minute >= 60 or (meridiem and not 1 <= hour <= 12):
-        return _invalid(match, context, "clock")
+    if hour > 24 or minute >= 60 or (hour == 24 and minute) or (meridiem and not 1 <= hour <= 12):
+        return _invalid(match, context, "clock")  # 25:00, 24:30, 13pm
     if meridiem:
         clock = _clock(hour, minute, "pm" if meridiem.startswith("p") else "am")
     else:
         clock = _clock(hour, minute, None)
+    if clock is None:
+        return _invalid(match, context, "clock")
+    return _mention(match, context, "clock", day=None, clock=clock, granularity="time")
+
+
+_UNITS_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS_EN = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_SPOKEN_MINUTES = {
+    **{f"{oh} {unit}": value for value, unit in enumerate(_UNITS_EN, 1) for oh in ("oh", "o")},  # ten oh five
+    **{teen: value for value, teen in enumerate(_TEENS_EN, 10)},
+    **{tens: value for value, tens in ((20, "twenty"), (30, "thirty"), (40, "forty"), (50, "fifty"))},
+    **{f"{tens}{joint}{unit}": value + extra for value, tens in ((20, "twenty"), (30, "thirty"), (40, "forty"), (50, "fifty"))
+       for extra, unit in enumerate(_UNITS_EN, 1) for joint in (" ", "-")},
+}  # fmt: skip
+_SPOKEN_MINUTE = "|".join(sorted(_SPOKEN_MINUTES, key=len, reverse=True))
+_MERIDIEM_EN = r"(?P<meridiem>a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z])"
+_ANY_MINUTES = r"(?:a\s+)?quarter|half|" + _MINUTE_WORD + r"|\d{1,2}\s+minutes|(?:" + _SPOKEN_MINUTE + r")\s+minutes"
+
+
+def _clock_en_spoken(match: re.Match[str], context: _Context) -> DateMention | None:
+    """Clock times said in words or with the hour last: "ten thirty am", "at eleven thirty", "tomorrow at nine",
+    "3 o'clock am", "a quarter past 3pm", "twenty to 5pm", "quarter to noon", "8 tonight" (the evening word
+    after it moves the hour), "9 tomorrow morning"."""
+    said = lambda name: (match.group(name) or "").lower()  # noqa: E731
+    hour_said = said("hour") or said("target")
+    if hour_said in ("noon", "midday", "midnight"):
+        hour, meridiem = (12, "pm") if hour_said != "midnight" else (12, "am")
+    else:
+        hour = _CLOCK_WORDS.get(hour_said) or int(hour_said)
+        meridiem = re.sub(r"[.\s]", "", said("meridiem"))
+    minute = _SPOKEN_MINUTES.get(re.sub(r"\s+", " ", said("minute")).replace("o' ", "o "), 0)
+    how = re.sub(r"\s+", " ", said("how"))
+    if how:  # "a quarter past 3pm", "20 to 5pm"
+        count = re.sub(r"^a |\s*minutes$", "", how)
+        minute = 15 if count == "quarter" else 30 if count == "half" else (
+            _MINUTE_WORDS.get(count) or _SPOKEN_MINUTES.get(count) or int(count))
+        if said("direction") in ("to", "before", "till", "til"):
+            if count == "half" or (count.isdigit() or count in _MINUTE_WORDS) and not (
+                said(0).startswith("at") or how.endswith("minutes")
+            ):
+                return None  # "5 to 7pm" is a range; "at five to seven", "twenty minutes to 5pm" are times
+            hour, minute = hour - 1, 60 - minute
+            if hour == 0:
+                hour = 12
+            elif hour == 11 and hour_said in ("noon", "midday"):
+                meridiem = "am"  # a quarter to noon: 11:45
+    if not (1 <= hour <= 12 and 0 <= minute < 60):
+        return _invalid(match, context, "clock")
+    clock = _clock(hour, minute, meridiem or None)
     if clock is None:
         return _invalid(match, context, "clock")
     return _mention(match, context, "clock", day=None, clock=clock, granularity="time")
@@ -1157,12 +1208,20 @@ _GREETING = re.compile(
     r"(?:早上|上午|中午|下午|晚上|早|晚)好|早安|晚安|午安|周末愉快|(?:中秋|新年|春节|元宵|端午|国庆|圣诞|节日|元旦)(?:节)?快乐|"
     r"\bgood\s+(?:morning|afternoon|evening|night)\b|\bhave\s+a\s+(?:great|good|nice|lovely)\s+(?:weekend|day|evening|night)\b|"
     r"^\s*(?:morning|afternoon|evening|night)\b(?=\s*,?\s*(?:all|everyone|team|guys|folks|(?-i:[A-Z])[a-z]+)\s*[!.,]?\s*$)|"
-    r"\benjoy\s+(?:your|the)\s+(?:weekend|day|evening|holidays?|break)\b|"
+    r"\benjoy\s+(?:your|the)\s+(?:(?:long|rest\s+of\s+the|holiday)\s+)?(?:weekend|day|evening|holidays?|break)\b|"
     r"\bhappy\s+(?:new\s+year|holidays|thanksgiving|easter)\b|\bmerry\s+(?:christmas|xmas)\b|\bseason'?s\s+greetings\b|"
-    r"\bthanks?(?:\s+you)?\s+for\b[^.,;!?\n]*?\b(?:this\s+morning|this\s+afternoon|today|yesterday|earlier|last\s+\w+)\b",
+    r"\bthanks?(?:\s+you)?\s+for\b[^.,;!?\n]*?\b(?:this\s+morning|this\s+afternoon|today|yesterday|earlier|last\s+\w+)\b"
+    r"(?:\s+(?:morning|afternoon|evening|night)\b)?",
     re.IGNORECASE,
 )
 _LUNAR_FESTIVAL = "|".join(sorted([*FESTIVALS, *NEW_YEAR_EVE], key=len, reverse=True))
+_SOLAR_FESTIVAL = "|".join(name for name in SOLAR_FESTIVALS if name not in _HOLIDAYS and name[:-1] not in _HOLIDAYS)
+
+
+def _festival(match: re.Match[str], context: _Context) -> DateMention | None:
+    """母亲节, 三八节, 清明节: the next one on or after today (crm.parsing.festivals)."""
+    day = next_festival(match.group("name"), context.today)
+    return _mention(match, context, "festival", day=day) if day is not None else None
 
 # fmt: off
 EXTRA_RULES: tuple[Rule, ...] = (
@@ -1180,6 +1239,7 @@ EXTRA_RULES: tuple[Rule, ...] = (
     # 下下下下周一: no one counts weeks like that; say so rather than guess two weeks out
     Rule("too_many_next", re.compile(r"下{3,}个?(?:周|星期|礼拜|月)[一二三四五六日天末1-7]?"),
          lambda m, c: _invalid(m, c, "too_many_next")),
+    Rule("festival", re.compile(r"(?P<name>" + _SOLAR_FESTIVAL + r")(?!快乐|愉快)"), _festival),
     Rule("lunar", re.compile(
         r"(?:农历|阴历)?(?:(?P<festival>" + _LUNAR_FESTIVAL + r")|"
         r"(?:大年)?(?:(?P<month>正|冬|腊|(?<=农历)(?:十一|十二|[一二三四五六七八九十]|1[0-2]|[1-9])|(?<=阴历)(?:十一|十二|[一二三四五六七八九十]|1[0-2]|[1-9])"
@@ -1196,10 +1256,25 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?<![\d./\-Vv])(?P<month>\d{1,2})[.\-/](?P<day>\d{1,2})(?![\d%.]|\s*(?:版|%|万|千|百|元|块|折|倍|个|米|吨|斤|公|寸|号楼|栋|层|天|小时|周|分))"
         r"(?<=[\d])(?<![a-zA-Z]\d)"
     ), lambda m, c: _numeric_date_zh(m, c) if _date_context_zh(m, c) or ("/" in m.group() and _HAS_CJK.search(c.text)) else None),
+    Rule("clock_en_spoken", re.compile(
+        r"\b(?:at\s+)?(?P<how>" + _ANY_MINUTES + r")\s+(?P<direction>past|after|to|before|till|til)\s+"
+        r"(?:(?P<target>noon|midday|midnight)\b|(?P<hour>" + _CLOCK_WORD + r"|\d{1,2})\s*" + _MERIDIEM_EN + ")"
+        r"|\b(?:at\s+)?(?:(?P<hour2>" + _CLOCK_WORD + r")(?:\s+(?P<minute>" + _SPOKEN_MINUTE + r"))?\s*(?:o'?\s?clock\s*)?"
+        r"|(?<![\d:.])(?P<hour3>\d{1,2})\s*o'?\s?clock\s*)" + _MERIDIEM_EN.replace("meridiem", "meridiem2")
+        + r"|\bat\s+(?P<hour4>" + _CLOCK_WORD + r")(?:\s+(?P<minute2>" + _SPOKEN_MINUTE + r"))?"
+        r"(?=\s*(?:$|[,.;!?)]|o'?\s?clock|today|tomorrow|tonight|on\b|next\b|this\b|sharp\b|and\b|then\b|to\b|for\b))"
+        r"(?!\s+(?:to|past|after|before|till?)\s+(?:\d|noon|midday|midnight|" + _CLOCK_WORD + r"))"
+        r"|(?<![\d:.,$])\b(?:at\s+)?(?P<hour5>\d{1,2})(?=\s+(?:tonight|this\s+(?:evening|afternoon|morning)|"
+        r"tomorrow\s+(?P<cue>morning|afternoon|evening|night)))",
+        re.IGNORECASE,
+    ), lambda m, c: _clock_en_spoken(_Groups(
+        m, hour=m.group("hour") or m.group("hour2") or m.group("hour3") or m.group("hour4") or m.group("hour5"),
+        minute=m.group("minute") or m.group("minute2"), meridiem=m.group("meridiem") or m.group("meridiem2") or {
+            "morning": "am", "afternoon": "pm", "evening": "pm", "night": "pm"}.get((m.group("cue") or "").lower())), c)),
     Rule("clock_en_more", re.compile(
         r"\b(?:at\s+)?(?P<hour_dp>\d{1,2}|" + _CLOCK_WORD + r")(?:[.:](?P<minute_dp>\d{2}))?\s+(?:o'?clock\s+)?"
         r"in\s+the\s+(?P<day_part>morning|afternoon|evening)\b"
-        r"|\b(?:at\s+)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2})(?::\d{2})?)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?|(?<=\d)p)\b(?!\.\w)"
+        r"|\b(?:at\s+)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2})(?::\d{2})?)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?|(?<=\d)p|(?<=:\d\d)a)\b(?!\.\w)"
         r"|\bat\s+(?P<at_price>(?P<hour_at>\d{1,2})[.](?P<minute_at>\d{2}))\b"
         r"|\b(?:at\s+)?(?P<hour_clock>\d{1,2})\s*o'?clock\b"
         r"|\b(?:at\s+)?(?P<word>" + _CLOCK_WORD + r")(?=\s+(?:tonight|o'?clock|this evening|in the (?:evening|morning|afternoon)))"
@@ -1230,9 +1305,10 @@ EXTRA_RULES: tuple[Rule, ...] = (
         re.IGNORECASE,
     ), lambda m, c: _coming_weekday_en(_Groups(m, weekday=_first_weekday(m)), c)),
     Rule("years_later", re.compile(
-        r"(?P<count>" + _NUM + r"{1,3})\s*年(?:以后|之后|后)|\bin\s+(?P<count_en>" + _EN_NUMBER + r")\s+years?\b",
+        r"(?P<count>" + _NUM + r"{1,3})\s*年(?:以后|之后|后)|\bin\s+(?P<count_en>" + _EN_NUMBER + r")\s+years?\b"
+        r"|\b(?P<count_from>" + _EN_NUMBER + r")\s+years?\s+(?:from now|from today|later|hence)\b",
         re.IGNORECASE,
-    ), lambda m, c: _years_later(_Groups(m, count=m.group("count") or m.group("count_en")), c)),
+    ), lambda m, c: _years_later(_Groups(m, count=m.group("count") or m.group("count_en") or m.group("count_from")), c)),
     Rule("fortnight", re.compile(r"\b(?:in\s+)?a\s+fortnight\b", re.IGNORECASE),
          lambda m, c: _mention(m, c, "fortnight", day=c.today + timedelta(days=14))),
     Rule("month_day_words_en", re.compile(

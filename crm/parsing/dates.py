@@ -98,7 +98,7 @@ def find_dates(
         visible = "".join(chars)
     else:
         visible = text
-    visible = simplified(visible)
+    visible = _mainland_words(simplified(visible))
     mentions, masked_text = apply_rules(visible, now)
     today = now.date()
     windows = _windows(masked_text)
@@ -131,6 +131,15 @@ def simplified(text: str) -> str:
     if len(converted) == len(text):
         return converted
     return "".join(char if len(zhconv.convert(char, "zh-cn")) != 1 else zhconv.convert(char, "zh-cn") for char in text)
+
+
+# Hong Kong and Cantonese wording for the same dates, each as long as its mainland word so spans still index the text
+_REGIONAL = re.compile(r"(?<=[月年])尾|今个(?=星期|礼拜)")
+_MAINLAND = {"尾": "底", "今个": "这个"}  # 月尾/年尾/六月尾 = 月底/年底/六月底; 今个礼拜五 = 这个礼拜五
+
+
+def _mainland_words(text: str) -> str:
+    return _REGIONAL.sub(lambda match: _MAINLAND[match.group()], text)
 
 
 # windows for the recognizer ----------------------------------------------------------------
@@ -553,6 +562,12 @@ def _shift_days(mentions: list[DateMention], text: str) -> list[DateMention]:
 _EN_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 
 
+_DATE_RULES = ("rule:month_day", "rule:numeric_date", "rule:iso_date", "rule:day_ordinal_en")  # a calendar date said
+_WEEKDAY = re.compile(r"(?:(?:on|this|next)\s+)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|(?:这|本|下)?(?:周|星期|礼拜)[一二三四五六日天]",
+                      re.IGNORECASE)  # fmt: skip
+_ENDS_WITH_WEEKDAY = re.compile(r"(?:^|(?<=[\s,，]))(?:" + _WEEKDAY.pattern + r")\s*$", re.IGNORECASE)  # "7:30 PM on Fri"
+
+
 def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> list[DateMention]:
     """Join a day with the time said next to it (下周三 下午3点, "3pm tomorrow", 今晚八点, "ten tonight",
     "in the evening at 8"), drop overlaps, place bare times."""
@@ -564,13 +579,37 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
         gap = text[previous.end : mention.start] if previous else ""
         if (
             previous is not None
+            and previous.rule.startswith(_DATE_RULES)
+            and previous.clock is None
+            and _WEEKDAY.fullmatch(mention.text.strip())
+            and re.fullmatch(r"\s*[（(]\s*", gap)
+            and (closing := re.match(r"\s*[）)]", text[mention.end :]))
+        ):  # 1月6日（周三）: the weekday only confirms the date
+            end = mention.end + closing.end()
+            merged[-1] = replace(previous, end=end, text=text[previous.start : end])
+            continue
+        if (
+            previous is not None
+            and previous.day is not None
+            and _ENDS_WITH_WEEKDAY.search(previous.text)
+            and mention.rule.startswith(_DATE_RULES)
+            and mention.clock is None
+            and mention.day is not None
+            and not mention.invalid
+            and re.fullmatch(r"\s*[,，]?\s*(?:the\s+)?", gap, re.IGNORECASE)
+        ):  # "Fri, Sep 20", 周五，3月8号: the date says which Friday
+            merged[-1] = replace(previous, day=mention.day, end=mention.end, text=text[previous.start : mention.end],
+                                 past=mention.past, rule=previous.rule + "+" + mention.rule)  # fmt: skip
+            continue
+        if (
+            previous is not None
             and previous.day is not None
             and previous.granularity == "day"
             and previous.clock is None
             and mention.day is None
             and mention.granularity == "time"
             and not mention.invalid
-            and re.fullmatch(r"[\s的,，]{0,3}|\s*(?:at|@)\s*", gap)
+            and re.fullmatch(r"[\s的,，·]{0,3}|\s*(?:at|@|for)\s*", gap)
         ):
             day, clock = previous.day, mention.clock
             if clock is not None:
