@@ -528,6 +528,20 @@ def test_a_weekday_said_with_a_date_gives_way_to_the_date(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the 20th of next month", ("2026-12-20", None)),  # was 20 November: "next month" was dropped
+        ("20th day of next month", ("2026-12-20", None)),  # was 1 December
+        ("by the 25th of this month", ("2026-11-25", None)),
+        ("the third of next month", ("2026-12-03", None)),
+        ("On 24th", ("2026-11-24", None)),
+    ],
+)
+def test_a_day_of_this_or_next_month(text, expected):
+    assert due(text) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "day"),
     [
         ("下个月尾", "2026-12-31"),  # Hong Kong wording for 月底: not the 1st

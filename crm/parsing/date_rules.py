@@ -1112,6 +1112,18 @@ def _clock_en_spoken(match: re.Match[str], context: _Context) -> DateMention | N
     return _mention(match, context, "clock", day=None, clock=clock, granularity="time")
 
 
+def _day_of_relative_month_en(match: re.Match[str], context: _Context) -> DateMention | None:
+    """"the 20th of next month", "20 of this month": that day of that month, or invalid if it has no such day."""
+    value = _ordinal_value(match.group("day"))
+    if value is None:
+        return None
+    first = _add_months(context.today.replace(day=1), 0 if match.group("which").lower() in ("this", "current") else 1)
+    day = _safe_date(first.year, first.month, value)
+    if day is None:
+        return _invalid(match, context, "day_of_month")
+    return _mention(match, context, "day_of_month", day=day, deadline=bool(match.group("by")))
+
+
 def _day_ordinal_en(match: re.Match[str], context: _Context) -> DateMention | None:
     value = _ordinal_value(match.group("day"))
     if value is None or not 1 <= value <= 31:
@@ -1321,8 +1333,13 @@ EXTRA_RULES: tuple[Rule, ...] = (
     Rule("month_year_en", re.compile(
         r"\b(?:in\s+)?(?P<month>" + _EN_MONTH + r")\s+(?P<year>20\d{2})\b", re.IGNORECASE
     ), _month_year_en),
+    Rule("day_of_relative_month_en", re.compile(
+        r"\b(?:(?P<by>by|before|until)\s+)?(?:on\s+)?(?:the\s+)?(?P<day>\d{1,2}(?:st|nd|rd|th)?|" + _ORDINAL_WORD + r")"
+        r"(?:\s+day)?\s+of\s+(?:the\s+)?(?P<which>this|current|next|following|coming)\s+month\b",
+        re.IGNORECASE,
+    ), _day_of_relative_month_en),
     Rule("day_ordinal_en", re.compile(
-        r"\b(?:(?P<by>by|before|until)\s+)?(?:on\s+)?the\s+(?P<day>\d{1,2}(?:st|nd|rd|th))\b"
+        r"\b(?:(?P<by>by|before|until)\s+)?(?:on\s+(?:the\s+)?|the\s+)(?P<day>\d{1,2}(?:st|nd|rd|th))\b"
         r"(?=\s*(?:$|[,.;!?)]|at\b|to\b|for\b|and\b|or\b|in\b|if\b|so\b|then\b|before\b|after\b|when\b|with\b|"
         r"we\b|they\b|she\b|he\b|i\b|of\s+(?:this|next|the)\s+month\b|morning|afternoon|evening|\d))",
         re.IGNORECASE
