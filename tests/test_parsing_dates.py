@@ -404,9 +404,10 @@ def test_nth_weekday_and_last_day_of_a_month(text, day):
     assert (mention.day.isoformat(), mention.text) == (day, text)
 
 
-@pytest.mark.parametrize("text", ["Good Friday", "Easter Monday", "Cyber Monday"])
-def test_a_named_day_built_on_a_weekday_is_not_that_weekday(text):
-    assert find_dates(text, now=NOW) == []  # never silently the coming Friday/Monday
+@pytest.mark.parametrize(("text", "day"), [("Good Friday", "2027-03-26"), ("Easter Monday", "2027-03-29"), ("Cyber Monday", None)])
+def test_a_named_day_built_on_a_weekday_is_not_that_weekday(text, day):
+    found = [mention.day.isoformat() for mention in find_dates(text, now=NOW)]
+    assert found == ([day] if day else [])  # never silently the coming Friday/Monday: Easter's, or none
 
 
 @pytest.mark.parametrize(
@@ -553,6 +554,12 @@ def test_a_day_of_this_or_next_month(text, expected):
         ("教师节", "2027-09-10"),
         ("感恩节那天", "2026-11-26"),  # November's fourth Thursday
         ("冬至", "2026-12-22"),
+        ("send the samples before Chinese New Year", "2027-02-06"),  # was 1 January ("new year") or nothing
+        ("Lunar New Year", "2027-02-06"),
+        ("after the Mid-Autumn Festival", "2027-09-15"),
+        ("Chinese New Year's Eve", "2027-02-05"),
+        ("Qingming", "2027-04-05"),
+        ("before Easter", "2027-03-28"),
     ],
 )
 def test_hong_kong_month_ends_and_festivals(text, day):
@@ -561,7 +568,8 @@ def test_hong_kong_month_ends_and_festivals(text, day):
 
 @pytest.mark.parametrize(
     "text",
-    ["Enjoy the long weekend, Greg", "thanks for your time yesterday afternoon", "情人节快乐", "3 years from now"],
+    ["Enjoy the long weekend, Greg", "thanks for your time yesterday afternoon", "情人节快乐", "3 years from now",
+     "happy lunar new year Tom", "Happy Mid-Autumn Festival, Lisa"],
 )
 def test_more_greetings_and_plans_are_not_follow_ups(text):
     assert due(text) is None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from crm.parsing.festivals import ENGLISH_NAMES as FESTIVALS_EN
 from crm.parsing.festivals import NAMES as SOLAR_FESTIVALS
 from crm.parsing.festivals import next_festival
 from crm.parsing.lunar import FESTIVALS, NEW_YEAR_EVE, next_lunar, next_new_year_eve
@@ -1221,7 +1222,8 @@ _GREETING = re.compile(
     r"\bgood\s+(?:morning|afternoon|evening|night)\b|\bhave\s+a\s+(?:great|good|nice|lovely)\s+(?:weekend|day|evening|night)\b|"
     r"^\s*(?:morning|afternoon|evening|night)\b(?=\s*,?\s*(?:all|everyone|team|guys|folks|(?-i:[A-Z])[a-z]+)\s*[!.,]?\s*$)|"
     r"\benjoy\s+(?:your|the)\s+(?:(?:long|rest\s+of\s+the|holiday)\s+)?(?:weekend|day|evening|holidays?|break)\b|"
-    r"\bhappy\s+(?:new\s+year|holidays|thanksgiving|easter)\b|\bmerry\s+(?:christmas|xmas)\b|\bseason'?s\s+greetings\b|"
+    r"\bhappy\s+(?:(?:chinese\s+|lunar\s+)?new\s+year|holidays|thanksgiving|easter|"
+    r"(?:mid-?\s?autumn|dragon\s+boat|lantern|spring|moon)\s+festival)\b|\bmerry\s+(?:christmas|xmas)\b|\bseason'?s\s+greetings\b|"
     r"\bthanks?(?:\s+you)?\s+for\b[^.,;!?\n]*?\b(?:this\s+morning|this\s+afternoon|today|yesterday|earlier|last\s+\w+)\b"
     r"(?:\s+(?:morning|afternoon|evening|night)\b)?",
     re.IGNORECASE,
@@ -1252,6 +1254,10 @@ EXTRA_RULES: tuple[Rule, ...] = (
     Rule("too_many_next", re.compile(r"下{3,}个?(?:周|星期|礼拜|月)[一二三四五六日天末1-7]?"),
          lambda m, c: _invalid(m, c, "too_many_next")),
     Rule("festival", re.compile(r"(?P<name>" + _SOLAR_FESTIVAL + r")(?!快乐|愉快)"), _festival),
+    Rule("festival_en", re.compile(
+        r"\b(?P<name>" + "|".join(re.escape(name) for name in FESTIVALS_EN) + r")(?:'s)?\b",
+        re.IGNORECASE,
+    ), _festival),
     Rule("lunar", re.compile(
         r"(?:农历|阴历)?(?:(?P<festival>" + _LUNAR_FESTIVAL + r")|"
         r"(?:大年)?(?:(?P<month>正|冬|腊|(?<=农历)(?:十一|十二|[一二三四五六七八九十]|1[0-2]|[1-9])|(?<=阴历)(?:十一|十二|[一二三四五六七八九十]|1[0-2]|[1-9])"
