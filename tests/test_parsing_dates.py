@@ -520,6 +520,7 @@ def test_spoken_clock_times_and_offsets(text, expected):
         ("meet on Fri, Sep 20", ("2027-09-20", None)),  # the date says which Friday
         ("at 7:30 PM on Fri, Sep 20", ("2027-09-20", "19:30")),
         ("Tuesday, August 4 · 10:00 – 11:00am", ("2027-08-04", "10:00")),
+        ("Friday, the 20th of next month", ("2026-12-20", None)),
         ("1月6日（周三）上午9:30 签约", ("2027-01-06", "09:30")),  # the weekday in brackets confirms the date
         ("下個月3號（星期四）下午兩點 驗貨", ("2026-12-03", "14:00")),
     ],

@@ -562,9 +562,12 @@ def _shift_days(mentions: list[DateMention], text: str) -> list[DateMention]:
 _EN_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 
 
-_DATE_RULES = ("rule:month_day", "rule:numeric_date", "rule:iso_date", "rule:day_ordinal_en")  # a calendar date said
-_WEEKDAY = re.compile(r"(?:(?:on|this|next)\s+)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|(?:这|本|下)?(?:周|星期|礼拜)[一二三四五六日天]",
-                      re.IGNORECASE)  # fmt: skip
+_DATE_RULES = ("rule:month_day", "rule:numeric_date", "rule:iso_date", "rule:day_of_month")
+_WEEKDAY = re.compile(
+    r"(?:(?:on|this|next)\s+)?(?:mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|"
+    r"sun(?:day)?)\.?|(?:这|本|下)?(?:周|星期|礼拜)[一二三四五六日天]",
+    re.IGNORECASE,
+)  # a weekday said alone, the way it is said beside a date (_DATE_RULES: the rules that read a calendar date)
 _ENDS_WITH_WEEKDAY = re.compile(r"(?:^|(?<=[\s,，]))(?:" + _WEEKDAY.pattern + r")\s*$", re.IGNORECASE)  # "7:30 PM on Fri"
 
 
