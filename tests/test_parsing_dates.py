@@ -570,7 +570,7 @@ def test_hong_kong_month_ends_and_festivals(text, day):
 @pytest.mark.parametrize(
     "text",
     ["Enjoy the long weekend, Greg", "thanks for your time yesterday afternoon", "情人节快乐", "3 years from now",
-     "happy lunar new year Tom", "Happy Mid-Autumn Festival, Lisa"],
+     "happy lunar new year Tom", "Happy Mid-Autumn Festival, Lisa", "they quoted CNY 5,000 a seat"],
 )
 def test_more_greetings_and_plans_are_not_follow_ups(text):
     assert due(text) is None

@@ -45,7 +45,7 @@ _FROM_EASTER = {"easter": 0, "easter sunday": 0, "good friday": -2, "easter mond
                 "maundy thursday": -3, "holy saturday": -1}  # fmt: skip
 ENGLISH = {
     **dict.fromkeys(["chinese new year", "chinese new year's day", "lunar new year", "lunar new year's day",
-                     "spring festival", "cny"], "春节"),
+                     "spring festival"], "春节"),  # not "CNY": it is the currency in a price
     **dict.fromkeys(["chinese new year's eve", "lunar new year's eve"], "除夕"),
     "lantern festival": "元宵节", "dragon boat festival": "端午节", "qixi festival": "七夕", "double ninth festival": "重阳节",
     **dict.fromkeys(["mid-autumn festival", "mid autumn festival", "moon festival", "mooncake festival"], "中秋节"),
