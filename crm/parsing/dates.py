@@ -5,10 +5,12 @@ Who handles what
 Our grammar (`date_rules.RULES`, well under a millisecond a note) reads what reps say every day:
 今天/明天/后天/大后天/昨天/前天/明早/今晚, 这周五/下周三/上周五/周五/星期五/礼拜五, 下下周一, 三天后/两周后/
 一个月后/半个月后/一周内, 12月10号/十二月十号/2027年1月5号/明年1月10号, 下个月5号, 5号, 月底/月末/月初/月中/
-12月底/3月中旬/12月份/年底, 这周(内)/下周/下礼拜/下个月/周末, 元旦/五一/国庆/圣诞, 上午/下午/晚上 and 10点/
+12月底/3月中旬/12月份/年底, 这周(内)/下周/下礼拜/下个月/周末, 元旦/五一/国庆/圣诞, 母亲节/三八节/清明 and
+"Chinese New Year"/Easter (`festivals.py`), 上午/下午/晚上 and 10点/
 下午三点/两点半/4点半/10:30, 提前一周; and
 today/tomorrow/yesterday/tonight, (this|next|last|on|by) Friday, "in 2 weeks", "two weeks from
 now", "Dec 3"/"3rd of December"/"12/10", "in December"/"mid-December", 3pm/3:30pm/15:00/"at 3"/noon,
+"at eleven thirty"/"a quarter past 3pm"/"8 tonight", "Fri, Sep 20" (the date wins over the weekday),
 morning/afternoon/evening, "end of (the) month/week/day", "this/next week", "next month", "a week
 before". It also knows what is not a date: 便宜一点, 每周一, 三点意见, 24/7, 1/2, "Mr. Sun".
 
