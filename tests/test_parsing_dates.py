@@ -581,3 +581,21 @@ def test_half_past_twenty_four_is_invalid():
 
     with pytest.raises(InvalidDue):
         due("remind me at 24:30")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("周五3pm开会", ("2026-11-20", "15:00")),  # was Friday at the default time: no word boundary after 五
+        ("约了王总3pm", ("2026-11-18", "15:00")),
+        ("明天晚上11:30 pm", ("2026-11-19", "23:30")),  # was "invalid: 30 pm", read from inside 11:30
+        ("你11:30:10 p.m.的时候在做什么", ("2026-11-18", "23:30")),
+    ],
+)
+def test_english_clock_times_inside_chinese_text(text, expected):
+    assert due(text) == expected
+
+
+@pytest.mark.parametrize("text", ["采购3台", "报价3.5万"])
+def test_figures_in_chinese_text_stay_figures(text):
+    assert due(text) is None

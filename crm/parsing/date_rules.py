@@ -732,6 +732,9 @@ def _clock_en(match: re.Match[str], context: _Context) -> DateMention | None:
                     clock=clock, granularity="time")  # fmt: skip
 
 
+# Where an English hour starts: at a word boundary or right after a Chinese character (周五3pm开会, 你11:30 p.m.的时候),
+# never inside a figure or a clock time already begun (the 30 of 11:30)
+_EN_START = r"(?<![:.])(?:\b|(?<=[\u4e00-\u9fff]))"
 _ZH_RELATIVE_DAY = "|".join(sorted((k for k in _RELATIVE_DAYS if not k.isascii()), key=len, reverse=True))
 _EN_RELATIVE_DAY = "|".join(sorted((k for k in _RELATIVE_DAYS if k.isascii()), key=len, reverse=True))
 _ZH_PARTS = "早上|早晨|清晨|一早|上午|中午|下午|傍晚|晚上|夜里"
@@ -851,7 +854,7 @@ RULES: tuple[Rule, ...] = (
         r"(?<![\d/.])(?P<first>\d{1,2})/(?P<second>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?(?![\d/])"
     ), _numeric_date),
     Rule("clock_en", re.compile(
-        r"(?:\b(?P<at>at|@)\s*)?\b(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<meridiem>am|pm|a\.m\.|p\.m\.)?"
+        r"(?:\b(?P<at>at|@)\s*)?" + _EN_START + r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<meridiem>am|pm|a\.m\.|p\.m\.)?"
         r"(?![\d:/%]|\s*(?:percent|people|users|seats|licen[cs]es|units|k\b|m\b|days?|weeks?|months?|years?|hours?))"
         r"|\b(?:(?:twelve|12)\s+)?(?P<named>noon|midday|midnight)\b",
         re.IGNORECASE,
@@ -1292,7 +1295,8 @@ EXTRA_RULES: tuple[Rule, ...] = (
     Rule("clock_en_more", re.compile(
         r"\b(?:at\s+)?(?P<hour_dp>\d{1,2}|" + _CLOCK_WORD + r")(?:[.:](?P<minute_dp>\d{2}))?\s+(?:o'?clock\s+)?"
         r"in\s+the\s+(?P<day_part>morning|afternoon|evening)\b"
-        r"|\b(?:at\s+)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2})(?::\d{2})?)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?|(?<=\d)p|(?<=:\d\d)a)\b(?!\.\w)"
+        r"|" + _EN_START + r"(?:at\s+)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2})(?::\d{2})?)?\s*"
+        r"(?P<meridiem>a\.?m\.?|p\.?m\.?|(?<=\d)p|(?<=:\d\d)a)(?![A-Za-z0-9])(?!\.\w)"
         r"|\bat\s+(?P<at_price>(?P<hour_at>\d{1,2})[.](?P<minute_at>\d{2}))\b"
         r"|\b(?:at\s+)?(?P<hour_clock>\d{1,2})\s*o'?clock\b"
         r"|\b(?:at\s+)?(?P<word>" + _CLOCK_WORD + r")(?=\s+(?:tonight|o'?clock|this evening|in the (?:evening|morning|afternoon)))"
