@@ -1,6 +1,7 @@
-"""Named days of the year that are not lunar dates (妇女节, 母亲节, 清明), through `lunar_python`'s calendar.
+"""Festivals by name (妇女节, 母亲节, 清明, "Chinese New Year", "Good Friday") to their next day.
 
-Three kinds, all from the library rather than a table of ours:
+The days come from calendar libraries; only the names people use are ours (`ALIASES`, `ENGLISH`). Three kinds
+come from `lunar_python`:
 - festivals on a fixed Gregorian date (`SolarUtil.FESTIVAL`: 3-8 妇女节, 6-1 儿童节, 9-10 教师节, 2-14 情人节…);
 - festivals on the Nth weekday of a month (`SolarUtil.WEEK_FESTIVAL`: 母亲节 is May's second Sunday, 父亲节
   June's third, 感恩节 November's fourth Thursday);
