@@ -738,9 +738,8 @@ _EN_START = r"(?<![:.])(?:\b|(?<=[\u4e00-\u9fff]))"
 _ZH_RELATIVE_DAY = "|".join(sorted((k for k in _RELATIVE_DAYS if not k.isascii()), key=len, reverse=True))
 _EN_RELATIVE_DAY = "|".join(sorted((k for k in _RELATIVE_DAYS if k.isascii()), key=len, reverse=True))
 _ZH_PARTS = "早上|早晨|清晨|一早|上午|中午|下午|傍晚|晚上|夜里"
-_EN_WEEKDAY = (
-    r"(?P<weekday>mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
-)
+WEEKDAY_WORDS_EN = r"mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
+_EN_WEEKDAY = r"(?P<weekday>" + WEEKDAY_WORDS_EN + r")"
 _EN_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 
 # fmt: off

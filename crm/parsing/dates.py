@@ -69,6 +69,7 @@ import zhconv
 
 from crm.parsing.date_rules import (
     PART_OF_DAY_TIMES,
+    WEEKDAY_WORDS_EN,
     DateMention,
     apply_rules,
     business_hours,
@@ -566,9 +567,7 @@ _EN_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, 
 
 _DATE_RULES = ("rule:month_day", "rule:numeric_date", "rule:iso_date", "rule:day_of_month")
 _WEEKDAY = re.compile(
-    r"(?:(?:on|this|next)\s+)?(?:mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|"
-    r"sun(?:day)?)\.?|(?:这|本|下)?(?:周|星期|礼拜)[一二三四五六日天]",
-    re.IGNORECASE,
+    r"(?:(?:on|this|next)\s+)?(?:" + WEEKDAY_WORDS_EN + r")\.?|(?:这|本|下)?(?:周|星期|礼拜)[一二三四五六日天]", re.IGNORECASE
 )  # a weekday said alone, the way it is said beside a date (_DATE_RULES: the rules that read a calendar date)
 _ENDS_WITH_WEEKDAY = re.compile(r"(?:^|(?<=[\s,，]))(?:" + _WEEKDAY.pattern + r")\s*$", re.IGNORECASE)  # "7:30 PM on Fri"
 
