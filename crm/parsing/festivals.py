@@ -18,6 +18,7 @@ day after the break. 万圣节 is left out: the library's is 1 November (All Sai
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.easter import easter
 from lunar_python import Solar
@@ -62,6 +63,7 @@ def _nth_weekday(year: int, month: int, week: int, weekday: int) -> date:
     return first + timedelta(days=(python_weekday - first.weekday()) % 7 + 7 * (week - 1))
 
 
+@lru_cache(maxsize=256)  # a solar term's day takes the library a few milliseconds to work out
 def _on(name: str, year: int) -> date | None:
     if name in _ON_A_DATE:
         month, day = _ON_A_DATE[name]
