@@ -117,8 +117,53 @@ def test_not_dates(text):
 
 
 def test_holiday_goes_to_the_recognizer():
-    [mention] = find_dates("send the proposal by Christmas", now=NOW)
-    assert mention.day == date(2026, 12, 25) and mention.rule.startswith("recognizer")
+    [mention] = find_dates("send the proposal by Halloween", now=NOW)
+    assert mention.day == date(2027, 10, 31) and mention.rule.startswith("recognizer")
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("send the proposal by Christmas", "2026-12-25"),
+        ("the day before Christmas", "2026-12-24"),
+        ("day before Christmas", "2026-12-24"),
+        ("the day after Christmas", "2026-12-26"),
+        ("two days after Christmas", "2026-12-27"),  # was 28 December: the library's "after Christmas" is the 26th
+        ("the week before Christmas", "2026-12-18"),
+        ("a few days before Christmas", "2026-12-25"),  # no count said: the day itself, no guess
+        ("the day after New Year", "2027-01-02"),  # was tomorrow: the library read "the day after" alone
+        ("元旦后三天", "2027-01-04"),  # was 2 January, the first working day after the break
+        ("春节后一周", "2027-02-13"),  # 春节 2027 is 6 February
+        ("中秋后三天回访", "2027-09-18"),
+        ("12月20号后两天", "2026-12-22"),
+        ("元旦后联系", "2027-01-02"),  # no count: the first working day after the break, as before
+        ("5号以后三天", "2026-12-08"),
+    ],
+)
+def test_days_counted_from_a_festival_or_date(text, day):
+    [mention] = find_dates(text, now=NOW)
+    assert mention.day == date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [
+        ("差五分十点", "09:55"),
+        ("十点差五分开会", "09:55"),
+        ("差一刻三点", "14:45"),  # 三点 in business hours is 15:00
+        ("明天晚上差十分八点见", "19:50"),
+        ("差5分钟3点", "14:55"),
+        ("差五分一点", "12:55"),
+    ],
+)
+def test_minutes_short_of_the_hour(text, clock):
+    [mention] = [m for m in find_dates(text, now=NOW) if m.clock is not None]
+    assert mention.clock.strftime("%H:%M") == clock
+
+
+@pytest.mark.parametrize("text", ["价格还差三点", "还差三点"])
+def test_short_by_points_is_no_time(text):
+    assert [m for m in find_dates(text, now=NOW) if m.clock is not None] == []
 
 
 def test_followup_text_is_the_action():

@@ -524,16 +524,20 @@ _HOLIDAYS = {
 }  # fmt: skip
 
 
+# a count of days or weeks said after a day and 前/后 (圣诞节前一天, 元旦后三天, 春节后两周): the day moved by it
+COUNTED_DAYS_ZH = re.compile(r"^(?P<count>[一两二三四五六七八九十\d]{1,2})\s*(?P<unit>天|(?:个?(?:星期|礼拜)|周)(?![一二三四五六日天]))")
+
+
 def _holiday(match: re.Match[str], context: _Context) -> DateMention | None:
     (month, day_number), (after_month, after_day) = _HOLIDAYS[match.group("name")]
     when = match.group("when") or ""
-    if when in ("之后", "以后", "后", "过后"):
+    if when in ("之后", "以后", "后", "过后") and not COUNTED_DAYS_ZH.match(context.text[match.end() :]):
         day = _next_date(after_month, after_day, context, past=False)
         return _mention(match, context, "holiday", day=day, vague=True) if day else None
     day = _next_date(month, day_number, context, past=False)
     if day is None:
         return None
-    return _mention(match, context, "holiday", day=day, deadline=bool(when))
+    return _mention(match, context, "holiday", day=day, deadline=bool(when) and "后" not in when)  # 元旦后三天: counted on
 
 
 def _weekday_zh(match: re.Match[str], context: _Context) -> DateMention:
@@ -606,10 +610,12 @@ def _clock_zh(match: re.Match[str], context: _Context) -> DateMention | None:
         minute = 0
     if not part and not minute_text and match.group("colon") is None:
         before = context.text[match.start() - 1] if match.start() > 0 else ""
-        if (match.group("hour") == "一" and before in _NOT_A_TIME_BEFORE) or _NOT_A_TIME_AFTER.match(
-            context.text[match.end() :]
+        if (
+            (match.group("hour") == "一" and before in _NOT_A_TIME_BEFORE)
+            or before == "差"
+            or _NOT_A_TIME_AFTER.match(context.text[match.end() :])
         ):
-            return None  # 便宜一点 / 提了三点意见: not a time
+            return None  # 便宜一点 / 提了三点意见 / 价格还差三点: not a time
     if minute_text and len(minute_text) == 1 and context.text[match.end() : match.end() + 1] in _NOT_A_MINUTE_AFTER:
         minute = 0  # 十二点一起吃饭: "together", not 12:01
         match = _Shortened(match, match.end() - 1, context.text)  # type: ignore[assignment]
@@ -1234,6 +1240,24 @@ _LUNAR_FESTIVAL = "|".join(sorted([*FESTIVALS, *NEW_YEAR_EVE], key=len, reverse=
 _SOLAR_FESTIVAL = "|".join(name for name in SOLAR_FESTIVALS if name not in _HOLIDAYS and name[:-1] not in _HOLIDAYS)
 
 
+def _clock_short_of_zh(match: re.Match[str], context: _Context) -> DateMention | None:
+    """差五分十点, 十点差五分 (09:55), 差一刻三点 (14:45 in business hours): the hour's clock, less the minutes."""
+    part = match.group("part") or match.group("part2")
+    hour = _number(match.group("hour") or match.group("hour2") or "")
+    minutes_said = match.group("minutes") or match.group("minutes2") or ""
+    minutes = 15 if minutes_said.startswith("一刻") else _number(re.sub(r"分钟?$", "", minutes_said))
+    if hour is None or minutes is None:
+        return None
+    if hour > 24 or not 0 < minutes < 60:
+        return _invalid(match, context, "clock_short_of")  # 差七十分三点, 差五分二十五点
+    target = _clock(hour, 0, part)
+    if target is None:
+        return None
+    clock = (datetime.combine(context.today, target) - timedelta(minutes=minutes)).time()
+    rule = "clock_short_of" if part or hour > 12 else "clock_short_of+business_hours"
+    return _mention(match, context, rule, day=None, clock=clock, granularity="time")
+
+
 def _festival(match: re.Match[str], context: _Context) -> DateMention | None:
     """母亲节, 三八节, 清明节: the next one on or after today (crm.parsing.festivals)."""
     day = next_festival(match.group("name"), context.today)
@@ -1255,6 +1279,13 @@ EXTRA_RULES: tuple[Rule, ...] = (
     # 下下下下周一: no one counts weeks like that; say so rather than guess two weeks out
     Rule("too_many_next", re.compile(r"下{3,}个?(?:周|星期|礼拜|月)[一二三四五六日天末1-7]?"),
          lambda m, c: _invalid(m, c, "too_many_next")),
+    # 差五分十点 / 十点差五分: minutes short of the hour, said before or after it ("差不多三点" is no such time)
+    Rule("clock_short_of", re.compile(
+        r"(?:(?P<part>" + _ZH_PARTS + r"|晚|早)\s*)?差\s*(?P<minutes>一刻钟?|(?:" + _NUM + r"{1,3}|\d{1,2})\s*分钟?)\s*"
+        r"(?P<hour>" + _NUM + r"{1,3}|\d{1,2})\s*点钟?"
+        r"|(?:(?P<part2>" + _ZH_PARTS + r"|晚|早)\s*)?(?P<hour2>" + _NUM + r"{1,3}|\d{1,2})\s*点钟?\s*差\s*"
+        r"(?P<minutes2>一刻钟?|(?:" + _NUM + r"{1,3}|\d{1,2})\s*分钟?)"
+    ), _clock_short_of_zh),
     Rule("festival", re.compile(r"(?P<name>" + _SOLAR_FESTIVAL + r")(?!快乐|愉快)"), _festival),
     Rule("festival_en", re.compile(
         r"\b(?P<name>" + "|".join(re.escape(name) for name in FESTIVALS_EN) + r")(?:'s)?\b",

@@ -68,6 +68,7 @@ from typing import Any
 import zhconv
 
 from crm.parsing.date_rules import (
+    COUNTED_DAYS_ZH,
     PART_OF_DAY_TIMES,
     WEEKDAY_WORDS_EN,
     DateMention,
@@ -118,7 +119,8 @@ def find_dates(
             if mention is not None:
                 mentions.append(mention)
     mentions.sort(key=lambda mention: (mention.start, -mention.end))
-    found = _merge_adjacent(_shift_days(_attach_deadlines(visible, mentions), visible), visible, now)
+    shifted = sorted(_shift_days(_attach_deadlines(visible, mentions), visible), key=lambda mention: (mention.start, -mention.end))
+    found = _merge_adjacent(shifted, visible, now)  # "the day after Christmas" now starts where "the day after" does
     return found if keep_invalid else [mention for mention in found if not mention.invalid]
 
 
@@ -514,9 +516,9 @@ def _attach_deadlines(text: str, mentions: list[DateMention]) -> list[DateMentio
     return marked
 
 
-_SHIFT_AFTER_ZH = re.compile(r"^(?P<count>[一两二三四五六七八九十\d]{1,2})\s*(?P<unit>天|个?星期|个?礼拜|周)")
 _SHIFT_BEFORE_EN = re.compile(
-    r"\b(?:the\s+)?(?P<count>\d+|an?|one|two|three|four|five|six|seven|ten|the)\s+(?P<unit>days?|weeks?)\s+$",
+    r"\b(?:(?:the\s+)?(?P<count>\d+|an?|one|two|three|four|five|six|seven|ten|the)\s+(?P<unit>days?|weeks?)"
+    r"|(?<!few\s)(?<!couple\s)(?P<unit_alone>day|week))\s+$",
     re.IGNORECASE,
 )
 
@@ -531,11 +533,11 @@ def _shift_days(mentions: list[DateMention], text: str) -> list[DateMention]:
             continue
         said = mention.text.rstrip()
         after = text[mention.end :]
-        zh_direction = -1 if said.endswith("前") else 0  # 元旦后三天 is left alone: 节后 is the first working day
-        if not zh_direction and re.match(r"(?:之|以)?前", after):
-            zh_direction = -1
-            after = after[after.index("前") + 1 :]
-        zh = _SHIFT_AFTER_ZH.match(after) if zh_direction else None
+        zh_direction = -1 if said.endswith("前") else 1 if said.endswith("后") else 0
+        if not zh_direction and (before_or_after := re.match(r"(?:之|以)?([前后])", after)):
+            zh_direction = -1 if before_or_after.group(1) == "前" else 1
+            after = after[before_or_after.end() :]
+        zh = COUNTED_DAYS_ZH.match(after) if zh_direction else None
         lead = text[max(0, mention.start - 30) : mention.start]
         en_direction = -1 if re.match(r"before\b", said, re.IGNORECASE) else 1 if re.match(r"after\b", said, re.IGNORECASE) else 0
         if not en_direction and re.search(r"\b(?:before|after)\s+$", lead, re.IGNORECASE):
@@ -552,9 +554,9 @@ def _shift_days(mentions: list[DateMention], text: str) -> list[DateMention]:
             mention = replace(mention, day=mention.day + timedelta(days=days), end=end, text=text[mention.start : end],
                               deadline=False, rule=mention.rule + "+shift")  # fmt: skip
         elif en:
-            word = en.group("count").lower()
+            word = (en.group("count") or "one").lower()  # "day before Christmas": one day
             count = 1 if word in ("a", "an", "one", "the") else int(word) if word.isdigit() else _EN_COUNTS[word]
-            days = count * (1 if en.group("unit").lower().startswith("day") else 7) * en_direction
+            days = count * (1 if (en.group("unit") or en.group("unit_alone")).lower().startswith("day") else 7) * en_direction
             start = mention.start - (len(text[max(0, mention.start - 30) : mention.start]) - en.start())
             mention = replace(mention, day=mention.day + timedelta(days=days), start=start, text=text[start : mention.end],
                               deadline=False, rule=mention.rule + "+shift")  # fmt: skip

@@ -10,7 +10,9 @@ Each is the next occurrence on or after today, like a date said without a year (
 
 English names (`ENGLISH`) reach the same days, the lunar festivals of `crm.parsing.lunar` ("Chinese New Year",
 "Mid-Autumn Festival": the next one strictly after today, as in Chinese) and Easter with the days counted from it
-("Good Friday", "Easter Monday"), from `dateutil.easter` (Western Easter).
+("Good Friday", "Easter Monday"), from `dateutil.easter` (Western Easter), and the fixed days of the first table said
+in English ("Christmas", "Christmas Eve", "New Year's Day", "Valentine's Day"), so that "the day before Christmas" is
+counted from a day our rules hold (`crm.parsing.dates`).
 The national holidays with a break (元旦, 五一, 国庆, 圣诞) are `date_rules`' own: 节后 means the first working
 day after the break. 万圣节 is left out: the library's is 1 November (All Saints), while people mean Halloween.
 """
@@ -53,6 +55,8 @@ ENGLISH = {
     **dict.fromkeys(["mid-autumn festival", "mid autumn festival", "moon festival", "mooncake festival"], "中秋节"),
     **dict.fromkeys(["qingming festival", "qingming", "tomb-sweeping day", "tomb sweeping day"], "清明"),
     **{name: name for name in _FROM_EASTER},
+    **dict.fromkeys(["christmas", "christmas day", "xmas"], "圣诞节"), "christmas eve": "平安夜",
+    **dict.fromkeys(["new year's day", "new years day", "new year"], "元旦节"), "valentine's day": "情人节",
 }  # fmt: skip
 ENGLISH_NAMES = tuple(sorted(ENGLISH, key=len, reverse=True))
 
