@@ -616,7 +616,7 @@ def _clock_zh(match: re.Match[str], context: _Context) -> DateMention | None:
             or _NOT_A_TIME_AFTER.match(context.text[match.end() :])
         ):
             return None  # 便宜一点 / 提了三点意见 / 价格还差三点: not a time
-    if minute_text and len(minute_text) == 1 and context.text[match.end() : match.end() + 1] in _NOT_A_MINUTE_AFTER:
+    if minute_text not in ("", "半") and len(minute_text) == 1 and context.text[match.end() : match.end() + 1] in _NOT_A_MINUTE_AFTER:
         minute = 0  # 十二点一起吃饭: "together", not 12:01
         match = _Shortened(match, match.end() - 1, context.text)  # type: ignore[assignment]
     if hour > 24 or minute >= 60 or (hour == 24 and minute > 0):
@@ -995,12 +995,16 @@ def _numeric_date_en(match: re.Match[str], context: _Context) -> DateMention | N
     whole = context.text.strip() == match.group().strip()
     year_text = match.group("year")
     dotted = "." in match.group()
-    cue = re.search(r"\b(?:on|by|until|before|after|from|launches|expect(?: the \w+)?|due|starts?|remind me)\s*$", before)
+    deadline = r"\b(?:on|by|until|before|due|cut-?off|deadline(?: is)?|expires?(?: on)?|closes?(?: on)?)\s*$"
+    booked = r"\b(?:book|booked|schedule|scheduled|set|pencil(?:led)?\s+in|move|moved|push|pushed)\b(?:\s+[\w'-]+){0,4}?\s+for\s*$"
+    cue = re.search(
+        r"\b(?:after|from|launches|expect(?: the \w+)?|starts?|remind me)\s*$|" + deadline + "|" + booked, before
+    )
     if (first, second) == (24, 7) or first == 0 or re.search(r"(?:scored?|rated?|rating|out of|score of|the)\s*$", before):
         return NOT_A_DATE
     if re.match(r"\s*(?:pallets|units|boxes|people|of\b|%)", after):
         return NOT_A_DATE
-    if dotted and cue and not re.search(r"\b(?:on|by|until|before|due)\s*$", before):
+    if dotted and cue and not re.search(deadline, before):
         cue = None  # "grew from 3.5 to 4.2": figures
     if re.match(r"\s*(?:years?|months?|weeks?|days?|hours?|percent|times|x\b|million|k\b)", after):
         return NOT_A_DATE
@@ -1033,6 +1037,8 @@ def _clock_en_more(match: re.Match[str], context: _Context) -> DateMention | Non
             return None  # priced at 3.50 each: a price, not half past three
         if match.group("hour_bad") is not None and int(match.group("hour_bad")) <= 24:
             return None  # "at 20": left to the clock rule's stricter reading
+    if match.group("hour_day") is not None and int(match.group("hour_day")) > 24:
+        return None  # "Friday at 30 pct": a figure after the day, not an hour
     word = match.group("word")
     if match.group("day_part"):  # "7 in the morning", "seven in the evening": the part decides am/pm
         if re.search(r"\b(?:" + _EN_MONTH + r")\.?\s*$|\bthe\s*$", before):
@@ -1191,11 +1197,11 @@ def _offset_from_en(match: re.Match[str], context: _Context) -> DateMention | No
     if match.group("weekday_week"):
         reference = _reference_day(match.group("weekday_week"), context)
         return _mention(match, context, "offset_from", day=reference + timedelta(days=7)) if reference else None
-    count = _number(match.group("count"))
+    count = 2 if match.group("fortnight") else _number(match.group("count"))  # a fortnight from Friday: two weeks
     reference = _reference_day(match.group("reference"), context)
     if count is None or reference is None:
         return None
-    return _mention(match, context, "offset_from", day=_add(reference, count, match.group("unit")))
+    return _mention(match, context, "offset_from", day=_add(reference, count, match.group("unit") or "weeks"))
 
 
 def _weekday_week_en(match: re.Match[str], context: _Context) -> DateMention:
@@ -1333,13 +1339,18 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"|\b(?:at\s+)?(?P<how>half past|quarter past|quarter to|a quarter past|a quarter to|(?:" + _MINUTE_WORD + r")\s+(?:minutes\s+)?(?:past|after)|(?<=at\s)(?:" + _MINUTE_WORD + r")\s+(?:minutes\s+)?(?:to|before)|(?:" + _MINUTE_WORD + r")\s+minutes\s+(?:to|before))"
         r"\s+(?P<past_hour>" + _CLOCK_WORD + r"|\d{1,2})\b(?!\s*(?:%|percent|days?|weeks?|months?|years?|hours?|people|units))"
         r"|\b(?:at\s+)?(?P<hour_24>\d{1,2}):(?P<minute_24>\d{2})\b"
-        r"|\bat\s+(?P<hour_bad>\d{2})\b(?!\s*(?:%|percent|people|users|units|sites|pallets|(?-i:[A-Z])))",
+        r"|\bat\s+(?P<hour_bad>\d{2})\b(?!\s*(?:%|percent|people|users|units|sites|pallets|(?-i:[A-Z])))"
+        # "next Monday at 9 kick-off", "Friday at 4 call Ann": "at" and an hour right after a day is its time
+        r"|(?:(?<=day\s)|(?<=tomorrow\s)|(?<=tmrw\s)|(?<=tonight\s))at\s+(?P<hour_day>\d{1,2})\b(?![:.]\d)"
+        r"(?!\s*(?:%|percent|pct|people|users|units|sites|pallets|stores|branches|locations|customers|clients|accounts|"
+        r"a\.?m\b|p\.?m\b|o'?clock|-\s*\d|to\s+\d|and\s+\d|or\s+\d))",
         re.IGNORECASE,
     ), lambda m, c: _clock_en_more(_Groups(
-        m, hour=m.group("hour") or m.group("hour_at") or m.group("hour_clock") or m.group("hour_24") or m.group("hour_bad"),
+        m, hour=m.group("hour") or m.group("hour_at") or m.group("hour_clock") or m.group("hour_24") or m.group("hour_bad")
+        or m.group("hour_day"),
         minute=m.group("minute") or m.group("minute_at") or m.group("minute_24")), c)),
     Rule("offset_from_en", re.compile(
-        r"\b(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?)\s+(?:after|from|past)\s+"
+        r"\b(?:(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?)|(?:a\s+)?(?P<fortnight>fortnight))\s+(?:after|from|past)\s+"
         r"(?P<reference>tomorrow|today|the\s+\d{1,2}(?:st|nd|rd|th)|" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b"
         r"|\b(?P<weekday_week>" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\s+week\b",
         re.IGNORECASE,

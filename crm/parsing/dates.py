@@ -139,8 +139,14 @@ def simplified(text: str) -> str:
 
 
 # Hong Kong and Cantonese wording for the same dates, each as long as its mainland word so spans still index the text
-_REGIONAL = re.compile(r"(?<=[月年])尾|今个(?=星期|礼拜)")
-_MAINLAND = {"尾": "底", "今个": "这个"}  # 月尾/年尾/六月尾 = 月底/年底/六月底; 今个礼拜五 = 这个礼拜五
+_REGIONAL = re.compile(
+    r"(?<=[月年])尾|今个(?=星期|礼拜)|上昼|下昼|朝早|听日|听朝|琴日|(?<![以之今然此往而最落午前日背先事随身稍])后日(?![子常程])"
+)
+_MAINLAND = {
+    "尾": "底", "今个": "这个",  # 月尾/年尾/六月尾 = 月底/年底/六月底; 今个礼拜五 = 这个礼拜五
+    "上昼": "上午", "下昼": "下午", "朝早": "早上", "听朝": "明早",  # 上晝十點, 下晝三點, 朝早九點, 聽朝
+    "听日": "明天", "琴日": "昨天", "后日": "后天",  # 聽日 (tomorrow), 琴日 (yesterday), 後日 / 大後日 (+2 / +3 days)
+}  # fmt: skip
 
 
 def _mainland_words(text: str) -> str:
