@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from crm.followups.reading import find_due
 from crm.parsing.dates import find_dates
 from crm.visits.parse import parse_note
 
@@ -644,3 +645,71 @@ def test_english_clock_times_inside_chinese_text(text, expected):
 @pytest.mark.parametrize("text", ["采购3台", "报价3.5万"])
 def test_figures_in_chinese_text_stay_figures(text):
     assert due(text) is None
+
+
+LONDON_NOW = datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("EOD Friday", "2026-12-04", None),  # was today: the end of the day said after it
+        ("by COB on Monday", "2026-12-07", None),
+        ("send it by EOD", "2026-12-03", None),
+        ("Weds at 3", "2026-12-09", "15:00"),  # "Weds" was no weekday: today at 15:00
+        ("a week today", "2026-12-10", None),  # British: a week from today, not today
+        ("a week on Friday", "2026-12-11", None),
+        ("a fortnight from Friday", "2026-12-18", None),
+        ("at half three", "2026-12-03", "15:30"),  # British: half past three
+        ("half two tomorrow", "2026-12-04", "14:30"),
+        ("around 4ish tomorrow", "2026-12-04", "16:00"),
+        ("tomorrow noonish", "2026-12-04", "12:00"),
+        ("Friday at 4 call Ann", "2026-12-04", "16:00"),
+    ],
+)
+def test_english_shapes_of_the_forty_ninth_pass(text, day, clock):
+    """Each checked through find_due, which joins a day with the time or part of day said beside it."""
+    due = find_due(text, now=LONDON_NOW, zone=LONDON_NOW.tzinfo, default_time=time(9, 0))
+    assert due.day == date.fromisoformat(day)
+    assert (due.clock.strftime("%H:%M") if due.clock else None) == clock
+
+
+@pytest.mark.parametrize(
+    "text", ["the team is 12ish people", "she is 11ish", "cut the price by half three times", "Friday at 3 sites"]
+)
+def test_rough_hours_and_halves_need_a_time_to_be_one(text):
+    assert [m for m in find_dates(text, now=LONDON_NOW) if m.clock is not None] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("明儿个下午三点", "2026-12-04", "15:00"),  # 个 kept the time off the day
+        ("后儿上午十点", "2026-12-05", "10:00"),  # Beijing: the day after tomorrow
+        ("大后儿", "2026-12-06", None),
+        ("下個禮拜三上晝十點去觀塘見客", "2026-12-09", "10:00"),  # Cantonese 上晝: morning
+        ("後日記得覆電郵", "2026-12-05", None),  # Cantonese 後日: the day after tomorrow
+        ("大後日提我跟進", "2026-12-06", None),
+        ("聽日下晝三點", "2026-12-04", "15:00"),
+        ("今晚八點半同客戶食飯", "2026-12-03", "20:30"),  # 半同 is no word: the half hour stays
+    ],
+)
+def test_regional_chinese_words_for_days_and_times(text, day, clock):
+    [mention] = find_dates(text, now=datetime(2026, 12, 3, 10, 0, tzinfo=ZONE))
+    assert mention.day == date.fromisoformat(day)
+    assert (mention.clock.strftime("%H:%M") if mention.clock else None) == clock
+
+
+@pytest.mark.parametrize("text", ["赶明儿再说", "以后儿子要上学", "以后日子还长", "今后日程另排"])
+def test_vague_or_unrelated_words_are_no_days(text):
+    assert find_dates(text, now=datetime(2026, 12, 3, 10, 0, tzinfo=ZONE)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("EOD Friday", "2026-12-04"), ("Friday EOD", "2026-12-04"), ("tomorrow by COB", "2026-12-04"),
+     ("明天下班前", "2026-12-04"), ("周五下班前", "2026-12-04")],
+)
+def test_the_end_of_a_day_said_beside_it_is_that_days(text, day):
+    due = find_due(text, now=LONDON_NOW, zone=LONDON_NOW.tzinfo, default_time=time(9, 0))
+    assert due.day == date.fromisoformat(day) and due.part == "end_of_day"

@@ -407,7 +407,23 @@ def _week_end(match: re.Match[str], context: _Context) -> DateMention:
     return _mention(match, context, "week_end", day=max(context.today, friday), deadline=True)
 
 
+WEEKDAY_WORDS_EN = r"mon(?:day)?|tue(?:s|sday)?|wed(?:s|nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
+_DAY_SAID_NEXT = re.compile(
+    r"^\s*(?:on\s+)?(?:(?:this|next)\s+)?(?:" + WEEKDAY_WORDS_EN + r")\b|^\s*(?:tomorrow|tmrw|tmr)\b", re.IGNORECASE
+)
+
+
+_DAY_SAID_BEFORE = re.compile(
+    r"\b(?:" + WEEKDAY_WORDS_EN + r"|tomorrow|tmrw|tmr)\s*,?\s*(?:by\s+)?$"
+    r"|(?:明天|明儿|后天|大后天|(?:周|星期|礼拜)[一二三四五六日天]|\d{1,2}[号日])\s*$",
+    re.IGNORECASE,
+)
+
+
 def _end_of_day(match: re.Match[str], context: _Context) -> DateMention:
+    """下班前, EOD, COB: the end of today; of the day said right after it ("EOD Friday", "by COB on Monday")."""
+    if _DAY_SAID_NEXT.match(context.text[match.end() :]) or _DAY_SAID_BEFORE.search(context.text[: match.start()]):
+        return _mention(match, context, "end_of_day", day=None, part_of_day="end_of_day", granularity="time", deadline=True)
     return _mention(match, context, "end_of_day", day=context.today, part_of_day="end_of_day", deadline=True)
 
 
@@ -504,13 +520,18 @@ _RELATIVE_DAYS = {
     "今天": (0, None), "今日": (0, None), "今儿": (0, None), "当天": (0, None), "今早": (0, "early_morning"),
     "今晚": (0, "evening"), "明天": (1, None), "明日": (1, None), "明儿": (1, None), "明早": (1, "early_morning"),
     "明晚": (1, "evening"), "后天": (2, None), "大后天": (3, None),
+    # Beijing speech: 今儿个, 明儿个下午三点, 后儿 (the day after tomorrow), 大后儿, 昨儿个
+    "今儿个": (0, None), "明儿个": (1, None), "后儿": (2, None), "后儿个": (2, None), "大后儿": (3, None),
+    "大后儿个": (3, None), "昨儿": (-1, None), "昨儿个": (-1, None),
     "today": (0, None), "tonight": (0, "night"), "tomorrow": (1, None), "tmr": (1, None), "tmrw": (1, None),
     "yesterday": (-1, None), "the day after tomorrow": (2, None), "day after tomorrow": (2, None),
     "the day before yesterday": (-2, None),
 }  # fmt: skip
 
 
-def _relative_day(match: re.Match[str], context: _Context) -> DateMention:
+def _relative_day(match: re.Match[str], context: _Context) -> DateMention | None:
+    if match.group().startswith("后儿") and re.search(r"[以之然最往此落今]$", context.text[: match.start()]):
+        return None  # 以后儿子: "after", then "son"
     offset, part = _RELATIVE_DAYS[match.group().lower()]
     return _mention(match, context, "relative_day", day=context.today + timedelta(days=offset), part_of_day=part)
 
@@ -744,7 +765,6 @@ _EN_START = r"(?<![:.])(?:\b|(?<=[\u4e00-\u9fff]))"
 _ZH_RELATIVE_DAY = "|".join(sorted((k for k in _RELATIVE_DAYS if not k.isascii()), key=len, reverse=True))
 _EN_RELATIVE_DAY = "|".join(sorted((k for k in _RELATIVE_DAYS if k.isascii()), key=len, reverse=True))
 _ZH_PARTS = "早上|早晨|清晨|一早|上午|中午|下午|傍晚|晚上|夜里"
-WEEKDAY_WORDS_EN = r"mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
 _EN_WEEKDAY = r"(?P<weekday>" + WEEKDAY_WORDS_EN + r")"
 _EN_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 
@@ -753,6 +773,7 @@ RULES: tuple[Rule, ...] = (
     # look like dates, are not: recurring days, 便宜一点 ("a bit cheaper"), 三点意见 ("three points")
     Rule("not_a_date", re.compile(
         r"每个?(?:周|星期|礼拜)[一二三四五六日天1-7]?(?:早上|早晨|上午|中午|下午|傍晚|晚上)?|每天(?:早上|早晨|上午|中午|下午|傍晚|晚上)?|每月|每周|每年|"
+        r"赶明儿个?|"  # "some day" in Beijing speech, not tomorrow
         r"(?:便宜|快|多|少|好|差|慢|早|晚|高|低|大|小|贵|再|稍|稍微|强|弱|简单|清楚|仔细)一点(?:点|儿)?|"
         r"[这那几第每]\s*" + _NUM + r"{1,3}\s*点(?!钟|半|前|之前|以前|\d|" + _NUM + r")|"
         + _NUM + r"{1,3}\s*点(?=意见|建议|要求|问题|原因|好处|内容|需求|想法|考虑|顾虑|担心|疑虑|共识)"
@@ -1039,6 +1060,13 @@ def _clock_en_more(match: re.Match[str], context: _Context) -> DateMention | Non
             return None  # "at 20": left to the clock rule's stricter reading
     if match.group("hour_day") is not None and int(match.group("hour_day")) > 24:
         return None  # "Friday at 30 pct": a figure after the day, not an hour
+    rough = match.group("half_of") or match.group("half_of2") or match.group("hour_ish")
+    if rough:  # "half three" is half past three; "4ish" is about four: the hour, in business hours
+        hour = 12 if rough.lower() in ("noon", "midday") else _CLOCK_WORDS.get(rough.lower()) or int(rough)
+        if not 1 <= hour <= 12:
+            return None  # "half 20", "30ish": a figure
+        clock = _clock(hour, 0 if match.group("hour_ish") else 30, "noon" if rough.lower() in ("noon", "midday") else None)
+        return _mention(match, context, "clock", day=None, clock=clock, granularity="time") if clock else None
     word = match.group("word")
     if match.group("day_part"):  # "7 in the morning", "seven in the evening": the part decides am/pm
         if re.search(r"\b(?:" + _EN_MONTH + r")\.?\s*$|\bthe\s*$", before):
@@ -1197,6 +1225,10 @@ def _offset_from_en(match: re.Match[str], context: _Context) -> DateMention | No
     if match.group("weekday_week"):
         reference = _reference_day(match.group("weekday_week"), context)
         return _mention(match, context, "offset_from", day=reference + timedelta(days=7)) if reference else None
+    if match.group("week_on"):
+        reference = _reference_day(match.group("reference_on"), context)
+        weeks = 2 if match.group("week_on").lower() == "fortnight" else 1
+        return _mention(match, context, "offset_from", day=reference + timedelta(weeks=weeks)) if reference else None
     count = 2 if match.group("fortnight") else _number(match.group("count"))  # a fortnight from Friday: two weeks
     reference = _reference_day(match.group("reference"), context)
     if count is None or reference is None:
@@ -1340,6 +1372,12 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"\s+(?P<past_hour>" + _CLOCK_WORD + r"|\d{1,2})\b(?!\s*(?:%|percent|days?|weeks?|months?|years?|hours?|people|units))"
         r"|\b(?:at\s+)?(?P<hour_24>\d{1,2}):(?P<minute_24>\d{2})\b"
         r"|\bat\s+(?P<hour_bad>\d{2})\b(?!\s*(?:%|percent|people|users|units|sites|pallets|(?-i:[A-Z])))"
+        # British "at half three" (15:30), "half two tomorrow"; "4ish", "around fourish", "noonish"
+        r"|(?:(?<=at\s)half\s+(?P<half_of>" + _CLOCK_WORD + r"|\d{1,2})\b(?!\s*(?:%|percent|of\b|units|people|[:.]\d))"
+        r"|\bhalf\s+(?P<half_of2>" + _CLOCK_WORD + r"|\d{1,2})(?=\s+(?:today|tomorrow|tonight|on\s|this\s|next\s)))"
+        r"|(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\baged\s)\b(?:(?:at|around|about|say)\s+)?"
+        r"(?P<hour_ish>" + _CLOCK_WORD + r"|\d{1,2}|noon|midday)\s*-?ish\b"
+        r"(?!\s*(?:people|persons|staff|users|units|sites|years?|months?|weeks?|days?|hours?|minutes?|%|percent|k\b|grand))"
         # "next Monday at 9 kick-off", "Friday at 4 call Ann": "at" and an hour right after a day is its time
         r"|(?:(?<=day\s)|(?<=tomorrow\s)|(?<=tmrw\s)|(?<=tonight\s))at\s+(?P<hour_day>\d{1,2})\b(?![:.]\d)"
         r"(?!\s*(?:%|percent|pct|people|users|units|sites|pallets|stores|branches|locations|customers|clients|accounts|"
@@ -1352,7 +1390,10 @@ EXTRA_RULES: tuple[Rule, ...] = (
     Rule("offset_from_en", re.compile(
         r"\b(?:(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?)|(?:a\s+)?(?P<fortnight>fortnight))\s+(?:after|from|past)\s+"
         r"(?P<reference>tomorrow|today|the\s+\d{1,2}(?:st|nd|rd|th)|" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b"
-        r"|\b(?P<weekday_week>" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\s+week\b",
+        r"|\b(?P<weekday_week>" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\s+week\b"
+        # British: "a week today", "a week tomorrow", "a week on Friday", "a fortnight on Monday"
+        r"|\b(?:a|one)\s+(?P<week_on>week|fortnight)\s+(?:on\s+)?(?P<reference_on>today|tomorrow|(?<=on\s)"
+        + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b",
         re.IGNORECASE,
     ), _offset_from_en),
     Rule("weekday_week_en", re.compile(
