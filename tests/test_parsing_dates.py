@@ -713,3 +713,14 @@ def test_vague_or_unrelated_words_are_no_days(text):
 def test_the_end_of_a_day_said_beside_it_is_that_days(text, day):
     due = find_due(text, now=LONDON_NOW, zone=LONDON_NOW.tzinfo, default_time=time(9, 0))
     assert due.day == date.fromisoformat(day) and due.part == "end_of_day"
+
+
+@pytest.mark.parametrize(("text", "day"), [("农历新年", "2027-02-06"), ("新春之后再联系", "2027-02-06"), ("农历新年后一周", "2027-02-13")])
+def test_other_names_of_the_spring_festival(text, day):
+    [mention] = find_dates(text, now=datetime(2026, 12, 3, 10, 0, tzinfo=ZONE))
+    assert mention.day == date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", ["新春快乐", "新春愉快，王总", "春节愉快"])
+def test_festival_wishes_are_no_dates(text):
+    assert find_dates(text, now=datetime(2026, 12, 3, 10, 0, tzinfo=ZONE)) == []

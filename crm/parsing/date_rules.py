@@ -1264,7 +1264,7 @@ def _years_later(match: re.Match[str], context: _Context) -> DateMention | None:
 
 
 _GREETING = re.compile(
-    r"(?:早上|上午|中午|下午|晚上|早|晚)好|早安|晚安|午安|周末愉快|(?:中秋|新年|春节|元宵|端午|国庆|圣诞|节日|元旦)(?:节)?快乐|"
+    r"(?:早上|上午|中午|下午|晚上|早|晚)好|早安|晚安|午安|周末愉快|(?:中秋|新年|新春|春节|元宵|端午|国庆|圣诞|节日|元旦)(?:节)?(?:快乐|愉快)|"
     r"\bgood\s+(?:morning|afternoon|evening|night)\b|\bhave\s+a\s+(?:great|good|nice|lovely)\s+(?:weekend|day|evening|night)\b|"
     r"^\s*(?:morning|afternoon|evening|night)\b(?=\s*,?\s*(?:all|everyone|team|guys|folks|(?-i:[A-Z])[a-z]+)\s*[!.,]?\s*$)|"
     r"\benjoy\s+(?:your|the)\s+(?:(?:long|rest\s+of\s+the|holiday)\s+)?(?:weekend|day|evening|holidays?|break)\b|"
