@@ -132,6 +132,7 @@ def test_holiday_goes_to_the_recognizer():
         ("two days after Christmas", "2026-12-27"),  # was 28 December: the library's "after Christmas" is the 26th
         ("the week before Christmas", "2026-12-18"),
         ("a few days before Christmas", "2026-12-25"),  # no count said: the day itself, no guess
+        ("call every day before Christmas", "2026-12-25"),  # every day: no one day before it
         ("the day after New Year", "2027-01-02"),  # was tomorrow: the library read "the day after" alone
         ("元旦后三天", "2027-01-04"),  # was 2 January, the first working day after the break
         ("春节后一周", "2027-02-13"),  # 春节 2027 is 6 February

@@ -411,8 +411,6 @@ WEEKDAY_WORDS_EN = r"mon(?:day)?|tue(?:s|sday)?|wed(?:s|nesday)?|thu(?:r|rs|rsda
 _DAY_SAID_NEXT = re.compile(
     r"^\s*(?:on\s+)?(?:(?:this|next)\s+)?(?:" + WEEKDAY_WORDS_EN + r")\b|^\s*(?:tomorrow|tmrw|tmr)\b", re.IGNORECASE
 )
-
-
 _DAY_SAID_BEFORE = re.compile(
     r"\b(?:" + WEEKDAY_WORDS_EN + r"|tomorrow|tmrw|tmr)\s*,?\s*(?:by\s+)?$"
     r"|(?:明天|明儿|后天|大后天|(?:周|星期|礼拜)[一二三四五六日天]|\d{1,2}[号日])\s*$",

@@ -524,7 +524,8 @@ def _attach_deadlines(text: str, mentions: list[DateMention]) -> list[DateMentio
 
 _SHIFT_BEFORE_EN = re.compile(
     r"\b(?:(?:the\s+)?(?P<count>\d+|an?|one|two|three|four|five|six|seven|ten|the)\s+(?P<unit>days?|weeks?)"
-    r"|(?<!few\s)(?<!couple\s)(?P<unit_alone>day|week))\s+$",
+    r"|(?<!few\s)(?<!couple\s)(?<!every\s)(?<!each\s)(?<!any\s)(?<!same\s)(?<!that\s)(?<!this\s)(?<!whole\s)"
+    r"(?P<unit_alone>day|week))\s+$",
     re.IGNORECASE,
 )
 
