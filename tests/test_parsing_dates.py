@@ -725,3 +725,20 @@ def test_other_names_of_the_spring_festival(text, day):
 @pytest.mark.parametrize("text", ["新春快乐", "新春愉快，王总", "春节愉快"])
 def test_festival_wishes_are_no_dates(text):
     assert find_dates(text, now=datetime(2026, 12, 3, 10, 0, tzinfo=ZONE)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("夜里两点", "2026-12-04", "02:00"),  # was 14:00: 夜里 is the night, not the afternoon
+        ("夜里十一点", "2026-12-03", "23:00"),
+        ("晚上12点", "2026-12-04", "00:00"),  # was 12:00 today: midnight, not noon
+        ("今天晚上12点", "2026-12-04", "00:00"),
+        ("周五晚上12点", "2026-12-05", "00:00"),  # the midnight that ends Friday, as 明晚12点 ends tomorrow
+        ("明晚12点", "2026-12-05", "00:00"),
+        ("明天零点", "2026-12-04", "00:00"),  # no night word: the start of tomorrow
+    ],
+)
+def test_night_and_midnight_in_chinese(text, day, clock):
+    due = find_due(text, now=datetime(2026, 12, 3, 10, 0, tzinfo=ZONE), zone=ZONE, default_time=time(9, 0))
+    assert due.day == date.fromisoformat(day) and due.clock.strftime("%H:%M") == clock

@@ -296,9 +296,11 @@ def _clock(hour: int, minute: int, part: str | None) -> time | None:
     part = (part or "").lower()
     if hour == 0 and part not in ("中午", "noon"):
         return time(0, minute)  # 零点: midnight
-    if part in ("半夜", "午夜", "深夜"):  # 半夜十二点 = 00:00, 深夜十一点 = 23:00, 半夜两点 = 02:00
+    if part in ("半夜", "午夜", "深夜", "夜里"):  # 半夜十二点 = 00:00, 深夜十一点 = 23:00, 半夜两点 / 夜里两点 = 02:00
         return time(0 if hour == 12 else hour + 12 if 7 <= hour < 12 else hour, minute)
-    if part in ("下午", "傍晚", "晚上", "夜里", "晚", "pm", "p.m.", "afternoon", "evening", "tonight"):
+    if part in ("晚上", "晚", "evening", "tonight") and hour == 12:
+        return time(0, minute)  # 晚上12点 is midnight, not noon
+    if part in ("下午", "傍晚", "晚上", "晚", "pm", "p.m.", "afternoon", "evening", "tonight"):
         if hour < 12:
             hour += 12
     elif part in ("中午", "noon"):

@@ -574,6 +574,7 @@ def _shift_days(mentions: list[DateMention], text: str) -> list[DateMention]:
 _EN_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 
 
+_NIGHT_WORD = re.compile(r"\s*(?:晚上|夜里|半夜|深夜|午夜|晚)")
 _DATE_RULES = ("rule:month_day", "rule:numeric_date", "rule:iso_date", "rule:day_of_month")
 _WEEKDAY = re.compile(
     r"(?:(?:on|this|next)\s+)?(?:" + WEEKDAY_WORDS_EN + r")\.?|(?:这|本|下)?(?:周|星期|礼拜)[一二三四五六日天]", re.IGNORECASE
@@ -627,6 +628,8 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             day, clock = previous.day, mention.clock
             if clock is not None:
                 day, clock = in_evening(day, clock, previous.part_of_day)
+                if clock.hour == 0 and previous.part_of_day is None and _NIGHT_WORD.match(mention.text):
+                    day += timedelta(days=1)  # 周五晚上12点, 今天夜里十二点: the midnight that ends that day, as 明晚12点
             merged[-1] = replace(
                 previous,
                 day=day,
