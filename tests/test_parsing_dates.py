@@ -551,7 +551,7 @@ def due(text):
         ("7 tomorrow evening", ("2026-11-19", "19:00")),
         ("6 tomorrow morning", ("2026-11-19", "06:00")),
         ("at five to nine", ("2026-11-19", "08:55")),  # "at five" is not the time
-        ("5 to 7pm works", ("2026-11-18", "19:00")),  # a range: not 18:55
+        ("5 to 7pm works", ("2026-11-18", "17:00")),  # a range, read at its start: not 18:55, nor its end
         ("in a couple hours", ("2026-11-18", "12:00")),
         ("7 days hence", ("2026-11-25", None)),
         ("remind me 3 years from today", ("2029-11-18", None)),
@@ -742,3 +742,25 @@ def test_festival_wishes_are_no_dates(text):
 def test_night_and_midnight_in_chinese(text, day, clock):
     due = find_due(text, now=datetime(2026, 12, 3, 10, 0, tzinfo=ZONE), zone=ZONE, default_time=time(9, 0))
     assert due.day == date.fromisoformat(day) and due.clock.strftime("%H:%M") == clock
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("Friday 3-4pm", "2026-12-04", "15:00"),  # was Friday with no time; "3-4pm" alone was 16:00
+        ("2-3pm Friday", "2026-12-04", "14:00"),  # was 15:00, the range's end
+        ("Friday from 2 to 3pm", "2026-12-04", "14:00"),
+        ("Tuesday between 2 and 3pm", "2026-12-08", "14:00"),
+        ("11-1pm", "2026-12-03", "11:00"),
+        ("2:30-3:30 pm", "2026-12-03", "14:30"),
+        ("twenty minutes to 5pm", "2026-12-03", "16:40"),  # a clock time, not a range
+    ],
+)
+def test_english_ranges_of_hours_are_read_at_their_start(text, day, clock):
+    now = datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("America/New_York"))
+    due = find_due(text, now=now, zone=now.tzinfo, default_time=time(9, 0))
+    assert due.day == date.fromisoformat(day) and due.clock.strftime("%H:%M") == clock
+
+
+def test_a_share_range_is_no_time():
+    assert [m for m in find_dates("we grew 3-4% in the pilot", now=NOW) if m.clock is not None or m.day is not None] == []

@@ -1296,6 +1296,29 @@ def _clock_short_of_zh(match: re.Match[str], context: _Context) -> DateMention |
     return _mention(match, context, rule, day=None, clock=clock, granularity="time")
 
 
+def _clock_range_en(match: re.Match[str], context: _Context) -> DateMention | None:
+    """The start of "3-4pm" (15:00), "5 to 7pm" (17:00), "11-1pm" (11:00). "10 to 7pm" is ten to seven (18:50), not
+    a nine-hour range: "to" joins a range of at most four hours, a dash one of at most twelve."""
+    from_hour, to_hour = int(match.group("from_hour")), int(match.group("to_hour"))
+    if match.group("joint").lower() == "and" and not match.group("between"):
+        return None  # "2 and 3pm": two times, not a range
+    if not (1 <= from_hour <= 12 and 1 <= to_hour <= 12):
+        return None  # "20 to 5pm": twenty minutes to five, for the clock rules
+    to_clock = _clock(to_hour, int(match.group("to_minute") or 0), "pm" if match.group("meridiem").lower().startswith("p") else "am")
+    if to_clock is None or int(match.group("from_minute") or 0) >= 60:
+        return None
+    end = datetime.combine(context.today, to_clock)
+    start = end.replace(hour=from_hour % 12, minute=int(match.group("from_minute") or 0))
+    while start + timedelta(hours=12) < end:
+        start += timedelta(hours=12)  # 3-4pm: 15:00, not 03:00
+    if start >= end:
+        start -= timedelta(hours=12)  # 11-1pm: 11:00
+    span = end - start
+    if span <= timedelta(0) or span > timedelta(hours=4 if match.group("joint").lower() in ("to", "till", "until", "and") else 12):
+        return None
+    return _mention(match, context, "clock_range", day=None, clock=start.time(), granularity="time")
+
+
 def _festival(match: re.Match[str], context: _Context) -> DateMention | None:
     """母亲节, 三八节, 清明节: the next one on or after today (crm.parsing.festivals)."""
     day = next_festival(match.group("name"), context.today)
@@ -1345,6 +1368,13 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?<![\d./\-Vv])(?P<month>\d{1,2})[.\-/](?P<day>\d{1,2})(?![\d%.]|\s*(?:版|%|万|千|百|元|块|折|倍|个|米|吨|斤|公|寸|号楼|栋|层|天|小时|周|分))"
         r"(?<=[\d])(?<![a-zA-Z]\d)"
     ), lambda m, c: _numeric_date_zh(m, c) if _date_context_zh(m, c) or ("/" in m.group() and _HAS_CJK.search(c.text)) else None),
+    # "3-4pm", "5 to 7pm", "11-1pm", "2:30-3:30 pm": a range of hours, read at its start (周五下午三点到四点 = 15:00)
+    Rule("clock_range_en", re.compile(
+        r"(?<![\d:.$])\b(?:from\s+|(?P<between>between\s+))?(?P<from_hour>\d{1,2})(?::(?P<from_minute>\d{2}))?\s*"
+        r"(?P<joint>-|–|—|to|till|until|and)\s*"
+        r"(?P<to_hour>\d{1,2})(?::(?P<to_minute>\d{2}))?\s*" + _MERIDIEM_EN,
+        re.IGNORECASE,
+    ), lambda m, c: _clock_range_en(m, c)),
     Rule("clock_en_spoken", re.compile(
         r"\b(?:at\s+)?(?P<how>" + _ANY_MINUTES + r")\s+(?P<direction>past|after|to|before|till|til)\s+"
         r"(?:(?P<target>noon|midday|midnight)\b|(?P<hour>" + _CLOCK_WORD + r"|\d{1,2})\s*" + _MERIDIEM_EN + ")"

@@ -623,7 +623,7 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             and mention.day is None
             and mention.granularity == "time"
             and not mention.invalid
-            and re.fullmatch(r"[\s的,，·]{0,3}|\s*(?:at|@|for|by)\s*", gap)
+            and re.fullmatch(r"[\s的,，·]{0,3}|\s*(?:at|@|for|by|from)\s*", gap)
         ):
             day, clock = previous.day, mention.clock
             if clock is not None:
