@@ -764,3 +764,23 @@ def test_english_ranges_of_hours_are_read_at_their_start(text, day, clock):
 
 def test_a_share_range_is_no_time():
     assert [m for m in find_dates("we grew 3-4% in the pilot", now=NOW) if m.clock is not None or m.day is not None] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("this time next week", "2026-12-10", "10:20"),  # was next Monday
+        ("same time tomorrow", "2026-12-04", "10:20"),  # was tomorrow at the default time
+        ("明天这个时候", "2026-12-04", "10:20"),
+        ("下周同一时间再聊", "2026-12-10", "10:20"),
+        ("last Friday of the month", "2026-12-25", None),  # gave nothing
+        ("first Tuesday of the month", "2027-01-05", None),  # this month's is gone
+        ("the first day of the month", "2027-01-01", None),
+        ("a week Tuesday", "2026-12-15", None),  # British: Tuesday week
+    ],
+)
+def test_same_time_and_days_of_the_month(text, day, clock):
+    now = datetime(2026, 12, 3, 10, 20, tzinfo=ZoneInfo("America/New_York"))
+    due = find_due(text, now=now, zone=now.tzinfo, default_time=time(9, 0))
+    assert due.day == date.fromisoformat(day)
+    assert (due.clock.strftime("%H:%M") if due.clock else None) == clock

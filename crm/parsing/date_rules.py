@@ -1296,6 +1296,21 @@ def _clock_short_of_zh(match: re.Match[str], context: _Context) -> DateMention |
     return _mention(match, context, rule, day=None, clock=clock, granularity="time")
 
 
+def _same_time(match: re.Match[str], context: _Context) -> DateMention:
+    """"this time next week" (a week from now), "same time tomorrow", 明天这个时候: the day, at the clock it is now."""
+    when = (match.group("when") or match.group("when_zh")).lower()
+    if when in ("tomorrow", "明天"):
+        day = context.today + timedelta(days=1)
+    elif when == "后天":
+        day = context.today + timedelta(days=2)
+    elif "month" in when or "月" in when:
+        day = _add_months(context.today, 1)
+    else:
+        day = context.today + timedelta(weeks=1)
+    clock = context.now.time().replace(second=0, microsecond=0, tzinfo=None)
+    return _mention(match, context, "same_time", day=day, clock=clock, granularity="time")
+
+
 def _clock_range_en(match: re.Match[str], context: _Context) -> DateMention | None:
     """The start of "3-4pm" (15:00), "5 to 7pm" (17:00), "11-1pm" (11:00). "10 to 7pm" is ten to seven (18:50), not
     a nine-hour range: "to" joins a range of at most four hours, a dash one of at most twelve."""
@@ -1331,7 +1346,7 @@ EXTRA_RULES: tuple[Rule, ...] = (
     Rule("month_ordinal", re.compile(
         r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+"
         r"(?:" + _EN_WEEKDAY + r"|(?P<day_word>day))\s+(?:of|in)\s+(?:the\s+)?"
-        r"(?:(?P<which>this|next)\s+month|(?P<month>" + _EN_MONTH + r")\b(?:\s+(?P<year>20\d{2}))?)"
+        r"(?:(?P<which>this|next)\s+month|(?P<the_month>month)\b|(?P<month>" + _EN_MONTH + r")\b(?:\s+(?P<year>20\d{2}))?)"
         r"|(?:(?P<which_zh>下个?|这个?|本)月|(?P<month_zh>" + _NUM + r"{1,2})月份?)的?"
         r"(?:第(?P<nth_zh>[一二三四1-4])个|(?P<last_zh>最后一个))(?:周|星期|礼拜)(?P<weekday_zh>[一二三四五六日天1-7])"
         r"|(?:(?P<which_zh2>下个?|这个?|本)月|(?P<month_zh2>" + _NUM + r"{1,2})月份?)的?最后一天",
@@ -1340,6 +1355,12 @@ EXTRA_RULES: tuple[Rule, ...] = (
     # 下下下下周一: no one counts weeks like that; say so rather than guess two weeks out
     Rule("too_many_next", re.compile(r"下{3,}个?(?:周|星期|礼拜|月)[一二三四五六日天末1-7]?"),
          lambda m, c: _invalid(m, c, "too_many_next")),
+    # "this time next week", "same time tomorrow", 明天这个时候, 下周同一时间: the day, at the time it is said
+    Rule("same_time", re.compile(
+        r"\b(?:this|(?:the\s+)?same)\s+time\s+(?P<when>tomorrow|next\s+week|next\s+month)\b"
+        r"|(?P<when_zh>明天|后天|下周|下个?星期|下个?礼拜|下个月)的?(?:这个|同一|同样的?)(?:时候|时间|时段|钟点)",
+        re.IGNORECASE,
+    ), lambda m, c: _same_time(m, c)),
     # 差五分十点 / 十点差五分: minutes short of the hour, said before or after it ("差不多三点" is no such time)
     Rule("clock_short_of", re.compile(
         r"(?:(?P<part>" + _ZH_PARTS + r"|晚|早)\s*)?差\s*(?P<minutes>一刻钟?|(?:" + _NUM + r"{1,3}|\d{1,2})\s*分钟?)\s*"
@@ -1422,7 +1443,7 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?P<reference>tomorrow|today|the\s+\d{1,2}(?:st|nd|rd|th)|" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b"
         r"|\b(?P<weekday_week>" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\s+week\b"
         # British: "a week today", "a week tomorrow", "a week on Friday", "a fortnight on Monday"
-        r"|\b(?:a|one)\s+(?P<week_on>week|fortnight)\s+(?:on\s+)?(?P<reference_on>today|tomorrow|(?<=on\s)"
+        r"|\b(?:a|one)\s+(?P<week_on>week|fortnight)\s+(?:on\s+)?(?P<reference_on>today|tomorrow|"
         + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b",
         re.IGNORECASE,
     ), _offset_from_en),
@@ -1482,7 +1503,7 @@ def _month_ordinal(match: re.Match[str], context: _Context) -> DateMention | Non
     today = context.today
     which = (match.group("which") or match.group("which_zh") or match.group("which_zh2") or "").rstrip("个")
     month_said = match.group("month") or match.group("month_zh") or match.group("month_zh2")
-    if which:
+    if which or match.group("the_month"):
         first = _add_months(today.replace(day=1), 1 if which in ("next", "下") else 0)
     elif month_said:
         number = _MONTH_EN.get(month_said.lower()[:3]) if re.match(r"[a-z]", month_said, re.I) else _number(month_said)
@@ -1499,15 +1520,23 @@ def _month_ordinal(match: re.Match[str], context: _Context) -> DateMention | Non
     if match.group("day_word") or match.group("month_zh2") or match.group("which_zh2"):
         if nth not in ("", "last", "first", "1st"):
             return None  # "the second day of March": left to the other rules
+        if match.group("the_month") and nth in ("first", "1st") and first < today:
+            first = _add_months(first, 1)  # "the first day of the month", said on the 3rd: next month's
         return _mention(match, context, "month_ordinal", day=first if nth in ("first", "1st") else last)
     weekday_said = match.group("weekday") or match.group("weekday_zh")
     weekday = _WEEKDAY_EN[weekday_said.lower()[:3]] if re.match(r"[a-z]", weekday_said, re.I) else _WEEKDAY_ZH[weekday_said]
-    if nth == "last" or match.group("last_zh"):
-        day = last - timedelta(days=(last.weekday() - weekday) % 7)
-    else:
-        count = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}.get(nth) or (
-            _number(match.group("nth_zh") or "") or 1)
-        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (count - 1))
+    count = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}.get(nth) or (
+        _number(match.group("nth_zh") or "") or 1)
+
+    def in_month(first: date) -> date:
+        if nth == "last" or match.group("last_zh"):
+            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+            return last - timedelta(days=(last.weekday() - weekday) % 7)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (count - 1))
+
+    day = in_month(first)
+    if match.group("the_month") and day < today:  # "the last Friday of the month", this month's gone: next month's
+        day = in_month(_add_months(first, 1))
     return _mention(match, context, "month_ordinal", day=day)
 
 
