@@ -784,3 +784,8 @@ def test_same_time_and_days_of_the_month(text, day, clock):
     due = find_due(text, now=now, zone=now.tzinfo, default_time=time(9, 0))
     assert due.day == date.fromisoformat(day)
     assert (due.clock.strftime("%H:%M") if due.clock else None) == clock
+
+
+@pytest.mark.parametrize("text", ["价格一点也不贵", "一点都没变", "客户有两点担忧", "客户提了三点看法"])
+def test_points_and_not_at_all_are_no_times(text):
+    assert [m for m in find_dates(text, now=NOW) if m.clock is not None] == []

@@ -607,7 +607,10 @@ def _year(match: re.Match[str], context: _Context) -> DateMention:
 
 
 _NOT_A_TIME_BEFORE = set("便宜快多少好有差慢早晚高低大小贵再稍强弱简这那几第每点")
-_NOT_A_TIME_AFTER = re.compile(r"^(?:意见|建议|要求|问题|原因|好处|内容|需求|想法|考虑|顾虑|疑虑|担心|点|儿|东西|时间)")
+_NOT_A_TIME_AFTER = re.compile(
+    r"^(?:意见|建议|要求|问题|原因|好处|内容|需求|想法|考虑|顾虑|疑虑|担心|担忧|疑问|看法|理由|经验|体会|收获|不足|优势|劣势|"
+    r"区别|差异|改进|结论|心得|反馈|承诺|诉求|疑惑|点|儿|东西|时间)"
+)
 
 
 def _clock_zh(match: re.Match[str], context: _Context) -> DateMention | None:
@@ -776,7 +779,9 @@ RULES: tuple[Rule, ...] = (
         r"赶明儿个?|"  # "some day" in Beijing speech, not tomorrow
         r"(?:便宜|快|多|少|好|差|慢|早|晚|高|低|大|小|贵|再|稍|稍微|强|弱|简单|清楚|仔细)一点(?:点|儿)?|"
         r"[这那几第每]\s*" + _NUM + r"{1,3}\s*点(?!钟|半|前|之前|以前|\d|" + _NUM + r")|"
-        + _NUM + r"{1,3}\s*点(?=意见|建议|要求|问题|原因|好处|内容|需求|想法|考虑|顾虑|担心|疑虑|共识)"
+        + _NUM + r"{1,3}\s*点(?=意见|建议|要求|问题|原因|好处|内容|需求|想法|考虑|顾虑|担心|疑虑|共识|担忧|疑问|看法|理由|经验|体会|"
+        r"收获|不足|优势|劣势|区别|差异|改进|结论|心得|反馈|承诺|诉求|疑惑)|"
+        r"一点(?:儿)?(?:也|都)(?:不|没)"  # 一点也不贵: "not at all"
     ), lambda m, c: NOT_A_DATE),
     # gaps and misreadings of Recognizers-Text ------------------------------------------------
     Rule("before_reference", re.compile(
