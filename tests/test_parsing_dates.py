@@ -789,3 +789,22 @@ def test_same_time_and_days_of_the_month(text, day, clock):
 @pytest.mark.parametrize("text", ["价格一点也不贵", "一点都没变", "客户有两点担忧", "客户提了三点看法"])
 def test_points_and_not_at_all_are_no_times(text):
     assert [m for m in find_dates(text, now=NOW) if m.clock is not None] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [("周五下午3-4点", "15:00"), ("3点到4点开会", "15:00"), ("9-10点", "09:00"), ("晚上八点半到十点", "20:30"), ("上午10点至12点", "10:00")],
+)
+def test_chinese_ranges_of_hours_are_read_at_their_start(text, clock):
+    [mention] = [m for m in find_dates(text, now=datetime(2026, 12, 3, 8, 0, tzinfo=ZONE)) if m.clock is not None]
+    assert mention.clock.strftime("%H:%M") == clock
+
+
+def test_a_range_of_hours_in_a_note_makes_one_followup():
+    record = parse_note("答应下周三下午3-4点再约技术交流", now=datetime(2026, 12, 3, 10, 0, tzinfo=ZONE))
+    assert [(f.text, f.due.strftime("%m-%d %H:%M")) for f in record.followups] == [("再约技术交流", "12-09 15:00")]
+
+
+@pytest.mark.parametrize("text", ["3-4个人", "3~5天", "1-2周"])
+def test_ranges_of_counts_are_no_times(text):
+    assert [m for m in find_dates(text, now=NOW) if m.clock is not None] == []

@@ -1316,6 +1316,22 @@ def _same_time(match: re.Match[str], context: _Context) -> DateMention:
     return _mention(match, context, "same_time", day=day, clock=clock, granularity="time")
 
 
+def _clock_range_zh(match: re.Match[str], context: _Context) -> DateMention | None:
+    """下午3-4点 (15:00), 9点到10点 (09:00), 晚上八点半到十点 (20:30): the start of a range of hours."""
+    from_hour, to_hour = _number(match.group("from_hour")), _number(match.group("to_hour"))
+    minute_said = match.group("from_minute") or match.group("from_minute2")
+    minute = 30 if match.group("half") else (_number(minute_said) if minute_said else 0)
+    if from_hour is None or to_hour is None or minute is None or not (0 <= from_hour <= 24 and 0 <= to_hour <= 24):
+        return None
+    if minute >= 60:
+        return _invalid(match, context, "clock_range")
+    clock = _clock(from_hour, minute, match.group("part"))
+    if clock is None:
+        return None
+    rule = "clock_range" if match.group("part") or from_hour > 12 else "clock_range+business_hours"
+    return _mention(match, context, rule, day=None, clock=clock, granularity="time")
+
+
 def _clock_range_en(match: re.Match[str], context: _Context) -> DateMention | None:
     """The start of "3-4pm" (15:00), "5 to 7pm" (17:00), "11-1pm" (11:00). "10 to 7pm" is ten to seven (18:50), not
     a nine-hour range: "to" joins a range of at most four hours, a dash one of at most twelve."""
@@ -1366,6 +1382,12 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"|(?P<when_zh>明天|后天|下周|下个?星期|下个?礼拜|下个月)的?(?:这个|同一|同样的?)(?:时候|时间|时段|钟点)",
         re.IGNORECASE,
     ), lambda m, c: _same_time(m, c)),
+    # 下午3-4点, 3点到4点, 九点半~十点: a range of hours, read at its start (not "3-4个人")
+    Rule("clock_range_zh", re.compile(
+        r"(?:(?P<part>" + _ZH_PARTS + r"|晚|早)\s*)?(?P<from_hour>\d{1,2}|" + _NUM + r"{1,3})\s*"
+        r"(?:点(?:(?P<half>半)|(?P<from_minute>\d{1,2}|" + _NUM + r"{1,3})分?)?|[:：](?P<from_minute2>\d{2}))?\s*"
+        r"(?:-|–|—|~|～|到|至)\s*(?P<to_hour>\d{1,2}|" + _NUM + r"{1,3})\s*(?:点|[:：]\d{2})"
+    ), lambda m, c: _clock_range_zh(m, c)),
     # 差五分十点 / 十点差五分: minutes short of the hour, said before or after it ("差不多三点" is no such time)
     Rule("clock_short_of", re.compile(
         r"(?:(?P<part>" + _ZH_PARTS + r"|晚|早)\s*)?差\s*(?P<minutes>一刻钟?|(?:" + _NUM + r"{1,3}|\d{1,2})\s*分钟?)\s*"
