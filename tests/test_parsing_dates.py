@@ -808,3 +808,17 @@ def test_a_range_of_hours_in_a_note_makes_one_followup():
 @pytest.mark.parametrize("text", ["3-4个人", "3~5天", "1-2周"])
 def test_ranges_of_counts_are_no_times(text):
     assert [m for m in find_dates(text, now=NOW) if m.clock is not None] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("book a demo for the week after next, Wednesday 10-11am", "2026-12-16"),  # was next week's Wednesday
+     ("Wednesday of the week after next", "2026-12-16"), ("the week after next", "2026-12-14")],
+)
+def test_the_week_after_next_in_english(text, day):
+    assert find_dates(text, now=datetime(2026, 12, 3, 10, 0, tzinfo=ZONE))[0].day == date.fromisoformat(day)
+
+
+def test_after_a_festival_is_said_with_it():
+    record = parse_note("让我元宵节后联系", now=datetime(2026, 12, 3, 10, 0, tzinfo=ZONE))
+    assert [(f.text, f.due.date()) for f in record.followups] == [("联系", date(2027, 2, 20))]  # was "后联系"

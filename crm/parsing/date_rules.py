@@ -347,6 +347,15 @@ def _week_after_next(match: re.Match[str], context: _Context) -> DateMention:
     return _mention(match, context, "week_after_next", day=monday, vague=True, granularity="week")
 
 
+def _week_after_next_en(match: re.Match[str], context: _Context) -> DateMention:
+    """The week after next (下下周): its weekday when one is said, else its Monday as a whole week."""
+    monday = _monday(context.today) + timedelta(days=14)
+    weekday = match.group("weekday") or match.group("weekday2")
+    if weekday:
+        return _mention(match, context, "week_after_next", day=monday + timedelta(days=_WEEKDAY_EN[weekday.lower()[:3]]))
+    return _mention(match, context, "week_after_next", day=monday, vague=True, granularity="week")
+
+
 def _half_month(match: re.Match[str], context: _Context) -> DateMention:
     days = 45 if match.group("and_a") else 15
     return _mention(match, context, "half_month", day=context.today + timedelta(days=days))
@@ -1395,7 +1404,7 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"|(?:(?P<part2>" + _ZH_PARTS + r"|晚|早)\s*)?(?P<hour2>" + _NUM + r"{1,3}|\d{1,2})\s*点钟?\s*差\s*"
         r"(?P<minutes2>一刻钟?|(?:" + _NUM + r"{1,3}|\d{1,2})\s*分钟?)"
     ), _clock_short_of_zh),
-    Rule("festival", re.compile(r"(?P<name>" + _SOLAR_FESTIVAL + r")(?!快乐|愉快)"), _festival),
+    Rule("festival", re.compile(r"(?P<name>" + _SOLAR_FESTIVAL + r")(?!快乐|愉快)(?:之后|以后|过后|后(?![天第]))?"), _festival),
     Rule("festival_en", re.compile(
         r"\b(?P<name>" + "|".join(re.escape(name) for name in FESTIVALS_EN) + r")(?:'s)?\b",
         re.IGNORECASE,
@@ -1407,7 +1416,7 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?P<day>初[一二三四五六七八九十]|(?(month)(?:二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十|十[一二三四五六七八九]?"
         r"|[一二三四五六七八九]|[12]?\d|30)|(?!)))(?![号日])"
         r"|(?<![\d" + re.escape(NUMERAL_CHARS) + r"])八月十五(?![号日])|大年初[一二三四五六七八九十])"
-        r"(?:节)?(?P<next_day>后第一天)?"
+        r"(?:节)?(?:(?P<next_day>后第一天)|(?:之后|以后|过后|后)(?![天第]))?"  # 春节后再说: 后 is part of the day said
     ), lambda m, c: _lunar_zh(_Groups(m, **_lunar_groups(m)), c)),
     Rule("iso_date", re.compile(
         r"(?<![\d.])(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?![\d])"
@@ -1474,6 +1483,12 @@ EXTRA_RULES: tuple[Rule, ...] = (
         + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b",
         re.IGNORECASE,
     ), _offset_from_en),
+    # "the week after next" (its Monday, vague), "Wednesday of the week after next", "the week after next, Wednesday"
+    Rule("week_after_next_en", re.compile(
+        r"\b(?:the\s+)?" + _EN_WEEKDAY + r"\s+(?:of\s+)?the\s+week\s+after\s+next\b"
+        r"|\bthe\s+week\s+after\s+next\b(?:\s*,?\s*(?:on\s+)?" + _EN_WEEKDAY.replace("weekday", "weekday2") + r"\b)?",
+        re.IGNORECASE,
+    ), lambda m, c: _week_after_next_en(m, c)),
     Rule("weekday_week_en", re.compile(
         r"\bnext\s+week(?:'s)?\s+" + _EN_WEEKDAY + r"\b"
         r"|\b(?:the\s+)?" + _EN_WEEKDAY.replace("weekday", "weekday2") + r"\s+(?:of\s+next\s+week|next\s+week)\b"
