@@ -822,3 +822,18 @@ def test_the_week_after_next_in_english(text, day):
 def test_after_a_festival_is_said_with_it():
     record = parse_note("让我元宵节后联系", now=datetime(2026, 12, 3, 10, 0, tzinfo=ZONE))
     assert [(f.text, f.due.date()) for f in record.followups] == [("联系", date(2027, 2, 20))]  # was "后联系"
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "part"),
+    [("chase the NDA first thing Monday", "2026-12-07", "early_morning"),  # "first thing" was left in the action
+     ("over lunch tomorrow", "2026-12-04", "noon"), ("at lunch on Friday", "2026-12-04", "noon")],
+)
+def test_first_thing_and_lunch_are_parts_of_the_day(text, day, part):
+    [mention] = find_dates(text, now=datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Europe/London")))
+    assert mention.day == date.fromisoformat(day) and mention.part_of_day == part
+
+
+@pytest.mark.parametrize("text", ["the first thing we did was a site survey", "first thing I noticed was the price"])
+def test_first_thing_in_a_story_is_no_time(text):
+    assert find_dates(text, now=datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))) == []

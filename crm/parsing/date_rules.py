@@ -319,6 +319,7 @@ _PART_OF_DAY = {
     "上午": "morning", "中午": "noon", "下午": "afternoon", "傍晚": "dusk", "晚上": "evening", "晚": "evening",
     "夜里": "night", "morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night",
     "noon": "noon", "midday": "noon", "lunchtime": "noon", "tonight": "night", "早": "early_morning",
+    "first thing": "early_morning", "lunch": "noon",
 }  # fmt: skip
 
 
@@ -900,8 +901,11 @@ RULES: tuple[Rule, ...] = (
         re.IGNORECASE,
     ), _clock_en),
     Rule("part_of_day_en", re.compile(
-        r"\b(?:in the\s+|this\s+)?(?P<part>morning|afternoon|evening|night|lunchtime)\b", re.IGNORECASE
-    ), _part_of_day),
+        r"\b(?:in the\s+|this\s+)?(?P<part>morning|afternoon|evening|night|lunchtime)\b"
+        r"|(?<!\bthe\s)(?<!\ba\s)(?<!\bmy\s)(?<!\bour\s)(?<!\btheir\s)(?<!\bhis\s)(?<!\bher\s)(?<!\byour\s)\b"
+        r"(?P<part2>first\s+thing)\b"
+        r"(?:\s+in\s+the\s+morning\b)?(?!\s+(?:we|i|you|they|he|she|it|to|that|is|was|are|were|on|about|of)\b)|\b(?:at|over)\s+(?P<part3>lunch)\b", re.IGNORECASE
+    ), lambda m, c: _part_of_day(_Groups(m, part=re.sub(r"\s+", " ", m.group("part") or m.group("part2") or m.group("part3"))), c)),
     Rule("week_window_en", re.compile(
         r"\b(?P<within>within |by |before |until )?(?:the\s+)?(?P<which>this|next|last)\s+week\b|\b(?P<weekend>(?:this|next)?\s*weekend)\b",
         re.IGNORECASE,
