@@ -837,3 +837,18 @@ def test_first_thing_and_lunch_are_parts_of_the_day(text, day, part):
 @pytest.mark.parametrize("text", ["the first thing we did was a site survey", "first thing I noticed was the price"])
 def test_first_thing_in_a_story_is_no_time(text):
     assert find_dates(text, now=datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Europe/London"))) == []
+
+
+@pytest.mark.parametrize(
+    ("note", "followups"),
+    [
+        ("下午三点跟李总开了会", []),  # was a follow-up tomorrow at 15:00: the meeting happened
+        ("下午跟中建三局的周工开了个会，让我下礼拜一上午把方案发给他", [("把方案发给他", "12-07 10:00")]),
+        ("早上九点已经发了报价", []),  # done already
+        ("下午三点开会", [("开会", "12-04 15:00")]),  # said at 18:00: tomorrow's
+        ("晚上八点约了王总吃饭", [("约了王总吃饭", "12-03 20:00")]),  # the appointment was made; the dinner is ahead
+    ],
+)
+def test_a_time_of_day_that_already_happened_makes_no_followup(note, followups):
+    record = parse_note(note, now=datetime(2026, 12, 3, 18, 0, tzinfo=ZONE))
+    assert [(f.text, f.due.strftime("%m-%d %H:%M")) for f in record.followups] == followups

@@ -87,7 +87,7 @@ _PAST_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _FUTURE_CONTEXT = re.compile(
-    r"再|要|会|将|准备|计划|打算|安排|提醒|记得|约|去|发|给|交|回复|答复|"
+    r"再|要|(?<![开聚例晚年大散约了个])会|将|准备|计划|打算|安排|提醒|记得|约|去|发|给|交|回复|答复|"
     r"\b(?:will|going to|follow|plan|schedule|remind|need|send|call|meet|until|due)\b",
     re.IGNORECASE,
 )
@@ -101,6 +101,8 @@ def prefers_past(text: str, start: int, end: int) -> bool:
     before, after = text[left:start][-12:], text[end:right][:12]
     if re.match(r"\s*(?:之前|以前|前)", after) or re.search(r"(?:\bby|\bnext|\bbefore|\buntil)\s*$", before, re.IGNORECASE):
         return False
+    if re.match(r"\s*(?:已经|已|刚刚|刚才)", after):
+        return True  # 早上九点已经发了报价: done, whatever verb follows
     if _FUTURE_CONTEXT.search(after):
         return False
     return bool(_PAST_CONTEXT.search(before + " " + after))

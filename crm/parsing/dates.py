@@ -686,6 +686,9 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
     placed = []
     for mention in merged:
         if mention.day is None and mention.granularity == "time" and not mention.invalid:
+            if prefers_past(text, mention.start, mention.end):  # 下午三点跟李总开了会: what happened today, no reminder
+                placed.append(replace(mention, day=now.date(), past=True, rule=mention.rule + "+time_only+past"))
+                continue
             clock = mention.clock or PART_OF_DAY_TIMES.get(mention.part_of_day or "", time(9, 0))
             day = now.date()
             if clock <= now.time().replace(tzinfo=None):
