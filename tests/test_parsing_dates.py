@@ -852,3 +852,36 @@ def test_first_thing_in_a_story_is_no_time(text):
 def test_a_time_of_day_that_already_happened_makes_no_followup(note, followups):
     record = parse_note(note, now=datetime(2026, 12, 3, 18, 0, tzinfo=ZONE))
     assert [(f.text, f.due.strftime("%m-%d %H:%M")) for f in record.followups] == followups
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("提醒我二〇二八年六月跟进他们的集采项目", "2028-06-01", None),  # was this year's June
+        ("half three call with the Vodafone buyer", "2027-06-10", "15:30"),
+        ("In the evening at 8 follow up with Mr Tan", "2027-06-10", "20:00"),
+        ("on the morning of the 9th", "2027-07-09", None),  # was tomorrow morning
+        ("remind me on the twenty-eighth to send the forecast", "2027-06-28", None),
+        ("year-end review 17.12 with Maxis", "2027-12-17", None),
+    ],
+)
+def test_shapes_held_out_v8_showed(text, day, clock):
+    now = datetime(2027, 6, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    due = find_due(text, now=now, zone=now.tzinfo, default_time=time(9, 0))
+    assert due.day == date.fromisoformat(day)
+    assert (due.clock.strftime("%H:%M") if due.clock else None) == clock
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Night Mike, thanks for dinner", "Customer rated the pilot 9/10", "Thanks again for your time this morning",
+     "revenue 17.12 million", "price 17.12", "on the third floor"],
+)
+def test_greetings_scores_and_figures_v8_showed_are_no_dates(text):
+    now = datetime(2027, 6, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert [m for m in find_dates(text, now=now) if m.day is not None or m.clock is not None] == []
+
+
+def test_follow_up_on_an_impossible_numeric_date_is_invalid():
+    [mention] = find_dates("follow up 13/13", now=NOW, keep_invalid=True)
+    assert mention.invalid

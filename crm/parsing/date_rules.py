@@ -375,8 +375,11 @@ def _month_part(match: re.Match[str], context: _Context) -> DateMention | None:
             return None
         relative_year = match.group("relative_year")
         year = match.group("year")
-        if year:  # 2028年3月: that year's month, in the past when it is over
-            first = date(int(year), month, 1)
+        if year:  # 2028年3月, 二〇二八年三月: that year's month, in the past when it is over
+            year_number = _number(year)
+            if year_number is None:
+                return None
+            first = date(year_number, month, 1)
             if first < today.replace(day=1):
                 return _mention(match, context, "month", day=first, granularity="month", past=True)
         elif relative_year == "去年":
@@ -844,7 +847,7 @@ RULES: tuple[Rule, ...] = (
         r"(?![子常本期程志报语元均楼线馆厅仓机位台门口车柜桌厂库房室栋座院包箱床码])"
     ), _day_of_month),
     Rule("named_month_part", re.compile(
-        r"(?:(?P<year>\d{4})\s*年\s*|(?P<relative_year>今年|明年|去年))?(?P<month>" + _NUM + r"{1,3})月份?"
+        r"(?:(?P<year>\d{4}|[零〇一二三四五六七八九]{4})\s*年\s*|(?P<relative_year>今年|明年|去年))?(?P<month>" + _NUM + r"{1,3})月份?"
         r"(?P<part>底|末|初|中旬|上旬|下旬|中(?![心国间层]))?"
         r"(?![\d" + re.escape(NUMERAL_CHARS) + r"号日])"
     ), lambda m, c: _month_part(_Groups(m, which="", part=m.group("part") or ""), c)),
@@ -1039,9 +1042,11 @@ def _numeric_date_en(match: re.Match[str], context: _Context) -> DateMention | N
     deadline = r"\b(?:on|by|until|before|due|cut-?off|deadline(?: is)?|expires?(?: on)?|closes?(?: on)?)\s*$"
     booked = r"\b(?:book|booked|schedule|scheduled|set|pencil(?:led)?\s+in|move|moved|push|pushed)\b(?:\s+[\w'-]+){0,4}?\s+for\s*$"
     cue = re.search(
-        r"\b(?:after|from|launches|expect(?: the \w+)?|starts?|remind me)\s*$|" + deadline + "|" + booked, before
+        r"\b(?:after|from|launches|expect(?: the \w+)?|starts?|remind me|follow[- ]?up)\s*$|" + deadline + "|" + booked, before
     )
-    if (first, second) == (24, 7) or first == 0 or re.search(r"(?:scored?|rated?|rating|out of|score of|the)\s*$", before):
+    if (first, second) == (24, 7) or first == 0 or re.search(r"(?:scored?|rated?|rating|out of|score of|the)\s*$", before) or re.search(
+        r"\b(?:scored?|rated?|rating|marks?|gave\s+(?:us|it|them))\b[^,.;!?]{0,20}$", before
+    ):  # "rated the pilot 9/10": a score
         return NOT_A_DATE
     if re.match(r"\s*(?:pallets|units|boxes|people|of\b|%)", after):
         return NOT_A_DATE
@@ -1050,8 +1055,10 @@ def _numeric_date_en(match: re.Match[str], context: _Context) -> DateMention | N
     if re.match(r"\s*(?:years?|months?|weeks?|days?|hours?|percent|times|x\b|million|k\b)", after):
         return NOT_A_DATE
     if not (whole or cue or year_text):
-        if dotted:
-            return NOT_A_DATE
+        figure = re.search(r"(?:price|priced|cost|costs|revenue|sales|growth|grew|rate|ratio|score|version|v|\$|£|€|rm|usd)\.?\s*$", before)
+        unit = re.match(r"\s*(?:%|\d|percent|[kmb]\b|mn\b|bn\b|million|billion|units?|pcs|per\b|each\b|x\b)", after)
+        if dotted and (figure or unit or not (13 <= first <= 31 and 1 <= second <= 12)):
+            return NOT_A_DATE  # 3.5, "revenue 17.12": figures; "review 17.12" can only be 17 December
         if not (first > 12 and 1 <= second <= 12 and first <= 31):
             return None  # month/day without a cue: the older slashed-date rule decides (1/5 yes, 3/4 no)
         # day/month: a slashed pair whose first number cannot be a month is read day-first with or
@@ -1080,7 +1087,7 @@ def _clock_en_more(match: re.Match[str], context: _Context) -> DateMention | Non
             return None  # "at 20": left to the clock rule's stricter reading
     if match.group("hour_day") is not None and int(match.group("hour_day")) > 24:
         return None  # "Friday at 30 pct": a figure after the day, not an hour
-    rough = match.group("half_of") or match.group("half_of2") or match.group("hour_ish")
+    rough = match.group("half_of") or match.group("half_of2") or match.group("half_of3") or match.group("hour_ish")
     if rough:  # "half three" is half past three; "4ish" is about four: the hour, in business hours
         hour = 12 if rough.lower() in ("noon", "midday") else _CLOCK_WORDS.get(rough.lower()) or int(rough)
         if not 1 <= hour <= 12:
@@ -1286,11 +1293,12 @@ def _years_later(match: re.Match[str], context: _Context) -> DateMention | None:
 _GREETING = re.compile(
     r"(?:早上|上午|中午|下午|晚上|早|晚)好|早安|晚安|午安|周末愉快|(?:中秋|新年|新春|春节|元宵|端午|国庆|圣诞|节日|元旦)(?:节)?(?:快乐|愉快)|"
     r"\bgood\s+(?:morning|afternoon|evening|night)\b|\bhave\s+a\s+(?:great|good|nice|lovely)\s+(?:weekend|day|evening|night)\b|"
-    r"^\s*(?:morning|afternoon|evening|night)\b(?=\s*,?\s*(?:all|everyone|team|guys|folks|(?-i:[A-Z])[a-z]+)\s*[!.,]?\s*$)|"
+    r"^\s*(?:morning|afternoon|evening|night)\b(?=\s*,?\s*(?:all|everyone|team|guys|folks|(?-i:[A-Z])[a-z]+)\s*(?:[!.,]|$))|"
     r"\benjoy\s+(?:your|the)\s+(?:(?:long|rest\s+of\s+the|holiday)\s+)?(?:weekend|day|evening|holidays?|break)\b|"
     r"\bhappy\s+(?:(?:chinese\s+|lunar\s+)?new\s+year|holidays|thanksgiving|easter|"
     r"(?:mid-?\s?autumn|dragon\s+boat|lantern|spring|moon)\s+festival)\b|\bmerry\s+(?:christmas|xmas)\b|\bseason'?s\s+greetings\b|"
-    r"\bthanks?(?:\s+you)?\s+for\b[^.,;!?\n]*?\b(?:this\s+morning|this\s+afternoon|today|yesterday|earlier|last\s+\w+)\b"
+    r"\bthanks?(?:\s+you)?(?:\s+(?:again|so\s+much|very\s+much|a\s+lot))?\s+for\b[^.,;!?\n]*?"
+    r"\b(?:this\s+morning|this\s+afternoon|today|yesterday|earlier|last\s+\w+)\b"
     r"(?:\s+(?:morning|afternoon|evening|night)\b)?",
     re.IGNORECASE,
 )
@@ -1467,12 +1475,14 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"|\bat\s+(?P<hour_bad>\d{2})\b(?!\s*(?:%|percent|people|users|units|sites|pallets|(?-i:[A-Z])))"
         # British "at half three" (15:30), "half two tomorrow"; "4ish", "around fourish", "noonish"
         r"|(?:(?<=at\s)half\s+(?P<half_of>" + _CLOCK_WORD + r"|\d{1,2})\b(?!\s*(?:%|percent|of\b|units|people|[:.]\d))"
-        r"|\bhalf\s+(?P<half_of2>" + _CLOCK_WORD + r"|\d{1,2})(?=\s+(?:today|tomorrow|tonight|on\s|this\s|next\s)))"
+        r"|\bhalf\s+(?P<half_of2>" + _CLOCK_WORD + r"|\d{1,2})(?=\s+(?:today|tomorrow|tonight|on\s|this\s|next\s))"
+        r"|(?:^|(?<=[,;:.!?]\s))half\s+(?P<half_of3>" + _CLOCK_WORD + r"|\d{1,2})\b(?!\s*(?:%|percent|of\b|units|people|[:.]\d)))"
         r"|(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\baged\s)\b(?:(?:at|around|about|say)\s+)?"
         r"(?P<hour_ish>" + _CLOCK_WORD + r"|\d{1,2}|noon|midday)\s*-?ish\b"
         r"(?!\s*(?:people|persons|staff|users|units|sites|years?|months?|weeks?|days?|hours?|minutes?|%|percent|k\b|grand))"
         # "next Monday at 9 kick-off", "Friday at 4 call Ann": "at" and an hour right after a day is its time
-        r"|(?:(?<=day\s)|(?<=tomorrow\s)|(?<=tmrw\s)|(?<=tonight\s))at\s+(?P<hour_day>\d{1,2})\b(?![:.]\d)"
+        r"|(?:(?<=day\s)|(?<=tomorrow\s)|(?<=tmrw\s)|(?<=tonight\s)|(?<=morning\s)|(?<=afternoon\s)|(?<=evening\s))"
+        r"at\s+(?P<hour_day>\d{1,2})\b(?![:.]\d)"
         r"(?!\s*(?:%|percent|pct|people|users|units|sites|pallets|stores|branches|locations|customers|clients|accounts|"
         r"a\.?m\b|p\.?m\b|o'?clock|-\s*\d|to\s+\d|and\s+\d|or\s+\d))",
         re.IGNORECASE,
@@ -1530,7 +1540,10 @@ EXTRA_RULES: tuple[Rule, ...] = (
         re.IGNORECASE,
     ), _day_of_relative_month_en),
     Rule("day_ordinal_en", re.compile(
-        r"\b(?:(?P<by>by|before|until)\s+)?(?:on\s+(?:the\s+)?|the\s+)(?P<day>\d{1,2}(?:st|nd|rd|th))\b"
+        r"\b(?:(?P<by>by|before|until)\s+)?(?:on\s+(?:the\s+)?|the\s+)(?P<day>\d{1,2}(?:st|nd|rd|th)"
+        # spelled: "on the twenty-eighth"; only from the eleventh, as "the first"/"the third" are mostly not days
+        r"|(?<=the\s)(?:(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|eleventh|twelfth|"
+        r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))\b"
         r"(?=\s*(?:$|[,.;!?)]|at\b|to\b|for\b|and\b|or\b|in\b|if\b|so\b|then\b|before\b|after\b|when\b|with\b|"
         r"we\b|they\b|she\b|he\b|i\b|of\s+(?:this|next|the)\s+month\b|morning|afternoon|evening|\d))",
         re.IGNORECASE

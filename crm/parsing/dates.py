@@ -650,7 +650,7 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             and mention.day is not None
             and mention.granularity == "day"
             and mention.clock is None
-            and re.fullmatch(r"\s*(?:on\s+|,\s*)?", gap, re.IGNORECASE)
+            and re.fullmatch(r"\s*(?:on\s+|of\s+(?:the\s+)?|,\s*)?", gap, re.IGNORECASE)  # "the morning of the 9th"
         ):
             day, clock = mention.day, previous.clock
             if clock is not None:
