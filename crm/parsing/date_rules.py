@@ -1356,8 +1356,8 @@ def _clock_range_zh(match: re.Match[str], context: _Context) -> DateMention | No
 
 
 def _clock_range_en(match: re.Match[str], context: _Context) -> DateMention | None:
-    """The start of "3-4pm" (15:00), "5 to 7pm" (17:00), "11-1pm" (11:00). "10 to 7pm" is ten to seven (18:50), not
-    a nine-hour range: "to" joins a range of at most four hours, a dash one of at most twelve."""
+    """The start of "3-4pm" (15:00), "5 to 7pm" (17:00), "11-1pm" (11:00). "to" joins a range of at most four hours,
+    a dash one of at most twelve: "10 to 7pm" is no nine-hour meeting, and is left to the clock rules."""
     from_hour, to_hour = int(match.group("from_hour")), int(match.group("to_hour"))
     if match.group("joint").lower() == "and" and not match.group("between"):
         return None  # "2 and 3pm": two times, not a range
