@@ -342,20 +342,17 @@ def _relative_before(match: re.Match[str], context: _Context) -> DateMention | N
     return _mention(match, context, "before_reference", day=None, offset=offset)
 
 
+def _weekday_index(said: str) -> int:
+    """Monday 0 … Sunday 6, for a weekday said in English ("Wed", "friday") or Chinese (三, 日, 7)."""
+    return _WEEKDAY_EN[said.lower()[:3]] if re.match(r"[a-z]", said, re.I) else _WEEKDAY_ZH[said]
+
+
 def _week_after_next(match: re.Match[str], context: _Context) -> DateMention:
+    """下下周三, "Wednesday of the week after next": that weekday; 下下周, "the week after next": its Monday, vague."""
     monday = _monday(context.today) + timedelta(days=14)
     weekday = match.group("weekday")
     if weekday:
-        return _mention(match, context, "week_after_next", day=monday + timedelta(days=_WEEKDAY_ZH[weekday]))
-    return _mention(match, context, "week_after_next", day=monday, vague=True, granularity="week")
-
-
-def _week_after_next_en(match: re.Match[str], context: _Context) -> DateMention:
-    """The week after next (下下周): its weekday when one is said, else its Monday as a whole week."""
-    monday = _monday(context.today) + timedelta(days=14)
-    weekday = match.group("weekday") or match.group("weekday2")
-    if weekday:
-        return _mention(match, context, "week_after_next", day=monday + timedelta(days=_WEEKDAY_EN[weekday.lower()[:3]]))
+        return _mention(match, context, "week_after_next", day=monday + timedelta(days=_weekday_index(weekday)))
     return _mention(match, context, "week_after_next", day=monday, vague=True, granularity="week")
 
 
@@ -1504,7 +1501,7 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"\b(?:the\s+)?" + _EN_WEEKDAY + r"\s+(?:of\s+)?the\s+week\s+after\s+next\b"
         r"|\bthe\s+week\s+after\s+next\b(?:\s*,?\s*(?:on\s+)?" + _EN_WEEKDAY.replace("weekday", "weekday2") + r"\b)?",
         re.IGNORECASE,
-    ), lambda m, c: _week_after_next_en(m, c)),
+    ), lambda m, c: _week_after_next(_Groups(m, weekday=m.group("weekday") or m.group("weekday2")), c)),
     Rule("weekday_week_en", re.compile(
         r"\bnext\s+week(?:'s)?\s+" + _EN_WEEKDAY + r"\b"
         r"|\b(?:the\s+)?" + _EN_WEEKDAY.replace("weekday", "weekday2") + r"\s+(?:of\s+next\s+week|next\s+week)\b"
@@ -1585,7 +1582,7 @@ def _month_ordinal(match: re.Match[str], context: _Context) -> DateMention | Non
             first = _add_months(first, 1)  # "the first day of the month", said on the 3rd: next month's
         return _mention(match, context, "month_ordinal", day=first if nth in ("first", "1st") else last)
     weekday_said = match.group("weekday") or match.group("weekday_zh")
-    weekday = _WEEKDAY_EN[weekday_said.lower()[:3]] if re.match(r"[a-z]", weekday_said, re.I) else _WEEKDAY_ZH[weekday_said]
+    weekday = _weekday_index(weekday_said)
     count = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}.get(nth) or (
         _number(match.group("nth_zh") or "") or 1)
 
