@@ -199,6 +199,10 @@ def first(text, now=NOW, **kwargs):
         ("4.15pm", "2026-11-18", "16:15"),
         ("at 2.30 today", "2026-11-18", "14:30"),
         ("6:45:30 pm", "2026-11-18", "18:45"),
+        ("meet Bob at 1030", "2026-11-18", "10:30"),  # four-figure 24-hour time
+        ("sync at 1430hrs Friday", "2026-11-20", "14:30"),
+        ("call at 0930h tomorrow", "2026-11-19", "09:30"),
+        ("drill at 2030hrs", "2026-11-18", "20:30"),
         ("3rd Feb 2027", "2027-02-03", None),
         ("June twenty first", "2027-06-21", None),
         ("the 18th", "2026-11-18", None),
@@ -228,7 +232,8 @@ def test_greetings_and_fractions_are_not_dates(text):
 @pytest.mark.parametrize(
     "text",
     ["单价降到3.5", "增长率是3.5", "priced at 3.50 each", "we sell 2 a day", "revenue grew from 3.5 to 4.2",
-     "it was the 2nd round of talks", "the 3rd quarter looks good", "priced at 20 dollars"],
+     "it was the 2nd round of talks", "the 3rd quarter looks good", "priced at 20 dollars", "priced at 1030 each",
+     "they plan to expand at 2030", "ship at 1030 units", "visit them at 1030 Main Street", "we logged 1430 hours"],
 )  # fmt: skip
 def test_figures_are_not_dates_or_times(text):
     assert find_dates(text, now=NOW, keep_invalid=True) == []

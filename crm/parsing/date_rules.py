@@ -1072,10 +1072,11 @@ def _numeric_date_en(match: re.Match[str], context: _Context) -> DateMention | N
 
 
 def _clock_en_more(match: re.Match[str], context: _Context) -> DateMention | None:
-    """4.15pm, at 2.30, 7p, 6:45:30 pm, ten tonight, half past two, quarter to six, 9 o'clock; 25:00, 13pm are invalid."""
+    """4.15pm, at 2.30, 7p, 6:45:30 pm, at 1030, 1430hrs, ten tonight, half past two, quarter to six, 9 o'clock;
+    25:00, 13pm are invalid."""
     before = context.text[max(0, match.start() - 30) : match.start()].lower()
     after = context.text[match.end() : match.end() + 12].lower()
-    if match.group("at_price") is not None or match.group("hour_bad") is not None:
+    if match.group("at_price") is not None or match.group("hour_bad") is not None or match.group("hour_4") is not None:
         if re.search(r"(?:price|priced|cost|costs|sell|sold|selling|buy|bought|quote|quoted|rate|valued|\$)\w*\s*$", before) or re.match(
             r"\s*(?:%|percent|per\b|each\b|a\s+(?:unit|piece|month|year)|dollars?|usd|eur|rmb|yuan|k\b|m\b|million|x\b|times\b)", after
         ):
@@ -1469,6 +1470,12 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"|\b(?:at\s+)?(?P<how>half past|quarter past|quarter to|a quarter past|a quarter to|(?:" + _MINUTE_WORD + r")\s+(?:minutes\s+)?(?:past|after)|(?<=at\s)(?:" + _MINUTE_WORD + r")\s+(?:minutes\s+)?(?:to|before)|(?:" + _MINUTE_WORD + r")\s+minutes\s+(?:to|before))"
         r"\s+(?P<past_hour>" + _CLOCK_WORD + r"|\d{1,2})\b(?!\s*(?:%|percent|days?|weeks?|months?|years?|hours?|people|units))"
         r"|\b(?:at\s+)?(?P<hour_24>\d{1,2}):(?P<minute_24>\d{2})\b"
+        # four-figure 24-hour times: "at 1030", "1430hrs", "0900h"; "at 1930"/"at 2026" could be years, so
+        # 19xx and 20xx need the hrs
+        r"|\bat\s+(?P<hour_4>0\d|1[0-8]|2[1-3])(?P<minute_4>[0-5]\d)\b(?![.,:/-]?\d)"
+        r"(?!\s*(?:%|percent|pct|people|users|units|sites|pallets|dollars?|usd|sgd|aud|cad|eur|rmb|yuan|k\b|m\b|"
+        r"\w+\s+(?:st|street|rd|road|ave|avenue|blvd|drive|dr|lane|ln)\b))"
+        r"|(?<![\d.,$])\b(?:at\s+)?(?P<hour_4h>[01]\d|2[0-3])(?P<minute_4h>[0-5]\d)\s*(?:hrs|hr|h)\b"
         r"|\bat\s+(?P<hour_bad>\d{2})\b(?!\s*(?:%|percent|people|users|units|sites|pallets|(?-i:[A-Z])))"
         # British "at half three" (15:30), "half two tomorrow"; "4ish", "around fourish", "noonish"
         r"|(?:(?<=at\s)half\s+(?P<half_of>" + _CLOCK_WORD + r"|\d{1,2})\b(?!\s*(?:%|percent|of\b|units|people|[:.]\d))"
@@ -1485,8 +1492,9 @@ EXTRA_RULES: tuple[Rule, ...] = (
         re.IGNORECASE,
     ), lambda m, c: _clock_en_more(_Groups(
         m, hour=m.group("hour") or m.group("hour_at") or m.group("hour_clock") or m.group("hour_24") or m.group("hour_bad")
-        or m.group("hour_day"),
-        minute=m.group("minute") or m.group("minute_at") or m.group("minute_24")), c)),
+        or m.group("hour_day") or m.group("hour_4") or m.group("hour_4h"),
+        minute=m.group("minute") or m.group("minute_at") or m.group("minute_24") or m.group("minute_4")
+        or m.group("minute_4h")), c)),
     Rule("offset_from_en", re.compile(
         r"\b(?:(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?)|(?:a\s+)?(?P<fortnight>fortnight))\s+(?:after|from|past)\s+"
         r"(?P<reference>tomorrow|today|the\s+\d{1,2}(?:st|nd|rd|th)|" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b"
