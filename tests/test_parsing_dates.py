@@ -239,6 +239,17 @@ def test_figures_are_not_dates_or_times(text):
     assert find_dates(text, now=NOW, keep_invalid=True) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("call him the day after his demo", []), ("the day before the audit, send the docs", []),
+     ("the day after their board meeting, then Friday", ["2026-11-20"]),  # only the day that is said
+     ("follow up the day after the 25th", ["2026-11-26"]), ("the day before Christmas", ["2026-12-24"]),
+     ("the day after tomorrow", ["2026-11-20"])],
+)  # fmt: skip
+def test_a_day_counted_from_an_undated_event_is_no_day(text, days):
+    assert [mention.day.isoformat() for mention in find_dates(text, now=NOW)] == days
+
+
 def test_a_thank_you_does_not_hide_the_date_after_it():
     assert [m.day.isoformat() for m in find_dates("thanks for the meeting, see you Friday", now=NOW)] == ["2026-11-20"]
 

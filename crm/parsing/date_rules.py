@@ -795,6 +795,15 @@ RULES: tuple[Rule, ...] = (
         r"收获|不足|优势|劣势|区别|差异|改进|结论|心得|反馈|承诺|诉求|疑惑)|"
         r"一点(?:儿)?(?:也|都)(?:不|没)"  # 一点也不贵: "not at all"
     ), lambda m, c: NOT_A_DATE),
+    # "the day after his demo": a day counted from an event the note does not date (the library reads "the day
+    # after" alone as tomorrow); "the day after the 12th", "the day before Christmas" are left to the date rules
+    Rule("not_a_date_en", re.compile(
+        r"\bthe\s+day\s+(?:after|before)\s+(?:his|her|their|the|our|my|your|its|that|this)\s+"
+        r"(?!\d|(?:next|coming|following|last|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+        r"eleventh|twelfth|twenty|thirty|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+        r"christmas|xmas|new\s+year|easter|valentine|thanksgiving|holiday|weekend|end)\w*)[a-z]\w*",
+        re.IGNORECASE,
+    ), lambda m, c: NOT_A_DATE),
     # gaps and misreadings of Recognizers-Text ------------------------------------------------
     Rule("before_reference", re.compile(
         r"提前\s*(?P<count>" + _NUM + r"{1,3})?\s*个?\s*(?P<unit>天|日|周|星期|礼拜|月)"
