@@ -863,6 +863,9 @@ def test_first_thing_in_a_story_is_no_time(text):
         ("早上九点已经发了报价", []),  # done already
         ("下午三点开会", [("开会", "12-04 15:00")]),  # said at 18:00: tomorrow's
         ("晚上八点约了王总吃饭", [("约了王总吃饭", "12-03 20:00")]),  # the appointment was made; the dinner is ahead
+        ("this afternoon's meeting with Tom went well", []),  # the verb comes after the possessive's noun
+        ("yesterday's call with Acme ran long", []),
+        ("tomorrow's review with Acme: prepare the slides", [("review with Acme: prepare the slides", "12-04 09:00")]),
     ],
 )
 def test_a_time_of_day_that_already_happened_makes_no_followup(note, followups):

@@ -98,7 +98,8 @@ def prefers_past(text: str, start: int, end: int) -> bool:
     """Whether the clause around a mention talks about something that already happened."""
     left = max(text.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
     right = min([pos for pos in (text.find(mark, end) for mark in _CLAUSE_MARKS) if pos != -1], default=len(text))
-    before, after = text[left:start][-12:], text[end:right][:12]
+    possessive = re.match(r"['’]s\b", text[end:right])  # "this afternoon's meeting with Tom went well": the verb comes later
+    before, after = text[left:start][-12:], text[end:right][: 48 if possessive else 12]
     if re.match(r"\s*(?:之前|以前|前)", after) or re.search(r"(?:\bby|\bnext|\bbefore|\buntil)\s*$", before, re.IGNORECASE):
         return False
     if re.match(r"\s*(?:已经|已|刚刚|刚才)", after):

@@ -233,7 +233,9 @@ _ACTION = re.compile(
 )
 _LEADING_NOISE_ZH = re.compile(r"^(?:[，,。\s]|记得|别忘了|别忘记|提醒我|然后|之后|以后|之前|以前|前|的时候|左右|我说|他说|她说|说|在|要在)+")
 _TRAILING_NOISE_ZH = re.compile(r"(?:[，,。\s]|之前|以前|的时候)+$")
-_LEADING_NOISE_EN = re.compile(r"^(?:[\s,.;:-]|and\b|then\b|to\b|remind me to\b|reminder to\b|please\b|pls\b)+", re.IGNORECASE)
+_LEADING_NOISE_EN = re.compile(
+    r"^(?:['’]s\b|[\s,.;:-]|and\b|then\b|to\b|remind me to\b|reminder to\b|please\b|pls\b)+", re.IGNORECASE
+)  # "'s": what the date's possessive leaves ("tomorrow's review")
 _TRAILING_NOISE_EN = re.compile(
     r"(?:[\s,.;:-]|\b(?:by|on|at|before|until|next|this|in|the|for|around|latest|no later than|till|due)\b)+$",
     re.IGNORECASE,
