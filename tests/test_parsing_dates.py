@@ -904,3 +904,38 @@ def test_greetings_scores_and_figures_v8_showed_are_no_dates(text):
 def test_follow_up_on_an_impossible_numeric_date_is_invalid():
     [mention] = find_dates("follow up 13/13", now=NOW, keep_invalid=True)
     assert mention.invalid
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("Thurs arvo at 3 drop off the demo units", "2027-06-17", "15:00"),  # arvo: Australian afternoon
+        ("this arvo call Jess", "2027-06-10", "afternoon"),
+        ("the 18th works for Ciaran, pencil it in", "2027-06-18", None),
+        ("revert to them by the 1st on the 3 quotations", "2027-07-01", None),
+        ("Xmas order locked in for 17.12, confirm with Declan", "2027-12-17", None),  # was Christmas Day
+        ("今天去哈药那边唠了一下，下周二上午再去拜访一下", "2027-06-15", "morning"),  # was today: 去 read as ahead
+    ],
+)
+def test_shapes_held_out_v9_showed(text, day, clock):
+    now = datetime(2027, 6, 10, 17, 30, tzinfo=ZoneInfo("Europe/London"))
+    now = now.replace(hour=10) if "arvo" in text else now
+    due = find_due(text, now=now, zone=now.tzinfo, default_time=time(9, 0))
+    assert due.day == date.fromisoformat(day)
+    assert (due.clock.strftime("%H:%M") if due.clock else due.part) == clock  # a part of the day when no clock
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["cheers for your time this morning Sinead, great chat", "Happy Christmas to you and the family",
+     "今天上午已经去过了，客户挺满意的", "the 3rd on the list is Acme", "the Christmas promo range is in"],
+)
+def test_greetings_and_past_mornings_v9_showed_are_no_follow_ups(text):
+    now = datetime(2027, 6, 10, 17, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert find_due(text, now=now, zone=now.tzinfo, default_time=time(9, 0)) is None
+
+
+def test_a_day_past_the_end_of_next_month_is_invalid():
+    now = datetime(2027, 6, 10, 10, 0, tzinfo=ZONE)
+    assert [m.invalid for m in find_dates("下个月32号把货送过去", now=now, keep_invalid=True)] == [True]
+    assert [m.invalid for m in find_dates("下个月31号", now=now, keep_invalid=True)] == [False]  # July has 31

@@ -82,7 +82,7 @@ def business_hours(clock: time) -> time:
 # context -------------------------------------------------------------------------------------
 
 _PAST_CONTEXT = re.compile(
-    r"拜访了|见了|去了|来了|聊了|吃了|开了|谈了|打了|见过|拜访过|去过|来过|签了|刚刚|已经|的演示|的会|"
+    r"拜访了|见了|去了|来了|聊了|唠了|吃了|开了|谈了|打了|见过|拜访过|去过|来过|签了|刚刚|已经|的演示|的会|"
     r"\b(?:met|visited|called|spoke|talked|had|went|saw|was|were|did|ago|ran|lasted|ended|finished|overran|joined|started|signed|launched)\b",
     re.IGNORECASE,
 )
@@ -102,8 +102,8 @@ def prefers_past(text: str, start: int, end: int) -> bool:
     before, after = text[left:start][-12:], text[end:right][: 48 if possessive else 12]
     if re.match(r"\s*(?:之前|以前|前)", after) or re.search(r"(?:\bby|\bnext|\bbefore|\buntil)\s*$", before, re.IGNORECASE):
         return False
-    if re.match(r"\s*(?:已经|已|刚刚|刚才)", after):
-        return True  # 早上九点已经发了报价: done, whatever verb follows
+    if re.match(r"\s*(?:已经|已|刚刚|刚才)", after) or re.search(r"了一(?:下|趟|圈|会儿?)(?!再)", after):
+        return True  # 早上九点已经发了报价, 今天去哈药那边唠了一下: done, whatever verb (去) comes first
     if _FUTURE_CONTEXT.search(after):
         return False
     return bool(_PAST_CONTEXT.search(before + " " + after))
@@ -322,7 +322,7 @@ _PART_OF_DAY = {
     "上午": "morning", "中午": "noon", "下午": "afternoon", "傍晚": "dusk", "晚上": "evening", "晚": "evening",
     "夜里": "night", "morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night",
     "noon": "noon", "midday": "noon", "lunchtime": "noon", "tonight": "night", "早": "early_morning",
-    "first thing": "early_morning", "lunch": "noon",
+    "first thing": "early_morning", "lunch": "noon", "arvo": "afternoon",  # arvo: Australian for afternoon
 }  # fmt: skip
 
 
@@ -481,8 +481,8 @@ def _month_day_relative(match: re.Match[str], context: _Context) -> DateMention 
         return None
     first = _add_months(context.today.replace(day=1), months)
     day = _safe_date(first.year, first.month, day_number)
-    if day is None:
-        return None
+    if day is None:  # 下个月32号, 下个月31号 in a month of 30 days
+        return _invalid(match, context, "month_day_relative") if 1 <= day_number <= 99 else None
     return _mention(match, context, "month_day_relative", day=day)
 
 
@@ -913,7 +913,7 @@ RULES: tuple[Rule, ...] = (
         re.IGNORECASE,
     ), _clock_en),
     Rule("part_of_day_en", re.compile(
-        r"\b(?:in the\s+|this\s+)?(?P<part>morning|afternoon|evening|night|lunchtime)\b"
+        r"\b(?:in the\s+|this\s+)?(?P<part>morning|afternoon|evening|night|lunchtime|arvo)\b"
         r"|(?<!\bthe\s)(?<!\ba\s)(?<!\bmy\s)(?<!\bour\s)(?<!\btheir\s)(?<!\bhis\s)(?<!\bher\s)(?<!\byour\s)\b"
         r"(?P<part2>first\s+thing)\b"
         r"(?:\s+in\s+the\s+morning\b)?(?!\s+(?:we|i|you|they|he|she|it|to|that|is|was|are|were|on|about|of)\b)|\b(?:at|over)\s+(?P<part3>lunch)\b", re.IGNORECASE
@@ -1206,6 +1206,8 @@ def _day_ordinal_en(match: re.Match[str], context: _Context) -> DateMention | No
     value = _ordinal_value(match.group("day"))
     if value is None or not 1 <= value <= 31:
         return None
+    if not match.group("by") and re.match(r"\s*on\b", context.text[match.end() :], re.IGNORECASE):
+        return None  # "the 1st on the list"; "by the 1st on the 3 quotations" is a day
     today = context.today
     for months in (0, 1, 2):
         month_start = _add_months(today.replace(day=1), months)
@@ -1304,8 +1306,9 @@ _GREETING = re.compile(
     r"^\s*(?:morning|afternoon|evening|night)\b(?=\s*,?\s*(?:all|everyone|team|guys|folks|(?-i:[A-Z])[a-z]+)\s*(?:[!.,]|$))|"
     r"\benjoy\s+(?:your|the)\s+(?:(?:long|rest\s+of\s+the|holiday)\s+)?(?:weekend|day|evening|holidays?|break)\b|"
     r"\bhappy\s+(?:(?:chinese\s+|lunar\s+)?new\s+year|holidays|thanksgiving|easter|"
-    r"(?:mid-?\s?autumn|dragon\s+boat|lantern|spring|moon)\s+festival)\b|\bmerry\s+(?:christmas|xmas)\b|\bseason'?s\s+greetings\b|"
-    r"\bthanks?(?:\s+you)?(?:\s+(?:again|so\s+much|very\s+much|a\s+lot))?\s+for\b[^.,;!?\n]*?"
+    r"(?:mid-?\s?autumn|dragon\s+boat|lantern|spring|moon)\s+festival|christmas|xmas|valentine'?s(?:\s+day)?)\b|"
+    r"\bmerry\s+(?:christmas|xmas)\b|\bseason'?s\s+greetings\b|"
+    r"\b(?:thanks?(?:\s+you)?|cheers|ta)(?:\s+(?:again|so\s+much|very\s+much|a\s+lot))?\s+for\b[^.,;!?\n]*?"
     r"\b(?:this\s+morning|this\s+afternoon|today|yesterday|earlier|last\s+\w+)\b"
     r"(?:\s+(?:morning|afternoon|evening|night)\b)?",
     re.IGNORECASE,
@@ -1427,6 +1430,14 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?P<minutes2>一刻钟?|(?:" + _NUM + r"{1,3}|\d{1,2})\s*分钟?)"
     ), _clock_short_of_zh),
     Rule("festival", re.compile(r"(?P<name>" + _SOLAR_FESTIVAL + r")(?!快乐|愉快)(?:之后|以后|过后|后(?![天第]))?"), _festival),
+    # "the Xmas order", "Christmas promo": the season's trade, not the day (the library would read the day)
+    Rule("season_trade_en", re.compile(
+        r"\b(?:" + "|".join(re.escape(name) for name in FESTIVALS_EN) + r")(?:'s)?\s+"
+        r"(?:orders?|promos?|promotions?|campaigns?|stock|rush|sales?|budgets?|bonus(?:es)?|catalogues?|catalogs?|"
+        r"menus?|range|displays?|hampers?|gifts?|cards?|season|period|trading|volumes?|forecasts?|demand|peak|"
+        r"shutdown|break)\b",
+        re.IGNORECASE,
+    ), lambda m, c: NOT_A_DATE),
     Rule("festival_en", re.compile(
         r"\b(?P<name>" + "|".join(re.escape(name) for name in FESTIVALS_EN) + r")(?:'s)?\b",
         re.IGNORECASE,
@@ -1495,7 +1506,7 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?P<hour_ish>" + _CLOCK_WORD + r"|\d{1,2}|noon|midday)\s*-?ish\b"
         r"(?!\s*(?:people|persons|staff|users|units|sites|years?|months?|weeks?|days?|hours?|minutes?|%|percent|k\b|grand))"
         # "next Monday at 9 kick-off", "Friday at 4 call Ann": "at" and an hour right after a day is its time
-        r"|(?:(?<=day\s)|(?<=tomorrow\s)|(?<=tmrw\s)|(?<=tonight\s)|(?<=morning\s)|(?<=afternoon\s)|(?<=evening\s))"
+        r"|(?:(?<=day\s)|(?<=tomorrow\s)|(?<=tmrw\s)|(?<=tonight\s)|(?<=morning\s)|(?<=afternoon\s)|(?<=evening\s)|(?<=arvo\s))"
         r"at\s+(?P<hour_day>\d{1,2})\b(?![:.]\d)"
         r"(?!\s*(?:%|percent|pct|people|users|units|sites|pallets|stores|branches|locations|customers|clients|accounts|"
         r"a\.?m\b|p\.?m\b|o'?clock|-\s*\d|to\s+\d|and\s+\d|or\s+\d))",
@@ -1560,7 +1571,8 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"|(?<=the\s)(?:(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|eleventh|twelfth|"
         r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))\b"
         r"(?=\s*(?:$|[,.;!?)]|at\b|to\b|for\b|and\b|or\b|in\b|if\b|so\b|then\b|before\b|after\b|when\b|with\b|"
-        r"we\b|they\b|she\b|he\b|i\b|of\s+(?:this|next|the)\s+month\b|morning|afternoon|evening|\d))",
+        r"we\b|they\b|she\b|he\b|i\b|of\s+(?:this|next|the)\s+month\b|morning|afternoon|evening|\d|"
+        r"(?:works|suits|sounds|fits|on)\b))",  # "the 18th works for Ciaran"
         re.IGNORECASE
     ), _day_ordinal_en),
     Rule("numeric_date_en", re.compile(

@@ -694,5 +694,17 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             if clock <= now.time().replace(tzinfo=None):
                 day += timedelta(days=1)
             mention = replace(mention, day=day, rule=mention.rule + "+time_only")
+        elif mention.day == now.date() and not mention.past and _passed_today(mention, now) and prefers_past(
+            text, mention.start, mention.end
+        ):  # 今天上午已经去过了 said at 17:30, 今天去哈药那边唠了一下: what happened today, no reminder
+            mention = replace(mention, past=True, rule=mention.rule + "+past")
         placed.append(mention)
     return placed
+
+
+def _passed_today(mention: DateMention, now: datetime) -> bool:
+    """Whether the time or part of today the mention names is over (today said alone: it has begun)."""
+    if mention.clock is None and mention.part_of_day is None:
+        return mention.granularity == "day"
+    clock = mention.clock or PART_OF_DAY_TIMES.get(mention.part_of_day or "")
+    return clock is not None and clock <= now.time().replace(tzinfo=None)
