@@ -939,3 +939,25 @@ def test_a_day_past_the_end_of_next_month_is_invalid():
     now = datetime(2027, 6, 10, 10, 0, tzinfo=ZONE)
     assert [m.invalid for m in find_dates("下个月32号把货送过去", now=now, keep_invalid=True)] == [True]
     assert [m.invalid for m in find_dates("下个月31号", now=now, keep_invalid=True)] == [False]  # July has 31
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("下礼拜三下半天两点半再去厂里看样品", "2026-06-24", "14:30"),  # 下半天: Shanghai speech for the afternoon
+        ("后天上半天十点一刻到浦东仓库碰头", "2026-06-22", "10:15"),
+        ("报价3.2万 7-8送样过去", "2026-07-08", None),
+        ("3/4提醒我续约", "2027-03-04", None),  # a date word beside it: a date, not three quarters
+    ],
+)
+def test_shapes_held_out_v10_showed(text, day, clock):
+    now = datetime(2026, 6, 20, 10, 0, tzinfo=ZONE)
+    due = find_due(text, now=now, zone=ZONE, default_time=time(9, 0))
+    assert due.day == date.fromisoformat(day)
+    assert (due.clock.strftime("%H:%M") if due.clock else None) == clock
+
+
+@pytest.mark.parametrize("text", ["本次交货2/3走海运，其余空运", "忙了大半天"])
+def test_a_share_and_a_long_day_are_no_dates(text):
+    now = datetime(2026, 6, 20, 10, 0, tzinfo=ZONE)
+    assert find_due(text, now=now, zone=ZONE, default_time=time(9, 0)) is None

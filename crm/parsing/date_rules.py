@@ -303,13 +303,13 @@ def _clock(hour: int, minute: int, part: str | None) -> time | None:
         return time(0 if hour == 12 else hour + 12 if 7 <= hour < 12 else hour, minute)
     if part in ("晚上", "晚", "evening", "tonight") and hour == 12:
         return time(0, minute)  # 晚上12点 is midnight, not noon
-    if part in ("下午", "傍晚", "晚上", "晚", "pm", "p.m.", "afternoon", "evening", "tonight"):
+    if part in ("下午", "下半天", "傍晚", "晚上", "晚", "pm", "p.m.", "afternoon", "evening", "tonight"):
         if hour < 12:
             hour += 12
     elif part in ("中午", "noon"):
         if 1 <= hour <= 3:
             hour += 12
-    elif part in ("am", "a.m.", "上午", "早上", "早晨", "清晨", "凌晨", "早", "morning"):
+    elif part in ("am", "a.m.", "上午", "上半天", "早上", "早晨", "清晨", "凌晨", "早", "morning"):
         if hour == 12 and part in ("am", "a.m."):
             hour = 0
     else:
@@ -320,6 +320,7 @@ def _clock(hour: int, minute: int, part: str | None) -> time | None:
 _PART_OF_DAY = {
     "早上": "early_morning", "早晨": "early_morning", "清晨": "early_morning", "一早": "early_morning",
     "上午": "morning", "中午": "noon", "下午": "afternoon", "傍晚": "dusk", "晚上": "evening", "晚": "evening",
+    "上半天": "morning", "下半天": "afternoon",
     "夜里": "night", "morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night",
     "noon": "noon", "midday": "noon", "lunchtime": "noon", "tonight": "night", "早": "early_morning",
     "first thing": "early_morning", "lunch": "noon", "arvo": "afternoon",  # arvo: Australian for afternoon
@@ -780,7 +781,7 @@ def _clock_en(match: re.Match[str], context: _Context) -> DateMention | None:
 _EN_START = r"(?<![:.])(?:\b|(?<=[\u4e00-\u9fff]))"
 _ZH_RELATIVE_DAY = "|".join(sorted((k for k in _RELATIVE_DAYS if not k.isascii()), key=len, reverse=True))
 _EN_RELATIVE_DAY = "|".join(sorted((k for k in _RELATIVE_DAYS if k.isascii()), key=len, reverse=True))
-_ZH_PARTS = "早上|早晨|清晨|一早|上午|中午|下午|傍晚|晚上|夜里"
+_ZH_PARTS = "早上|早晨|清晨|一早|上半天|上午|中午|下半天|下午|傍晚|晚上|夜里"  # 上半天/下半天: Shanghai speech
 _EN_WEEKDAY = r"(?P<weekday>" + WEEKDAY_WORDS_EN + r")"
 _EN_MONTH = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 
@@ -1013,12 +1014,18 @@ def _numeric_date_zh(match: re.Match[str], context: _Context) -> DateMention | N
 
 _DATE_AFTER_ZH = re.compile(
     r"\s*(?:$|之前|以前|前|之后|以后|后|号|日|当天|那天|左右|上午|下午|晚上|早上|中午|开|交|见|到期|截止|上线|签|发|给|再|去|来|"
-    r"过来|回|打|约|他们|我们|你|他|她|提醒|要|会|[，,。;；!！])"
+    r"过来|回|打|约|送|寄|他们|我们|你|他|她|提醒|要|会|[，,。;；!！])"
 )
 _DATE_BEFORE_ZH = re.compile(r"(?:^|提醒我|在|于|定在|改到|改成|约在|推到|挪到|说|讲|到)\s*$")
 
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _fraction(match: re.Match[str]) -> bool:
+    """1/2, 2/3, 3/4: read as a share unless a date word says otherwise (as `_numeric_date` does in English)."""
+    month, day_number = int(match.group("month")), int(match.group("day"))
+    return day_number <= 4 and month < day_number
 
 
 def _date_context_zh(match: re.Match[str], context: _Context) -> bool:
@@ -1457,7 +1464,8 @@ EXTRA_RULES: tuple[Rule, ...] = (
     Rule("numeric_date_zh", re.compile(
         r"(?<![\d./\-Vv])(?P<month>\d{1,2})[.\-/](?P<day>\d{1,2})(?![\d%.]|\s*(?:版|%|万|千|百|元|块|折|倍|个|米|吨|斤|公|寸|号楼|栋|层|天|小时|周|分))"
         r"(?<=[\d])(?<![a-zA-Z]\d)"
-    ), lambda m, c: _numeric_date_zh(m, c) if _date_context_zh(m, c) or ("/" in m.group() and _HAS_CJK.search(c.text)) else None),
+    ), lambda m, c: _numeric_date_zh(m, c) if _date_context_zh(m, c) or (
+        "/" in m.group() and _HAS_CJK.search(c.text) and not _fraction(m)) else None),  # 2/3走海运: two thirds
     # "3-4pm", "5 to 7pm", "11-1pm", "2:30-3:30 pm": a range of hours, read at its start (周五下午三点到四点 = 15:00)
     Rule("clock_range_en", re.compile(
         r"(?<![\d:.$])\b(?:from\s+|(?P<between>between\s+))?(?P<from_hour>\d{1,2})(?::(?P<from_minute>\d{2}))?\s*"
