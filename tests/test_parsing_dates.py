@@ -960,3 +960,20 @@ def test_shapes_held_out_v10_showed(text, day, clock):
 def test_a_share_and_a_long_day_are_no_dates(text):
     now = datetime(2026, 6, 20, 10, 0, tzinfo=ZONE)
     assert find_due(text, now=now, zone=ZONE, default_time=time(9, 0)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "part"),
+    [("on 5th meet the CFO", "2027-01-05", None), ("on 5th.", "2027-01-05", None),  # a bare ordinal after "on"
+     ("tomorrow post lunch call Rajesh", "2026-12-08", "afternoon"), ("pre-lunch tomorrow review", "2026-12-08", "morning")],
+)  # fmt: skip
+def test_indian_english_days_and_parts(text, day, part):
+    now = datetime(2026, 12, 7, 9, 30, tzinfo=ZoneInfo("Asia/Kolkata"))
+    due = find_due(text, now=now, zone=now.tzinfo, default_time=time(9, 0))
+    assert (due.day.isoformat(), due.part) == (day, part)
+
+
+@pytest.mark.parametrize("text", ["on 3rd floor meet them", "on 2nd call they agreed", "we are on 3rd attempt"])
+def test_an_ordinal_that_counts_a_noun_is_no_day(text):
+    now = datetime(2026, 12, 7, 9, 30, tzinfo=ZoneInfo("Asia/Kolkata"))
+    assert find_due(text, now=now, zone=now.tzinfo, default_time=time(9, 0)) is None

@@ -917,8 +917,10 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:in the\s+|this\s+)?(?P<part>morning|afternoon|evening|night|lunchtime|arvo)\b"
         r"|(?<!\bthe\s)(?<!\ba\s)(?<!\bmy\s)(?<!\bour\s)(?<!\btheir\s)(?<!\bhis\s)(?<!\bher\s)(?<!\byour\s)\b"
         r"(?P<part2>first\s+thing)\b"
-        r"(?:\s+in\s+the\s+morning\b)?(?!\s+(?:we|i|you|they|he|she|it|to|that|is|was|are|were|on|about|of)\b)|\b(?:at|over)\s+(?P<part3>lunch)\b", re.IGNORECASE
-    ), lambda m, c: _part_of_day(_Groups(m, part=re.sub(r"\s+", " ", m.group("part") or m.group("part2") or m.group("part3"))), c)),
+        r"(?:\s+in\s+the\s+morning\b)?(?!\s+(?:we|i|you|they|he|she|it|to|that|is|was|are|were|on|about|of)\b)|\b(?:at|over)\s+(?P<part3>lunch)\b"
+        r"|\b(?P<part4>post|pre)[\s-]?lunch\b", re.IGNORECASE  # Indian English: "post lunch" (afternoon), "pre-lunch"
+    ), lambda m, c: _part_of_day(_Groups(m, part=re.sub(r"\s+", " ", m.group("part") or m.group("part2") or m.group("part3") or (
+        "afternoon" if m.group("part4").lower() == "post" else "morning"))), c)),
     Rule("week_window_en", re.compile(
         r"\b(?P<within>within |by |before |until )?(?:the\s+)?(?P<which>this|next|last)\s+week\b|\b(?P<weekend>(?:this|next)?\s*weekend)\b",
         re.IGNORECASE,
@@ -1574,13 +1576,18 @@ EXTRA_RULES: tuple[Rule, ...] = (
         re.IGNORECASE,
     ), _day_of_relative_month_en),
     Rule("day_ordinal_en", re.compile(
-        r"\b(?:(?P<by>by|before|until)\s+)?(?:on\s+(?:the\s+)?|the\s+)(?P<day>\d{1,2}(?:st|nd|rd|th)"
+        r"\b(?:(?P<by>by|before|until)\s+)?(?:(?P<on_bare>on\s+(?=\d))|on\s+the\s+|the\s+)(?P<day>\d{1,2}(?:st|nd|rd|th)"
         # spelled: "on the twenty-eighth"; only from the eleventh, as "the first"/"the third" are mostly not days
         r"|(?<=the\s)(?:(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|eleventh|twelfth|"
         r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))\b"
+        # "on 5th meet the CFO": "on" right before a numbered ordinal makes it a day, whatever verb follows, unless a
+        # noun it counts follows ("on 3rd floor")
+        r"(?(on_bare)(?=\s*(?:$|[,.;!?)]|\s(?!\s*(?:floor|fl|street|st|avenue|ave|road|rd|place|position|round|attempt|"
+        r"try|page|line|item|row|level|grade|quarter|year|week|month|day|time|call|visit|meeting|batch|order|option|slot|"
+        r"spot)\b)))|"
         r"(?=\s*(?:$|[,.;!?)]|at\b|to\b|for\b|and\b|or\b|in\b|if\b|so\b|then\b|before\b|after\b|when\b|with\b|"
         r"we\b|they\b|she\b|he\b|i\b|of\s+(?:this|next|the)\s+month\b|morning|afternoon|evening|\d|"
-        r"(?:works|suits|sounds|fits|on)\b))",  # "the 18th works for Ciaran"
+        r"(?:works|suits|sounds|fits|on)\b)))",  # "the 18th works for Ciaran"
         re.IGNORECASE
     ), _day_ordinal_en),
     Rule("numeric_date_en", re.compile(
