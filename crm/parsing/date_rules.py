@@ -324,6 +324,7 @@ _PART_OF_DAY = {
     "夜里": "night", "morning": "morning", "afternoon": "afternoon", "evening": "evening", "night": "night",
     "noon": "noon", "midday": "noon", "lunchtime": "noon", "tonight": "night", "早": "early_morning",
     "first thing": "early_morning", "lunch": "noon", "arvo": "afternoon",  # arvo: Australian for afternoon
+    "post lunch": "afternoon", "pre lunch": "morning",  # Indian English
 }  # fmt: skip
 
 
@@ -731,13 +732,18 @@ def _month_day_en(match: re.Match[str], context: _Context) -> DateMention | None
     return _mention(match, context, "month_day", day=day)
 
 
+def _fraction(first: int, second: int) -> bool:
+    """1/2, 2/3, 3/4: a share rather than a date, unless a date word beside it says otherwise."""
+    return second <= 4 and first < second
+
+
 def _numeric_date(match: re.Match[str], context: _Context) -> DateMention | None:
     first, second = int(match.group("first")), int(match.group("second"))
     month, day_number = first, second  # month/day, as both Chinese and American notes write it
     if not (1 <= month <= 12 and 1 <= day_number <= 31):
         return NOT_A_DATE  # 24/7
     after = context.text[match.end() : match.end() + 4]
-    if second <= 4 and first < second and not re.match(r"\s*(?:前|之前|号|日)", after):
+    if _fraction(first, second) and not re.match(r"\s*(?:前|之前|号|日)", after):
         return NOT_A_DATE  # 1/2, 3/4: fractions
     year_text = match.group("year")
     if year_text:
@@ -918,9 +924,9 @@ RULES: tuple[Rule, ...] = (
         r"|(?<!\bthe\s)(?<!\ba\s)(?<!\bmy\s)(?<!\bour\s)(?<!\btheir\s)(?<!\bhis\s)(?<!\bher\s)(?<!\byour\s)\b"
         r"(?P<part2>first\s+thing)\b"
         r"(?:\s+in\s+the\s+morning\b)?(?!\s+(?:we|i|you|they|he|she|it|to|that|is|was|are|were|on|about|of)\b)|\b(?:at|over)\s+(?P<part3>lunch)\b"
-        r"|\b(?P<part4>post|pre)[\s-]?lunch\b", re.IGNORECASE  # Indian English: "post lunch" (afternoon), "pre-lunch"
-    ), lambda m, c: _part_of_day(_Groups(m, part=re.sub(r"\s+", " ", m.group("part") or m.group("part2") or m.group("part3") or (
-        "afternoon" if m.group("part4").lower() == "post" else "morning"))), c)),
+        r"|\b(?P<part4>(?:post|pre)[\s-]?lunch)\b", re.IGNORECASE  # Indian English: "post lunch", "pre-lunch"
+    ), lambda m, c: _part_of_day(_Groups(m, part=re.sub(r"[\s-]+", " ", m.group("part") or m.group("part2") or m.group("part3") or
+                                                        m.group("part4").replace("lunch", " lunch"))), c)),
     Rule("week_window_en", re.compile(
         r"\b(?P<within>within |by |before |until )?(?:the\s+)?(?P<which>this|next|last)\s+week\b|\b(?P<weekend>(?:this|next)?\s*weekend)\b",
         re.IGNORECASE,
@@ -1022,12 +1028,6 @@ _DATE_BEFORE_ZH = re.compile(r"(?:^|提醒我|在|于|定在|改到|改成|约�
 
 
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _fraction(match: re.Match[str]) -> bool:
-    """1/2, 2/3, 3/4: read as a share unless a date word says otherwise (as `_numeric_date` does in English)."""
-    month, day_number = int(match.group("month")), int(match.group("day"))
-    return day_number <= 4 and month < day_number
 
 
 def _date_context_zh(match: re.Match[str], context: _Context) -> bool:
@@ -1467,7 +1467,8 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?<![\d./\-Vv])(?P<month>\d{1,2})[.\-/](?P<day>\d{1,2})(?![\d%.]|\s*(?:版|%|万|千|百|元|块|折|倍|个|米|吨|斤|公|寸|号楼|栋|层|天|小时|周|分))"
         r"(?<=[\d])(?<![a-zA-Z]\d)"
     ), lambda m, c: _numeric_date_zh(m, c) if _date_context_zh(m, c) or (
-        "/" in m.group() and _HAS_CJK.search(c.text) and not _fraction(m)) else None),  # 2/3走海运: two thirds
+        "/" in m.group() and _HAS_CJK.search(c.text) and not _fraction(int(m.group("month")), int(m.group("day")))
+    ) else None),  # 2/3走海运: two thirds
     # "3-4pm", "5 to 7pm", "11-1pm", "2:30-3:30 pm": a range of hours, read at its start (周五下午三点到四点 = 15:00)
     Rule("clock_range_en", re.compile(
         r"(?<![\d:.$])\b(?:from\s+|(?P<between>between\s+))?(?P<from_hour>\d{1,2})(?::(?P<from_minute>\d{2}))?\s*"
