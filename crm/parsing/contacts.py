@@ -8,9 +8,11 @@ meeting ("met Sarah"), or a role on its own ("the CFO").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
+import names
 from pydantic import BaseModel
 
 # Common single-character surnames (百家姓, the ~200 most frequent today), and compound ones.
@@ -36,6 +38,8 @@ TITLES_ZH = tuple(sorted((
     "局长", "副局长", "厅长", "院长", "副院长", "校长", "所长", "站长", "行长", "副行长", "书记", "主管",
     "组长", "队长", "老师", "教授", "博士", "医生", "大夫", "律师", "会计", "秘书", "助理", "工程师",
     "女士", "先生", "小姐", "姐", "哥", "老板", "董", "总助", "专员", "架构师", "顾问", "主席", "司长",
+    "厂长", "副厂长", "会长", "副会长", "社长", "店长", "馆长", "台长", "园长", "主编", "总编", "设计师",
+    "会计师", "分析师", "护士长", "总会计师", "总工程师",
 ), key=len, reverse=True))  # fmt: skip
 _NOT_CONTACTS = {"施工", "包工", "童工", "华工", "石工", "金工", "时总", "全总", "明总", "方总", "高工"}
 _SURNAME_WORDS_TO_SKIP = ("总经理办公室", "总经办", "总工会")
@@ -70,7 +74,7 @@ _ROLE_PHRASE = (
     r"(?:(?:senior|chief|general|deputy|assistant|regional)\s+)?(?:" + _EN_DEPARTMENT + r"\s+)?" + _ROLE_WORD + r")"
 )
 _NAME_EN = r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s[A-Z][a-z]+)?"
-_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?"
+_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Captain|Capt|Sir|Madam)\.?"
 _EN_STOPWORDS = {
     "I", "We", "They", "He", "She", "It", "The", "Their", "Our", "His", "Her", "Met", "Called", "Spoke",
     "Visited", "Had", "Follow", "Send", "Today", "Tomorrow", "Yesterday", "Monday", "Tuesday", "Wednesday",
@@ -84,6 +88,32 @@ _EN_STOPWORDS = {
     "Nice", "Hi", "Hello", "Thanks", "Please", "Remind", "Reminder", "Check", "Sent", "Dropped",
 }  # fmt: skip
 _ROLE_WORDS_LOWER = {role.lower() for role in ROLES_EN}
+# First names in the census lists that are also everyday words, months, festivals, places, brands or
+# romanised Chinese surnames: "Will send", "May 5", "Christmas Eve", "Sydney office", "Dell laptops", "Li"
+_NAMES_THAT_ARE_WORDS = {
+    "Adelaide", "Alpha", "Angel", "April", "Art", "Asia", "August", "Austin", "Bell", "Bill", "Buddy", "Carol",
+    "Carolina", "Carry", "Chance", "Chase", "Chester", "China", "Cleveland", "Crystal", "Dakota", "Dallas", "Dawn",
+    "Dean", "Del", "Dell", "Delta", "Denver", "Diamond", "Don", "Dot", "Earl", "Easter", "Echo", "Else", "Eve",
+    "Faith", "Forest", "Gay", "Georgia", "Glory", "Golden", "Grant", "Guy", "Hilton", "Holly", "Hope", "Houston",
+    "Hunter", "India", "Jade", "Jan", "Joy", "June", "Kent", "King", "Kit", "Lance", "Lane", "Lincoln", "Long",
+    "Love", "Mac", "Major", "Man", "Manual", "Many", "Mark", "Max", "May", "Mercedes", "Merry", "Meta", "Miles",
+    "Moon", "Newton", "Noel", "Numbers", "Omega", "Orlando", "Page", "Paris", "Pat", "Patience", "Pearl", "Penny",
+    "Precious", "Prince", "Queen", "Ray", "Reed", "Regina", "Rich", "Rocky", "Rod", "Roman", "Royal", "Ruby",
+    "Rusty", "Sage", "Sandy", "Savannah", "Season", "See", "Son", "Sonny", "Soon", "Spring", "Star", "Summer",
+    "Sydney", "Thu", "Tiny", "Troy", "Val", "Virginia", "Ward", "Will", "Young",
+    "Chan", "Dong", "Han", "Hang", "Jin", "Lee", "Lin", "Mao", "Min", "Ping", "Song", "Sun", "Wan", "Wei", "Xiao",
+    "Yan", "Yang",
+}  # fmt: skip
+
+
+@functools.cache
+def _given_names() -> frozenset[str]:
+    """English first names ("Kevin", "Amy"): the census lists of the `names` package, less everyday words."""
+    found: set[str] = set()
+    for key in ("first:male", "first:female"):
+        with open(names.FILES[key], encoding="ascii") as listing:
+            found.update(line.split()[0].title() for line in listing if line.strip())
+    return frozenset(name for name in found if len(name) >= 3) - _NAMES_THAT_ARE_WORDS
 
 
 class Contact(BaseModel):
@@ -132,7 +162,21 @@ _CHINESE_CONTACT = re.compile(
     r"(?P<surname>" + _SURNAME_PATTERN + r")(?P<given>[\u4e00-\u9fff]{0,2}?)(?P<title>" + _TITLE_PATTERN + r")"
 )
 _FAMILIAR = re.compile(r"(?P<prefix>[小老])(?P<surname>" + _SURNAME_PATTERN + r")(?![\u4e00-\u9fff]{0,1}(?:" + _TITLE_PATTERN + "))")
-_FAMILIAR_FOLLOW = re.compile(r"^(?:说|讲|那边|这边|反馈|表示|提到|问|觉得|认为|答应|同意|\s|，|,|。|和|跟|也|又|的|他|她|$)")
+_FAMILIAR_FOLLOW = re.compile(
+    r"^(?:说|讲|聊|那边|这边|反馈|表示|提到|问|觉得|认为|答应|同意|负责|帮|陪|带|接待|在|刚|已经|还|就|也|又|会|要|"
+    r"\s|，|,|。|、|和|跟|的|他|她|$)"
+)
+# 秘书小张, 仓储的小刘, 见了小王: what may stand right before a nickname (other characters make a word: 大小李, 很老王)
+_FAMILIAR_AFTER = set("的和跟与同及见约找问叫请给带让有是了书理，,、。 ")
+# Nicknames that are ordinary words: 小区, 老师, 小时 (区 / 师 / 时 are surnames too)
+_FAMILIAR_WORDS = {"小区", "小时", "小于", "小米", "小车", "小康", "小吃", "小组", "小计", "小姐", "小弟", "小哥", "小商",
+                   "老师", "老公", "老婆", "老乡", "老家", "老年", "老弟", "老大", "老于", "老成", "老练", "老司"}  # fmt: skip
+# 我们的王经理, 同事小李, 我司张工: our own colleagues, not the customer's people
+_OUR_SIDE_ZH = re.compile(
+    r"(?:我们|我司|我方|咱们|同事|我的|本公司|我们公司|我们这边)(?:的)?"
+    r"(?:(?:" + "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True)) + r")"
+    + _DEPARTMENT_SUFFIX + r"?(?:的)?)?\s*$"
+)
 # 总 / 工 / 董 followed by these characters make ordinary words (总结, 工作, 董事会), not titles.
 _WORD_AFTER_SHORT_TITLE = {
     "总": set("结共是体部算之量额价包数计裁监经线台账能归务和"),
@@ -143,7 +187,7 @@ _FUNCTION_WORD_SURNAMES = set("和向于从与对把给被让在跟同及")
 _WORDS_ENDING_IN_SURNAME = {"对方", "甲方", "乙方", "双方", "各方", "校方", "院方", "厂方", "官方"}
 # A contact named only by role: 对方财务总监, 他们的CIO, 客户的采购经理 (the person, not a surname + title).
 _ROLE_TITLES_ZH = ("总经理", "副总经理", "副总裁", "总裁", "董事长", "总监", "副总监", "经理", "主任", "处长", "科长",
-                   "部长", "负责人", "主管", "CIO", "CFO", "CTO", "CEO", "COO")  # fmt: skip
+                   "部长", "厂长", "负责人", "主管", "CIO", "CFO", "CTO", "CEO", "COO")  # fmt: skip
 _ROLE_ONLY_ZH = re.compile(
     r"(?:对方|甲方|客户|他们|她们|人家|那边)(?:的|那边的)?\s*"
     r"(?P<department>" + "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True))
@@ -189,14 +233,16 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
     for match in _FAMILIAR.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        if match.start() > 0 and re.match(r"[\u4e00-\u9fff]", text[match.start() - 1]):
+        if match.start() > 0 and text[match.start() - 1] not in _FAMILIAR_AFTER:
             continue  # 大小李 / 很老王: part of another word
+        if match.group() in _FAMILIAR_WORDS:
+            continue
         if not _FAMILIAR_FOLLOW.match(text[match.end() :]):
             continue  # 小时 / 老板: ordinary words
         name = match.group()
         found.append((match.start(), Contact(name=name, surname=match.group("surname"),
                                              department=_department_before(text, match.start(), floor))))  # fmt: skip
-    return found
+    return [(start, contact) for start, contact in found if not _OUR_SIDE_ZH.search(text[max(0, start - 12) : start])]
 
 
 def _plausible_given_name(given: str) -> bool:
@@ -228,6 +274,11 @@ _EN_AFTER_VERB = re.compile(
     r"(?:lunch|dinner|coffee|call|meeting|chat|catch-up|catch up|sync) with|ping|pinged|visited|contact|reached)"
     r"\s+(?i:with\s+)?(?P<name>" + _NAME_EN + r")\b"
 )
+# A first name on its own: "Kevin asked for an extension", "前厅经理 Amy 说", "IT的Jason"
+_EN_GIVEN_NAME = re.compile(r"(?<![A-Za-z'&.-])(?P<name>[A-Z][a-z]{2,}(?:\s[A-Z][a-z]+)?)(?![A-Za-z&'-])")
+# "our presales engineer Tom", "my colleague Sarah", "Tom from our team": our own people, not the customer's
+_OUR_SIDE_BEFORE_EN = re.compile(r"\b(?:our|my|colleagues?)\s+(?:[a-z-]+\s+){0,2}$|\b(?:our|my)\s+$", re.IGNORECASE)
+_OUR_SIDE_AFTER_EN = re.compile(r"^,?\s+(?:(?:from|of|on|in)\s+)?(?:our|my)\b", re.IGNORECASE)
 _EN_ROLE_ALONE = re.compile(
     r"\b(?:the|their|our|its|his|her)\s+(?P<role>" + _ROLE_PHRASE + r")\b", re.IGNORECASE
 )
@@ -296,6 +347,23 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
             continue
         found.append((match.start("name"), Contact(name=name, department=_english_department_after(text, match.end()))))
         named_spans.append((match.start("name"), match.end()))
+    for match in _EN_GIVEN_NAME.finditer(text):
+        first = match.group("name").split()[0]
+        if first not in _given_names() or _inside(match.start("name"), named_spans):
+            continue
+        name = usable(match.group("name"))
+        if not name or _is_company_word(text, match.start("name")):
+            continue
+        role = re.match(r"\s*\((" + _ROLE_PHRASE + r")\)", text[match.end() :], re.IGNORECASE)  # "Sarah (CFO)"
+        title = _clean_role(role.group(1)) if role else None
+        department = _department_of_role(title) if title else _english_department_after(text, match.end())
+        found.append((match.start("name"), Contact(name=name, title=title, department=department)))
+        named_spans.append((match.start("name"), match.end() + (role.end() if role else 0)))
+    found = [
+        (start, contact) for start, contact in found
+        if not _OUR_SIDE_BEFORE_EN.search(text[max(0, start - 40) : start])
+        and not _OUR_SIDE_AFTER_EN.match(text[start + len(contact.name) :])
+    ]  # fmt: skip
     for pattern in (_EN_ROLE_ALONE, _EN_POSSESSIVE_ROLE, _EN_COMPANY_ROLE):
         for match in pattern.finditer(text):
             if _inside(match.start("role"), named_spans) or _near(match.start("role"), named_spans):
