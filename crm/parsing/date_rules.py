@@ -92,6 +92,22 @@ _FUTURE_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_MARKS = "，。；;！!？?,\n"
+# "since 2 November", "delivered on 3 December", "signed back on May 2": a day that is over; not "scheduled on"
+_PAST_ON_EN = re.compile(
+    r"\bsince\s*$|\b(?!(?:scheduled|planned|booked|moved|postponed|pushed|rescheduled|confirmed|fixed|arranged|proposed|"
+    r"agreed|requested|expected|needed|penciled|pencilled|slated|targeted|tentatively|invited|called|asked|promised|"
+    r"supposed|required|aimed|timed|dated|pegged|earmarked)\b)[a-z]{3,}ed\s+(?:back\s+)?on\s*$",
+    re.IGNORECASE,
+)
+
+
+def _past_participle_on(clause: str) -> bool:
+    """"delivered on", "running since", not "gets approved on" / "will be signed on" (to come)."""
+    match = _PAST_ON_EN.search(clause)
+    if match is None:
+        return False
+    return not re.search(r"\b(?:will|'ll|gets?|getting|be|is|are|am|shall|should|must|can|to|would|going)\s+(?:\w+\s+)?$",
+                         clause[: match.start()], re.IGNORECASE)  # fmt: skip
 
 
 def prefers_past(text: str, start: int, end: int) -> bool:
@@ -102,8 +118,10 @@ def prefers_past(text: str, start: int, end: int) -> bool:
     before, after = text[left:start][-12:], text[end:right][: 48 if possessive else 12]
     if re.match(r"\s*(?:之前|以前|前)", after) or re.search(r"(?:\bby|\bnext|\bbefore|\buntil)\s*$", before, re.IGNORECASE):
         return False
-    if re.match(r"\s*(?:已经|已|刚刚|刚才)", after) or re.search(r"了一(?:下|趟|圈|会儿?)(?!再)", after):
+    if re.match(r"\s*(?:已经|已|刚刚|刚才)", after) or re.search(r"了一?(?:下|趟|圈|会儿?)(?!再)", after):
         return True  # 早上九点已经发了报价, 今天去哈药那边唠了一下: done, whatever verb (去) comes first
+    if re.search(r"已于\s*$", before) or _past_participle_on(text[left:start]):
+        return True  # 保密协议已于12月15日签署, "running since 2 November", "the batch delivered on 3 December"
     if _FUTURE_CONTEXT.search(after):
         return False
     return bool(_PAST_CONTEXT.search(before + " " + after))
@@ -1234,7 +1252,12 @@ def _month_day_words_en(match: re.Match[str], context: _Context) -> DateMention 
     year_text = match.group("year")
     if value > 31:
         return _invalid(match, context, "month_day")
-    day = _safe_date(int(year_text), month, value) if year_text else _coming_date(month, value, context.today)
+    if year_text:
+        day = _safe_date(int(year_text), month, value)
+    elif prefers_past(context.text, match.start(), match.end()):
+        day = _next_date(month, value, context, True)
+    else:
+        day = _coming_date(month, value, context.today)
     if day is None:
         return _invalid(match, context, "month_day")
     return _mention(match, context, "month_day", day=day)

@@ -23,7 +23,9 @@ ObjectionCategory = Literal[
 CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     "budget": re.compile(
         r"没(?:有)?预算|预算(?:不够|不足|紧张?|有限|很少|被砍|砍了|冻结|没了|用完|已经用完|超了|不多)|没钱|资金紧张|经费不足|"
-        r"\bno budget\b|budget (?:is )?(?:cut|frozen|freeze|constraints?|tight|limited|exhausted|gone)|"
+        r"预算.{0,6}(?:花完|用完|用光|花光|砍|削减|压缩|冻结|没了|超支)|"
+        r"\bno budget\b|budget (?:is |was |has been |got |gets )?(?:\w+ )?(?:cut|frozen|freeze|constraints?|tight|limited|exhausted|gone|"
+        r"slashed|halved|spent|used up|reduced|squeezed)|"
         r"(?:can't|cannot|can not) afford|out of budget|over budget",
         re.IGNORECASE,
     ),
@@ -36,7 +38,9 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "competitor": re.compile(
         r"竞争对手|竞品|友商|对手|别家|其他(?:厂商|供应商|家)|另一家|同行|在用.{0,6}(?:的|家)(?:产品|系统)|"
-        r"\bcompetitors?\b|\brivals?\b|\bother vendors?\b|\banother vendor\b|\balternatives?\b|"
+        r"(?:没有|没|不)(?:什么)?(?:换|更换)的?(?:打算|想法|计划)|不(?:想|打算|准备)换|"
+        r"\bcompetitors?\b|\brivals?\b|\bother vendors?\b|\banother (?:[\w-]+ ){0,2}vendor\b|\balternatives?\b|"
+        r"\b(?:current|existing|incumbent) (?:[\w-]+ )?(?:vendor|provider|supplier)\b|\btied in with\b|\blocked in(?:to)? (?:with|a)\b|"
         r"\b(?:salesforce|sap|oracle|microsoft|huawei|alibaba|tencent)\b",
         re.IGNORECASE,
     ),
@@ -54,7 +58,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "security": re.compile(
         r"安全|合规|等保|资质|隐私|数据出境|信创|国产化|审计|保密|认证|"
-        r"\bsecurity\b|\bcompliance\b|\bcompliant\b|\bgdpr\b|\bsoc ?2\b|\biso ?27001\b|\bprivacy\b|\baudit\b|\bcertifications?\b",
+        r"\bsecurity\b|\bcompliance\b|\bcompliant\b|\bgdpr\b|\bdata residency\b|\bpen(?:etration)? test|\bsoc ?2\b|\biso ?27001\b|\bprivacy\b|\baudit\b|\bcertifications?\b",
         re.IGNORECASE,
     ),
     "payment": re.compile(
@@ -63,8 +67,10 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "complexity": re.compile(
-        r"太复杂|复杂|不会用|难用|不好用|学习成本|上手(?:难|慢)|操作(?:麻烦|繁琐)|繁琐|培训成本|用不来|"
-        r"\bcomplicated\b|\bcomplex\b|\bhard to use\b|\bdifficult to use\b|\blearning curve\b|\busability\b|\bconfusing\b|"
+        r"太复杂|复杂|不会用|难用|不好用|学习成本|上手(?:难|慢)|操作(?:麻烦|繁琐)|繁琐|培训成本|用不来|太麻烦|麻烦|太乱|"
+        r"兼容|对接不上|接不进|接不上|集成(?:难|不了)|"
+        r"\bcomplicated\b|\bcomplex(?:ity)?\b|\bcumbersome\b|\bhassle\b|\bcompatib(?:le|ility)\b|"
+        r"\bwon'?t (?:work|talk|integrate) with\b|\bintegration (?:issues?|concerns?|risk)\b|\bhard to use\b|\bdifficult to use\b|\blearning curve\b|\busability\b|\bconfusing\b|"
         r"\bnot user[- ]friendly\b",
         re.IGNORECASE,
     ),
@@ -84,12 +90,19 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 _NEGATION_BEFORE = re.compile(
-    r"(?:没有|没|无|不存在|不是|并非|不|no|not|without|zero|any)\s*(?:什么|任何|太大的?|大的?|明显的?|any)?\s*$",
+    r"(?:没有|没|无|不存在|不是|并非|不|no|not|without|zero|any)\s*(?:提|提出|说|讲|表示|表达|反馈|发现|遇到|看到|raised?)?\s*"
+    r"(?:什么|任何|太大的?|大的?|明显的?|别的|其他的?|any|real|major|big|particular|serious|significant|other|further|actual)?\s*$",
     re.IGNORECASE,
 )
-_NEGATION_AFTER = re.compile(r"^\s*(?:没(?:有)?问题|不是问题|没意见|ok|fine|没事|都解决了|已经解决|已解决|resolved|fixed)", re.IGNORECASE)
+_NEGATION_AFTER = re.compile(
+    r"^\s*(?:没(?:有)?问题|不是问题|没意见|ok|fine|没事|都解决了|已经解决|已解决|resolved|fixed)"
+    # 价格啊付款啊这些 他们都没提意见: topics listed, then waved through
+    r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方|they)?\s*(?:都|也)?(?:没|没有)(?:提|提出|说|什么)*(?:意见|顾虑|异议|问题)",
+    re.IGNORECASE,
+)
 # Keywords that only mean an objection with a complaint around them.
 _NEEDS_COMPLAINT = {"优惠", "便宜", "折扣", "打折", "降价", "交付", "发货", "到货", "认证", "开票", "发票", "分期", "审计",
+                    "保密", "资质", "结算",
                     "timeline", "delivery", "alternatives", "alternative", "quality", "audit", "invoice", "invoicing"}  # fmt: skip
 _COMPLAINT = re.compile(
     r"太|过|偏|嫌|慢|长|晚|问题|担心|疑虑|要求|希望|想要|能不能|可不可以|必须|不够|不满|没|不|比|低|高|"
@@ -116,11 +129,18 @@ def without_connective(clause: str) -> str:
 
 
 def find_objections(clauses: list[tuple[int, int, str]], amounts: list[AmountSpan]) -> list[Objection]:
-    """Objections in `clauses` (start, end, text): one per category, first mention's words, first amount said."""
+    """Objections in `clauses` (start, end, text): one per category, first mention's words, first amount said.
+
+    A negation may sit in the clause before or after (voice-to-text splits 没什么 | complaint)."""
     by_category: dict[str, Objection] = {}
-    for start, end, clause in clauses:
+    about_incumbent = _about_the_incumbent([clause for _, _, clause in clauses])
+    for number, (start, end, clause) in enumerate(clauses):
+        if number in about_incumbent:
+            continue
         clause_amounts = [span.amount for span in amounts if start <= span.start < end]
-        for category in clause_categories(clause, clause_amounts):
+        before = clauses[number - 1][2] if number else ""
+        after = clauses[number + 1][2] if number + 1 < len(clauses) else ""
+        for category in clause_categories(clause, clause_amounts, before=before, after=after):
             amount = _amount_for(category, clause_amounts)
             existing = by_category.get(category)
             if existing is None:
@@ -132,15 +152,43 @@ def find_objections(clauses: list[tuple[int, int, str]], amounts: list[AmountSpa
     return list(by_category.values())
 
 
-def clause_categories(clause: str, amounts: list[Amount] | None = None) -> list[str]:
-    """The objection categories one clause expresses (empty when it is not an objection)."""
+_INCUMBENT = re.compile(
+    r"现在用的|目前用的|现用的|在用的|原来的(?:供应商|系统|厂家)|现有(?:的)?(?:供应商|系统|厂家)|"
+    r"\b(?:their|the) (?:current|existing|incumbent|old) (?:[\w-]+ )?(?:vendor|provider|supplier|system|platform|tool)\b|"
+    r"\bwhat they (?:use|have) now\b",
+    re.IGNORECASE,
+)
+_SWITCH_AWAY = re.compile(
+    r"想换|要换掉|打算换|准备换|考虑换|换掉|换一家|\bwants? to (?:switch|replace|move away|get rid)|"
+    r"\blooking to (?:switch|replace)|\bready to (?:switch|replace|move)",
+    re.IGNORECASE,
+)
+
+
+def _about_the_incumbent(clauses: list[str]) -> set[int]:
+    """Clauses that complain about the vendor the customer wants to leave (他们现在用的那家 服务太慢 所以想换掉):
+    rule 24 of the labelling rules, a reason to buy from us, not an objection."""
+    skipped: set[int] = set()
+    for first, clause in enumerate(clauses):
+        if not _INCUMBENT.search(clause):
+            continue
+        for last in range(first, min(first + 5, len(clauses))):
+            if _SWITCH_AWAY.search(clauses[last]):
+                skipped.update(range(first, last + 1))
+                break
+    return skipped
+
+
+def clause_categories(clause: str, amounts: list[Amount] | None = None, *, before: str = "", after: str = "") -> list[str]:
+    """The objection categories one clause expresses (empty when it is not an objection); `before` and
+    `after` are the neighbouring clauses, read only for a negation."""
     text = clause.strip()
     if not text or _POSITIVE_CLAUSE.match(text):
         return []
     categories = []
     for category, pattern in CATEGORY_PATTERNS.items():
         for match in pattern.finditer(text):
-            if _negated(text, match):
+            if _negated(text, match, before, after):
                 continue
             if match.group().lower() in _NEEDS_COMPLAINT and not _COMPLAINT.search(
                 text[: match.start()] + " " + text[match.end() :]
@@ -157,13 +205,13 @@ def clause_categories(clause: str, amounts: list[Amount] | None = None) -> list[
     return categories
 
 
-def _negated(text: str, match: re.Match[str]) -> bool:
-    before = text[max(0, match.start() - 8) : match.start()]
+def _negated(text: str, match: re.Match[str], clause_before: str = "", clause_after: str = "") -> bool:
+    before = (clause_before + " " + text[: match.start()])[-10:]
     if match.group().startswith(("不", "没")):
         return bool(re.search(r"(?:没有|没|不是)\s*$", before))
     if _NEGATION_BEFORE.search(before):
         return True
-    return bool(_NEGATION_AFTER.match(text[match.end() :]))
+    return bool(_NEGATION_AFTER.match((text[match.end() :] + " " + clause_after)[:24]))
 
 
 def _amount_for(category: str, amounts: list[Amount]) -> Amount | None:
