@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 from rapidfuzz import fuzz
 
 AUTO_SCORE = 85.0
@@ -107,6 +107,7 @@ class _Key:
     pinyin: str  # syllables joined by spaces
     latin: bool
     weight: float  # 1.0 for names and aliases, CORE_WEIGHT for cores
+    readings: tuple[frozenset[str], ...] = ()  # every reading per character: 长 is zhang and chang (长风汽车)
 
 
 @dataclass
@@ -117,6 +118,7 @@ class CustomerIndex:
     keys: list[_Key] = field(default_factory=list)
     _by_pair: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
     _by_single: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    _by_sound: dict[str, list[int]] = field(default_factory=dict)  # latin keys by the start of their sound
 
     @classmethod
     def build(cls, customers: Iterable[CustomerRef]) -> CustomerIndex:
@@ -133,13 +135,21 @@ class CustomerIndex:
                 seen.add((position, key.text))
                 key_id = len(index.keys)
                 index.keys.append(key)
-                fuzzy = [_fuzzy_syllable(syllable) for syllable in key.syllables]
+                fuzzy = [{_fuzzy_syllable(syllable), *(_fuzzy_syllable(r) for r in readings)}
+                         for syllable, readings in zip(key.syllables, key.readings or [()] * len(key.syllables), strict=True)]  # fmt: skip
                 for offset in range(len(fuzzy) - 1):
-                    by_pair[(fuzzy[offset], fuzzy[offset + 1])].append((key_id, offset))
+                    for pair in {(first, second) for first in fuzzy[offset] for second in fuzzy[offset + 1]}:
+                        by_pair[pair].append((key_id, offset))
                 if len(fuzzy) == 1:
-                    by_single[fuzzy[0]].append((key_id, 0))
+                    for single in fuzzy[0]:
+                        by_single[single].append((key_id, 0))
         index._by_pair = dict(by_pair)
         index._by_single = dict(by_single)
+        by_sound: dict[str, list[int]] = defaultdict(list)
+        for key_id, key in enumerate(index.keys):
+            if key.latin:
+                by_sound[_sound(key.text.replace(" ", ""))[:3]].append(key_id)
+        index._by_sound = dict(by_sound)
         return index
 
     def match(self, text: str) -> CustomerMatch | None:
@@ -152,7 +162,9 @@ class CustomerIndex:
         ]
         if ranked and ranked[0].score >= CANDIDATE_SCORE:
             top = ranked[0]
-            runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+            # "Huaxin Building Materials" holds "Huaxin" (another customer's alias): the longer name said wins
+            rivals = [hit for hit in ranked[1:] if not (top.start <= hit.start and hit.end <= top.end and top.end - top.start > hit.end - hit.start)]
+            runner_up = rivals[0].score if rivals else 0.0
             status: MatchStatus = (
                 "auto" if top.score >= AUTO_SCORE and top.score - runner_up >= AUTO_MARGIN else "ambiguous"
             )
@@ -197,7 +209,34 @@ class CustomerIndex:
                     current = best.get(hit.customer)
                     if current is None or hit.score > current.score:
                         best[hit.customer] = hit
+        for hit in self._latin_sound_hits(units, text):
+            current = best.get(hit.customer)
+            if current is None or hit.score > current.score:
+                best[hit.customer] = hit
         return best
+
+    def _latin_sound_hits(self, units: list[_Unit], text: str) -> list[_Hit]:
+        """Latin names misspelt by ear ("Initek", "Tianjee Airlines", "Tong Zhou Insurance"): one to three
+        words run together, scored like Chinese names - the mean of the spelling's and the sound's similarity."""
+        hits: list[_Hit] = []
+        for first in range(len(units)):
+            if not units[first].latin:
+                continue
+            for last in range(first, min(first + 3, len(units))):
+                window = units[first : last + 1]
+                if not window[-1].latin or any(
+                    text[window[i].end : window[i + 1].start].strip() for i in range(len(window) - 1)
+                ):
+                    break  # words of one name stand side by side
+                joined = "".join(unit.text for unit in window)
+                sound = _sound(joined)
+                for key_id in self._by_sound.get(sound[:3], ()):
+                    key = self.keys[key_id]
+                    name = key.text.replace(" ", "")
+                    score = (0.5 * fuzz.ratio(joined, name) + 0.5 * fuzz.ratio(sound, _sound(name))) * key.weight
+                    said = text[window[0].start : window[-1].end]
+                    hits.append(_Hit(customer=key.customer, score=score, said=said, start=window[0].start, end=window[-1].end))
+        return hits
 
     def _score_at(self, key_id: int, units: list[_Unit], start: int, text: str) -> _Hit | None:
         key = self.keys[key_id]
@@ -336,9 +375,17 @@ def _make_key(customer: int, spelling: str, weight: float) -> _Key | None:
         latin = False
     syllables = tuple(unit.syllable for unit in units)
     text = " ".join(unit.text for unit in units) if latin else "".join(unit.text for unit in units)
+    readings = () if latin else tuple(_readings(unit.text) for unit in units)
     return _Key(
-        customer=customer, text=text, syllables=syllables, pinyin=" ".join(syllables), latin=latin, weight=weight
-    )
+        customer=customer, text=text, syllables=syllables, pinyin=" ".join(syllables), latin=latin, weight=weight,
+        readings=readings,
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=8192)
+def _readings(char: str) -> frozenset[str]:
+    """Every toneless reading pypinyin knows for `char` (长: chang, zhang)."""
+    return frozenset(reading.lower() for reading in pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 
 def _units(text: str) -> list[_Unit]:
@@ -405,10 +452,30 @@ def _fuzzy_syllable(syllable: str) -> str:
     return syllable
 
 
+_SOUNDS = (("ch", "k"), ("ck", "k"), ("ph", "f"), ("zh", "j"), ("q", "k"), ("c", "k"), ("x", "ks"), ("z", "s"))
+
+
+@lru_cache(maxsize=8192)
+def _sound(word: str) -> str:
+    """A rough sound of a latin word: its first letter and its consonants, c/ch/q as k ("initech", "initek": intk)."""
+    word = word.lower()
+    for written, heard in _SOUNDS:
+        word = word.replace(written, heard)
+    skeleton = word[:1] + re.sub(r"[aeiouyhw]", "", word[1:])
+    return re.sub(r"(.)\1+", r"\1", skeleton)
+
+
 def _similarity(key: _Key, window: list[_Unit]) -> float:
     if key.latin:
         said = " ".join(unit.text for unit in window)
         return fuzz.ratio(said, key.text)
     said_chars = "".join(unit.text for unit in window)
     said_pinyin = " ".join(unit.syllable for unit in window)
-    return 0.5 * fuzz.ratio(said_chars, key.text) + 0.5 * fuzz.ratio(said_pinyin, key.pinyin)
+    key_pinyin = key.pinyin
+    if len(window) == len(key.syllables) and key.readings:
+        # 常风 said for 长风: the name's other reading (chang) is the one heard
+        key_pinyin = " ".join(
+            unit.syllable if unit.syllable in readings else syllable
+            for unit, syllable, readings in zip(window, key.syllables, key.readings, strict=True)
+        )
+    return 0.5 * fuzz.ratio(said_chars, key.text) + 0.5 * fuzz.ratio(said_pinyin, key_pinyin)
