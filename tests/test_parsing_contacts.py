@@ -72,3 +72,54 @@ def test_english_surname_is_kept():
 )  # fmt: skip
 def test_contacts_named_only_by_role(text, expected):
     assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # nicknames after a role, a department or 的
+        ("刘总出差了 跟他秘书小张聊了几句", ["刘总", "小张"]),
+        ("见了黄经理 和 仓储的小刘", ["黄经理", "小刘"]),
+        ("理赔中心的邵主任+她手下小樊", ["邵主任", "小樊"]),
+        ("仓储主管冯姐、信息部小欧", ["冯姐", "小欧"]),
+        ("大家都叫她芳姐", ["芳姐"]),
+        ("厂长姓罗 罗厂长说", ["罗厂长"]),
+        # a role said right before the person's name is that person
+        ("他们厂长雷总今天不在", ["雷总"]),
+        ("他们CTO Kevin 还有产品线的 Linda 都在", ["Kevin", "Linda"]),
+        ("第一次见他们技术总监 姓邹 邹总监说", ["邹总监"]),
+        # a role alone keeps its department as said
+        ("但他们安全部负责人要求先做渗透测试", ["安全部负责人"]),
+        ("还有调度主管 聊了一下", ["调度主管"]),
+        # Traditional characters: read, and kept as said
+        ("見了資訊部的黃經理和他們的合規主管", ["黃經理", "合規主管"]),
+        # English first names on their own, in English and in Chinese notes
+        ("trial going well Kevin asked for an extension", ["Kevin"]),
+        ("前厅经理 Amy 说 价格没问题", ["Amy"]),
+        ("跟IT的Jason 和他们CIO 吃了个饭", ["Jason", "CIO"]),
+        ("Wendy and her boss Mr. Zhang loved the demo", ["Wendy", "Mr. Zhang"]),
+        ("met Ms. Liu and Captain Zhou", ["Ms. Liu", "Captain Zhou"]),
+        ("met the owner Mr. Reddy and his son Arjun", ["Mr. Reddy", "Arjun"]),
+        ("met Priya and Rahul from their dev team", ["Priya", "Rahul"]),
+        ("Present: Li Na (operations) and their IT coordinator", ["Li Na", "IT coordinator"]),
+        ("Helen Wu (Head of Trading Tech) and their risk officer; Helen is satisfied", ["Helen Wu", "risk officer"]),
+        ("spoke with Mr. Dela Cruz and the hub manager", ["Mr. Dela Cruz", "hub manager"]),
+        ("met the plant manager Mr. Wu and procurement lead Jenny", ["Mr. Wu", "Jenny"]),
+        ("Dr. Hollis (VP Operations) joined", ["Dr. Hollis"]),
+    ],
+)  # fmt: skip
+def test_contacts_as_reps_name_them(text, expected):
+    assert [contact.name for contact in find_contacts(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "同事小王说下周去", "我们的王经理陪我去的", "我们技术部的张工也去了", "今天跟我们部门的孔经理一起去了",
+        "我让我们法务 Jason 周五之前寄过去", "went with our presales engineer Tom", "Tom from our team joined",
+        "call with our regional head on Monday", "Will send the quote by May 5", "Christmas Eve party at 7pm",
+        "Sydney office visit went well", "visited Kaveri Textiles in Peenya", "小区的门卫说", "他们的老师说",
+    ],
+)  # fmt: skip
+def test_our_people_and_words_are_not_contacts(text):
+    assert find_contacts(text) == []

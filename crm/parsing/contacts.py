@@ -15,6 +15,9 @@ from collections.abc import Iterable
 import names
 from pydantic import BaseModel
 
+from crm.parsing.dates import simplified
+from crm.parsing.matching import COMPANY_SUFFIXES_EN
+
 # Common single-character surnames (百家姓, the ~200 most frequent today), and compound ones.
 SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏吕丁"
@@ -48,6 +51,7 @@ DEPARTMENT_WORDS = (
     "人力", "人事", "生产", "质量", "质检", "物流", "供应链", "工程", "项目", "客服", "战略", "投资", "审计",
     "风控", "安全", "网络", "数据", "数字化", "运营", "产品", "设计", "合规", "总经办", "总裁办", "招标",
     "后勤", "基建", "设备", "资产", "计划", "经营", "企划", "办公室", "信息中心", "数据中心", "业务",
+    "仓储", "仓库", "车队", "调度", "理赔", "营销", "教学", "前厅", "客房", "安环", "物资", "信息科技", "科技", "集团采购",
 )  # fmt: skip
 _DEPARTMENT_SUFFIX = r"(?:部门|事业部|部|处|科|中心|办公室|室|组|团队|办)"
 _DEPARTMENT = re.compile(
@@ -88,6 +92,7 @@ _EN_STOPWORDS = {
     "Nice", "Hi", "Hello", "Thanks", "Please", "Remind", "Reminder", "Check", "Sent", "Dropped",
 }  # fmt: skip
 _ROLE_WORDS_LOWER = {role.lower() for role in ROLES_EN}
+_EN_DEPARTMENTS_LOWER = {department.lower() for department in _EN_DEPARTMENTS}
 # First names in the census lists that are also everyday words, months, festivals, places, brands or
 # romanised Chinese surnames: "Will send", "May 5", "Christmas Eve", "Sydney office", "Dell laptops", "Li"
 _NAMES_THAT_ARE_WORDS = {
@@ -133,22 +138,32 @@ def find_contacts(text: str, *, exclude: Iterable[str] = (), skip_span: tuple[in
     """
     excluded_words = {word.lower() for phrase in exclude for word in re.findall(r"[A-Za-z]+", phrase)}
     floor = skip_span[1] if skip_span else 0
+    said, text = text, simplified(text)  # 黃經理 is read as 黄经理 and kept as said
     found = _chinese_contacts(text, floor) + _english_contacts(text, excluded_words)
     found.sort(key=lambda item: item[0])
     contacts: list[Contact] = []
-    for _, contact in found:
+    for start, contact in found:
+        if text[start : start + len(contact.name)] == contact.name:
+            contact.name = said[start : start + len(contact.name)]
         duplicate = next((c for c in contacts if _same_person(c, contact)), None)
         if duplicate is None:
             contacts.append(contact)
-        else:
-            duplicate.title = duplicate.title or contact.title
-            duplicate.department = duplicate.department or contact.department
+            continue
+        if duplicate.surname is None and contact.surname and duplicate.title == contact.title:
+            duplicate.name, duplicate.surname = contact.name, contact.surname  # 技术总监 … 姓邹 邹总监: the name said
+        duplicate.title = duplicate.title or contact.title
+        duplicate.department = duplicate.department or contact.department
     return contacts
 
 
 def _same_person(first: Contact, second: Contact) -> bool:
     if first.name.lower() == second.name.lower():
         return True
+    if re.fullmatch(r"[A-Za-z]+", first.name.split()[0]) and first.name.split()[0] == second.name.split()[0]:
+        return True  # "Helen Wu (Head of Trading Tech)" … "Helen is satisfied"
+    if first.title and first.title == second.title and (first.surname is None) != (second.surname is None):
+        role, named = (first, second) if first.surname is None else (second, first)
+        return role.name.endswith(role.title or "") and not re.search(r"[A-Za-z]", role.name) and named.surname is not None
     if first.surname and second.surname and first.surname == second.surname:
         return first.title == second.title or not first.title or not second.title
     return False
@@ -167,14 +182,14 @@ _FAMILIAR_FOLLOW = re.compile(
     r"\s|，|,|。|、|和|跟|的|他|她|$)"
 )
 # 秘书小张, 仓储的小刘, 见了小王: what may stand right before a nickname (other characters make a word: 大小李, 很老王)
-_FAMILIAR_AFTER = set("的和跟与同及见约找问叫请给带让有是了书理，,、。 ")
+_FAMILIAR_AFTER = set("的和跟与同及见约找问叫请给带让有是了书理下部处科室组门+，,、。 ")
 # Nicknames that are ordinary words: 小区, 老师, 小时 (区 / 师 / 时 are surnames too)
 _FAMILIAR_WORDS = {"小区", "小时", "小于", "小米", "小车", "小康", "小吃", "小组", "小计", "小姐", "小弟", "小哥", "小商",
                    "老师", "老公", "老婆", "老乡", "老家", "老年", "老弟", "老大", "老于", "老成", "老练", "老司"}  # fmt: skip
 # 我们的王经理, 同事小李, 我司张工: our own colleagues, not the customer's people
 _OUR_SIDE_ZH = re.compile(
     r"(?:我们|我司|我方|咱们|同事|我的|本公司|我们公司|我们这边)(?:的)?"
-    r"(?:(?:" + "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True)) + r")"
+    r"(?:(?:" + "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True)) + r")?"
     + _DEPARTMENT_SUFFIX + r"?(?:的)?)?\s*$"
 )
 # 总 / 工 / 董 followed by these characters make ordinary words (总结, 工作, 董事会), not titles.
@@ -188,12 +203,17 @@ _WORDS_ENDING_IN_SURNAME = {"对方", "甲方", "乙方", "双方", "各方", "�
 # A contact named only by role: 对方财务总监, 他们的CIO, 客户的采购经理 (the person, not a surname + title).
 _ROLE_TITLES_ZH = ("总经理", "副总经理", "副总裁", "总裁", "董事长", "总监", "副总监", "经理", "主任", "处长", "科长",
                    "部长", "厂长", "负责人", "主管", "CIO", "CFO", "CTO", "CEO", "COO")  # fmt: skip
+_DEPARTMENT_WORD = "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True))
+_ROLE_TITLE_ZH = "(?P<title>" + "|".join(sorted(_ROLE_TITLES_ZH, key=len, reverse=True)) + ")"
 _ROLE_ONLY_ZH = re.compile(
     r"(?:对方|甲方|客户|他们|她们|人家|那边)(?:的|那边的)?\s*"
-    r"(?P<department>" + "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True))
-    + r")?" + _DEPARTMENT_SUFFIX + r"?的?"
-    r"(?P<title>" + "|".join(sorted(_ROLE_TITLES_ZH, key=len, reverse=True)) + r")"
+    r"(?:(?P<department>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?)?" + _ROLE_TITLE_ZH
+    # 还有调度主管, 见了采购经理: after a listing word the department must be said
+    + r"|(?:还有|以及|和|跟|与|及|见了|约了|、)\s*(?P<department2>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?"
+    + _ROLE_TITLE_ZH.replace("?P<title>", "?P<title2>")
 )
+# 大家都叫她芳姐, 叫他胖哥: a nickname the customer's people go by
+_CALLED_ZH = re.compile(r"叫(?:他|她)\s*(?P<nickname>[\u4e00-\u9fff]{1,2}(?:姐|哥|叔|姨|总|工|爷|老师))")
 
 
 def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
@@ -207,6 +227,9 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         name = match.group()
         if name in _NOT_CONTACTS or any(text.startswith(word, match.start("given")) for word in _SURNAME_WORDS_TO_SKIP):
             continue
+        if any(text.startswith(word, match.start()) or text[: match.start() + 1].endswith(word)
+               for word in DEPARTMENT_WORDS if len(word) > 1):  # fmt: skip
+            continue  # 项目经理, 车队队长, 仓储主管: 项 / 车 / 储 start or end a department, not a surname
         if given and not _plausible_given_name(given):
             continue
         if any(given.startswith(word) or word.startswith(given) for word in DEPARTMENT_WORDS if given) or (
@@ -224,12 +247,23 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         department = _department_before(text, match.start(), floor)
         found.append((match.start(), Contact(name=name, title=title, department=department, surname=surname)))
     for match in _ROLE_ONLY_ZH.finditer(text):
-        if any(s < match.end() and match.start("title") < e for s, e in taken):
+        title_group = "title" if match.group("title") else "title2"
+        department_group = "department" if title_group == "title" else "department2"
+        title, department = match.group(title_group), match.group(department_group)
+        if any(s < match.end() and match.start(title_group) < e for s, e in taken):
             continue
-        role = (match.group("department") or "") + match.group("title")
-        found.append((match.start("title") - len(match.group("department") or ""),
-                      Contact(name=role, title=match.group("title"), department=match.group("department"))))  # fmt: skip
+        if any(s == match.end() for s, _ in taken) or re.match(
+            r"(?:\s?[A-Z][a-z]+|[小老]" + _SURNAME_PATTERN + ")", text[match.end() :]
+        ):
+            continue  # 他们厂长雷总, 他们CTO Kevin: the person is named right after
+        start = match.start(department_group) if department else match.start(title_group)
+        role = re.sub(r"的$", "", text[start : match.start(title_group)]) + title  # 安全部负责人, 财务总监
+        found.append((start, Contact(name=role, title=title, department=department)))
         taken.append((match.start(), match.end()))
+    for match in _CALLED_ZH.finditer(text):
+        if not any(s <= match.start("nickname") < e for s, e in taken):
+            found.append((match.start("nickname"), Contact(name=match.group("nickname"))))
+            taken.append((match.start("nickname"), match.end()))
     for match in _FAMILIAR.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
@@ -267,20 +301,30 @@ _EN_NAME_THEN_ROLE = re.compile(
 )
 _EN_HONORIFIC = re.compile(r"\b(?P<honorific>" + _HONORIFIC + r")\s+(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
 _EN_NAME_FROM = re.compile(
-    r"(?P<name>" + _NAME_EN + r")\s+(?:from|in|of|at)\s+(?:the\s+)?(?P<department>" + _EN_DEPARTMENT + r")\b"
+    r"(?P<name>" + _NAME_EN + r")(?:\s+(?:from|in|of|at)\s+(?:the\s+|their\s+)?(?P<department>" + _EN_DEPARTMENT
+    + r"|[a-z]+(?=\s+team\b))|\s*\(\s*(?P<department2>(?i:" + _EN_DEPARTMENT + r"))\s*\))"  # "Rahul from their dev team", "Li Na (operations)"
 )
 _EN_AFTER_VERB = re.compile(
     r"\b(?i:met|meet|meeting|called|call|spoke (?:to|with)|talked (?:to|with)|emailed|email|saw|"
-    r"(?:lunch|dinner|coffee|call|meeting|chat|catch-up|catch up|sync) with|ping|pinged|visited|contact|reached)"
-    r"\s+(?i:with\s+)?(?P<name>" + _NAME_EN + r")\b"
+    r"(?:lunch|dinner|coffee|call|meeting|chat|catch-up|catch up|sync) with|ping|pinged|visited|contact|reached|w/)"
+    r"\s*(?i:with\s+)?(?P<name>" + _NAME_EN + r")\b"
+    # "his son Arjun", "her deputy Mei": a person named after who they are to someone there
+    r"|\b(?i:his|her|their)\s+(?i:son|daughter|wife|husband|brother|sister|deputy|assistant|secretary|boss)\s+(?P<name2>"
+    + _NAME_EN + r")\b"
 )
 # A first name on its own: "Kevin asked for an extension", "前厅经理 Amy 说", "IT的Jason"
 _EN_GIVEN_NAME = re.compile(r"(?<![A-Za-z'&.-])(?P<name>[A-Z][a-z]{2,}(?:\s[A-Z][a-z]+)?)(?![A-Za-z&'-])")
 # "our presales engineer Tom", "my colleague Sarah", "Tom from our team": our own people, not the customer's
 _OUR_SIDE_BEFORE_EN = re.compile(r"\b(?:our|my|colleagues?)\s+(?:[a-z-]+\s+){0,2}$|\b(?:our|my)\s+$", re.IGNORECASE)
 _OUR_SIDE_AFTER_EN = re.compile(r"^,?\s+(?:(?:from|of|on|in)\s+)?(?:our|my)\b", re.IGNORECASE)
+# "the hub manager", "their risk officer": one plain word may say what the role is over; "our CFO" is ours
+_ROLE_MODIFIER = (
+    r"(?:(?!(?:new|old|former|current|same|other|whole|entire|own|main|key|top|big|real|actual|very)\b)(?-i:[a-z]+)\s+)?"
+)
 _EN_ROLE_ALONE = re.compile(
-    r"\b(?:the|their|our|its|his|her)\s+(?P<role>" + _ROLE_PHRASE + r")\b", re.IGNORECASE
+    r"\b(?:the|their|its|his|her)\s+(?:(?:new|current|former|acting|interim)\s+)?(?P<role>" + _ROLE_MODIFIER
+    + _ROLE_PHRASE + r")\b(?!,?\s+(?-i:[A-Z][a-z]))",  # "the plant manager Mr. Wu": the name is the contact
+    re.IGNORECASE,
 )
 _EN_POSSESSIVE_ROLE = re.compile(r"'s\s+(?P<role>" + _ROLE_PHRASE + r")\b(?!\s+[A-Z][a-z])")
 # "the Acme CFO", "their Globex procurement manager": a company name between the article and the role
@@ -302,8 +346,8 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
             words.pop()  # fmt: skip
         if not words or words[0] in _EN_STOPWORDS or words[0].lower() in excluded_words:
             return None
-        if words[0].lower() in _ROLE_WORDS_LOWER:
-            return None
+        if words[0].lower() in _ROLE_WORDS_LOWER or words[0].lower() in _EN_DEPARTMENTS_LOWER:
+            return None  # "VP Operations": a department, not a name
         return " ".join(words)
 
     for match in _EN_HONORIFIC.finditer(text):
@@ -336,17 +380,19 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
         name = usable(match.group("name"))
         if not name or _inside(match.start("name"), named_spans):
             continue
-        found.append((match.start("name"), Contact(name=name, department=match.group("department"))))
+        department = match.group("department") or match.group("department2")
+        found.append((match.start("name"), Contact(name=name, department=department)))
         named_spans.append((match.start(), match.end()))
     for match in _EN_AFTER_VERB.finditer(text):
-        raw_name = match.group("name")
+        group = "name" if match.group("name") else "name2"
+        raw_name = match.group(group)
         if not raw_name[0].isupper():
             continue
         name = usable(raw_name)
-        if not name or _inside(match.start("name"), named_spans) or _is_company_word(text, match.start("name")):
+        if not name or _inside(match.start(group), named_spans) or _is_company_word(text, match.start(group)):
             continue
-        found.append((match.start("name"), Contact(name=name, department=_english_department_after(text, match.end()))))
-        named_spans.append((match.start("name"), match.end()))
+        found.append((match.start(group), Contact(name=name, department=_english_department_after(text, match.end()))))
+        named_spans.append((match.start(group), match.end()))
     for match in _EN_GIVEN_NAME.finditer(text):
         first = match.group("name").split()[0]
         if first not in _given_names() or _inside(match.start("name"), named_spans):
@@ -362,6 +408,7 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
     found = [
         (start, contact) for start, contact in found
         if not _OUR_SIDE_BEFORE_EN.search(text[max(0, start - 40) : start])
+        and not _OUR_SIDE_ZH.search(text[max(0, start - 12) : start])  # 我让我们法务 Jason 寄过去
         and not _OUR_SIDE_AFTER_EN.match(text[start + len(contact.name) :])
     ]  # fmt: skip
     for pattern in (_EN_ROLE_ALONE, _EN_POSSESSIVE_ROLE, _EN_COMPANY_ROLE):
@@ -393,9 +440,16 @@ def _english_department_after(text: str, end: int) -> str | None:
     return match.group(1) if match else None
 
 
+_COMPANY_WORDS = "|".join(sorted({suffix.capitalize() for suffix in COMPANY_SUFFIXES_EN} | {
+    "Textiles", "Foods", "Food", "Insurance", "Energy", "Electric", "Electronics", "Motors", "Auto", "Hotels", "Hotel",
+    "Manufacturing", "Chemicals", "Steel", "Mining", "Retail", "Airways", "Shipping", "Paper", "Printing", "Environmental",
+    "Agriculture", "Education", "Construction", "Pharmaceutical", "Healthcare", "Hospital", "Telecom", "Power",
+}, key=len, reverse=True))  # fmt: skip
+
+
 def _is_company_word(text: str, start: int) -> bool:
     after = text[start:]
-    return bool(re.match(r"[A-Z][a-z]+\s+(?:Corp|Inc|Ltd|Group|Bank|Co|Software|Technologies|Tech)\b", after))
+    return bool(re.match(r"[A-Z][a-z]+\s+(?:" + _COMPANY_WORDS + r")\b", after))
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
