@@ -188,3 +188,55 @@ def test_a_parser_bug_is_logged_and_the_note_keeps_a_record(monkeypatch, caplog)
     assert record.read_failed and record.excerpt.startswith("华信科技")
     [logged] = [r for r in caplog.records if r.name == "crm.visits.parse"]
     assert logged.exc_info is not None and "华信" not in logged.getMessage()  # the bug, not the note's text
+
+
+@pytest.mark.parametrize(
+    ("note", "now", "expected"),
+    [
+        # a day said as over is no follow-up, nor next year's
+        ("背景：保密协议已于12月15日签署。下一步：12月29日14:00提交实施计划", datetime(2026, 12, 22, 15, 0, tzinfo=ZONE),
+         [datetime(2026, 12, 29, 14, 0, tzinfo=ZONE)]),
+        ("the batch delivered on 3 December failed. Send the root-cause report by 20 January",
+         datetime(2027, 1, 12, 16, 40, tzinfo=ZONE), [datetime(2027, 1, 20, 9, 0, tzinfo=ZONE)]),
+        # the part of today under way is the visit's own, not tomorrow's
+        ("下午去华信科技 见了王经理 约了下周二下午两点再去", datetime(2026, 12, 11, 16, 50, tzinfo=ZONE),
+         [datetime(2026, 12, 15, 14, 0, tzinfo=ZONE)]),
+        # the exact day not set yet, a worry about a date, a wish: no follow-up
+        ("Acme, ping him in the new year, no date set", datetime(2026, 12, 18, 17, 35, tzinfo=ZONE), []),
+        ("华信科技 一月中旬再定 具体哪天没说", datetime(2026, 12, 28, 18, 55, tzinfo=ZONE), []),
+        ("华信科技 觉得实施周期太长了 怕赶不上春节前上线 下周三上午十点再过去讲排期", datetime(2026, 12, 1, 18, 20, tzinfo=ZONE),
+         [datetime(2026, 12, 9, 10, 0, tzinfo=ZONE)]),
+        ("华信科技 王经理说 要是能晚上装就好了 这个我回去问问", datetime(2027, 2, 22, 8, 10, tzinfo=ZONE), []),
+        # "60 days before they can sign" counts from no day: "by Friday" is still a follow-up
+        ("Acme: they need 60 days before they can sign. Next steps: send revised terms by Friday.",
+         datetime(2026, 12, 15, 13, 0, tzinfo=ZONE), [datetime(2026, 12, 18, 9, 0, tzinfo=ZONE)]),
+        # "kickoff date tbd" is about the kickoff, not the SOW
+        ("Acme - no objections, they just want the SOW. send SOW by wed, kickoff date tbd once its signed",
+         datetime(2027, 1, 4, 12, 20, tzinfo=ZONE), [datetime(2027, 1, 6, 9, 0, tzinfo=ZONE)]),
+    ],
+)  # fmt: skip
+def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected: list[datetime]):
+    record = parse_note(note, now=now, customers=CUSTOMERS)
+    assert sorted(followup.due for followup in record.followups) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("华信科技 IT负责人葛工说 老师们的 feedback 都挺好 没什么 complaint", set()),
+        ("华信科技 对我们的方案挺感兴趣 也没提什么顾虑", set()),
+        ("Acme: pretty happy with it, no real concerns", set()),
+        ("华信科技 钟总说资质那个事 他们内部可以先走个试点 价格啊付款啊这些 他们都没提意见", set()),
+        ("华信科技 老赵说他们现在用的那家 服务响应太慢了 所以想换掉 对我们这边倒是 没什么顾虑", set()),
+        ("华信科技 就是说他们今年的预算已经花完了 明年再说吧", {"budget"}),
+        ("Acme: this year's budget got cut in half, so the project may slip", {"budget"}),
+        ("华信科技 Kevin 觉得我们的API文档太乱 集成的 complexity 太高", {"complexity"}),
+        ("华信科技 他们觉得我们的车载终端装起来太麻烦", {"complexity"}),
+        ("Acme: they're tied in with another WMS vendor for another year and pretty happy with them", {"competitor"}),
+        ("华信科技 邹总监说他们现在用的那套平台 挺稳定的 暂时没有换的打算", {"competitor"}),
+        ("Acme: the risk officer pressed on data residency before anything goes live", {"security"}),
+    ],
+)  # fmt: skip
+def test_objections_as_reps_report_them(note: str, expected: set[str]):
+    record = parse_note(note, now=NOW, customers=CUSTOMERS)
+    assert {objection.category for objection in record.objections} == expected

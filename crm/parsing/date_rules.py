@@ -834,7 +834,8 @@ RULES: tuple[Rule, ...] = (
     Rule("before_reference", re.compile(
         r"提前\s*(?P<count>" + _NUM + r"{1,3})?\s*个?\s*(?P<unit>天|日|周|星期|礼拜|月)"
         r"|\b(?P<count_en>\d+|an?|one|two|three|four|five|six|seven|ten)\s+(?P<unit_en>days?|weeks?|months?)\s+"
-        r"(?:before|ahead of|prior to|in advance)",
+        r"(?:before|ahead of|prior to|in advance)"
+        r"(?!\s+(?:they|we|he|she|I|you|it|anyone|anything|going|signing|that)\b)",  # "60 days before they can sign"
         re.IGNORECASE,
     ), lambda m, c: _relative_before(_EnglishGroups(m), c)),
     Rule("week_after_next", re.compile(r"下下个?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天末1-7])?"), _week_after_next),

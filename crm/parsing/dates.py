@@ -691,6 +691,11 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
                 continue
             clock = mention.clock or PART_OF_DAY_TIMES.get(mention.part_of_day or "", time(9, 0))
             day = now.date()
+            if mention.clock is None and clock <= now.time().replace(tzinfo=None) and not _STILL_TO_COME.search(
+                text[mention.end : mention.end + 12]
+            ):  # 下午去中连重工 见了… said at 16:50: the afternoon under way or over is this visit's, not tomorrow's
+                placed.append(replace(mention, day=day, past=True, rule=mention.rule + "+time_only+begun"))
+                continue
             if clock <= now.time().replace(tzinfo=None):
                 day += timedelta(days=1)
             mention = replace(mention, day=day, rule=mention.rule + "+time_only")
@@ -700,6 +705,11 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             mention = replace(mention, past=True, rule=mention.rule + "+past")
         placed.append(mention)
     return placed
+
+
+# 下午再去一趟, 晚上还要开会, "this evening I'll call": a part of the day under way, and something still to do in it
+_STILL_TO_COME = re.compile(r"^[^，。,.;；]*?(?:再|还要|还得|要|准备|待会|等会|一会|晚点|\bwill\b|'ll|\bgoing to\b|\blater\b)",
+                            re.IGNORECASE)  # fmt: skip
 
 
 def _passed_today(mention: DateMention, now: datetime) -> bool:

@@ -292,6 +292,11 @@ def _followups(
             continue  # 合同12月10号到期, "contract renews end of June": a date to count from, not a to-do
         if day is None or day < now.date():
             continue
+        if _DAY_NOT_SET.search(re.split(r"[；;。\n]|\.\s", text[mention.end : mention.end + 30])[0]) or _HYPOTHETICAL.search(clause):
+            continue  # "ping him in the new year, no date set", 一月中旬再定 具体哪天没说, 要是能晚上装就好了
+        clause_start = clauses[clause_number][0] if clause_number is not None else mention.start
+        if _CONCERN.search(text[max(clause_start, mention.start - 12) : mention.start]) and not _COMMITMENT.search(clause):
+            continue  # 怕赶不上春节前上线: a worry about a date, not a to-do
         if mention.vague and not _ACTION.search(clause + " " + action):
             continue  # 下个月有预算: news, not a to-do
         due = datetime.combine(day, clock, tzinfo=now.tzinfo)
@@ -311,6 +316,15 @@ def _followups(
     return followups
 
 
+_DAY_NOT_SET = re.compile(
+    r"具体(?:哪天|哪一天|日子|时间|日期)[^，。,.]{0,10}?(?:没说|没定|再说|再定|待定|再通知|未定|不确定)|没定(?:时间|日子|日期)|"
+    r"^\s*(?:时间|日期)待定|\bno (?:date|day|time) (?:set|yet|fixed|agreed)\b|"
+    r"^[\s,(]*(?:date|day) (?:TBC|TBD|to be (?:agreed|confirmed|decided))\b|\bexact (?:date|day) (?:TBC|TBD|not (?:set|fixed))",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL = re.compile(r"要是|假如|如果能|要能|就好了|\bif only\b|\bwould be (?:nice|great|good|ideal)\b", re.IGNORECASE)
+_CONCERN = re.compile(r"怕|担心|担忧|顾虑|\b(?:worried|concerned|afraid|fears?)\b", re.IGNORECASE)
+_COMMITMENT = re.compile(r"再|约|安排|答应|承诺|\b(?:will|we'll|promised|agreed to|scheduled|booked)\b", re.IGNORECASE)
 _TODAY = re.compile(r"今天|今日|today", re.IGNORECASE)
 _INTENT = re.compile(r"要|得|需要|记得|别忘|必须|务必|争取|提醒|安排|\b(?:need to|have to|must|will|remind|don't forget)\b|'ll",
                      re.IGNORECASE)  # fmt: skip
