@@ -106,6 +106,17 @@ def test_contacts_named_only_by_role(text, expected):
         ("spoke with Mr. Dela Cruz and the hub manager", ["Mr. Dela Cruz", "hub manager"]),
         ("met the plant manager Mr. Wu and procurement lead Jenny", ["Mr. Wu", "Jenny"]),
         ("Dr. Hollis (VP Operations) joined", ["Dr. Hollis"]),
+        # a role said beside the name is who that person is
+        ("went with uh Mr. Wong the plant manager and Siti from purchasing", ["Mr. Wong", "Siti"]),
+        ("spent the afternoon with their VP engineering Samantha and uh Raj", ["Samantha", "Raj"]),
+        ("见了他们的 CTO 叫 Eric 还有采购的黄小姐", ["Eric", "黄小姐"]),
+        # nicknames after a title, and role-only people after 的
+        ("见了他们的 IT 总监老方 还有运维的小秦", ["老方", "小秦"]),
+        ("苗主任的副手小宁说两周后再测", ["苗主任", "小宁"]),
+        ("中午跟恒同电子的采购总监吃饭 还有他们采购部的小梅", ["采购总监", "小梅"]),
+        # places are not people
+        ("came out of Globex at their Marina Bay office met Priya", ["Priya"]),
+        ("lunch with the team here in Singapore, their head of trading Marcus", ["Marcus"]),
     ],
 )  # fmt: skip
 def test_contacts_as_reps_name_them(text, expected):

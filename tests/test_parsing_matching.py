@@ -84,3 +84,28 @@ def test_five_hundred_customers_index_once():
     customers = [CustomerRef(id=n, name=f"客户{n:03d}科技") for n in range(500)] + CUSTOMERS
     index = CustomerIndex.build(customers)
     assert index.match("花信科技的王经理").customer.name == "华信科技"
+
+
+def test_names_said_by_ear_match_and_words_that_only_sound_alike_do_not():
+    customers = [
+        CustomerRef(id=1, name="青禾农业", aliases=["Qinghe Agriculture"]),
+        CustomerRef(id=2, name="星河传媒", aliases=["Xinghe Media"]),
+        CustomerRef(id=3, name="长风汽车", aliases=["Changfeng Auto"]),
+        CustomerRef(id=4, name="天际航空", aliases=["Tianji Airlines"]),
+        CustomerRef(id=5, name="国泰制药"),
+        CustomerRef(id=6, name="华新建材", aliases=["Huaxin Building Materials"]),
+        CustomerRef(id=7, name="华信科技", aliases=["Huaxin"]),
+    ]
+    index = CustomerIndex.build(customers)
+    for said, expected in [
+        ("昨天去了一趟清和农业", 1),  # every syllable right, the characters guessed
+        ("uh Shinghe Media, their content team", 2),  # x heard as sh
+        ("今天在常风汽车两江基地", 3),  # 长 read chang, not zhang
+        ("quick one on Tianjee Airlines", 4),
+        ("Account: Huaxin Building Materials (Wuhan)", 6),  # holds another customer's alias
+    ]:
+        match = index.match(said)
+        assert match is not None and match.status == "auto" and match.customer.id == expected, said
+    assert index.match("Huaxin said the price is high").status == "ambiguous"
+    # "get" sounds like guotai to the sound key, but is spelt nothing like it
+    assert index.match("yesterday I dropped by Harbourview Dental Group to get a feel").status == "unknown"

@@ -179,10 +179,11 @@ _CHINESE_CONTACT = re.compile(
 _FAMILIAR = re.compile(r"(?P<prefix>[小老])(?P<surname>" + _SURNAME_PATTERN + r")(?![\u4e00-\u9fff]{0,1}(?:" + _TITLE_PATTERN + "))")
 _FAMILIAR_FOLLOW = re.compile(
     r"^(?:说|讲|聊|那边|这边|反馈|表示|提到|问|觉得|认为|答应|同意|负责|帮|陪|带|接待|在|刚|已经|还|就|也|又|会|要|"
+    r"吃|喝|请|打|发|来|去|私下|让|叫|找|给|把|被|都|一直|老是|提|"
     r"\s|，|,|。|、|和|跟|的|他|她|$)"
 )
 # 秘书小张, 仓储的小刘, 见了小王: what may stand right before a nickname (other characters make a word: 大小李, 很老王)
-_FAMILIAR_AFTER = set("的和跟与同及见约找问叫请给带让有是了书理下部处科室组门+，,、。 ")
+_FAMILIAR_AFTER = set("的和跟与同及见约找问叫请给带让有是了书理下手部处科室组门+，,、。 ")
 # Nicknames that are ordinary words: 小区, 老师, 小时 (区 / 师 / 时 are surnames too)
 _FAMILIAR_WORDS = {"小区", "小时", "小于", "小米", "小车", "小康", "小吃", "小组", "小计", "小姐", "小弟", "小哥", "小商",
                    "老师", "老公", "老婆", "老乡", "老家", "老年", "老弟", "老大", "老于", "老成", "老练", "老司"}  # fmt: skip
@@ -209,11 +210,14 @@ _ROLE_ONLY_ZH = re.compile(
     r"(?:对方|甲方|客户|他们|她们|人家|那边)(?:的|那边的)?\s*"
     r"(?:(?P<department>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?)?" + _ROLE_TITLE_ZH
     # 还有调度主管, 见了采购经理: after a listing word the department must be said
-    + r"|(?:还有|以及|和|跟|与|及|见了|约了|、)\s*(?P<department2>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?"
+    + r"|(?:还有|以及|和|跟|与|及|见了|约了|、|的)\s*(?P<department2>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?"
     + _ROLE_TITLE_ZH.replace("?P<title>", "?P<title2>")
 )
 # 大家都叫她芳姐, 叫他胖哥: a nickname the customer's people go by
 _CALLED_ZH = re.compile(r"叫(?:他|她)\s*(?P<nickname>[\u4e00-\u9fff]{1,2}(?:姐|哥|叔|姨|总|工|爷|老师))")
+
+
+_NICKNAME_AFTER_TITLES = tuple(sorted({*TITLES_ZH, *_ROLE_TITLES_ZH, "站长", "负责人"} - {"总", "工", "董", "姐", "哥"}, key=len))
 
 
 def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
@@ -253,7 +257,7 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         if any(s < match.end() and match.start(title_group) < e for s, e in taken):
             continue
         if any(s == match.end() for s, _ in taken) or re.match(
-            r"(?:\s?[A-Z][a-z]+|[小老]" + _SURNAME_PATTERN + ")", text[match.end() :]
+            r"(?:\s?(?:叫|是|名叫)?\s?[A-Z][a-z]+|[小老]" + _SURNAME_PATTERN + ")", text[match.end() :]
         ):
             continue  # 他们厂长雷总, 他们CTO Kevin: the person is named right after
         start = match.start(department_group) if department else match.start(title_group)
@@ -267,8 +271,8 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
     for match in _FAMILIAR.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        if match.start() > 0 and text[match.start() - 1] not in _FAMILIAR_AFTER:
-            continue  # 大小李 / 很老王: part of another word
+        if match.start() > 0 and text[match.start() - 1] not in _FAMILIAR_AFTER and not text[: match.start()].endswith(_NICKNAME_AFTER_TITLES):
+            continue  # 大小李 / 很老王: part of another word (IT总监老方, 站长老韩, 主管小蒋 are people)
         if match.group() in _FAMILIAR_WORDS:
             continue
         if not _FAMILIAR_FOLLOW.match(text[match.end() :]):
@@ -323,7 +327,7 @@ _ROLE_MODIFIER = (
 )
 _EN_ROLE_ALONE = re.compile(
     r"\b(?:the|their|its|his|her)\s+(?:(?:new|current|former|acting|interim)\s+)?(?P<role>" + _ROLE_MODIFIER
-    + _ROLE_PHRASE + r")\b(?!,?\s+(?-i:[A-Z][a-z]))",  # "the plant manager Mr. Wu": the name is the contact
+    + _ROLE_PHRASE + r")\b(?!\s+(?:" + _EN_DEPARTMENT + r"\s+)?(?-i:[A-Z][a-z]))",  # "the plant manager Mr. Wu", "their VP engineering Samantha"
     re.IGNORECASE,
 )
 _EN_POSSESSIVE_ROLE = re.compile(r"'s\s+(?P<role>" + _ROLE_PHRASE + r")\b(?!\s+[A-Z][a-z])")
@@ -410,17 +414,35 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
         if not _OUR_SIDE_BEFORE_EN.search(text[max(0, start - 40) : start])
         and not _OUR_SIDE_ZH.search(text[max(0, start - 12) : start])  # 我让我们法务 Jason 寄过去
         and not _OUR_SIDE_AFTER_EN.match(text[start + len(contact.name) :])
+        and not _a_place(text, start, start + len(contact.name), contact.name)
     ]  # fmt: skip
     for pattern in (_EN_ROLE_ALONE, _EN_POSSESSIVE_ROLE, _EN_COMPANY_ROLE):
         for match in pattern.finditer(text):
             if _inside(match.start("role"), named_spans) or _near(match.start("role"), named_spans):
                 continue
+            if any(end <= match.start() and re.fullmatch(r",?\s*", text[end : match.start()]) for _, end in named_spans):
+                continue  # "Mr. Wong the plant manager": who Mr. Wong is, not another person
             role = _clean_role(match.group("role"))
             if role.lower() in ("head", "lead", "owner", "partner", "executive", "admin", "assistant", "president"):
                 continue
             found.append((match.start("role"), Contact(name=role, title=role, department=_department_of_role(role))))
             named_spans.append((match.start("role"), match.end()))
     return found
+
+
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|around|into|via|across|outside)\s+(?:the\s+)?$", re.IGNORECASE)
+_PLACE_AFTER = re.compile(
+    r"^['’]?s?\s+(?:office|plant|site|branch|hq|headquarters|store|shop|factory|campus|warehouse|hub|centre|center|"
+    r"mall|port|airport|station|district|park|tower|building|road|street)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _a_place(text: str, start: int, end: int, name: str) -> bool:
+    """"here in Singapore", "their Marina Bay office": a place, not a person (Mr. Tan in IT is a person)."""
+    if re.match(_HONORIFIC + r"\s", name):
+        return False
+    return bool(_PLACE_BEFORE.search(text[max(0, start - 12) : start]) or _PLACE_AFTER.match(text[end:]))
 
 
 def _clean_role(role: str) -> str:

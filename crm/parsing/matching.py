@@ -30,6 +30,8 @@ AUTO_SCORE = 85.0
 AUTO_MARGIN = 8.0
 CANDIDATE_SCORE = 62.0
 CORE_WEIGHT = 0.95
+HOMOPHONE_LENGTH, HOMOPHONE_SCORE = 4, 90.0  # a whole name of 4+ characters that sounds the same is that name
+SOUND_SPELLING_FLOOR = 70.0  # a latin name heard, not read, must still be spelt at least this close
 
 MatchStatus = Literal["auto", "ambiguous", "unknown"]
 
@@ -224,16 +226,19 @@ class CustomerIndex:
                 continue
             for last in range(first, min(first + 3, len(units))):
                 window = units[first : last + 1]
-                if not window[-1].latin or any(
+                if not window[-1].latin or len(window[-1].text) < 2 or any(
                     text[window[i].end : window[i + 1].start].strip() for i in range(len(window) - 1)
                 ):
                     break  # words of one name stand side by side
                 joined = "".join(unit.text for unit in window)
                 sound = _sound(joined)
-                for key_id in self._by_sound.get(sound[:3], ()):
+                for key_id in self._by_sound.get(sound[:3], ()) if len(joined) >= 4 else ():
                     key = self.keys[key_id]
                     name = key.text.replace(" ", "")
-                    score = (0.5 * fuzz.ratio(joined, name) + 0.5 * fuzz.ratio(sound, _sound(name))) * key.weight
+                    spelling = fuzz.ratio(joined, name)
+                    if spelling < SOUND_SPELLING_FLOOR:
+                        continue  # the sound lifts a near spelling; it never makes one ("get" is not guotai)
+                    score = (0.5 * spelling + 0.5 * fuzz.ratio(sound, _sound(name))) * key.weight
                     said = text[window[0].start : window[-1].end]
                     hits.append(_Hit(customer=key.customer, score=score, said=said, start=window[0].start, end=window[-1].end))
         return hits
@@ -452,7 +457,8 @@ def _fuzzy_syllable(syllable: str) -> str:
     return syllable
 
 
-_SOUNDS = (("ch", "k"), ("ck", "k"), ("ph", "f"), ("zh", "j"), ("q", "k"), ("c", "k"), ("x", "ks"), ("z", "s"))
+# Pinyin spellings too: x and sh sound alike to an English ear (Xinghe, "Shinghe"), q is ch
+_SOUNDS = (("ch", "k"), ("ck", "k"), ("ph", "f"), ("zh", "j"), ("sh", "s"), ("q", "k"), ("c", "k"), ("x", "s"), ("z", "s"))
 
 
 @lru_cache(maxsize=8192)
@@ -478,4 +484,7 @@ def _similarity(key: _Key, window: list[_Unit]) -> float:
             unit.syllable if unit.syllable in readings else syllable
             for unit, syllable, readings in zip(window, key.syllables, key.readings, strict=True)
         )
-    return 0.5 * fuzz.ratio(said_chars, key.text) + 0.5 * fuzz.ratio(said_pinyin, key_pinyin)
+    score = 0.5 * fuzz.ratio(said_chars, key.text) + 0.5 * fuzz.ratio(said_pinyin, key_pinyin)
+    if said_pinyin == key_pinyin and len(window) >= HOMOPHONE_LENGTH:
+        return max(score, HOMOPHONE_SCORE)  # 清和农业 for 青禾农业: every syllable heard right, the characters guessed
+    return score
