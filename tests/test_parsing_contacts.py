@@ -108,7 +108,7 @@ def test_contacts_named_only_by_role(text, expected):
         ("Dr. Hollis (VP Operations) joined", ["Dr. Hollis"]),
         # a role said beside the name is who that person is
         ("went with uh Mr. Wong the plant manager and Siti from purchasing", ["Mr. Wong", "Siti"]),
-        ("spent the afternoon with their VP engineering Samantha and uh Raj", ["Samantha", "Raj"]),
+        ("spent the afternoon with their VP engineering Samantha and uh Raj their security architect", ["Samantha", "Raj"]),
         ("见了他们的 CTO 叫 Eric 还有采购的黄小姐", ["Eric", "黄小姐"]),
         # nicknames after a title, and role-only people after 的
         ("见了他们的 IT 总监老方 还有运维的小秦", ["老方", "小秦"]),
