@@ -235,6 +235,16 @@ def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected
         ("Acme: they're tied in with another WMS vendor for another year and pretty happy with them", {"competitor"}),
         ("华信科技 邹总监说他们现在用的那套平台 挺稳定的 暂时没有换的打算", {"competitor"}),
         ("Acme: the risk officer pressed on data residency before anything goes live", {"security"}),
+        ("华信科技 邱校长说我们给的工期他们能接受 价格也在预算里 没啥顾虑", set()),
+        ("华信科技 他们对方案一点顾虑都没有", set()),
+        ("华信科技 老方提了一句去年十一月那次宕机 不过早就处理好了", set()),
+        ("Acme: Dr. Patel is comfortable with our setup, nothing she's worried about", set()),
+        ("Acme: their quality manager wants traceability down to batch level", set()),
+        ("华信科技 联调又出问题了 苗主任很不高兴", {"quality"}),
+        ("华信科技 苗主任很不高兴", {"other"}),
+        ("Acme: they already pay Guidewire for something pretty similar", {"competitor"}),
+        ("Acme: this year's budget isn't signed off until April", {"budget"}),
+        ("华信科技 第一是台湾那家 价格比我们低", {"price", "competitor"}),
     ],
 )  # fmt: skip
 def test_objections_as_reps_report_them(note: str, expected: set[str]):

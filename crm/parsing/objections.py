@@ -23,7 +23,8 @@ ObjectionCategory = Literal[
 CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     "budget": re.compile(
         r"没(?:有)?预算|预算(?:不够|不足|紧张?|有限|很少|被砍|砍了|冻结|没了|用完|已经用完|超了|不多)|没钱|资金紧张|经费不足|"
-        r"预算.{0,6}(?:花完|用完|用光|花光|砍|削减|压缩|冻结|没了|超支)|"
+        r"预算.{0,6}(?:花完|用完|用光|花光|砍|削减|压缩|冻结|没了|超支)|预算(?:还)?没(?:批|下来|到位|定)|"
+        r"\bbudget (?:isn't|is not|hasn't been|has not been|won't be|not) (?:\w+ )?(?:signed off|approved|released|confirmed|available)\b|"
         r"\bno budget\b|budget (?:is |was |has been |got |gets )?(?:\w+ )?(?:cut|frozen|freeze|constraints?|tight|limited|exhausted|gone|"
         r"slashed|halved|spent|used up|reduced|squeezed)|"
         r"(?:can't|cannot|can not) afford|out of budget|over budget",
@@ -31,16 +32,17 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "price": re.compile(
         r"贵(?![公司方单位行院校宾姓])|价格(?:太|偏|过|比较|有点)?高|报价(?:太|偏|过|比较|有点)?高|价(?:格|钱)(?:上)?(?:没|不)?(?:有)?优势|"
-        r"嫌.{0,4}(?:价|贵)|压价|砍价|降价|打折|折扣|优惠|便宜|性价比|成本(?:太|偏)高|"
+        r"嫌.{0,4}(?:价|贵)|压价|砍价|降价|打折|折扣|优惠|便宜|性价比|成本(?:太|偏)高|比我们(?:低|少)|"
         r"\bexpensive\b|\bpricey\b|\bpric(?:e|ing) (?:is |was )?(?:too )?(?:high|steep)|too much money|"
         r"\bdiscount|\bcheaper\b|\boverpriced\b|\bcost(?:s)? (?:is |are )?too\b|price (?:objection|concern|pushback)",
         re.IGNORECASE,
     ),
     "competitor": re.compile(
         r"竞争对手|竞品|友商|对手|别家|其他(?:厂商|供应商|家)|另一家|同行|在用.{0,6}(?:的|家)(?:产品|系统)|"
-        r"(?:没有|没|不)(?:什么)?(?:换|更换)的?(?:打算|想法|计划)|不(?:想|打算|准备)换|"
+        r"(?:没有|没|不)(?:什么)?(?:换|更换)的?(?:打算|想法|计划)|不(?:想|打算|准备)换|比我们(?:低|便宜|少)|"
+        r"\balready (?:pay|pays|paying|use|uses|using) (?-i:[A-Z])|\balready (?:does|do|covers?|handles?) (?:everything|all|what)|"
         r"\bcompetitors?\b|\brivals?\b|\bother vendors?\b|\banother (?:[\w-]+ ){0,2}vendor\b|\balternatives?\b|"
-        r"\b(?:current|existing|incumbent) (?:[\w-]+ )?(?:vendor|provider|supplier)\b|\btied in with\b|\blocked in(?:to)? (?:with|a)\b|"
+        r"\b(?:current|existing|incumbent) (?:[\w-]+ ){0,3}(?:vendor|provider|supplier)\b|\btied in with\b|\blocked in(?:to)? (?:with|a)\b|"
         r"\b(?:salesforce|sap|oracle|microsoft|huawei|alibaba|tencent)\b",
         re.IGNORECASE,
     ),
@@ -50,15 +52,17 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "quality": re.compile(
-        r"故障|bug|宕机|崩溃|卡顿|不稳定|出错|报错|问题(?:还)?没(?:有)?解决|质量|缺陷|"
+        r"故障|bug|宕机|崩溃|卡顿|不稳定|出错|报错|问题(?:还)?没(?:有)?解决|质量(?!部|处|科|中心|总监|经理|主管|负责人)|缺陷|"
+        r"出(?:了)?(?:问题|岔子)|"
         r"老是出问题|经常出问题|性能差|太慢|掉线|数据丢失|"
-        r"\bbugs?\b|\bcrash(?:es|ed)?\b|\boutages?\b|\bdowntime\b|\bdefects?\b|\bunstable\b|\bquality\b|"
+        r"\bbugs?\b|\bcrash(?:es|ed)?\b|\boutages?\b|\bdowntime\b|\bdefects?\b|\bunstable\b|"
+        r"\bquality\b(?!\s+(?:manager|director|team|department|dept|lead|head|engineer|assurance|control|officer))|"
         r"\bbroken\b|\bfail(?:ed|ing|ures?)\b|\bslow\b|\berrors?\b|\bglitch(?:es)?\b",
         re.IGNORECASE,
     ),
     "security": re.compile(
-        r"安全|合规|等保|资质|隐私|数据出境|信创|国产化|审计|保密|认证|"
-        r"\bsecurity\b|\bcompliance\b|\bcompliant\b|\bgdpr\b|\bdata residency\b|\bpen(?:etration)? test|\bsoc ?2\b|\biso ?27001\b|\bprivacy\b|\baudit\b|\bcertifications?\b",
+        r"安全(?!部|处|科|中心|总监|经理|主管|负责人)|合规(?!部|总监|经理|主管|负责人)|等保|资质|隐私|数据出境|信创|国产化|审计|保密|认证|渗透测试|"
+        r"\bsecurity\b(?!\s+(?:architect|team|officer|lead|head|manager|director|engineer))|\bcompliance\b|\bcompliant\b|\bgdpr\b|\bdata residency\b|\bpen(?:etration)? test|\bsoc ?2\b|\biso ?27001\b|\bprivacy\b|\baudit\b|\bcertifications?\b",
         re.IGNORECASE,
     ),
     "payment": re.compile(
@@ -84,20 +88,27 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         r"犹豫|顾虑|担心|疑虑|不确定|再考虑|考虑考虑|反对|不同意|拒绝|不认可|不太认可|不接受|不感兴趣|没兴趣|暂缓|搁置|"
         r"\bconcerns?\b|\bconcerned\b|\bworried\b|\bhesitant\b|\bobjections?\b|\bpush(?:ed)? back\b|\bpushback\b|"
         r"\bnot convinced\b|\bskeptical\b|\bnot interested\b|\bon hold\b|\breject(?:ed)?\b|"
-        r"\bcomplain(?:ed|ts?|ing)?\b|\bunhappy\b|\bdissatisfied\b|\bfrustrated\b|不满意|不满|很失望|投诉",
+        r"\bcomplain(?:ed|ts?|ing)?\b|\bunhappy\b|\bdissatisfied\b|\bfrustrated\b|不满意|不满|很失望|投诉|"
+        r"不高兴|生气|不开心|发火|恼火|没必要|\bupset\b|\bangry\b|\bfurious\b|\bannoyed\b|"
+        r"\b(?:doesn't|don't|didn't|does not|do not|can't|cannot) see (?:a |any |the )?(?:reason|why|need|point|value)\b",
         re.IGNORECASE,
     ),
 }
 
 _NEGATION_BEFORE = re.compile(
     r"(?:没有|没|无|不存在|不是|并非|不|no|not|without|zero|any)\s*(?:提|提出|说|讲|表示|表达|反馈|发现|遇到|看到|raised?)?\s*"
-    r"(?:什么|任何|太大的?|大的?|明显的?|别的|其他的?|any|real|major|big|particular|serious|significant|other|further|actual)?\s*$",
+    r"(?:什么|啥|任何|太大的?|大的?|明显的?|别的|其他的?|any|real|major|big|particular|serious|significant|other|further|actual)?\s*$"
+    r"|\bnothing\s+(?:\S+\s+){0,2}$",  # "nothing she's worried about"
     re.IGNORECASE,
 )
 _NEGATION_AFTER = re.compile(
     r"^\s*(?:没(?:有)?问题|不是问题|没意见|ok|fine|没事|都解决了|已经解决|已解决|resolved|fixed)"
     # 价格啊付款啊这些 他们都没提意见: topics listed, then waved through
-    r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方|they)?\s*(?:都|也)?(?:没|没有)(?:提|提出|说|什么)*(?:意见|顾虑|异议|问题)",
+    r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方|they)?\s*(?:都|也)?(?:没|没有)(?:提|提出|说|什么)*(?:意见|顾虑|异议|问题)"
+    # 我们给的工期他们能接受, 价格工期都说行, 一点顾虑都没有
+    r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方)?\s*(?:都|也)?(?:能接受|可以接受|说行|行|认了|没问题|满意|认可|都没有|没有)"
+    # 去年那次宕机 不过早就处理好了, "the outage last month, fixed since"
+    r"|^[\s，,不过但是已经早就都也]*(?:处理好了|修好了|解决了|搞定了|改好了|\b(?:fixed|resolved|sorted)\b)",
     re.IGNORECASE,
 )
 # Keywords that only mean an objection with a complaint around them.
@@ -154,12 +165,12 @@ def find_objections(clauses: list[tuple[int, int, str]], amounts: list[AmountSpa
 
 _INCUMBENT = re.compile(
     r"现在用的|目前用的|现用的|在用的|原来的(?:供应商|系统|厂家)|现有(?:的)?(?:供应商|系统|厂家)|"
-    r"\b(?:their|the) (?:current|existing|incumbent|old) (?:[\w-]+ )?(?:vendor|provider|supplier|system|platform|tool)\b|"
+    r"\b(?:their|the) (?:current|existing|incumbent|old) (?:[\w-]+ ){0,3}(?:vendor|provider|supplier|system|platform|tool)\b|"
     r"\bwhat they (?:use|have) now\b",
     re.IGNORECASE,
 )
 _SWITCH_AWAY = re.compile(
-    r"想换|要换掉|打算换|准备换|考虑换|换掉|换一家|\bwants? to (?:switch|replace|move away|get rid)|"
+    r"想换|想早点换|要换掉|打算换|准备换|考虑换|换掉|换一家|换成我们|\bwants? to (?:switch|replace|move away|get rid)|"
     r"\blooking to (?:switch|replace)|\bready to (?:switch|replace|move)",
     re.IGNORECASE,
 )
@@ -206,7 +217,7 @@ def clause_categories(clause: str, amounts: list[Amount] | None = None, *, befor
 
 
 def _negated(text: str, match: re.Match[str], clause_before: str = "", clause_after: str = "") -> bool:
-    before = (clause_before + " " + text[: match.start()])[-10:]
+    before = (clause_before + " " + text[: match.start()])[-16:]
     if match.group().startswith(("不", "没")):
         return bool(re.search(r"(?:没有|没|不是)\s*$", before))
     if _NEGATION_BEFORE.search(before):
