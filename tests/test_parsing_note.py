@@ -213,6 +213,28 @@ def test_a_parser_bug_is_logged_and_the_note_keeps_a_record(monkeypatch, caplog)
         # "kickoff date tbd" is about the kickoff, not the SOW
         ("Acme - no objections, they just want the SOW. send SOW by wed, kickoff date tbd once its signed",
          datetime(2027, 1, 4, 12, 20, tzinfo=ZONE), [datetime(2027, 1, 6, 9, 0, tzinfo=ZONE)]),
+        # a year-less day a few weeks back is a report, not next year's to-do
+        ("华信科技 2月18号那批标签打错了 已经改好了 下下周一之前给到他", datetime(2027, 2, 26, 16, 15, tzinfo=ZONE),
+         [datetime(2027, 3, 8, 9, 0, tzinfo=ZONE)]),
+        # a past verb earlier in the clause; the note's greeting; the time the note opens with
+        ("ok quick one um went to Acme's Penang plant on Friday with Mr. Wong, get back to him tomorrow",
+         datetime(2026, 12, 7, 9, 15, tzinfo=ZONE), [datetime(2026, 12, 8, 9, 0, tzinfo=ZONE)]),
+        ("ok morning, notes from yesterday's Acme session, questionnaire back by February 19",
+         datetime(2027, 2, 3, 8, 5, tzinfo=ZONE), [datetime(2027, 2, 19, 9, 0, tzinfo=ZONE)]),
+        ("中午跟华信科技的采购总监吃饭 聊了挺久的 下周一上午十点过去谈价格", datetime(2027, 3, 1, 12, 30, tzinfo=ZONE),
+         [datetime(2027, 3, 8, 10, 0, tzinfo=ZONE)]),
+        # when someone is back is not a to-do; one reminder for one day said twice
+        ("华信科技 她说黄主任下周四回来 那我下周四下午过去一趟", datetime(2026, 12, 11, 17, 40, tzinfo=ZONE),
+         [datetime(2026, 12, 17, 14, 0, tzinfo=ZONE)]),
+        ("Acme: Mr. Deng is travelling and back around the 22nd. Send the proposal by March 12",
+         datetime(2027, 3, 9, 11, 0, tzinfo=ZONE), [datetime(2027, 3, 12, 9, 0, tzinfo=ZONE)]),
+        ("Acme: Dr. Chen complained, call her back on Friday", datetime(2026, 11, 18, 10, 0, tzinfo=ZONE),
+         [datetime(2026, 11, 20, 9, 0, tzinfo=ZONE)]),
+        ("Acme: get the trial units shipped by the 30th so noting that by the 30th",
+         datetime(2026, 12, 23, 6, 55, tzinfo=ZONE), [datetime(2026, 12, 30, 9, 0, tzinfo=ZONE)]),
+        # a trial's end is a date to count from
+        ("Acme: the trial ends April 15 so I need to send the pen test summary by Wednesday",
+         datetime(2027, 3, 26, 18, 30, tzinfo=ZONE), [datetime(2027, 3, 31, 9, 0, tzinfo=ZONE)]),
     ],
 )  # fmt: skip
 def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected: list[datetime]):

@@ -110,6 +110,25 @@ def _past_participle_on(clause: str) -> bool:
                          clause[: match.start()], re.IGNORECASE)  # fmt: skip
 
 
+_PAST_VERB_EN = re.compile(
+    r"\b(?:went|visited|met|saw|dropped by|stopped by|popped in|spoke|talked|sat down|caught up|came|had)\b", re.IGNORECASE
+)
+_THEN_TO_COME_EN = re.compile(
+    r"\b(?:will|'ll|going|next|need|needs|have to|has to|to|tomorrow|plan|planning|agreed|asked|wants?|said|says|promised|"
+    r"told|book|set up|schedule|call|send|email|meet|visit|demo|check|ping|remind|follow|until|due|by)\b",
+    re.IGNORECASE,
+)
+
+
+def _told_as_past_en(clause: str) -> bool:
+    """"went to Acme's Penang plant on Friday": a past verb starts the clause, nothing to come after it."""
+    verbs = list(_PAST_VERB_EN.finditer(clause))
+    if not verbs:
+        return False
+    between = re.sub(r"^\s*(?:to|with|by|over|in|at|into)\b", "", clause[verbs[-1].end() :], flags=re.IGNORECASE)
+    return not _THEN_TO_COME_EN.search(between)
+
+
 def prefers_past(text: str, start: int, end: int) -> bool:
     """Whether the clause around a mention talks about something that already happened."""
     left = max(text.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
@@ -120,11 +139,15 @@ def prefers_past(text: str, start: int, end: int) -> bool:
         return False
     if re.match(r"\s*(?:已经|已|刚刚|刚才)", after) or re.search(r"了一?(?:下|趟|圈|会儿?)(?!再)", after):
         return True  # 早上九点已经发了报价, 今天去哈药那边唠了一下: done, whatever verb (去) comes first
-    if re.search(r"已于\s*$", before) or _past_participle_on(text[left:start]):
+    if re.search(r"已于\s*$", before) or _past_participle_on(text[left:start]) or _told_as_past_en(text[left:start][-60:]):
         return True  # 保密协议已于12月15日签署, "running since 2 November", "the batch delivered on 3 December"
     if _FUTURE_CONTEXT.search(after):
         return False
-    return bool(_PAST_CONTEXT.search(before + " " + after))
+    if _PAST_CONTEXT.search(before + " " + after):
+        return True
+    # 中午跟他们总经理还有技术部的小杜吃了顿饭: in Chinese the verb comes after the people
+    rest = text[end:right][:30]
+    return bool(re.search(r"(?:吃|见|聊|谈|开|喝|坐|跑)了|了一?(?:顿|下|趟|圈|会儿?|遍)", rest)) and not _FUTURE_CONTEXT.search(rest)
 
 
 @dataclass(frozen=True)
@@ -1337,6 +1360,9 @@ _GREETING = re.compile(
     r"(?:早上|上午|中午|下午|晚上|早|晚)好|早安|晚安|午安|周末愉快|(?:中秋|新年|新春|春节|元宵|端午|国庆|圣诞|节日|元旦)(?:节)?(?:快乐|愉快)|"
     r"\bgood\s+(?:morning|afternoon|evening|night)\b|\bhave\s+a\s+(?:great|good|nice|lovely)\s+(?:weekend|day|evening|night)\b|"
     r"^\s*(?:morning|afternoon|evening|night)\b(?=\s*,?\s*(?:all|everyone|team|guys|folks|(?-i:[A-Z])[a-z]+)\s*(?:[!.,]|$))|"
+    # "ok morning, notes from yesterday's…", "morning um writing this up": the note's opening, not a time
+    r"^\s*(?:(?:ok|okay|um|uh|so|hi|hey|right|well)[\s,]+)*(?:morning|afternoon|evening)\b"
+    r"(?=\s*(?:,|\bum\b|\buh\b|\bso\b|\bquick\b|\bnotes?\b|\bwriting\b|\bjust\b))|"
     r"\benjoy\s+(?:your|the)\s+(?:(?:long|rest\s+of\s+the|holiday)\s+)?(?:weekend|day|evening|holidays?|break)\b|"
     r"\bhappy\s+(?:(?:chinese\s+|lunar\s+)?new\s+year|holidays|thanksgiving|easter|"
     r"(?:mid-?\s?autumn|dragon\s+boat|lantern|spring|moon)\s+festival|christmas|xmas|valentine'?s(?:\s+day)?)\b|"

@@ -221,7 +221,8 @@ def _clause_at(clauses: list[tuple[int, int, str]], position: int) -> int | None
 # dates -> visit date and follow-ups ---------------------------------------------------------
 
 _REFERENCE_CLAUSE = re.compile(
-    r"到期|过期|截止日|签约日|生效|签的|签了|expir|renewal date|contract ends|ends on|\brenews\b|runs out|up for renewal|lapses",
+    r"到期|过期|截止日|签约日|生效|签的|签了|试用期?(?:到|结束)|expir|renewal date|contract ends|ends on|\brenews\b|runs out|up for renewal|"
+    r"lapses|\b(?:trial|pilot|subscription|licen[cs]e|warranty|lease|agreement)\s+(?:\w+\s+)?(?:ends|is up)\b",
     re.IGNORECASE,
 )
 _ACTION = re.compile(
@@ -269,6 +270,7 @@ def _followups(
     references = {position: _reference_for(mentions, position) for position, m in enumerate(mentions) if m.offset}
     consumed = {reference for reference in references.values() if reference is not None}
     followups: list[PlannedFollowup] = []
+    saids: list[str] = []  # the words each follow-up was read from
     for position, mention in enumerate(mentions):
         if mention.granularity == "year" or mention.past or position in consumed:
             continue  # 提前两天提醒我 12月20号开会: the reminder replaces the date itself
@@ -297,6 +299,16 @@ def _followups(
         clause_start = clauses[clause_number][0] if clause_number is not None else mention.start
         if _CONCERN.search(text[max(clause_start, mention.start - 12) : mention.start]) and not _COMMITMENT.search(clause):
             continue  # 怕赶不上春节前上线: a worry about a date, not a to-do
+        if _RETURNS_AFTER.match(text[mention.end :]) or _RETURNS_BEFORE.search(text[max(0, mention.start - 24) : mention.start]):
+            continue  # 黄主任下周四回来, "back around the 22nd": when someone is back, not a to-do
+        if (
+            mention.rule.endswith("+time_only") and day == now.date() + timedelta(days=1) and mention.start < OPENING_CHARS
+            and timedelta(0) <= now.replace(tzinfo=None) - datetime.combine(now.date(), clock) <= JUST_NOW
+            and not _TO_COME.search(clause + " " + text[mention.end : mention.end + 12])
+        ):  # 中午跟恒同电子的采购总监吃饭, said at 12:30 as the note opens: the visit's own time, not tomorrow's
+            continue
+        if _recent_day_rolled_over(mention, day, now.date()):
+            continue  # 2月18号那批标签打错了, said on 26 February: that day, not next year's
         if mention.vague and not _ACTION.search(clause + " " + action):
             continue  # 下个月有预算: news, not a to-do
         due = datetime.combine(day, clock, tzinfo=now.tzinfo)
@@ -311,11 +323,32 @@ def _followups(
         if moved:
             warnings.append(say(f"今天的默认提醒时间已过，改为 {due:%H:%M} 提醒：{action}",
                                 f"today's default reminder time has passed; reminding at {due:%H:%M}: {action}"))  # fmt: skip
-        if not any(existing.due == followup.due and existing.text == followup.text for existing in followups):
-            followups.append(followup)
+        if any(existing.due == followup.due and (existing.text == followup.text or existing.vague or followup.vague
+                                                 or saids[number] == mention.text.strip())
+               for number, existing in enumerate(followups)):  # fmt: skip
+            continue  # "by the 30th … noting that by the 30th", 三月中旬 … 3月15号: one reminder
+        followups.append(followup)
+        saids.append(mention.text.strip())
     return followups
 
 
+def _recent_day_rolled_over(mention: DateMention, day: date, today: date) -> bool:
+    """A month and day said without a year that passed this year less than RECENT_DAYS ago, which the
+    date reader rolled to next year: in a visit note that is a report of that day."""
+    if not mention.rule.startswith("rule:month_day") or re.search(r"\d{4}|年", mention.text):
+        return False
+    this_year = day.replace(year=today.year) if not (day.month == 2 and day.day == 29) else None
+    return day.year > today.year and this_year is not None and 0 < (today - this_year).days <= RECENT_DAYS
+
+
+RECENT_DAYS = 60  # a year-less day this far in the past is reported, not planned a year ahead
+OPENING_CHARS = 15  # where a note opens with the visit's own time (中午跟…吃饭) …
+JUST_NOW = timedelta(hours=2)  # … if that time passed this recently (下午三点开会 said at 18:00 is tomorrow's)
+_RETURNS_AFTER = re.compile(r"\s*(?:才|就|会|能)?(?:回来|回京|回公司|返回|到岗|出差回来)")
+_RETURNS_BEFORE = re.compile(
+    r"\b(?:(?:is|'s|are|'re|be|and|until|till)\s+back|returns|returning)\s+(?:on|around|by|after)\s+(?:the\s+)?$", re.IGNORECASE
+)  # "travelling and back around the 22nd", "he's back on Monday"; not "call her back on Monday"
+_TO_COME = re.compile(r"再|要|约|准备|安排|打算|计划|\b(?:will|going to|need to|call|send|meet)\b|'ll", re.IGNORECASE)
 _DAY_NOT_SET = re.compile(
     r"具体(?:哪天|哪一天|日子|时间|日期)[^，。,.]{0,10}?(?:没说|没定|再说|再定|待定|再通知|未定|不确定)|没定(?:时间|日子|日期)|"
     r"^\s*(?:时间|日期)待定|\bno (?:date|day|time) (?:set|yet|fixed|agreed)\b|"
