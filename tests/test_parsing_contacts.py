@@ -117,6 +117,15 @@ def test_contacts_named_only_by_role(text, expected):
         # places are not people
         ("came out of Globex at their Marina Bay office met Priya", ["Priya"]),
         ("lunch with the team here in Singapore, their head of trading Marcus", ["Marcus"]),
+        # pinyin names and titles, Malay/Indonesian and Gulf honorifics, names beside a role
+        ("caught Wang Zong and Chen Gong at their office", ["Wang Zong", "Chen Gong"]),
+        ("Ms. Qian plus Xiao Fang from claims", ["Ms. Qian", "Xiao Fang"]),
+        ("Pak Agus was out so I sat w/ Mbak Yuli from admin", ["Pak Agus", "Mbak Yuli"]),
+        ("Eng. Khalid, their site engineer, sat in", ["Eng. Khalid"]),
+        ("Siti and their finance director were both there", ["Siti", "finance director"]),
+        ("Tama (head winemaker) and Mere who does their books", ["Tama", "Mere"]),
+        ("见了科技部的邹处 还有采购的小孙", ["邹处", "小孙"]),
+        ("中午在食堂跟周场长边吃边聊", ["周场长"]),
     ],
 )  # fmt: skip
 def test_contacts_as_reps_name_them(text, expected):
@@ -130,6 +139,7 @@ def test_contacts_as_reps_name_them(text, expected):
         "我让我们法务 Jason 周五之前寄过去", "went with our presales engineer Tom", "Tom from our team joined",
         "call with our regional head on Monday", "Will send the quote by May 5", "Christmas Eve party at 7pm",
         "Sydney office visit went well", "visited Kaveri Textiles in Peenya", "小区的门卫说", "他们的老师说",
+        "Frank (my boss) came along", "我们大区的孙经理也去了", "他们处理得很快",
     ],
 )  # fmt: skip
 def test_our_people_and_words_are_not_contacts(text):

@@ -267,6 +267,12 @@ def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected
         ("Acme: they already pay Guidewire for something pretty similar", {"competitor"}),
         ("Acme: this year's budget isn't signed off until April", {"budget"}),
         ("华信科技 第一是台湾那家 价格比我们低", {"price", "competitor"}),
+        ("华信科技 防爆认证这块高部长看过了 认可 没提意见", set()),
+        ("华信科技 2月9号那次MES宕机 我们连夜恢复的 后面补丁也打了", set()),
+        ("华信科技 他们对现在那家供应商意见很大 想尽快换 对我们倒没提啥顾虑", set()),
+        ("华信科技 温厂长对交期有意见", {"delivery"}),
+        ("华信科技 续可以 但是价格一分都不能涨", {"price"}),
+        ("Acme: guest data has to stay in-country", {"security"}),
     ],
 )  # fmt: skip
 def test_objections_as_reps_report_them(note: str, expected: set[str]):

@@ -42,7 +42,7 @@ TITLES_ZH = tuple(sorted((
     "组长", "队长", "老师", "教授", "博士", "医生", "大夫", "律师", "会计", "秘书", "助理", "工程师",
     "女士", "先生", "小姐", "姐", "哥", "老板", "董", "总助", "专员", "架构师", "顾问", "主席", "司长",
     "厂长", "副厂长", "会长", "副会长", "社长", "店长", "馆长", "台长", "园长", "主编", "总编", "设计师",
-    "会计师", "分析师", "护士长", "总会计师", "总工程师",
+    "会计师", "分析师", "护士长", "总会计师", "总工程师", "场长", "矿长", "处",
 ), key=len, reverse=True))  # fmt: skip
 _NOT_CONTACTS = {"施工", "包工", "童工", "华工", "石工", "金工", "时总", "全总", "明总", "方总", "高工"}
 _SURNAME_WORDS_TO_SKIP = ("总经理办公室", "总经办", "总工会")
@@ -70,7 +70,7 @@ _ROLE_WORD = r"(?:" + "|".join(ROLES_EN) + r")s?"
 _EN_DEPARTMENTS = (
     "IT", "procurement", "purchasing", "finance", "legal", "sales", "marketing", "engineering", "ops",
     "operations", "security", "HR", "R&D", "product", "compliance", "infrastructure", "data", "supply chain",
-    "logistics", "quality", "accounting", "facilities", "admin",
+    "logistics", "quality", "accounting", "facilities", "admin", "QA", "claims",
 )  # fmt: skip
 _EN_DEPARTMENT = r"(?:" + "|".join(re.escape(d) for d in _EN_DEPARTMENTS) + r")"
 _ROLE_PHRASE = (
@@ -78,7 +78,8 @@ _ROLE_PHRASE = (
     r"(?:(?:senior|chief|general|deputy|assistant|regional)\s+)?(?:" + _EN_DEPARTMENT + r"\s+)?" + _ROLE_WORD + r")"
 )
 _NAME_EN = r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s[A-Z][a-z]+)?"
-_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Captain|Capt|Sir|Madam)\.?"
+# Malay and Indonesian reps write Pak, Bu, Mbak, Encik; "Eng." is an engineer's title in the Gulf
+_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Captain|Capt|Sir|Madam|Pak|Bu|Ibu|Mbak|Encik|Puan|Datuk|Eng|Engr)\.?"
 _EN_STOPWORDS = {
     "I", "We", "They", "He", "She", "It", "The", "Their", "Our", "His", "Her", "Met", "Called", "Spoke",
     "Visited", "Had", "Follow", "Send", "Today", "Tomorrow", "Yesterday", "Monday", "Tuesday", "Wednesday",
@@ -109,6 +110,14 @@ _NAMES_THAT_ARE_WORDS = {
     "Chan", "Dong", "Han", "Hang", "Jin", "Lee", "Lin", "Mao", "Min", "Ping", "Song", "Sun", "Wan", "Wei", "Xiao",
     "Yan", "Yang",
 }  # fmt: skip
+
+
+@functools.cache
+def _pinyin_surnames() -> frozenset[str]:
+    """The common surnames in pinyin (Wang, Chen, Ouyang), for names written in latin letters."""
+    from pypinyin import lazy_pinyin
+
+    return frozenset("".join(lazy_pinyin(surname)).title() for surname in (*SURNAMES, *COMPOUND_SURNAMES))
 
 
 @functools.cache
@@ -189,13 +198,14 @@ _FAMILIAR_WORDS = {"小区", "小时", "小于", "小米", "小车", "小康", "
                    "老师", "老公", "老婆", "老乡", "老家", "老年", "老弟", "老大", "老于", "老成", "老练", "老司"}  # fmt: skip
 # 我们的王经理, 同事小李, 我司张工: our own colleagues, not the customer's people
 _OUR_SIDE_ZH = re.compile(
-    r"(?:我们|我司|我方|咱们|同事|我的|本公司|我们公司|我们这边)(?:的)?"
+    r"(?:我们|我司|我方|咱们|同事|我的|本公司|我们公司|我们这边)(?:的)?(?:大区|区域|分公司|公司|团队|这边)?(?:的)?"
     r"(?:(?:" + "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True)) + r")?"
     + _DEPARTMENT_SUFFIX + r"?(?:的)?)?\s*$"
 )
 # 总 / 工 / 董 followed by these characters make ordinary words (总结, 工作, 董事会), not titles.
 _WORD_AFTER_SHORT_TITLE = {
     "总": set("结共是体部算之量额价包数计裁监经线台账能归务和"),
+    "处": set("理于在置罚分境事长"),
     "工": set("作程资厂具艺期人业商位时单会序种地夫件装具"),
     "董": set("事"),
 }
@@ -240,7 +250,7 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
             match.start() > 0 and text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_SURNAME
         ):
             continue  # 对方财务总监: 方 ends 对方, 财务 is a department; the role alone is found below
-        if title in ("总", "工", "董", "姐", "哥") and given:
+        if title in ("总", "工", "董", "姐", "哥", "处") and given:
             continue  # 王建国总 is rare; 王小工 is noise
         following = text[match.end() : match.end() + 1]
         if title in _WORD_AFTER_SHORT_TITLE and following in _WORD_AFTER_SHORT_TITLE[title]:
@@ -318,9 +328,18 @@ _EN_AFTER_VERB = re.compile(
 )
 # A first name on its own: "Kevin asked for an extension", "前厅经理 Amy 说", "IT的Jason"
 _EN_GIVEN_NAME = re.compile(r"(?<![A-Za-z'&.-])(?P<name>[A-Z][a-z]{2,}(?:\s[A-Z][a-z]+)?)(?![A-Za-z&'-])")
+# Chinese people named in pinyin: "Wang Zong", "Chen Gong", "Lao Zhang", "Xiao Fang"
+_PINYIN_TITLES = ("Zong", "Gong", "Jingli", "Zhuren", "Chuzhang", "Laoshi", "Jie", "Ge", "Shifu")
+_PINYIN_NAME = re.compile(r"\b(?P<name>(?:Lao|Xiao)\s+(?P<surname>[A-Z][a-z]+)|(?P<surname2>[A-Z][a-z]+)\s+(?:" + "|".join(_PINYIN_TITLES) + r"))\b")
+# "Siti and their finance director", "Mere who does their books": a capitalised word beside a person
+_EN_NAME_BESIDE = re.compile(
+    r"\b(?P<name>(?-i:[A-Z][a-z]+))(?:\s+(?:and|&|\+)\s+(?:their|the|his|her)\s+(?=" + _ROLE_PHRASE + r"|[a-z]+\s+" + _ROLE_PHRASE
+    + r")|\s+who\s+(?:runs|does|handles|heads|manages|looks after|is)\b)",
+    re.IGNORECASE,
+)
 # "our presales engineer Tom", "my colleague Sarah", "Tom from our team": our own people, not the customer's
 _OUR_SIDE_BEFORE_EN = re.compile(r"\b(?:our|my|colleagues?)\s+(?:[a-z-]+\s+){0,2}$|\b(?:our|my)\s+$", re.IGNORECASE)
-_OUR_SIDE_AFTER_EN = re.compile(r"^,?\s+(?:(?:from|of|on|in)\s+)?(?:our|my)\b", re.IGNORECASE)
+_OUR_SIDE_AFTER_EN = re.compile(r"^,?\s+\(?(?:(?:from|of|on|in)\s+)?(?:our|my)\b", re.IGNORECASE)
 # "the hub manager", "their risk officer": one plain word may say what the role is over; "our CFO" is ours
 _ROLE_MODIFIER = (
     r"(?:(?!(?:new|old|former|current|same|other|whole|entire|own|main|key|top|big|real|actual|very)\b)(?-i:[a-z]+)\s+)?"
@@ -397,6 +416,16 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
             continue
         found.append((match.start(group), Contact(name=name, department=_english_department_after(text, match.end()))))
         named_spans.append((match.start(group), match.end()))
+    for match in _PINYIN_NAME.finditer(text):
+        surname = match.group("surname") or match.group("surname2")
+        if surname in _pinyin_surnames() and not _inside(match.start(), named_spans):
+            found.append((match.start(), Contact(name=match.group("name"), surname=surname)))
+            named_spans.append((match.start(), match.end()))
+    for match in _EN_NAME_BESIDE.finditer(text):
+        name = usable(match.group("name"))
+        if name and not _inside(match.start("name"), named_spans) and not _is_company_word(text, match.start("name")):
+            found.append((match.start("name"), Contact(name=name)))
+            named_spans.append((match.start("name"), match.end("name")))
     for match in _EN_GIVEN_NAME.finditer(text):
         first = match.group("name").split()[0]
         if first not in _given_names() or _inside(match.start("name"), named_spans):

@@ -32,7 +32,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "price": re.compile(
         r"贵(?![公司方单位行院校宾姓])|价格(?:太|偏|过|比较|有点)?高|报价(?:太|偏|过|比较|有点)?高|价(?:格|钱)(?:上)?(?:没|不)?(?:有)?优势|"
-        r"嫌.{0,4}(?:价|贵)|压价|砍价|降价|打折|折扣|优惠|便宜|性价比|成本(?:太|偏)高|比我们(?:低|少)|"
+        r"嫌.{0,4}(?:价|贵)|压价|砍价|降价|打折|折扣|优惠|便宜|性价比|成本(?:太|偏)高|比我们(?:低|少)|(?:不能|不许|不让)涨|"
         r"\bexpensive\b|\bpricey\b|\bpric(?:e|ing) (?:is |was )?(?:too )?(?:high|steep)|too much money|"
         r"\bdiscount|\bcheaper\b|\boverpriced\b|\bcost(?:s)? (?:is |are )?too\b|price (?:objection|concern|pushback)",
         re.IGNORECASE,
@@ -47,7 +47,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "delivery": re.compile(
-        r"交付|交货|到货|发货|工期|周期(?:太|过|比较)?长|上线(?:时间|太慢|慢)|实施(?:周期|太慢|时间)|延期|延迟|拖延|赶不上|来不及|"
+        r"交付|交货|交期|到货|发货|工期|周期(?:太|过|比较)?长|上线(?:时间|太慢|慢)|实施(?:周期|太慢|时间)|延期|延迟|拖延|赶不上|来不及|"
         r"\bdelivery\b|\blead time\b|\btimeline\b|\bdelay(?:ed|s)?\b|\blate\b|\bimplementation time\b|too slow to (?:deploy|roll out)",
         re.IGNORECASE,
     ),
@@ -62,7 +62,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "security": re.compile(
         r"安全(?!部|处|科|中心|总监|经理|主管|负责人)|合规(?!部|总监|经理|主管|负责人)|等保|资质|隐私|数据出境|信创|国产化|审计|保密|认证|渗透测试|"
-        r"\bsecurity\b(?!\s+(?:architect|team|officer|lead|head|manager|director|engineer))|\bcompliance\b|\bcompliant\b|\bgdpr\b|\bdata residency\b|\bpen(?:etration)? test|\bsoc ?2\b|\biso ?27001\b|\bprivacy\b|\baudit\b|\bcertifications?\b",
+        r"\bsecurity\b(?!\s+(?:architect|team|officer|lead|head|manager|director|engineer))|\bin-country\b|\bdata sovereignty\b|\bonshore\b|数据本地化|\bcompliance\b|\bcompliant\b|\bgdpr\b|\bdata residency\b|\bpen(?:etration)? test|\bsoc ?2\b|\biso ?27001\b|\bprivacy\b|\baudit\b|\bcertifications?\b",
         re.IGNORECASE,
     ),
     "payment": re.compile(
@@ -89,7 +89,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bconcerns?\b|\bconcerned\b|\bworried\b|\bhesitant\b|\bobjections?\b|\bpush(?:ed)? back\b|\bpushback\b|"
         r"\bnot convinced\b|\bskeptical\b|\bnot interested\b|\bon hold\b|\breject(?:ed)?\b|"
         r"\bcomplain(?:ed|ts?|ing)?\b|\bunhappy\b|\bdissatisfied\b|\bfrustrated\b|不满意|不满|很失望|投诉|"
-        r"不高兴|生气|不开心|发火|恼火|没必要|\bupset\b|\bangry\b|\bfurious\b|\bannoyed\b|"
+        r"不高兴|生气|不开心|发火|恼火|没必要|有意见|意见很大|\bupset\b|\bangry\b|\bfurious\b|\bannoyed\b|"
         r"\b(?:doesn't|don't|didn't|does not|do not|can't|cannot) see (?:a |any |the )?(?:reason|why|need|point|value)\b",
         re.IGNORECASE,
     ),
@@ -108,7 +108,7 @@ _NEGATION_AFTER = re.compile(
     # 我们给的工期他们能接受, 价格工期都说行, 一点顾虑都没有
     r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方)?\s*(?:都|也)?(?:能接受|可以接受|说行|行|认了|没问题|满意|认可|都没有|没有)"
     # 去年那次宕机 不过早就处理好了, "the outage last month, fixed since"
-    r"|^[\s，,不过但是已经早就都也]*(?:处理好了|修好了|解决了|搞定了|改好了|\b(?:fixed|resolved|sorted)\b)",
+    r"|^[^。.;；]{0,12}?(?:处理好了|修好了|解决了|搞定了|改好了|恢复了|恢复的|修复了|没再出|不再出现|\b(?:fixed|resolved|sorted)\b)",
     re.IGNORECASE,
 )
 # Keywords that only mean an objection with a complaint around them.
@@ -120,6 +120,7 @@ _COMPLAINT = re.compile(
     r"\b(?:too|want|wants|asked|ask|need|needs|concern|worried|slow|late|long|unless|only if|cheaper|lower|than)\b",
     re.IGNORECASE,
 )
+_APPROVED = re.compile(r"^[^。.;；]{0,16}?(?:认可|没(?:提)?(?:什么)?意见|没问题|通过了|\b(?:approved|passed|signed off|fine with)\b)", re.IGNORECASE)
 _POSITIVE_CLAUSE = re.compile(r"^(?:关系不错|关系很好|意向明确|续约意向|挺满意|很满意|非常满意|比较满意|认可|很认可)")
 
 
@@ -164,13 +165,13 @@ def find_objections(clauses: list[tuple[int, int, str]], amounts: list[AmountSpa
 
 
 _INCUMBENT = re.compile(
-    r"现在用的|目前用的|现用的|在用的|原来的(?:供应商|系统|厂家)|现有(?:的)?(?:供应商|系统|厂家)|"
+    r"现在用的|目前用的|现用的|在用的|原来的(?:供应商|系统|厂家)|现有(?:的)?(?:供应商|系统|厂家)|(?:现在|目前|原来)(?:那|这)[家套]|"
     r"\b(?:their|the) (?:current|existing|incumbent|old) (?:[\w-]+ ){0,3}(?:vendor|provider|supplier|system|platform|tool)\b|"
     r"\bwhat they (?:use|have) now\b",
     re.IGNORECASE,
 )
 _SWITCH_AWAY = re.compile(
-    r"想换|想早点换|要换掉|打算换|准备换|考虑换|换掉|换一家|换成我们|\bwants? to (?:switch|replace|move away|get rid)|"
+    r"想.{0,3}换|要换掉|打算换|准备换|考虑换|换掉|换一家|换成我们|\bwants? to (?:switch|replace|move away|get rid)|\bwant(?:s|ed)? out\b|"
     r"\blooking to (?:switch|replace)|\bready to (?:switch|replace|move)",
     re.IGNORECASE,
 )
@@ -201,10 +202,11 @@ def clause_categories(clause: str, amounts: list[Amount] | None = None, *, befor
         for match in pattern.finditer(text):
             if _negated(text, match, before, after):
                 continue
-            if match.group().lower() in _NEEDS_COMPLAINT and not _COMPLAINT.search(
-                text[: match.start()] + " " + text[match.end() :]
+            if match.group().lower() in _NEEDS_COMPLAINT and (
+                not _COMPLAINT.search(text[: match.start()] + " " + text[match.end() :])
+                or _APPROVED.search(text[match.end() :] + " " + after)
             ):
-                continue
+                continue  # 防爆认证这块高部长看过了 认可 没提意见: looked at and approved
             categories.append(category)
             break
     if amounts and any(amount.kind == "discount" for amount in amounts) and not categories:

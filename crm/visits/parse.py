@@ -19,7 +19,7 @@ from crm.parsing.amounts import format_amount, locate_amounts
 from crm.parsing.cases import find_cases
 from crm.parsing.contacts import find_contacts
 from crm.parsing.contracts import find_contracts
-from crm.parsing.dates import DateMention, find_dates
+from crm.parsing.dates import DateMention, find_dates, simplified
 from crm.parsing.matching import CANDIDATE_SCORE, CustomerIndex, CustomerMatch, CustomerRef, build_index
 from crm.parsing.objections import CATEGORY_PATTERNS, find_objections
 from crm.parsing.objections import Objection as FoundObjection
@@ -69,7 +69,7 @@ def _parse(
     index = customers if isinstance(customers, CustomerIndex) else build_index(list(customers))
     warnings: list[str] = []
 
-    customer = index.match(text) if text else None
+    customer = index.match(simplified(text)) if text else None  # 錦程 is 锦程; char for char, so spans hold
     customer_span = (customer.start, customer.end) if customer and customer.start is not None else None
     exclude = [customer.customer.name, *customer.customer.aliases] if customer and customer.customer else []
     if customer and customer.said:
@@ -222,7 +222,8 @@ def _clause_at(clauses: list[tuple[int, int, str]], position: int) -> int | None
 
 _REFERENCE_CLAUSE = re.compile(
     r"到期|过期|截止日|签约日|生效|签的|签了|试用期?(?:到|结束)|expir|renewal date|contract ends|ends on|\brenews\b|runs out|up for renewal|"
-    r"lapses|\b(?:trial|pilot|subscription|licen[cs]e|warranty|lease|agreement)\s+(?:\w+\s+)?(?:ends|is up)\b",
+    r"lapses|\b(?:trial|pilot|subscription|licen[cs]e|warranty|lease|agreement)\s+(?:\w+\s+)?(?:ends|is up)\b|"
+    r"\bruns (?:through|till|until)\b",
     re.IGNORECASE,
 )
 _ACTION = re.compile(
@@ -299,8 +300,9 @@ def _followups(
         clause_start = clauses[clause_number][0] if clause_number is not None else mention.start
         if _CONCERN.search(text[max(clause_start, mention.start - 12) : mention.start]) and not _COMMITMENT.search(clause):
             continue  # 怕赶不上春节前上线: a worry about a date, not a to-do
-        if _RETURNS_AFTER.match(text[mention.end :]) or _RETURNS_BEFORE.search(text[max(0, mention.start - 24) : mention.start]):
-            continue  # 黄主任下周四回来, "back around the 22nd": when someone is back, not a to-do
+        if (_RETURNS_AFTER.match(text[mention.end :]) or _RETURNS_BEFORE.search(text[max(0, mention.start - 24) : mention.start])
+                or re.search(r"\b(?:till|until|til)\s+$", text[max(0, mention.start - 8) : mention.start], re.IGNORECASE)):  # fmt: skip
+            continue  # 黄主任下周四回来, "back around the 22nd", "in Sanya till end of month": someone's absence, not a to-do
         if (
             mention.rule.endswith("+time_only") and day == now.date() + timedelta(days=1) and mention.start < OPENING_CHARS
             and timedelta(0) <= now.replace(tzinfo=None) - datetime.combine(now.date(), clock) <= JUST_NOW
