@@ -241,8 +241,8 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         name = match.group()
         if name in _NOT_CONTACTS or any(text.startswith(word, match.start("given")) for word in _SURNAME_WORDS_TO_SKIP):
             continue
-        if any(text.startswith(word, match.start()) or text[: match.start() + 1].endswith(word)
-               for word in DEPARTMENT_WORDS if len(word) > 1):  # fmt: skip
+        near = text[max(0, match.start() - 6) : match.start() + 1]
+        if any(text.startswith(word, match.start()) or near.endswith(word) for word in DEPARTMENT_WORDS if len(word) > 1):
             continue  # 项目经理, 车队队长, 仓储主管: 项 / 车 / 储 start or end a department, not a surname
         if given and not _plausible_given_name(given):
             continue
@@ -267,7 +267,7 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         if any(s < match.end() and match.start(title_group) < e for s, e in taken):
             continue
         if any(s == match.end() for s, _ in taken) or re.match(
-            r"(?:\s?(?:叫|是|名叫)?\s?[A-Z][a-z]+|[小老]" + _SURNAME_PATTERN + ")", text[match.end() :]
+            r"(?:\s?(?:叫|是|名叫)?\s?[A-Z][a-z]+|[小老]" + _SURNAME_PATTERN + ")", text[match.end() : match.end() + 12]
         ):
             continue  # 他们厂长雷总, 他们CTO Kevin: the person is named right after
         start = match.start(department_group) if department else match.start(title_group)
@@ -281,7 +281,7 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
     for match in _FAMILIAR.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        if match.start() > 0 and text[match.start() - 1] not in _FAMILIAR_AFTER and not text[: match.start()].endswith(_NICKNAME_AFTER_TITLES):
+        if match.start() > 0 and text[match.start() - 1] not in _FAMILIAR_AFTER and not text[max(0, match.start() - 6) : match.start()].endswith(_NICKNAME_AFTER_TITLES):
             continue  # 大小李 / 很老王: part of another word (IT总监老方, 站长老韩, 主管小蒋 are people)
         if match.group() in _FAMILIAR_WORDS:
             continue
@@ -442,7 +442,7 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
         (start, contact) for start, contact in found
         if not _OUR_SIDE_BEFORE_EN.search(text[max(0, start - 40) : start])
         and not _OUR_SIDE_ZH.search(text[max(0, start - 12) : start])  # 我让我们法务 Jason 寄过去
-        and not _OUR_SIDE_AFTER_EN.match(text[start + len(contact.name) :])
+        and not _OUR_SIDE_AFTER_EN.match(text[start + len(contact.name) : start + len(contact.name) + 40])
         and not _a_place(text, start, start + len(contact.name), contact.name)
     ]  # fmt: skip
     for pattern in (_EN_ROLE_ALONE, _EN_POSSESSIVE_ROLE, _EN_COMPANY_ROLE):
@@ -471,7 +471,7 @@ def _a_place(text: str, start: int, end: int, name: str) -> bool:
     """"here in Singapore", "their Marina Bay office": a place, not a person (Mr. Tan in IT is a person)."""
     if re.match(_HONORIFIC + r"\s", name):
         return False
-    return bool(_PLACE_BEFORE.search(text[max(0, start - 12) : start]) or _PLACE_AFTER.match(text[end:]))
+    return bool(_PLACE_BEFORE.search(text[max(0, start - 12) : start]) or _PLACE_AFTER.match(text[end : end + 40]))
 
 
 def _clean_role(role: str) -> str:
@@ -487,7 +487,7 @@ def _department_of_role(role: str) -> str | None:
 
 
 def _english_department_after(text: str, end: int) -> str | None:
-    match = re.match(r"\s+(?:from|in|of)\s+(?:the\s+)?(" + _EN_DEPARTMENT + r")\b", text[end:])
+    match = re.match(r"\s+(?:from|in|of)\s+(?:the\s+)?(" + _EN_DEPARTMENT + r")\b", text[end : end + 40])
     return match.group(1) if match else None
 
 
@@ -499,7 +499,7 @@ _COMPANY_WORDS = "|".join(sorted({suffix.capitalize() for suffix in COMPANY_SUFF
 
 
 def _is_company_word(text: str, start: int) -> bool:
-    after = text[start:]
+    after = text[start : start + 80]
     return bool(re.match(r"[A-Z][a-z]+\s+(?:" + _COMPANY_WORDS + r")\b", after))
 
 

@@ -139,14 +139,16 @@ def prefers_past(text: str, start: int, end: int) -> bool:
         return False
     if re.match(r"\s*(?:已经|已|刚刚|刚才)", after) or re.search(r"了一?(?:下|趟|圈|会儿?)(?!再)", after):
         return True  # 早上九点已经发了报价, 今天去哈药那边唠了一下: done, whatever verb (去) comes first
-    if re.search(r"已于\s*$", before) or _past_participle_on(text[left:start]) or _told_as_past_en(text[left:start][-60:]):
+    if re.search(r"已于\s*$", before) or _past_participle_on(text[max(left, start - 80) : start]) or _told_as_past_en(
+        text[max(left, start - 60) : start]
+    ):
         return True  # 保密协议已于12月15日签署, "running since 2 November", "the batch delivered on 3 December"
     if _FUTURE_CONTEXT.search(after):
         return False
     if _PAST_CONTEXT.search(before + " " + after):
         return True
     # 中午跟他们总经理还有技术部的小杜吃了顿饭: in Chinese the verb comes after the people
-    rest = text[end:right][:30]
+    rest = text[end : min(right, end + 30)]
     return bool(re.search(r"(?:吃|见|聊|谈|开|喝|坐|跑)了|了一?(?:顿|下|趟|圈|会儿?|遍)", rest)) and not _FUTURE_CONTEXT.search(rest)
 
 

@@ -300,7 +300,7 @@ def _followups(
         clause_start = clauses[clause_number][0] if clause_number is not None else mention.start
         if _CONCERN.search(text[max(clause_start, mention.start - 12) : mention.start]) and not _COMMITMENT.search(clause):
             continue  # 怕赶不上春节前上线: a worry about a date, not a to-do
-        if (_RETURNS_AFTER.match(text[mention.end :]) or _RETURNS_BEFORE.search(text[max(0, mention.start - 24) : mention.start])
+        if (_RETURNS_AFTER.match(text[mention.end : mention.end + 12]) or _RETURNS_BEFORE.search(text[max(0, mention.start - 24) : mention.start])
                 or re.search(r"\b(?:till|until|til)\s+$", text[max(0, mention.start - 8) : mention.start], re.IGNORECASE)):  # fmt: skip
             continue  # 黄主任下周四回来, "back around the 22nd", "in Sanya till end of month": someone's absence, not a to-do
         if (
