@@ -126,6 +126,8 @@ def test_contacts_named_only_by_role(text, expected):
         ("Tama (head winemaker) and Mere who does their books", ["Tama", "Mere"]),
         ("见了科技部的邹处 还有采购的小孙", ["邹处", "小孙"]),
         ("中午在食堂跟周场长边吃边聊", ["周场长"]),
+        ("Mr. Zhou the station manager plus their head of ground ops", ["Mr. Zhou", "head of ground ops"]),
+        ("郑总说方案可以 但是他们CISO那关不好过", ["郑总", "CISO"]),
     ],
 )  # fmt: skip
 def test_contacts_as_reps_name_them(text, expected):

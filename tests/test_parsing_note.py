@@ -278,3 +278,8 @@ def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected
 def test_objections_as_reps_report_them(note: str, expected: set[str]):
     record = parse_note(note, now=NOW, customers=CUSTOMERS)
     assert {objection.category for objection in record.objections} == expected
+
+
+def test_a_note_that_opens_by_addressing_the_reps_manager_does_not_list_the_manager():
+    record = parse_note("王总 华信科技这边今天见了罗总和他们IT的Tony", now=NOW, customers=CUSTOMERS)
+    assert [contact.name for contact in record.contacts] == ["罗总", "Tony"]

@@ -74,7 +74,9 @@ _EN_DEPARTMENTS = (
 )  # fmt: skip
 _EN_DEPARTMENT = r"(?:" + "|".join(re.escape(d) for d in _EN_DEPARTMENTS) + r")"
 _ROLE_PHRASE = (
-    r"(?:(?:head|director|vp|vice president) of " + _EN_DEPARTMENT + r"|"
+    # "head of IT", "head of ground ops", "director of trading"
+    r"(?:(?:head|director|vp|vice president) of (?!(?-i:the|our|their|a|an|it|them|this|that)\b)(?-i:[a-z]+\s+)?(?:"
+    + _EN_DEPARTMENT + r"|(?-i:[a-z]{3,}))|"
     r"(?:(?:senior|chief|general|deputy|assistant|regional)\s+)?(?:" + _EN_DEPARTMENT + r"\s+)?" + _ROLE_WORD + r")"
 )
 _NAME_EN = r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s[A-Z][a-z]+)?"
@@ -204,7 +206,7 @@ _OUR_SIDE_ZH = re.compile(
 )
 # 总 / 工 / 董 followed by these characters make ordinary words (总结, 工作, 董事会), not titles.
 _WORD_AFTER_SHORT_TITLE = {
-    "总": set("结共是体部算之量额价包数计裁监经线台账能归务和"),
+    "总": set("结共是体部算之量额价包数计裁监经线台账能归务"),  # 李总和张工 is two people, not 总和
     "处": set("理于在置罚分境事长"),
     "工": set("作程资厂具艺期人业商位时单会序种地夫件装具"),
     "董": set("事"),
@@ -213,7 +215,7 @@ _FUNCTION_WORD_SURNAMES = set("和向于从与对把给被让在跟同及")
 _WORDS_ENDING_IN_SURNAME = {"对方", "甲方", "乙方", "双方", "各方", "校方", "院方", "厂方", "官方"}
 # A contact named only by role: 对方财务总监, 他们的CIO, 客户的采购经理 (the person, not a surname + title).
 _ROLE_TITLES_ZH = ("总经理", "副总经理", "副总裁", "总裁", "董事长", "总监", "副总监", "经理", "主任", "处长", "科长",
-                   "部长", "厂长", "负责人", "主管", "CIO", "CFO", "CTO", "CEO", "COO")  # fmt: skip
+                   "部长", "厂长", "负责人", "主管", "CIO", "CFO", "CTO", "CEO", "COO", "CISO", "CMO")  # fmt: skip
 _DEPARTMENT_WORD = "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True))
 _ROLE_TITLE_ZH = "(?P<title>" + "|".join(sorted(_ROLE_TITLES_ZH, key=len, reverse=True)) + ")"
 _ROLE_ONLY_ZH = re.compile(

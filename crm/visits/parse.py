@@ -75,6 +75,8 @@ def _parse(
     if customer and customer.said:
         exclude.append(customer.said)
     contacts = find_contacts(text, exclude=exclude, skip_span=customer_span)  # type: ignore[arg-type]
+    if customer_span and contacts and text.startswith(contacts[0].name) and 0 < customer_span[0] - len(contacts[0].name) <= 2:
+        contacts = contacts[1:]  # "王总 青河农业这边今天…": the note opens by addressing the rep's manager
 
     clauses = split_clauses(text)
     amount_spans = locate_amounts(text)
