@@ -33,16 +33,25 @@ def test_dev_set_meets_the_targets(index):
         assert report.accuracy[metric] >= threshold, (metric, report.failures)
 
 
-# Floors one note below the figures published in docs/benchmarks.md (the old set is no longer
-# held-out: it was tuned on; the v2 set was scored once, fresh, on 2026-11-30).
+# Floors one note below the figures published in docs/benchmarks.md. The old set is no longer
+# held-out (it was tuned on); v2 was scored once, fresh, on 2026-11-30, and read on 2026-12-07;
+# v3 to v5 were scored once each and then read on 2026-12-07 (in-sample since).
 OLD_SET_FLOORS = {"customer": 37 / 38, "followups": 37 / 38, "objection": 36 / 38, "contacts": 37 / 38}
-FRESH_SET_FLOORS = {"customer": 42 / 44, "followups": 41 / 44, "objection": 40 / 44, "contacts": 34 / 44}
+
+
+def one_below(customer: int, followups: int, contacts: int, objection: int, notes: int = 44) -> dict[str, float]:
+    """One note below each published figure."""
+    return {"customer": (customer - 1) / notes, "followups": (followups - 1) / notes,
+            "contacts": (contacts - 1) / notes, "objection": (objection - 1) / notes}  # fmt: skip
 
 
 @pytest.mark.quality
 @pytest.mark.parametrize(("name", "floors", "customers"), [
     ("notes_heldout.jsonl", OLD_SET_FLOORS, "customers.csv"),
-    ("notes/visits_heldout_v2.jsonl", FRESH_SET_FLOORS, None),
+    ("notes/visits_heldout_v2.jsonl", one_below(43, 42, 44, 43), None),
+    ("notes/visits_heldout_v3.jsonl", one_below(44, 43, 44, 44), None),
+    ("notes/visits_heldout_v4.jsonl", one_below(42, 41, 44, 44), None),
+    ("notes/visits_heldout_v5.jsonl", one_below(44, 35, 38, 43), None),
 ])  # fmt: skip
 def test_the_other_note_sets_hold_their_published_figures(index, name, floors, customers):
     items = load(name)
