@@ -128,6 +128,18 @@ def test_contacts_named_only_by_role(text, expected):
         ("中午在食堂跟周场长边吃边聊", ["周场长"]),
         ("Mr. Zhou the station manager plus their head of ground ops", ["Mr. Zhou", "head of ground ops"]),
         ("郑总说方案可以 但是他们CISO那关不好过", ["郑总", "CISO"]),
+        # Cantonese, Malaysian and Australian ways of naming people
+        ("见到佢哋IT主管黄生 同埋行政嘅阿May 黄生话", ["黄生", "阿May"]),
+        ("见了陆总还有调度员阿珍 陆总讲话很直", ["陆总", "阿珍"]),
+        ("met Mr. Lim the regional IT manager and his fella Ah Keong who handle the POS", ["Mr. Lim", "Ah Keong"]),
+        ("Mr. Gan from their service centre and Uncle Chong the workshop supervisor", ["Mr. Gan", "Uncle Chong"]),
+        ("Had a yarn with Bazza at the warehouse, plus their head of quality came along", ["Bazza", "head of quality"]),
+        ("Macca runs the ramp crew and Mrs. Papadopoulos looks after their budget", ["Macca", "Mrs. Papadopoulos"]),
+        ("Jonno from the 采购 team and their CFO", ["Jonno", "CFO"]),
+        ("Meet Mr. Duc, he is the purchasing manager, and Linh from warehouse team.", ["Mr. Duc", "Linh"]),
+        ("Mr. Teoh the plant director and Kumar the maintenance lead both there", ["Mr. Teoh", "Kumar"]),
+        ("厂长老钱中途过来坐了二十分钟", ["老钱"]),
+        ("见了农科长 还有他们的总工", ["农科长", "总工"]),
     ],
 )  # fmt: skip
 def test_contacts_as_reps_name_them(text, expected):
@@ -141,7 +153,8 @@ def test_contacts_as_reps_name_them(text, expected):
         "我让我们法务 Jason 周五之前寄过去", "went with our presales engineer Tom", "Tom from our team joined",
         "call with our regional head on Monday", "Will send the quote by May 5", "Christmas Eve party at 7pm",
         "Sydney office visit went well", "visited Kaveri Textiles in Peenya", "小区的门卫说", "他们的老师说",
-        "Frank (my boss) came along", "我们大区的孙经理也去了", "他们处理得很快",
+        "Frank (my boss) came along", "我们大区的孙经理也去了", "他们处理得很快", "跟我们组刘姐一起去了", "阿姨说", "他们生产部",
+        "这个太贵了", "Visited Sunrise Glove Sdn Bhd at Bayan Lepas",
     ],
 )  # fmt: skip
 def test_our_people_and_words_are_not_contacts(text):

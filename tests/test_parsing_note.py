@@ -273,6 +273,14 @@ def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected
         ("华信科技 温厂长对交期有意见", {"delivery"}),
         ("华信科技 续可以 但是价格一分都不能涨", {"price"}),
         ("Acme: guest data has to stay in-country", {"security"}),
+        ("华信科技 覃经理讲了 今年的钱已经花光了", {"budget"}),
+        ("Acme: Mr. Lim say they cannot accept 30 days payment", {"payment"}),
+        ("华信科技 会上没有人提出反对意见", set()),
+        ("华信科技 Lily说价格她们那边能接受也没什么别的顾虑", set()),
+        ("华信科技 郭总好满意 冇提过任何顾虑", set()),
+        ("华信科技 上次penetration test发现的那三个漏洞 我们已经全部修复了", set()),
+        ("华信科技 陆总说我们的报价比他们现在问的那家高了一截", {"price"}),
+        ("华信科技 他们现在用的是另一家的系统天天出错 Tony说他们内部已经决定要换了", set()),
     ],
 )  # fmt: skip
 def test_objections_as_reps_report_them(note: str, expected: set[str]):

@@ -42,7 +42,7 @@ TITLES_ZH = tuple(sorted((
     "组长", "队长", "老师", "教授", "博士", "医生", "大夫", "律师", "会计", "秘书", "助理", "工程师",
     "女士", "先生", "小姐", "姐", "哥", "老板", "董", "总助", "专员", "架构师", "顾问", "主席", "司长",
     "厂长", "副厂长", "会长", "副会长", "社长", "店长", "馆长", "台长", "园长", "主编", "总编", "设计师",
-    "会计师", "分析师", "护士长", "总会计师", "总工程师", "场长", "矿长", "处",
+    "会计师", "分析师", "护士长", "总会计师", "总工程师", "场长", "矿长", "处", "生",
 ), key=len, reverse=True))  # fmt: skip
 _NOT_CONTACTS = {"施工", "包工", "童工", "华工", "石工", "金工", "时总", "全总", "明总", "方总", "高工"}
 _SURNAME_WORDS_TO_SKIP = ("总经理办公室", "总经办", "总工会")
@@ -75,13 +75,15 @@ _EN_DEPARTMENTS = (
 _EN_DEPARTMENT = r"(?:" + "|".join(re.escape(d) for d in _EN_DEPARTMENTS) + r")"
 _ROLE_PHRASE = (
     # "head of IT", "head of ground ops", "director of trading"
-    r"(?:(?:head|director|vp|vice president) of (?!(?-i:the|our|their|a|an|it|them|this|that)\b)(?-i:[a-z]+\s+)?(?:"
-    + _EN_DEPARTMENT + r"|(?-i:[a-z]{3,}))|"
+    r"(?:(?:head|director|vp|vice president) of (?!(?-i:the|our|their|a|an|it|them|this|that)\b)(?:"
+    + _EN_DEPARTMENT + r"|(?-i:[a-z]{3,})(?:\s+" + _EN_DEPARTMENT + r")?)|"
     r"(?:(?:senior|chief|general|deputy|assistant|regional)\s+)?(?:" + _EN_DEPARTMENT + r"\s+)?" + _ROLE_WORD + r")"
 )
 _NAME_EN = r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s[A-Z][a-z]+)?"
 # Malay and Indonesian reps write Pak, Bu, Mbak, Encik; "Eng." is an engineer's title in the Gulf
-_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Captain|Capt|Sir|Madam|Pak|Bu|Ibu|Mbak|Encik|Puan|Datuk|Eng|Engr)\.?"
+_HONORIFIC = (
+    r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Captain|Capt|Sir|Madam|Pak|Bu|Ibu|Mbak|Encik|Puan|Datuk|Eng|Engr|Uncle|Auntie|Aunty|Ah)\.?"
+)
 _EN_STOPWORDS = {
     "I", "We", "They", "He", "She", "It", "The", "Their", "Our", "His", "Her", "Met", "Called", "Spoke",
     "Visited", "Had", "Follow", "Send", "Today", "Tomorrow", "Yesterday", "Monday", "Tuesday", "Wednesday",
@@ -200,7 +202,7 @@ _FAMILIAR_WORDS = {"小区", "小时", "小于", "小米", "小车", "小康", "
                    "老师", "老公", "老婆", "老乡", "老家", "老年", "老弟", "老大", "老于", "老成", "老练", "老司"}  # fmt: skip
 # 我们的王经理, 同事小李, 我司张工: our own colleagues, not the customer's people
 _OUR_SIDE_ZH = re.compile(
-    r"(?:我们|我司|我方|咱们|同事|我的|本公司|我们公司|我们这边)(?:的)?(?:大区|区域|分公司|公司|团队|这边)?(?:的)?"
+    r"(?:我们|我司|我方|咱们|同事|我的|本公司|我们公司|我们这边)(?:的)?(?:大区|区域|分公司|公司|团队|这边|组|部门)?(?:的)?"
     r"(?:(?:" + "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True)) + r")?"
     + _DEPARTMENT_SUFFIX + r"?(?:的)?)?\s*$"
 )
@@ -208,6 +210,8 @@ _OUR_SIDE_ZH = re.compile(
 _WORD_AFTER_SHORT_TITLE = {
     "总": set("结共是体部算之量额价包数计裁监经线台账能归务"),  # 李总和张工 is two people, not 总和
     "处": set("理于在置罚分境事长"),
+    # Cantonese 黄生 (Mr Wong); not 生产 (梁太 is left out: 国太, 来太 are too often not people)
+    "生": set("产活意日效命成存态物病气长"),
     "工": set("作程资厂具艺期人业商位时单会序种地夫件装具"),
     "董": set("事"),
 }
@@ -215,7 +219,7 @@ _FUNCTION_WORD_SURNAMES = set("和向于从与对把给被让在跟同及")
 _WORDS_ENDING_IN_SURNAME = {"对方", "甲方", "乙方", "双方", "各方", "校方", "院方", "厂方", "官方"}
 # A contact named only by role: 对方财务总监, 他们的CIO, 客户的采购经理 (the person, not a surname + title).
 _ROLE_TITLES_ZH = ("总经理", "副总经理", "副总裁", "总裁", "董事长", "总监", "副总监", "经理", "主任", "处长", "科长",
-                   "部长", "厂长", "负责人", "主管", "CIO", "CFO", "CTO", "CEO", "COO", "CISO", "CMO")  # fmt: skip
+                   "部长", "厂长", "负责人", "主管", "总工", "总工程师", "CIO", "CFO", "CTO", "CEO", "COO", "CISO", "CMO")  # fmt: skip
 _DEPARTMENT_WORD = "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True))
 _ROLE_TITLE_ZH = "(?P<title>" + "|".join(sorted(_ROLE_TITLES_ZH, key=len, reverse=True)) + ")"
 _ROLE_ONLY_ZH = re.compile(
@@ -225,6 +229,8 @@ _ROLE_ONLY_ZH = re.compile(
     + r"|(?:还有|以及|和|跟|与|及|见了|约了|、|的)\s*(?P<department2>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?"
     + _ROLE_TITLE_ZH.replace("?P<title>", "?P<title2>")
 )
+_AH_NAME = re.compile(r"阿(?:[A-Z][a-z]+|[\u4e00-\u9fff](?=[\s，,。、说讲话问想觉倒就也都和跟同的嘅]|$))")
+_AH_WORDS = {"阿姨", "阿里", "阿拉", "阿根", "阿联", "阿富", "阿胶", "阿婆", "阿公", "阿爸", "阿妈", "阿伯", "阿叔", "阿哥", "阿嫂"}
 # 大家都叫她芳姐, 叫他胖哥: a nickname the customer's people go by
 _CALLED_ZH = re.compile(r"叫(?:他|她)\s*(?P<nickname>[\u4e00-\u9fff]{1,2}(?:姐|哥|叔|姨|总|工|爷|老师))")
 
@@ -252,7 +258,7 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
             match.start() > 0 and text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_SURNAME
         ):
             continue  # 对方财务总监: 方 ends 对方, 财务 is a department; the role alone is found below
-        if title in ("总", "工", "董", "姐", "哥", "处") and given:
+        if title in ("总", "工", "董", "姐", "哥", "处", "生") and given:
             continue  # 王建国总 is rare; 王小工 is noise
         following = text[match.end() : match.end() + 1]
         if title in _WORD_AFTER_SHORT_TITLE and following in _WORD_AFTER_SHORT_TITLE[title]:
@@ -276,6 +282,11 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         role = re.sub(r"的$", "", text[start : match.start(title_group)]) + title  # 安全部负责人, 财务总监
         found.append((start, Contact(name=role, title=title, department=department)))
         taken.append((match.start(), match.end()))
+    for match in _AH_NAME.finditer(text):  # 阿杰, 阿May: Cantonese and southern nicknames
+        if any(s <= match.start() < e for s, e in taken) or match.group() in _AH_WORDS:
+            continue
+        found.append((match.start(), Contact(name=match.group())))
+        taken.append((match.start(), match.end()))
     for match in _CALLED_ZH.finditer(text):
         if not any(s <= match.start("nickname") < e for s, e in taken):
             found.append((match.start("nickname"), Contact(name=match.group("nickname"))))
@@ -287,8 +298,9 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
             continue  # 大小李 / 很老王: part of another word (IT总监老方, 站长老韩, 主管小蒋 are people)
         if match.group() in _FAMILIAR_WORDS:
             continue
-        if not _FAMILIAR_FOLLOW.match(text[match.end() :]):
-            continue  # 小时 / 老板: ordinary words
+        after_title = text[max(0, match.start() - 6) : match.start()].endswith(_NICKNAME_AFTER_TITLES)
+        if not after_title and not _FAMILIAR_FOLLOW.match(text[match.end() : match.end() + 4]):
+            continue  # 小时 / 老板: ordinary words (厂长老钱中途过来 is a person whatever follows)
         name = match.group()
         found.append((match.start(), Contact(name=name, surname=match.group("surname"),
                                              department=_department_before(text, match.start(), floor))))  # fmt: skip
@@ -313,16 +325,16 @@ _EN_ROLE_THEN_NAME = re.compile(
     r"(?P<role>(?i:" + _ROLE_PHRASE + r"))(?:,)?\s+(?P<name>" + _NAME_EN + r")\b"
 )
 _EN_NAME_THEN_ROLE = re.compile(
-    r"(?P<name>" + _NAME_EN + r"),?\s+(?i:the|their|our|who is (?:the|their)|,)\s*(?P<role>(?i:" + _ROLE_PHRASE + r"))\b"
+    r"(?P<name>" + _NAME_EN + r"),?\s+(?i:the|their|our|who is (?:the|their)|,)\s*(?P<role>(?i:(?-i:[a-z]+\s+)?" + _ROLE_PHRASE + r"))\b"
 )
 _EN_HONORIFIC = re.compile(r"\b(?P<honorific>" + _HONORIFIC + r")\s+(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
 _EN_NAME_FROM = re.compile(
     r"(?P<name>" + _NAME_EN + r")(?:\s+(?:from|in|of|at)\s+(?:the\s+|their\s+)?(?P<department>" + _EN_DEPARTMENT
-    + r"|[a-z]+(?=\s+team\b))|\s*\(\s*(?P<department2>(?i:" + _EN_DEPARTMENT + r"))\s*\))"  # "Rahul from their dev team", "Li Na (operations)"
+    + r"|\S+(?=\s+team\b))|\s*\(\s*(?P<department2>(?i:" + _EN_DEPARTMENT + r"))\s*\))"  # "Rahul from their dev team", "Li Na (operations)"
 )
 _EN_AFTER_VERB = re.compile(
     r"\b(?i:met|meet|meeting|called|call|spoke (?:to|with)|talked (?:to|with)|emailed|email|saw|"
-    r"(?:lunch|dinner|coffee|call|meeting|chat|catch-up|catch up|sync) with|ping|pinged|visited|contact|reached|w/)"
+    r"(?:lunch|dinner|coffee|call|meeting|chat|catch-up|catch up|sync|yarn|beers) with|ping|pinged|visited|contact|reached|w/)"
     r"\s*(?i:with\s+)?(?P<name>" + _NAME_EN + r")\b"
     # "his son Arjun", "her deputy Mei": a person named after who they are to someone there
     r"|\b(?i:his|her|their)\s+(?i:son|daughter|wife|husband|brother|sister|deputy|assistant|secretary|boss)\s+(?P<name2>"
@@ -336,7 +348,7 @@ _PINYIN_NAME = re.compile(r"\b(?P<name>(?:Lao|Xiao)\s+(?P<surname>[A-Z][a-z]+)|(
 # "Siti and their finance director", "Mere who does their books": a capitalised word beside a person
 _EN_NAME_BESIDE = re.compile(
     r"\b(?P<name>(?-i:[A-Z][a-z]+))(?:\s+(?:and|&|\+)\s+(?:their|the|his|her)\s+(?=" + _ROLE_PHRASE + r"|[a-z]+\s+" + _ROLE_PHRASE
-    + r")|\s+who\s+(?:runs|does|handles|heads|manages|looks after|is)\b)",
+    + r")|\s+(?:who\s+)?(?:runs|handles|heads|manages|looks after)\s+(?:the|their|our)\b|\s+who\s+(?:does|is)\b)",
     re.IGNORECASE,
 )
 # "our presales engineer Tom", "my colleague Sarah", "Tom from our team": our own people, not the customer's
@@ -451,7 +463,8 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
         for match in pattern.finditer(text):
             if _inside(match.start("role"), named_spans) or _near(match.start("role"), named_spans):
                 continue
-            if any(end <= match.start() and re.fullmatch(r",?\s*", text[end : match.start()]) for _, end in named_spans):
+            if any(end <= match.start() and re.fullmatch(r",?\s*(?:(?:he|she)(?:\s+is|'s)\s*)?", text[end : match.start()], re.IGNORECASE)
+                   for _, end in named_spans):  # fmt: skip
                 continue  # "Mr. Wong the plant manager": who Mr. Wong is, not another person
             role = _clean_role(match.group("role"))
             if role.lower() in ("head", "lead", "owner", "partner", "executive", "admin", "assistant", "president"):
@@ -497,6 +510,7 @@ _COMPANY_WORDS = "|".join(sorted({suffix.capitalize() for suffix in COMPANY_SUFF
     "Textiles", "Foods", "Food", "Insurance", "Energy", "Electric", "Electronics", "Motors", "Auto", "Hotels", "Hotel",
     "Manufacturing", "Chemicals", "Steel", "Mining", "Retail", "Airways", "Shipping", "Paper", "Printing", "Environmental",
     "Agriculture", "Education", "Construction", "Pharmaceutical", "Healthcare", "Hospital", "Telecom", "Power",
+    "Glove", "Gloves", "Sdn", "Bhd", "Pte", "Pty", "Tbk",
 }, key=len, reverse=True))  # fmt: skip
 
 

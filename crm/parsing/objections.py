@@ -23,7 +23,7 @@ ObjectionCategory = Literal[
 CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     "budget": re.compile(
         r"没(?:有)?预算|预算(?:不够|不足|紧张?|有限|很少|被砍|砍了|冻结|没了|用完|已经用完|超了|不多)|没钱|资金紧张|经费不足|"
-        r"预算.{0,6}(?:花完|用完|用光|花光|砍|削减|压缩|冻结|没了|超支)|预算(?:还)?没(?:批|下来|到位|定)|"
+        r"(?:预算|budget|钱).{0,8}?(?:花完|用完|用光|花光|砍|削减|压缩|冻结|没了|超支)|预算(?:还)?没(?:批|下来|到位|定)|"
         r"\bbudget (?:isn't|is not|hasn't been|has not been|won't be|not) (?:\w+ )?(?:signed off|approved|released|confirmed|available)\b|"
         r"\bno budget\b|budget (?:is |was |has been |got |gets )?(?:\w+ )?(?:cut|frozen|freeze|constraints?|tight|limited|exhausted|gone|"
         r"slashed|halved|spent|used up|reduced|squeezed)|"
@@ -33,6 +33,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     "price": re.compile(
         r"贵(?![公司方单位行院校宾姓])|价格(?:太|偏|过|比较|有点)?高|报价(?:太|偏|过|比较|有点)?高|价(?:格|钱)(?:上)?(?:没|不)?(?:有)?优势|"
         r"嫌.{0,4}(?:价|贵)|压价|砍价|降价|打折|折扣|优惠|便宜|性价比|成本(?:太|偏)高|比我们(?:低|少)|(?:不能|不许|不让)涨|"
+        r"(?:报价|价格)比.{0,10}?(?:高|贵)|价格下不来|"
         r"\bexpensive\b|\bpricey\b|\bpric(?:e|ing) (?:is |was )?(?:too )?(?:high|steep)|too much money|"
         r"\bdiscount|\bcheaper\b|\boverpriced\b|\bcost(?:s)? (?:is |are )?too\b|price (?:objection|concern|pushback)",
         re.IGNORECASE,
@@ -67,7 +68,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "payment": re.compile(
         r"账期|付款|回款|预付|首付|结算|分期|垫资|尾款|开票|发票|"
-        r"\bpayment terms?\b|\bnet ?\d{2,3}\b|\bupfront\b|\bprepay(?:ment)?\b|\binvoic(?:e|ing)\b|\bpay later\b",
+        r"\bpayment terms?\b|\b\d+ days? payment\b|\bnet ?\d{2,3}\b|\bupfront\b|\bprepay(?:ment)?\b|\binvoic(?:e|ing)\b|\bpay later\b",
         re.IGNORECASE,
     ),
     "complexity": re.compile(
@@ -89,15 +90,15 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bconcerns?\b|\bconcerned\b|\bworried\b|\bhesitant\b|\bobjections?\b|\bpush(?:ed)? back\b|\bpushback\b|"
         r"\bnot convinced\b|\bskeptical\b|\bnot interested\b|\bon hold\b|\breject(?:ed)?\b|"
         r"\bcomplain(?:ed|ts?|ing)?\b|\bunhappy\b|\bdissatisfied\b|\bfrustrated\b|不满意|不满|很失望|投诉|"
-        r"不高兴|生气|不开心|发火|恼火|没必要|有意见|意见很大|\bupset\b|\bangry\b|\bfurious\b|\bannoyed\b|"
+        r"不高兴|生气|不开心|发火|恼火|没必要|有意见|意见很大|不能接受|接受不了|\b(?:cannot|can't|can not) accept\b|\bupset\b|\bangry\b|\bfurious\b|\bannoyed\b|"
         r"\b(?:doesn't|don't|didn't|does not|do not|can't|cannot) see (?:a |any |the )?(?:reason|why|need|point|value)\b",
         re.IGNORECASE,
     ),
 }
 
 _NEGATION_BEFORE = re.compile(
-    r"(?:没有|没|无|不存在|不是|并非|不|no|not|without|zero|any)\s*(?:提|提出|说|讲|表示|表达|反馈|发现|遇到|看到|raised?)?\s*"
-    r"(?:什么|啥|任何|太大的?|大的?|明显的?|别的|其他的?|any|real|major|big|particular|serious|significant|other|further|actual)?\s*$"
+    r"(?:没有|没|冇|无|不存在|不是|并非|不|no|not|without|zero|any)\s*人?\s*(?:提|提出|提过|说|讲|表示|表达|反馈|发现|遇到|看到|raised?)?\s*"
+    r"(?:(?:什么|啥|任何|太大的?|大的?|明显的?|别的|其他的?|any|real|major|big|particular|serious|significant|other|further|actual)\s*){0,2}$"
     r"|\bnothing\s+(?:\S+\s+){0,2}$",  # "nothing she's worried about"
     re.IGNORECASE,
 )
@@ -108,7 +109,8 @@ _NEGATION_AFTER = re.compile(
     # 我们给的工期他们能接受, 价格工期都说行, 一点顾虑都没有
     r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方)?\s*(?:都|也)?(?:能接受|可以接受|说行|行|认了|没问题|满意|认可|都没有|没有)"
     # 去年那次宕机 不过早就处理好了, "the outage last month, fixed since"
-    r"|^[^。.;；]{0,12}?(?:处理好了|修好了|解决了|搞定了|改好了|恢复了|恢复的|修复了|没再出|不再出现|\b(?:fixed|resolved|sorted)\b)",
+    r"|^[^。.;；]{0,20}?(?:处理好了|修好了|解决了|搞定了|改好了|恢复了|恢复的|修复了|没再出|不再出现|\b(?:fixed|resolved|sorted)\b|"
+    r"put to bed|no longer an issue)",
     re.IGNORECASE,
 )
 # Keywords that only mean an objection with a complaint around them.
@@ -171,7 +173,8 @@ _INCUMBENT = re.compile(
     re.IGNORECASE,
 )
 _SWITCH_AWAY = re.compile(
-    r"想.{0,3}换|要换掉|打算换|准备换|考虑换|换掉|换一家|换成我们|\bwants? to (?:switch|replace|move away|get rid)|\bwant(?:s|ed)? out\b|"
+    r"想.{0,3}换|要换掉|要换了|打算换|准备换|考虑换|换掉|换一家|换成我们|\bwants? to (?:switch|replace|move away|get rid|change)|"
+    r"\bwant(?:s|ed)? out\b|\bwant (?:to )?change\b|"
     r"\blooking to (?:switch|replace)|\bready to (?:switch|replace|move)",
     re.IGNORECASE,
 )
