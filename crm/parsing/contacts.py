@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import names
 from pydantic import BaseModel
+from pypinyin import lazy_pinyin
 
 from crm.parsing.dates import simplified
 from crm.parsing.matching import COMPANY_SUFFIXES_EN
@@ -54,8 +55,9 @@ DEPARTMENT_WORDS = (
     "仓储", "仓库", "车队", "调度", "理赔", "营销", "教学", "前厅", "客房", "安环", "物资", "信息科技", "科技", "集团采购",
 )  # fmt: skip
 _DEPARTMENT_SUFFIX = r"(?:部门|事业部|部|处|科|中心|办公室|室|组|团队|办)"
+_DEPARTMENT_WORD = "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True))
 _DEPARTMENT = re.compile(
-    r"((?:" + "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True)) + r")"
+    r"((?:" + _DEPARTMENT_WORD + r")"
     + _DEPARTMENT_SUFFIX + r"?)(?:的|那边的|这边的)?\s*$"
 )
 
@@ -119,8 +121,6 @@ _NAMES_THAT_ARE_WORDS = {
 @functools.cache
 def _pinyin_surnames() -> frozenset[str]:
     """The common surnames in pinyin (Wang, Chen, Ouyang), for names written in latin letters."""
-    from pypinyin import lazy_pinyin
-
     return frozenset("".join(lazy_pinyin(surname)).title() for surname in (*SURNAMES, *COMPOUND_SURNAMES))
 
 
@@ -203,7 +203,7 @@ _FAMILIAR_WORDS = {"小区", "小时", "小于", "小米", "小车", "小康", "
 # 我们的王经理, 同事小李, 我司张工: our own colleagues, not the customer's people
 _OUR_SIDE_ZH = re.compile(
     r"(?:我们|我司|我方|咱们|同事|我的|本公司|我们公司|我们这边)(?:的)?(?:大区|区域|分公司|公司|团队|这边|组|部门)?(?:的)?"
-    r"(?:(?:" + "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True)) + r")?"
+    r"(?:(?:" + _DEPARTMENT_WORD + r")?"
     + _DEPARTMENT_SUFFIX + r"?(?:的)?)?\s*$"
 )
 # 总 / 工 / 董 followed by these characters make ordinary words (总结, 工作, 董事会), not titles.
@@ -220,7 +220,6 @@ _WORDS_ENDING_IN_SURNAME = {"对方", "甲方", "乙方", "双方", "各方", "�
 # A contact named only by role: 对方财务总监, 他们的CIO, 客户的采购经理 (the person, not a surname + title).
 _ROLE_TITLES_ZH = ("总经理", "副总经理", "副总裁", "总裁", "董事长", "总监", "副总监", "经理", "主任", "处长", "科长",
                    "部长", "厂长", "负责人", "主管", "总工", "总工程师", "CIO", "CFO", "CTO", "CEO", "COO", "CISO", "CMO")  # fmt: skip
-_DEPARTMENT_WORD = "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True))
 _ROLE_TITLE_ZH = "(?P<title>" + "|".join(sorted(_ROLE_TITLES_ZH, key=len, reverse=True)) + ")"
 _ROLE_ONLY_ZH = re.compile(
     r"(?:对方|甲方|客户|他们|她们|人家|那边)(?:的|那边的)?\s*"
@@ -294,11 +293,11 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
     for match in _FAMILIAR.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        if match.start() > 0 and text[match.start() - 1] not in _FAMILIAR_AFTER and not text[max(0, match.start() - 6) : match.start()].endswith(_NICKNAME_AFTER_TITLES):
+        after_title = text[max(0, match.start() - 6) : match.start()].endswith(_NICKNAME_AFTER_TITLES)
+        if match.start() > 0 and text[match.start() - 1] not in _FAMILIAR_AFTER and not after_title:
             continue  # 大小李 / 很老王: part of another word (IT总监老方, 站长老韩, 主管小蒋 are people)
         if match.group() in _FAMILIAR_WORDS:
             continue
-        after_title = text[max(0, match.start() - 6) : match.start()].endswith(_NICKNAME_AFTER_TITLES)
         if not after_title and not _FAMILIAR_FOLLOW.match(text[match.end() : match.end() + 4]):
             continue  # 小时 / 老板: ordinary words (厂长老钱中途过来 is a person whatever follows)
         name = match.group()

@@ -297,22 +297,9 @@ def _followups(
             continue  # 合同12月10号到期, "contract renews end of June": a date to count from, not a to-do
         if day is None or day < now.date():
             continue
-        if _DAY_NOT_SET.search(re.split(r"[；;。\n]|\.\s", text[mention.end : mention.end + 30])[0]) or _HYPOTHETICAL.search(clause):
-            continue  # "ping him in the new year, no date set", 一月中旬再定 具体哪天没说, 要是能晚上装就好了
         clause_start = clauses[clause_number][0] if clause_number is not None else mention.start
-        if _CONCERN.search(text[max(clause_start, mention.start - 12) : mention.start]) and not _COMMITMENT.search(clause):
-            continue  # 怕赶不上春节前上线: a worry about a date, not a to-do
-        if (_RETURNS_AFTER.match(text[mention.end : mention.end + 12]) or _RETURNS_BEFORE.search(text[max(0, mention.start - 24) : mention.start])
-                or re.search(r"\b(?:till|until|til)\s+$", text[max(0, mention.start - 8) : mention.start], re.IGNORECASE)):  # fmt: skip
-            continue  # 黄主任下周四回来, "back around the 22nd", "in Sanya till end of month": someone's absence, not a to-do
-        if (
-            mention.rule.endswith("+time_only") and day == now.date() + timedelta(days=1) and mention.start < OPENING_CHARS
-            and timedelta(0) <= now.replace(tzinfo=None) - datetime.combine(now.date(), clock) <= JUST_NOW
-            and not _TO_COME.search(clause + " " + text[mention.end : mention.end + 12])
-        ):  # 中午跟恒同电子的采购总监吃饭, said at 12:30 as the note opens: the visit's own time, not tomorrow's
+        if _not_planned(text, clause, clause_start, mention, day, clock, now):
             continue
-        if _recent_day_rolled_over(mention, day, now.date()):
-            continue  # 2月18号那批标签打错了, said on 26 February: that day, not next year's
         if mention.vague and not _ACTION.search(clause + " " + action):
             continue  # 下个月有预算: news, not a to-do
         due = datetime.combine(day, clock, tzinfo=now.tzinfo)
@@ -336,6 +323,25 @@ def _followups(
     return followups
 
 
+def _not_planned(
+    text: str, clause: str, clause_start: int, mention: DateMention, day: date, clock: time, now: datetime
+) -> bool:
+    """Whether a day the note names is something other than the rep's to-do."""
+    if _DAY_NOT_SET.search(re.split(r"[；;。\n]|\.\s", text[mention.end : mention.end + 30])[0]) or _HYPOTHETICAL.search(clause):
+        return True  # "ping him in the new year, no date set", 一月中旬再定 具体哪天没说, 要是能晚上装就好了
+    if _CONCERN.search(text[max(clause_start, mention.start - 12) : mention.start]) and not _COMMITMENT.search(clause):
+        return True  # 怕赶不上春节前上线: a worry about a date
+    if _RETURNS_AFTER.match(text[mention.end : mention.end + 12]) or _RETURNS_BEFORE.search(text[max(0, mention.start - 24) : mention.start]):
+        return True  # 黄主任下周四回来, "back around the 22nd", "in Sanya till end of month": someone's absence
+    if (
+        mention.rule.endswith("+time_only") and day == now.date() + timedelta(days=1) and mention.start < OPENING_CHARS
+        and timedelta(0) <= now.replace(tzinfo=None) - datetime.combine(now.date(), clock) <= JUST_NOW
+        and not _TO_COME.search(clause + " " + text[mention.end : mention.end + 12])
+    ):  # fmt: skip
+        return True  # 中午跟恒同电子的采购总监吃饭, said at 12:30 as the note opens: the visit's own time, not tomorrow's
+    return _recent_day_rolled_over(mention, day, now.date())  # 2月18号那批标签打错了, said on 26 February
+
+
 def _recent_day_rolled_over(mention: DateMention, day: date, today: date) -> bool:
     """A month and day said without a year that passed this year less than RECENT_DAYS ago, which the
     date reader rolled to next year: in a visit note that is a report of that day."""
@@ -350,8 +356,10 @@ OPENING_CHARS = 15  # where a note opens with the visit's own time (中午跟…
 JUST_NOW = timedelta(hours=2)  # … if that time passed this recently (下午三点开会 said at 18:00 is tomorrow's)
 _RETURNS_AFTER = re.compile(r"\s*(?:才|就|会|能)?(?:回来|回京|回公司|返回|到岗|出差回来)")
 _RETURNS_BEFORE = re.compile(
-    r"\b(?:(?:is|'s|are|'re|be|and|until|till)\s+back|returns|returning)\s+(?:on|around|by|after)\s+(?:the\s+)?$", re.IGNORECASE
-)  # "travelling and back around the 22nd", "he's back on Monday"; not "call her back on Monday"
+    r"\b(?:(?:is|'s|are|'re|be|and|until|till)\s+back|returns|returning)\s+(?:on|around|by|after)\s+(?:the\s+)?$"
+    r"|\b(?:till|until|til)\s+$",
+    re.IGNORECASE,
+)  # "travelling and back around the 22nd", "he's back on Monday", "in Sanya till end of month"; not "call her back on Monday"
 _TO_COME = re.compile(r"再|要|约|准备|安排|打算|计划|\b(?:will|going to|need to|call|send|meet)\b|'ll", re.IGNORECASE)
 _DAY_NOT_SET = re.compile(
     r"具体(?:哪天|哪一天|日子|时间|日期)[^，。,.]{0,10}?(?:没说|没定|再说|再定|待定|再通知|未定|不确定)|没定(?:时间|日子|日期)|"
