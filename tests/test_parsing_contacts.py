@@ -140,6 +140,26 @@ def test_contacts_named_only_by_role(text, expected):
         ("Mr. Teoh the plant director and Kumar the maintenance lead both there", ["Mr. Teoh", "Kumar"]),
         ("厂长老钱中途过来坐了二十分钟", ["老钱"]),
         ("见了农科长 还有他们的总工", ["农科长", "总工"]),
+        # roles said bare after a pause or after 见的, and the department's own people
+        ("见了厂长老黄 仓库主管也在场", ["老黄", "仓库主管"]),
+        ("另一路见的是品质经理", ["品质经理"]),
+        ("还有他们运营VP 也来了", ["运营VP"]),
+        ("对方说没问题 他们财务说要走流程", ["财务"]),
+        ("见了吕经理 还有采购小彭", ["吕经理", "小彭"]),
+        ("车间老师傅用不惯 车间主任说再培训一次", ["车间主任"]),
+        ("主管副总 乔总 也来了", ["乔总"]),
+        ("見咗工程部嘅陳太同埋何生", ["陳太", "何生"]),
+        # honorifics and names from more places, letters beyond ASCII, a name between brackets
+        ("Sat down with Khun Somchai and the finance manager", ["Khun Somchai", "finance manager"]),
+        ("the chairman Chief Adeyemi was away", ["Chief Adeyemi"]),
+        ("met K. Anong (GM) this morning", ["K. Anong"]),
+        ("Ms. Wójcik and Łukasz from logistics", ["Ms. Wójcik", "Łukasz"]),
+        ("佢上司Mr. Ho覺得太貴", ["Mr. Ho"]),
+        ("Tiff (warehouse supervisor) showed us round", ["Tiff"]),
+        ("I spoke with Radek, he is IT manager", ["Radek"]),
+        ("walked Sipho and Emily through it", ["Sipho", "Emily"]),
+        ("Section Leader Park will join next time", ["Park"]),
+        ("their site controller said fine, the controller wants a copy", ["site controller"]),
     ],
 )  # fmt: skip
 def test_contacts_as_reps_name_them(text, expected):
@@ -155,6 +175,8 @@ def test_contacts_as_reps_name_them(text, expected):
         "Sydney office visit went well", "visited Kaveri Textiles in Peenya", "小区的门卫说", "他们的老师说",
         "Frank (my boss) came along", "我们大区的孙经理也去了", "他们处理得很快", "跟我们组刘姐一起去了", "阿姨说", "他们生产部",
         "这个太贵了", "Visited Sunrise Glove Sdn Bhd at Bayan Lepas",
+        "跟售前刘工一起去的", "我们大区经理老林跟我一起去的", "我方同行：销售总监郭总", "拉了我们 IT 的 Kevin 一起看",
+        "the operators liked it", "the heaters are fine", "Chief Financial Officer on leave",
     ],
 )  # fmt: skip
 def test_our_people_and_words_are_not_contacts(text):

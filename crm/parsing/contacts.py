@@ -53,6 +53,7 @@ DEPARTMENT_WORDS = (
     "风控", "安全", "网络", "数据", "数字化", "运营", "产品", "设计", "合规", "总经办", "总裁办", "招标",
     "后勤", "基建", "设备", "资产", "计划", "经营", "企划", "办公室", "信息中心", "数据中心", "业务",
     "仓储", "仓库", "车队", "调度", "理赔", "营销", "教学", "前厅", "客房", "安环", "物资", "信息科技", "科技", "集团采购",
+    "品质", "品管", "QA", "QC", "工艺", "安监", "车间",
 )  # fmt: skip
 _DEPARTMENT_SUFFIX = r"(?:部门|事业部|部|处|科|中心|办公室|室|组|团队|办)"
 _DEPARTMENT_WORD = "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True))
@@ -66,7 +67,7 @@ ROLES_EN = (
     "Chairman", "Director", "Head", "Manager", "Engineer", "Buyer", "Architect", "Lead", "Owner",
     "Founder", "Partner", "Consultant", "Analyst", "Officer", "Administrator", "Admin", "Specialist",
     "Coordinator", "Controller", "Treasurer", "Counsel", "Lawyer", "Accountant", "Assistant",
-    "Secretary", "Supervisor", "Executive",
+    "Secretary", "Supervisor", "Executive", "Leader",
 )  # fmt: skip
 _ROLE_WORD = r"(?:" + "|".join(ROLES_EN) + r")s?"
 _EN_DEPARTMENTS = (
@@ -79,12 +80,18 @@ _ROLE_PHRASE = (
     # "head of IT", "head of ground ops", "director of trading"
     r"(?:(?:head|director|vp|vice president) of (?!(?-i:the|our|their|a|an|it|them|this|that)\b)(?:"
     + _EN_DEPARTMENT + r"|(?-i:[a-z]{3,})(?:\s+" + _EN_DEPARTMENT + r")?)|"
-    r"(?:(?:senior|chief|general|deputy|assistant|regional)\s+)?(?:" + _EN_DEPARTMENT + r"\s+)?" + _ROLE_WORD + r")"
+    r"(?:(?:senior|chief|general|deputy|assistant|regional|team|section|group|shift)\s+)?(?:" + _EN_DEPARTMENT + r"\s+)?"
+    + _ROLE_WORD + r")"
 )
-_NAME_EN = r"(?:[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)(?:\s[A-Z][a-z]+)?"
+# Names keep their letters: Wójcik, Łukasz, Ciarán, Dąbrowska
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĪŁŃŇŌŐŒŘŚŠŞŢŤŪŮŰŸŹŻŽ"
+_LOWER = "a-zß-öø-ÿāăąćčďđēęěğīłńňōőœřśšşţťūůűźżž"
+_CAP = "[" + _UPPER + "][" + _LOWER + "]+"
+_NAME_EN = r"(?:" + _CAP + r"(?:[-'][" + _UPPER + r"]?[" + _LOWER + r"]+)?)(?:\s" + _CAP + r")?"
 # Malay and Indonesian reps write Pak, Bu, Mbak, Encik; "Eng." is an engineer's title in the Gulf
 _HONORIFIC = (
-    r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Captain|Capt|Sir|Madam|Pak|Bu|Ibu|Mbak|Encik|Puan|Datuk|Eng|Engr|Uncle|Auntie|Aunty|Ah)\.?"
+    r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Captain|Capt|Sir|Madam|Pak|Bu|Ibu|Mbak|Encik|Puan|Datuk|Eng|Engr|Uncle|Auntie|Aunty|Ah|"
+    r"Khun|Chief)\.?"
 )
 _EN_STOPWORDS = {
     "I", "We", "They", "He", "She", "It", "The", "Their", "Our", "His", "Her", "Met", "Called", "Spoke",
@@ -152,7 +159,10 @@ def find_contacts(text: str, *, exclude: Iterable[str] = (), skip_span: tuple[in
     excluded_words = {word.lower() for phrase in exclude for word in re.findall(r"[A-Za-z]+", phrase)}
     floor = skip_span[1] if skip_span else 0
     said, text = text, simplified(text)  # 黃經理 is read as 黄经理 and kept as said
-    found = _chinese_contacts(text, floor) + _english_contacts(text, excluded_words)
+    found = [
+        (start, contact) for start, contact in _chinese_contacts(text, floor) + _english_contacts(text, excluded_words)
+        if not _one_of_ours(text, start, start + len(contact.name))
+    ]
     found.sort(key=lambda item: item[0])
     contacts: list[Contact] = []
     for start, contact in found:
@@ -167,6 +177,13 @@ def find_contacts(text: str, *, exclude: Iterable[str] = (), skip_span: tuple[in
         duplicate.title = duplicate.title or contact.title
         duplicate.department = duplicate.department or contact.department
     return contacts
+
+
+def _one_of_ours(text: str, start: int, end: int) -> bool:
+    """跟小叶一起去的, 我方同行：郭总 — the rep's own people, wherever the rules found them."""
+    if any(line.start() <= start < line.end() for line in _OUR_PEOPLE_LINE.finditer(text)):
+        return True
+    return bool(_WENT_ALONG_BEFORE.search(text[max(0, start - 3) : start]) and _WENT_ALONG_AFTER.match(text[end : end + 10]))
 
 
 def _same_person(first: Contact, second: Contact) -> bool:
@@ -200,12 +217,18 @@ _FAMILIAR_AFTER = set("的和跟与同及见约找问叫请给带让有是了书
 # Nicknames that are ordinary words: 小区, 老师, 小时 (区 / 师 / 时 are surnames too)
 _FAMILIAR_WORDS = {"小区", "小时", "小于", "小米", "小车", "小康", "小吃", "小组", "小计", "小姐", "小弟", "小哥", "小商",
                    "老师", "老公", "老婆", "老乡", "老家", "老年", "老弟", "老大", "老于", "老成", "老练", "老司"}  # fmt: skip
-# 我们的王经理, 同事小李, 我司张工: our own colleagues, not the customer's people
+# 我们的王经理, 同事小李, 我司张工, 我们区域经理老孙, 售前刘工: our own colleagues, not the customer's people
+_OUR_ROLE_ZH = "经理|总监|主管|工程师|顾问|专员|助理|同事|销售|实施|技术支持|领导|老大"
 _OUR_SIDE_ZH = re.compile(
-    r"(?:我们|我司|我方|咱们|同事|我的|本公司|我们公司|我们这边)(?:的)?(?:大区|区域|分公司|公司|团队|这边|组|部门)?(?:的)?"
+    r"(?:(?:我们|我司|我方|咱们|同事|我的|本公司|我们公司|我们这边)(?:的)?\s*(?:大区|区域|分公司|公司|团队|这边|组|部门)?(?:的)?\s*"
     r"(?:(?:" + _DEPARTMENT_WORD + r")?"
-    + _DEPARTMENT_SUFFIX + r"?(?:的)?)?\s*$"
+    + _DEPARTMENT_SUFFIX + r"?\s*(?:的)?)?\s*(?:" + _OUR_ROLE_ZH + r")?|售前(?:的)?)\s*$"
 )
+# 跟小叶一起去的: who went along with the rep is ours
+_WENT_ALONG_BEFORE = re.compile(r"(?:跟|和|带着|带上|同)\s*$")
+_WENT_ALONG_AFTER = re.compile(r"^\s*(?:跟我|和我)?\s*(?:一起|一块儿?|一同)\s*(?:去|过去|跑|拜访|上门)")
+# 我方同行：销售总监郭总 — a labelled line of our own people
+_OUR_PEOPLE_LINE = re.compile(r"(?:我方|我们|我司)?(?:同行|陪同|随行|参与)(?:人员)?\s*[:：][^\n]*")
 # 总 / 工 / 董 followed by these characters make ordinary words (总结, 工作, 董事会), not titles.
 _WORD_AFTER_SHORT_TITLE = {
     "总": set("结共是体部算之量额价包数计裁监经线台账能归务"),  # 李总和张工 is two people, not 总和
@@ -214,20 +237,31 @@ _WORD_AFTER_SHORT_TITLE = {
     "生": set("产活意日效命成存态物病气长"),
     "工": set("作程资厂具艺期人业商位时单会序种地夫件装具"),
     "董": set("事"),
+    "老师": set("傅"),  # 车间老师傅: an old hand, not a teacher
 }
 _FUNCTION_WORD_SURNAMES = set("和向于从与对把给被让在跟同及")
-_WORDS_ENDING_IN_SURNAME = {"对方", "甲方", "乙方", "双方", "各方", "校方", "院方", "厂方", "官方"}
+_WORDS_ENDING_IN_SURNAME = {"对方", "甲方", "乙方", "双方", "各方", "校方", "院方", "厂方", "官方", "分管", "主管", "监管", "接管", "托管", "大区", "小区", "社区", "园区", "片区"}
 # A contact named only by role: 对方财务总监, 他们的CIO, 客户的采购经理 (the person, not a surname + title).
 _ROLE_TITLES_ZH = ("总经理", "副总经理", "副总裁", "总裁", "董事长", "总监", "副总监", "经理", "主任", "处长", "科长",
-                   "部长", "厂长", "负责人", "主管", "总工", "总工程师", "CIO", "CFO", "CTO", "CEO", "COO", "CISO", "CMO")  # fmt: skip
+                   "部长", "厂长", "负责人", "主管", "总工", "总工程师", "CIO", "CFO", "CTO", "CEO", "COO", "CISO", "CMO", "VP")  # fmt: skip
 _ROLE_TITLE_ZH = "(?P<title>" + "|".join(sorted(_ROLE_TITLES_ZH, key=len, reverse=True)) + ")"
 _ROLE_ONLY_ZH = re.compile(
     r"(?:对方|甲方|客户|他们|她们|人家|那边)(?:的|那边的)?\s*"
     r"(?:(?P<department>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?)?" + _ROLE_TITLE_ZH
     # 还有调度主管, 见了采购经理: after a listing word the department must be said
-    + r"|(?:还有|以及|和|跟|与|及|见了|约了|、|的)\s*(?P<department2>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?"
-    + _ROLE_TITLE_ZH.replace("?P<title>", "?P<title2>")
+    + r"|(?:还有|以及|和|跟|与|及|见了|约了|见的是|见的|找的是|碰到|、|的)\s*(?P<department2>" + _DEPARTMENT_WORD + r")"
+    + _DEPARTMENT_SUFFIX + r"?的?" + _ROLE_TITLE_ZH.replace("?P<title>", "?P<title2>")
+    # 见了厂长老黄 仓库主管也在场: a role after a pause, said to be there or to speak
+    + r"|(?:^|(?<=[\s，,。；;]))(?P<department3>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?"
+    + _ROLE_TITLE_ZH.replace("?P<title>", "?P<title3>")
+    + r"(?=\s?(?:也|都|还|亲自)?(?:在场|在|来了|过来|参加|出席|陪同|说|讲|问|提|觉得|认为|带|接待))"
 )
+# 他们财务说要走流程: a department speaking is its person
+_DEPARTMENT_SPEAKS = re.compile(
+    r"(?:对方|客户|他们|她们|人家)(?:的)?\s?(?P<department>财务|法务|采购|人事|HR|IT|审计|合规)(?=\s?(?:那边)?(?:说|讲|反馈|要求|提出|问|话))"
+)
+# 見咗工程部嘅陳太: Mrs Chan, where the words around say it is a person (国太, 来太 are not)
+_MRS_ZH = re.compile(r"(?<=[的嘅同和跟与部见咗了\s])(?P<surname>" + "[" + "".join(sorted(SURNAMES)) + r"])太(?=[话说讲觉问同和\s，,。]|$)")
 _AH_NAME = re.compile(r"阿(?:[A-Z][a-z]+|[\u4e00-\u9fff](?=[\s，,。、说讲话问想觉倒就也都和跟同的嘅]|$))")
 _AH_WORDS = {"阿姨", "阿里", "阿拉", "阿根", "阿联", "阿富", "阿胶", "阿婆", "阿公", "阿爸", "阿妈", "阿伯", "阿叔", "阿哥", "阿嫂"}
 # 大家都叫她芳姐, 叫他胖哥: a nickname the customer's people go by
@@ -268,8 +302,8 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         department = _department_before(text, match.start(), floor)
         found.append((match.start(), Contact(name=name, title=title, department=department, surname=surname)))
     for match in _ROLE_ONLY_ZH.finditer(text):
-        title_group = "title" if match.group("title") else "title2"
-        department_group = "department" if title_group == "title" else "department2"
+        suffix = next(suffix for suffix in ("", "2", "3") if match.group("title" + suffix))
+        title_group, department_group = "title" + suffix, "department" + suffix
         title, department = match.group(title_group), match.group(department_group)
         if any(s < match.end() and match.start(title_group) < e for s, e in taken):
             continue
@@ -281,6 +315,15 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         role = re.sub(r"的$", "", text[start : match.start(title_group)]) + title  # 安全部负责人, 财务总监
         found.append((start, Contact(name=role, title=title, department=department)))
         taken.append((match.start(), match.end()))
+    for match in _DEPARTMENT_SPEAKS.finditer(text):
+        if not any(s <= match.start("department") < e for s, e in taken):
+            department = match.group("department")
+            found.append((match.start("department"), Contact(name=department, department=department)))
+            taken.append((match.start("department"), match.end()))
+    for match in _MRS_ZH.finditer(text):
+        if not any(s <= match.start() < e for s, e in taken):
+            found.append((match.start(), Contact(name=match.group(), title="太", surname=match.group("surname"))))
+            taken.append((match.start(), match.end()))
     for match in _AH_NAME.finditer(text):  # 阿杰, 阿May: Cantonese and southern nicknames
         if any(s <= match.start() < e for s, e in taken) or match.group() in _AH_WORDS:
             continue
@@ -293,7 +336,7 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
     for match in _FAMILIAR.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        after_title = text[max(0, match.start() - 6) : match.start()].endswith(_NICKNAME_AFTER_TITLES)
+        after_title = text[max(0, match.start() - 6) : match.start()].endswith(_NICKNAME_AFTER_TITLES + DEPARTMENT_WORDS)
         if match.start() > 0 and text[match.start() - 1] not in _FAMILIAR_AFTER and not after_title:
             continue  # 大小李 / 很老王: part of another word (IT总监老方, 站长老韩, 主管小蒋 are people)
         if match.group() in _FAMILIAR_WORDS:
@@ -326,7 +369,10 @@ _EN_ROLE_THEN_NAME = re.compile(
 _EN_NAME_THEN_ROLE = re.compile(
     r"(?P<name>" + _NAME_EN + r"),?\s+(?i:the|their|our|who is (?:the|their)|,)\s*(?P<role>(?i:(?-i:[a-z]+\s+)?" + _ROLE_PHRASE + r"))\b"
 )
-_EN_HONORIFIC = re.compile(r"\b(?P<honorific>" + _HONORIFIC + r")\s+(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
+# 佢上司Mr. Ho: no word boundary after a Chinese character; "K. Anong": an initial
+_EN_HONORIFIC = re.compile(
+    r"(?<![A-Za-z])(?P<honorific>" + _HONORIFIC + r"|[A-Z]\.)\s+(?P<name>" + _CAP + r"(?:\s" + _CAP + r")?)"
+)
 _EN_NAME_FROM = re.compile(
     r"(?P<name>" + _NAME_EN + r")(?:\s+(?:from|in|of|at)\s+(?:the\s+|their\s+)?(?P<department>" + _EN_DEPARTMENT
     + r"|\S+(?=\s+team\b))|\s*\(\s*(?P<department2>(?i:" + _EN_DEPARTMENT + r"))\s*\))"  # "Rahul from their dev team", "Li Na (operations)"
@@ -339,6 +385,13 @@ _EN_AFTER_VERB = re.compile(
     r"|\b(?i:his|her|their)\s+(?i:son|daughter|wife|husband|brother|sister|deputy|assistant|secretary|boss)\s+(?P<name2>"
     + _NAME_EN + r")\b"
 )
+# "Tiff (warehouse supervisor)", "K. Anong (GM)": any capitalised name, with who they are in brackets
+_EN_NAME_ROLE_BRACKETS = re.compile(
+    r"(?<![A-Za-z'.-])(?P<name>" + _NAME_EN + r")\s*\(\s*(?P<role>(?i:(?-i:[a-z]+\s+)?" + _ROLE_PHRASE + r"))\s*\)"
+)
+# "walked Sipho and Emily through it": a capitalised word joined by "and" to a person already found
+_EN_AND_BEFORE = re.compile(r"(?<![A-Za-z'.-])(?P<name>" + _CAP + r")\s+(?:and|&)\s+$")
+_EN_AND_AFTER = re.compile(r"^\s+(?:and|&)\s+(?P<name>" + _CAP + r")(?![A-Za-z'-])")
 # A first name on its own: "Kevin asked for an extension", "前厅经理 Amy 说", "IT的Jason"
 _EN_GIVEN_NAME = re.compile(r"(?<![A-Za-z'&.-])(?P<name>[A-Z][a-z]{2,}(?:\s[A-Z][a-z]+)?)(?![A-Za-z&'-])")
 # Chinese people named in pinyin: "Wang Zong", "Chen Gong", "Lao Zhang", "Xiao Fang"
@@ -388,6 +441,8 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
 
     for match in _EN_HONORIFIC.finditer(text):
         name = usable(match.group("name"))
+        if match.group("honorific") == "Chief" and name != match.group("name"):
+            continue  # "Chief Financial Officer": a role, not Chief Okafor
         if name:
             honorific = match.group("honorific")
             department = _english_department_after(text, match.end())
@@ -407,6 +462,13 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
         if not raw_name[0].isupper():
             continue
         name = usable(raw_name)
+        if not name or _inside(match.start("name"), named_spans):
+            continue
+        role = _clean_role(match.group("role"))
+        found.append((match.start("name"), Contact(name=name, title=role, department=_department_of_role(role))))
+        named_spans.append((match.start(), match.end()))
+    for match in _EN_NAME_ROLE_BRACKETS.finditer(text):
+        name = usable(match.group("name"))
         if not name or _inside(match.start("name"), named_spans):
             continue
         role = _clean_role(match.group("role"))
@@ -451,6 +513,18 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
         department = _department_of_role(title) if title else _english_department_after(text, match.end())
         found.append((match.start("name"), Contact(name=name, title=title, department=department)))
         named_spans.append((match.start("name"), match.end() + (role.end() if role else 0)))
+    for start, contact in list(found):
+        partner = _EN_AND_BEFORE.search(text[max(0, start - 30) : start])
+        partner_start = start - len(partner.group()) if partner else None
+        if partner is None:
+            partner = _EN_AND_AFTER.match(text[start + len(contact.name) : start + len(contact.name) + 30])
+            partner_start = start + len(contact.name) + partner.start("name") if partner else None
+        if partner is None or partner_start is None or _inside(partner_start, named_spans):
+            continue
+        name = usable(partner.group("name"))
+        if name == partner.group("name") and not _is_company_word(text, partner_start) and name.lower() not in _EN_DEPARTMENTS_LOWER:
+            found.append((partner_start, Contact(name=name)))
+            named_spans.append((partner_start, partner_start + len(name)))
     found = [
         (start, contact) for start, contact in found
         if not _OUR_SIDE_BEFORE_EN.search(text[max(0, start - 40) : start])
@@ -468,6 +542,10 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
             role = _clean_role(match.group("role"))
             if role.lower() in ("head", "lead", "owner", "partner", "executive", "admin", "assistant", "president"):
                 continue
+            if role.endswith("s") and role.split()[-1][:-1].lower() in _ROLE_WORDS_LOWER:
+                continue  # "the engineers liked it": a group, not a contact
+            if any(other.title == other.name and other.name.lower().endswith(" " + role.lower()) for _, other in found):
+                continue  # "their site controller … the controller": the same person again
             found.append((match.start("role"), Contact(name=role, title=role, department=_department_of_role(role))))
             named_spans.append((match.start("role"), match.end()))
     return found
