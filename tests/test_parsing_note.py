@@ -235,6 +235,23 @@ def test_a_parser_bug_is_logged_and_the_note_keeps_a_record(monkeypatch, caplog)
         # a trial's end is a date to count from
         ("Acme: the trial ends April 15 so I need to send the pen test summary by Wednesday",
          datetime(2027, 3, 26, 18, 30, tzinfo=ZONE), [datetime(2027, 3, 31, 9, 0, tzinfo=ZONE)]),
+        # a bare weekday the visit happened on; what today is; a festival already over
+        ("华信科技 周日跟王经理喝的茶 他说下周三给答复", datetime(2027, 1, 11, 9, 0, tzinfo=ZONE),
+         [datetime(2027, 1, 20, 9, 0, tzinfo=ZONE)]),
+        ("星期五去了华信科技 王经理在 我礼拜三前把方案发给他", datetime(2027, 1, 11, 9, 0, tzinfo=ZONE),
+         [datetime(2027, 1, 13, 9, 0, tzinfo=ZONE)]),
+        ("今天是周四 华信科技王经理说下周一开会", datetime(2027, 1, 14, 18, 0, tzinfo=ZONE),
+         [datetime(2027, 1, 18, 9, 0, tzinfo=ZONE)]),
+        ("元旦刚过完 去了趟华信科技 再让一点价格他们就签 周五前回复", datetime(2027, 1, 5, 9, 30, tzinfo=ZONE),
+         [datetime(2027, 1, 8, 9, 0, tzinfo=ZONE)]),
+        # a day called off, a day nobody fixed, a payment term, a near day beside a past verb
+        ("Acme: the review on 12th Feb got cancelled, new slot is 16th Feb at 2pm", datetime(2027, 2, 3, 10, 0, tzinfo=ZONE),
+         [datetime(2027, 2, 16, 14, 0, tzinfo=ZONE)]),
+        ("Acme: let's grab coffee sometime next week, send the deck by the 9th", datetime(2027, 2, 3, 10, 0, tzinfo=ZONE),
+         [datetime(2027, 2, 9, 9, 0, tzinfo=ZONE)]),
+        ("Acme: credit terms too short for them, they want 75 days", datetime(2027, 2, 3, 10, 0, tzinfo=ZONE), []),
+        ("Acme: Tom said the trial went fine, workshop with their COO on March 2", datetime(2027, 2, 20, 10, 0, tzinfo=ZONE),
+         [datetime(2027, 3, 2, 9, 0, tzinfo=ZONE)]),
     ],
 )  # fmt: skip
 def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected: list[datetime]):

@@ -294,10 +294,16 @@ def _add(day: date, count: int, unit: str) -> date:
     return _add_months(day, count)
 
 
+NEAR_AHEAD = timedelta(days=45)  # a day this soon is the coming one, whatever past verb shares its clause
+
+
 def _next_date(month: int, day_number: int, context: _Context, past: bool) -> date | None:
     """The month/day on or after today - dates passed this year roll to next year - or, for the
     past, the last one on or before today."""
     today = context.today
+    upcoming = _safe_date(today.year, month, day_number)
+    if past and upcoming is not None and timedelta(0) < upcoming - today <= NEAR_AHEAD:
+        return upcoming  # "the pilot went well, meeting with their MD on Feb 9" said on 1 February: this Feb 9
     years = (today.year, today.year - 1) if past else (today.year, today.year + 1, today.year + 2)
     for year in years:
         candidate = _safe_date(year, month, day_number)
@@ -485,11 +491,16 @@ def _end_of_day(match: re.Match[str], context: _Context) -> DateMention:
     return _mention(match, context, "end_of_day", day=context.today, part_of_day="end_of_day", deadline=True)
 
 
+_TERMS_NEAR = re.compile(r"\b(?:payment|credit|terms|invoices?|net|pay)\b", re.IGNORECASE)
+
+
 def _in_units(match: re.Match[str], context: _Context) -> DateMention | None:
     count = _number(match.group("count"))
     if count is None:
         return None
     unit = match.group("unit").lower()
+    if match.group("count3") and _TERMS_NEAR.search(context.text[max(0, match.start() - 50) : match.end() + 20]):
+        return None  # "payment terms are too tight, they want 60 days": a term, not a day to come
     if unit.startswith("hour"):
         moment = context.now + timedelta(hours=count)
         return _mention(match, context, "in_n_units", day=moment.date(), clock=moment.time().replace(second=0, microsecond=0, tzinfo=None))
@@ -664,7 +675,7 @@ def _year(match: re.Match[str], context: _Context) -> DateMention:
     return _mention(match, context, "year", day=None, granularity="year", vague=True)
 
 
-_NOT_A_TIME_BEFORE = set("便宜快多少好有差慢早晚高低大小贵再稍强弱简这那几第每点")
+_NOT_A_TIME_BEFORE = set("便宜快多少好有差慢早晚高低大小贵再稍强弱简这那几第每点让降松")
 _NOT_A_TIME_AFTER = re.compile(
     r"^(?:意见|建议|要求|问题|原因|好处|内容|需求|想法|考虑|顾虑|疑虑|担心|担忧|疑问|看法|理由|经验|体会|收获|不足|优势|劣势|"
     r"区别|差异|改进|结论|心得|反馈|承诺|诉求|疑惑|点|儿|东西|时间)"

@@ -339,7 +339,23 @@ def _not_planned(
         and not _TO_COME.search(clause + " " + text[mention.end : mention.end + 12])
     ):  # fmt: skip
         return True  # 中午跟恒同电子的采购总监吃饭, said at 12:30 as the note opens: the visit's own time, not tomorrow's
-    return _recent_day_rolled_over(mention, day, now.date())  # 2月18号那批标签打错了, said on 26 February
+    if _NAMES_TODAY.search(text[max(0, mention.start - 8) : mention.start]):
+        return True  # 今天礼拜六, 今天初八, "today is Friday": what today is, not a day to come
+    after = text[mention.end : mention.end + 16]
+    if _PASSED_OR_CALLED_OFF.match(after) or _SOMETIME.search(text[max(0, mention.start - 16) : mention.start]):
+        return True  # 元旦过了, "the meeting on 5th Jan is postponed", "a call sometime next week"
+    return _weekday_told_as_past(text, mention) or _recent_day_rolled_over(mention, day, now.date())
+
+
+def _weekday_told_as_past(text: str, mention: DateMention) -> bool:
+    """周六跟刘总吃的饭, 周末约的, 禮拜六去蘇州… as a note opens: a bare weekday the visit happened on."""
+    if not _BARE_WEEKDAY.fullmatch(simplified(mention.text).strip()):
+        return False
+    after = simplified(text[mention.end : mention.end + 14])
+    if _DONE_WITH_DE.match(after):
+        return True
+    opening = simplified(text[: mention.end + 10])
+    return mention.start < OPENING_CHARS and bool(_VISIT_VERB.match(after)) and not _TO_COME.search(opening)
 
 
 def _recent_day_rolled_over(mention: DateMention, day: date, today: date) -> bool:
@@ -352,6 +368,18 @@ def _recent_day_rolled_over(mention: DateMention, day: date, today: date) -> boo
 
 
 RECENT_DAYS = 60  # a year-less day this far in the past is reported, not planned a year ahead
+_NAMES_TODAY = re.compile(r"(?:今天|今儿个?|今日|\btoday(?:'s| is))\s*(?:是|係)?\s*$", re.IGNORECASE)
+_PASSED_OR_CALLED_OFF = re.compile(
+    r"\s*(?:已经|都|刚)?(?:过了|过完|刚过|结束了)|\s*(?:is|was|has been|got)?\s*(?:now\s+)?"
+    r"(?:postponed|cancell?ed|called off|rescheduled|pushed back|moved)\b|\s*(?:的会)?(?:取消了|推迟了|改期了)",
+    re.IGNORECASE,
+)
+_SOMETIME = re.compile(r"\b(?:some ?time|at some point)\s+(?:in\s+)?$", re.IGNORECASE)
+_BARE_WEEKDAY = re.compile(
+    r"(?:周|星期|礼拜)[一二三四五六日天末]|周末|(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE
+)
+_DONE_WITH_DE = re.compile(r"[^，,。；;\n]{0,8}?[去见约吃喝聊谈碰跑来访开签]的(?!话)")  # 周日跟王经理喝的茶: told as done
+_VISIT_VERB = re.compile(r"\s*(?:加班)?(?:去|跑|见|拜访|到|碰到|\s(?:catch-up|catch up|visit|meeting|call|lunch|coffee)\b)", re.IGNORECASE)
 OPENING_CHARS = 15  # where a note opens with the visit's own time (中午跟…吃饭) …
 JUST_NOW = timedelta(hours=2)  # … if that time passed this recently (下午三点开会 said at 18:00 is tomorrow's)
 _RETURNS_AFTER = re.compile(r"\s*(?:才|就|会|能)?(?:回来|回京|回公司|返回|到岗|出差回来)")
