@@ -298,6 +298,24 @@ def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected
         ("华信科技 上次penetration test发现的那三个漏洞 我们已经全部修复了", set()),
         ("华信科技 陆总说我们的报价比他们现在问的那家高了一截", {"price"}),
         ("华信科技 他们现在用的是另一家的系统天天出错 Tony说他们内部已经决定要换了", set()),
+        # Traditional characters and dialect words read as their plain forms
+        ("華信科技 他們擔心上線以後系統整合太複雜", {"complexity"}),
+        ("华信科技 邹总对方案没提啥子顾虑", set()),
+        ("华信科技 乔主任讲对我们冇么子意见", set()),
+        ("华信科技 他们这个季度实在拿不出钱来", {"budget"}),
+        ("华信科技 资安部门要求先做渗透测试", {"security"}),
+        ("華信科技 上批貨不良率偏高 鄧廠長有點不爽", {"quality"}),
+        ("华信科技 上个月那次掉线的事 我们换了设备 也出了报告 乔总说这事翻篇了", set()),
+        ("华信科技 价格工期都认 也没提什么", set()),
+        ("华信科技 咱这价格比他们现在那家还便宜点 没啥意见", set()),
+        # English: listed topics waved through, accepted terms, a fee too steep, a budget run out, capex frozen
+        ("Acme: no concerns about price or about the eight week lead time", set()),
+        ("Acme: their CFO accepted our payment terms, all good", set()),
+        ("Acme: the yearly fee's too steep for them", {"price"}),
+        ("Acme: budget for this quarter has run out", {"budget"}),
+        ("Acme: the group froze capex until July", {"budget"}),
+        ("Acme: the biggest problem for them is delivery, eight weeks is long", {"delivery"}),
+        ("Acme: content with the incumbent, see no reason to move", {"competitor"}),
     ],
 )  # fmt: skip
 def test_objections_as_reps_report_them(note: str, expected: set[str]):

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from crm.parsing.amounts import Amount, AmountSpan
+from crm.parsing.dates import simplified
 
 ObjectionCategory = Literal[
     "price", "competitor", "delivery", "quality", "security", "payment", "complexity", "industry_fit",
@@ -27,7 +28,10 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bbudget (?:isn't|is not|hasn't been|has not been|won't be|not) (?:\w+ )?(?:signed off|approved|released|confirmed|available)\b|"
         r"\bno budget\b|budget (?:is |was |has been |got |gets )?(?:\w+ )?(?:cut|frozen|freeze|constraints?|tight|limited|exhausted|gone|"
         r"slashed|halved|spent|used up|reduced|squeezed)|"
-        r"(?:can't|cannot|can not) afford|out of budget|over budget",
+        r"(?:can't|cannot|can not) afford|out of budget|over budget|"
+        r"拿不出(?:钱|预算)|冇钱|(?:钱|预算).{0,16}?排不上|"
+        r"\bbudget\b[^.;]{0,25}?\b(?:exhausted|used up|run out|ran out|all spent)\b|"
+        r"\b(?:froze|freezes|freezing|frozen)\s+(?:the\s+|all\s+)?(?:capex|budgets?|spend(?:ing)?)\b",
         re.IGNORECASE,
     ),
     "price": re.compile(
@@ -35,7 +39,8 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         r"嫌.{0,4}(?:价|贵)|压价|砍价|降价|打折|折扣|优惠|便宜|性价比|成本(?:太|偏)高|比我们(?:低|少)|(?:不能|不许|不让)涨|"
         r"(?:报价|价格)比.{0,10}?(?:高|贵)|价格下不来|"
         r"\bexpensive\b|\bpricey\b|\bpric(?:e|ing) (?:is |was )?(?:too )?(?:high|steep)|too much money|"
-        r"\bdiscount|\bcheaper\b|\boverpriced\b|\bcost(?:s)? (?:is |are )?too\b|price (?:objection|concern|pushback)",
+        r"\bdiscount|\bcheaper\b|\boverpriced\b|\bcost(?:s)? (?:is |are )?too\b|price (?:objection|concern|pushback)|"
+        r"\btoo steep\b|\b(?:price|pricing|fees?|costs?|quote|rates?)\b[^.;]{0,20}?\btoo (?:high|much|expensive)\b",
         re.IGNORECASE,
     ),
     "competitor": re.compile(
@@ -44,43 +49,44 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\balready (?:pay|pays|paying|use|uses|using) (?-i:[A-Z])|\balready (?:does|do|covers?|handles?) (?:everything|all|what)|"
         r"\bcompetitors?\b|\brivals?\b|\bother vendors?\b|\banother (?:[\w-]+ ){0,2}vendor\b|\balternatives?\b|"
         r"\b(?:current|existing|incumbent) (?:[\w-]+ ){0,3}(?:vendor|provider|supplier)\b|\btied in with\b|\blocked in(?:to)? (?:with|a)\b|"
-        r"\b(?:salesforce|sap|oracle|microsoft|huawei|alibaba|tencent)\b",
+        r"\b(?:salesforce|sap|oracle|microsoft|huawei|alibaba|tencent)\b|"
+        r"\b(?:happy|content|satisfied) with (?:the |their )?(?:incumbent|current (?:vendor|supplier|provider|system))\b",
         re.IGNORECASE,
     ),
     "delivery": re.compile(
-        r"交付|交货|交期|到货|发货|工期|周期(?:太|过|比较)?长|上线(?:时间|太慢|慢)|实施(?:周期|太慢|时间)|延期|延迟|拖延|赶不上|来不及|"
+        r"交付|交货|交期|到货|发货|工期|周期(?:太|过|比较)?长|上线(?:时间|太慢|慢)|实施(?:周期|太慢|时间|期)|延期|延迟|拖延|赶不上|来不及|"
         r"\bdelivery\b|\blead time\b|\btimeline\b|\bdelay(?:ed|s)?\b|\blate\b|\bimplementation time\b|too slow to (?:deploy|roll out)",
         re.IGNORECASE,
     ),
     "quality": re.compile(
         r"故障|bug|宕机|崩溃|卡顿|不稳定|出错|报错|问题(?:还)?没(?:有)?解决|质量(?!部|处|科|中心|总监|经理|主管|负责人)|缺陷|"
         r"出(?:了)?(?:问题|岔子)|"
-        r"老是出问题|经常出问题|性能差|太慢|掉线|数据丢失|"
+        r"老是出问题|经常出问题|性能差|太慢|掉线|数据丢失|不良率|良率.{0,12}?(?:只有|太低|偏低|不够|不过关)|不过关|不合格|"
         r"\bbugs?\b|\bcrash(?:es|ed)?\b|\boutages?\b|\bdowntime\b|\bdefects?\b|\bunstable\b|"
         r"\bquality\b(?!\s+(?:manager|director|team|department|dept|lead|head|engineer|assurance|control|officer))|"
         r"\bbroken\b|\bfail(?:ed|ing|ures?)\b|\bslow\b|\berrors?\b|\bglitch(?:es)?\b",
         re.IGNORECASE,
     ),
     "security": re.compile(
-        r"安全(?!部|处|科|中心|总监|经理|主管|负责人)|合规(?!部|总监|经理|主管|负责人)|等保|资质|隐私|数据出境|信创|国产化|审计|保密|认证|渗透测试|"
+        r"安全(?!部|处|科|中心|总监|经理|主管|负责人)|合规(?!部|总监|经理|主管|负责人)|等保|资安|资质|隐私|数据出境|信创|国产化|审计|保密|认证|渗透测试|"
         r"\bsecurity\b(?!\s+(?:architect|team|officer|lead|head|manager|director|engineer))|\bin-country\b|\bdata sovereignty\b|\bonshore\b|数据本地化|\bcompliance\b|\bcompliant\b|\bgdpr\b|\bdata residency\b|\bpen(?:etration)? test|\bsoc ?2\b|\biso ?27001\b|\bprivacy\b|\baudit\b|\bcertifications?\b",
         re.IGNORECASE,
     ),
     "payment": re.compile(
-        r"账期|付款|回款|预付|首付|结算|分期|垫资|尾款|开票|发票|"
+        r"账期|付款|回款|预付|首付|结算|分期|垫资|尾款|开票|发票|月结|"
         r"\bpayment terms?\b|\b\d+ days? payment\b|\bnet ?\d{2,3}\b|\bupfront\b|\bprepay(?:ment)?\b|\binvoic(?:e|ing)\b|\bpay later\b",
         re.IGNORECASE,
     ),
     "complexity": re.compile(
         r"太复杂|复杂|不会用|难用|不好用|学习成本|上手(?:难|慢)|操作(?:麻烦|繁琐)|繁琐|培训成本|用不来|太麻烦|麻烦|太乱|"
-        r"兼容|对接不上|接不进|接不上|集成(?:难|不了)|"
+        r"兼容|对接不上|接不进|接不上|集成(?:难|不了)|(?:能不能|能否)(?:打通|对接)|导不过来|导不进|打不通|"
         r"\bcomplicated\b|\bcomplex(?:ity)?\b|\bcumbersome\b|\bhassle\b|\bcompatib(?:le|ility)\b|"
         r"\bwon'?t (?:work|talk|integrate) with\b|\bintegration (?:issues?|concerns?|risk)\b|\bhard to use\b|\bdifficult to use\b|\blearning curve\b|\busability\b|\bconfusing\b|"
         r"\bnot user[- ]friendly\b",
         re.IGNORECASE,
     ),
     "industry_fit": re.compile(
-        r"不适合我们(?:的)?(?:行业|业务|场景)|(?:行业|业务|场景)不(?:太)?(?:匹配|适合|符合)|不适用|不太适合|不适合|没有(?:行业)?案例|"
+        r"不适合我们(?:的)?(?:行业|业务|场景)|(?:行业|业务|场景)不(?:太)?(?:匹配|适合|符合)|不适用|不太适合|不适合|没有(?:行业)?案例|没有.{0,6}?业的?案例|缺(?:少)?.{0,6}?案例|"
         r"\bnot (?:a )?(?:good )?fit\b|\bnot suitable\b|\bdoesn't fit\b|\bdoes not fit\b|\bnot relevant\b|"
         r"\bno (?:industry )?references?\b|\bnot for our industry\b",
         re.IGNORECASE,
@@ -90,16 +96,18 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bconcerns?\b|\bconcerned\b|\bworried\b|\bhesitant\b|\bobjections?\b|\bpush(?:ed)? back\b|\bpushback\b|"
         r"\bnot convinced\b|\bskeptical\b|\bnot interested\b|\bon hold\b|\breject(?:ed)?\b|"
         r"\bcomplain(?:ed|ts?|ing)?\b|\bunhappy\b|\bdissatisfied\b|\bfrustrated\b|不满意|不满|很失望|投诉|"
-        r"不高兴|生气|不开心|发火|恼火|没必要|有意见|意见很大|不能接受|接受不了|\b(?:cannot|can't|can not) accept\b|\bupset\b|\bangry\b|\bfurious\b|\bannoyed\b|"
-        r"\b(?:doesn't|don't|didn't|does not|do not|can't|cannot) see (?:a |any |the )?(?:reason|why|need|point|value)\b",
+        r"不高兴|生气|不开心|不爽|发火|恼火|没必要|有意见|意见很大|\bworr(?:y|ies)\b|不能接受|接受不了|\b(?:cannot|can't|can not) accept\b|\bupset\b|\bangry\b|\bfurious\b|\bannoyed\b|"
+        r"\b(?:doesn't|don't|didn't|does not|do not|can't|cannot) see (?:a |any |the )?(?:reason|why|need|point|value)\b|"
+        r"\bsee no (?:reason|need|point|value)\b",
         re.IGNORECASE,
     ),
 }
 
 _NEGATION_BEFORE = re.compile(
     r"(?:没有|没|冇|无|不存在|不是|并非|不|no|not|without|zero|any)\s*人?\s*(?:提|提出|提过|说|讲|表示|表达|反馈|发现|遇到|看到|raised?)?\s*"
-    r"(?:(?:什么|啥|任何|太大的?|大的?|明显的?|别的|其他的?|any|real|major|big|particular|serious|significant|other|further|actual)\s*){0,2}$"
-    r"|\bnothing\s+(?:\S+\s+){0,2}$",  # "nothing she's worried about"
+    r"(?:(?:什么|啥子|啥|么子|任何|太大的?|大的?|明显的?|别的|其他的?|any|real|major|big|particular|serious|significant|other|further|actual)\s*){0,2}$"
+    r"|\bnothing\s+(?:\S+\s+){0,2}$"  # "nothing she's worried about"
+    r"|\b(?:accepted|accepts|agreed to|(?:ok|okay|fine|happy) with)\s+(?:our|the|their)?\s*$",  # "accepted our payment terms"
     re.IGNORECASE,
 )
 _NEGATION_AFTER = re.compile(
@@ -107,10 +115,15 @@ _NEGATION_AFTER = re.compile(
     # 价格啊付款啊这些 他们都没提意见: topics listed, then waved through
     r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方|they)?\s*(?:都|也)?(?:没|没有)(?:提|提出|说|什么)*(?:意见|顾虑|异议|问题)"
     # 我们给的工期他们能接受, 价格工期都说行, 一点顾虑都没有
-    r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方)?\s*(?:都|也)?(?:能接受|可以接受|说行|行|认了|没问题|满意|认可|都没有|没有)"
+    r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方)?\s*(?:都|也)?(?:能接受|可以接受|说行|行|认了|认(?!识|为|真)|没问题|满意|认可|都没有|没有)"
     # 去年那次宕机 不过早就处理好了, "the outage last month, fixed since"
-    r"|^[^。.;；]{0,20}?(?:处理好了|修好了|解决了|搞定了|改好了|恢复了|恢复的|修复了|没再出|不再出现|\b(?:fixed|resolved|sorted)\b|"
+    r"|^[^。.;；]{0,40}?(?:翻篇了|这事(?:就)?过去了|处理好了|修好了|解决了|搞定了|搞好了|弄好了|改好了|恢复了|恢复的|修复了|修好咗|搞掂|没再出|不再出现|\b(?:fixed|resolved|sorted)\b|"
     r"put to bed|no longer an issue)",
+    re.IGNORECASE,
+)
+# "no objections on price or on the 12 week lead time": every topic listed after it is waved through
+_NONE_ON_THE_LIST = re.compile(
+    r"\bno (?:objections?|concerns?|issues?|complaints?|worries|pushback) (?:on|about|with|over|regarding|re)\b[^.;]{0,40}$",
     re.IGNORECASE,
 )
 # Keywords that only mean an objection with a complaint around them.
@@ -119,10 +132,10 @@ _NEEDS_COMPLAINT = {"优惠", "便宜", "折扣", "打折", "降价", "交付", 
                     "timeline", "delivery", "alternatives", "alternative", "quality", "audit", "invoice", "invoicing"}  # fmt: skip
 _COMPLAINT = re.compile(
     r"太|过|偏|嫌|慢|长|晚|问题|担心|疑虑|要求|希望|想要|能不能|可不可以|必须|不够|不满|没|不|比|低|高|"
-    r"\b(?:too|want|wants|asked|ask|need|needs|concern|worried|slow|late|long|unless|only if|cheaper|lower|than)\b",
+    r"缺|\b(?:too|want|wants|asked|ask|need|needs|concern|worried|worry|problem|issue|slow|late|long|unless|only if|cheaper|lower|than)\b",
     re.IGNORECASE,
 )
-_APPROVED = re.compile(r"^[^。.;；]{0,16}?(?:认可|没(?:提)?(?:什么)?意见|没问题|通过了|\b(?:approved|passed|signed off|fine with)\b)", re.IGNORECASE)
+_APPROVED = re.compile(r"^[^。.;；]{0,16}?(?:认可|没(?:提)?(?:什么|啥子|啥|么子)?意见|没问题|通过了|\b(?:approved|passed|signed off|fine with)\b)", re.IGNORECASE)
 _POSITIVE_CLAUSE = re.compile(r"^(?:关系不错|关系很好|意向明确|续约意向|挺满意|很满意|非常满意|比较满意|认可|很认可)")
 
 
@@ -153,7 +166,7 @@ def find_objections(clauses: list[tuple[int, int, str]], amounts: list[AmountSpa
             continue
         clause_amounts = [span.amount for span in amounts if start <= span.start < end]
         before = clauses[number - 1][2] if number else ""
-        after = clauses[number + 1][2] if number + 1 < len(clauses) else ""
+        after = " ".join(clause for _, _, clause in clauses[number + 1 : number + 6])
         for category in clause_categories(clause, clause_amounts, before=before, after=after):
             amount = _amount_for(category, clause_amounts)
             existing = by_category.get(category)
@@ -169,7 +182,7 @@ def find_objections(clauses: list[tuple[int, int, str]], amounts: list[AmountSpa
 _INCUMBENT = re.compile(
     r"现在用的|目前用的|现用的|在用的|原来的(?:供应商|系统|厂家)|现有(?:的)?(?:供应商|系统|厂家)|(?:现在|目前|原来)(?:那|这)[家套]|"
     r"\b(?:their|the) (?:current|existing|incumbent|old) (?:[\w-]+ ){0,3}(?:vendor|provider|supplier|system|platform|tool)\b|"
-    r"\bwhat they (?:use|have) now\b",
+    r"\bwhat they (?:use|have) now\b|\b(?:the|their) (?:[\w-]+ ){0,2}vendor (?:running|that runs|who runs)\b",
     re.IGNORECASE,
 )
 _SWITCH_AWAY = re.compile(
@@ -197,7 +210,7 @@ def _about_the_incumbent(clauses: list[str]) -> set[int]:
 def clause_categories(clause: str, amounts: list[Amount] | None = None, *, before: str = "", after: str = "") -> list[str]:
     """The objection categories one clause expresses (empty when it is not an objection); `before` and
     `after` are the neighbouring clauses, read only for a negation."""
-    text = clause.strip()
+    text, before, after = simplified(clause.strip()), simplified(before), simplified(after)  # 擔心 is 担心
     if not text or _POSITIVE_CLAUSE.match(text):
         return []
     categories = []
@@ -224,10 +237,11 @@ def clause_categories(clause: str, amounts: list[Amount] | None = None, *, befor
 def _negated(text: str, match: re.Match[str], clause_before: str = "", clause_after: str = "") -> bool:
     before = (clause_before + " " + text[: match.start()])[-16:]
     if match.group().startswith(("不", "没")):
-        return bool(re.search(r"(?:没有|没|不是)\s*$", before))
-    if _NEGATION_BEFORE.search(before):
+        if re.search(r"(?:没有|没|不是)\s*$", before):
+            return True
+    elif _NEGATION_BEFORE.search(before) or _NONE_ON_THE_LIST.search((clause_before + " " + text[: match.start()])[-60:]):
         return True
-    return bool(_NEGATION_AFTER.match((text[match.end() :] + " " + clause_after)[:24]))
+    return bool(_NEGATION_AFTER.match((text[match.end() :] + " " + clause_after)[:48]))
 
 
 def _amount_for(category: str, amounts: list[Amount]) -> Amount | None:
