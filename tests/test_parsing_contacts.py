@@ -160,6 +160,13 @@ def test_contacts_named_only_by_role(text, expected):
         ("walked Sipho and Emily through it", ["Sipho", "Emily"]),
         ("Section Leader Park will join next time", ["Park"]),
         ("their site controller said fine, the controller wants a copy", ["site controller"]),
+        ("见了田总+质检部小于", ["田总", "小于"]),
+        ("跟資訊部的吳協理還有採購的蔡課長開會", ["吳協理", "蔡課長"]),
+        ("met Mr. Rao and Divya from purchase", ["Mr. Rao", "Divya"]),
+        ("还有个技术员小谭 和他们那个小伙子小普", ["小谭", "小普"]),
+        ("见了他们的储运科长", ["储运科长"]),
+        ("meeting with their MD next week", ["MD"]),
+        ("上周五邓部长那边盖的章", ["邓部长"]),
     ],
 )  # fmt: skip
 def test_contacts_as_reps_name_them(text, expected):

@@ -29,7 +29,7 @@ SURNAMES = set(
     "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻"
     "位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦"
     "戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但"
-    "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+    "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由于"
 )
 COMPOUND_SURNAMES = (
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "慕容", "令狐", "夏侯", "尉迟", "公孙", "长孙",
@@ -44,6 +44,7 @@ TITLES_ZH = tuple(sorted((
     "女士", "先生", "小姐", "姐", "哥", "老板", "董", "总助", "专员", "架构师", "顾问", "主席", "司长",
     "厂长", "副厂长", "会长", "副会长", "社长", "店长", "馆长", "台长", "园长", "主编", "总编", "设计师",
     "会计师", "分析师", "护士长", "总会计师", "总工程师", "场长", "矿长", "处", "生",
+    "协理", "课长", "副课长", "襄理", "特助",
 ), key=len, reverse=True))  # fmt: skip
 _NOT_CONTACTS = {"施工", "包工", "童工", "华工", "石工", "金工", "时总", "全总", "明总", "方总", "高工"}
 _SURNAME_WORDS_TO_SKIP = ("总经理办公室", "总经办", "总工会")
@@ -53,7 +54,7 @@ DEPARTMENT_WORDS = (
     "风控", "安全", "网络", "数据", "数字化", "运营", "产品", "设计", "合规", "总经办", "总裁办", "招标",
     "后勤", "基建", "设备", "资产", "计划", "经营", "企划", "办公室", "信息中心", "数据中心", "业务",
     "仓储", "仓库", "车队", "调度", "理赔", "营销", "教学", "前厅", "客房", "安环", "物资", "信息科技", "科技", "集团采购",
-    "品质", "品管", "QA", "QC", "工艺", "安监", "车间",
+    "品质", "品管", "QA", "QC", "工艺", "安监", "车间", "储运", "品保", "资讯", "维修", "保全",
 )  # fmt: skip
 _DEPARTMENT_SUFFIX = r"(?:部门|事业部|部|处|科|中心|办公室|室|组|团队|办)"
 _DEPARTMENT_WORD = "|".join(sorted((re.escape(word) for word in DEPARTMENT_WORDS), key=len, reverse=True))
@@ -67,13 +68,14 @@ ROLES_EN = (
     "Chairman", "Director", "Head", "Manager", "Engineer", "Buyer", "Architect", "Lead", "Owner",
     "Founder", "Partner", "Consultant", "Analyst", "Officer", "Administrator", "Admin", "Specialist",
     "Coordinator", "Controller", "Treasurer", "Counsel", "Lawyer", "Accountant", "Assistant",
-    "Secretary", "Supervisor", "Executive", "Leader",
+    "Secretary", "Supervisor", "Executive", "Leader", "MD",
 )  # fmt: skip
 _ROLE_WORD = r"(?:" + "|".join(ROLES_EN) + r")s?"
 _EN_DEPARTMENTS = (
     "IT", "procurement", "purchasing", "finance", "legal", "sales", "marketing", "engineering", "ops",
     "operations", "security", "HR", "R&D", "product", "compliance", "infrastructure", "data", "supply chain",
-    "logistics", "quality", "accounting", "facilities", "admin", "QA", "claims",
+    "logistics", "quality", "accounting", "facilities", "admin", "QA", "claims", "purchase", "accounts", "HSE", "EHS",
+    "maintenance", "production", "regulatory", "treasury",
 )  # fmt: skip
 _EN_DEPARTMENT = r"(?:" + "|".join(re.escape(d) for d in _EN_DEPARTMENTS) + r")"
 _ROLE_PHRASE = (
@@ -240,10 +242,13 @@ _WORD_AFTER_SHORT_TITLE = {
     "老师": set("傅"),  # 车间老师傅: an old hand, not a teacher
 }
 _FUNCTION_WORD_SURNAMES = set("和向于从与对把给被让在跟同及")
-_WORDS_ENDING_IN_SURNAME = {"对方", "甲方", "乙方", "双方", "各方", "校方", "院方", "厂方", "官方", "分管", "主管", "监管", "接管", "托管", "大区", "小区", "社区", "园区", "片区"}
+_WORDS_ENDING_IN_SURNAME = {"对方", "甲方", "乙方", "双方", "各方", "校方", "院方", "厂方", "官方", "分管", "主管", "监管", "接管", "托管", "大区", "小区", "社区", "园区", "片区",
+                            # 由于主任不在: 于 ends a word here, not a surname
+                            "由于", "关于", "对于", "至于", "等于", "属于", "位于", "处于", "基于", "鉴于", "终于", "过于", "大于",
+                            "小于", "高于", "低于", "多于", "少于", "用于", "便于", "出于", "免于", "限于", "忙于", "急于", "敢于"}
 # A contact named only by role: 对方财务总监, 他们的CIO, 客户的采购经理 (the person, not a surname + title).
 _ROLE_TITLES_ZH = ("总经理", "副总经理", "副总裁", "总裁", "董事长", "总监", "副总监", "经理", "主任", "处长", "科长",
-                   "部长", "厂长", "负责人", "主管", "总工", "总工程师", "CIO", "CFO", "CTO", "CEO", "COO", "CISO", "CMO", "VP")  # fmt: skip
+                   "部长", "厂长", "负责人", "主管", "总工", "总工程师", "CIO", "CFO", "CTO", "CEO", "COO", "CISO", "CMO", "VP", "课长", "协理")  # fmt: skip
 _ROLE_TITLE_ZH = "(?P<title>" + "|".join(sorted(_ROLE_TITLES_ZH, key=len, reverse=True)) + ")"
 _ROLE_ONLY_ZH = re.compile(
     r"(?:对方|甲方|客户|他们|她们|人家|那边)(?:的|那边的)?\s*"
@@ -268,7 +273,10 @@ _AH_WORDS = {"阿姨", "阿里", "阿拉", "阿根", "阿联", "阿富", "阿胶
 _CALLED_ZH = re.compile(r"叫(?:他|她)\s*(?P<nickname>[\u4e00-\u9fff]{1,2}(?:姐|哥|叔|姨|总|工|爷|老师))")
 
 
-_NICKNAME_AFTER_TITLES = tuple(sorted({*TITLES_ZH, *_ROLE_TITLES_ZH, "站长", "负责人"} - {"总", "工", "董", "姐", "哥"}, key=len))
+_NICKNAME_AFTER_TITLES = tuple(sorted(
+    {*TITLES_ZH, *_ROLE_TITLES_ZH, "站长", "负责人", "技术员", "业务员", "调度员", "操作员", "采购员", "质检员", "小伙子", "姑娘"}
+    - {"总", "工", "董", "姐", "哥"}, key=len
+))  # fmt: skip
 
 
 def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
@@ -285,7 +293,7 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         near = text[max(0, match.start() - 6) : match.start() + 1]
         if any(text.startswith(word, match.start()) or near.endswith(word) for word in DEPARTMENT_WORDS if len(word) > 1):
             continue  # 项目经理, 车队队长, 仓储主管: 项 / 车 / 储 start or end a department, not a surname
-        if given and not _plausible_given_name(given):
+        if given and (not _plausible_given_name(given) or _WEEKDAY_SURNAME.match(surname + given)):
             continue
         if any(given.startswith(word) or word.startswith(given) for word in DEPARTMENT_WORDS if given) or (
             match.start() > 0 and text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_SURNAME
@@ -339,8 +347,8 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         after_title = text[max(0, match.start() - 6) : match.start()].endswith(_NICKNAME_AFTER_TITLES + DEPARTMENT_WORDS)
         if match.start() > 0 and text[match.start() - 1] not in _FAMILIAR_AFTER and not after_title:
             continue  # 大小李 / 很老王: part of another word (IT总监老方, 站长老韩, 主管小蒋 are people)
-        if match.group() in _FAMILIAR_WORDS:
-            continue
+        if match.group() in _FAMILIAR_WORDS and not (match.start() > 0 and text[match.start() - 1] in "部处科室组"):
+            continue  # 小于 is "less than", but 质检部小于 is a person
         if not after_title and not _FAMILIAR_FOLLOW.match(text[match.end() : match.end() + 4]):
             continue  # 小时 / 老板: ordinary words (厂长老钱中途过来 is a person whatever follows)
         name = match.group()
@@ -351,6 +359,9 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
 
 def _plausible_given_name(given: str) -> bool:
     return not re.search(r"[的了是在和与跟说个们部门司科技处中心总经理]", given)
+
+
+_WEEKDAY_SURNAME = re.compile(r"周[一二三四五六日天末]")  # 上周五邓部长: 周 is a weekday here, not a surname
 
 
 def _department_before(text: str, start: int, floor: int) -> str | None:
