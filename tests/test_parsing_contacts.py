@@ -167,6 +167,13 @@ def test_contacts_named_only_by_role(text, expected):
         ("见了他们的储运科长", ["储运科长"]),
         ("meeting with their MD next week", ["MD"]),
         ("上周五邓部长那边盖的章", ["邓部长"]),
+        ("met Herr Dr. Brandt and Frau Vogt from IT", ["Herr Dr. Brandt", "Frau Vogt"]),
+        ("met sir Nonoy and ate Rowena po", ["sir Nonoy", "ate Rowena"]),
+        ("met Mr. Al-Harbi the GM", ["Mr. Al-Harbi"]),
+        ("chatted with Mere Walker and a young fella Rangi", ["Mere Walker", "Rangi"]),
+        ("见了维修的江师傅 还有林阿伯", ["江师傅", "林阿伯"]),
+        ("见了机务部的洪机长", ["洪机长"]),
+        ("met Sipho from claims, he's the ops head, all fine", ["Sipho"]),
     ],
 )  # fmt: skip
 def test_contacts_as_reps_name_them(text, expected):
@@ -184,6 +191,7 @@ def test_contacts_as_reps_name_them(text, expected):
         "这个太贵了", "Visited Sunrise Glove Sdn Bhd at Bayan Lepas",
         "跟售前刘工一起去的", "我们大区经理老林跟我一起去的", "我方同行：销售总监郭总", "拉了我们 IT 的 Kevin 一起看",
         "the operators liked it", "the heaters are fine", "Chief Financial Officer on leave",
+        "带上咱公司的老周", "我们厂里生产部的刘姐说", "由于主任不在", "Sir, we need a quote",
     ],
 )  # fmt: skip
 def test_our_people_and_words_are_not_contacts(text):

@@ -252,6 +252,18 @@ def test_a_parser_bug_is_logged_and_the_note_keeps_a_record(monkeypatch, caplog)
         ("Acme: credit terms too short for them, they want 75 days", datetime(2027, 2, 3, 10, 0, tzinfo=ZONE), []),
         ("Acme: Tom said the trial went fine, workshop with their COO on March 2", datetime(2027, 2, 20, 10, 0, tzinfo=ZONE),
          [datetime(2027, 3, 2, 9, 0, tzinfo=ZONE)]),
+        # a date with the weekday that agrees with it and a time; 今儿 told as the visit; a festival that is today or just gone
+        ("华信科技\n1. 见王经理\n2. 2月5日 周五 14:30 上门演示", datetime(2027, 1, 27, 10, 0, tzinfo=ZONE),
+         [datetime(2027, 2, 5, 14, 30, tzinfo=ZONE)]),
+        ("今儿去华信科技 跟王经理聊了很久 下周一发报价", datetime(2027, 1, 27, 17, 45, tzinfo=ZONE),
+         [datetime(2027, 2, 1, 9, 0, tzinfo=ZONE)]),
+        ("元宵节还在跑客户 华信科技王经理说礼拜三再聊", datetime(2027, 2, 21, 20, 0, tzinfo=ZONE),
+         [datetime(2027, 2, 24, 9, 0, tzinfo=ZONE)]),
+        ("年初五咯 给华信科技王经理打电话拜年 下礼拜二上门", datetime(2027, 2, 11, 10, 0, tzinfo=ZONE),
+         [datetime(2027, 2, 16, 9, 0, tzinfo=ZONE)]),
+        # whether a date can be met is a worry; "nothing fixed"
+        ("华信科技 王经理关心 交付能否赶上5月验收", datetime(2027, 2, 19, 17, 0, tzinfo=ZONE), []),
+        ("Acme: we talk again next month, nothing fixed", datetime(2027, 3, 10, 13, 0, tzinfo=ZONE), []),
     ],
 )  # fmt: skip
 def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected: list[datetime]):
@@ -316,6 +328,11 @@ def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected
         ("Acme: the group froze capex until July", {"budget"}),
         ("Acme: the biggest problem for them is delivery, eight weeks is long", {"delivery"}),
         ("Acme: content with the incumbent, see no reason to move", {"competitor"}),
+        ("华信科技 王经理讲价格OK 交期也OK 没什么问题", set()),
+        ("华信科技 易总讲现在用的软件蛮好 冇得换的打算", {"competitor"}),
+        ("华信科技 今年预算卡得紧 领导还没批", {"budget"}),
+        ("华信科技 他们关心交付能否赶上年中验收", {"delivery"}),
+        ("华信科技 他们的资质审核很严 我们少了一个许可证", {"security"}),
     ],
 )  # fmt: skip
 def test_objections_as_reps_report_them(note: str, expected: set[str]):

@@ -29,7 +29,7 @@ SURNAMES = set(
     "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻"
     "位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦"
     "戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但"
-    "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由于"
+    "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由于洪萧钮鄂郦宦荀"
 )
 COMPOUND_SURNAMES = (
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "慕容", "令狐", "夏侯", "尉迟", "公孙", "长孙",
@@ -44,7 +44,7 @@ TITLES_ZH = tuple(sorted((
     "女士", "先生", "小姐", "姐", "哥", "老板", "董", "总助", "专员", "架构师", "顾问", "主席", "司长",
     "厂长", "副厂长", "会长", "副会长", "社长", "店长", "馆长", "台长", "园长", "主编", "总编", "设计师",
     "会计师", "分析师", "护士长", "总会计师", "总工程师", "场长", "矿长", "处", "生",
-    "协理", "课长", "副课长", "襄理", "特助",
+    "协理", "课长", "副课长", "襄理", "特助", "师傅", "机长", "阿伯", "阿姐", "阿叔", "阿姨", "大姐", "大哥",
 ), key=len, reverse=True))  # fmt: skip
 _NOT_CONTACTS = {"施工", "包工", "童工", "华工", "石工", "金工", "时总", "全总", "明总", "方总", "高工"}
 _SURNAME_WORDS_TO_SKIP = ("总经理办公室", "总经办", "总工会")
@@ -93,7 +93,7 @@ _NAME_EN = r"(?:" + _CAP + r"(?:[-'][" + _UPPER + r"]?[" + _LOWER + r"]+)?)(?:\s
 # Malay and Indonesian reps write Pak, Bu, Mbak, Encik; "Eng." is an engineer's title in the Gulf
 _HONORIFIC = (
     r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Captain|Capt|Sir|Madam|Pak|Bu|Ibu|Mbak|Encik|Puan|Datuk|Eng|Engr|Uncle|Auntie|Aunty|Ah|"
-    r"Khun|Chief)\.?"
+    r"Khun|Chief|Herr|Frau|Sir|Ma'am|Maam|Ate|Kuya)\.?"
 )
 _EN_STOPWORDS = {
     "I", "We", "They", "He", "She", "It", "The", "Their", "Our", "His", "Her", "Met", "Called", "Spoke",
@@ -222,7 +222,7 @@ _FAMILIAR_WORDS = {"小区", "小时", "小于", "小米", "小车", "小康", "
 # 我们的王经理, 同事小李, 我司张工, 我们区域经理老孙, 售前刘工: our own colleagues, not the customer's people
 _OUR_ROLE_ZH = "经理|总监|主管|工程师|顾问|专员|助理|同事|销售|实施|技术支持|领导|老大"
 _OUR_SIDE_ZH = re.compile(
-    r"(?:(?:我们|我司|我方|咱们|同事|我的|本公司|我们公司|我们这边)(?:的)?\s*(?:大区|区域|分公司|公司|团队|这边|组|部门)?(?:的)?\s*"
+    r"(?:(?:我们|我司|我方|咱们|咱|同事|我的|本公司|我们公司|我们这边)(?:的)?\s*(?:大区|区域|分公司|公司|团队|这边|组|部门|厂里|厂)?(?:的)?\s*"
     r"(?:(?:" + _DEPARTMENT_WORD + r")?"
     + _DEPARTMENT_SUFFIX + r"?\s*(?:的)?)?\s*(?:" + _OUR_ROLE_ZH + r")?|售前(?:的)?)\s*$"
 )
@@ -381,8 +381,10 @@ _EN_NAME_THEN_ROLE = re.compile(
     r"(?P<name>" + _NAME_EN + r"),?\s+(?i:the|their|our|who is (?:the|their)|,)\s*(?P<role>(?i:(?-i:[a-z]+\s+)?" + _ROLE_PHRASE + r"))\b"
 )
 # 佢上司Mr. Ho: no word boundary after a Chinese character; "K. Anong": an initial
+# "Herr Dr. Schneider", "sir Paolo", "ate Marites": honorifics stack, and Filipino ones are written in lower case
 _EN_HONORIFIC = re.compile(
-    r"(?<![A-Za-z])(?P<honorific>" + _HONORIFIC + r"|[A-Z]\.)\s+(?P<name>" + _CAP + r"(?:\s" + _CAP + r")?)"
+    r"(?<![A-Za-z])(?P<honorific>(?:(?:" + _HONORIFIC + r"|(?-i:sir|ma'am|ate|kuya))\s+)*(?:" + _HONORIFIC
+    + r"|(?-i:sir|ma'am|ate|kuya)|[A-Z]\.))\s+(?P<name>" + _NAME_EN + r")"
 )
 _EN_NAME_FROM = re.compile(
     r"(?P<name>" + _NAME_EN + r")(?:\s+(?:from|in|of|at)\s+(?:the\s+|their\s+)?(?P<department>" + _EN_DEPARTMENT
@@ -390,10 +392,12 @@ _EN_NAME_FROM = re.compile(
 )
 _EN_AFTER_VERB = re.compile(
     r"\b(?i:met|meet|meeting|called|call|spoke (?:to|with)|talked (?:to|with)|emailed|email|saw|"
-    r"(?:lunch|dinner|coffee|call|meeting|chat|catch-up|catch up|sync|yarn|beers) with|ping|pinged|visited|contact|reached|w/)"
+    r"(?:lunch|dinner|coffee|call|meeting|chat|chatted|chatting|sat down|caught up|catch-up|catch up|sync|yarn|beers) with|"
+    r"ping|pinged|visited|contact|reached|w/)"
     r"\s*(?i:with\s+)?(?P<name>" + _NAME_EN + r")\b"
     # "his son Arjun", "her deputy Mei": a person named after who they are to someone there
-    r"|\b(?i:his|her|their)\s+(?i:son|daughter|wife|husband|brother|sister|deputy|assistant|secretary|boss)\s+(?P<name2>"
+    r"|\b(?i:his|her|their|a|an|the)\s+(?:(?i:young|old|new)\s+)?(?i:son|daughter|wife|husband|brother|sister|deputy|assistant|secretary|boss|"
+    r"fella|guy|bloke|lad|chap|lady|gentleman)\s+(?:(?i:called|named)\s+)?(?P<name2>"
     + _NAME_EN + r")\b"
 )
 # "Tiff (warehouse supervisor)", "K. Anong (GM)": any capitalised name, with who they are in brackets
@@ -547,7 +551,8 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
         for match in pattern.finditer(text):
             if _inside(match.start("role"), named_spans) or _near(match.start("role"), named_spans):
                 continue
-            if any(end <= match.start() and re.fullmatch(r",?\s*(?:(?:he|she)(?:\s+is|'s)\s*)?", text[end : match.start()], re.IGNORECASE)
+            if any(end <= match.start() and re.fullmatch(r",?\s*(?:(?:he|she)(?:\s+is|'s)\s*)?|[^.;]{0,40}?,\s*(?:he|she)(?:\s+is|'s)\s*",
+                                                         text[end : match.start()], re.IGNORECASE)
                    for _, end in named_spans):  # fmt: skip
                 continue  # "Mr. Wong the plant manager": who Mr. Wong is, not another person
             role = _clean_role(match.group("role"))

@@ -604,6 +604,20 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             continue
         if (
             previous is not None
+            and previous.rule.startswith(_DATE_RULES)
+            and previous.clock is None
+            and previous.day is not None
+            and mention.day is not None
+            and (said := _WEEKDAY.match(mention.text)) is not None
+            and not re.match(r"(?:next|下)", said.group().strip(), re.IGNORECASE)
+            and mention.day.weekday() == previous.day.weekday()
+            and re.fullmatch(r"\s*[,，]?\s*", gap)
+        ):  # 1月22日 周五 10:00: the weekday confirms the date, the time belongs to it
+            merged[-1] = replace(previous, end=mention.end, text=text[previous.start : mention.end], clock=mention.clock,
+                                 part_of_day=mention.part_of_day, rule=previous.rule + "+" + mention.rule)  # fmt: skip
+            continue
+        if (
+            previous is not None
             and previous.day is not None
             and _ENDS_WITH_WEEKDAY.search(previous.text)
             and mention.rule.startswith(_DATE_RULES)

@@ -29,7 +29,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bno budget\b|budget (?:is |was |has been |got |gets )?(?:\w+ )?(?:cut|frozen|freeze|constraints?|tight|limited|exhausted|gone|"
         r"slashed|halved|spent|used up|reduced|squeezed)|"
         r"(?:can't|cannot|can not) afford|out of budget|over budget|"
-        r"拿不出(?:钱|预算)|冇钱|(?:钱|预算).{0,16}?排不上|"
+        r"拿不出(?:钱|预算)|冇钱|(?:钱|预算).{0,16}?排不上|预算.{0,3}?(?:卡得?(?:很|挺|比较|太)?紧|吃紧)|"
         r"\bbudget\b[^.;]{0,25}?\b(?:exhausted|used up|run out|ran out|all spent)\b|"
         r"\b(?:froze|freezes|freezing|frozen)\s+(?:the\s+|all\s+)?(?:capex|budgets?|spend(?:ing)?)\b",
         re.IGNORECASE,
@@ -45,7 +45,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "competitor": re.compile(
         r"竞争对手|竞品|友商|对手|别家|其他(?:厂商|供应商|家)|另一家|同行|在用.{0,6}(?:的|家)(?:产品|系统)|"
-        r"(?:没有|没|不)(?:什么)?(?:换|更换)的?(?:打算|想法|计划)|不(?:想|打算|准备)换|比我们(?:低|便宜|少)|"
+        r"(?:没有|没|不|冇得|冇)(?:什么)?(?:换|更换)的?(?:打算|想法|计划)|不(?:想|打算|准备)换|比我们(?:低|便宜|少)|"
         r"\balready (?:pay|pays|paying|use|uses|using) (?-i:[A-Z])|\balready (?:does|do|covers?|handles?) (?:everything|all|what)|"
         r"\bcompetitors?\b|\brivals?\b|\bother vendors?\b|\banother (?:[\w-]+ ){0,2}vendor\b|\balternatives?\b|"
         r"\b(?:current|existing|incumbent) (?:[\w-]+ ){0,3}(?:vendor|provider|supplier)\b|\btied in with\b|\blocked in(?:to)? (?:with|a)\b|"
@@ -115,7 +115,7 @@ _NEGATION_AFTER = re.compile(
     # 价格啊付款啊这些 他们都没提意见: topics listed, then waved through
     r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方|they)?\s*(?:都|也)?(?:没|没有)(?:提|提出|说|什么)*(?:意见|顾虑|异议|问题)"
     # 我们给的工期他们能接受, 价格工期都说行, 一点顾虑都没有
-    r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方)?\s*(?:都|也)?(?:能接受|可以接受|说行|行|认了|认(?!识|为|真)|没问题|满意|认可|都没有|没有)"
+    r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方)?\s*(?:都|也)?(?:能接受|可以接受|说行|行|认了|认(?!识|为|真)|没问题|满意|认可|都没有|没有|ok|可以)"
     # 去年那次宕机 不过早就处理好了, "the outage last month, fixed since"
     r"|^[^。.;；]{0,40}?(?:翻篇了|这事(?:就)?过去了|处理好了|修好了|解决了|搞定了|搞好了|弄好了|改好了|恢复了|恢复的|修复了|修好咗|搞掂|没再出|不再出现|\b(?:fixed|resolved|sorted)\b|"
     r"put to bed|no longer an issue)",
@@ -132,7 +132,7 @@ _NEEDS_COMPLAINT = {"优惠", "便宜", "折扣", "打折", "降价", "交付", 
                     "timeline", "delivery", "alternatives", "alternative", "quality", "audit", "invoice", "invoicing"}  # fmt: skip
 _COMPLAINT = re.compile(
     r"太|过|偏|嫌|慢|长|晚|问题|担心|疑虑|要求|希望|想要|能不能|可不可以|必须|不够|不满|没|不|比|低|高|"
-    r"缺|\b(?:too|want|wants|asked|ask|need|needs|concern|worried|worry|problem|issue|slow|late|long|unless|only if|cheaper|lower|than)\b",
+    r"缺|少了|严|能否|是否|\b(?:too|want|wants|asked|ask|need|needs|concern|worried|worry|problem|issue|slow|late|long|unless|only if|cheaper|lower|than)\b",
     re.IGNORECASE,
 )
 _APPROVED = re.compile(r"^[^。.;；]{0,16}?(?:认可|没(?:提)?(?:什么|啥子|啥|么子)?意见|没问题|通过了|\b(?:approved|passed|signed off|fine with)\b)", re.IGNORECASE)

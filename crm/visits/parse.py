@@ -344,6 +344,10 @@ def _not_planned(
     after = text[mention.end : mention.end + 16]
     if _PASSED_OR_CALLED_OFF.match(after) or _SOMETIME.search(text[max(0, mention.start - 16) : mention.start]):
         return True  # 元旦过了, "the meeting on 5th Jan is postponed", "a call sometime next week"
+    if mention.rule.startswith(_FESTIVAL_RULES) and (
+        (day == now.date() and mention.clock is None) or (day - now.date()).days > FESTIVAL_A_YEAR_ON
+    ):
+        return True  # 情人节还在写记录, 年初三咯 (read as next year's): the day it is, not a day to come
     return _weekday_told_as_past(text, mention) or _recent_day_rolled_over(mention, day, now.date())
 
 
@@ -368,6 +372,8 @@ def _recent_day_rolled_over(mention: DateMention, day: date, today: date) -> boo
 
 
 RECENT_DAYS = 60  # a year-less day this far in the past is reported, not planned a year ahead
+_FESTIVAL_RULES = ("rule:festival", "rule:holiday", "rule:lunar")
+FESTIVAL_A_YEAR_ON = 300  # a festival this far ahead is this year's, just passed or under way, said in a report
 _NAMES_TODAY = re.compile(r"(?:今天|今儿个?|今日|\btoday(?:'s| is))\s*(?:是|係)?\s*$", re.IGNORECASE)
 _PASSED_OR_CALLED_OFF = re.compile(
     r"\s*(?:已经|都|刚)?(?:过了|过完|刚过|结束了)|\s*(?:is|was|has been|got)?\s*(?:now\s+)?"
@@ -391,14 +397,14 @@ _RETURNS_BEFORE = re.compile(
 _TO_COME = re.compile(r"再|要|约|准备|安排|打算|计划|\b(?:will|going to|need to|call|send|meet)\b|'ll", re.IGNORECASE)
 _DAY_NOT_SET = re.compile(
     r"具体(?:哪天|哪一天|日子|时间|日期)[^，。,.]{0,10}?(?:没说|没定|再说|再定|待定|再通知|未定|不确定)|没定(?:时间|日子|日期)|"
-    r"^\s*(?:时间|日期)待定|\bno (?:date|day|time) (?:set|yet|fixed|agreed)\b|"
+    r"^\s*(?:时间|日期)待定|\bno (?:date|day|time) (?:set|yet|fixed|agreed)\b|\bnothing (?:fixed|firm|set|confirmed|booked)\b|"
     r"^[\s,(]*(?:date|day) (?:TBC|TBD|to be (?:agreed|confirmed|decided))\b|\bexact (?:date|day) (?:TBC|TBD|not (?:set|fixed))",
     re.IGNORECASE,
 )
 _HYPOTHETICAL = re.compile(r"要是|假如|如果能|要能|就好了|\bif only\b|\bwould be (?:nice|great|good|ideal)\b", re.IGNORECASE)
-_CONCERN = re.compile(r"怕|担心|担忧|顾虑|\b(?:worried|concerned|afraid|fears?)\b", re.IGNORECASE)
+_CONCERN = re.compile(r"怕|担心|担忧|顾虑|能否|能不能|是否|\b(?:worried|concerned|afraid|fears?)\b", re.IGNORECASE)
 _COMMITMENT = re.compile(r"再|约|安排|答应|承诺|\b(?:will|we'll|promised|agreed to|scheduled|booked)\b", re.IGNORECASE)
-_TODAY = re.compile(r"今天|今日|today", re.IGNORECASE)
+_TODAY = re.compile(r"今天|今日|今儿|今个|今朝|today", re.IGNORECASE)
 _INTENT = re.compile(r"要|得|需要|记得|别忘|必须|务必|争取|提醒|安排|\b(?:need to|have to|must|will|remind|don't forget)\b|'ll",
                      re.IGNORECASE)  # fmt: skip
 _DONE = re.compile(r"了|过|\b(?:visited|met|went|had|was|were|did|called|sent|saw)\b", re.IGNORECASE)
