@@ -174,6 +174,14 @@ def test_contacts_named_only_by_role(text, expected):
         ("见了维修的江师傅 还有林阿伯", ["江师傅", "林阿伯"]),
         ("见了机务部的洪机长", ["洪机长"]),
         ("met Sipho from claims, he's the ops head, all fine", ["Sipho"]),
+        ("見咗德昌嘅老闆何生 同佢哋 IT 嘅 Kelvin", ["何生", "Kelvin"]),
+        ("met Yamada-san and Sato Kachou at the plant", ["Yamada-san", "Sato Kachou"]),
+        ("met Seu Jorge and Dona Rita from finance", ["Seu Jorge", "Dona Rita"]),
+        ("met Anh Tuấn and Chị Hoa", ["Anh Tuấn", "Chị Hoa"]),
+        ("coffee with Ewan MacLeod, a German rival was mentioned", ["Ewan MacLeod"]),
+        ("met Aoife and her colleague Joe; Joe liked it", ["Aoife", "Joe"]),
+        ("同州保險嘅 operations head 同埋 IT 嘅阿Ken 阿Ken話 Ken 會跟", ["operations head", "阿Ken"]),
+        ("他们也想找我们 老包说价格可以", ["老包"]),
     ],
 )  # fmt: skip
 def test_contacts_as_reps_name_them(text, expected):
@@ -192,6 +200,7 @@ def test_contacts_as_reps_name_them(text, expected):
         "跟售前刘工一起去的", "我们大区经理老林跟我一起去的", "我方同行：销售总监郭总", "拉了我们 IT 的 Kevin 一起看",
         "the operators liked it", "the heaters are fine", "Chief Financial Officer on leave",
         "带上咱公司的老周", "我们厂里生产部的刘姐说", "由于主任不在", "Sir, we need a quote",
+        "我哋 team 嘅 Ivan 會 join", "我哋 account manager Karen 會跟", "跟我们产品经理小叶一起去的 小叶说有货",
     ],
 )  # fmt: skip
 def test_our_people_and_words_are_not_contacts(text):

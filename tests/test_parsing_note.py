@@ -264,6 +264,14 @@ def test_a_parser_bug_is_logged_and_the_note_keeps_a_record(monkeypatch, caplog)
         # whether a date can be met is a worry; "nothing fixed"
         ("华信科技 王经理关心 交付能否赶上5月验收", datetime(2027, 2, 19, 17, 0, tzinfo=ZONE), []),
         ("Acme: we talk again next month, nothing fixed", datetime(2027, 3, 10, 13, 0, tzinfo=ZONE), []),
+        # "on a Saturday" is any Saturday; a visit on the weekday just gone; the customer's own festival deadline
+        ("Acme: they work on a Saturday too, call Tom on Monday at 10am", datetime(2026, 12, 5, 11, 0, tzinfo=ZONE),
+         [datetime(2026, 12, 7, 10, 0, tzinfo=ZONE)]),
+        ("Sunday golf with Tom from Acme, see him Wednesday at 10:00", datetime(2027, 3, 7, 15, 0, tzinfo=ZONE),
+         [datetime(2027, 3, 10, 10, 0, tzinfo=ZONE)]),
+        ("華信科技 禮拜五同王經理食咗餐飯 冇約實時間", datetime(2026, 12, 20, 20, 0, tzinfo=ZONE), []),
+        ("华信科技 王经理说春节前必须上线 我下周二上午十点再去", datetime(2027, 1, 16, 9, 0, tzinfo=ZONE),
+         [datetime(2027, 1, 19, 10, 0, tzinfo=ZONE)]),
     ],
 )  # fmt: skip
 def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected: list[datetime]):
@@ -333,6 +341,14 @@ def test_which_dates_in_a_note_are_follow_ups(note: str, now: datetime, expected
         ("华信科技 今年预算卡得紧 领导还没批", {"budget"}),
         ("华信科技 他们关心交付能否赶上年中验收", {"delivery"}),
         ("华信科技 他们的资质审核很严 我们少了一个许可证", {"security"}),
+        ("华信科技 郭总说现在的系统用着也中 暂时不想换 俺说没事", {"competitor"}),
+        ("華信科技 佢驚我哋個 system 不夠穩定", {"quality"}),
+        ("華信科技 佢哋冇咩 concern 喇", set()),
+        ("Acme: Li asked about the invoice format, just a question not a concern", set()),
+        ("Acme: way over his budget, he's no got that kind of money", {"budget"}),
+        ("华信科技 杜科长说价格中 交期也中", set()),
+        ("华信科技 马总现在还窝火", {"other"}),
+        ("华信科技 王总说这次演示很惊喜", set()),
     ],
 )  # fmt: skip
 def test_objections_as_reps_report_them(note: str, expected: set[str]):

@@ -86,14 +86,14 @@ _ROLE_PHRASE = (
     + _ROLE_WORD + r")"
 )
 # Names keep their letters: Wójcik, Łukasz, Ciarán, Dąbrowska
-_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĪŁŃŇŌŐŒŘŚŠŞŢŤŪŮŰŸŹŻŽ"
-_LOWER = "a-zß-öø-ÿāăąćčďđēęěğīłńňōőœřśšşţťūůűźżž"
-_CAP = "[" + _UPPER + "][" + _LOWER + "]+"
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĪŁŃŇŌŐŒŘŚŠŞŢŤŪŮŰŸŹŻŽ\u1ea0-\u1ef8"
+_LOWER = "a-zß-öø-ÿāăąćčďđēęěğīłńňōőœřśšşţťūůűźżžơư\u1ea1-\u1ef9"
+_CAP = "(?:Ma?c|O')?[" + _UPPER + "][" + _LOWER + "]+"  # MacLeod, McKay, O'Brien
 _NAME_EN = r"(?:" + _CAP + r"(?:[-'][" + _UPPER + r"]?[" + _LOWER + r"]+)?)(?:\s" + _CAP + r")?"
 # Malay and Indonesian reps write Pak, Bu, Mbak, Encik; "Eng." is an engineer's title in the Gulf
 _HONORIFIC = (
     r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Captain|Capt|Sir|Madam|Pak|Bu|Ibu|Mbak|Encik|Puan|Datuk|Eng|Engr|Uncle|Auntie|Aunty|Ah|"
-    r"Khun|Chief|Herr|Frau|Sir|Ma'am|Maam|Ate|Kuya)\.?"
+    r"Khun|Chief|Herr|Frau|Sir|Ma'am|Maam|Ate|Kuya|Seu|Dona|Dom|Chị|Anh|Cô|Chú)\.?"
 )
 _EN_STOPWORDS = {
     "I", "We", "They", "He", "She", "It", "The", "Their", "Our", "His", "Her", "Met", "Called", "Spoke",
@@ -121,7 +121,7 @@ _NAMES_THAT_ARE_WORDS = {
     "Moon", "Newton", "Noel", "Numbers", "Omega", "Orlando", "Page", "Paris", "Pat", "Patience", "Pearl", "Penny",
     "Precious", "Prince", "Queen", "Ray", "Reed", "Regina", "Rich", "Rocky", "Rod", "Roman", "Royal", "Ruby",
     "Rusty", "Sage", "Sandy", "Savannah", "Season", "See", "Son", "Sonny", "Soon", "Spring", "Star", "Summer",
-    "Sydney", "Thu", "Tiny", "Troy", "Val", "Virginia", "Ward", "Will", "Young",
+    "Sydney", "Thu", "Tiny", "Troy", "Val", "Virginia", "Ward", "Will", "Young", "German", "Irish", "Marine",
     "Chan", "Dong", "Han", "Hang", "Jin", "Lee", "Lin", "Mao", "Min", "Ping", "Song", "Sun", "Wan", "Wei", "Xiao",
     "Yan", "Yang",
 }  # fmt: skip
@@ -161,10 +161,10 @@ def find_contacts(text: str, *, exclude: Iterable[str] = (), skip_span: tuple[in
     excluded_words = {word.lower() for phrase in exclude for word in re.findall(r"[A-Za-z]+", phrase)}
     floor = skip_span[1] if skip_span else 0
     said, text = text, simplified(text)  # 黃經理 is read as 黄经理 and kept as said
-    found = [
-        (start, contact) for start, contact in _chinese_contacts(text, floor) + _english_contacts(text, excluded_words)
-        if not _one_of_ours(text, start, start + len(contact.name))
-    ]
+    ours: set[str] = set()  # 跟我们产品经理小叶一起去的 … 小叶说: ours at every mention
+    found = _chinese_contacts(text, floor, ours) + _english_contacts(text, excluded_words, ours)
+    ours.update(contact.name for start, contact in found if _one_of_ours(text, start, start + len(contact.name)))
+    found = [(start, contact) for start, contact in found if contact.name not in ours]
     found.sort(key=lambda item: item[0])
     contacts: list[Contact] = []
     for start, contact in found:
@@ -181,6 +181,12 @@ def find_contacts(text: str, *, exclude: Iterable[str] = (), skip_span: tuple[in
     return contacts
 
 
+def _said_as_ours(text: str, start: int) -> bool:
+    """我们的王经理, 我们区域经理老孙, 我哋 account manager Karen; not 想找我们 老包说 (我们 ends a clause)."""
+    match = _OUR_SIDE_ZH.search(text[max(0, start - 24) : start])
+    return match is not None and not re.fullmatch(r"(?:我们|咱们|咱|我哋|我地|我司|我方)\s+", match.group())
+
+
 def _one_of_ours(text: str, start: int, end: int) -> bool:
     """跟小叶一起去的, 我方同行：郭总 — the rep's own people, wherever the rules found them."""
     if any(line.start() <= start < line.end() for line in _OUR_PEOPLE_LINE.finditer(text)):
@@ -189,8 +195,8 @@ def _one_of_ours(text: str, start: int, end: int) -> bool:
 
 
 def _same_person(first: Contact, second: Contact) -> bool:
-    if first.name.lower() == second.name.lower():
-        return True
+    if first.name.lower().removeprefix("阿") == second.name.lower().removeprefix("阿"):
+        return True  # 阿Ken … Ken
     if re.fullmatch(r"[A-Za-z]+", first.name.split()[0]) and first.name.split()[0] == second.name.split()[0]:
         return True  # "Helen Wu (Head of Trading Tech)" … "Helen is satisfied"
     if first.title and first.title == second.title and (first.surname is None) != (second.surname is None):
@@ -222,7 +228,8 @@ _FAMILIAR_WORDS = {"小区", "小时", "小于", "小米", "小车", "小康", "
 # 我们的王经理, 同事小李, 我司张工, 我们区域经理老孙, 售前刘工: our own colleagues, not the customer's people
 _OUR_ROLE_ZH = "经理|总监|主管|工程师|顾问|专员|助理|同事|销售|实施|技术支持|领导|老大"
 _OUR_SIDE_ZH = re.compile(
-    r"(?:(?:我们|我司|我方|咱们|咱|同事|我的|本公司|我们公司|我们这边)(?:的)?\s*(?:大区|区域|分公司|公司|团队|这边|组|部门|厂里|厂)?(?:的)?\s*"
+    r"(?:(?:我们|我司|我方|咱们|咱|我哋|我地|同事|我的|本公司|我们公司|我们这边)(?:的|嘅)?\s*"
+    r"(?:大区|区域|分公司|公司|团队|这边|组|部门|厂里|厂|team|(?:[A-Za-z]+\s+){0,2}(?:manager|engineer|team|guy|lead))?\s*(?:的|嘅)?\s*"
     r"(?:(?:" + _DEPARTMENT_WORD + r")?"
     + _DEPARTMENT_SUFFIX + r"?\s*(?:的)?)?\s*(?:" + _OUR_ROLE_ZH + r")?|售前(?:的)?)\s*$"
 )
@@ -279,7 +286,7 @@ _NICKNAME_AFTER_TITLES = tuple(sorted(
 ))  # fmt: skip
 
 
-def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
+def _chinese_contacts(text: str, floor: int, ours: set[str]) -> list[tuple[int, Contact]]:
     found: list[tuple[int, Contact]] = []
     taken: list[tuple[int, int]] = []
     for start in range(len(text)):
@@ -347,18 +354,19 @@ def _chinese_contacts(text: str, floor: int) -> list[tuple[int, Contact]]:
         after_title = text[max(0, match.start() - 6) : match.start()].endswith(_NICKNAME_AFTER_TITLES + DEPARTMENT_WORDS)
         if match.start() > 0 and text[match.start() - 1] not in _FAMILIAR_AFTER and not after_title:
             continue  # 大小李 / 很老王: part of another word (IT总监老方, 站长老韩, 主管小蒋 are people)
-        if match.group() in _FAMILIAR_WORDS and not (match.start() > 0 and text[match.start() - 1] in "部处科室组"):
+        if match.group() in _FAMILIAR_WORDS and not re.search(r"[部处科室组]的?$", text[max(0, match.start() - 2) : match.start()]):
             continue  # 小于 is "less than", but 质检部小于 is a person
         if not after_title and not _FAMILIAR_FOLLOW.match(text[match.end() : match.end() + 4]):
             continue  # 小时 / 老板: ordinary words (厂长老钱中途过来 is a person whatever follows)
         name = match.group()
         found.append((match.start(), Contact(name=name, surname=match.group("surname"),
                                              department=_department_before(text, match.start(), floor))))  # fmt: skip
-    return [(start, contact) for start, contact in found if not _OUR_SIDE_ZH.search(text[max(0, start - 12) : start])]
+    ours.update(contact.name for start, contact in found if _said_as_ours(text, start))
+    return found
 
 
 def _plausible_given_name(given: str) -> bool:
-    return not re.search(r"[的了是在和与跟说个们部门司科技处中心总经理]", given)
+    return not re.search(r"[的了是在和与跟说个们部门司科技处中心总经理嘅咗哋啲]", given)
 
 
 _WEEKDAY_SURNAME = re.compile(r"周[一二三四五六日天末]")  # 上周五邓部长: 周 is a weekday here, not a surname
@@ -409,6 +417,8 @@ _EN_AND_BEFORE = re.compile(r"(?<![A-Za-z'.-])(?P<name>" + _CAP + r")\s+(?:and|&
 _EN_AND_AFTER = re.compile(r"^\s+(?:and|&)\s+(?P<name>" + _CAP + r")(?![A-Za-z'-])")
 # A first name on its own: "Kevin asked for an extension", "前厅经理 Amy 说", "IT的Jason"
 _EN_GIVEN_NAME = re.compile(r"(?<![A-Za-z'&.-])(?P<name>[A-Z][a-z]{2,}(?:\s[A-Z][a-z]+)?)(?![A-Za-z&'-])")
+# Japanese names with their honorific or title: "Kobayashi-san", "Kato Buchou"
+_JAPANESE_NAME = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:-(?:san|sama|sensei)|\s+(?:Buchou|Bucho|Kachou|Kacho|Shachou|Shacho|Senmu|Joumu)))\b")
 # Chinese people named in pinyin: "Wang Zong", "Chen Gong", "Lao Zhang", "Xiao Fang"
 _PINYIN_TITLES = ("Zong", "Gong", "Jingli", "Zhuren", "Chuzhang", "Laoshi", "Jie", "Ge", "Shifu")
 _PINYIN_NAME = re.compile(r"\b(?P<name>(?:Lao|Xiao)\s+(?P<surname>[A-Z][a-z]+)|(?P<surname2>[A-Z][a-z]+)\s+(?:" + "|".join(_PINYIN_TITLES) + r"))\b")
@@ -419,7 +429,9 @@ _EN_NAME_BESIDE = re.compile(
     re.IGNORECASE,
 )
 # "our presales engineer Tom", "my colleague Sarah", "Tom from our team": our own people, not the customer's
-_OUR_SIDE_BEFORE_EN = re.compile(r"\b(?:our|my|colleagues?)\s+(?:[a-z-]+\s+){0,2}$|\b(?:our|my)\s+$", re.IGNORECASE)
+_OUR_SIDE_BEFORE_EN = re.compile(
+    r"\b(?:our|my|(?<!her )(?<!his )(?<!their )colleagues?)\s+(?:[a-z-]+\s+){0,2}$|\b(?:our|my)\s+$", re.IGNORECASE
+)  # "her colleague Joe" is theirs
 _OUR_SIDE_AFTER_EN = re.compile(r"^,?\s+\(?(?:(?:from|of|on|in)\s+)?(?:our|my)\b", re.IGNORECASE)
 # "the hub manager", "their risk officer": one plain word may say what the role is over; "our CFO" is ours
 _ROLE_MODIFIER = (
@@ -431,13 +443,17 @@ _EN_ROLE_ALONE = re.compile(
     re.IGNORECASE,
 )
 _EN_POSSESSIVE_ROLE = re.compile(r"'s\s+(?P<role>" + _ROLE_PHRASE + r")\b(?!\s+[A-Z][a-z])")
+# 天機航空嘅 station manager, 同州保險嘅 operations head: an English role after a Chinese possessive
+_EN_ROLE_AFTER_ZH = re.compile(
+    r"(?:的|嘅)\s*(?P<role>(?-i:[a-z]+\s+)?(?i:" + _ROLE_PHRASE + r"))\b(?!\s*(?:[A-Z][a-z]|叫|是|名叫))"
+)
 # "the Acme CFO", "their Globex procurement manager": a company name between the article and the role
 _EN_COMPANY_ROLE = re.compile(
     r"\b(?i:the|their|our)\s+(?:[A-Z][\w&'-]*\s+){1,3}(?P<role>(?i:" + _ROLE_PHRASE + r"))\b(?!\s+[A-Z][a-z])"
 )
 
 
-def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Contact]]:
+def _english_contacts(text: str, excluded_words: set[str], ours: set[str]) -> list[tuple[int, Contact]]:
     if not re.search(r"[A-Za-z]", text):
         return []
     found: list[tuple[int, Contact]] = []
@@ -506,6 +522,10 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
             continue
         found.append((match.start(group), Contact(name=name, department=_english_department_after(text, match.end()))))
         named_spans.append((match.start(group), match.end()))
+    for match in _JAPANESE_NAME.finditer(text):
+        if not _inside(match.start(), named_spans):
+            found.append((match.start(), Contact(name=match.group("name"), surname=match.group("name").split("-")[0].split()[0])))
+            named_spans.append((match.start(), match.end()))
     for match in _PINYIN_NAME.finditer(text):
         surname = match.group("surname") or match.group("surname2")
         if surname in _pinyin_surnames() and not _inside(match.start(), named_spans):
@@ -540,14 +560,15 @@ def _english_contacts(text: str, excluded_words: set[str]) -> list[tuple[int, Co
         if name == partner.group("name") and not _is_company_word(text, partner_start) and name.lower() not in _EN_DEPARTMENTS_LOWER:
             found.append((partner_start, Contact(name=name)))
             named_spans.append((partner_start, partner_start + len(name)))
+    # 我让我们法务 Jason 寄过去, 我哋 account manager Karen: ours at every mention
+    ours.update(contact.name for start, contact in found if _said_as_ours(text, start))
     found = [
         (start, contact) for start, contact in found
-        if not _OUR_SIDE_BEFORE_EN.search(text[max(0, start - 40) : start])
-        and not _OUR_SIDE_ZH.search(text[max(0, start - 12) : start])  # 我让我们法务 Jason 寄过去
+        if not _OUR_SIDE_BEFORE_EN.search(text[max(0, start - 40) : start])  # "our presales engineer Tom": this mention
         and not _OUR_SIDE_AFTER_EN.match(text[start + len(contact.name) : start + len(contact.name) + 40])
         and not _a_place(text, start, start + len(contact.name), contact.name)
     ]  # fmt: skip
-    for pattern in (_EN_ROLE_ALONE, _EN_POSSESSIVE_ROLE, _EN_COMPANY_ROLE):
+    for pattern in (_EN_ROLE_ALONE, _EN_POSSESSIVE_ROLE, _EN_COMPANY_ROLE, _EN_ROLE_AFTER_ZH):
         for match in pattern.finditer(text):
             if _inside(match.start("role"), named_spans) or _near(match.start("role"), named_spans):
                 continue
@@ -603,7 +624,7 @@ _COMPANY_WORDS = "|".join(sorted({suffix.capitalize() for suffix in COMPANY_SUFF
     "Textiles", "Foods", "Food", "Insurance", "Energy", "Electric", "Electronics", "Motors", "Auto", "Hotels", "Hotel",
     "Manufacturing", "Chemicals", "Steel", "Mining", "Retail", "Airways", "Shipping", "Paper", "Printing", "Environmental",
     "Agriculture", "Education", "Construction", "Pharmaceutical", "Healthcare", "Hospital", "Telecom", "Power",
-    "Glove", "Gloves", "Sdn", "Bhd", "Pte", "Pty", "Tbk",
+    "Glove", "Gloves", "Sdn", "Bhd", "Pte", "Pty", "Tbk", "Supplies", "Supply", "Marine",
 }, key=len, reverse=True))  # fmt: skip
 
 

@@ -28,7 +28,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bbudget (?:isn't|is not|hasn't been|has not been|won't be|not) (?:\w+ )?(?:signed off|approved|released|confirmed|available)\b|"
         r"\bno budget\b|budget (?:is |was |has been |got |gets )?(?:\w+ )?(?:cut|frozen|freeze|constraints?|tight|limited|exhausted|gone|"
         r"slashed|halved|spent|used up|reduced|squeezed)|"
-        r"(?:can't|cannot|can not) afford|out of budget|over budget|"
+        r"(?:can't|cannot|can not) afford|out of budget|over (?:\w+ )?budget|that kind of money|"
         r"拿不出(?:钱|预算)|冇钱|(?:钱|预算).{0,16}?排不上|预算.{0,3}?(?:卡得?(?:很|挺|比较|太)?紧|吃紧)|"
         r"\bbudget\b[^.;]{0,25}?\b(?:exhausted|used up|run out|ran out|all spent)\b|"
         r"\b(?:froze|freezes|freezing|frozen)\s+(?:the\s+|all\s+)?(?:capex|budgets?|spend(?:ing)?)\b",
@@ -61,7 +61,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     "quality": re.compile(
         r"故障|bug|宕机|崩溃|卡顿|不稳定|出错|报错|问题(?:还)?没(?:有)?解决|质量(?!部|处|科|中心|总监|经理|主管|负责人)|缺陷|"
         r"出(?:了)?(?:问题|岔子)|"
-        r"老是出问题|经常出问题|性能差|太慢|掉线|数据丢失|不良率|良率.{0,12}?(?:只有|太低|偏低|不够|不过关)|不过关|不合格|"
+        r"老是出问题|经常出问题|性能差|太慢|掉线|数据丢失|不良率|(?:唔|不)够稳定|hang\s*机|死机|当机|良率.{0,12}?(?:只有|太低|偏低|不够|不过关)|不过关|不合格|"
         r"\bbugs?\b|\bcrash(?:es|ed)?\b|\boutages?\b|\bdowntime\b|\bdefects?\b|\bunstable\b|"
         r"\bquality\b(?!\s+(?:manager|director|team|department|dept|lead|head|engineer|assurance|control|officer))|"
         r"\bbroken\b|\bfail(?:ed|ing|ures?)\b|\bslow\b|\berrors?\b|\bglitch(?:es)?\b",
@@ -96,7 +96,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bconcerns?\b|\bconcerned\b|\bworried\b|\bhesitant\b|\bobjections?\b|\bpush(?:ed)? back\b|\bpushback\b|"
         r"\bnot convinced\b|\bskeptical\b|\bnot interested\b|\bon hold\b|\breject(?:ed)?\b|"
         r"\bcomplain(?:ed|ts?|ing)?\b|\bunhappy\b|\bdissatisfied\b|\bfrustrated\b|不满意|不满|很失望|投诉|"
-        r"不高兴|生气|不开心|不爽|发火|恼火|没必要|有意见|意见很大|\bworr(?:y|ies)\b|不能接受|接受不了|\b(?:cannot|can't|can not) accept\b|\bupset\b|\bangry\b|\bfurious\b|\bannoyed\b|"
+        r"不高兴|生气|不开心|不爽|发火|恼火|窝火|嬲|惊(?!喜|讶|艳|人|动|险)|没必要|有意见|意见很大|\bworr(?:y|ies)\b|不能接受|接受不了|\b(?:cannot|can't|can not) accept\b|\bupset\b|\bangry\b|\bfurious\b|\bannoyed\b|"
         r"\b(?:doesn't|don't|didn't|does not|do not|can't|cannot) see (?:a |any |the )?(?:reason|why|need|point|value)\b|"
         r"\bsee no (?:reason|need|point|value)\b",
         re.IGNORECASE,
@@ -105,20 +105,26 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
 
 _NEGATION_BEFORE = re.compile(
     r"(?:没有|没|冇|无|不存在|不是|并非|不|no|not|without|zero|any)\s*人?\s*(?:提|提出|提过|说|讲|表示|表达|反馈|发现|遇到|看到|raised?)?\s*"
-    r"(?:(?:什么|啥子|啥|么子|任何|太大的?|大的?|明显的?|别的|其他的?|any|real|major|big|particular|serious|significant|other|further|actual)\s*){0,2}$"
+    r"(?:(?:什么|啥子|啥|么子|嘛|咩|任何|太大的?|大的?|明显的?|别的|其他的?|any|a|an|real|major|big|particular|serious|significant|other|further|actual)\s*){0,2}$"
     r"|\bnothing\s+(?:\S+\s+){0,2}$"  # "nothing she's worried about"
     r"|\b(?:accepted|accepts|agreed to|(?:ok|okay|fine|happy) with)\s+(?:our|the|their)?\s*$",  # "accepted our payment terms"
     re.IGNORECASE,
 )
+# 去年那次宕机 不过早就处理好了 … 这事翻篇了, "the outage last month, fixed since": a problem told as settled
+_SETTLED = re.compile(
+    r"^[^。.;；]{0,40}?(?:翻篇了|这事(?:就)?过去了|处理好了|修好了|解决了|搞定了|搞好了|弄好了|改好了|恢复了|恢复的|修复了|修好咗|搞掂|没再出|"
+    r"不再出现|\b(?:fixed|resolved|sorted)\b|put to bed|no longer an issue)",
+    re.IGNORECASE,
+)
 _NEGATION_AFTER = re.compile(
     r"^\s*(?:没(?:有)?问题|不是问题|没意见|ok|fine|没事|都解决了|已经解决|已解决|resolved|fixed)"
+    r"|^[^。.;；]{0,30}?\b(?:just a question|not a concern|not an objection)\b"
     # 价格啊付款啊这些 他们都没提意见: topics listed, then waved through
     r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方|they)?\s*(?:都|也)?(?:没|没有)(?:提|提出|说|什么)*(?:意见|顾虑|异议|问题)"
-    # 我们给的工期他们能接受, 价格工期都说行, 一点顾虑都没有
-    r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方)?\s*(?:都|也)?(?:能接受|可以接受|说行|行|认了|认(?!识|为|真)|没问题|满意|认可|都没有|没有|ok|可以)"
-    # 去年那次宕机 不过早就处理好了, "the outage last month, fixed since"
-    r"|^[^。.;；]{0,40}?(?:翻篇了|这事(?:就)?过去了|处理好了|修好了|解决了|搞定了|搞好了|弄好了|改好了|恢复了|恢复的|修复了|修好咗|搞掂|没再出|不再出现|\b(?:fixed|resolved|sorted)\b|"
-    r"put to bed|no longer an issue)",
+    # 我们给的工期他们能接受, 价格工期都说行, 一点顾虑都没有, 交期也中
+    r"|^[\s啊呀呢吧这些那些等方面的都也]*(?:他们|她们|客户|对方)?\s*(?:都|也)?"
+    r"(?:能接受|可以接受|说行|行|认了|认(?!识|为|真)|没问题|满意|认可|都没有|没有|ok|可以|中(?=\s|$))"
+    r"|" + _SETTLED.pattern,
     re.IGNORECASE,
 )
 # "no objections on price or on the 12 week lead time": every topic listed after it is waved through
@@ -236,12 +242,12 @@ def clause_categories(clause: str, amounts: list[Amount] | None = None, *, befor
 
 def _negated(text: str, match: re.Match[str], clause_before: str = "", clause_after: str = "") -> bool:
     before = (clause_before + " " + text[: match.start()])[-16:]
-    if match.group().startswith(("不", "没")):
-        if re.search(r"(?:没有|没|不是)\s*$", before):
-            return True
-    elif _NEGATION_BEFORE.search(before) or _NONE_ON_THE_LIST.search((clause_before + " " + text[: match.start()])[-60:]):
+    after = (text[match.end() :] + " " + clause_after)[:48]
+    if match.group().startswith(("不", "没")):  # 暂时不想换 俺说没事: only a problem settled later undoes these
+        return bool(re.search(r"(?:没有|没|不是)\s*$", before) or _SETTLED.match(after))
+    if _NEGATION_BEFORE.search(before) or _NONE_ON_THE_LIST.search((clause_before + " " + text[: match.start()])[-60:]):
         return True
-    return bool(_NEGATION_AFTER.match((text[match.end() :] + " " + clause_after)[:48]))
+    return bool(_NEGATION_AFTER.match(after))
 
 
 def _amount_for(category: str, amounts: list[Amount]) -> Amount | None:

@@ -346,8 +346,11 @@ def _not_planned(
         return True  # 元旦过了, "the meeting on 5th Jan is postponed", "a call sometime next week"
     if mention.rule.startswith(_FESTIVAL_RULES) and (
         (day == now.date() and mention.clock is None) or (day - now.date()).days > FESTIVAL_A_YEAR_ON
+        or (_CUSTOMER_SAYS.search(clause) and not _THE_REP.search(clause))
     ):
-        return True  # 情人节还在写记录, 年初三咯 (read as next year's): the day it is, not a day to come
+        return True  # 情人节还在写记录, 年初三咯 (read as next year's), 他说春节前必须上线 (their deadline, not the rep's)
+    if _ANY_SUCH_DAY.search(text[max(0, mention.start - 8) : mention.start]):
+        return True  # "yes, on a Saturday": any such day, not a date
     return _weekday_told_as_past(text, mention) or _recent_day_rolled_over(mention, day, now.date())
 
 
@@ -373,6 +376,9 @@ def _recent_day_rolled_over(mention: DateMention, day: date, today: date) -> boo
 
 RECENT_DAYS = 60  # a year-less day this far in the past is reported, not planned a year ahead
 _FESTIVAL_RULES = ("rule:festival", "rule:holiday", "rule:lunar")
+_CUSTOMER_SAYS = re.compile(r"他们|她们|佢哋|(?:说|讲|话|表示|要求)")
+_THE_REP = re.compile(r"我|咱|俺|额|\b(?:I|we)\b")
+_ANY_SUCH_DAY = re.compile(r"\b(?:a|every|each)\s+$|每(?:个)?$", re.IGNORECASE)
 FESTIVAL_A_YEAR_ON = 300  # a festival this far ahead is this year's, just passed or under way, said in a report
 _NAMES_TODAY = re.compile(r"(?:今天|今儿个?|今日|\btoday(?:'s| is))\s*(?:是|係)?\s*$", re.IGNORECASE)
 _PASSED_OR_CALLED_OFF = re.compile(
@@ -382,10 +388,15 @@ _PASSED_OR_CALLED_OFF = re.compile(
 )
 _SOMETIME = re.compile(r"\b(?:some ?time|at some point)\s+(?:in\s+)?$", re.IGNORECASE)
 _BARE_WEEKDAY = re.compile(
-    r"(?:周|星期|礼拜)[一二三四五六日天末]|周末|(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE
+    r"(?:(?:周|星期|礼拜)[一二三四五六日天末]|周末|(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+    r"\s*(?:上午|下午|中午|晚上|早上|morning|afternoon|evening|night)?",
+    re.IGNORECASE,
 )
-_DONE_WITH_DE = re.compile(r"[^，,。；;\n]{0,8}?[去见约吃喝聊谈碰跑来访开签]的(?!话)")  # 周日跟王经理喝的茶: told as done
-_VISIT_VERB = re.compile(r"\s*(?:加班)?(?:去|跑|见|拜访|到|碰到|\s(?:catch-up|catch up|visit|meeting|call|lunch|coffee)\b)", re.IGNORECASE)
+_DONE_WITH_DE = re.compile(r"[^，,。；;\n]{0,8}?(?:[去见约吃喝聊谈碰跑来访开签]的(?!话)|咗)")  # 周日跟王经理喝的茶, 禮拜五…食咗餐飯: told as done
+_VISIT_VERB = re.compile(
+    r"\s*(?:加班)?(?:去|跑|见|拜访|到|碰到|(?:\w+\s+){0,2}(?:catch-up|catch up|visit|meeting|call|lunch|coffee|golf|dinner|breakfast|drinks|brunch)\b)",
+    re.IGNORECASE,
+)  # "Sunday golf with Kato", "Saturday morning wee coffee with Douglas"
 OPENING_CHARS = 15  # where a note opens with the visit's own time (中午跟…吃饭) …
 JUST_NOW = timedelta(hours=2)  # … if that time passed this recently (下午三点开会 said at 18:00 is tomorrow's)
 _RETURNS_AFTER = re.compile(r"\s*(?:才|就|会|能)?(?:回来|回京|回公司|返回|到岗|出差回来)")
@@ -397,6 +408,7 @@ _RETURNS_BEFORE = re.compile(
 _TO_COME = re.compile(r"再|要|约|准备|安排|打算|计划|\b(?:will|going to|need to|call|send|meet)\b|'ll", re.IGNORECASE)
 _DAY_NOT_SET = re.compile(
     r"具体(?:哪天|哪一天|日子|时间|日期)[^，。,.]{0,10}?(?:没说|没定|再说|再定|待定|再通知|未定|不确定)|没定(?:时间|日子|日期)|"
+    r"(?:没|冇)(?:有)?约(?:实|定)?时间|"
     r"^\s*(?:时间|日期)待定|\bno (?:date|day|time) (?:set|yet|fixed|agreed)\b|\bnothing (?:fixed|firm|set|confirmed|booked)\b|"
     r"^[\s,(]*(?:date|day) (?:TBC|TBD|to be (?:agreed|confirmed|decided))\b|\bexact (?:date|day) (?:TBC|TBD|not (?:set|fixed))",
     re.IGNORECASE,
