@@ -163,7 +163,8 @@ def find_contacts(text: str, *, exclude: Iterable[str] = (), skip_span: tuple[in
     said, text = text, simplified(text)  # 黃經理 is read as 黄经理 and kept as said
     ours: set[str] = set()  # 跟我们产品经理小叶一起去的 … 小叶说: ours at every mention
     found = _chinese_contacts(text, floor, ours) + _english_contacts(text, excluded_words, ours)
-    ours.update(contact.name for start, contact in found if _one_of_ours(text, start, start + len(contact.name)))
+    our_lines = [(line.start(), line.end()) for line in _OUR_PEOPLE_LINE.finditer(text)]
+    ours.update(contact.name for start, contact in found if _one_of_ours(text, start, start + len(contact.name), our_lines))
     found = [(start, contact) for start, contact in found if contact.name not in ours]
     found.sort(key=lambda item: item[0])
     contacts: list[Contact] = []
@@ -187,9 +188,9 @@ def _said_as_ours(text: str, start: int) -> bool:
     return match is not None and not re.fullmatch(r"(?:我们|咱们|咱|我哋|我地|我司|我方)\s+", match.group())
 
 
-def _one_of_ours(text: str, start: int, end: int) -> bool:
+def _one_of_ours(text: str, start: int, end: int, our_lines: list[tuple[int, int]]) -> bool:
     """跟小叶一起去的, 我方同行：郭总 — the rep's own people, wherever the rules found them."""
-    if any(line.start() <= start < line.end() for line in _OUR_PEOPLE_LINE.finditer(text)):
+    if _inside(start, our_lines):
         return True
     return bool(_WENT_ALONG_BEFORE.search(text[max(0, start - 3) : start]) and _WENT_ALONG_AFTER.match(text[end : end + 10]))
 
@@ -270,7 +271,7 @@ _ROLE_ONLY_ZH = re.compile(
 )
 # 他们财务说要走流程: a department speaking is its person
 _DEPARTMENT_SPEAKS = re.compile(
-    r"(?:对方|客户|他们|她们|人家)(?:的)?\s?(?P<department>财务|法务|采购|人事|HR|IT|审计|合规)(?=\s?(?:那边)?(?:说|讲|反馈|要求|提出|问|话))"
+    r"(?:对方|客户|他们|她们|人家)(?:的)?\s?(?P<department>财务|法务|采购|人事|HR|IT|审计|合规)(?=\s?(?:那边)?(?:说|讲|反馈|提出|问|话))"
 )
 # 見咗工程部嘅陳太: Mrs Chan, where the words around say it is a person (国太, 来太 are not)
 _MRS_ZH = re.compile(r"(?<=[的嘅同和跟与部见咗了\s])(?P<surname>" + "[" + "".join(sorted(SURNAMES)) + r"])太(?=[话说讲觉问同和\s，,。]|$)")
@@ -391,7 +392,7 @@ _EN_NAME_THEN_ROLE = re.compile(
 # 佢上司Mr. Ho: no word boundary after a Chinese character; "K. Anong": an initial
 # "Herr Dr. Schneider", "sir Paolo", "ate Marites": honorifics stack, and Filipino ones are written in lower case
 _EN_HONORIFIC = re.compile(
-    r"(?<![A-Za-z])(?P<honorific>(?:(?:" + _HONORIFIC + r"|(?-i:sir|ma'am|ate|kuya))\s+)*(?:" + _HONORIFIC
+    r"(?<![A-Za-z])(?P<honorific>(?:(?:" + _HONORIFIC + r"|(?-i:sir|ma'am|ate|kuya))\s+){0,2}(?:" + _HONORIFIC
     + r"|(?-i:sir|ma'am|ate|kuya)|[A-Z]\.))\s+(?P<name>" + _NAME_EN + r")"
 )
 _EN_NAME_FROM = re.compile(
