@@ -482,7 +482,7 @@ def _english_contacts(text: str, excluded_words: set[str], ours: set[str]) -> li
             contact = Contact(name=f"{honorific} {name}", surname=surname, department=department)
             found.append((match.start(), contact))
             named_spans.append((match.start(), match.end()))
-    for match in _EN_ROLE_THEN_NAME.finditer(text):
+    for match in (*_EN_ROLE_THEN_NAME.finditer(text), *_EN_NAME_ROLE_BRACKETS.finditer(text)):  # "CFO Sarah", "Tiff (GM)"
         name = usable(match.group("name"))
         if not name or _inside(match.start("name"), named_spans):
             continue
@@ -494,13 +494,6 @@ def _english_contacts(text: str, excluded_words: set[str], ours: set[str]) -> li
         if not raw_name[0].isupper():
             continue
         name = usable(raw_name)
-        if not name or _inside(match.start("name"), named_spans):
-            continue
-        role = _clean_role(match.group("role"))
-        found.append((match.start("name"), Contact(name=name, title=role, department=_department_of_role(role))))
-        named_spans.append((match.start(), match.end()))
-    for match in _EN_NAME_ROLE_BRACKETS.finditer(text):
-        name = usable(match.group("name"))
         if not name or _inside(match.start("name"), named_spans):
             continue
         role = _clean_role(match.group("role"))
