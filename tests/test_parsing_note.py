@@ -263,6 +263,8 @@ def test_a_parser_bug_is_logged_and_the_note_keeps_a_record(monkeypatch, caplog)
          [datetime(2027, 2, 16, 9, 0, tzinfo=ZONE)]),
         # whether a date can be met is a worry; "nothing fixed"
         ("华信科技 王经理关心 交付能否赶上5月验收", datetime(2027, 2, 19, 17, 0, tzinfo=ZONE), []),
+        ("华信科技 王经理问能不能下周三之前给个报价", datetime(2027, 2, 19, 17, 0, tzinfo=ZONE),
+         [datetime(2027, 2, 24, 9, 0, tzinfo=ZONE)]),
         ("Acme: we talk again next month, nothing fixed", datetime(2027, 3, 10, 13, 0, tzinfo=ZONE), []),
         # "on a Saturday" is any Saturday; a visit on the weekday just gone; the customer's own festival deadline
         ("Acme: they work on a Saturday too, call Tom on Monday at 10am", datetime(2026, 12, 5, 11, 0, tzinfo=ZONE),

@@ -50,7 +50,7 @@ def one_below(customer: int, followups: int, contacts: int, objection: int, note
     ("notes_heldout.jsonl", OLD_SET_FLOORS, "customers.csv"),
     ("notes/visits_heldout_v2.jsonl", one_below(43, 42, 44, 43), None),
     ("notes/visits_heldout_v3.jsonl", one_below(44, 43, 44, 44), None),
-    ("notes/visits_heldout_v4.jsonl", one_below(42, 42, 44, 44), None),
+    ("notes/visits_heldout_v4.jsonl", one_below(42, 41, 44, 44), None),
     ("notes/visits_heldout_v5.jsonl", one_below(44, 35, 39, 43), None),
     ("notes/visits_heldout_v6.jsonl", one_below(43, 37, 41, 41), None),
     ("notes/visits_heldout_v7.jsonl", one_below(43, 39, 40, 42), None),
