@@ -93,7 +93,7 @@ _NAME_EN = r"(?:" + _CAP + r"(?:[-'][" + _UPPER + r"]?[" + _LOWER + r"]+)?)(?:\s
 # Malay and Indonesian reps write Pak, Bu, Mbak, Encik; "Eng." is an engineer's title in the Gulf
 _HONORIFIC = (
     r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Captain|Capt|Sir|Madam|Pak|Bu|Ibu|Mbak|Encik|Puan|Datuk|Eng|Engr|Uncle|Auntie|Aunty|Ah|"
-    r"Khun|Chief|Herr|Frau|Sir|Ma'am|Maam|Ate|Kuya|Seu|Dona|Dom|Chị|Anh|Cô|Chú)\.?"
+    r"Khun|Chief|Herr|Frau|Ma'am|Maam|Ate|Kuya|Seu|Dona|Dom|Chị|Anh|Cô|Chú)\.?"
 )
 _EN_STOPWORDS = {
     "I", "We", "They", "He", "She", "It", "The", "Their", "Our", "His", "Her", "Met", "Called", "Spoke",
