@@ -143,6 +143,25 @@ def _given_names() -> frozenset[str]:
     return frozenset(name for name in found if len(name) >= 3) - _NAMES_THAT_ARE_WORDS
 
 
+@functools.cache
+def lexicons() -> dict[str, frozenset[str]]:
+    """The word lists the rules read by, for the contact tagger's features (crm/parsing/contact_tagger.py)."""
+    titles = {*TITLES_ZH, *_ROLE_TITLES_ZH, "负责人", "技术员", "业务员"}
+    chinese = re.compile(r"[\u4e00-\u9fff]+")
+    return {
+        "surname": frozenset(SURNAMES),
+        "compound": frozenset(COMPOUND_SURNAMES),
+        "title": frozenset(title for title in titles if chinese.fullmatch(title)),
+        "department_zh": frozenset(word for word in DEPARTMENT_WORDS if chinese.fullmatch(word)),
+        "given": _given_names(),
+        "pinyin": _pinyin_surnames(),
+        "honorific": frozenset(word.lower() for word in re.findall(r"[A-Za-z'ịệ]+", _HONORIFIC) if len(word) > 1),
+        "role": frozenset(role.lower() for role in ROLES_EN),
+        "department_en": frozenset(_EN_DEPARTMENTS_LOWER),
+        "stop": frozenset(word.lower() for word in _EN_STOPWORDS),
+    }
+
+
 class Contact(BaseModel):
     """A person at the customer, named as the rep said it."""
 
@@ -180,6 +199,21 @@ def find_contacts(text: str, *, exclude: Iterable[str] = (), skip_span: tuple[in
         duplicate.title = duplicate.title or contact.title
         duplicate.department = duplicate.department or contact.department
     return contacts
+
+
+def contact_named(name: str) -> Contact:
+    """A contact from a name alone, with the surname and title its shape says: 王经理, 老李, Mr. Tan, Sarah."""
+    plain = simplified(name)
+    chinese = _CHINESE_CONTACT.fullmatch(plain)
+    if chinese and _plausible_given_name(chinese.group("given")):
+        return Contact(name=name, title=chinese.group("title"), surname=chinese.group("surname"))
+    familiar = _FAMILIAR.fullmatch(plain)
+    if familiar:
+        return Contact(name=name, surname=familiar.group("surname"))
+    honorific = re.fullmatch(r"(?:" + _HONORIFIC + r"\s+)+(?P<rest>.+)", name)
+    if honorific:
+        return Contact(name=name, surname=honorific.group("rest").split()[-1])
+    return Contact(name=name)
 
 
 def _said_as_ours(text: str, start: int) -> bool:

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from crm.language import Language, language_of
 from crm.parsing.amounts import format_amount, locate_amounts
 from crm.parsing.cases import find_cases
+from crm.parsing.contact_tagger import customer_spans, read_again
 from crm.parsing.contacts import find_contacts
 from crm.parsing.contracts import find_contracts
 from crm.parsing.dates import DateMention, find_dates, simplified
@@ -45,6 +46,18 @@ def parse_note(
         return failed_record(text, now=now, error=error)
 
 
+def named_customer(
+    text: str, index: CustomerIndex
+) -> tuple[CustomerMatch | None, tuple[int, int] | None, list[str]]:
+    """The customer a normalised note names, where it is said, and its names (which are not people)."""
+    customer = index.match(simplified(text)) if text else None  # 錦程 is 锦程; char for char, so spans hold
+    span = (customer.start, customer.end) if customer and customer.start is not None and customer.end is not None else None
+    names = [customer.customer.name, *customer.customer.aliases] if customer and customer.customer else []
+    if customer and customer.said:
+        names.append(customer.said)
+    return customer, span, names
+
+
 def failed_record(text: object, *, now: object, error: BaseException) -> VisitRecord:
     """The record of a note nothing could be read from: the date, the first words, a warning."""
     words = str(text or "")
@@ -69,12 +82,9 @@ def _parse(
     index = customers if isinstance(customers, CustomerIndex) else build_index(list(customers))
     warnings: list[str] = []
 
-    customer = index.match(simplified(text)) if text else None  # 錦程 is 锦程; char for char, so spans hold
-    customer_span = (customer.start, customer.end) if customer and customer.start is not None else None
-    exclude = [customer.customer.name, *customer.customer.aliases] if customer and customer.customer else []
-    if customer and customer.said:
-        exclude.append(customer.said)
-    contacts = find_contacts(text, exclude=exclude, skip_span=customer_span)  # type: ignore[arg-type]
+    customer, customer_span, exclude = named_customer(text, index)
+    contacts = find_contacts(text, exclude=exclude, skip_span=customer_span)
+    contacts = read_again(text, contacts, customer_spans(text, customer_span, exclude))
     if customer_span and contacts and text.startswith(contacts[0].name) and 0 < customer_span[0] - len(contacts[0].name) <= 2:
         contacts = contacts[1:]  # "王总 青河农业这边今天…": the note opens by addressing the rep's manager
 
