@@ -97,7 +97,8 @@ def _han_run_features(text: str, tokens: Sequence[Token], index: int, lex: dict[
 
 
 def _identity(token: str, lower: str, shape: str, lex: dict[str, frozenset[str]]) -> str:
-    """The word itself, but a capitalised word no lexicon knows is any such word (the tagger learns places)."""
+    """The word itself, but a capitalised word no lexicon knows is one feature for all such words: the
+    tagger learns where a name stands in a note rather than which names it was shown."""
     if shape == "Aa" and not any(lower in lex[key] for key in ("honorific", "role", "department_en", "stop")):
         return "<Cap>"
     return lower
@@ -111,7 +112,7 @@ def _features(text: str, tokens: Sequence[Token], index: int, customer: set[int]
     features = [f"w={_identity(token, lower, shape, lex)}", f"shape={shape}"]
     if index in customer:
         features.append("customer")
-    before = " ".join(token.text.lower() for token in tokens[max(0, index - 8) : index])
+    before = " ".join(previous.text.lower() for previous in tokens[max(0, index - 8) : index])
     for cue, pattern in _CUES:
         if pattern.search(before):
             features.append(cue)
@@ -196,9 +197,10 @@ def spans_of(labels: Sequence[str], tokens: Sequence[Token]) -> list[tuple[int, 
     return [(tokens[run.start].start, tokens[run.stop - 1].end) for run in runs_of(labels)]
 
 
-# The tagger's own contact joins the rules' when the tagger is this sure of every token of it.
-# Chosen on v12 and v13 and confirmed on v14 and v15, sets neither the rules nor the tagger had
-# seen (docs/benchmarks.md); vetoing the rules' contacts the tagger doubts was measured and dropped.
+# The tagger's own contact joins the rules' when the tagger is this sure of every token of it: one of
+# six ways to join them fixed before the never-read sets v12 and v13 were scored. The way chosen on
+# those (also dropping the rules' contacts the tagger doubts) lost to this one on v14 and v15 and
+# dropped names the rules read right, so this one shipped (docs/benchmarks.md).
 ADD_TAGGED_AT = 0.9
 
 
