@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from crm.parsing.contacts import Contact, contact_named, lexicons
+from crm.parsing.contacts import Contact, contact_named, lexicons, names_one_person
 from crm.parsing.dates import simplified
 
 MODEL_PATH = Path(__file__).with_name("contact_tagger.crfsuite")
@@ -220,7 +220,8 @@ def read_again(text: str, contacts: Sequence[Contact], customer_spans: Iterable[
     mentions = [(_first_mention(lowered, contact.name.lower()), contact) for contact in contacts]
     for run in runs_of(labels):
         start, name = tokens[run.start].start, text[tokens[run.start].start : tokens[run.stop - 1].end]
-        if min(sureness[i] for i in run) < ADD_TAGGED_AT or any(_same_name(name, c) for _, c in mentions):
+        known = any(names_one_person(name, contact.name, contact.surname) for _, contact in mentions)
+        if known or min(sureness[i] for i in run) < ADD_TAGGED_AT:
             continue
         mentions.append((start, contact_named(name)))
     mentions.sort(key=lambda mention: mention[0])
@@ -243,12 +244,6 @@ def customer_spans(text: str, said_at: tuple[int, int] | None, names: Iterable[s
 def _first_mention(lowered: str, name: str) -> int:
     position = lowered.find(name) if name else -1
     return position if position >= 0 else len(lowered)
-
-
-def _same_name(name: str, contact: Contact) -> bool:
-    """老王 and 王 / "Sun" and "Mr. Sun": one name holds the other, or it is the contact's surname."""
-    said, known = name.strip().lower(), contact.name.strip().lower()
-    return said in known or known in said or (contact.surname is not None and said == contact.surname.lower())
 
 
 _TAGGER_LOCK = threading.Lock()

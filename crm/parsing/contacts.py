@@ -216,6 +216,13 @@ def contact_named(name: str) -> Contact:
     return Contact(name=name)
 
 
+def names_one_person(said: str, name: str, surname: str | None = None) -> bool:
+    """Whether `said` names the contact called `name`: one holds the other ("Sun", "Mr. Sun"; 老王, 王),
+    or it is the surname."""
+    said, name = said.strip().lower(), name.strip().lower()
+    return said in name or name in said or (surname is not None and said == surname.lower())
+
+
 def _said_as_ours(text: str, start: int) -> bool:
     """我们的王经理, 我们区域经理老孙, 我哋 account manager Karen; not 想找我们 老包说 (我们 ends a clause)."""
     match = _OUR_SIDE_ZH.search(text[max(0, start - 24) : start])

@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from crm.parsing.contacts import names_one_person
 from crm.parsing.matching import CustomerIndex, CustomerRef
 from crm.visits.parse import parse_note
 from crm.visits.record import VisitRecord
@@ -111,9 +112,7 @@ def _customer_ok(expected: str | None, record: VisitRecord, aliases: Mapping[str
 
 
 def _same_contact(expected: str, found: tuple[str, str | None]) -> bool:
-    name, surname = found
-    want, got = expected.strip().lower(), name.strip().lower()
-    return want == got or (surname is not None and want == surname.lower()) or want in got or got in want
+    return names_one_person(expected, *found)
 
 
 def _pair_up(expected: list, found: list, same) -> bool:  # type: ignore[no-untyped-def]
