@@ -21,6 +21,7 @@ from crm.parsing.contact_tagger import customer_spans, read_again
 from crm.parsing.contacts import find_contacts
 from crm.parsing.contracts import find_contracts
 from crm.parsing.dates import DateMention, find_dates, simplified
+from crm.parsing.followup_model import judges, looks_like_a_followup
 from crm.parsing.matching import CANDIDATE_SCORE, CustomerIndex, CustomerMatch, CustomerRef, build_index
 from crm.parsing.objections import CATEGORY_PATTERNS, find_objections
 from crm.parsing.objections import Objection as FoundObjection
@@ -312,6 +313,9 @@ def _followups(
             continue
         if mention.vague and not _ACTION.search(clause + " " + action):
             continue  # 下个月有预算: news, not a to-do
+        # the learned second opinion, asked of every date still standing (it learns from the visit's own
+        # 今天 as well) and heard once the date would otherwise be a follow-up
+        doubted = judges(text, mention) and not looks_like_a_followup(text, mention)
         due = datetime.combine(day, clock, tzinfo=now.tzinfo)
         moved = False
         if due <= now:
@@ -321,13 +325,17 @@ def _followups(
                 continue  # 今天上午拜访了…: already happened
             due, moved = _next_full_hour(now), only_the_day  # 这周内 / 这周五 said on Friday at 11: today, soon
         followup = PlannedFollowup(due=due, text=action, has_time=mention.has_time, vague=mention.vague, rule=rule)
-        if moved:
-            warnings.append(say(f"今天的默认提醒时间已过，改为 {due:%H:%M} 提醒：{action}",
-                                f"today's default reminder time has passed; reminding at {due:%H:%M}: {action}"))  # fmt: skip
         if any(existing.due == followup.due and (existing.text == followup.text or existing.vague or followup.vague
                                                  or saids[number] == mention.text.strip())
                for number, existing in enumerate(followups)):  # fmt: skip
             continue  # "by the 30th … noting that by the 30th", 三月中旬 … 3月15号: one reminder
+        if doubted:
+            said = mention.text.strip()
+            warnings.append(say(f"“{said}”看起来不是要做的事，没有设跟进", f"“{said}” does not read as a to-do; no follow-up was set from it"))
+            continue  # the learned second opinion: 他们下周三开年会, "went live on the 3rd" in words the rules do not know
+        if moved:
+            warnings.append(say(f"今天的默认提醒时间已过，改为 {due:%H:%M} 提醒：{action}",
+                                f"today's default reminder time has passed; reminding at {due:%H:%M}: {action}"))  # fmt: skip
         followups.append(followup)
         saids.append(mention.text.strip())
     return followups
