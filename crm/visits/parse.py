@@ -332,7 +332,7 @@ def _followups(
         if doubted:
             said = mention.text.strip()
             warnings.append(say(f"“{said}”看起来不是要做的事，没有设跟进", f"“{said}” does not read as a to-do; no follow-up was set from it"))
-            continue  # the learned second opinion: 他们下周三开年会, "went live on the 3rd" in words the rules do not know
+            continue  # 他们新工厂1月20号投产: news in words the rules do not know
         if moved:
             warnings.append(say(f"今天的默认提醒时间已过，改为 {due:%H:%M} 提醒：{action}",
                                 f"today's default reminder time has passed; reminding at {due:%H:%M}: {action}"))  # fmt: skip
