@@ -41,6 +41,7 @@ def test_a_date_told_as_news_sets_no_followup_and_the_card_says_which(note, said
     assert record.followups == []
     [warning] = [line for line in record.warnings if "看起来不是要做的事" in line]
     assert said in warning  # only the doubted date: not the visit's own 今天, which was never a to-do
+    assert record.date_problems == [warning]  # what the card shows under the follow-ups
 
 
 @pytest.mark.parametrize(("note", "said"), NEWS)

@@ -223,6 +223,11 @@ def test_the_card_names_a_date_that_set_nothing(kam: Assistant, say) -> None:
     assert "“25点”不是有效的日期或时间" in card and "跟进提醒" not in card
 
 
+def test_the_card_names_a_date_the_follow_up_model_doubted(kam: Assistant, say) -> None:
+    card = say(REP_ID, "今天去了华信科技 见了王经理和采购的小李 王经理说他们的新工厂1月20号投产 到时候产能翻一番 我们的方案他们还在比较").text
+    assert "“1月20号”看起来不是要做的事，没有设跟进" in card and "跟进提醒" not in card
+
+
 @pytest.mark.parametrize(
     "text", ["客户说你们比别家贵两成", "客户说太贵了", "客户嫌我们贵", "the client says we're too expensive"]
 )

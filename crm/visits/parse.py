@@ -106,8 +106,9 @@ def _parse(
     names = [customer.said] if customer and customer.said else []
     names += [contact.name for contact in contacts]
     followups = _followups(
-        text, clauses, mentions, now=now, default_time=default_time, warnings=warnings, say=say, names=names
-    )
+        text, clauses, mentions, now=now, default_time=default_time, warnings=warnings, set_nothing=date_problems,
+        say=say, names=names,
+    )  # fmt: skip
     followups = [followup for followup in followups if not _reports_the_visit(followup.text)]
     next_steps = [step for step in _next_steps(clauses, followups, objections, mentions) if not _reports_the_visit(step)]
     opportunities = find_opportunities(
@@ -278,9 +279,12 @@ def _followups(
     now: datetime,
     default_time: time,
     warnings: list[str],
+    set_nothing: list[str],
     say: _Translator,
     names: list[str],
 ) -> list[PlannedFollowup]:
+    """The note's follow-ups; what to tell the rep goes to `warnings`, and a date that set none for a
+    reason the rep should see (the model doubted it) to `set_nothing` as well."""
     references = {position: _reference_for(mentions, position) for position, m in enumerate(mentions) if m.offset}
     consumed = {reference for reference in references.values() if reference is not None}
     followups: list[PlannedFollowup] = []
@@ -331,7 +335,8 @@ def _followups(
             continue  # "by the 30th … noting that by the 30th", 三月中旬 … 3月15号: one reminder
         if doubted:
             said = mention.text.strip()
-            warnings.append(say(f"“{said}”看起来不是要做的事，没有设跟进", f"“{said}” does not read as a to-do; no follow-up was set from it"))
+            set_nothing.append(say(f"“{said}”看起来不是要做的事，没有设跟进", f"“{said}” does not read as a to-do; no follow-up was set from it"))
+            warnings.append(set_nothing[-1])
             continue  # 他们新工厂1月20号投产: news in words the rules do not know
         if moved:
             warnings.append(say(f"今天的默认提醒时间已过，改为 {due:%H:%M} 提醒：{action}",

@@ -87,7 +87,7 @@ class VisitRecord(BaseModel):
     excerpt: str = ""  # the note's first words, the summary of a note nothing could be read from
     language: Language = "zh"
     warnings: list[str] = Field(default_factory=list)
-    date_problems: list[str] = Field(default_factory=list)  # dates the note says that set nothing (2月30日, 明天25点): shown
+    date_problems: list[str] = Field(default_factory=list)  # dates the note says that set nothing (2月30日, 明天25点, news): shown
     suggestions: list[Suggestion] = Field(default_factory=list)  # KAM_LLM=openai: the model's differing reading
 
     @property
