@@ -4,8 +4,8 @@
     python benchmarks/fit_contact_tagger.py --folds    # leave one set out: the tagger alone, per set
     python benchmarks/fit_contact_tagger.py --out F    # write the model elsewhere (the tests refit to a temp file)
 
-The training sets are the labelled notes that were read while the rules were written (TRAINING
-below). The sets written later and never read (v12 to v15) are not in it: they judge the tagger
+The training sets are the labelled notes that were read while the rules were written (TRAINING in
+`note_sets.py`). The sets written later and never read (v12 on) are not in it: they judge the tagger
 and the rules together through `kam eval notes`. A note's tokens are labelled B/I where an expected
 contact is said (every mention, as written, else ignoring case) and O elsewhere; the features are
 those `read_again` computes at run time, on the note as `parse_note` normalises it.
@@ -14,27 +14,16 @@ those `read_again` computes at run time, on the note as `parse_note` normalises 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import tempfile
 from pathlib import Path
 
 import pycrfsuite
+from note_sets import sample_customers, training_notes  # puts the project on the path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from crm.parsing.contact_tagger import MODEL_PATH, Token, customer_spans, note_features, spans_of
+from crm.parsing.matching import CustomerIndex
+from crm.visits.parse import named_customer, normalize
 
-from crm.customer_import import read_customer_file  # noqa: E402
-from crm.parsing.contact_tagger import MODEL_PATH, Token, customer_spans, note_features, spans_of  # noqa: E402
-from crm.parsing.matching import CustomerIndex, CustomerRef  # noqa: E402
-from crm.visits.parse import named_customer, normalize  # noqa: E402
-
-FIXTURES = ROOT / "tests" / "fixtures"
-TRAINING = [
-    FIXTURES / "notes_dev.jsonl",
-    FIXTURES / "notes_heldout.jsonl",
-    *(FIXTURES / "notes" / f"visits_heldout_v{number}.jsonl" for number in range(2, 12)),
-]
 # L1 and L2 penalties, chosen by leaving one training set out (c1 0.02 to 0.3, c2 0.005 to 0.3)
 PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True}
 
@@ -67,8 +56,7 @@ def example(item: dict, index: CustomerIndex) -> tuple[list[list[str]], list[str
     return features, labelled(text, tokens, list(item["expect"].get("contacts") or [])), item
 
 
-def examples(path: Path, index: CustomerIndex) -> list[tuple[list[list[str]], list[str], dict]]:
-    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def examples(items: list[dict], index: CustomerIndex) -> list[tuple[list[list[str]], list[str], dict]]:
     return [example(item, index) for item in items]
 
 
@@ -109,12 +97,8 @@ def main() -> None:
     parser.add_argument("--folds", action="store_true", help="leave one set out instead of writing the model")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     args = parser.parse_args()
-    parsed = read_customer_file(ROOT / "data" / "customers.csv")  # as `kam eval notes --customers` reads it
-    index = CustomerIndex.build(
-        CustomerRef(id=line, name=row.name, aliases=row.aliases, value_class=row.value_class)
-        for line, row in parsed.rows
-    )
-    sets = {path.name: examples(path, index) for path in TRAINING}
+    index = sample_customers()
+    sets = {name: examples(items, index) for name, items in training_notes().items()}
     if args.folds:
         with tempfile.TemporaryDirectory() as scratch:
             folds(sets, Path(scratch) / "fold.crfsuite")

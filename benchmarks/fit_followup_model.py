@@ -4,8 +4,8 @@
     python benchmarks/fit_followup_model.py --folds    # leave one set out: follow-ups by parse_note, per set
     python benchmarks/fit_followup_model.py --out F    # write the model elsewhere (the tests refit to a temp file)
 
-The training sets are the labelled notes that were read while the rules were written (TRAINING
-below). The sets written later and never read are not in it: they judge the model and the rules
+The training sets are the labelled notes that were read while the rules were written (TRAINING in
+`note_sets.py`). The sets written later and never read are not in it: they judge the model and the rules
 together through `kam eval notes`. One example per date that `parse_note`, deciding by the rules
 alone, asks the model about (`followup_model.judges`), labelled 1 when an expected follow-up falls on
 its day; the features are exactly the ones it asks with.
@@ -15,31 +15,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import sys
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pycrfsuite
+from note_sets import sample_customers, training_notes  # puts the project on the path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from crm.parsing import followup_model
+from crm.parsing.date_rules import DateMention
+from crm.parsing.matching import CustomerIndex
+from crm.visits.evaluation import score_note
+from crm.visits.parse import parse_note
 
-from crm.customer_import import read_customer_file  # noqa: E402
-from crm.parsing import followup_model  # noqa: E402
-from crm.parsing.date_rules import DateMention  # noqa: E402
-from crm.parsing.matching import CustomerIndex, CustomerRef  # noqa: E402
-from crm.visits.evaluation import score_note  # noqa: E402
-from crm.visits.parse import parse_note  # noqa: E402
-
-FIXTURES = ROOT / "tests" / "fixtures"
-TRAINING = [
-    FIXTURES / "notes_dev.jsonl",
-    FIXTURES / "notes_heldout.jsonl",
-    *(FIXTURES / "notes" / f"visits_heldout_v{number}.jsonl" for number in range(2, 12)),
-]
 # L1 and L2 penalties, chosen by leaving one training set out (c1 0 to 0.3, c2 0.01 to 1)
 PARAMS = {"c1": 0.02, "c2": 0.1, "max_iterations": 200}
 
@@ -109,15 +98,8 @@ def main() -> None:
     parser.add_argument("--folds", action="store_true", help="leave one set out instead of writing the model")
     parser.add_argument("--out", type=Path, default=followup_model.MODEL_PATH)
     args = parser.parse_args()
-    parsed = read_customer_file(ROOT / "data" / "customers.csv")  # as `kam eval notes --customers` reads it
-    index = CustomerIndex.build(
-        CustomerRef(id=line, name=row.name, aliases=row.aliases, value_class=row.value_class)
-        for line, row in parsed.rows
-    )
-    sets = {
-        path.name: [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        for path in TRAINING
-    }
+    index = sample_customers()
+    sets = training_notes()
     if args.folds:
         with tempfile.TemporaryDirectory() as scratch:
             folds(sets, index, Path(scratch))
