@@ -71,11 +71,11 @@ def fit(rows: list[Example], out: Path) -> None:
 def folds(sets: dict[str, list[dict]], index: CustomerIndex, scratch: Path) -> None:
     """Leave each training set out: its notes' follow-ups by `parse_note` with the model fitted without it."""
     shipped, shipped_keep_at = followup_model.MODEL_PATH, followup_model.KEEP_AT
+    rows = {name: [row for item in notes for row in examples(item, index)] for name, notes in sets.items()}
     totals = {"rules": 0, "model": 0}
     try:
         for held in sets:
-            fit([row for name, notes in sets.items() if name != held for item in notes for row in examples(item, index)],
-                scratch / "fold.crfsuite")  # fmt: skip
+            fit([row for name in sets if name != held for row in rows[name]], scratch / "fold.crfsuite")
             followup_model.MODEL_PATH = scratch / "fold.crfsuite"
             followup_model._model.cache_clear()
             right = {"rules": 0, "model": 0}

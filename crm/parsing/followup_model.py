@@ -40,8 +40,9 @@ _ENGLISH_SPAN = 40  # characters searched each side for the nearest English word
 
 
 def judges(text: str, mention: DateMention) -> bool:
-    """Whether the model is asked about `mention`: a day said outright in a note long enough to read."""
-    return len(text) >= MIN_NOTE_LENGTH and mention.offset is None and mention.granularity != "year"
+    """Whether the model is asked about `mention`: a day said outright (not counted from another date) in
+    a note long enough to read. `parse_note` has already set years aside."""
+    return len(text) >= MIN_NOTE_LENGTH and mention.offset is None
 
 
 def features(text: str, mention: DateMention) -> list[str]:
