@@ -977,3 +977,58 @@ def test_indian_english_days_and_parts(text, day, part):
 def test_an_ordinal_that_counts_a_noun_is_no_day(text):
     now = datetime(2026, 12, 7, 9, 30, tzinfo=ZoneInfo("Asia/Kolkata"))
     assert find_due(text, now=now, zone=now.tzinfo, default_time=time(9, 0)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "said_at", "day", "clock"),
+    [
+        # a clock time a few words after its day, in one sentence: that day's time, one mention
+        ("明天跟王经理下午三点见面", "2026-12-07T10:00", "2026-12-08", "15:00"),
+        ("明天跟王经理下午三点见面", "2026-12-07T20:00", "2026-12-08", "15:00"),
+        ("tomorrow I will meet Sarah at 3pm", "2026-12-07T10:00", "2026-12-08", "15:00"),
+        ("下周三去华信科技 约了王经理下午两点半", "2026-12-07T10:00", "2026-12-16", "14:30"),
+        # 二月二 is a lunar festival, 二月二十二号 the 22nd of February
+        ("然后二月二十二号周一下午两点去跟李总见一面", "2027-01-27T17:00", "2027-02-22", "14:00"),
+        ("send Mrs. Li the phased pricing by the 4th  tidy", "2026-11-27T19:10", "2026-12-04", None),
+        ("the 5 of January at 3 in the afternoon", "2026-12-22T18:00", "2027-01-05", "15:00"),
+        ("ring Amy next Monday at 10 about the licences", "2026-12-10T10:10", "2026-12-14", "10:00"),
+        ("a demo the 3 of December at 14h30", "2026-11-12T09:05", "2026-12-03", "14:30"),
+        ("first demo next Tuesday at 10h", "2027-03-18T13:00", "2027-03-23", "10:00"),
+        ("后天礼拜天上午十点 跟尕周碰个头", "2027-01-29T14:30", "2027-01-31", "10:00"),  # the weekday confirms 后天
+    ],
+)
+def test_shapes_the_fifty_fifth_pass_training_sets_showed(text, said_at, day, clock):
+    now = datetime.fromisoformat(said_at).replace(tzinfo=ZONE)
+    [mention] = [m for m in find_dates(text, now=now) if not m.past]
+    assert mention.day == date.fromisoformat(day)
+    assert (mention.clock.strftime("%H:%M") if mention.clock else None) == clock
+
+
+@pytest.mark.parametrize(
+    ("text", "said_at"),
+    [
+        ("明天给王经理回电话 另外下午三点前把报价发给李总", "2026-12-07T20:00"),  # 另外: another matter, another day
+        ("Sent the deck on Monday. Call Sarah at 3pm", "2026-12-07T10:00"),  # another sentence
+    ],
+)
+def test_a_clock_time_in_another_matter_keeps_its_own_day(text, said_at):
+    now = datetime.fromisoformat(said_at).replace(tzinfo=ZONE)
+    assert len([m for m in find_dates(text, now=now) if m.clock is not None and m.day is not None]) == 1
+    assert len(find_dates(text, now=now)) == 2
+
+
+def test_yesterday_said_with_its_weekday_is_yesterday():
+    now = datetime(2027, 1, 18, 7, 50, tzinfo=ZONE)
+    [mention] = find_dates("昨天礼拜天 被孔处长叫过去", now=now)
+    assert mention.day == date(2027, 1, 17) and mention.past
+
+
+@pytest.mark.parametrize("text", ["they want training for the night staff", "the night shift is short of people"])
+def test_the_night_staff_is_no_time(text):
+    assert find_dates(text, now=datetime(2026, 11, 20, 16, 50, tzinfo=ZONE)) == []
+
+
+def test_lunchtime_said_in_the_evening_is_the_past():
+    now = datetime(2027, 1, 6, 20, 10, tzinfo=ZONE)
+    [noon, _] = find_dates("下回再约 中午恰饭的时候贺科长讲他们下个月十五号有个设备展", now=now)
+    assert noon.day == date(2027, 1, 6) and noon.past

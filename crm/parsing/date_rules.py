@@ -893,7 +893,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:by\s+)?(?:the\s+)?end of (?:the |this )?(?P<next>next )?week\b|\beow\b", re.IGNORECASE
     ), _week_end),
     Rule("end_of_day", re.compile(
-        r"下班前|今天下班|\b(?:by\s+)?(?:the\s+)?end of (?:the |to)?day\b|\beod\b|\bcob\b", re.IGNORECASE
+        r"下班前|今天下班|今[天日儿](?:之内|以内|内)|\b(?:by\s+)?(?:the\s+)?end of (?:the |to)?day\b|\beod\b|\bcob\b", re.IGNORECASE
     ), _end_of_day),
     Rule("in_n_units", re.compile(
         r"\bin\s+(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?|months?|hours?)\b"
@@ -976,6 +976,7 @@ RULES: tuple[Rule, ...] = (
     ), _clock_en),
     Rule("part_of_day_en", re.compile(
         r"\b(?:in the\s+|this\s+)?(?P<part>morning|afternoon|evening|night|lunchtime|arvo)\b"
+        r"(?![\s-]+(?:staff|shifts?|team|crew|workers|guards?|operators?|desk|duty|managers?|supervisors?|audit|market|school)\b)"  # the night staff
         r"|(?<!\bthe\s)(?<!\ba\s)(?<!\bmy\s)(?<!\bour\s)(?<!\btheir\s)(?<!\bhis\s)(?<!\bher\s)(?<!\byour\s)\b"
         r"(?P<part2>first\s+thing)\b"
         r"(?:\s+in\s+the\s+morning\b)?(?!\s+(?:we|i|you|they|he|she|it|to|that|is|was|are|were|on|about|of)\b)|\b(?:at|over)\s+(?P<part3>lunch)\b"
@@ -1155,8 +1156,10 @@ def _clock_en_more(match: re.Match[str], context: _Context) -> DateMention | Non
             r"\s*(?:%|percent|per\b|each\b|a\s+(?:unit|piece|month|year)|dollars?|usd|eur|rmb|yuan|k\b|m\b|million|x\b|times\b)", after
         ):
             return None  # priced at 3.50 each: a price, not half past three
-        if match.group("hour_bad") is not None and int(match.group("hour_bad")) <= 24:
-            return None  # "at 20": left to the clock rule's stricter reading
+        if match.group("hour_bad") is not None and int(match.group("hour_bad")) <= 24 and not re.search(
+            r"(?:day|tomorrow|tmrw|tonight|morning|afternoon|evening|arvo)\s+$", before
+        ):
+            return None  # "at 20": left to the clock rule's stricter reading; "next Monday at 10 about …" is a time
     if match.group("hour_day") is not None and int(match.group("hour_day")) > 24:
         return None  # "Friday at 30 pct": a figure after the day, not an hour
     rough = match.group("half_of") or match.group("half_of2") or match.group("half_of3") or match.group("hour_ish")
@@ -1168,8 +1171,8 @@ def _clock_en_more(match: re.Match[str], context: _Context) -> DateMention | Non
         return _mention(match, context, "clock", day=None, clock=clock, granularity="time") if clock else None
     word = match.group("word")
     if match.group("day_part"):  # "7 in the morning", "seven in the evening": the part decides am/pm
-        if re.search(r"\b(?:" + _EN_MONTH + r")\.?\s*$|\bthe\s*$", before):
-            return None  # "December 9 in the morning": a day, then a part of the day
+        if not re.match(r"at\b|@", match.group(), re.IGNORECASE) and re.search(r"\b(?:" + _EN_MONTH + r")\.?\s*$|\bthe\s*$", before):
+            return None  # "December 9 in the morning": a day, then a part of the day ("5 of January at 3 in the …" is a time)
         said = match.group("hour_dp").lower()
         hour = _CLOCK_WORDS.get(said) or int(said)
         minute = int(match.group("minute_dp") or 0)
@@ -1515,7 +1518,8 @@ EXTRA_RULES: tuple[Rule, ...] = (
         re.IGNORECASE,
     ), _festival),
     Rule("lunar", re.compile(
-        r"(?:农历|阴历)?(?:(?P<festival>" + _LUNAR_FESTIVAL + r")|"
+        r"(?:农历|阴历)?(?:(?P<festival>" + _LUNAR_FESTIVAL + r")"
+        r"(?!(?<=[一二三四五六七八九十])[\d号日廿" + re.escape(NUMERAL_CHARS) + r"])|"  # 二月二十二号 is not 二月二
         r"(?:大年)?(?:(?P<month>正|冬|腊|(?<=农历)(?:十一|十二|[一二三四五六七八九十]|1[0-2]|[1-9])|(?<=阴历)(?:十一|十二|[一二三四五六七八九十]|1[0-2]|[1-9])"
         r"|(?:十一|十二|[一二三四五六七八九十])(?=月初))月)?"
         r"(?P<day>初[一二三四五六七八九十]|(?(month)(?:二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十|十[一二三四五六七八九]?"
@@ -1571,6 +1575,8 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?!\s*(?:%|percent|pct|people|users|units|sites|pallets|dollars?|usd|sgd|aud|cad|eur|rmb|yuan|k\b|m\b|"
         r"\w+\s+(?:st|street|rd|road|ave|avenue|blvd|drive|dr|lane|ln)\b))"
         r"|(?<![\d.,$])\b(?:at\s+)?(?P<hour_4h>[01]\d|2[0-3])(?P<minute_4h>[0-5]\d)\s*(?:hrs|hr|h)\b"
+        # the French way: "14h30", "at 9h30", "at 15h"
+        r"|(?<![\d.,$])" + _EN_START + r"(?:at\s+)?(?P<hour_fr>[01]?\d|2[0-3])h(?P<minute_fr>[0-5]\d)\b|\bat\s+(?P<hour_fr2>[01]?\d|2[0-3])h\b"
         r"|\bat\s+(?P<hour_bad>\d{2})\b(?!\s*(?:%|percent|people|users|units|sites|pallets|(?-i:[A-Z])))"
         # British "at half three" (15:30), "half two tomorrow"; "4ish", "around fourish", "noonish"
         r"|(?:(?<=at\s)half\s+(?P<half_of>" + _CLOCK_WORD + r"|\d{1,2})\b(?!\s*(?:%|percent|of\b|units|people|[:.]\d))"
@@ -1587,9 +1593,9 @@ EXTRA_RULES: tuple[Rule, ...] = (
         re.IGNORECASE,
     ), lambda m, c: _clock_en_more(_Groups(
         m, hour=m.group("hour") or m.group("hour_at") or m.group("hour_clock") or m.group("hour_24") or m.group("hour_bad")
-        or m.group("hour_day") or m.group("hour_4") or m.group("hour_4h"),
+        or m.group("hour_day") or m.group("hour_4") or m.group("hour_4h") or m.group("hour_fr") or m.group("hour_fr2"),
         minute=m.group("minute") or m.group("minute_at") or m.group("minute_24") or m.group("minute_4")
-        or m.group("minute_4h")), c)),
+        or m.group("minute_4h") or m.group("minute_fr")), c)),
     Rule("offset_from_en", re.compile(
         r"\b(?:(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?)|(?:a\s+)?(?P<fortnight>fortnight))\s+(?:after|from|past)\s+"
         r"(?P<reference>tomorrow|today|the\s+\d{1,2}(?:st|nd|rd|th)|" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b"
@@ -1649,9 +1655,12 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?(on_bare)(?=\s*(?:$|[,.;!?)]|\s(?!\s*(?:floor|fl|street|st|avenue|ave|road|rd|place|position|round|attempt|"
         r"try|page|line|item|row|level|grade|quarter|year|week|month|day|time|call|visit|meeting|batch|order|option|slot|"
         r"spot)\b)))|"
+        # "by the 4th  tidy": by/before/until already makes it a day, unless a noun it counts follows ("until the 3rd round")
+        r"(?(by)(?!\s+(?:floor|fl|street|st|avenue|ave|road|rd|place|position|round|attempt|try|page|line|item|row|level|"
+        r"grade|quarter|year|week|month|day|time|call|visit|meeting|batch|order|option|slot|spot)\b)|"
         r"(?=\s*(?:$|[,.;!?)]|at\b|to\b|for\b|and\b|or\b|in\b|if\b|so\b|then\b|before\b|after\b|when\b|with\b|"
         r"we\b|they\b|she\b|he\b|i\b|of\s+(?:this|next|the)\s+month\b|morning|afternoon|evening|\d|"
-        r"(?:works|suits|sounds|fits|on)\b)))",  # "the 18th works for Ciaran"
+        r"(?:works|suits|sounds|fits|on)\b))))",  # "the 18th works for Ciaran"
         re.IGNORECASE
     ), _day_ordinal_en),
     Rule("numeric_date_en", re.compile(

@@ -580,6 +580,11 @@ _WEEKDAY = re.compile(
     r"(?:(?:on|this|next)\s+)?(?:" + WEEKDAY_WORDS_EN + r")\.?|(?:这|本|下)?(?:周|星期|礼拜)[一二三四五六日天]", re.IGNORECASE
 )  # a weekday said alone, the way it is said beside a date (_DATE_RULES: the rules that read a calendar date)
 _ENDS_WITH_WEEKDAY = re.compile(r"(?:^|(?<=[\s,，]))(?:" + _WEEKDAY.pattern + r")\s*$", re.IGNORECASE)  # "7:30 PM on Fri"
+# a few words of one sentence between a day and a clock time (跟王经理, " I'll meet Sarah at "); no sentence end, no
+# "另外"/"also" starting another matter
+_SAME_SENTENCE_GAP = re.compile(
+    r"(?![^。！？!?；;\n]*(?:另外|还有|其他|\balso\b|\band then\b|\.\s))[^。！？!?；;\n]{1,24}", re.IGNORECASE
+)
 
 
 def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> list[DateMention]:
@@ -604,7 +609,7 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             continue
         if (
             previous is not None
-            and previous.rule.startswith(_DATE_RULES)
+            and previous.rule.startswith((*_DATE_RULES, "rule:relative_day"))
             and previous.clock is None
             and previous.day is not None
             and mention.day is not None
@@ -612,7 +617,7 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
             and not re.match(r"(?:next|下)", said.group().strip(), re.IGNORECASE)
             and mention.day.weekday() == previous.day.weekday()
             and re.fullmatch(r"\s*[,，]?\s*", gap)
-        ):  # 1月22日 周五 10:00: the weekday confirms the date, the time belongs to it
+        ):  # 1月22日 周五 10:00, 后天礼拜天上午十点: the weekday confirms the day, the time belongs to it
             merged[-1] = replace(previous, end=mention.end, text=text[previous.start : mention.end], clock=mention.clock,
                                  part_of_day=mention.part_of_day, rule=previous.rule + "+" + mention.rule)  # fmt: skip
             continue
@@ -696,6 +701,25 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
                                  part_of_day=None, rule=previous.rule + "+" + mention.rule,
                                  day=placed_day if placed_day != now.date() else None)  # fmt: skip
             continue
+        if (
+            previous is not None
+            and previous.day is not None
+            and previous.day > now.date()
+            and previous.granularity == "day"
+            and previous.clock is None
+            and previous.offset is None
+            and not (previous.vague or previous.past or previous.deadline)
+            and mention.day is None
+            and mention.granularity == "time"
+            and mention.clock is not None
+            and not mention.invalid
+            and _SAME_SENTENCE_GAP.fullmatch(gap)
+            and not previous.text.endswith(".")  # "on Monday. Call Sarah at 3pm": the full stop went with the day
+        ):  # 明天跟王经理下午三点见面, "tomorrow I'll meet Sarah at 3pm": the clock is that day's, one follow-up
+            day, clock = in_evening(previous.day, mention.clock, previous.part_of_day)
+            merged[-1] = replace(mention, day=day, clock=clock, part_of_day=None,
+                                 deadline=mention.deadline, rule=previous.rule + "+" + mention.rule + "+same_sentence")  # fmt: skip
+            continue
         merged.append(mention)
     placed = []
     for mention in merged:
@@ -705,7 +729,8 @@ def _merge_adjacent(mentions: list[DateMention], text: str, now: datetime) -> li
                 continue
             clock = mention.clock or PART_OF_DAY_TIMES.get(mention.part_of_day or "", time(9, 0))
             day = now.date()
-            if mention.clock is None and clock <= now.time().replace(tzinfo=None) and not _STILL_TO_COME.search(
+            said_as_part = mention.clock is None or mention.rule == "rule:part_of_day"  # 中午 reads as 12:00
+            if said_as_part and clock <= now.time().replace(tzinfo=None) and not _STILL_TO_COME.search(
                 text[mention.end : mention.end + 12]
             ):  # 下午去中连重工 见了… said at 16:50: the afternoon under way or over is this visit's, not tomorrow's
                 placed.append(replace(mention, day=day, past=True, rule=mention.rule + "+time_only+begun"))
