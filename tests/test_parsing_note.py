@@ -183,7 +183,7 @@ def test_a_parser_bug_is_logged_and_the_note_keeps_a_record(monkeypatch, caplog)
     def broken(*args, **kwargs):
         raise RuntimeError("contact reader bug")
 
-    monkeypatch.setattr("crm.visits.parse.find_contacts", broken)
+    monkeypatch.setattr("crm.visits.parse.find_people", broken)
     record = parse_note("华信科技王经理 明天再约", now=NOW, customers=INDEX)
     assert record.read_failed and record.excerpt.startswith("华信科技")
     [logged] = [r for r in caplog.records if r.name == "crm.visits.parse"]
@@ -361,3 +361,65 @@ def test_objections_as_reps_report_them(note: str, expected: set[str]):
 def test_a_note_that_opens_by_addressing_the_reps_manager_does_not_list_the_manager():
     record = parse_note("王总 华信科技这边今天见了罗总和他们IT的Tony", now=NOW, customers=CUSTOMERS)
     assert [contact.name for contact in record.contacts] == ["罗总", "Tony"]
+
+
+@pytest.mark.parametrize(
+    ("note", "said_at", "due"),
+    [
+        # a part of today still under way, or today's deadline, said after its reminder time: soon, and the rep is told
+        ("今天晚上要给华信王经理回电话", datetime(2026, 12, 7, 20, 0, tzinfo=ZONE), datetime(2026, 12, 7, 21, 0, tzinfo=ZONE)),
+        ("call Sarah back tonight", datetime(2026, 12, 7, 20, 0, tzinfo=ZONE), datetime(2026, 12, 7, 21, 0, tzinfo=ZONE)),
+        ("拜访华信科技 今天之内把报价发给王经理", datetime(2026, 12, 7, 20, 0, tzinfo=ZONE), datetime(2026, 12, 7, 21, 0, tzinfo=ZONE)),
+        ("拜访华信科技 今天之内把报价发给王经理", datetime(2026, 12, 7, 10, 0, tzinfo=ZONE), datetime(2026, 12, 7, 17, 0, tzinfo=ZONE)),
+    ],
+)
+def test_a_to_do_for_later_today_is_kept_when_its_time_has_passed(note, said_at, due):
+    record = parse_note(note, now=said_at, customers=INDEX)
+    assert [followup.due for followup in record.followups] == [due]
+    assert any(f"{due:%H:%M}" in warning for warning in record.warnings) == (due.hour == 21)
+
+
+@pytest.mark.parametrize(
+    ("note", "said_at"),
+    [
+        ("今天下午要把合同发给王经理", datetime(2026, 12, 7, 20, 0, tzinfo=ZONE)),  # the afternoon is over
+        ("had dinner with Sarah tonight", datetime(2026, 12, 7, 20, 0, tzinfo=ZONE)),
+    ],
+)
+def test_a_part_of_today_that_is_over_or_done_sets_nothing(note, said_at):
+    assert parse_note(note, now=said_at, customers=INDEX).followups == []
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "华信科技 王总这周出差 合约的部分要等他 我们下周一再约",  # someone away this week
+        "visited Acme Corp today  I will do the demo for them on Monday at 10  tomorrow is holiday so nothing before that",
+        "Acme Corp  we send the SOW draft by Monday  their current contract with us ends March 31",
+    ],
+)
+def test_an_absence_a_holiday_and_a_contract_end_are_no_follow_ups(note):
+    now = datetime(2026, 12, 9, 10, 0, tzinfo=ZONE)  # a Wednesday
+    record = parse_note(note, now=now, customers=INDEX)
+    assert [followup.due.date() for followup in record.followups] == [date(2026, 12, 14)]
+
+
+def test_a_day_and_its_clock_time_a_few_words_apart_make_one_follow_up():
+    record = parse_note("华信科技 明天跟王经理下午三点见面", now=NOW, customers=INDEX)
+    assert [followup.due for followup in record.followups] == [datetime(2026, 11, 19, 15, 0, tzinfo=ZONE)]
+
+
+def test_an_offset_with_nothing_to_count_from_is_shown_on_the_card():
+    record = parse_note("华信科技王经理说合同的事 提前两天提醒我", now=NOW, customers=INDEX)
+    assert record.followups == [] and record.date_problems == ["“提前两天”缺少参照日期，没有设跟进"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "华信科技 今天见了周行长 小陈 你明天把私有化部署的方案整理一下",  # the rep speaks to a colleague
+        "华信科技 今天见了周行长 下周四去总行汇报 小陈和老杨都要去",  # colleagues who go along
+    ],
+)
+def test_colleagues_the_rep_speaks_to_or_takes_along_are_not_contacts(note):
+    assert [contact.name for contact in parse_note(note, now=NOW, customers=INDEX).contacts] == ["周行长"]

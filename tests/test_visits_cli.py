@@ -116,3 +116,11 @@ def test_undecodable_bytes_in_a_note_argument_are_replaced_not_a_traceback(cli: 
     assert result.exit_code == 0, result.output
     [stored] = rows(tmp_path, "select text from raw_notes")
     assert stored["text"] == "华信科技王经理\ufffd说续约没问题"
+
+
+def test_note_prints_what_the_rep_should_check(cli: click.Group) -> None:
+    result = CliRunner().invoke(cli, ["note", "拜访华信科技王经理 明天25点再去 今天之内把报价发给他", "--now",
+                                      "2026-12-07T20:00:00+08:00", "--dry-run"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "warning: “25点”不是有效的日期或时间，没有按它设跟进" in result.output
+    assert "warning: 今天的提醒时间已过，改为 21:00 提醒：把报价发给他" in result.output

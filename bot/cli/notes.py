@@ -136,6 +136,8 @@ def _print(result: RecordedNote, *, user: User, as_json: bool, item_id: Any = No
         click.echo(f"    contract {contract['event']} · {contract['number'] or 'no number'} · ends {contract['end'] or '?'}")
     for case in data["cases"]:
         click.echo(f"    case {case['type']} · {case['priority']} · due {case['due']} · {case['summary']}")
+    for warning in record.warnings:  # 25点, a date the follow-up model doubted, a reminder moved to later today
+        click.echo(f"    warning: {warning}")
     if result.visit_id is not None:
         click.echo(f"    saved as visit #{result.visit_id} (note #{result.raw_note_id})")
     elif result.raw_note_id is not None:

@@ -204,10 +204,13 @@ def spans_of(labels: Sequence[str], tokens: Sequence[Token]) -> list[tuple[int, 
 ADD_TAGGED_AT = 0.9
 
 
-def read_again(text: str, contacts: Sequence[Contact], customer_spans: Iterable[tuple[int, int]] = ()) -> list[Contact]:
+def read_again(
+    text: str, contacts: Sequence[Contact], customer_spans: Iterable[tuple[int, int]] = (), ours: Iterable[str] = ()
+) -> list[Contact]:
     """The rules' `contacts` with the people the tagger is sure of added, first mention first.
 
-    `text` is what the rules read, `customer_spans` where the customer is named in it.
+    `text` is what the rules read, `customer_spans` where the customer is named in it, `ours` the
+    colleagues the rules found (小周 你…), whom the tagger never adds back.
     """
     tokens, features = note_features(text, customer_spans)
     if not tokens:
@@ -220,7 +223,9 @@ def read_again(text: str, contacts: Sequence[Contact], customer_spans: Iterable[
     mentions = [(_first_mention(lowered, contact.name.lower()), contact) for contact in contacts]
     for run in runs_of(labels):
         start, name = tokens[run.start].start, text[tokens[run.start].start : tokens[run.stop - 1].end]
-        known = any(names_one_person(name, contact.name, contact.surname) for _, contact in mentions)
+        known = any(names_one_person(name, contact.name, contact.surname) for _, contact in mentions) or any(
+            names_one_person(name, colleague) for colleague in ours
+        )
         if known or min(sureness[i] for i in run) < ADD_TAGGED_AT:
             continue
         mentions.append((start, contact_named(name)))

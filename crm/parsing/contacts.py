@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import names
 from pydantic import BaseModel
@@ -171,8 +172,18 @@ class Contact(BaseModel):
     surname: str | None = None
 
 
+class People(NamedTuple):
+    contacts: list[Contact]  # the customer's people, first mention first
+    ours: set[str]  # the rep's own colleagues the note names (同事小李, 小周 你…), as found
+
+
 def find_contacts(text: str, *, exclude: Iterable[str] = (), skip_span: tuple[int, int] | None = None) -> list[Contact]:
-    """Contacts in `text`, first mention first.
+    """Contacts in `text`, first mention first (see `find_people`)."""
+    return find_people(text, exclude=exclude, skip_span=skip_span).contacts
+
+
+def find_people(text: str, *, exclude: Iterable[str] = (), skip_span: tuple[int, int] | None = None) -> People:
+    """The customer's people in `text`, and the rep's own colleagues it names.
 
     Words in `exclude` (the customer's names) are not people; `skip_span` (where the customer was
     named) is never read as a department, so 远大物流的李总 is not in a 物流 department.
@@ -198,7 +209,7 @@ def find_contacts(text: str, *, exclude: Iterable[str] = (), skip_span: tuple[in
             duplicate.name, duplicate.surname = contact.name, contact.surname  # 技术总监 … 姓邹 邹总监: the name said
         duplicate.title = duplicate.title or contact.title
         duplicate.department = duplicate.department or contact.department
-    return contacts
+    return People(contacts, ours)
 
 
 def contact_named(name: str) -> Contact:
@@ -230,8 +241,10 @@ def _said_as_ours(text: str, start: int) -> bool:
 
 
 def _one_of_ours(text: str, start: int, end: int, our_lines: list[tuple[int, int]]) -> bool:
-    """跟小叶一起去的, 我方同行：郭总 — the rep's own people, wherever the rules found them."""
+    """跟小叶一起去的, 我方同行：郭总, 小周 你… — the rep's own people, wherever the rules found them."""
     if _inside(start, our_lines):
+        return True
+    if _OURS_AFTER.match(text[end : end + 14]):
         return True
     return bool(_WENT_ALONG_BEFORE.search(text[max(0, start - 3) : start]) and _WENT_ALONG_AFTER.match(text[end : end + 10]))
 
@@ -278,6 +291,10 @@ _OUR_SIDE_ZH = re.compile(
 # 跟小叶一起去的: who went along with the rep is ours
 _WENT_ALONG_BEFORE = re.compile(r"(?:跟|和|带着|带上|同)\s*$")
 _WENT_ALONG_AFTER = re.compile(r"^\s*(?:跟我|和我)?\s*(?:一起|一块儿?|一同)\s*(?:去|过去|跑|拜访|上门)")
+# 小周 你下周一把报价拆开做一下, 小陈和老杨都要去, 老何要跟着: a colleague the rep speaks to, or who goes along
+_OURS_AFTER = re.compile(
+    r"^\s*[，,]?\s*你(?![们的])|^\s*(?:(?:和|跟|还有|、)[^\s，,。]{1,6}?)?(?:也|都)\s*(?:要|会|得)?\s*(?:去|跟着)|^\s*(?:要|会|得)\s*跟着"
+)
 # 我方同行：销售总监郭总 — a labelled line of our own people
 _OUR_PEOPLE_LINE = re.compile(r"(?:我方|我们|我司)?(?:同行|陪同|随行|参与)(?:人员)?\s*[:：][^\n]*")
 # 总 / 工 / 董 followed by these characters make ordinary words (总结, 工作, 董事会), not titles.

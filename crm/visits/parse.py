@@ -18,7 +18,7 @@ from crm.language import Language, language_of
 from crm.parsing.amounts import format_amount, locate_amounts
 from crm.parsing.cases import find_cases
 from crm.parsing.contact_tagger import customer_spans, read_again
-from crm.parsing.contacts import find_contacts
+from crm.parsing.contacts import find_people
 from crm.parsing.contracts import find_contracts
 from crm.parsing.dates import DateMention, find_dates, simplified
 from crm.parsing.followup_model import judges, looks_like_a_followup
@@ -84,8 +84,8 @@ def _parse(
     warnings: list[str] = []
 
     customer, customer_span, exclude = named_customer(text, index)
-    contacts = find_contacts(text, exclude=exclude, skip_span=customer_span)
-    contacts = read_again(text, contacts, customer_spans(text, customer_span, exclude))
+    people = find_people(text, exclude=exclude, skip_span=customer_span)
+    contacts = read_again(text, people.contacts, customer_spans(text, customer_span, exclude), ours=people.ours)
     if customer_span and contacts and text.startswith(contacts[0].name) and 0 < customer_span[0] - len(contacts[0].name) <= 2:
         contacts = contacts[1:]  # "王总 青河农业这边今天…": the note opens by addressing the rep's manager
 
@@ -237,7 +237,7 @@ def _clause_at(clauses: list[tuple[int, int, str]], position: int) -> int | None
 _REFERENCE_CLAUSE = re.compile(
     r"到期|过期|截止日|签约日|生效|签的|签了|试用期?(?:到|结束)|expir|renewal date|contract ends|ends on|\brenews\b|runs out|up for renewal|"
     r"lapses|\b(?:trial|pilot|subscription|licen[cs]e|warranty|lease|agreement)\s+(?:\w+\s+)?(?:ends|is up)\b|"
-    r"\bruns (?:through|till|until)\b",
+    r"\bruns (?:through|till|until|to)\b|\bcontract\s+(?:\w+\s+){0,3}(?:ends|expires)\b",
     re.IGNORECASE,
 )
 _ACTION = re.compile(
@@ -284,7 +284,7 @@ def _followups(
     names: list[str],
 ) -> list[PlannedFollowup]:
     """The note's follow-ups; what to tell the rep goes to `warnings`, and a date that set none for a
-    reason the rep should see (the model doubted it) to `set_nothing` as well."""
+    reason the rep should see (the model doubted it, nothing to count it from) to `set_nothing` as well."""
     references = {position: _reference_for(mentions, position) for position, m in enumerate(mentions) if m.offset}
     consumed = {reference for reference in references.values() if reference is not None}
     followups: list[PlannedFollowup] = []
@@ -300,8 +300,9 @@ def _followups(
         if mention.offset is not None:
             reference_position = references.get(position)
             if reference_position is None or mentions[reference_position].day is None:
-                warnings.append(say(f"“{mention.text}”缺少参照日期", f"no date to count '{mention.text}' from"))
-                continue
+                set_nothing.append(say(f"“{mention.text}”缺少参照日期，没有设跟进", f"no date to count “{mention.text}” from; no follow-up was set from it"))
+                warnings.append(set_nothing[-1])
+                continue  # 提前两天提醒我 with no date to count from: the card says so
             reference = mentions[reference_position]
             day, clock = reference.day - mention.offset, default_time  # type: ignore[operator]
             rule = f"{rule}({reference.text})"
@@ -323,11 +324,11 @@ def _followups(
         due = datetime.combine(day, clock, tzinfo=now.tzinfo)
         moved = False
         if due <= now:
-            only_the_day = (mention.clock is None and mention.part_of_day is None and day == now.date()
+            only_the_day = (mention.clock is None and day == now.date() and _under_way(mention.part_of_day, now)
                             and _still_to_do_today(mention.text, clause))  # fmt: skip
             if not (mention.deadline or mention.vague or only_the_day):
                 continue  # 今天上午拜访了…: already happened
-            due, moved = _next_full_hour(now), only_the_day  # 这周内 / 这周五 said on Friday at 11: today, soon
+            due, moved = _next_full_hour(now), True  # 这周五 said on Friday at 11, 今晚要回电话 at 20:00: today, soon
         followup = PlannedFollowup(due=due, text=action, has_time=mention.has_time, vague=mention.vague, rule=rule)
         if any(existing.due == followup.due and (existing.text == followup.text or existing.vague or followup.vague
                                                  or saids[number] == mention.text.strip())
@@ -339,8 +340,8 @@ def _followups(
             warnings.append(set_nothing[-1])
             continue  # 他们新工厂1月20号投产: news in words the rules do not know
         if moved:
-            warnings.append(say(f"今天的默认提醒时间已过，改为 {due:%H:%M} 提醒：{action}",
-                                f"today's default reminder time has passed; reminding at {due:%H:%M}: {action}"))  # fmt: skip
+            warnings.append(say(f"今天的提醒时间已过，改为 {due:%H:%M} 提醒：{action}",
+                                f"today's reminder time has passed; reminding at {due:%H:%M}: {action}"))  # fmt: skip
         followups.append(followup)
         saids.append(mention.text.strip())
     return followups
@@ -422,7 +423,11 @@ _VISIT_VERB = re.compile(
 )  # "Sunday golf with Kato", "Saturday morning wee coffee with Douglas"
 OPENING_CHARS = 15  # where a note opens with the visit's own time (中午跟…吃饭) …
 JUST_NOW = timedelta(hours=2)  # … if that time passed this recently (下午三点开会 said at 18:00 is tomorrow's)
-_RETURNS_AFTER = re.compile(r"\s*(?:才|就|会|能)?(?:回来|回京|回公司|返回|到岗|出差回来)")
+_RETURNS_AFTER = re.compile(
+    r"\s*(?:才|就|会|能)?(?:回来|回京|回公司|返回|到岗|出差回来)|\s*(?:都|要|在)?(?:出差(?![去到])|请假|休假|不在|放假)"
+    r"|\s+(?:is|'s)\s+(?:a\s+)?(?:public\s+)?holiday\b",
+    re.IGNORECASE,
+)  # someone away, a day off: 王总这周出差, 明天放假, "tomorrow is holiday"
 _RETURNS_BEFORE = re.compile(
     r"\b(?:(?:is|'s|are|'re|be|and|until|till)\s+back|returns|returning)\s+(?:on|around|by|after)\s+(?:the\s+)?$"
     r"|\b(?:till|until|til)\s+$",
@@ -453,6 +458,16 @@ def _still_to_do_today(said: str, clause: str) -> bool:
     if _DONE.search(clause):
         return False
     return not _TODAY.search(said) or bool(_INTENT.search(clause))
+
+
+# when a part of the day said without a clock time is over (今晚要给他回电话 said at 20:00 is still to do)
+_PART_OF_DAY_ENDS = {"early_morning": time(10, 0), "morning": time(12, 0), "noon": time(14, 0), "afternoon": time(18, 0),
+                     "dusk": time(19, 0), "evening": time(23, 0), "night": time(23, 59), "end_of_day": time(23, 59)}  # fmt: skip
+
+
+def _under_way(part_of_day: str | None, now: datetime) -> bool:
+    """Whether the part of today a date names (the whole day when none) has not ended yet."""
+    return part_of_day is None or now.time().replace(tzinfo=None) < _PART_OF_DAY_ENDS.get(part_of_day, time(0, 0))
 
 
 def _next_full_hour(now: datetime) -> datetime:
