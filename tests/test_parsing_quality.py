@@ -35,7 +35,7 @@ def test_dev_set_meets_the_targets(index):
 
 # Floors one note below the figures published in docs/benchmarks.md. The old set is no longer
 # held-out (it was tuned on); v2 was scored once, fresh, on 2026-11-30, and read on 2026-12-07;
-# v3 to v11 were each scored and then read (in-sample since); v12 to v17 were never read.
+# v3 to v11 and v18 to v21 were read (in-sample); v12 to v17, v22 and v23 were never read.
 OLD_SET_FLOORS = {"customer": 37 / 38, "followups": 37 / 38, "objection": 36 / 38, "contacts": 37 / 38}
 
 
@@ -52,23 +52,32 @@ def one_below(customer: int, followups: int, contacts: int, objection: int, note
     ("notes/visits_heldout_v3.jsonl", one_below(44, 44, 44, 44), None),
     ("notes/visits_heldout_v4.jsonl", one_below(42, 43, 44, 44), None),
     ("notes/visits_heldout_v5.jsonl", one_below(44, 43, 44, 43), None),
-    ("notes/visits_heldout_v6.jsonl", one_below(43, 42, 44, 41), None),
-    ("notes/visits_heldout_v7.jsonl", one_below(43, 43, 43, 42), None),
-    ("notes/visits_heldout_v8.jsonl", one_below(42, 43, 43, 43), None),
+    ("notes/visits_heldout_v6.jsonl", one_below(43, 43, 44, 41), None),
+    ("notes/visits_heldout_v7.jsonl", one_below(43, 44, 43, 42), None),
+    ("notes/visits_heldout_v8.jsonl", one_below(42, 44, 43, 43), None),
     ("notes/visits_heldout_v9.jsonl", one_below(42, 43, 44, 44), None),
     ("notes/visits_heldout_v10.jsonl", one_below(43, 44, 44, 44), None),
     ("notes/visits_heldout_v11.jsonl", one_below(41, 41, 43, 40), None),
+    # v18 to v21 were written in the fifty-fifth pass to train on: read, in the learned parts' training
+    ("notes/visits_heldout_v18.jsonl", one_below(44, 41, 39, 37), None),
+    ("notes/visits_heldout_v19.jsonl", one_below(44, 42, 40, 38), None),
+    ("notes/visits_heldout_v20.jsonl", one_below(44, 43, 41, 36), None),
+    ("notes/visits_heldout_v21.jsonl", one_below(44, 40, 36, 40), None),
     # v12 to v17 were never read: their figures are the parser's on notes it was not tuned on (the
     # contact tagger's threshold was chosen on v12 and v13 totals, and confirmed on v14 and v15; the
     # follow-up model was chosen leaving one read set out, its v12 to v15 totals seen only afterwards)
-    ("notes/visits_heldout_v12.jsonl", one_below(41, 38, 27, 38), None),
-    ("notes/visits_heldout_v13.jsonl", one_below(42, 39, 32, 40), None),
-    ("notes/visits_heldout_v14.jsonl", one_below(44, 40, 37, 41), None),
-    ("notes/visits_heldout_v15.jsonl", one_below(41, 39, 32, 38), None),
+    ("notes/visits_heldout_v12.jsonl", one_below(41, 38, 26, 38), None),
+    ("notes/visits_heldout_v13.jsonl", one_below(42, 36, 31, 40), None),
+    ("notes/visits_heldout_v14.jsonl", one_below(44, 42, 39, 41), None),
+    ("notes/visits_heldout_v15.jsonl", one_below(41, 39, 35, 38), None),
     # v16 and v17 were written in the fifty-fourth pass: scored before the follow-up model (follow-ups 28
-    # and 28) and once after it was chosen
-    ("notes/visits_heldout_v16.jsonl", one_below(43, 31, 32, 36), None),
+    # and 28), once after it was chosen, and once at the end of the fifty-fifth pass
+    ("notes/visits_heldout_v16.jsonl", one_below(43, 35, 31, 36), None),
     ("notes/visits_heldout_v17.jsonl", one_below(44, 31, 36, 40), None),
+    # v22 and v23 were written in the fifty-fifth pass and committed before the parser ran on them; scored
+    # once with the code of the pass's start and once at its end
+    ("notes/visits_heldout_v22.jsonl", one_below(44, 33, 32, 35), None),
+    ("notes/visits_heldout_v23.jsonl", one_below(44, 28, 42, 35), None),
 ])  # fmt: skip
 def test_the_other_note_sets_hold_their_published_figures(index, name, floors, customers):
     items = load(name)
