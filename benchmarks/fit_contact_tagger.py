@@ -4,11 +4,12 @@
     python benchmarks/fit_contact_tagger.py --folds    # leave one set out: the tagger alone, per set
     python benchmarks/fit_contact_tagger.py --out F    # write the model elsewhere (the tests refit to a temp file)
 
-The training sets are the labelled notes that were read while the rules were written (TRAINING in
-`note_sets.py`). The sets written later and never read (v12 on) are not in it: they judge the tagger
-and the rules together through `kam eval notes`. A note's tokens are labelled B/I where an expected
-contact is said (every mention, as written, else ignoring case) and O elsewhere; the features are
-those `read_again` computes at run time, on the note as `parse_note` normalises it.
+The training sets are the labelled notes that were read (TRAINING in `note_sets.py`: those read while
+the rules were written, and v18 to v21, written to train on). The sets never read (v12 to v17, v22,
+v23) are not in it: they judge the tagger and the rules together through `kam eval notes`. A note's
+tokens are labelled B/I where an expected contact is said (every mention, as written, else ignoring
+case) and O elsewhere; the features are those `read_again` computes at run time, on the note as
+`parse_note` normalises it.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@
     python benchmarks/fit_followup_model.py --folds    # leave one set out: follow-ups by parse_note, per set
     python benchmarks/fit_followup_model.py --out F    # write the model elsewhere (the tests refit to a temp file)
 
-The training sets are the labelled notes that were read while the rules were written (TRAINING in
-`note_sets.py`). The sets written later and never read are not in it: they judge the model and the rules
-together through `kam eval notes`. One example per date that `parse_note`, deciding by the rules
+The training sets are the labelled notes that were read (TRAINING in `note_sets.py`: those read while
+the rules were written, and v18 to v21, written to train on). The sets never read are not in it: they
+judge the model and the rules together through `kam eval notes`. One example per date that `parse_note`, deciding by the rules
 alone, asks the model about (`followup_model.judges`), labelled 1 when an expected follow-up falls on
 its day; the features are exactly the ones it asks with.
 """
