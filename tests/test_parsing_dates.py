@@ -1032,3 +1032,8 @@ def test_lunchtime_said_in_the_evening_is_the_past():
     now = datetime(2027, 1, 6, 20, 10, tzinfo=ZONE)
     [noon, _] = find_dates("下回再约 中午恰饭的时候贺科长讲他们下个月十五号有个设备展", now=now)
     assert noon.day == date(2027, 1, 6) and noon.past
+
+
+@pytest.mark.parametrize("text", ["the call took 1h30", "payment due before the 1st phase", "until the 3rd round"])
+def test_a_duration_and_a_counted_noun_are_no_dates(text):
+    assert find_dates(text, now=datetime(2026, 11, 12, 9, 5, tzinfo=ZONE)) == []

@@ -423,3 +423,8 @@ def test_an_offset_with_nothing_to_count_from_is_shown_on_the_card():
 )
 def test_colleagues_the_rep_speaks_to_or_takes_along_are_not_contacts(note):
     assert [contact.name for contact in parse_note(note, now=NOW, customers=INDEX).contacts] == ["周行长"]
+
+
+def test_the_customers_people_who_will_go_somewhere_are_still_contacts():
+    note = "华信科技 他们王总和李工都要去我们工厂参观"
+    assert [contact.name for contact in parse_note(note, now=NOW, customers=INDEX).contacts] == ["王总", "李工"]

@@ -244,8 +244,9 @@ def _one_of_ours(text: str, start: int, end: int, our_lines: list[tuple[int, int
     """跟小叶一起去的, 我方同行：郭总, 小周 你… — the rep's own people, wherever the rules found them."""
     if _inside(start, our_lines):
         return True
-    if _OURS_AFTER.match(text[end : end + 14]):
-        return True
+    after = text[end : end + 14]
+    if _SPOKEN_TO.match(after) or (text[start] in "小老" and _GOES_ALONG.match(after)):
+        return True  # 小周 你…; 小陈和老杨都要去 (the customer's 王总和李工都要去参观 are theirs)
     return bool(_WENT_ALONG_BEFORE.search(text[max(0, start - 3) : start]) and _WENT_ALONG_AFTER.match(text[end : end + 10]))
 
 
@@ -291,10 +292,9 @@ _OUR_SIDE_ZH = re.compile(
 # 跟小叶一起去的: who went along with the rep is ours
 _WENT_ALONG_BEFORE = re.compile(r"(?:跟|和|带着|带上|同)\s*$")
 _WENT_ALONG_AFTER = re.compile(r"^\s*(?:跟我|和我)?\s*(?:一起|一块儿?|一同)\s*(?:去|过去|跑|拜访|上门)")
-# 小周 你下周一把报价拆开做一下, 小陈和老杨都要去, 老何要跟着: a colleague the rep speaks to, or who goes along
-_OURS_AFTER = re.compile(
-    r"^\s*[，,]?\s*你(?![们的])|^\s*(?:(?:和|跟|还有|、)[^\s，,。]{1,6}?)?(?:也|都)\s*(?:要|会|得)?\s*(?:去|跟着)|^\s*(?:要|会|得)\s*跟着"
-)
+# 小周 你下周一把报价拆开做一下: a colleague the rep speaks to; 小陈和老杨都要去, 老何要跟着: one who goes along
+_SPOKEN_TO = re.compile(r"^\s*[，,]?\s*你(?![们的])")
+_GOES_ALONG = re.compile(r"^\s*(?:(?:和|跟|还有|、)[^\s，,。]{1,6}?)?(?:也|都)\s*(?:要|会|得)?\s*(?:去|跟着)|^\s*(?:要|会|得)\s*跟着")
 # 我方同行：销售总监郭总 — a labelled line of our own people
 _OUR_PEOPLE_LINE = re.compile(r"(?:我方|我们|我司)?(?:同行|陪同|随行|参与)(?:人员)?\s*[:：][^\n]*")
 # 总 / 工 / 董 followed by these characters make ordinary words (总结, 工作, 董事会), not titles.

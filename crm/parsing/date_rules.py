@@ -1575,8 +1575,9 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"(?!\s*(?:%|percent|pct|people|users|units|sites|pallets|dollars?|usd|sgd|aud|cad|eur|rmb|yuan|k\b|m\b|"
         r"\w+\s+(?:st|street|rd|road|ave|avenue|blvd|drive|dr|lane|ln)\b))"
         r"|(?<![\d.,$])\b(?:at\s+)?(?P<hour_4h>[01]\d|2[0-3])(?P<minute_4h>[0-5]\d)\s*(?:hrs|hr|h)\b"
-        # the French way: "14h30", "at 9h30", "at 15h"
-        r"|(?<![\d.,$])" + _EN_START + r"(?:at\s+)?(?P<hour_fr>[01]?\d|2[0-3])h(?P<minute_fr>[0-5]\d)\b|\bat\s+(?P<hour_fr2>[01]?\d|2[0-3])h\b"
+        # the French way: "14h30", "at 9h30", "at 15h"; not a duration ("the call took 1h30")
+        r"|(?<![\d.,$])" + _EN_START + r"(?:at\s+)?(?P<hour_fr>1\d|2[0-3])h(?P<minute_fr>[0-5]\d)\b"
+        r"|\bat\s+(?P<hour_fr2>[01]?\d|2[0-3])h(?P<minute_fr2>[0-5]\d)?\b"
         r"|\bat\s+(?P<hour_bad>\d{2})\b(?!\s*(?:%|percent|people|users|units|sites|pallets|(?-i:[A-Z])))"
         # British "at half three" (15:30), "half two tomorrow"; "4ish", "around fourish", "noonish"
         r"|(?:(?<=at\s)half\s+(?P<half_of>" + _CLOCK_WORD + r"|\d{1,2})\b(?!\s*(?:%|percent|of\b|units|people|[:.]\d))"
@@ -1595,7 +1596,7 @@ EXTRA_RULES: tuple[Rule, ...] = (
         m, hour=m.group("hour") or m.group("hour_at") or m.group("hour_clock") or m.group("hour_24") or m.group("hour_bad")
         or m.group("hour_day") or m.group("hour_4") or m.group("hour_4h") or m.group("hour_fr") or m.group("hour_fr2"),
         minute=m.group("minute") or m.group("minute_at") or m.group("minute_24") or m.group("minute_4")
-        or m.group("minute_4h") or m.group("minute_fr")), c)),
+        or m.group("minute_4h") or m.group("minute_fr") or m.group("minute_fr2")), c)),
     Rule("offset_from_en", re.compile(
         r"\b(?:(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?)|(?:a\s+)?(?P<fortnight>fortnight))\s+(?:after|from|past)\s+"
         r"(?P<reference>tomorrow|today|the\s+\d{1,2}(?:st|nd|rd|th)|" + _EN_WEEKDAY.replace("?P<weekday>", "?:") + r")\b"
@@ -1657,7 +1658,8 @@ EXTRA_RULES: tuple[Rule, ...] = (
         r"spot)\b)))|"
         # "by the 4th  tidy": by/before/until already makes it a day, unless a noun it counts follows ("until the 3rd round")
         r"(?(by)(?!\s+(?:floor|fl|street|st|avenue|ave|road|rd|place|position|round|attempt|try|page|line|item|row|level|"
-        r"grade|quarter|year|week|month|day|time|call|visit|meeting|batch|order|option|slot|spot)\b)|"
+        r"grade|quarter|year|week|month|day|time|call|visit|meeting|batch|order|option|slot|spot|phase|stage|half|part|"
+        r"version|release|draft|payment|instal+ment|milestone|sprint|revision)s?\b)|"
         r"(?=\s*(?:$|[,.;!?)]|at\b|to\b|for\b|and\b|or\b|in\b|if\b|so\b|then\b|before\b|after\b|when\b|with\b|"
         r"we\b|they\b|she\b|he\b|i\b|of\s+(?:this|next|the)\s+month\b|morning|afternoon|evening|\d|"
         r"(?:works|suits|sounds|fits|on)\b))))",  # "the 18th works for Ciaran"
