@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,7 +205,7 @@ ADD_TAGGED_AT = 0.9
 
 
 def read_again(
-    text: str, contacts: Sequence[Contact], customer_spans: Iterable[tuple[int, int]] = (), ours: Iterable[str] = ()
+    text: str, contacts: Sequence[Contact], customer_spans: Iterable[tuple[int, int]] = (), ours: Collection[str] = ()
 ) -> list[Contact]:
     """The rules' `contacts` with the people the tagger is sure of added, first mention first.
 
