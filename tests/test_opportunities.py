@@ -169,10 +169,18 @@ def test_seats_in_q2_for_dollars() -> None:
         "their annual maintenance fee went up by 200k and they're unhappy",  # a price complaint
         "去年IT投入大概两千万 还没有具体的计划",  # past spend
         "今天见了王总 聊得不错 下周三再约",  # nothing about money
+        "Met Acme's procurement lead, Tom. He asked for a 10% discount.",  # a person's role, not a sales lead
+        "北辰软件 刘工说系统昨晚宕机了 十万火急 今晚十点前必须恢复",  # an idiom, not 100,000 yuan
     ],
 )
 def test_money_that_is_not_an_opportunity(text: str) -> None:
     assert read(text) == []
+
+
+def test_a_new_lead_and_a_count_beside_the_budget() -> None:
+    assert read("Acme: new lead from their Shanghai office") == [(None, None, None, "lead")]
+    assert read("明年要上一万个账号 预算三百万", datetime(2026, 12, 2, tzinfo=SHANGHAI)) == [
+        ("3000000", "CNY", "2027-12", None)]  # fmt: skip
 
 
 def test_periods_map_to_their_last_month() -> None:

@@ -74,3 +74,29 @@ def test_amounts_in_order_and_spaces_do_not_merge():
 def test_percent_is_a_fraction():
     [amount] = find_amounts("比友商贵了百分之十五")
     assert amount.kind == "percent" and amount.value == Decimal("0.15")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("一百多万的项目", 1000000), ("十多万", 100000), ("大概五十来万", 500000), ("三万来块", 30000), ("十余万元", 100000)],
+)
+def test_approximate_money_keeps_the_stated_figure(text, value):
+    [amount] = find_amounts(text)
+    assert (amount.kind, amount.value, amount.currency) == ("money", Decimal(value), "CNY")
+    assert amount.text in text and amount.text[-1] in "万元块"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "十万火急 今晚必须恢复", "离上线还差十万八千里", "一万个不愿意",  # idioms made of numerals
+        "几十万的单子", "数百万的预算",  # no figure said
+        "两万套终端", "一万个账号", "5万台服务器", "一百多人", "they need 50k seats",  # counts of things
+    ],
+)  # fmt: skip
+def test_numbers_that_are_not_money(text):
+    assert [a for a in find_amounts(text) if a.kind == "money"] == []
+
+
+def test_a_count_beside_money_leaves_the_money():
+    assert [(a.value, a.currency) for a in find_amounts("明年要上一万个账号 预算三百万")] == [(Decimal(3000000), "CNY")]

@@ -199,11 +199,26 @@ _SCALES: dict[str, int] = {
 _MONEY = re.compile(
     r"(?P<pre>US\$|\$|¥|￥|€|£|RMB|CNY|USD|EUR|HKD|GBP|人民币)?\s?"
     r"(?P<number>" + NUMERAL_START + NUMERAL_PATTERN + r")"
+    r"(?:(?P<approx>[多来余])(?P<big>[万萬亿億])?)?"
     r"(?:\s?(?P<scale>thousand|million|billion|bn|mn|mm|k|m|b|w)(?![A-Za-z]))?"
     r"(?:\s?(?P<post>块钱|块|元|人民币|美元|美金|刀|欧元|英镑|港币|港元|RMB|CNY|USD|EUR|HKD|GBP|"
     r"yuan|dollars?|bucks|euros?)(?![A-Za-z]))?",
     re.IGNORECASE,
 )
+
+
+# Words that say a number is a count of things, not money: 两万套终端, 一万个账号, "50k seats".
+_COUNTED = re.compile(
+    r"\s?(?:[个套台件张人名家户份箱吨辆部条只间次本支瓶盒包袋片把架颗根座栋层位批笔亩斤米行页]|单(?!子)|"
+    r"平米|平方|公里|公斤|千克|"
+    r"(?:users?|seats?|licen[cs]es?|units?|devices?|employees?|people|staff|accounts?|terminals?|"
+    r"endpoints?|subscribers?|customers?|orders?|calls?|tickets?|transactions?|hours?|pieces?|"
+    r"tons?|tonnes?|miles?|km|sq)\b)",
+    re.IGNORECASE,
+)
+# Idioms made of a numeral: 十万火急 is "extremely urgent", 十万八千里 "miles away"; no money in either.
+_NUMERAL_IDIOMS = ("十万火急", "十万八千里")
+_VAGUE_BEFORE = "几数"  # 几十万, 数百万: no figure is said
 
 
 def _money(text: str) -> list[AmountSpan]:
@@ -215,11 +230,22 @@ def _money(text: str) -> list[AmountSpan]:
         if value is None:
             continue
         pre, scale, post = match.group("pre"), match.group("scale"), match.group("post")
+        approx, big = match.group("approx"), match.group("big")
         if trimmed != number_text and (scale or post):
             continue  # "30. 万" is not one amount
-        chinese_scale = any(unit in trimmed for unit in "万萬亿億")
+        if text.startswith(_NUMERAL_IDIOMS, match.start("number")):
+            continue
+        if match.start("number") and text[match.start("number") - 1] in _VAGUE_BEFORE:
+            continue
+        if approx and not (big or post or pre):
+            continue  # 一百多人, 三十来岁: a count, not money
+        chinese_scale = bool(big) or any(unit in trimmed for unit in "万萬亿億")
         if not (pre or post or scale or chinese_scale):
             continue
+        if not (pre or post) and _COUNTED.match(text, match.end()):
+            continue
+        if big:
+            value *= parse_chinese_number("一" + big) or 1  # 一百多万: the stated figure, 1,000,000
         if scale:
             value *= _SCALES[scale.lower()]
         if value.adjusted() > 15:
@@ -229,7 +255,7 @@ def _money(text: str) -> list[AmountSpan]:
         if currency is None and chinese_scale:
             currency = "CNY"
         start = match.start("pre") if pre else match.start("number")
-        end = match.end() if (scale or post) else match.start("number") + len(trimmed)
+        end = match.end() if (scale or post or big) else match.start("number") + len(trimmed)
         if value == value.to_integral_value():
             value = value.quantize(Decimal(1))
         spans.append(

@@ -112,7 +112,7 @@ _STRONG = re.compile(
     r"预算|采购(?![部处科员]|经理|总|主管|主任|负责人|[\u4e00-\u9fff](?:经理|总|工|主任))|招标|开标|投标|扩容|扩产|扩建|扩展|扩大|"
     r"二期|三期|新项目|新建|要建|新上|上一套|线索|中标|拿下|(?<!就)(?:想换|打算换|准备换)|"
     r"要上(?!门|次|周|个月|午)|想上|准备上|计划上|要加|想加|加购|增购|追加|加[一两二三四五六七八九十\d]+[条个台套]|下单|订购|"
-    r"\b(?:budget|tender|rfp|bid|purchase|buy|buying|expan(?:d|sion)|seats?|licen[cs]es?|lead|"
+    r"\b(?:budget|tender|rfp|bid|purchase|buy|buying|expan(?:d|sion)|seats?|licen[cs]es?|(?:a|an|new|hot|warm|good|solid|real|sales|qualified|strong|promising)\s+lead(?!\s+(?:time|engineer|architect|developer|designer|buyer|contact))|lead\s+from|"
     r"roll[- ]?out|upgrade to|switch(?:ing)? (?:to us|vendors|over)|replace their|add (?:the |a |an |another )?[\w-]+ (?:module|line|site|plant)|second (?:factory|plant|site|phase)|"
     r"new (?:line|site|plant|factory|warehouse|project)|won|deal)\b",
     re.IGNORECASE,
