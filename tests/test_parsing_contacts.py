@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.parsing.contacts import find_contacts
+from crm.parsing.contacts import find_contacts, find_people
 
 
 def names(text, **kwargs):
@@ -205,3 +205,18 @@ def test_contacts_as_reps_name_them(text, expected):
 )  # fmt: skip
 def test_our_people_and_words_are_not_contacts(text):
     assert find_contacts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Met Acme's procurement lead, Tom. He asked for a discount", ["Tom"]),
+        ("met Acme's CFO Linda today", ["Linda"]),
+        ("spoke with Initech's head of IT, Raj", ["Raj"]),
+        ("called Sarah's assistant at Globex", ["Sarah"]),
+        ("met Northwind's CFO today", ["CFO"]),  # a company not on file, named before its role
+    ],
+)
+def test_a_companys_possessive_is_not_a_person(text, expected):
+    assert [c.name for c in find_people(text, exclude=["Acme Corp", "Initech Systems", "Globex Corporation"]).contacts] == expected
+

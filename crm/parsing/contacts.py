@@ -512,6 +512,13 @@ _EN_COMPANY_ROLE = re.compile(
 )
 
 
+# After a possessive: a role or a department, so the owner is an organisation ("Acme's CFO", "Initech's head of IT")
+_ROLE_OF_OWNER = re.compile(
+    r"\s+(?:new\s+|former\s+)?(?:" + "|".join(re.escape(word) for word in (*ROLES_EN, *_EN_DEPARTMENTS)) + r")\b",
+    re.IGNORECASE,
+)
+
+
 def _english_contacts(text: str, excluded_words: set[str], ours: set[str]) -> list[tuple[int, Contact]]:
     if not re.search(r"[A-Za-z]", text):
         return []
@@ -520,6 +527,8 @@ def _english_contacts(text: str, excluded_words: set[str], ours: set[str]) -> li
 
     def usable(name: str) -> str | None:
         words = name.split()
+        if words and re.search(r"['’]s$", words[-1]):  # "Sarah's assistant": Sarah; "Acme's CFO": no one
+            words[-1] = words[-1][:-2]
         while words and (words[-1] in _EN_STOPWORDS or words[-1].lower() in excluded_words
                          or words[-1].lower() in _ROLE_WORDS_LOWER):
             words.pop()  # fmt: skip
@@ -572,6 +581,9 @@ def _english_contacts(text: str, excluded_words: set[str], ours: set[str]) -> li
         name = usable(raw_name)
         if not name or _inside(match.start(group), named_spans) or _is_company_word(text, match.start(group)):
             continue
+        if (re.search(r"['’]s$", raw_name) and name.split()[0] not in _given_names()
+                and _ROLE_OF_OWNER.match(text, match.end(group))):
+            continue  # "met Northwind's procurement lead": a company's role, said before the person
         found.append((match.start(group), Contact(name=name, department=_english_department_after(text, match.end()))))
         named_spans.append((match.start(group), match.end()))
     for match in _JAPANESE_NAME.finditer(text):
