@@ -67,6 +67,9 @@ def test_not_contract_items() -> None:
     assert _contracts("现在用友商的系统 合同明年6月到期 到时候想换", dec) == []
     assert _contracts("their MES contract with Siemens ends in March", dec) == []
     assert _contracts("拿下了 下周签合同", dec) == []
+    assert _contracts("Sarah said they will sign the contract end of January, 150k USD", dec) == []  # a planned signing
+    assert _contracts("contract signing end of January", dec) == []
+    assert _contracts("their contract ends end of March", dec) == [(None, "2027-03-31", "expiring")]
     assert _contracts("他们想续约 合同3月到期", dec) == [(None, "2027-03-31", "expiring")]  # wanting is not renewed
 
 

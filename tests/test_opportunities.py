@@ -183,6 +183,10 @@ def test_a_new_lead_and_a_count_beside_the_budget() -> None:
         ("3000000", "CNY", "2027-12", None)]  # fmt: skip
 
 
+def test_a_planned_signing_with_its_value_closes_that_month() -> None:
+    assert read("Sarah said they will sign the contract end of January, 150k USD") == [("150000", "USD", "2027-01", None)]
+
+
 def test_periods_map_to_their_last_month() -> None:
     assert read("新仓库明年上半年要上WMS 预算三百五十万左右", datetime(2026, 12, 2, tzinfo=SHANGHAI)) == [
         ("3500000", "CNY", "2027-06", None)]  # fmt: skip

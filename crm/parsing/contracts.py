@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from crm.parsing.dates import DateMention, find_dates
 from crm.parsing.numbers import parse_chinese_number
-from crm.parsing.opportunities import _periods, _topics
+from crm.parsing.opportunities import PLANNED_SIGNING, _periods, _topics
 
 Event = Literal["expiring", "renewed", "signed"]
 
@@ -118,7 +118,9 @@ def _event(topic: str) -> Event | None:
     signed = _SIGNED.search(topic)
     if signed and (re.search(r"合同|协议|\b(?:contract|agreement)\b", topic, re.IGNORECASE) or _NUMBER.search(topic)):
         return "signed"
-    if _EXPIRING.search(topic) and re.search(r"合同|协议|\b(?:contract|agreement|subscription|licen[cs]e)\b", topic, re.IGNORECASE):
+    expiring = [word for word in _EXPIRING.finditer(topic)
+                if not (PLANNED_SIGNING.search(topic) and re.fullmatch(r"end", word.group(), re.IGNORECASE))]  # fmt: skip
+    if expiring and re.search(r"合同|协议|\b(?:contract|agreement|subscription|licen[cs]e)\b", topic, re.IGNORECASE):
         return "expiring"
     return None
 

@@ -117,7 +117,8 @@ _STRONG = re.compile(
     r"new (?:line|site|plant|factory|warehouse|project)|won|deal)\b",
     re.IGNORECASE,
 )
-_WEAK = re.compile(r"项目|单子|订单|系统|总价|金额|合同额|报价|\b(?:project|worth|order|proposal|contract value|our quote|we quoted)\b", re.IGNORECASE)
+_WEAK = re.compile(r"项目|单子|订单|系统|总价|金额|合同额|报价|\b(?:project|worth|order|proposal|contract value|our quote|we quoted)\b|"
+    r"\bsign(?:s|ing)? (?:the |a |our )?(?:contract|deal|order|agreement|PO)\b", re.IGNORECASE)
 _PRICE_COMPLAINT = re.compile(r"嫌贵|太贵|贵了|价格太高|报价太高|\b(?:too expensive|too high|too pricey|overpriced)\b", re.IGNORECASE)
 _NO_NEED = re.compile(
     r"没有?(?:什么)?(?:新)?(?:需求|计划|预算|打算)|暂时没有|还没有具体|不需要|不采购|"
@@ -351,6 +352,10 @@ _CONTRACT_END = re.compile(
     re.IGNORECASE,
 )
 _TIED_TO_END = re.compile(r"到时候|到期后|届时|\b(?:then|when it ends|once it ends|after it expires|switch\w*|replace)\b", re.IGNORECASE)
+# "they will sign the contract end of January": a signing planned for a day, not a contract's end
+PLANNED_SIGNING = re.compile(
+    r"\b(?:will|to|gonna|going to|plans? to|expects? to|should|would|ready to)\s+sign\b|\bsigning\b", re.IGNORECASE
+)
 _FOLLOWUP_WORDS = re.compile(r"再约|约个|约了|拜访|回访|跟进|交流|演示|开会|见面|电话|\b(?:follow[- ]?up|call|meet|meeting|demo|visit|send)\b", re.IGNORECASE)
 _CLOSE_WORDS = re.compile(r"签|定|招标|开标|下单|采购|上线|\b(?:close|decision|decide|sign|order|buy|purchase|award)\w*", re.IGNORECASE)
 
@@ -379,7 +384,7 @@ def _close_date(
     for cand_start, cand_end, month, past in candidates:
         begin, finish = _clause_bounds(text, cand_start, cand_end, start, end)
         clause = text[begin:finish]
-        if _CONTRACT_END.search(clause) and not tied:
+        if _CONTRACT_END.search(clause) and not tied and not PLANNED_SIGNING.search(clause):
             continue  # 合同3月15号到期: when the contract ends, not when this deal closes
         if _FOLLOWUP_WORDS.search(clause) and not _CLOSE_WORDS.search(clause):
             continue  # 下周三再约: the next meeting
