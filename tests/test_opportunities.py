@@ -183,6 +183,13 @@ def test_a_new_lead_and_a_count_beside_the_budget() -> None:
         ("3000000", "CNY", "2027-12", None)]  # fmt: skip
 
 
+def test_a_title_is_not_the_person_who_said_it() -> None:
+    [opportunity] = find_opportunities(normalize("远大物流李总 说预算批不下来"), now=NOV_30)
+    assert opportunity.title == "预算批不下来"
+    [opportunity] = find_opportunities(normalize("李总 说万一下个月预算批不下来 就只能明年了"), now=NOV_30)
+    assert opportunity.title == "预算批不下来"
+
+
 def test_a_planned_signing_with_its_value_closes_that_month() -> None:
     assert read("Sarah said they will sign the contract end of January, 150k USD") == [("150000", "USD", "2027-01", None)]
 

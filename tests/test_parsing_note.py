@@ -207,6 +207,7 @@ def test_a_parser_bug_is_logged_and_the_note_keeps_a_record(monkeypatch, caplog)
         ("华信科技 觉得实施周期太长了 怕赶不上春节前上线 下周三上午十点再过去讲排期", datetime(2026, 12, 1, 18, 20, tzinfo=ZONE),
          [datetime(2026, 12, 9, 10, 0, tzinfo=ZONE)]),
         ("华信科技 王经理说 要是能晚上装就好了 这个我回去问问", datetime(2027, 2, 22, 8, 10, tzinfo=ZONE), []),
+        ("远大物流李总 说万一下个月预算批不下来 就只能明年了", datetime(2026, 12, 7, 17, 40, tzinfo=ZONE), []),
         # "60 days before they can sign" counts from no day: "by Friday" is still a follow-up
         ("Acme: they need 60 days before they can sign. Next steps: send revised terms by Friday.",
          datetime(2026, 12, 15, 13, 0, tzinfo=ZONE), [datetime(2026, 12, 18, 9, 0, tzinfo=ZONE)]),

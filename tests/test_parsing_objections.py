@@ -19,7 +19,7 @@ def objections(text):
         ("他们嫌报价太高", "price"), ("说竞争对手便宜两成", "competitor"), ("老板觉得交付周期太长", "delivery"),
         ("系统故障还没解决 很不满意", "quality"), ("对我们的安全资质有疑虑", "security"), ("要求补充等保三级证明", "security"),
         ("账期太短", "payment"), ("系统太复杂 员工不会用", "complexity"), ("不适合我们行业", "industry_fit"),
-        ("今年没预算", "budget"), ("she wants 10% off the annual license", "price"),
+        ("今年没预算", "budget"), ("说万一下个月预算批不下来", "budget"), ("the budget might not be approved", "budget"), ("she wants 10% off the annual license", "price"),
         ("they want net 90 payment terms", "payment"), ("worried about GDPR compliance", "security"),
         ("the tool is too complicated", "complexity"), ("the last outage hurt them", "quality"),
     ],

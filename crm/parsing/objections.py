@@ -29,6 +29,8 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bno budget\b|budget (?:is |was |has been |got |gets )?(?:\w+ )?(?:cut|frozen|freeze|constraints?|tight|limited|exhausted|gone|"
         r"slashed|halved|spent|used up|reduced|squeezed)|"
         r"(?:can't|cannot|can not) afford|out of budget|over (?:\w+ )?budget|that kind of money|"
+        r"预算.{0,6}?(?:批不下来?|批不了|下不来|难批|不好批|不一定(?:能)?批|未必(?:能)?批)|"
+        r"\bbudget (?:may|might|could) not (?:be |get )?(?:approved|signed off|released)\b|"
         r"拿不出(?:钱|预算)|冇钱|(?:钱|预算).{0,16}?排不上|预算.{0,3}?(?:卡得?(?:很|挺|比较|太)?紧|吃紧)|"
         r"\bbudget\b[^.;]{0,25}?\b(?:exhausted|used up|run out|ran out|all spent)\b|"
         r"\b(?:froze|freezes|freezing|frozen)\s+(?:the\s+|all\s+)?(?:capex|budgets?|spend(?:ing)?)\b",

@@ -403,10 +403,21 @@ def _close_date(
 # titles ------------------------------------------------------------------------------------
 
 _TITLE_NOISE_ZH = re.compile(
-    r"^(?:他们|她们|我们|对方|客户|说|那个|这个|就是|主要是|目前|现在|后面|还有|另外|另一个是|一个是|已经|可能|大概|预计|计划|准备|打算|要|想)+"
+    r"^(?:他们|她们|我们|对方|客户|说|那个|这个|就是|主要是|目前|现在|后面|还有|另外|另一个是|一个是|已经|可能|大概|预计|计划|准备|打算|要|想|万一|怕)+"
 )
 _TITLE_TAIL_ZH = re.compile(r"(?:的事|这块|那块|阶段了|了|的|到|已经)+$")
 _TITLE_CUES_ZH = re.compile(r"项目|系统|平台|单子|二期|三期|扩容|扩产|扩建|升级|改造|建设|采购|招标|要上|想上|想换|要换|加|授权|门禁|停车|新")
+
+
+# A clause that only names someone (李总, 王经理说, 采购部李总): never a deal's title while another clause is left
+_A_PERSON_ZH = re.compile(r"(?:[\u4e00-\u9fff]{0,4}的)?[\u4e00-\u9fff]{0,3}?[\u4e00-\u9fff](?:总|经理|工|主任|处长|科长|部长|总监|老师|姐|哥)说?")
+
+
+def _title_rank_zh(clause: str) -> tuple[bool, int, bool, int]:
+    """Best first: not only a person; a cue without 预算, a cue with it, 预算 alone, anything else; longer."""
+    cue, budget = bool(_TITLE_CUES_ZH.search(clause)), "预算" in clause
+    tier = (1 if budget else 0) if cue else (2 if budget else 3)
+    return bool(_A_PERSON_ZH.fullmatch(clause)), tier, len(clause) <= 2, -len(clause)
 
 
 def _title(text: str, start: int, end: int, amounts: Sequence[AmountSpan], periods: list[tuple[int, int]],
@@ -418,8 +429,7 @@ def _title(text: str, start: int, end: int, amounts: Sequence[AmountSpan], perio
     topic = "".join(chars)
     if re.search(r"[\u4e00-\u9fff]", topic):
         clauses = [clause for clause in re.split(r"[\s，,、。；;]+", topic) if clause]
-        ranked = sorted(clauses, key=lambda clause: (not _TITLE_CUES_ZH.search(clause), "预算" in clause,
-                                                     len(clause) <= 2, -len(clause)))  # fmt: skip
+        ranked = sorted(clauses, key=_title_rank_zh)
         for clause in ranked:
             for _, pattern in _STAGES:
                 clause = pattern.sub("", clause)

@@ -443,7 +443,7 @@ _DAY_NOT_SET = re.compile(
 )
 _HYPOTHETICAL = re.compile(r"要是|假如|如果能|要能|就好了|\bif only\b|\bwould be (?:nice|great|good|ideal)\b", re.IGNORECASE)
 _CONCERN = re.compile(
-    r"怕|担心|担忧|顾虑|(?:能否|能不能|是否)(?:赶上|赶得上|来得及)|\b(?:worried|concerned|afraid|fears?)\b", re.IGNORECASE
+    r"怕|担心|担忧|顾虑|万一|(?:能否|能不能|是否)(?:赶上|赶得上|来得及)|\b(?:worried|concerned|afraid|fears?)\b", re.IGNORECASE
 )  # 交付能否赶上4月: whether a date can be met; not 能不能下周三之前给报价, a request
 _COMMITMENT = re.compile(r"再|约|安排|答应|承诺|\b(?:will|we'll|promised|agreed to|scheduled|booked)\b", re.IGNORECASE)
 _TODAY = re.compile(r"今天|今日|今儿|今个|今朝|today", re.IGNORECASE)
