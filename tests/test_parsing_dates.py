@@ -400,6 +400,9 @@ def test_slashed_figures_stay_figures(text):
         ("半夜十二点发布", "2026-11-19", "00:00"),
         ("深夜十一点", "2026-11-18", "23:00"),
         ("过两周再联系", "2026-12-02", None),
+        ("大概要两周 到时候我再打电话问问", "2026-12-02", None),  # the time it takes, then the rep's step
+        ("还要等一个月 然后我再去一趟", "2026-12-18", None),
+        ("they need about two weeks to decide", "2026-12-02", None),
     ],
 )  # fmt: skip
 def test_clock_and_offset_forms(text, day, clock):

@@ -405,6 +405,13 @@ def test_an_absence_a_holiday_and_a_contract_end_are_no_follow_ups(note):
     assert [followup.due.date() for followup in record.followups] == [date(2026, 12, 14)]
 
 
+def test_the_time_something_takes_then_the_reps_step():
+    now = datetime(2026, 12, 7, 17, 40, tzinfo=ZONE)
+    [followup] = parse_note("海岳电力 钱处长 说要等领导拍板 大概要两周 到时候我再打电话问问", now=now, customers=INDEX).followups
+    assert followup.due == datetime(2026, 12, 21, 9, 0, tzinfo=ZONE) and followup.text.endswith("我再打电话问问")
+    assert parse_note("海岳电力 钱处长 说要两周左右 到时候再说", now=now, customers=INDEX).followups == []  # "we'll see"
+
+
 def test_a_day_and_its_clock_time_a_few_words_apart_make_one_follow_up():
     record = parse_note("华信科技 明天跟王经理下午三点见面", now=NOW, customers=INDEX)
     assert [followup.due for followup in record.followups] == [datetime(2026, 11, 19, 15, 0, tzinfo=ZONE)]

@@ -898,7 +898,7 @@ RULES: tuple[Rule, ...] = (
     Rule("in_n_units", re.compile(
         r"\bin\s+(?P<count>" + _EN_NUMBER + r")\s+(?P<unit>days?|weeks?|months?|hours?)\b"
         r"|\b(?P<count2>" + _EN_NUMBER + r")\s+(?P<unit2>days?|weeks?|months?)\s+(?:from now|from today|later|hence)\b"
-        r"|\b(?:needs?|wants?|asked for|give (?:it|them|him|her|us)|wait|after)\s+(?:another\s+)?"
+        r"|\b(?:needs?|wants?|asked for|give (?:it|them|him|her|us)|wait|after)\s+(?:another\s+|about\s+|around\s+|roughly\s+)?"
         r"(?P<count3>" + _EN_NUMBER + r")\s+(?P<unit3>days?|weeks?|months?)\b(?!\s+(?:ago|before|after|earlier))",
         re.IGNORECASE,
     ), lambda m, c: _in_units(_Groups(m, count=m.group("count") or m.group("count2") or m.group("count3"),
@@ -928,8 +928,11 @@ RULES: tuple[Rule, ...] = (
         r"(?P<count>" + _NUM + r"{1,4})\s*(?P<unit>个小时|小时|个钟头|钟头|分钟|天|日|个星期|星期|个礼拜|礼拜|周|个月)"
         r"(?P<suffix>以后|之后|后|之内|以内|内)"
         r"|(?<=过)(?P<count2>" + _NUM + r"{1,3})\s*(?P<unit2>天|个星期|星期|个礼拜|礼拜|周|个月)(?!\s*(?:以后|之后|后|之内|以内|内|了|的))"
-    ), lambda m, c: _units_later_zh(_Groups(m, count=m.group("count") or m.group("count2"),
-                                             unit=m.group("unit") or m.group("unit2")), c)),
+        # 大概要两周 到时候我再打电话: the time something takes, then the rep's next step
+        r"|(?:(?<=要)|(?<=等))(?:大概|大约|差不多|估计)?(?P<count3>" + _NUM + r"{1,3})\s*(?P<unit3>天|个星期|星期|个礼拜|礼拜|周|个月)"
+        r"(?:左右|的样子|时间)?\s*[，,]?\s*(?:到时候|到那时|那时候|之后|以后|然后)(?!再说|再看|看看)(?=[^，,。.]{0,4}?(?:我|再|去|给|打|联系|跟进))"
+    ), lambda m, c: _units_later_zh(_Groups(m, count=m.group("count") or m.group("count2") or m.group("count3"),
+                                             unit=m.group("unit") or m.group("unit2") or m.group("unit3")), c)),
     Rule("holiday", re.compile(
         r"(?P<name>元旦|五一|劳动节|国庆节?|十一长假|圣诞节?|平安夜)(?:节)?(?P<when>之前|以前|前|之后|以后|后|过后)?"
         r"(?!放完假|收假|假期结束)"

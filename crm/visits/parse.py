@@ -512,7 +512,8 @@ def _action_text(
     after = text[mention.end : end]
     if re.search(r"[\u4e00-\u9fff]", before + after) or not (before + after).strip():
         after_clean = _clean_zh(after + _spoken_continuation(text, clauses, clause_number, others))
-        action = after_clean if len(after_clean) >= 2 else _clean_zh(before) + after_clean
+        before_clean = "" if _ONLY_WAITING.fullmatch(_clean_zh(before)) else _clean_zh(before)
+        action = after_clean if len(after_clean) >= 2 else before_clean + after_clean
         if not action and clause_number + 1 < len(clauses):
             following_start, following_end, following = clauses[clause_number + 1]
             if not _holds_date(following_start, following_end, others):
@@ -533,6 +534,9 @@ def _action_text(
         if not action and clause_number > 0:
             action = _TRAILING_NOISE_EN.sub("", _LEADING_NOISE_EN.sub("", clauses[clause_number - 1][2]))
     return action.strip()[:200]
+
+
+_ONLY_WAITING = re.compile(r"(?:说|还|大概|大约|差不多|估计)*(?:需要|要|得)?等?")  # 大概要两周 到时候…: the step comes after
 
 
 def _spoken_continuation(
