@@ -9,10 +9,11 @@ from crm.pricing.book import PriceBook, ProductNotFound
 from crm.pricing.customers import CustomerLookup
 from crm.pricing.matching import find_products
 from crm.pricing.money import format_money
-from crm.pricing.question import PriceQuestion, find_discount, named_value_class, read_question
+from crm.pricing.question import PriceQuestion, asks_the_most, find_discount, named_value_class, read_question
 from crm.pricing.quote import Inquiry, QuoteError, compute_max_discount, compute_quote
 from crm.pricing.render import (
     breakdown_lines,
+    class_discount_line,
     customer_text,
     decision_line,
     lever_lines,
@@ -84,6 +85,8 @@ class PricingSkill(Skill):
             return RouteScore(0.35, "asks how to handle a price objection, names no product")
         if asks_price and (product or discount):
             return RouteScore(0.9, "price words with a " + ("product" if product else "discount"))
+        if asks_price and asks_the_most(text) and self.customers and self.customers.find_value_class(text):
+            return RouteScore(0.9, "the most a named customer can get")
         if product and re.search(r"\d|[一二两三四五六七八九十百千]", text):
             return RouteScore(0.6, "a product with a number")
         if asks_price:
@@ -234,6 +237,7 @@ class PricingSkill(Skill):
         understood = []
         if question.customer:
             understood.append(customer_text(question.customer, question.value_class, language))
+        class_line = class_discount_line(self.book, question.value_class, language) if question.value_class else ""
         if question.requested is not None:
             understood.append(request.t(f"要求“{question.requested.text}”", f"asking “{question.requested.text}”")
                               if question.requested.text else "")
@@ -249,7 +253,7 @@ class PricingSkill(Skill):
                          question.with_product(product.sku))
             for product in products
         ]
-        return Reply.of(lead, prompt, buttons=[buttons[index:index + 2] for index in range(0, len(buttons), 2)])
+        return Reply.of(lead, class_line, prompt, buttons=[buttons[index:index + 2] for index in range(0, len(buttons), 2)])
 
     def _ask_quantity(self, request: Request, question: PriceQuestion) -> Reply:
         said, limit = question.quantity_said, f"{self.book.limits.max_quantity:,}"

@@ -168,6 +168,15 @@ def test_unknown_product_asks_with_every_product(skill: PricingSkill, book) -> N
     assert "合计（100 套）：¥460,800.00" in chosen.text
 
 
+def test_a_value_class_alone_is_told_its_class_discount_before_the_product(skill: PricingSkill) -> None:
+    reply = skill.handle(_request("三类客户最多能打几折"))
+    assert "III 类客户的等级折扣是 4%（移动销售终端 2%）" in reply.text and "哪个产品" in reply.text
+    english = skill.handle(_request("What discount can a class III customer get?", language="en"))
+    assert "A class III customer gets a 4% class discount (Field sales tablet 2%)" in english.text
+    chosen = _press(skill, reply, "专业版")
+    assert "III 类客户" in chosen.text
+
+
 def test_several_products_ask_which_one(skill: PricingSkill) -> None:
     reply = skill.handle(_request("专业版加实施多少钱"))
     assert "先算哪一个" in reply.text
@@ -255,6 +264,8 @@ def test_without_a_customer_lookup_the_class_is_not_guessed(book) -> None:
         ("今天拜访华信科技王总，客户嫌专业版太贵，要求打八五折，下周三再跟进", 0.0, 0.4),  # a visit note
         ("拜访完华信，他们要打八五折，我能答应吗", 0.85, 1.0),
         ("三类客户最多能打几折", 0.85, 1.0),  # a value class named without a customer
+        ("华信科技最多能打几折", 0.85, 1.0),  # the most a named customer can get: no product needed to claim it
+        ("华信科技最近怎么样", 0.0, 0.0),
         ("What discount can a class III customer get?", 0.85, 1.0),
         ("what discount can a class-III customer get", 0.85, 1.0),  # the hyphen of a phone keyboard
         ("", 0.0, 0.0),

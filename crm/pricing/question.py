@@ -36,6 +36,8 @@ _MAX = re.compile(
     r"\bthe most\b|\bmax(?:imum)?\b|\blowest\b|\bhow low\b|\bbest price\b|how much (?:can|could) i (?:give|offer|discount)",
     re.IGNORECASE,
 )
+
+
 _PUSHING = re.compile(
     r"降价|便宜|太贵|贵了|砍价|压价|竞品|竞争对手|对手|再低|让利|还价|嫌贵|"
     r"cheaper|too expensive|lower (?:the )?price|competitor|push(?:es|ing)? (?:back|on price)|haggl",
@@ -137,6 +139,11 @@ _NAMED_CLASS = re.compile(
     r"\b(?:class|tier|category|value\s+class)[\s-]*(?P<en>IV|III|II|I|[1-4])\b|\b(?P<after>IV|III|II|[1-4])[\s-]*(?:class|tier)\s+(?:customers?|clients?|accounts?)\b",
     re.IGNORECASE,
 )
+
+
+def asks_the_most(text: str) -> bool:
+    """Whether `text` asks for the most that can be given (最多能打几折, "what's the most I can give")."""
+    return bool(_MAX.search(text))
 
 
 def named_value_class(text: str) -> str | None:

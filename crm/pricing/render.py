@@ -34,6 +34,25 @@ def customer_text(customer: str | None, value_class: str | None, language: str) 
     return customer or ""
 
 
+def class_discount_line(book: PriceBook, value_class: str, language: str) -> str:
+    """What a value class gets before any product is chosen: 'III 类客户的等级折扣是 4%（每个产品）…'."""
+    by_rate: dict[Decimal, list[str]] = {}
+    for product in book.products:
+        by_rate.setdefault(book.class_discount(product, value_class), []).append(product.name.get(language))
+    usual, *others = sorted(by_rate, key=lambda rate: -len(by_rate[rate]))
+    rate = format_percent(usual)
+    if not others:
+        said = _pick(language, f"{value_class} 类客户的等级折扣是 {rate}，每个产品都一样。",
+                     f"A class {value_class} customer gets a {rate} class discount on every product.")
+    else:
+        exceptions = [f"{_pick(language, '、', ', ').join(by_rate[other])} {format_percent(other)}" for other in others]
+        said = _pick(language, f"{value_class} 类客户的等级折扣是 {rate}（{'；'.join(exceptions)}）。",
+                     f"A class {value_class} customer gets a {rate} class discount ({'; '.join(exceptions)}).")
+    return said + _pick(language, "批量折扣和你能额外让的另算，最多能给多少要看产品和数量。",
+                        " Volume breaks and any extra discount you may give come on top, so the most you can give "
+                        "depends on the product and quantity.")
+
+
 def quote_heading(quote: Quote, language: str) -> str:
     """'报价：专业版 (CRM-PRO) × 50 套 · 华信科技（IV 类客户）'."""
     title = f"{quote.product.get(language)} ({quote.sku}) × {quantity_text(quote.quantity, quote.unit, language)}"
