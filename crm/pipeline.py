@@ -91,6 +91,10 @@ class Pipeline(BaseModel):
                 return stage
         raise StageNotFound(name)
 
+    def label_of(self, name: str, language: str) -> str:
+        """The stage's label in `language`, or its stored name when the pipeline no longer has it."""
+        return self.get(name).label(language) if self.has(name) else name
+
     def has(self, name: str | None) -> bool:
         """Whether a stage of that name exists."""
         return any(stage.name == name for stage in self.stages)

@@ -16,6 +16,7 @@ from crm.customers import Customer, CustomerNotFound, CustomerRepository
 from crm.formatting import format_contact, format_day, format_due, objection_label, opportunity_line
 from crm.parsing.matching import CANDIDATE_SCORE
 from crm.parsing.periods import Period, period_in
+from crm.pipeline import Pipeline
 from crm.profiles import CustomerProfile, ProfileService
 from crm.users import UserRepository
 from crm.visits.repository import Visit, VisitRepository
@@ -175,7 +176,7 @@ class CustomersSkill(Skill):
     def card(self, request: Request, customer: Customer) -> Reply:
         """The card of one customer, with the records this user may see."""
         profile = self.profiles.profile(customer, user_id=request.user.owner_scope, today=request.local_now.date())
-        return render_profile(profile, request)
+        return render_profile(profile, request, self.profiles.opportunities.pipeline)
 
     def _card_for_text(self, request: Request, text: str) -> Reply:
         exact = self.customers.find_by_name(text)
@@ -275,7 +276,7 @@ class CustomersSkill(Skill):
         return f"（{'、'.join(names)}）" if request.language == "zh" else f" ({', '.join(names)})"
 
 
-def render_profile(profile: CustomerProfile, request: Request) -> Reply:
+def render_profile(profile: CustomerProfile, request: Request, pipeline: Pipeline) -> Reply:
     """A customer card as a reply."""
     customer, language = profile.customer, request.language
     reply = Reply().add(_customer_line(customer, language), "heading")
@@ -302,7 +303,8 @@ def render_profile(profile: CustomerProfile, request: Request) -> Reply:
         reply.add(request.t("近期异议：", "Recent objections:") + "\n" + "\n".join(lines))
     if profile.opportunities:
         lines = [
-            "• " + opportunity_line(o.title, o.amount, o.currency, o.expected_close, f"{o.stage} {o.probability}%", language)
+            "• " + opportunity_line(o.title, o.amount, o.currency, o.expected_close,
+                                    f"{pipeline.label_of(o.stage, language)} {o.probability}%", language)
             for o in profile.opportunities
         ]
         reply.add(request.t("进行中的商机：", "Open opportunities:") + "\n" + "\n".join(lines))

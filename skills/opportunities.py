@@ -122,8 +122,7 @@ class OpportunitiesSkill(Skill):
     def _stage_lines(self, summary: PipelineSummary, language: str) -> list[str]:
         lines = []
         for total in summary.stages:
-            stage = self.opportunities.pipeline.get(total.stage) if self.opportunities.pipeline.has(total.stage) else None
-            label = stage.label(language) if stage else total.stage
+            label = self.opportunities.pipeline.label_of(total.stage, language)
             amounts = _totals(total.amounts, language) if total.amounts else "—"
             count = f"{total.count} 个" if language == "zh" else f"{total.count}"
             weighted = _totals(total.weighted, language) if total.weighted else "—"
@@ -131,11 +130,10 @@ class OpportunitiesSkill(Skill):
         return lines
 
     def _line(self, opportunity: Opportunity, language: str, *, owner: bool = False) -> str:
-        stage = self.opportunities.pipeline.get(opportunity.stage) if self.opportunities.pipeline.has(opportunity.stage) else None
         parts = [_name(opportunity)]
         if opportunity.amount is not None:
             parts.append(format_money(opportunity.amount, opportunity.currency, language))
-        parts.append(f"{stage.label(language) if stage else opportunity.stage} {opportunity.probability}%")
+        parts.append(f"{self.opportunities.pipeline.label_of(opportunity.stage, language)} {opportunity.probability}%")
         if opportunity.expected_close:
             parts.append(f"{opportunity.expected_close:%Y-%m}")
         if owner:

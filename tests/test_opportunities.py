@@ -190,6 +190,11 @@ def test_a_title_is_not_the_person_who_said_it() -> None:
     assert opportunity.title == "预算批不下来"
 
 
+def test_the_tenders_month_closes_a_deal_said_for_next_year() -> None:
+    [opportunity] = find_opportunities(normalize("他们明年有个一百多万的项目 三月份招标"), now=NOV_30)
+    assert (opportunity.title, opportunity.amount, opportunity.expected_close) == ("项目", Decimal(1000000), date(2027, 3, 31))
+
+
 def test_a_planned_signing_with_its_value_closes_that_month() -> None:
     assert read("Sarah said they will sign the contract end of January, 150k USD") == [("150000", "USD", "2027-01", None)]
 

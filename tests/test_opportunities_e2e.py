@@ -42,6 +42,9 @@ async def test_budget_note_saved_then_pipeline(bot: Assistant, fake_telegram: Fa
     assert "华信科技 · 扩容 · 200万 CNY · 线索 10%" in pipeline
     assert "加权合计：20万 CNY" in pipeline
 
+    card = await send(fake_telegram, REP_ID, "/customer 华信科技")
+    assert "扩容 · 200万 CNY" in card and "线索 10%" in card and "lead" not in card  # the stage in the rep's language
+
     theirs = await send(fake_telegram, OTHER_REP_ID, "/opps")
     assert "还没有进行中的商机" in theirs and "华信" not in theirs and "200万" not in theirs
 

@@ -405,6 +405,20 @@ def test_an_absence_a_holiday_and_a_contract_end_are_no_follow_ups(note):
     assert [followup.due.date() for followup in record.followups] == [date(2026, 12, 14)]
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "今天去了华信科技 见了王经理 他说我们比别家贵两成 下周三前把新报价发给他 另外他们明年有个一百多万的项目 三月份招标",
+        "今天上午去华信科技见了王经理 下周三前把新报价发给他",
+        "今天早上跟华信科技王经理通了电话 下周三前把新报价发给他",
+    ],
+)
+def test_the_visit_reported_before_nine_is_no_follow_up_and_no_warning(note):
+    record = parse_note(note, now=datetime(2026, 12, 8, 6, 30, tzinfo=ZONE), customers=INDEX)
+    assert [followup.due for followup in record.followups] == [datetime(2026, 12, 16, 9, 0, tzinfo=ZONE)]
+    assert record.warnings == [] and record.date_problems == []
+
+
 def test_the_time_something_takes_then_the_reps_step():
     now = datetime(2026, 12, 7, 17, 40, tzinfo=ZONE)
     [followup] = parse_note("海岳电力 钱处长 说要等领导拍板 大概要两周 到时候我再打电话问问", now=now, customers=INDEX).followups

@@ -388,13 +388,14 @@ def _close_date(
             continue  # 合同3月15号到期: when the contract ends, not when this deal closes
         if _FOLLOWUP_WORDS.search(clause) and not _CLOSE_WORDS.search(clause):
             continue  # 下周三再约: the next meeting
-        usable.append((month, past))
+        usable.append((month, past, bool(_CLOSE_WORDS.search(clause))))
+    usable.sort(key=lambda candidate: not candidate[2])  # 明年有个项目 三月份招标: the tender's month, not 明年
     if won:
-        for month, past in usable:
+        for month, past, _ in usable:
             if past:
                 return _month_end(month)
         return _month_end(usable[0][0]) if usable else None
-    for month, past in usable:
+    for month, past, _ in usable:
         if not past:
             return _month_end(month)
     return None
@@ -403,7 +404,7 @@ def _close_date(
 # titles ------------------------------------------------------------------------------------
 
 _TITLE_NOISE_ZH = re.compile(
-    r"^(?:他们|她们|我们|对方|客户|说|那个|这个|就是|主要是|目前|现在|后面|还有|另外|另一个是|一个是|已经|可能|大概|预计|计划|准备|打算|要|想|万一|怕)+"
+    r"^(?:他们|她们|我们|对方|客户|说|那个|这个|就是|主要是|目前|现在|后面|还有|另外|另一个是|一个是|已经|可能|大概|预计|计划|准备|打算|要|想|万一|怕|有个|有一个|的)+"
 )
 _TITLE_TAIL_ZH = re.compile(r"(?:的事|这块|那块|阶段了|了|的|到|已经)+$")
 _TITLE_CUES_ZH = re.compile(r"项目|系统|平台|单子|二期|三期|扩容|扩产|扩建|升级|改造|建设|采购|招标|要上|想上|想换|要换|加|授权|门禁|停车|新")

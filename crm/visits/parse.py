@@ -334,6 +334,8 @@ def _followups(
                                                  or saids[number] == mention.text.strip())
                for number, existing in enumerate(followups)):  # fmt: skip
             continue  # "by the 30th … noting that by the 30th", 三月中旬 … 3月15号: one reminder
+        if _reports_the_visit(action):
+            continue  # 今天去了华信科技, said before nine: the visit itself, nothing to warn about
         if doubted:
             said = mention.text.strip()
             set_nothing.append(say(f"“{said}”看起来不是要做的事，没有设跟进", f"“{said}” does not read as a to-do; no follow-up was set from it"))
@@ -600,7 +602,10 @@ def _next_steps(
 
 # "今天下午去了X" reports the visit itself, and an unknown company's name starts with the verb before it
 # ("去了明达科技"): neither is a follow-up or part of the name.
-_PAST_VISIT = re.compile(r"^(?:今天|刚才|上午|下午)?(?:去了|见了|拜访了|聊了|谈了|见到了?)")
+_PAST_VISIT = re.compile(
+    r"^(?:今天|刚才|上午|下午|早上)?(?:去了|见了|拜访了|聊了|谈了|见到了?|"
+    r"(?:去|跟|和|到|在)[^，,。；;\s]{0,14}?(?:见了|聊了|谈了|通了电话|打了电话|拜访了|开了会|吃了饭))"
+)
 _VERB_BEFORE_NAME = re.compile(r"^(?:今天|刚才|上午|下午)?(?:去了|见了|拜访了?|聊了|谈了|到了|跟|和|与|在|去|到)")
 
 
