@@ -91,6 +91,8 @@ def test_a_case_summary_stops_at_the_problem_not_the_next_step() -> None:
     assert case.summary == "上次那个系统故障 还没修好 很生气"  # dictated: the visit before it and the next step after it left out
     [case] = find_cases(normalize("产线的MES系统 宕机了 紧急"))
     assert case.summary.startswith("产线的") and case.priority == "urgent"  # the subject of the problem stays
+    [case] = find_cases(normalize("华信科技 合同明年3月到期 王经理说系统上周宕机了两次 很生气"))
+    assert case.summary == "王经理说系统上周宕机了两次 很生气"  # the contract said before it is another matter
     [case] = find_cases(normalize("complained the hotline never picks up. Mr. Zhou was very angry"))
     assert case.priority == "high" and case.summary.startswith("complained the hotline never picks up")
 

@@ -126,6 +126,7 @@ _PREAMBLE = re.compile(
     r"^\s*(?:嗯+|呃+|那个|就是|然后|他说|她说|他们说|对方说|说)\s*[，,]?\s*$|去了|拜访|见了|见到|聊了|谈了|\b(?:visited|met|saw)\b",
     re.IGNORECASE,
 )
+_OTHER_MATTER = re.compile(r"合同|协议|到期|续约|续签|\b(?:contract|renewal|renew)\b", re.IGNORECASE)
 # Clauses: split at commas and semicolons, and at the pauses of dictated Chinese ("见了张主任 他说 上次那个系统故障")
 _CLAUSE_BREAK = re.compile(r"(?<=[，,;；])|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
@@ -139,8 +140,8 @@ def _up_to_the_problem(topic: str, kind: str) -> str:
     if not telling:
         return topic
     first = telling[0]
-    while first > 0 and not _PREAMBLE.search(clauses[first - 1]):  # "产线的MES系统 宕机了": the subject stays
-        first -= 1
+    while first > 0 and not _PREAMBLE.search(clauses[first - 1]) and not _OTHER_MATTER.search(clauses[first - 1]):
+        first -= 1  # "产线的MES系统 宕机了": the subject stays; "合同明年3月到期" before it is another matter
     return "".join(clause if clause.endswith(("，", ",", ";", "；")) else f"{clause} " for clause in clauses[first : telling[-1] + 1]).strip()
 
 
