@@ -221,7 +221,7 @@ class CustomersSkill(Skill):
             by_customer.setdefault(visit.customer_name or request.t("（未指定客户）", "(no customer)"), []).append(visit)
         lines = []
         for customer_name, customer_visits in by_customer.items():
-            days = "、".join(sorted({format_day(v.visit_date, request.language) for v in customer_visits}))
+            days = request.t("、", ", ").join(sorted({format_day(v.visit_date, request.language) for v in customer_visits}))
             owner = self._owner_suffix(request, customer_visits)
             lines.append(f"• {customer_name} — {days}{owner}")
         heading = request.t(f"{label}拜访了 {len(by_customer)} 家客户（{len(visits)} 次）：",
@@ -283,7 +283,7 @@ def render_profile(profile: CustomerProfile, request: Request, pipeline: Pipelin
     if customer.notes:
         reply.add(request.t(f"备注：{customer.notes}", f"Notes: {customer.notes}"))
     if profile.contacts:
-        people = "、".join(format_contact(c.name, c.title, c.department, language) for c in profile.contacts)
+        people = request.t("、", ", ").join(format_contact(c.name, c.title, c.department, language) for c in profile.contacts)
         reply.add(request.t(f"联系人：{people}", f"Contacts: {people}"))
     if profile.visits:
         lines = [f"• {visit.visit_date.isoformat()} {_visit_line(visit)}" for visit in profile.visits]

@@ -326,7 +326,7 @@ class VisitNotesSkill(Skill):
         lines = [request.t("客户：", "Customer: ") + _customer_text(record, request)]
         lines.append(request.t("日期：", "Date: ") + format_day(record.visit_date, language))
         if record.contacts:
-            people = "、".join(format_contact(c.name, c.title, c.department, language) for c in record.contacts)
+            people = request.t("、", ", ").join(format_contact(c.name, c.title, c.department, language) for c in record.contacts)
             lines.append(request.t("联系人：", "Contacts: ") + people)
         reply.add("\n".join(lines))
         if record.objections:

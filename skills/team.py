@@ -76,7 +76,7 @@ class TeamSkill(Skill):
         pipeline = self.opportunities.pipeline
         lines = []
         for user_id, stages in by_rep.items():
-            counts = "、".join(f"{pipeline.label_of(stage, language)} {n}"
+            counts = request.t("、", ", ").join(f"{pipeline.label_of(stage, language)} {n}"
                               for stage, n in stages.items())  # fmt: skip
             totals = ", ".join(format_money(value, currency or None, language) for currency, value in weighted[user_id].items())
             lines.append(f"• {self.users.name_of(user_id)}: {counts}" + (f" → {totals}" if totals else ""))

@@ -151,6 +151,13 @@ def test_english_note_and_english_correction(kam: Assistant, say) -> None:
     assert "Initech Systems" in unknown.text and button_data(unknown, "notes:new:")
 
 
+def test_an_english_card_lists_people_with_commas(kam: Assistant, say) -> None:
+    card = say(REP_ID, "Visited Acme Corp today, met Sarah (CFO) and Tom from IT. Budget for next year is about $200k, "
+                       "decision in Q1.")  # fmt: skip
+    assert "Contacts: Sarah (CFO), Tom (IT)" in card.text and "、" not in card.text
+    assert "Opportunity: Budget · 200,000 USD" in card.text  # not "Budget for"
+
+
 def test_discard_keeps_the_text(kam: Assistant, say) -> None:
     card = say(REP_ID, EXAMPLE)
     reply = say(REP_ID, button=button_data(card, "notes:discard:"))

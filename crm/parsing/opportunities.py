@@ -414,6 +414,9 @@ _TITLE_CUES_ZH = re.compile(r"项目|系统|平台|单子|二期|三期|扩容|�
 _A_PERSON_ZH = re.compile(r"(?:[\u4e00-\u9fff]{0,4}的)?[\u4e00-\u9fff]{0,3}?[\u4e00-\u9fff](?:总|经理|工|主任|处长|科长|部长|总监|老师|姐|哥)说?")
 
 
+_DANGLING_EN = {"for", "of", "on", "to", "is", "are", "was", "were", "at", "with", "and", "from", "this", "next"}
+
+
 def _title_rank_zh(clause: str) -> tuple[bool, int, bool, int]:
     """Best first: not only a person; a cue without 预算, a cue with it, 预算 alone, anything else; longer."""
     cue, budget = bool(_TITLE_CUES_ZH.search(clause)), "预算" in clause
@@ -458,8 +461,10 @@ def _title(text: str, start: int, end: int, amounts: Sequence[AmountSpan], perio
         if len(words) > 2:
             return words.strip()[:40]
     window = re.split(r"\s*[,;]|\s{2,}|\s(?:in|by|about|around|roughly|decision|they|want|wants|expect)\b", topic[cue.start() : cue.start() + 60])[0]
-    words = [w for w in re.split(r"\s+", window) if w and not re.fullmatch(r"(?:um+|uh+|of|the|a|an)", w, re.I)]
-    return " ".join(words[:5]).strip(" ,.")[:40]
+    words = [w for w in re.split(r"\s+", window) if w and not re.fullmatch(r"(?:um+|uh+|of|the|a|an)", w, re.I)][:5]
+    while len(words) > 1 and words[-1].lower() in _DANGLING_EN:
+        words.pop()  # "Budget for next year": the period is left out, and so is its "for"
+    return " ".join(words).strip(" ,.")[:40]
 
 
 # one topic ---------------------------------------------------------------------------------
