@@ -419,6 +419,18 @@ def test_the_visit_reported_before_nine_is_no_follow_up_and_no_warning(note):
     assert record.warnings == [] and record.date_problems == []
 
 
+def test_traditional_characters_give_the_same_account_items_quoted_as_said():
+    now = datetime(2026, 12, 8, 10, 30, tzinfo=ZONE)
+    record = parse_note("遠大物流李總說 預算三百萬 明年第一季度採購 禮拜五前寄方案", now=now, customers=INDEX)
+    [opportunity] = record.opportunities
+    assert (opportunity.title, opportunity.amount, opportunity.expected_close) == ("採購", 3000000, date(2027, 3, 31))
+    record = parse_note("國泰製藥 陳主任 系統又當機了 很生氣 合同明年六月到期", now=now, customers=INDEX)
+    [case] = record.cases
+    assert (case.type, case.priority) == ("incident", "high") and "系統又當機了 很生氣" in case.summary
+    [contract] = record.contracts
+    assert contract.end == date(2027, 6, 30) and "合同明年六月到期" in contract.text
+
+
 def test_the_time_something_takes_then_the_reps_step():
     now = datetime(2026, 12, 7, 17, 40, tzinfo=ZONE)
     [followup] = parse_note("海岳电力 钱处长 说要等领导拍板 大概要两周 到时候我再打电话问问", now=now, customers=INDEX).followups

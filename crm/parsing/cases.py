@@ -38,7 +38,7 @@ class ProposedCase(BaseModel):
 
 
 _INCIDENT = re.compile(
-    r"宕机|瘫痪|崩溃|崩了|故障|报错|出错|登不上|登录不了|连不上|打不开|用不了|跑不下去|死机|卡死|卡纸|对不上|数据不对|停机|停线|停产|挂了|"
+    r"宕机|当机|瘫痪|崩溃|崩了|故障|报错|出错|登不上|登录不了|连不上|打不开|用不了|跑不下去|死机|卡死|卡纸|对不上|数据不对|停机|停线|停产|挂了|"
     r"\b(?:down|outage|crash\w*|errors?|can'?t connect|cannot connect|can'?t log ?in|not working|stopped working|"
     r"jamm\w*|broken|fail(?:s|ing|ed)?|bug|glitch\w*|wrong data|doesn'?t match)\b",
     re.IGNORECASE,

@@ -111,9 +111,13 @@ def _parse(
     )  # fmt: skip
     followups = [followup for followup in followups if not _reports_the_visit(followup.text)]
     next_steps = [step for step in _next_steps(clauses, followups, objections, mentions) if not _reports_the_visit(step)]
-    opportunities = find_opportunities(
-        text, now=now, amounts=amount_spans, mentions=mentions, skip=[customer_span] if customer_span else []
-    )
+    plain = simplified(text)  # 預算 is 预算 to the account readers; char for char, so what they quote is put back as said
+    opportunities = [
+        found.model_copy(update={"title": _as_said(found.title, plain, text), "text": _as_said(found.text, plain, text)})
+        for found in find_opportunities(
+            plain, now=now, amounts=amount_spans, mentions=mentions, skip=[customer_span] if customer_span else []
+        )
+    ]
 
     if customer is None:
         warnings.append(say("没有识别出客户", "no customer recognised"))
@@ -139,8 +143,10 @@ def _parse(
         followups=followups,
         amounts=[format_amount(span.amount) for span in amount_spans],
         opportunities=opportunities,
-        contracts=find_contracts(text, now=now, mentions=mentions),
-        cases=find_cases(text, objections=[o.category for o in objections]),
+        contracts=[found.model_copy(update={"text": _as_said(found.text, plain, text)})
+                   for found in find_contracts(plain, now=now, mentions=mentions)],
+        cases=[found.model_copy(update={"summary": _as_said(found.summary, plain, text)})
+               for found in find_cases(plain, objections=[o.category for o in objections])],
         excerpt=_one_line(text)[:EXCERPT_CHARS],
         language=language,
         warnings=warnings,
@@ -611,6 +617,19 @@ _VERB_BEFORE_NAME = re.compile(r"^(?:今天|刚才|上午|下午)?(?:去了|见�
 
 def _reports_the_visit(text: str) -> bool:
     return bool(_PAST_VISIT.match(text)) and not re.search(r"再|要|将|会|记得|提醒", text)
+
+
+def _as_said(words: str, plain: str, text: str) -> str:
+    """`words` quoted from the note in Simplified (`plain`), in the characters the rep used (預算, not 预算)."""
+    if plain == text or not words:
+        return words
+    body, ellipsis = (words[:-1], "…") if words.endswith("…") else (words, "")
+    at = plain.find(body)
+    if at >= 0:
+        return text[at : at + len(body)] + ellipsis
+    if " " not in body:
+        return words
+    return " ".join(_as_said(part, plain, text) for part in body.split(" ")) + ellipsis  # a title joined from clauses
 
 
 def _one_line(text: str) -> str:
