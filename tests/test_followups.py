@@ -173,6 +173,13 @@ def test_create_list_and_finish_from_buttons(chat) -> None:
     assert repository.get(huaxin.id).snooze_count == 1
 
 
+@pytest.mark.parametrize("text", ["我的跟進", "我有哪些待辦"])
+def test_a_list_asked_in_traditional_characters_is_a_list(chat, text: str) -> None:
+    chat("提醒我周五下午给华信发方案")
+    listing = chat(text)
+    assert "待办跟进（1）" in listing.text and "什么时候提醒你" not in listing.text
+
+
 def test_typed_snooze_moves_the_latest_reminder(chat) -> None:
     chat("提醒我明天上午10点给华信打电话")
     chat("提醒我后天给王总发资料")
