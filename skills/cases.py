@@ -36,7 +36,8 @@ _MOVE_TO = {"assigned": "assigned", "assign": "assigned", "已分派": "assigned
 
 _OPEN_CASES = re.compile(
     r"(?:哪些|有没有|还有|什么).{0,4}(?:没处理|未处理|没解决|未解决|未结|待处理|没结).{0,3}(?:的)?(?:投诉|工单|问题|售后)|"
-    r"(?:open|unresolved|pending) (?:complaints|cases|tickets)|(?:any|which) (?:open )?complaints",
+    r"(?:open|unresolved|pending) (?:complaints|cases|tickets)|(?:any|which) (?:open )?complaints|"
+    r"^(?:我的|查看|看看|全部|所有)?(?:未结|未处理|待处理|没结|开着)?(?:的)?(?:售后)?工单(?:列表|清单)?[?？]?$|^(?:my )?(?:cases|tickets)[?？]?$",
     re.IGNORECASE,
 )
 

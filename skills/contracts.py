@@ -29,7 +29,8 @@ _USAGE_EN = "e.g. /contract renew #3 31 March 2028, or /contract close #3 (the n
 
 _ENDING = re.compile(
     r"(?:哪些|什么|几个|我的|有没有)合同.{0,6}(?:到期|续约|续签)|(?:which|what|my) contracts?\b.{0,30}(?:end|expir|renew)|"
-    r"contracts? (?:ending|expiring|up for renewal)",
+    r"contracts? (?:ending|expiring|up for renewal)|"
+    r"^(?:我的|查看|看看|全部|所有)?合同(?:列表|清单)?[?？]?$|^(?:my |all )?contracts[?？]?$",
     re.IGNORECASE,
 )
 

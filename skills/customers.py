@@ -14,6 +14,7 @@ from crm.cases import priority_label, type_label
 from crm.customer_import import CustomerInput, normalize_value_class
 from crm.customers import Customer, CustomerNotFound, CustomerRepository
 from crm.formatting import format_contact, format_day, format_due, objection_label, opportunity_line
+from crm.parsing.dates import simplified
 from crm.parsing.matching import CANDIDATE_SCORE
 from crm.parsing.periods import Period, period_in
 from crm.pipeline import Pipeline
@@ -43,7 +44,8 @@ _WHICH_CUSTOMERS = re.compile(
 )
 _MY_CUSTOMERS = re.compile(r"我的客户|客户列表|所有客户|my (?:customers|accounts|clients)|list (?:of )?customers", re.I)
 _CARD_WORDS = re.compile(
-    r"怎么样|最近|情况|进展|近况|如何|咋样|状态|跟进到哪|how(?:'s| is| are)|doing|status|update|latest|what'?s new",
+    r"怎么样|最近|情况|进展|近况|如何|咋样|状态|跟进到哪|联系人|对接人|档案|客户卡|"
+    r"how(?:'s| is| are)|doing|status|update|latest|what'?s new|contacts?\b|profile",
     re.I,
 )
 # "上次拜访华信聊了什么", "what happened at the last visit to Acme": the card lists the latest visits. Asked only:
@@ -119,7 +121,7 @@ class CustomersSkill(Skill):
 
     def handle(self, request: Request) -> Reply:
         """Answer a question about customers or visits."""
-        text = request.text.strip()
+        text = simplified(request.text.strip())  # as the router scored it: 我這週拜訪了哪些客戶 asks what 我这周… asks
         if name := _contact_name(text):
             return self._contact_company(request, name)
         if _VISITED.search(text):

@@ -8,6 +8,7 @@ documents but never change them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from knowledge.library import (
     check_size,
     checked_name,
 )
-from skills.base import Skill, SkillError, command
+from skills.base import RouteScore, Skill, SkillError, command
 from skills.models import Reply, Request
 
 ShowProgress = Callable[[str], None]
@@ -47,6 +48,15 @@ class Upload:
         return note + progress_text(request, self.name, "read", 0, 1)
 
 
+_LIST_DOCUMENTS = re.compile(
+    r"(?:知识库|手册|资料库)(?:里|中)?(?:都)?(?:有)?(?:哪些|什么|几份|几个|多少)(?:文档|文件|资料|手册)|"
+    r"^(?:知识库|知识库文档|文档列表)[?？]?$|"
+    r"\b(?:which|what) (?:documents|files|docs) (?:are|do you have|does the (?:knowledge base|playbook) have)\b|"
+    r"\blist (?:the |your )?(?:documents|docs)\b",
+    re.IGNORECASE,
+)
+
+
 class DocumentsSkill(Skill):
     """The knowledge base's documents: list for everyone; upload and remove for admins."""
 
@@ -58,6 +68,16 @@ class DocumentsSkill(Skill):
 
     def __init__(self, library: DocumentLibrary):
         self.library = library
+
+    def score(self, request: Request) -> RouteScore:
+        """Claim "知识库有哪些文档" / "which documents are in the knowledge base"."""
+        if _LIST_DOCUMENTS.search(request.text):
+            return RouteScore(0.9, "asks which documents the knowledge base holds")
+        return RouteScore(0.0)
+
+    def handle(self, request: Request) -> Reply:
+        """The list of documents."""
+        return self.list_documents(request)
 
     @command("kb", zh="知识库文档列表；管理员：/kb remove 文件名 删除一个", en="List the documents; admins: /kb remove NAME",
              example="/kb")  # fmt: skip

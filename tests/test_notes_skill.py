@@ -151,6 +151,14 @@ def test_english_note_and_english_correction(kam: Assistant, say) -> None:
     assert "Initech Systems" in unknown.text and button_data(unknown, "notes:new:")
 
 
+def test_questions_in_traditional_characters_get_the_same_answers(kam: Assistant, say) -> None:
+    say(REP_ID, EXAMPLE)
+    say(REP_ID, button=f"notes:save:{notes(kam)[0]['id']}")
+    visited = say(REP_ID, "我這週拜訪了哪些客戶")
+    assert "华信科技" in visited.text and "没找到这个客户" not in visited.text
+    assert "华信科技" in say(REP_ID, "哪些客戶嫌貴").text
+
+
 def test_an_english_card_lists_people_with_commas(kam: Assistant, say) -> None:
     card = say(REP_ID, "Visited Acme Corp today, met Sarah (CFO) and Tom from IT. Budget for next year is about $200k, "
                        "decision in Q1.")  # fmt: skip
@@ -207,9 +215,16 @@ def test_router_sends_visit_reports_to_notes(kam: Assistant, text: str) -> None:
         ("which customers complained about price?", "customers"),
         ("who did I visit last week?", "customers"),
         ("which company is Sarah with?", "customers"),
+        ("华信科技的联系人是谁", "customers"),
+        ("who are the contacts at Acme", "customers"),
+        ("我的合同", "contracts"),
+        ("my contracts", "contracts"),
+        ("未结工单", "cases"),
+        ("知识库有哪些文档", "documents"),
+        ("what documents are in the knowledge base", "documents"),
     ],
 )
-def test_router_sends_questions_to_customers(kam: Assistant, text: str, skill: str) -> None:
+def test_router_sends_questions_about_records_to_their_skill(kam: Assistant, text: str, skill: str) -> None:
     chosen, ranking = kam.router.choose(kam.request(kam.users.get(REP_ID), text, now=NOW))
     assert chosen == skill, ranking
     notes_score = next(route.score for route in ranking if route.skill == "notes")
