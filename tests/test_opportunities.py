@@ -224,6 +224,8 @@ def test_stages_when_said() -> None:
         (None, None, "2027-12", "lead")]  # fmt: skip
     [found] = find_opportunities("lost Ruifeng Bank to Oracle on price, the 5 million core banking deal", now=NOV_30)
     assert (found.stage, found.amount, found.currency, found.lost_reason) == ("lost", Decimal("5000000"), None, "to Oracle on price")
+    [found] = find_opportunities("Acme - lost the Shenzhen plant deal to Siemens on price, around 80k USD", now=NOV_30)
+    assert (found.stage, found.amount, found.lost_reason) == ("lost", Decimal(80000), "to Siemens on price")
 
 
 def test_two_opportunities_in_one_note() -> None:

@@ -215,6 +215,7 @@ def test_our_people_and_words_are_not_contacts(text):
         ("spoke with Initech's head of IT, Raj", ["Raj"]),
         ("called Sarah's assistant at Globex", ["Sarah"]),
         ("met Northwind's CFO today", ["CFO"]),  # a company not on file, named before its role
+        ("Called Huaxin's Wang, he's on leave", ["Wang"]),
     ],
 )
 def test_a_companys_possessive_is_not_a_person(text, expected):

@@ -397,6 +397,7 @@ def test_a_part_of_today_that_is_over_or_done_sets_nothing(note, said_at):
         "华信科技 王总这周出差 合约的部分要等他 我们下周一再约",  # someone away this week
         "visited Acme Corp today  I will do the demo for them on Monday at 10  tomorrow is holiday so nothing before that",
         "Acme Corp  we send the SOW draft by Monday  their current contract with us ends March 31",
+        "Acme Corp: Wang is on leave until the 15th. Send the SOW draft by Monday",
     ],
 )
 def test_an_absence_a_holiday_and_a_contract_end_are_no_follow_ups(note):

@@ -527,6 +527,8 @@ def _english_contacts(text: str, excluded_words: set[str], ours: set[str]) -> li
 
     def usable(name: str) -> str | None:
         words = name.split()
+        if len(words) > 1 and re.search(r"['’]s$", words[0]):  # "Huaxin's Wang": the person is Wang
+            words = words[1:]
         if words and re.search(r"['’]s$", words[-1]):  # "Sarah's assistant": Sarah; "Acme's CFO": no one
             words[-1] = words[-1][:-2]
         while words and (words[-1] in _EN_STOPWORDS or words[-1].lower() in excluded_words

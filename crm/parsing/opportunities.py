@@ -179,7 +179,7 @@ def is_business_amount(text: str, span: AmountSpan, lower: int = 0, upper: int |
 _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("lost", re.compile(
         r"丢了|丢单|输给了?|没拿下|没中标|落标|落选|"
-        r"\blost\s+(?:it\b|to\b|the\s+(?:deal|bid|tender|project|order|opportunity)\b|(?-i:[A-Z]))|"
+        r"\blost\s+(?:it\b|to\b|the\s+(?:[\w-]+\s+){0,3}?(?:deal|bid|tender|project|order|opportunity)\b|(?-i:[A-Z]))|"
         r"\b(?:deal|bid|tender|project|opportunity)\s+(?:was\s+|is\s+)?lost\b|\bwent with (?:the |a |another )?(?:cheaper|other|competitor)",
         re.IGNORECASE)),
     ("won", re.compile(r"中标|拿下了?|赢单|赢了|成交了|\b(?:won|closed the deal)\b", re.IGNORECASE)),
@@ -207,7 +207,7 @@ def stage_in(text: str, *, has_amount: bool = False) -> str | None:
 
 def lost_reason_in(text: str) -> str | None:
     """Why a deal was lost, in the note's words: "to Oracle on price", "输给了友商"."""
-    if match := re.search(r"\blost\b(?:\s+(?:it|the\s+\w+(?:\s+deal)?|(?-i:[A-Z][\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*)*)))?\s+(to\b[^,.;]{0,60})", text, re.I):
+    if match := re.search(r"\blost\b(?:\s+(?:it|the\s+(?:[\w-]+\s+){0,3}?(?:deal|bid|tender|project|order|opportunity)|the\s+\w+(?:\s+deal)?|(?-i:[A-Z][\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*)*)))?\s+(to\b[^,.;]{0,60})", text, re.I):
         return match.group(1).strip()
     if match := re.search(r"(?:输给了?|丢给了?)([^\s，,。；;]{1,20})", text):
         reason = match.group(0)

@@ -343,7 +343,7 @@ def _followups(
         if _reports_the_visit(action):
             continue  # 今天去了华信科技, said before nine: the visit itself, nothing to warn about
         if doubted:
-            said = mention.text.strip()
+            said = mention.text.strip().rstrip(".,;:!?。，；：！？")
             set_nothing.append(say(f"“{said}”看起来不是要做的事，没有设跟进", f"“{said}” does not read as a to-do; no follow-up was set from it"))
             warnings.append(set_nothing[-1])
             continue  # 他们新工厂1月20号投产: news in words the rules do not know
@@ -363,8 +363,10 @@ def _not_planned(
         return True  # "ping him in the new year, no date set", 一月中旬再定 具体哪天没说, 要是能晚上装就好了
     if _CONCERN.search(text[max(clause_start, mention.start - 12) : mention.start]) and not _COMMITMENT.search(clause):
         return True  # 怕赶不上春节前上线: a worry about a date
-    if _RETURNS_AFTER.match(text[mention.end : mention.end + 12]) or _RETURNS_BEFORE.search(text[max(0, mention.start - 24) : mention.start]):
-        return True  # 黄主任下周四回来, "back around the 22nd", "in Sanya till end of month": someone's absence
+    before = text[max(0, mention.start - 24) : mention.start]
+    if (_RETURNS_AFTER.match(text[mention.end : mention.end + 12]) or _RETURNS_BEFORE.search(before)
+            or (_AWAY_UNTIL.match(mention.text) and _AWAY.search(before))):  # fmt: skip
+        return True  # 黄主任下周四回来, "back around the 22nd", "in Sanya till end of month", "on leave until the 15th"
     if (
         mention.rule.endswith("+time_only") and day == now.date() + timedelta(days=1) and mention.start < OPENING_CHARS
         and timedelta(0) <= now.replace(tzinfo=None) - datetime.combine(now.date(), clock) <= JUST_NOW
@@ -441,6 +443,11 @@ _RETURNS_BEFORE = re.compile(
     r"|\b(?:till|until|til)\s+$",
     re.IGNORECASE,
 )  # "travelling and back around the 22nd", "he's back on Monday", "in Sanya till end of month"; not "call her back on Monday"
+_AWAY_UNTIL = re.compile(r"\s*(?:until|till|til)\b", re.IGNORECASE)
+_AWAY = re.compile(
+    r"\b(?:on (?:leave|holiday|vacation|annual leave|sick leave|a trip)|away|out of (?:the )?office|ooo|off|travell?ing|abroad)\s*$",
+    re.IGNORECASE,
+)  # "he's on leave until the 15th": when someone is back, not a to-do
 _TO_COME = re.compile(r"再|要|约|准备|安排|打算|计划|\b(?:will|going to|need to|call|send|meet)\b|'ll", re.IGNORECASE)
 _DAY_NOT_SET = re.compile(
     r"具体(?:哪天|哪一天|日子|时间|日期)[^，。,.]{0,10}?(?:没说|没定|再说|再定|待定|再通知|未定|不确定)|没定(?:时间|日子|日期)|"
