@@ -100,6 +100,17 @@ def test_note_needs_text_or_batch(cli: click.Group) -> None:
     assert result.exit_code == 2 and "either TEXT or --batch" in result.output
 
 
+def test_an_empty_note_is_refused_not_stored(cli: click.Group, tmp_path: Path) -> None:
+    assert CliRunner().invoke(cli, ["users", "add", "42"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["note", "   ", "--user", "42"])
+    assert result.exit_code == 2 and "the note is empty" in result.output
+    batch = tmp_path / "notes.jsonl"
+    batch.write_text('{"id": "a", "text": ""}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["note", "--batch", str(batch), "--user", "42"])
+    assert result.exit_code == 1 and "notes.jsonl:1: no text" in result.output
+    assert rows(tmp_path, "select * from raw_notes") == []
+
+
 def test_eval_notes_prints_items_and_totals(cli: click.Group) -> None:
     result = CliRunner().invoke(cli, ["eval", "notes", str(NOTES_DEV)])
     assert result.exit_code == 0, result.output

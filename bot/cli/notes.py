@@ -49,6 +49,8 @@ def note(text: str | None, batch_path: Path | None, now_text: str | None, user_i
     """
     if (text is None) == (batch_path is None):
         raise click.UsageError("give either TEXT or --batch FILE")
+    if text is not None and not text.strip():
+        raise click.UsageError("the note is empty: give its text")
     assistant = open_assistant()
     ensure_sample_customers(assistant)  # a fresh install matches against the shipped sample customers
     user = _user(assistant, user_id, dry_run=dry_run)
@@ -59,7 +61,7 @@ def note(text: str | None, batch_path: Path | None, now_text: str | None, user_i
         _print(result, user=user, as_json=as_json, now=now, targets=assistant.settings.case_targets)
         return
     for line_number, item in read_jsonl(batch_path):
-        if "text" not in item:
+        if not str(item.get("text") or "").strip():
             raise click.ClickException(f"{batch_path}:{line_number}: no text")
         now = parse_now(item.get("now") or now_text, user.zone)
         result = _record(assistant, replace_lone_surrogates(str(item["text"])), now=now, user=user, dry_run=dry_run)
