@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from crm.parsing.dates import simplified
+
 OBJECTION_LABELS: dict[str, tuple[str, str]] = {
     "price": ("价格", "price"),
     "competitor": ("竞争对手", "competitor"),
@@ -58,7 +60,8 @@ def format_due(due: datetime, *, zone: ZoneInfo, language: str, now: datetime | 
 
 def format_contact(name: str, title: str | None, department: str | None, language: str) -> str:
     """王经理（采购部） / Sarah (CFO)."""
-    details = [part for part in (department, title if title and not name.endswith(title) else None) if part]
+    said_title = title and simplified(name).endswith(simplified(title))  # 王經理 says 经理 already
+    details = [part for part in (department, None if said_title else title) if part]
     if not details:
         return name
     return f"{name}（{'，'.join(details)}）" if language == "zh" else f"{name} ({', '.join(details)})"

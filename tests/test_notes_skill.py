@@ -139,6 +139,19 @@ def test_edit_corrections_by_text(kam: Assistant, say) -> None:
     assert followup["due_utc"] == "2026-11-20T06:00:00+00:00"
 
 
+def test_a_note_and_its_corrections_in_traditional_characters(kam: Assistant, say) -> None:
+    card = say(REP_ID, "今天去了華信科技 見了王經理 下週三前把新報價發給他")
+    assert "联系人：王經理\n" in card.text + "\n"  # not 王經理（经理）: the name says the title already
+    note_id = notes(kam)[0]["id"]
+    say(REP_ID, button=f"notes:edit:{note_id}")
+    fixed = say(REP_ID, "聯繫人是採購部李總")
+    assert "联系人：李總（采购部）" in fixed.text
+    say(REP_ID, button=f"notes:edit:{note_id}")
+    assert "华新建材" in say(REP_ID, "客戶是華新建材").text
+    say(REP_ID, button=f"notes:edit:{note_id}")
+    assert "跟进提醒" not in say(REP_ID, "不用跟進").text
+
+
 def test_english_note_and_english_correction(kam: Assistant, say) -> None:
     card = say(REP_ID, "met Acme Corp's CFO Sarah today, she wants 10% off the annual license, follow up next Tuesday 3pm")
     assert "Acme Corp" in card.text and "Sarah (CFO)" in card.text and "Tue 24 Nov 15:00" in card.text

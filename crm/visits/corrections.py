@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from crm.customers import CustomerRepository
 from crm.parsing.contacts import Contact, find_contacts
-from crm.parsing.dates import DateMention, find_dates
+from crm.parsing.dates import DateMention, find_dates, simplified
 from crm.parsing.matching import CANDIDATE_SCORE
 from crm.visits.record import CustomerOption, PlannedFollowup, VisitRecord
 
@@ -52,26 +52,27 @@ def apply_correction(
 ) -> tuple[VisitRecord, str]:
     """The record with the correction in `text` applied, and which field changed; CorrectionNotUnderstood otherwise."""
     text = text.strip().rstrip("。.!！")
+    plain = simplified(text)  # 聯繫人是… reads as 联系人是…; char for char, so a value is sliced from the text as typed
     local_now = now.astimezone(zone)
-    if match := _CUSTOMER.match(text):
-        return set_customer_by_name(record, match.group("value").strip(), customers), "customer"
-    if match := _CONTACT.match(text):
-        return record.model_copy(update={"contacts": parse_contacts(match.group("value"))}), "contacts"
-    if _NO_OPPORTUNITY.search(text):
+    if match := _CUSTOMER.match(plain):
+        return set_customer_by_name(record, text[match.start("value") :].strip(), customers), "customer"
+    if match := _CONTACT.match(plain):
+        return record.model_copy(update={"contacts": parse_contacts(text[match.start("value") :])}), "contacts"
+    if _NO_OPPORTUNITY.search(plain):
         return record.model_copy(update={"opportunities": []}), "opportunities"
-    if _NO_CASE.search(text):
+    if _NO_CASE.search(plain):
         return record.model_copy(update={"cases": []}), "cases"
-    if _NO_CONTRACT.search(text):
+    if _NO_CONTRACT.search(plain):
         return record.model_copy(update={"contracts": []}), "contracts"
-    if (match := _CASE.match(text)) and record.cases:
+    if (match := _CASE.match(plain)) and record.cases:
         changes = dict(_CASE_WORDS[word] for word in re.split(r"[\s,，、·]+", match.group("value").lower()) if word in _CASE_WORDS)
         if changes:  # 工单是故障 紧急 / "case is incident, urgent": the first case's type and priority
             cases = [record.cases[0].model_copy(update=changes), *record.cases[1:]]
             return record.model_copy(update={"cases": cases}), "cases"
-    if _NO_FOLLOWUP.search(text):
+    if _NO_FOLLOWUP.search(plain):
         return record.model_copy(update={"followups": []}), "followups"
     mentions = find_dates(text, now=local_now)
-    if mentions and _VISIT_DATE.match(text) and not _FOLLOWUP.search(text):
+    if mentions and _VISIT_DATE.match(plain) and not _FOLLOWUP.search(plain):
         day = mentions[0].day
         if day is not None:
             return record.model_copy(update={"visit_date": day}), "visit_date"
