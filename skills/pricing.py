@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from crm.parsing.dates import simplified
 from crm.pricing.book import PriceBook, ProductNotFound
 from crm.pricing.customers import CustomerLookup
 from crm.pricing.matching import find_products
@@ -19,6 +20,7 @@ from crm.pricing.render import (
     lever_lines,
     max_discount_heading,
     max_discount_lines,
+    price_list_lines,
     quantity_text,
     quote_heading,
     requested_line,
@@ -42,9 +44,15 @@ _VISIT_REPORT = re.compile(
     r"拜访|见了|去了|聊了|面谈|开会|跟进|再谈|再约|(?:采购|经理|[总工]|主任|客户)(?:问|说|提|要求)|visited|met with|meeting with|follow up",
     re.IGNORECASE,
 )
+_PRICE_LIST = re.compile(
+    r"价格表|价目表|价格清单|有哪些产品|产品列表|\bprice ?list\b|\bprice book\b|"
+    r"\blist (?:of )?(?:the )?(?:products|prices)\b|\bwhat products\b",
+    re.IGNORECASE,
+)
 _QUESTION = re.compile(r"[?？]|吗|呢|多少|能不能|可不可以|可以不|行不行|怎么|\b(?:can|could|what|how|should)\b", re.IGNORECASE)
 KNOWLEDGE_QUERY = {"zh": "客户要求降价 价值 应对", "en": "customer asks for a lower price: respond with value"}
 KNOWLEDGE_TEXT_LIMIT = 500
+PRICE_LIST_REQUEST_CHARS = 32  # "发我一份价格表" is a request for the list; a longer sentence mentioning one is not
 
 
 class PricingSkill(Skill):
@@ -75,6 +83,8 @@ class PricingSkill(Skill):
         text = request.text
         if not text.strip():
             return RouteScore(0.0)
+        if self._asks_price_list(text):
+            return RouteScore(0.9, "asks for the price list")
         asks_price = bool(_PRICE_WORDS.search(text))
         product = bool(find_products(self.book, text))
         # a discount (an impossible one too: we say why) or a value class ("三类客户最多打几折")
@@ -97,7 +107,21 @@ class PricingSkill(Skill):
 
     def handle(self, request: Request) -> Reply:
         """Answer a price question written as free text."""
+        if self._asks_price_list(simplified(request.text)):
+            return self._price_list(request)
         return self.answer(request, read_question(self.book, request.text, self.customers))
+
+    def _asks_price_list(self, text: str) -> bool:
+        """"价格表" / "price list?": a short request naming no product (not "when does our price list expire?")."""
+        return len(text.strip()) <= PRICE_LIST_REQUEST_CHARS and bool(_PRICE_LIST.search(text)) and not find_products(self.book, text)
+
+    def _price_list(self, request: Request) -> Reply:
+        """Every product's list price, with a button to price each."""
+        picker = self._ask_product(request, PriceQuestion())
+        heading = request.t("价格表（牌价，未含客户等级和批量折扣）：", "Price list (list prices, before class and volume discounts):")
+        prompt = request.t("点产品算报价：", "Tap a product to price it:")
+        return Reply.of(heading + "\n" + "\n".join(price_list_lines(self.book, request.language)), prompt,
+                        buttons=picker.buttons)
 
     @command("quote", zh="报价：产品、数量、客户、折扣，例如 /quote 专业版 50套 华信科技 八五折",
              en="Quote: product, quantity, customer, discount, e.g. /quote Pro 50 seats Acme 10% off",

@@ -177,6 +177,16 @@ def test_a_value_class_alone_is_told_its_class_discount_before_the_product(skill
     assert "III 类客户" in chosen.text
 
 
+def test_the_price_list_and_a_floor_price(skill: PricingSkill, book) -> None:
+    listing = skill.handle(_request("价格表"))
+    assert "• 专业版 (CRM-PRO)：¥2,400.00/套" in listing.text and len(_all_buttons(listing)) == len(book.products)
+    english = skill.handle(_request("price list", language="en"))
+    assert "• Pro (CRM-PRO): CNY 2,400.00 per user" in english.text
+    floor = skill.handle(_request("标准版底价多少"))
+    assert "底价 ¥840.00/套" in floor.text  # the floor, not a one-unit quote at list price
+    assert "Floor price CNY 840.00 per user" in skill.handle(_request("floor price of the standard edition", language="en")).text
+
+
 def test_several_products_ask_which_one(skill: PricingSkill) -> None:
     reply = skill.handle(_request("专业版加实施多少钱"))
     assert "先算哪一个" in reply.text
@@ -265,6 +275,9 @@ def test_without_a_customer_lookup_the_class_is_not_guessed(book) -> None:
         ("拜访完华信，他们要打八五折，我能答应吗", 0.85, 1.0),
         ("三类客户最多能打几折", 0.85, 1.0),  # a value class named without a customer
         ("华信科技最多能打几折", 0.85, 1.0),  # the most a named customer can get: no product needed to claim it
+        ("价格表", 0.85, 1.0),
+        ("can you send me the price list?", 0.85, 1.0),
+        ("When does our current price list expire? Who decides the next one?", 0.0, 0.4),  # about the list, not for it
         ("华信科技最近怎么样", 0.0, 0.0),
         ("What discount can a class III customer get?", 0.85, 1.0),
         ("what discount can a class-III customer get", 0.85, 1.0),  # the hyphen of a phone keyboard

@@ -32,8 +32,9 @@ _BARE_NUMBER = re.compile(r"(?<![\w.%])(?P<number>\d[\d,]*)(?![\d.,]*\s*(?:[%年
 
 _EXTRA = re.compile(r"再|额外|另外|在此基础上|在.{0,6}基础上|on top|additional|extra|further|more off", re.IGNORECASE)
 _MAX = re.compile(
-    r"最多|最大|最低价|最低能|最低可以|底线|能给到多少|能让多少|能打几折|能打多少|最多能|"
-    r"\bthe most\b|\bmax(?:imum)?\b|\blowest\b|\bhow low\b|\bbest price\b|how much (?:can|could) i (?:give|offer|discount)",
+    r"最多|最大|最低价|最低能|最低可以|底线|底价|能给到多少|能让多少|能打几折|能打多少|最多能|"
+    r"\bthe most\b|\bmax(?:imum)?\b|\blowest\b|\bhow low\b|\bbest price\b|\bfloor(?: price)?\b|"
+    r"how much (?:can|could) i (?:give|offer|discount)",
     re.IGNORECASE,
 )
 

@@ -34,6 +34,17 @@ def customer_text(customer: str | None, value_class: str | None, language: str) 
     return customer or ""
 
 
+def price_list_lines(book: PriceBook, language: str) -> list[str]:
+    """'• 标准版 (CRM-STD)：¥1,200.00/套', one line per product of the price book."""
+    return [
+        f"• {product.name.get(language)} ({product.sku})"
+        + _pick(language, "：", ": ")
+        + format_money(product.list_price, book.currency_of(product), language)
+        + per_unit(product.unit, language)
+        for product in book.products
+    ]
+
+
 def class_discount_line(book: PriceBook, value_class: str, language: str) -> str:
     """What a value class gets before any product is chosen: 'III 类客户的等级折扣是 4%（每个产品）…'."""
     by_rate: dict[Decimal, list[str]] = {}
