@@ -49,6 +49,9 @@ TITLES_ZH = tuple(sorted((
 ), key=len, reverse=True))  # fmt: skip
 _NOT_CONTACTS = {"施工", "包工", "童工", "华工", "石工", "金工", "时总", "全总", "明总", "方总", "高工"}
 _SURNAME_WORDS_TO_SKIP = ("总经理办公室", "总经办", "总工会")
+# Everyday words that open with a surname: 安排工程师进场 names no 安 (安排 is "arrange"), 马上 no 马
+_WORDS_OPENING_WITH_A_SURNAME = ("安排", "安装", "安全", "高级", "方便", "马上", "应该", "关于", "包括", "管理", "费用", "常规",
+                                 "程序", "时间", "成立", "付款", "钱款", "于是", "向来", "单独", "尤其")
 DEPARTMENT_WORDS = (
     "IT", "信息化", "信息", "采购", "技术", "财务", "法务", "销售", "市场", "运维", "研发", "行政", "人力资源",
     "人力", "人事", "生产", "质量", "质检", "物流", "供应链", "工程", "项目", "客服", "战略", "投资", "审计",
@@ -359,7 +362,8 @@ def _chinese_contacts(text: str, floor: int, ours: set[str]) -> list[tuple[int, 
         near = text[max(0, match.start() - 6) : match.start() + 1]
         if any(text.startswith(word, match.start()) or near.endswith(word) for word in DEPARTMENT_WORDS if len(word) > 1):
             continue  # 项目经理, 车队队长, 仓储主管: 项 / 车 / 储 start or end a department, not a surname
-        if given and (not _plausible_given_name(given) or _WEEKDAY_SURNAME.match(surname + given)):
+        if given and (not _plausible_given_name(given) or _WEEKDAY_SURNAME.match(surname + given)
+                      or (surname + given).startswith(_WORDS_OPENING_WITH_A_SURNAME)):
             continue
         if any(given.startswith(word) or word.startswith(given) for word in DEPARTMENT_WORDS if given) or (
             match.start() > 0 and text[match.start() - 1 : match.start() + 1] in _WORDS_ENDING_IN_SURNAME
