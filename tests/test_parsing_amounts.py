@@ -98,5 +98,14 @@ def test_numbers_that_are_not_money(text):
     assert [a for a in find_amounts(text) if a.kind == "money"] == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["三百万行不行", "预算五十万只是首期", "五十万本来就不多", "五十万包括实施", "预算五十万批下来了", "五十万根本不够",
+     "三百万来买设备", "预算五十万张总说可以"],
+)  # fmt: skip
+def test_words_after_money_that_only_look_like_a_count(text):
+    assert [(a.kind, a.currency) for a in find_amounts(text)] == [("money", "CNY")]
+
+
 def test_a_count_beside_money_leaves_the_money():
     assert [(a.value, a.currency) for a in find_amounts("明年要上一万个账号 预算三百万")] == [(Decimal(3000000), "CNY")]

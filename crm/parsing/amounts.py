@@ -209,7 +209,8 @@ _MONEY = re.compile(
 
 # Words that say a number is a count of things, not money: 两万套终端, 一万个账号, "50k seats".
 _COUNTED = re.compile(
-    r"\s?(?:[个套台件张人名家户份箱吨辆部条只间次本支瓶盒包袋片把架颗根座栋层位批笔亩斤米行页]|单(?!子)|"
+    r"\s?(?:[个套台件名家户份箱吨辆间次支瓶盒袋片架颗座栋层位笔亩斤米页]|单(?!子)|人(?![民工力])|张(?![总经工主])|"
+    r"只(?![是有能要])|本(?![来身])|包(?![括含])|部(?!分)|条(?!件)|根(?!本)|批(?![下了准复])|"  # 只是, 本来, 包括 … are words
     r"平米|平方|公里|公斤|千克|"
     r"(?:users?|seats?|licen[cs]es?|units?|devices?|employees?|people|staff|accounts?|terminals?|"
     r"endpoints?|subscribers?|customers?|orders?|calls?|tickets?|transactions?|hours?|pieces?|"
@@ -237,9 +238,9 @@ def _money(text: str) -> list[AmountSpan]:
             continue
         if match.start("number") and text[match.start("number") - 1] in _VAGUE_BEFORE:
             continue
-        if approx and not (big or post or pre):
-            continue  # 一百多人, 三十来岁: a count, not money
         chinese_scale = bool(big) or any(unit in trimmed for unit in "万萬亿億")
+        if approx and not (big or post or pre or chinese_scale):
+            continue  # 一百多人, 三十来岁: a count, not money (三百万来买设备 is still money)
         if not (pre or post or scale or chinese_scale):
             continue
         if not (pre or post) and _COUNTED.match(text, match.end()):
