@@ -44,12 +44,16 @@ _WHICH_CUSTOMERS = re.compile(
 )
 _MY_CUSTOMERS = re.compile(r"我的客户|客户列表|所有客户|my (?:customers|accounts|clients)|list (?:of )?customers", re.I)
 _CARD_WORDS = re.compile(
-    r"怎么样|最近|情况|进展|近况|如何|咋样|状态|跟进到哪|联系人|对接人|档案|客户卡|"
-    r"how(?:'s| is| are)|doing|status|update|latest|what'?s new|contacts?\b|profile",
+    r"怎么样|最近|情况|进展|近况|如何|咋样|状态|跟进到哪|how(?:'s| is| are)|doing|status|update|latest|what'?s new",
     re.I,
 )
 # "上次拜访华信聊了什么", "what happened at the last visit to Acme": the card lists the latest visits. Asked only:
 # "拜访华信，聊了报价" is a visit note.
+# 华信科技的联系人是谁, "who are the contacts at Acme", "Acme profile": what the card shows, asked for
+_PROFILE_ASK = re.compile(
+    r"(?:联系人|对接人|档案|客户卡)(?:是谁|有谁|有哪些|都有谁|是哪些)?[?？]?$|\b(?:contacts|profile)[?？]?$|\bwho (?:are|is) the contacts?\b",
+    re.I,
+)
 _HISTORY_WORDS = re.compile(
     r"上次|上回|上一次|拜访|聊了|谈了|说了|last\s+(?:visit|time|meeting|call)|discuss|talked|what\s+happened|meeting", re.I
 )
@@ -109,7 +113,7 @@ class CustomersSkill(Skill):
         found = self.customers.match(text)
         if found is None or found.status == "unknown":
             return RouteScore(0.0)
-        if _CARD_WORDS.search(text) and _QUESTION.search(text) or _CARD_WORDS.search(text) and len(text) <= 16:
+        if _PROFILE_ASK.search(text) or _CARD_WORDS.search(text) and _QUESTION.search(text) or _CARD_WORDS.search(text) and len(text) <= 16:
             return RouteScore(0.85, f"asks about customer {found.said}")
         if _HISTORY_WORDS.search(text) and _QUESTION.search(text) and not _PRICE_TOPIC.search(text):  # a price: ask which
             return RouteScore(0.85, f"asks about the visits to {found.said}")

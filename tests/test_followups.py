@@ -140,7 +140,8 @@ def _assistant(chat) -> Assistant:
 @pytest.mark.parametrize(
     "text", ["提醒我周五下午给华信发方案", "remind me to call Acme's CFO tomorrow 3pm", "别忘了下周一报价",
              "我有哪些待办", "what's due", "推迟到周五下午",
-             "今天下午5点提醒我给华信打电话", "今天下午5點提醒我給華信打電話", "tomorrow at 3pm remind me to call Acme"],
+             "今天下午5点提醒我给华信打电话", "今天下午5點提醒我給華信打電話", "tomorrow at 3pm remind me to call Acme",
+             "提醒我明天给华信科技联系人打电话"],
 )  # fmt: skip
 def test_free_text_routes_to_followups(chat, text: str) -> None:
     assistant = _assistant(chat)
