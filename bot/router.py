@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from crm.conversations import ConversationRepository
-from crm.parsing.dates import simplified
 from skills.base import CommandSpec, Skill, SkillError, StaleButton
 from skills.models import Button, Reply, Request
 
@@ -93,7 +92,7 @@ class Router:
 
         Skills score the Simplified text: their cues are written in Simplified, and a message typed on a Hong Kong
         or Taiwan keyboard ("今天上午9點提醒我給華信打電話") means what its Simplified twin means."""
-        request = request.model_copy(update={"text": simplified(request.text)})
+        request = request.model_copy(update={"text": request.plain})
         semantic = self._semantic_scores(request.text)
         routes = []
         for skill in self.skills.values():

@@ -14,7 +14,6 @@ from crm.cases import priority_label, type_label
 from crm.customer_import import CustomerInput, normalize_value_class
 from crm.customers import Customer, CustomerNotFound, CustomerRepository
 from crm.formatting import format_contact, format_day, format_due, objection_label, opportunity_line
-from crm.parsing.dates import simplified
 from crm.parsing.matching import CANDIDATE_SCORE
 from crm.parsing.periods import Period, period_in
 from crm.pipeline import Pipeline
@@ -125,7 +124,7 @@ class CustomersSkill(Skill):
 
     def handle(self, request: Request) -> Reply:
         """Answer a question about customers or visits."""
-        text = simplified(request.text.strip())  # as the router scored it: 我這週拜訪了哪些客戶 asks what 我这周… asks
+        text = request.plain.strip()  # as the router scored it: 我這週拜訪了哪些客戶 asks what 我这周… asks
         if name := _contact_name(text):
             return self._contact_company(request, name)
         if _VISITED.search(text):

@@ -17,7 +17,6 @@ from crm.followups.schedule import SNOOZE_CHOICES, snooze_target
 from crm.followups.service import FollowupService
 from crm.formatting import format_due, format_money
 from crm.language import Language, language_of
-from crm.parsing.dates import simplified
 from crm.users import UserRepository
 from skills.base import RouteScore, Skill, SkillError, button_row_id, command
 from skills.intent import asks_for_a_reminder
@@ -92,7 +91,7 @@ class FollowupsSkill(Skill):
     def handle(self, request: Request) -> Reply:
         """Create a reminder, list what is due, or snooze the latest reminder, as the text asks."""
         text = request.text.strip()
-        plain = simplified(text)  # 我的跟進 asks what 我的跟进 asks; the reminder keeps the words as typed
+        plain = request.plain.strip()  # 我的跟進 asks what 我的跟进 asks; the reminder keeps the words as typed
         if _SNOOZE.search(plain) and not asks_for_a_reminder(plain):
             return self._snooze_typed(request, text)
         if _LIST.search(plain) and not asks_for_a_reminder(plain):

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from crm.language import Language, replace_lone_surrogates
+from crm.parsing.dates import simplified
 from crm.users import User
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,11 @@ class Request(BaseModel):
     def local_now(self) -> datetime:
         """`now` in the user's time zone."""
         return self.now.astimezone(self.user.zone)
+
+    @property
+    def plain(self) -> str:
+        """The text in Simplified characters (我的跟進 -> 我的跟进), char for char: what skills match their cues on."""
+        return simplified(self.text)
 
     def t(self, zh: str, en: str) -> str:
         """Pick the text for the request's language."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 
-from crm.parsing.dates import simplified
 from crm.pricing.book import PriceBook, ProductNotFound
 from crm.pricing.customers import CustomerLookup
 from crm.pricing.matching import find_products
@@ -107,7 +106,7 @@ class PricingSkill(Skill):
 
     def handle(self, request: Request) -> Reply:
         """Answer a price question written as free text."""
-        if self._asks_price_list(simplified(request.text)):
+        if self._asks_price_list(request.plain):
             return self._price_list(request)
         return self.answer(request, read_question(self.book, request.text, self.customers))
 

@@ -118,8 +118,8 @@ def _event(topic: str) -> Event | None:
     signed = _SIGNED.search(topic)
     if signed and (re.search(r"合同|协议|\b(?:contract|agreement)\b", topic, re.IGNORECASE) or _NUMBER.search(topic)):
         return "signed"
-    expiring = [word for word in _EXPIRING.finditer(topic)
-                if not (PLANNED_SIGNING.search(topic) and re.fullmatch(r"end", word.group(), re.IGNORECASE))]  # fmt: skip
+    planned = PLANNED_SIGNING.search(topic)  # "will sign the contract end of January": that "end" is no contract's end
+    expiring = [word for word in _EXPIRING.finditer(topic) if not (planned and word.group().lower() == "end")]
     if expiring and re.search(r"合同|协议|\b(?:contract|agreement|subscription|licen[cs]e)\b", topic, re.IGNORECASE):
         return "expiring"
     return None

@@ -109,7 +109,6 @@ def _parse(
         text, clauses, mentions, now=now, default_time=default_time, warnings=warnings, set_nothing=date_problems,
         say=say, names=names,
     )  # fmt: skip
-    followups = [followup for followup in followups if not _reports_the_visit(followup.text)]
     next_steps = [step for step in _next_steps(clauses, followups, objections, mentions) if not _reports_the_visit(step)]
     plain = simplified(text)  # 預算 is 预算 to the account readers; char for char, so what they quote is put back as said
     opportunities = [
