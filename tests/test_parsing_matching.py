@@ -109,3 +109,31 @@ def test_names_said_by_ear_match_and_words_that_only_sound_alike_do_not():
     assert index.match("Huaxin said the price is high").status == "ambiguous"
     # "get" sounds like guotai to the sound key, but is spelt nothing like it
     assert index.match("yesterday I dropped by Harbourview Dental Group to get a feel").status == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("拜访远大制造，赵工说设备老是报警", "远大制造"),  # 远大物流 is on file, 远大制造 may be another company
+        ("华信软件的王总约了下周", "华信软件"),
+        ("Met Acme Logistics about their warehouse", "Acme Logistics"),
+    ],
+)
+def test_a_name_said_with_another_line_of_business_is_confirmed_not_assumed(index, text, said):
+    match = index.match(text)
+    assert match.status == "ambiguous" and match.customer is None
+    assert match.said == said  # so "新建客户：远大制造" is offered beside the customer on file
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("远大物流的设备老是报警", "远大物流"),  # its own line of business
+        ("华信技术部的王工", "华信科技"),  # a department, not a company
+        ("华信的电子合同到期了", "华信科技"),
+        ("Acme tech team wants a demo", "Acme Corp"),
+    ],
+)
+def test_a_department_or_the_customers_own_line_of_business_still_matches(index, text, name):
+    match = index.match(text)
+    assert match.status == "auto" and match.customer.name == name

@@ -170,14 +170,17 @@ class CustomerIndex:
             status: MatchStatus = (
                 "auto" if top.score >= AUTO_SCORE and top.score - runner_up >= AUTO_MARGIN else "ambiguous"
             )
+            said, end = top.said, top.end
+            if other := _another_line_of_business(text, top.end, self.customers[top.customer]):
+                status, said, end = "ambiguous", said + other, end + len(other)  # 恒通制造 is not surely 恒通电子
             return CustomerMatch(
                 customer=self.customers[top.customer] if status == "auto" else None,
                 score=round(top.score, 1),
                 status=status,
                 candidates=[c for c in candidates if c.score >= CANDIDATE_SCORE],
-                said=top.said,
+                said=said,
                 start=top.start,
-                end=top.end,
+                end=end,
             )
         unknown = find_company_name(text)
         if unknown is None:
@@ -312,6 +315,35 @@ def _cached_index(key: tuple[tuple[int | None, str, tuple[str, ...], str | None]
         CustomerRef(id=id_, name=name, aliases=list(aliases), value_class=value_class)
         for id_, name, aliases, value_class in key
     )
+
+
+# Words naming a line of business: "恒通" said as "恒通制造" may be another company than 恒通电子
+_LINES_OF_BUSINESS_ZH = (
+    "科技", "建材", "物流", "医药", "制药", "银行", "证券", "保险", "软件", "电子", "传媒", "航空", "重工", "控股",
+    "实业", "能源", "汽车", "电气", "电力", "化工", "食品", "地产", "置业", "环保", "机械", "制造", "贸易", "商贸",
+    "钢铁", "航运", "光电", "药业", "纺织", "服饰", "家居", "矿业", "燃气", "水务", "港务", "酒店", "百货", "超市",
+    "半导体", "光伏",
+)  # fmt: skip
+_LINE_OF_BUSINESS_ZH = re.compile(
+    "(?:" + "|".join(sorted(_LINES_OF_BUSINESS_ZH, key=len, reverse=True)) + r")(?![部处科组室师化厂])"
+)
+_LINE_OF_BUSINESS_EN = re.compile(
+    r" (?:Bank|Technologies|Technology|Tech|Software|Systems|Logistics|Pharma|Pharmaceuticals|Industries|Media|"
+    r"Airlines|Securities|Capital|Labs|Motors|Energy|Foods|Steel|Chemicals|Insurance|Electronics)\b"
+)
+
+
+def _another_line_of_business(text: str, end: int, customer: CustomerRef) -> str:
+    """The line-of-business word right after a matched name when the customer's names never carry it
+    (恒通制造 for 恒通电子, "Acme Logistics" for Acme Corp); "" otherwise."""
+    match = _LINE_OF_BUSINESS_ZH.match(text, end) or _LINE_OF_BUSINESS_EN.match(text, end)
+    if match is None:
+        return ""
+    said = match.group()
+    names = [name.lower().replace(" ", "") for name in (customer.name, *customer.aliases)]
+    if any(said.strip().lower() in name for name in names):
+        return ""  # 华信 then 科技: its own name
+    return said
 
 
 def find_company_name(text: str) -> tuple[str, int, int] | None:
