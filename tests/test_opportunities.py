@@ -188,6 +188,8 @@ def test_a_title_is_not_the_person_who_said_it() -> None:
     assert opportunity.title == "预算批不下来"
     [opportunity] = find_opportunities(normalize("李总 说万一下个月预算批不下来 就只能明年了"), now=NOV_30)
     assert opportunity.title == "预算批不下来"
+    [opportunity] = find_opportunities(normalize("华信科技王经理说他们12月18号开标，我们12月15号前把标书准备好"), now=NOV_30)
+    assert opportunity.title == "开标"
 
 
 def test_the_tenders_month_closes_a_deal_said_for_next_year() -> None:
@@ -289,6 +291,7 @@ def test_more_close_periods(words: str, month: str) -> None:
     [
         ("met Acme's CFO today, they want to add 50 seats of the Pro plan, budget around 200k", "50 seats of the Pro plan"),
         ("we could sell them 30 licenses of the analytics module by March worth 90k", "30 licenses of the analytics module"),
+        ("spoke w/ their IT director Mike Chen, they're evaluating us vs Salesforce, decision end of Q1, ~200 seats", "200 seats"),
     ],
 )
 def test_an_english_seat_count_names_what_it_is_for(note: str, title: str) -> None:

@@ -407,11 +407,11 @@ _TITLE_NOISE_ZH = re.compile(
     r"^(?:他们|她们|我们|对方|客户|说|那个|这个|就是|主要是|目前|现在|后面|还有|另外|另一个是|一个是|已经|可能|大概|预计|计划|准备|打算|要|想|万一|怕|有个|有一个|的)+"
 )
 _TITLE_TAIL_ZH = re.compile(r"(?:的事|这块|那块|阶段了|了|的|到|已经)+$")
-_TITLE_CUES_ZH = re.compile(r"项目|系统|平台|单子|二期|三期|扩容|扩产|扩建|升级|改造|建设|采购|招标|要上|想上|想换|要换|加|授权|门禁|停车|新")
+_TITLE_CUES_ZH = re.compile(r"项目|系统|平台|单子|二期|三期|扩容|扩产|扩建|升级|改造|建设|采购|招标|开标|投标|要上|想上|想换|要换|加|授权|门禁|停车|新")
 
 
 # A clause that only names someone (李总, 王经理说, 采购部李总): never a deal's title while another clause is left
-_A_PERSON_ZH = re.compile(r"(?:[\u4e00-\u9fff]{0,4}的)?[\u4e00-\u9fff]{0,3}?[\u4e00-\u9fff](?:总|经理|工|主任|处长|科长|部长|总监|老师|姐|哥)说?")
+_A_PERSON_ZH = re.compile(r"(?:[\u4e00-\u9fff]{0,4}的)?[\u4e00-\u9fff]{0,3}?[\u4e00-\u9fff](?:总|经理|工|主任|处长|科长|部长|总监|老师|姐|哥)(?:说(?:他们|她们|对方)?)?")
 
 
 _DANGLING_EN = {"for", "of", "on", "to", "is", "are", "was", "were", "at", "with", "and", "from", "this", "next"}
@@ -452,6 +452,8 @@ def _title(text: str, start: int, end: int, amounts: Sequence[AmountSpan], perio
         if count and of:
             title = " ".join(f"{count.group()} {cue.group()} {of.group(1)}".split())
             return title if len(title) <= 40 else title[:40].rsplit(" ", 1)[0]
+        if count:
+            return f"{count.group().strip()} {cue.group()}"  # "decision end of Q1, ~200 seats" → "200 seats"
         before = re.findall(r"[\w-]+", topic[max(0, cue.start() - 30) : cue.start()])
         before = [word for word in before if word.lower() not in ("the", "a", "an", "of", "buy", "add", "need", "want", "about")]
         return " ".join([*before[-3:], cue.group()])[:40]
