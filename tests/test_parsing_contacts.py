@@ -222,3 +222,25 @@ def test_our_people_and_words_are_not_contacts(text):
 def test_a_companys_possessive_is_not_a_person(text, expected):
     assert [c.name for c in find_people(text, exclude=["Acme Corp", "Initech Systems", "Globex Corporation"]).contacts] == expected
 
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("见了华信科技采购总监王磊", [("王磊", "总监", "采购")]),
+        ("华信科技：王磊（采购总监）说下周定", [("王磊", "总监", "采购")]),
+        ("见了王建国(IT经理)，他说下周定", [("王建国", "经理", "IT")]),
+        ("采购经理张伟和技术总监刘洋都在", [("张伟", "经理", "采购"), ("刘洋", "总监", "技术")]),
+        ("他们CIO王磊说预算没问题", [("王磊", "CIO", None)]),
+        ("Met Jane Park (VP Procurement) at Acme", [("Jane Park", "VP Procurement", "Procurement")]),
+    ],
+)
+def test_a_full_name_beside_the_role_that_says_who_they_are(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["技术总监马上就到", "项目经理曾经说过", "采购经理周一来", "采购经理安排下周演示", "总经理高兴地说"]
+)
+def test_words_after_a_role_that_open_with_a_surname_are_not_its_name(text):
+    assert all(title is None or name.endswith(title) for name, title, _ in names(text))

@@ -137,3 +137,9 @@ def test_a_name_said_with_another_line_of_business_is_confirmed_not_assumed(inde
 def test_a_department_or_the_customers_own_line_of_business_still_matches(index, text, name):
     match = index.match(text)
     assert match.status == "auto" and match.customer.name == name
+
+
+def test_a_line_of_business_spelt_out_is_still_the_customers_own():
+    index = CustomerIndex.build([CustomerRef(id=1, name="华信科技", aliases=["Huaxin Tech"])])
+    match = index.match("Met Huaxin Technology's CIO")
+    assert match.status == "auto" and match.customer.name == "华信科技"

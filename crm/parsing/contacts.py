@@ -9,6 +9,7 @@ meeting ("met Sarah"), or a role on its own ("the CFO").
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -83,8 +84,10 @@ _EN_DEPARTMENTS = (
 )  # fmt: skip
 _EN_DEPARTMENT = r"(?:" + "|".join(re.escape(d) for d in _EN_DEPARTMENTS) + r")"
 _ROLE_PHRASE = (
+    # "VP Procurement", "Director, Finance" is left alone: a senior role with its department after it
+    r"(?:(?:svp|evp|vp|vice president|director|head) (?:" + _EN_DEPARTMENT + r")\b(?! (?:manager|director|lead|team)\b)|"
     # "head of IT", "head of ground ops", "director of trading"
-    r"(?:(?:head|director|vp|vice president) of (?!(?-i:the|our|their|a|an|it|them|this|that)\b)(?:"
+    r"(?:head|director|vp|vice president) of (?!(?-i:the|our|their|a|an|it|them|this|that)\b)(?:"
     + _EN_DEPARTMENT + r"|(?-i:[a-z]{3,})(?:\s+" + _EN_DEPARTMENT + r")?)|"
     r"(?:(?:senior|chief|general|deputy|assistant|regional|team|section|group|shift)\s+)?(?:" + _EN_DEPARTMENT + r"\s+)?"
     + _ROLE_WORD + r")"
@@ -330,6 +333,12 @@ _ROLE_ONLY_ZH = re.compile(
     + _ROLE_TITLE_ZH.replace("?P<title>", "?P<title3>")
     + r"(?=\s?(?:也|都|还|亲自)?(?:在场|在|来了|过来|参加|出席|陪同|说|讲|问|提|觉得|认为|带|接待))"
 )
+# 采购总监王磊, 王磊（采购总监）: a full name beside the role that says who the person is
+_FULL_NAME = r"(?P<name>(?P<surname>" + _SURNAME_PATTERN + r")[\u4e00-\u9fff]{1,2})"
+_ROLE_BESIDE_NAME = r"(?:(?P<department>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?)?" + _ROLE_TITLE_ZH
+_ROLE_THEN_FULL_NAME_ZH = re.compile(_ROLE_BESIDE_NAME + r"\s?" + _FULL_NAME)
+_FULL_NAME_THEN_ROLE_ZH = re.compile(_FULL_NAME + r"\s?[（(]\s?" + _ROLE_BESIDE_NAME + r"\s?[）)]")
+_AFTER_A_FULL_NAME = set("说讲表问提认觉希要想同和跟及与也都很对的在是称答会让还就已刚那这来去，,。、；;：:!！?？ ")
 # 他们财务说要走流程: a department speaking is its person
 _DEPARTMENT_SPEAKS = re.compile(
     r"(?:对方|客户|他们|她们|人家)(?:的)?\s?(?P<department>财务|法务|采购|人事|HR|IT|审计|合规)(?=\s?(?:那边)?(?:说|讲|反馈|提出|问|话))"
@@ -379,6 +388,14 @@ def _chinese_contacts(text: str, floor: int, ours: set[str]) -> list[tuple[int, 
         taken.append((match.start(), match.end()))
         department = _department_before(text, match.start(), floor)
         found.append((match.start(), Contact(name=name, title=title, department=department, surname=surname)))
+    for match in (*_ROLE_THEN_FULL_NAME_ZH.finditer(text), *_FULL_NAME_THEN_ROLE_ZH.finditer(text)):
+        name = _full_name_said(text, match)
+        if name is None or any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        surname = match.group("surname")
+        found.append((match.start("name"), Contact(name=name, title=match.group("title"), department=match.group("department"),
+                                                   surname=surname)))  # fmt: skip
+        taken.append((match.start(), match.end()))
     for match in _ROLE_ONLY_ZH.finditer(text):
         suffix = next(suffix for suffix in ("", "2", "3") if match.group("title" + suffix))
         title_group, department_group = "title" + suffix, "department" + suffix
@@ -426,6 +443,45 @@ def _chinese_contacts(text: str, floor: int, ours: set[str]) -> list[tuple[int, 
                                              department=_department_before(text, match.start(), floor))))  # fmt: skip
     ours.update(contact.name for start, contact in found if _said_as_ours(text, start))
     return found
+
+
+def _full_name_said(text: str, match: re.Match[str]) -> str | None:
+    """The full name in `match` (采购总监王磊说 → 王磊, 王建国说 → 王建国), or None when the characters after
+    the title make an everyday word (总监马上, 经理曾经说) or run on into one."""
+    start, end = match.start("name"), match.end("name")
+    bracketed = match.end() > end
+    surname = match.group("surname")
+    for length in (end - start, end - start - 1) if not bracketed else (end - start,):
+        if length <= len(surname):
+            continue
+        name = text[start : start + length]
+        if not bracketed and length > len(surname) + 1 and name[-1] in _AFTER_A_FULL_NAME:
+            continue  # 刘洋都在: 都 is not his name
+        following = text[start + length : start + length + 1]
+        if not bracketed and following and following not in _AFTER_A_FULL_NAME and re.match(r"[\u4e00-\u9fff]", following):
+            continue
+        given = name[len(surname) :]
+        if not _plausible_given_name(given) or name.startswith(_WORDS_OPENING_WITH_A_SURNAME) or given[0] in _AFTER_A_FULL_NAME:
+            return None
+        if any(_is_an_everyday_word(name[:size]) for size in range(2, len(name) + 1)):
+            return None
+        return name
+    return None
+
+
+def _is_an_everyday_word(word: str) -> bool:
+    """A word in jieba's dictionary tagged as anything but a person's name (曾经, 马上, 周一; not 李娜)."""
+    tag = _word_tags().get(word)
+    return tag is not None and not tag.startswith("nr")
+
+
+@functools.lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.dt.word_tag_tab
 
 
 def _plausible_given_name(given: str) -> bool:
