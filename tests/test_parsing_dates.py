@@ -1040,3 +1040,32 @@ def test_lunchtime_said_in_the_evening_is_the_past():
 @pytest.mark.parametrize("text", ["the call took 1h30", "payment due before the 1st phase", "until the 3rd round"])
 def test_a_duration_and_a_counted_noun_are_no_dates(text):
     assert find_dates(text, now=datetime(2026, 11, 12, 9, 5, tzinfo=ZONE)) == []
+
+
+DECEMBER = datetime(2026, 12, 8, 10, 0, tzinfo=ZONE)  # the fourth quarter
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "deadline"),
+    [
+        ("二季度再跟进一下华信科技", date(2027, 4, 1), False),
+        ("下季度初再找张总聊聊", date(2027, 1, 1), False),
+        ("华信科技说明年一季度再联系", date(2027, 1, 1), False),
+        ("明年三季度末再约他们", date(2027, 9, 30), True),
+        ("Follow up with Acme in Q2", date(2027, 4, 1), False),
+        ("circle back with Initech next quarter", date(2027, 1, 1), False),
+        ("call Acme at the end of Q1 about the renewal", date(2027, 3, 31), True),
+    ],
+)
+def test_a_quarter_said_as_when_to_come_back_is_a_vague_follow_up(text, day, deadline):
+    [mention] = find_dates(text, now=DECEMBER)
+    assert (mention.day, mention.vague, mention.deadline) == (day, True, deadline)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["今年一季度完成了80%的目标", "四季度再跟进华信科技", "Q3 revenue was up 1.5x", "Rachel said ping her after their Q2 planning",
+     "send Starfield the Q1 plan"],
+)
+def test_a_quarter_only_named_or_the_one_we_are_in_is_no_follow_up(text):
+    assert [m for m in find_dates(text, now=DECEMBER) if m.day is not None and not m.past] == []

@@ -671,6 +671,51 @@ def _month_window(match: re.Match[str], context: _Context) -> DateMention:
     return _mention(match, context, "month_window", day=max(today, last), granularity="month", vague=True, deadline=within)
 
 
+# 二季度再跟进, 明年一季度再联系, 下季度初再约, "follow up in Q2", "circle back next quarter": a quarter said
+# as when to come back is a vague follow-up on its first day (a quarter only named - 一季度完成了80%, "Q3
+# revenue" - is no date)
+_QUARTER_ZH = re.compile(
+    r"(?P<when>(?:(?P<year>今年|明年)的?)?(?:第?(?P<n>[一二三四1-4])|(?P<next>下个?))季度(?P<part>初|开始|末|底)?)"
+    r"(?=[^，。；;！!？?\n]{0,4}?(?:再|跟进|联系|回访|拜访|约|沟通|聊|谈|碰|找))"
+)
+_QUARTER_EN = re.compile(
+    r"\b(?:follow up|follow-up|followup|check in|touch base|reconnect|circle back|revisit|reach out|ping|call|"
+    r"talk|meet|catch up|get back|come back|pick (?:this|it) up)\b"
+    r"[^.,;!?\n]{0,30}?\b(?P<when>(?:in|by|during|early|at the start of|at the beginning of|(?P<part>end of|at the end of))\s+"
+    r"(?:the\s+)?(?:Q(?P<n>[1-4])|(?P<next>next) quarter|(?P<ord>first|second|third|fourth) quarter)"
+    r"(?:\s+(?:of\s+)?(?P<year>next year|this year))?|(?P<next2>next) quarter)\b"
+    r"(?!\s+(?:planning|plans?|budgets?|reviews?|results|numbers|audit|roadmap|release|launch|board|close|report|forecast|kick-?off))",
+    re.IGNORECASE,
+)
+_QUARTER_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def _quarter(match: re.Match[str], context: _Context) -> DateMention | None:
+    today = context.today
+    current = (today.month - 1) // 3 + 1
+    year_word = (match.group("year") or "").lower()
+    said = match.group("n") or (match.groupdict().get("ord") or "").lower()
+    if match.group("next") or match.groupdict().get("next2"):
+        year, quarter = (today.year + 1, 1) if current == 4 else (today.year, current + 1)
+    else:
+        quarter = int(said) if said.isdigit() else _QUARTER_NUMBERS[said]
+        if year_word.startswith(("明", "next")):
+            year = today.year + 1
+        elif year_word:
+            year = today.year
+        elif quarter == current:
+            return None  # 四季度 said in the fourth quarter: this one or next year's, not ours to guess
+        else:
+            year = today.year if quarter > current else today.year + 1
+        if (year, quarter) <= (today.year, current):
+            return None  # this quarter or one gone: no day to come back on
+    first = date(year, 3 * quarter - 2, 1)
+    at_the_end = (match.group("part") or "").lower() in ("末", "底", "end of", "at the end of")
+    day = _add_months(first, 3) - timedelta(days=1) if at_the_end else first
+    mention = _mention(match, context, "quarter", day=day, granularity="month", vague=True, deadline=at_the_end)
+    return _with(mention, start=match.start("when"), end=match.end("when"), text=match.group("when"))
+
+
 def _year(match: re.Match[str], context: _Context) -> DateMention:
     return _mention(match, context, "year", day=None, granularity="year", vague=True)
 
@@ -947,6 +992,8 @@ RULES: tuple[Rule, ...] = (
         r"(?P<which>这|本|下|上)个?(?:周|星期|礼拜)(?P<within>之内|以内|内)?(?![一二三四五六日天末期])"
     ), _week_window),
     Rule("month_window", re.compile(r"(?P<which>这|本|下|上)个?月(?P<within>之内|以内|内)?"), _month_window),
+    Rule("quarter", _QUARTER_ZH, _quarter),
+    Rule("quarter_en", _QUARTER_EN, _quarter),
     Rule("year", re.compile(r"今年|明年|去年|前年|后年|\b(?:this|next|last) year\b", re.IGNORECASE), _year),
     Rule("clock", re.compile(
         r"(?:(?P<part>早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|半夜|午夜|深夜|凌晨|晚|早)\s*)?"
