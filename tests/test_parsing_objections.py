@@ -22,6 +22,7 @@ def objections(text):
         ("今年没预算", "budget"), ("说万一下个月预算批不下来", "budget"), ("the budget might not be approved", "budget"), ("she wants 10% off the annual license", "price"),
         ("they want net 90 payment terms", "payment"), ("worried about GDPR compliance", "security"),
         ("the tool is too complicated", "complexity"), ("the last outage hurt them", "quality"),
+        ("she is pushing back on the 3-year term", "other"),
     ],
 )  # fmt: skip
 def test_category(text, category):
@@ -31,7 +32,7 @@ def test_category(text, category):
 @pytest.mark.parametrize(
     "text",
     ["关系不错 续约意向明确", "刘工说技术方案没问题", "no objections, send the quote", "没有什么顾虑", "价格不贵 对方很满意",
-     "他说明年预算会增加", "贵公司的方案很好"],
+     "他说明年预算会增加", "贵公司的方案很好", "Jane is not pushing back on anything"],
 )  # fmt: skip
 def test_not_objections(text):
     assert objections(text) == []

@@ -95,7 +95,7 @@ CATEGORY_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "other": re.compile(
         r"犹豫|顾虑|担心|疑虑|不确定|再考虑|考虑考虑|反对|不同意|拒绝|不认可|不太认可|不接受|不感兴趣|没兴趣|暂缓|搁置|"
-        r"\bconcerns?\b|\bconcerned\b|\bworried\b|\bhesitant\b|\bobjections?\b|\bpush(?:ed)? back\b|\bpushback\b|"
+        r"\bconcerns?\b|\bconcerned\b|\bworried\b|\bhesitant\b|\bobjections?\b|\bpush(?:ed|es|ing)? back\b|\bpushback\b|"
         r"\bnot convinced\b|\bskeptical\b|\bnot interested\b|\bon hold\b|\breject(?:ed)?\b|"
         r"\bcomplain(?:ed|ts?|ing)?\b|\bunhappy\b|\bdissatisfied\b|\bfrustrated\b|不满意|不满|很失望|投诉|"
         r"不高兴|生气|不开心|不爽|发火|恼火|窝火|嬲|惊(?!喜|讶|艳|人|动|险)|没必要|有意见|意见很大|\bworr(?:y|ies)\b|不能接受|接受不了|\b(?:cannot|can't|can not) accept\b|\bupset\b|\bangry\b|\bfurious\b|\bannoyed\b|"
