@@ -284,7 +284,7 @@ def build_skills(assistant: Assistant) -> list[Skill]:
     skills.append(TeamSkill(assistant.users, assistant.visits, assistant.followups, assistant.opportunities,
                             assistant.contracts, assistant.cases))  # fmt: skip
     skills.append(OpportunitiesSkill(assistant.users, assistant.customers, assistant.opportunities))
-    skills.append(ContractsSkill(assistant.contracts))
+    skills.append(ContractsSkill(assistant.contracts, assistant.customers))
     skills.append(CasesSkill(assistant.conversations, assistant.customers, assistant.cases, assistant.knowledge))
     skills.append(DocumentsSkill(DocumentLibrary(assistant.settings.knowledge_dir, assistant.knowledge)))
     skills.append(KnowledgeGapsSkill(assistant.gaps))

@@ -16,8 +16,10 @@ from crm.conversations import ConversationRepository
 from crm.customers import CustomerRepository
 from crm.formatting import format_due
 from crm.parsing.cases import explicit_case
+from crm.parsing.matching import CustomerMatch
 from skills.ask import Playbook
 from skills.base import RouteScore, Skill, SkillError, command
+from skills.intent import asks_for_records
 from skills.models import Button, Reply, Request
 from skills.pricing import _citation, _shorten
 
@@ -40,6 +42,7 @@ _OPEN_CASES = re.compile(
     r"^(?:我的|查看|看看|全部|所有)?(?:未结|未处理|待处理|没结|开着)?(?:的)?(?:售后)?工单(?:列表|清单)?[?？]?$|^(?:my )?(?:cases|tickets)[?？]?$",
     re.IGNORECASE,
 )
+_CASE_WORDS = re.compile(r"工单|投诉|售后|故障|\b(?:cases?|tickets?|complaints?|incidents?)\b", re.IGNORECASE)
 
 
 class CasesSkill(Skill):
@@ -55,11 +58,30 @@ class CasesSkill(Skill):
         """Claim "有哪些没处理的投诉?" / "open complaints?"."""
         if _OPEN_CASES.search(request.text):
             return RouteScore(0.85, "asks for open cases")
+        if customer := self._customer_asked_about(request):
+            return RouteScore(0.9, f"asks for the cases of {customer.said}")
         return RouteScore(0.0)
 
     def handle(self, request: Request) -> Reply:
-        """Free text routed here: the open cases."""
-        return self.list_cases(request)
+        """Free text routed here: the open cases, of the customer asked about if one is."""
+        customer = self._customer_asked_about(request)
+        if customer is None or customer.customer is None:
+            return self.list_cases(request)
+        name = customer.customer.name
+        found = self.cases.list_open(user_id=request.user.owner_scope, customer_id=customer.customer.id)
+        if not found:
+            return Reply.of(request.t(f"{name}没有未结的售后工单。", f"No open cases for {name}."))
+        return self._case_list(request, found, request.t(f"{name}的未结工单（{len(found)}）", f"{name}: open cases ({len(found)})"))
+
+    def _customer_asked_about(self, request: Request) -> CustomerMatch | None:
+        """"华信科技的工单", "华信科技有没有投诉", "open cases for Acme?": the customer whose cases are asked for."""
+        text = request.plain.strip()
+        if not _CASE_WORDS.search(text) or len(text) > 60:
+            return None
+        found = self.customers.match(text)
+        if found is None or found.status != "auto" or found.customer is None or found.customer.id is None:
+            return None
+        return found if asks_for_records(text, found.said, _CASE_WORDS) else None
 
     def __init__(self, conversations: ConversationRepository, customers: CustomerRepository, cases: CaseRepository,
                  knowledge: Playbook | None = None):  # fmt: skip
@@ -115,7 +137,10 @@ class CasesSkill(Skill):
         found = self.cases.list_open(user_id=request.user.owner_scope)
         if not found:
             return Reply.of(request.t("没有未结的售后工单。", "No open cases."))
-        reply = Reply().add(request.t(f"未结工单（{len(found)}）", f"Open cases ({len(found)})"), "heading")
+        return self._case_list(request, found, request.t(f"未结工单（{len(found)}）", f"Open cases ({len(found)})"))
+
+    def _case_list(self, request: Request, found: list[Case], heading: str) -> Reply:
+        reply = Reply().add(heading, "heading")
         reply.add("\n".join(case_line(case, request) for case in found[:LIST_LIMIT]))
         if len(found) > LIST_LIMIT:
             reply.add(request.t(f"…还有 {len(found) - LIST_LIMIT} 个", f"… and {len(found) - LIST_LIMIT} more"))

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 
 from crm.contracts import Contract, ContractNotFound, ContractRepository
+from crm.customers import CustomerRepository
 from crm.formatting import format_due
 from crm.parsing.contracts import read_new_end
+from crm.parsing.matching import CustomerMatch
 from skills.base import RouteScore, Skill, SkillError, command
+from skills.intent import asks_for_records
 from skills.models import Reply, Request
 
 __all__ = ["ContractsSkill"]
@@ -33,6 +36,7 @@ _ENDING = re.compile(
     r"^(?:我的|查看|看看|全部|所有)?合同(?:列表|清单)?[?？]?$|^(?:my |all )?contracts[?？]?$",
     re.IGNORECASE,
 )
+_CONTRACT_WORDS = re.compile(r"合同|\bcontracts?\b", re.IGNORECASE)
 
 
 class ContractsSkill(Skill):
@@ -48,14 +52,38 @@ class ContractsSkill(Skill):
         """Claim "哪些合同快到期了?" / "which contracts are ending?"."""
         if _ENDING.search(request.text):
             return RouteScore(0.95, "asks which contracts end soon")
+        if customer := self._customer_asked_about(request):
+            return RouteScore(0.9, f"asks for the contracts of {customer.said}")
         return RouteScore(0.0)
 
     def handle(self, request: Request) -> Reply:
-        """Free text routed here: the contract list."""
-        return self.list_contracts(request)
+        """Free text routed here: the contract list, of the customer asked about if one is."""
+        customer = self._customer_asked_about(request)
+        if customer is None or customer.customer is None:
+            return self.list_contracts(request)
+        return self._customer_contracts(request, customer.customer.id, customer.customer.name)
 
-    def __init__(self, contracts: ContractRepository):
+    def __init__(self, contracts: ContractRepository, customers: CustomerRepository):
         self.contracts = contracts
+        self.customers = customers
+
+    def _customer_asked_about(self, request: Request) -> CustomerMatch | None:
+        """"远大物流的合同什么时候到期", "when does the Acme contract end": the customer whose contracts are asked for."""
+        text = request.plain.strip()
+        if not _CONTRACT_WORDS.search(text) or len(text) > 60:
+            return None
+        found = self.customers.match(text)
+        if found is None or found.status != "auto" or found.customer is None or found.customer.id is None:
+            return None
+        return found if asks_for_records(text, found.said, _CONTRACT_WORDS) else None
+
+    def _customer_contracts(self, request: Request, customer_id: int | None, name: str) -> Reply:
+        found = self.contracts.list(user_id=request.user.owner_scope, customer_id=customer_id)
+        if not found:
+            return Reply.of(request.t(f"{name}还没有合同记录。", f"No contracts on file for {name}."))
+        return Reply().add(request.t(f"{name}的合同（{len(found)}）", f"{name}: contracts ({len(found)})"), "heading").add(
+            "\n".join(self._line(request, contract) for contract in found[:LIST_LIMIT])
+        )
 
     @command("contracts", zh="我的合同：到期日和下一次续约提醒", en="My contracts: end dates and the next renewal reminder",
              example="/contracts")  # fmt: skip
@@ -67,22 +95,23 @@ class ContractsSkill(Skill):
             return Reply.of(request.t("还没有合同。管理员可以用 kam contracts import 导入，保存提到合同到期的拜访纪要也会记录。",
                                       "No contracts yet. An admin imports them with `kam contracts import`; a saved note "
                                       "that mentions a contract's end records it too."))  # fmt: skip
-        lines = []
-        for contract in found[:LIST_LIMIT]:
-            name = contract.number or request.t("（无编号）", "(no number)")
-            end = contract.end.isoformat() if contract.end else "?"
-            status = _STATUS_ZH.get(contract.status, contract.status) if request.language == "zh" else contract.status
-            line = (f"#{contract.id} {contract.customer_name or '?'} · {name} · " + request.t(f"到期 {end}", f"ends {end}")
-                    + f" · {status}")  # fmt: skip
-            pending = self.contracts.pending_reminders(contract.id)
-            if pending:
-                due = format_due(pending[0].due, zone=user.zone, language=request.language, now=request.now)
-                line += request.t(f" · 提醒 {due}", f" · reminder {due}")
-            lines.append(line)
+        lines = [self._line(request, contract) for contract in found[:LIST_LIMIT]]
         if len(found) > LIST_LIMIT:
             lines.append(request.t(f"…还有 {len(found) - LIST_LIMIT} 个", f"… and {len(found) - LIST_LIMIT} more"))
         heading = request.t(f"合同（{len(found)}）", f"Contracts ({len(found)})")
         return Reply().add(heading, "heading").add("\n".join(lines))
+
+    def _line(self, request: Request, contract: Contract) -> str:
+        """#3 远大物流 · HT-2026-018 · 到期 2027-03-31 · 执行中 · 提醒 …"""
+        name = contract.number or request.t("（无编号）", "(no number)")
+        end = contract.end.isoformat() if contract.end else "?"
+        status = _STATUS_ZH.get(contract.status, contract.status) if request.language == "zh" else contract.status
+        line = f"#{contract.id} {contract.customer_name or '?'} · {name} · " + request.t(f"到期 {end}", f"ends {end}") + f" · {status}"
+        pending = self.contracts.pending_reminders(contract.id)
+        if pending:
+            due = format_due(pending[0].due, zone=request.user.zone, language=request.language, now=request.now)
+            line += request.t(f" · 提醒 {due}", f" · reminder {due}")
+        return line
 
     @command("contract", zh="合同续签或关闭：/contract 续签 #编号 新到期日；/contract 关闭 #编号",
              en="Renew or close a contract: /contract renew #ID NEW-END; /contract close #ID",

@@ -21,6 +21,7 @@ from crm.profiles import CustomerProfile, ProfileService
 from crm.users import UserRepository
 from crm.visits.repository import Visit, VisitRepository
 from skills.base import RouteScore, Skill, SkillError, StaleButton, command, parse_row_id
+from skills.intent import asks_for_records
 from skills.models import Button, Reply, Request
 
 _CONTACT_QUESTIONS = (
@@ -53,6 +54,8 @@ _PROFILE_ASK = re.compile(
     r"(?:联系人|对接人|档案|客户卡)(?:是谁|有谁|有哪些|都有谁|是哪些)?[?？]?$|\b(?:contacts|profile)[?？]?$|\bwho (?:are|is) the contacts?\b",
     re.I,
 )
+# "华信科技的跟进", "Acme follow-ups?": the card lists the customer's open follow-ups
+_FOLLOWUP_WORDS = re.compile(r"跟进|待办|\b(?:follow[- ]?ups?|to-?dos?|reminders)\b", re.I)
 _HISTORY_WORDS = re.compile(
     r"上次|上回|上一次|拜访|聊了|谈了|说了|last\s+(?:visit|time|meeting|call)|discuss|talked|what\s+happened|meeting", re.I
 )
@@ -112,6 +115,8 @@ class CustomersSkill(Skill):
         found = self.customers.match(text)
         if found is None or found.status == "unknown":
             return RouteScore(0.0)
+        if asks_for_records(request.plain.strip(), found.said, _FOLLOWUP_WORDS):
+            return RouteScore(0.9, f"asks for the follow-ups of {found.said}")
         if _PROFILE_ASK.search(text) or _CARD_WORDS.search(text) and _QUESTION.search(text) or _CARD_WORDS.search(text) and len(text) <= 16:
             return RouteScore(0.85, f"asks about customer {found.said}")
         if _HISTORY_WORDS.search(text) and _QUESTION.search(text) and not _PRICE_TOPIC.search(text):  # a price: ask which

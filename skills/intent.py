@@ -59,3 +59,43 @@ def is_question(text: str) -> bool:
 def asks_how_to_handle(text: str) -> bool:
     """Asks for advice ("客户嫌贵怎么办", "how do I handle…"), which the playbook answers."""
     return bool(_HOW_TO_HANDLE.search(text))
+
+
+# "华信科技的合同", "远大物流的合同什么时候到期", "open cases for Acme?": one customer's records asked for; not a
+# note that mentions them ("远大物流陈总说合同明年3月到期") nor a request to be reminded
+_ASKING_WORDS = re.compile(
+    r"什么时候|啥时候|哪天|何时|几号|多久|有没有|有哪些|哪些|是不是|多少|查一下|看看|看一下|列一下|"
+    r"\b(?:when|which|what|any|show|list|how many)\b",
+    re.IGNORECASE,
+)
+_REPORTING_WORDS = re.compile(
+    r"说|讲|聊|谈|见了|拜访|去了|反映|反馈|提到|答应|要求|提醒|\b(?:said|says|told|met|visited|mentioned|asked|wants?|remind)\b",
+    re.IGNORECASE,
+)
+# What may stand beside the customer's name and the record word in a request that is only a name: 华信科技的工单,
+# "Acme's open cases", 远大物流合同列表
+_RECORD_FILLER = re.compile(
+    r"的|'s|’s|[?？\s.。,，]|列表|清单|情况|问题|未结|未处理|没处理|全部|所有|目前|现在|\b(?:open|all|my|current|the|for|of|list|please)\b",
+    re.IGNORECASE,
+)
+# …and what a question about those records may add: 什么时候到期, 还有没有, "when does … expire", "any open"
+_ABOUT_THE_RECORDS = re.compile(
+    r"到期|结束|截止|续约|续签|快|了|是|还|处理|解决|完|几个|多少个|个|条|份|呢|吗|么|状态|进度|没有|有|"
+    r"\b(?:dates?|ends?|ending|expir\w*|renew\w*|due|status|are|is|does|do|there|any|left|still|open|up for renewal)\b",
+    re.IGNORECASE,
+)
+RECORD_ASK_LEFT = 3  # characters left over that still ask for the records (a stray word or sign)
+
+
+def asks_for_records(text: str, said: str, record_words: re.Pattern[str]) -> bool:
+    """True when `text` asks for one customer's records of the kind `record_words` names; `said` is how
+    the customer was named in it."""
+    rest = text.replace(said, " ", 1) if said else text
+    if not record_words.search(rest) or _REPORTING_WORDS.search(rest) or asks_for_a_reminder(text) or asks_how_to_handle(text):
+        return False
+    rest = record_words.sub(" ", rest)
+    if not _RECORD_FILLER.sub("", rest):
+        return True
+    if not (is_question(text) or _ASKING_WORDS.search(rest)):
+        return False
+    return len(_RECORD_FILLER.sub("", _ABOUT_THE_RECORDS.sub(" ", _ASKING_WORDS.sub(" ", rest)))) <= RECORD_ASK_LEFT

@@ -236,6 +236,29 @@ def test_contract_command_renews_and_closes(assistant: Assistant) -> None:
     assert _text(_say(assistant, "/contract HT-7")).startswith("Say renew or close")  # Latin words alone: English
 
 
+def test_one_customers_contracts_cases_and_follow_ups_asked_by_name(assistant: Assistant) -> None:
+    assistant.customers.upsert(CustomerInput(name="蓝海医药", aliases=["Lanhai Pharma"]))
+    assistant.customers.upsert(CustomerInput(name="华信科技"))
+    card = _say(assistant, "今天去了蓝海医药 见了王经理 客户投诉上周的发货延迟了三天，很生气 合同明年3月到期")
+    _say(assistant, "", callback=next(b for row in card.buttons for b in row if b.label == "保存").data)
+    user = assistant.users.get(REP_ID)
+    for question, skill in (("蓝海医药的合同什么时候到期", "contracts"), ("when does the Lanhai Pharma contract expire", "contracts"),
+                            ("蓝海医药有没有投诉", "cases"), ("open cases for Lanhai Pharma?", "cases"), ("蓝海医药的工单", "cases"),
+                            ("蓝海医药的跟进", "customers"), ("Lanhai Pharma follow-ups", "customers"),
+                            # reports and other questions that name the records are not lists of them
+                            ("蓝海医药投诉系统宕机", "notes"), ("蓝海医药王经理说合同明年3月到期", "notes"),
+                            ("蓝海医药的合同条款怎么谈", "ask")):  # fmt: skip
+        assert assistant.router.choose(assistant.request(user, question, now=FRIDAY))[0] == skill, question
+    contracts = _text(_say(assistant, "蓝海医药的合同什么时候到期"))
+    assert contracts.startswith("蓝海医药的合同（1）") and "到期 2027-03-31" in contracts
+    assert "蓝海医药的未结工单（1）" in _text(_say(assistant, "蓝海医药有没有投诉"))
+    assert _text(_say(assistant, "华信科技的合同")) == "华信科技还没有合同记录。"
+    assert _text(_say(assistant, "华信科技有没有投诉")) == "华信科技没有未结的售后工单。"
+    # another rep asking by name sees none of them
+    assert _text(_say(assistant, "蓝海医药的合同", user_id=OTHER_REP_ID)) == "蓝海医药还没有合同记录。"
+    assert _text(_say(assistant, "蓝海医药的工单", user_id=OTHER_REP_ID)) == "蓝海医药没有未结的售后工单。"
+
+
 # the CLI -------------------------------------------------------------------------------------
 
 
