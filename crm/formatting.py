@@ -59,12 +59,18 @@ def format_due(due: datetime, *, zone: ZoneInfo, language: str, now: datetime | 
 
 
 def format_contact(name: str, title: str | None, department: str | None, language: str) -> str:
-    """王经理（采购部） / Sarah (CFO)."""
+    """王经理（采购部） / 王磊（采购总监） / Sarah (CFO) / Mike Chen (IT Director), not "(IT, IT Director)"."""
     said_title = title and simplified(name).endswith(simplified(title))  # 王經理 says 经理 already
-    details = [part for part in (department, None if said_title else title) if part]
+    if said_title:
+        title = None
+    if department and title and department.casefold() in title.casefold():
+        department = None
+    details = [part for part in (department, title) if part]
     if not details:
         return name
-    return f"{name}（{'，'.join(details)}）" if language == "zh" else f"{name} ({', '.join(details)})"
+    if language == "zh":
+        return f"{name}（{''.join(details)}）"  # 采购 + 总监: 采购总监; IT经理
+    return f"{name} ({', '.join(details)})"
 
 
 def format_money(value: Decimal, currency: str | None, language: str) -> str:

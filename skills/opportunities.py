@@ -104,7 +104,7 @@ class OpportunitiesSkill(Skill):
                 "No open opportunities yet. Save a visit note that mentions a budget, a purchase or an expansion to add one."))  # fmt: skip
         heading = request.t(
             f"{'全部' if everyone else '我的'}销售漏斗（{summary.count} 个进行中）",
-            f"{'Everyone' if everyone else 'My'} pipeline ({summary.count} open)",
+            f"{'Team' if everyone else 'My'} pipeline ({summary.count} open)",
         )
         if customer is not None:
             heading = request.t(f"{customer.name} 的商机（{summary.count} 个进行中）",

@@ -31,3 +31,12 @@ def test_any_reply_splits_into_valid_messages(texts: list[str], kind: str) -> No
     assert all(utf16_length(text) <= TELEGRAM_TEXT_LIMIT for text in visible)
     assert "".join(visible).replace("\n", "").replace(" ", "").replace("。", "") == \
         "".join(texts).replace("\n", "").replace(" ", "").replace("。", "")
+
+
+def test_a_contact_reads_as_written_on_a_card():
+    from crm.formatting import format_contact
+
+    assert format_contact("Mike Chen", "IT Director", "IT", "en") == "Mike Chen (IT Director)"  # not "(IT, IT Director)"
+    assert format_contact("王磊", "总监", "采购", "zh") == "王磊（采购总监）"
+    assert format_contact("王经理", "经理", "采购部", "zh") == "王经理（采购部）"
+    assert format_contact("Tom", "manager", "procurement", "en") == "Tom (procurement, manager)"
