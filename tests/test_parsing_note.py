@@ -463,3 +463,16 @@ def test_colleagues_the_rep_speaks_to_or_takes_along_are_not_contacts(note):
 def test_the_customers_people_who_will_go_somewhere_are_still_contacts():
     note = "华信科技 他们王总和李工都要去我们工厂参观"
     assert [contact.name for contact in parse_note(note, now=NOW, customers=INDEX).contacts] == ["王总", "李工"]
+
+
+@pytest.mark.parametrize(
+    ("note", "text"),
+    [
+        ("Met Jane at Acme. Asked for references, I'll send by next Wed.", "Asked for references, I'll send"),
+        ("Acme wants the pricing sheet, I will send it tomorrow", "Acme wants the pricing sheet, I will send it"),
+        ("Met Tom at Acme, will call back on Friday", "will call back"),  # meeting him is no step to take along
+    ],
+)
+def test_a_bare_english_step_takes_what_it_is_about_from_the_clause_before(note, text):
+    [followup] = parse_note(note, now=NOW, customers=CUSTOMERS).followups
+    assert followup.text == text

@@ -547,7 +547,20 @@ def _action_text(
         action = " ".join(part for part in (before_clean, after_clean) if part)
         if not action and clause_number > 0:
             action = _TRAILING_NOISE_EN.sub("", _LEADING_NOISE_EN.sub("", clauses[clause_number - 1][2]))
+        elif borrow and clause_number > 0 and _BARE_STEP_EN.fullmatch(action.strip()):
+            previous_start, previous_end, previous = clauses[clause_number - 1]  # "asked for references, I'll send"
+            previous = _TRAILING_NOISE_EN.sub("", _LEADING_NOISE_EN.sub("", previous)).strip()
+            if len(previous.split()) >= 2 and not _holds_date(previous_start, previous_end, others):
+                action = f"{previous}, {action.strip()}"
     return action.strip()[:200]
+
+
+# A step with nothing to act on: "I'll send", "we will follow up", "call back" - what it is about was said before
+_BARE_STEP_EN = re.compile(
+    r"(?:(?:i|we)(?:'ll|’ll| will| shall| can| need to| have to)?\s+)?(?:send|call|email|follow up|ping|reply|revert|confirm|"
+    r"get back|call back|circle back)(?:\s+(?:it|them|that|this|over|back|him|her|across))*",
+    re.IGNORECASE,
+)
 
 
 _ONLY_WAITING = re.compile(r"(?:说|还|大概|大约|差不多|估计)*(?:需要|要|得)?等?")  # 大概要两周 到时候…: the step comes after
