@@ -39,6 +39,9 @@ _PRICE_WORDS = re.compile(
     r"\bprice|\bpricing|\bquote|\bdiscount|how much|\bcost|% off|\bthe most i can give|\bcheaper",
     re.IGNORECASE,
 )
+# Price words only when a product of the book is named: 实施服务怎么收费, 专业版最低能给到多少 (集团彩铃怎么收费 is
+# the playbook's to answer or to say it does not state)
+_PRODUCT_PRICE_WORDS = re.compile(r"收费|费用(?:是)?多少|怎么卖|卖多少|售价|定价|给到多少|最低能|最低可以|底线")
 _VISIT_REPORT = re.compile(
     r"拜访|见了|去了|聊了|面谈|开会|跟进|再谈|再约|(?:采购|经理|[总工]|主任|客户)(?:问|说|提|要求)|visited|met with|meeting with|follow up",
     re.IGNORECASE,
@@ -84,8 +87,8 @@ class PricingSkill(Skill):
             return RouteScore(0.0)
         if self._asks_price_list(text):
             return RouteScore(0.9, "asks for the price list")
-        asks_price = bool(_PRICE_WORDS.search(text))
         product = bool(find_products(self.book, text))
+        asks_price = bool(_PRICE_WORDS.search(text) or product and _PRODUCT_PRICE_WORDS.search(text))
         # a discount (an impossible one too: we say why) or a value class ("三类客户最多打几折")
         discount = asks_price and (find_discount(text)[0] is not None or named_value_class(text) is not None)
         if (product or discount) and _VISIT_REPORT.search(text) and not is_question(text):

@@ -187,6 +187,16 @@ def test_the_price_list_and_a_floor_price(skill: PricingSkill, book) -> None:
     assert "Floor price CNY 840.00 per user" in skill.handle(_request("floor price of the standard edition", language="en")).text
 
 
+@pytest.mark.parametrize("text", ["实施服务怎么收费", "培训怎么收费", "专业版怎么卖", "IV类客户专业版最低能给到多少", "实施费用多少"])
+def test_a_fee_asked_of_a_product_in_the_book_is_a_price_question(skill: PricingSkill, text: str) -> None:
+    assert skill.score(_request(text)).score >= 0.9
+
+
+@pytest.mark.parametrize("text", ["集团彩铃怎么收费", "培训费用谁出", "实施需要多少人天"])
+def test_a_fee_of_something_not_in_the_book_is_left_to_the_playbook(skill: PricingSkill, text: str) -> None:
+    assert skill.score(_request(text)).score < 0.5
+
+
 def test_several_products_ask_which_one(skill: PricingSkill) -> None:
     reply = skill.handle(_request("专业版加实施多少钱"))
     assert "先算哪一个" in reply.text
