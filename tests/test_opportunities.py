@@ -14,6 +14,7 @@ from crm.customer_import import CustomerInput
 from crm.customers import CustomerRepository
 from crm.followups.repository import FollowupRepository
 from crm.opportunities import InvalidOpportunity, OpportunityNotFound, OpportunityRepository
+from crm.parsing.matching import CustomerRef
 from crm.parsing.opportunities import find_opportunities
 from crm.pipeline import DEFAULT_PIPELINE, PipelineError, load_pipeline, parse_pipeline
 from crm.store import Store
@@ -190,6 +191,13 @@ def test_a_title_is_not_the_person_who_said_it() -> None:
     assert opportunity.title == "预算批不下来"
     [opportunity] = find_opportunities(normalize("华信科技王经理说他们12月18号开标，我们12月15号前把标书准备好"), now=NOV_30)
     assert opportunity.title == "开标"
+
+
+def test_a_title_is_not_the_contact_named_in_the_note() -> None:
+    record = parse_note("今天见了远大物流采购部李娜，她说预算还没批，下个月中旬再联系", now=NOV_30,
+                        customers=[CustomerRef(id=1, name="远大物流")])  # fmt: skip
+    assert [c.name for c in record.contacts] == ["李娜"]
+    assert [o.title for o in record.opportunities] == ["预算还没批"]
 
 
 def test_the_tenders_month_closes_a_deal_said_for_next_year() -> None:

@@ -232,6 +232,8 @@ def test_a_companys_possessive_is_not_a_person(text, expected):
         ("见了王建国(IT经理)，他说下周定", [("王建国", "经理", "IT")]),
         ("采购经理张伟和技术总监刘洋都在", [("张伟", "经理", "采购"), ("刘洋", "总监", "技术")]),
         ("他们CIO王磊说预算没问题", [("王磊", "CIO", None)]),
+        ("今天见了远大物流采购部李娜，她说预算还没批", [("李娜", None, "采购部")]),
+        ("信息中心的王建国说下周定", [("王建国", None, "信息中心")]),
         ("Met Jane Park (VP Procurement) at Acme", [("Jane Park", "VP Procurement", "Procurement")]),
     ],
 )
@@ -240,7 +242,8 @@ def test_a_full_name_beside_the_role_that_says_who_they_are(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["技术总监马上就到", "项目经理曾经说过", "采购经理周一来", "采购经理安排下周演示", "总经理高兴地说"]
+    "text", ["技术总监马上就到", "项目经理曾经说过", "采购经理周一来", "采购经理安排下周演示", "总经理高兴地说",
+             "说合规部门卡得很严", "技术部马上安排", "采购部周一开会"]
 )
 def test_words_after_a_role_that_open_with_a_surname_are_not_its_name(text):
     assert all(title is None or name.endswith(title) for name, title, _ in names(text))

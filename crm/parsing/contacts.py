@@ -337,6 +337,10 @@ _ROLE_ONLY_ZH = re.compile(
 _FULL_NAME = r"(?P<name>(?P<surname>" + _SURNAME_PATTERN + r")[\u4e00-\u9fff]{1,2})"
 _ROLE_BESIDE_NAME = r"(?:(?P<department>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?)?" + _ROLE_TITLE_ZH
 _ROLE_THEN_FULL_NAME_ZH = re.compile(_ROLE_BESIDE_NAME + r"\s?" + _FULL_NAME)
+# 采购部李娜, 信息中心的王建国: a department said with its suffix, then a full name
+_DEPARTMENT_THEN_FULL_NAME_ZH = re.compile(
+    r"(?P<department>(?:" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r")的?(?P<title>)" + _FULL_NAME
+)
 _FULL_NAME_THEN_ROLE_ZH = re.compile(_FULL_NAME + r"\s?[（(]\s?" + _ROLE_BESIDE_NAME + r"\s?[）)]")
 _AFTER_A_FULL_NAME = set("说讲表问提认觉希要想同和跟及与也都很对的在是称答会让还就已刚那这来去，,。、；;：:!！?？ ")
 # 他们财务说要走流程: a department speaking is its person
@@ -388,13 +392,14 @@ def _chinese_contacts(text: str, floor: int, ours: set[str]) -> list[tuple[int, 
         taken.append((match.start(), match.end()))
         department = _department_before(text, match.start(), floor)
         found.append((match.start(), Contact(name=name, title=title, department=department, surname=surname)))
-    for match in (*_ROLE_THEN_FULL_NAME_ZH.finditer(text), *_FULL_NAME_THEN_ROLE_ZH.finditer(text)):
+    for match in (*_ROLE_THEN_FULL_NAME_ZH.finditer(text), *_FULL_NAME_THEN_ROLE_ZH.finditer(text),
+                  *_DEPARTMENT_THEN_FULL_NAME_ZH.finditer(text)):  # fmt: skip
         name = _full_name_said(text, match)
         if name is None or any(s < match.end() and match.start() < e for s, e in taken):
             continue
         surname = match.group("surname")
-        found.append((match.start("name"), Contact(name=name, title=match.group("title"), department=match.group("department"),
-                                                   surname=surname)))  # fmt: skip
+        found.append((match.start("name"), Contact(name=name, title=match.group("title") or None,
+                                                   department=match.group("department"), surname=surname)))  # fmt: skip
         taken.append((match.start(), match.end()))
     for match in _ROLE_ONLY_ZH.finditer(text):
         suffix = next(suffix for suffix in ("", "2", "3") if match.group("title" + suffix))
@@ -451,6 +456,8 @@ def _full_name_said(text: str, match: re.Match[str]) -> str | None:
     start, end = match.start("name"), match.end("name")
     bracketed = match.end() > end
     surname = match.group("surname")
+    if start > 0 and _is_an_everyday_word(text[start - 1 : start + 1]):
+        return None  # 合规部门卡得很严: 部门 is one word, 门卡得 no name
     for length in (end - start, end - start - 1) if not bracketed else (end - start,):
         if length <= len(surname):
             continue

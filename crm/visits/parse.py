@@ -18,7 +18,7 @@ from crm.language import Language, language_of
 from crm.parsing.amounts import format_amount, locate_amounts
 from crm.parsing.cases import find_cases
 from crm.parsing.contact_tagger import customer_spans, read_again
-from crm.parsing.contacts import find_people
+from crm.parsing.contacts import Contact, find_people
 from crm.parsing.contracts import find_contracts
 from crm.parsing.dates import DateMention, find_dates, simplified
 from crm.parsing.followup_model import judges, looks_like_a_followup
@@ -114,8 +114,9 @@ def _parse(
     opportunities = [
         found.model_copy(update={"title": _as_said(found.title, plain, text), "text": _as_said(found.text, plain, text)})
         for found in find_opportunities(
-            plain, now=now, amounts=amount_spans, mentions=mentions, skip=[customer_span] if customer_span else []
-        )
+            plain, now=now, amounts=amount_spans, mentions=mentions,
+            skip=([customer_span] if customer_span else []) + _contact_spans(plain, contacts),
+        )  # fmt: skip
     ]
 
     if customer is None:
@@ -500,6 +501,21 @@ def _reference_for(mentions: list[DateMention], position: int) -> int | None:
 
 
 _SUBJECT_START = re.compile(r"^(?:他|她|他们|我们|我|对方|客户|老板|领导|但是|不过|另外|然后|还有|而且|所以|因为|其他)")
+
+
+def _contact_spans(text: str, contacts: list[Contact]) -> list[tuple[int, int]]:
+    """Where each contact is named in `text`, with the department said before the name (采购部李娜): no deal is
+    titled by a person."""
+    spans = []
+    for contact in contacts:
+        name = simplified(contact.name)
+        for match in re.finditer(re.escape(name), text):
+            start = match.start()
+            department = simplified(contact.department or "")
+            if department and text[:start].removesuffix("的").endswith(department):
+                start = len(text[:start].removesuffix("的")) - len(department)
+            spans.append((start, match.end()))
+    return spans
 
 
 def _action_text(
