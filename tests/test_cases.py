@@ -19,9 +19,10 @@ from crm.customer_import import CustomerInput
 from crm.followups.repository import FollowupRepository
 from crm.parsing.cases import explicit_case, find_cases
 from crm.parsing.contracts import find_contracts
+from crm.parsing.matching import CustomerRef
 from crm.store import Store
 from crm.users import UserRepository
-from crm.visits.parse import normalize
+from crm.visits.parse import normalize, parse_note
 from tests.conftest import OTHER_REP_ID, REP_ID
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -95,6 +96,17 @@ def test_a_case_summary_stops_at_the_problem_not_the_next_step() -> None:
     assert case.summary == "王经理说系统上周宕机了两次 很生气"  # the contract said before it is another matter
     [case] = find_cases(normalize("complained the hotline never picks up. Mr. Zhou was very angry"))
     assert case.priority == "high" and case.summary.startswith("complained the hotline never picks up")
+
+
+def test_a_case_summary_does_not_open_with_the_customers_name() -> None:
+    customers = [CustomerRef(id=1, name="Globex Corporation", aliases=["Globex"]), CustomerRef(id=2, name="远大物流")]
+    record = parse_note("Globex: their system went down twice last week, Mike furious, wants a fix by Friday.", now=FRIDAY,
+                        customers=customers)  # fmt: skip
+    assert record.cases[0].summary.startswith("their system went down twice")
+    record = parse_note("遠大物流陳總說系統上週當機兩次，很不滿意", now=FRIDAY, customers=customers)
+    assert record.cases[0].summary == "陳總說系統上週當機兩次,很不滿意"  # as typed (the comma normalised)
+    record = parse_note("远大物流反映系统上周宕机两次，客户很不满意", now=FRIDAY, customers=customers)
+    assert record.cases[0].summary == "系统上周宕机两次,客户很不满意"
 
 
 def test_price_objections_and_closed_problems_are_not_cases() -> None:

@@ -235,6 +235,9 @@ def test_a_companys_possessive_is_not_a_person(text, expected):
         ("今天见了远大物流采购部李娜，她说预算还没批", [("李娜", None, "采购部")]),
         ("信息中心的王建国说下周定", [("王建国", None, "信息中心")]),
         ("Met Jane Park (VP Procurement) at Acme", [("Jane Park", "VP Procurement", "Procurement")]),
+        ("Lunch with Sarah Lee, CFO of Initech. They renewed", [("Sarah Lee", "CFO", None)]),
+        ("Met Jane Park, VP Procurement, at Acme.", [("Jane Park", "VP Procurement", "Procurement")]),
+        ("met Tom, CFO Sarah and Bill", [("Tom", None, None), ("Sarah", "CFO", None), ("Bill", None, None)]),
     ],
 )
 def test_a_full_name_beside_the_role_that_says_who_they_are(text, expected):

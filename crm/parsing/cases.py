@@ -77,8 +77,9 @@ _PRIORITY_WORDS = {"紧急": "urgent", "urgent": "urgent", "高": "high", "high"
                    "normal": "normal", "低": "low", "low": "low"}  # fmt: skip
 
 
-def find_cases(text: str, *, objections: list[str] | None = None) -> list[ProposedCase]:
-    """The cases a note asks us to handle, at most one per type."""
+def find_cases(text: str, *, objections: list[str] | None = None, customer: str = "") -> list[ProposedCase]:
+    """The cases a note asks us to handle, at most one per type; `customer` (as the note names it) does not
+    open a summary ("Globex: their system went down…" is "their system went down…")."""
     if not text:
         return []
     found: dict[str, ProposedCase] = {}
@@ -97,7 +98,8 @@ def find_cases(text: str, *, objections: list[str] | None = None) -> list[Propos
                 break  # another case, or the next step ("下周二再去一趟"), not this problem
             topic = f"{topic} {_up_to_the_problem(following, kind)}"  # the anger said next goes with it
         priority = _priority(topic, kind, whole_urgent=whole_urgent)
-        found[kind] = ProposedCase(type=kind, priority=priority, summary=_summary(topic))  # type: ignore[arg-type]
+        summary = _summary(_without_opening_name(topic, customer))
+        found[kind] = ProposedCase(type=kind, priority=priority, summary=summary)  # type: ignore[arg-type]
     return list(found.values())
 
 
@@ -178,6 +180,16 @@ def explicit_case(words: str) -> tuple[str, str, str]:
     if priority is None:
         priority = _priority(description, kind, whole_urgent=False)
     return kind, priority, description
+
+
+def _without_opening_name(topic: str, name: str) -> str:
+    """The topic without the customer's name (and a colon or comma after it) at its start."""
+    stripped = topic.lstrip(" ，,。")
+    if name and stripped.casefold().startswith(name.casefold()):
+        rest = re.sub(r"^(?:\s*[:：,，\-–—]\s*|\s+|那边|这边|的)?(?:反映|反馈|说)?", "", stripped[len(name) :])
+        if len(rest.strip()) >= 4:
+            return rest
+    return topic
 
 
 def _summary(topic: str) -> str:

@@ -534,6 +534,11 @@ _EN_AFTER_VERB = re.compile(
     r"fella|guy|bloke|lad|chap|lady|gentleman)\s+(?:(?i:called|named)\s+)?(?P<name2>"
     + _NAME_EN + r")\b"
 )
+# "Sarah Lee, CFO of Initech", "Jane Park, VP Procurement, said…": a name, a comma, and who they are
+_EN_NAME_COMMA_ROLE = re.compile(
+    r"(?P<name>" + _NAME_EN + r"),\s+(?:the\s+|their\s+)?(?P<role>(?i:" + _ROLE_PHRASE + r"))"
+    r"(?=\s+(?:of|at|from|for|with)\b|\s*[,.;:)]|\s*$)"
+)
 # "Tiff (warehouse supervisor)", "K. Anong (GM)": any capitalised name, with who they are in brackets
 _EN_NAME_ROLE_BRACKETS = re.compile(
     r"(?<![A-Za-z'.-])(?P<name>" + _NAME_EN + r")\s*\(\s*(?P<role>(?i:(?-i:[a-z]+\s+)?" + _ROLE_PHRASE + r"))\s*\)"
@@ -625,7 +630,7 @@ def _english_contacts(text: str, excluded_words: set[str], ours: set[str]) -> li
         role = _clean_role(match.group("role"))
         found.append((match.start("name"), Contact(name=name, title=role, department=_department_of_role(role))))
         named_spans.append((match.start(), match.end()))
-    for match in _EN_NAME_THEN_ROLE.finditer(text):
+    for match in (*_EN_NAME_THEN_ROLE.finditer(text), *_EN_NAME_COMMA_ROLE.finditer(text)):
         raw_name = match.group("name")
         if not raw_name[0].isupper():
             continue

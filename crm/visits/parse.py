@@ -146,7 +146,8 @@ def _parse(
         contracts=[found.model_copy(update={"text": _as_said(found.text, plain, text)})
                    for found in find_contracts(plain, now=now, mentions=mentions)],
         cases=[found.model_copy(update={"summary": _as_said(found.summary, plain, text)})
-               for found in find_cases(plain, objections=[o.category for o in objections])],
+               for found in find_cases(plain, objections=[o.category for o in objections],
+                                       customer=simplified(customer.said) if customer and customer.said else "")],
         excerpt=_one_line(text)[:EXCERPT_CHARS],
         language=language,
         warnings=warnings,
