@@ -178,6 +178,8 @@ class AskSkill(Skill):
                           "into records, set follow-up reminders and compute quotes. Send /help for everything."),
             )
         reply = Reply(blocks=[Block(text=result.text)])
+        if request.language == "en" and self.synthesizer is None and _mostly_chinese(result.text):
+            reply.blocks.insert(0, Block(text="The playbook is written in Chinese; the passage is quoted as written.", kind="note"))
         citations = "\n".join(f"📄 {source.citation}" for source in result.sources[:2])
         reply.add(request.t(f"出处：\n{citations}", f"Source:\n{citations}"), kind="note")
         reply.buttons.append([
@@ -246,3 +248,9 @@ class AskSkill(Skill):
             reply.buttons.append([Button(label=request.t("下一段", "Next passage"),
                                          data=self.callback(f"p:{answer.id}:{index + 1}"))])
         return reply
+
+
+def _mostly_chinese(text: str) -> bool:
+    """More Chinese characters than Latin letters: a passage an English reader is told is in Chinese."""
+    chinese = len(re.findall(r"[\u4e00-\u9fff]", text))
+    return chinese > len(re.findall(r"[A-Za-z]", text))

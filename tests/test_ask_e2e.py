@@ -68,7 +68,7 @@ async def test_english_question_finds_the_chinese_passage(kb_bot: Assistant, fak
     fake_telegram.send_text(REP_ID, "How can we raise the customer's switching costs?")
     [answer] = await fake_telegram.wait_for("sendMessage", after=mark, timeout=60)
     text = fake_telegram.messages_text(answer)
-    assert "Source" in text and "转移成本" in text
+    assert "Source" in text and "转移成本" in text and "The playbook is written in Chinese" in text
 
 
 async def test_off_topic_question_is_refused(kb_bot: Assistant, fake_telegram: FakeTelegram) -> None:
