@@ -193,6 +193,27 @@ def test_a_title_is_not_the_person_who_said_it() -> None:
     assert opportunity.title == "开标"
 
 
+@pytest.mark.parametrize(
+    "note", ["他们对移动销售终端很感兴趣，要30台，让我周四前报个价", "老板讲设备都很好用，还想再订两台", "电话里聊了 要50台终端"]
+)
+def test_a_count_wanted_is_an_opportunity(note: str) -> None:
+    assert len(find_opportunities(normalize(note), now=NOV_30)) == 1
+
+
+@pytest.mark.parametrize(
+    "note", ["他们三月份就要用 我们说最快要两个半月", "她担心上了以后前台要两套系统来回切", "恒通电子的采购王磊说我们的交货太慢了"]
+)
+def test_a_duration_a_worry_or_a_buyer_is_no_opportunity(note: str) -> None:
+    record = parse_note(note, now=NOV_30, customers=[CustomerRef(id=1, name="恒通电子")])
+    assert record.opportunities == []
+
+
+def test_a_deal_gone_to_a_rival_in_plain_words_is_lost() -> None:
+    [opportunity] = parse_note("华信科技那边的项目黄了，被华为抢了，主要是价格", now=NOV_30,
+                               customers=[CustomerRef(id=1, name="华信科技")]).opportunities  # fmt: skip
+    assert (opportunity.title, opportunity.stage, opportunity.lost_reason) == ("项目", "lost", "被华为抢了 主要是价格")
+
+
 def test_a_title_is_not_the_contact_named_in_the_note() -> None:
     record = parse_note("今天见了远大物流采购部李娜，她说预算还没批，下个月中旬再联系", now=NOV_30,
                         customers=[CustomerRef(id=1, name="远大物流")])  # fmt: skip

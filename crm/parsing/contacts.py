@@ -336,13 +336,17 @@ _ROLE_ONLY_ZH = re.compile(
 # 采购总监王磊, 王磊（采购总监）: a full name beside the role that says who the person is
 _FULL_NAME = r"(?P<name>(?P<surname>" + _SURNAME_PATTERN + r")[\u4e00-\u9fff]{1,2})"
 _ROLE_BESIDE_NAME = r"(?:(?P<department>" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r"?的?)?" + _ROLE_TITLE_ZH
-_ROLE_THEN_FULL_NAME_ZH = re.compile(_ROLE_BESIDE_NAME + r"\s?" + _FULL_NAME)
-# 采购部李娜, 信息中心的王建国: a department said with its suffix, then a full name
+_ROLE_THEN_FULL_NAME_ZH = re.compile(_ROLE_BESIDE_NAME + r"\s?(?:叫|名叫|是)?" + _FULL_NAME)  # CTO叫陈晓明
+# 采购部李娜, 信息中心的王建国: a department said with its suffix, then a full name; 采购王磊说: without it, when the
+# person speaks next
 _DEPARTMENT_THEN_FULL_NAME_ZH = re.compile(
     r"(?P<department>(?:" + _DEPARTMENT_WORD + r")" + _DEPARTMENT_SUFFIX + r")的?(?P<title>)" + _FULL_NAME
 )
+_DEPARTMENT_WORD_THEN_FULL_NAME_ZH = re.compile(
+    r"(?<=的)(?P<department>" + _DEPARTMENT_WORD + r")(?P<title>)" + _FULL_NAME + r"(?=说|讲|表示|提出|反馈|觉得|认为|问)"
+)
 _FULL_NAME_THEN_ROLE_ZH = re.compile(_FULL_NAME + r"\s?[（(]\s?" + _ROLE_BESIDE_NAME + r"\s?[）)]")
-_AFTER_A_FULL_NAME = set("说讲表问提认觉希要想同和跟及与也都很对的在是称答会让还就已刚那这来去，,。、；;：:!！?？ ")
+_AFTER_A_FULL_NAME = set("吗呢吧啊呀嘛说讲表问提认觉希要想同和跟及与也都很对的在是称答会让还就已刚那这来去，,。、；;：:!！?？ ")
 # 他们财务说要走流程: a department speaking is its person
 _DEPARTMENT_SPEAKS = re.compile(
     r"(?:对方|客户|他们|她们|人家)(?:的)?\s?(?P<department>财务|法务|采购|人事|HR|IT|审计|合规)(?=\s?(?:那边)?(?:说|讲|反馈|提出|问|话))"
@@ -393,7 +397,7 @@ def _chinese_contacts(text: str, floor: int, ours: set[str]) -> list[tuple[int, 
         department = _department_before(text, match.start(), floor)
         found.append((match.start(), Contact(name=name, title=title, department=department, surname=surname)))
     for match in (*_ROLE_THEN_FULL_NAME_ZH.finditer(text), *_FULL_NAME_THEN_ROLE_ZH.finditer(text),
-                  *_DEPARTMENT_THEN_FULL_NAME_ZH.finditer(text)):  # fmt: skip
+                  *_DEPARTMENT_THEN_FULL_NAME_ZH.finditer(text), *_DEPARTMENT_WORD_THEN_FULL_NAME_ZH.finditer(text)):  # fmt: skip
         name = _full_name_said(text, match)
         if name is None or any(s < match.end() and match.start() < e for s, e in taken):
             continue

@@ -112,6 +112,8 @@ _STRONG = re.compile(
     r"预算|采购(?![部处科员]|经理|总|主管|主任|负责人|[\u4e00-\u9fff](?:经理|总|工|主任))|招标|开标|投标|扩容|扩产|扩建|扩展|扩大|"
     r"二期|三期|新项目|新建|要建|新上|上一套|线索|中标|拿下|(?<!就)(?:想换|打算换|准备换)|"
     r"要上(?!门|次|周|个月|午)|想上|准备上|计划上|要加|想加|加购|增购|追加|加[一两二三四五六七八九十\d]+[条个台套]|下单|订购|"
+    r"(?:(?:(?<=[\s，,。；;说讲还再也就都想又])|(?<=他们|客户|对方|老板))要|想要|想买|要买|要订|想订|再订|订)"
+    r"[一两二三四五六七八九十百千\d]+(?:多)?(?:[台套件批部]|个(?![月小星礼工半季周]))|"
     r"\b(?:budget|tender|rfp|bid|purchase|buy|buying|expan(?:d|sion)|seats?|licen[cs]es?|(?:a|an|new|hot|warm|good|solid|real|sales|qualified|strong|promising)\s+lead(?!\s+(?:time|engineer|architect|developer|designer|buyer|contact))|lead\s+from|"
     r"roll[- ]?out|upgrade to|switch(?:ing)? (?:to us|vendors|over)|replace their|add (?:the |a |an |another )?[\w-]+ (?:module|line|site|plant)|second (?:factory|plant|site|phase)|"
     r"new (?:line|site|plant|factory|warehouse|project)|won|deal)\b",
@@ -178,7 +180,7 @@ def is_business_amount(text: str, span: AmountSpan, lower: int = 0, upper: int |
 
 _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("lost", re.compile(
-        r"丢了|丢单|输给了?|没拿下|没中标|落标|落选|"
+        r"丢了|丢单|输给了?|没拿下|没中标|落标|落选|(?<=项目|单子|订单|生意)(?:也|就|算是?)?黄了|被[^\s，,。]{1,8}?(?:抢了|抢走|截胡|拿走)|"
         r"\blost\s+(?:it\b|to\b|the\s+(?:[\w-]+\s+){0,3}?(?:deal|bid|tender|project|order|opportunity)\b|(?-i:[A-Z]))|"
         r"\b(?:deal|bid|tender|project|opportunity)\s+(?:was\s+|is\s+)?lost\b|\bwent with (?:the |a |another )?(?:cheaper|other|competitor)",
         re.IGNORECASE)),
@@ -209,9 +211,9 @@ def lost_reason_in(text: str) -> str | None:
     """Why a deal was lost, in the note's words: "to Oracle on price", "输给了友商"."""
     if match := re.search(r"\blost\b(?:\s+(?:it|the\s+(?:[\w-]+\s+){0,3}?(?:deal|bid|tender|project|order|opportunity)|the\s+\w+(?:\s+deal)?|(?-i:[A-Z][\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*)*)))?\s+(to\b[^,.;]{0,60})", text, re.I):
         return match.group(1).strip()
-    if match := re.search(r"(?:输给了?|丢给了?)([^\s，,。；;]{1,20})", text):
+    if match := re.search(r"(?:输给了?|丢给了?)([^\s，,。；;]{1,20})|被([^\s，,。；;]{1,8}?)(?:抢了|抢走|截胡|拿走)", text):
         reason = match.group(0)
-        after = re.search(r"(?:因为|价格|便宜|太贵)[^\s，,。；;]{0,20}", text[match.end() :])
+        after = re.search(r"(?:因为|主要是|价格|便宜|太贵)[^\s，,。；;]{0,20}", text[match.end() :])
         return reason + (" " + after.group(0) if after else "")
     if match := re.search(r"\b(?:because|on|due to)\s+(price|cost|features?|timing|budget)\b", text, re.I):
         return match.group(0).strip()
@@ -404,7 +406,7 @@ def _close_date(
 # titles ------------------------------------------------------------------------------------
 
 _TITLE_NOISE_ZH = re.compile(
-    r"^(?:他们|她们|我们|对方|客户|他|她|说|那个|这个|就是|主要是|目前|现在|后面|还有|另外|另一个是|一个是|已经|可能|大概|预计|计划|准备|打算|要|想|万一|怕|有个|有一个|的)+"
+    r"^(?:他们|她们|我们|对方|客户|他|她|说|那边|这边|那个|这个|就是|主要是|目前|现在|后面|还有|另外|另一个是|一个是|已经|可能|大概|预计|计划|准备|打算|要|想|万一|怕|有个|有一个|的)+"
 )
 _TITLE_TAIL_ZH = re.compile(r"(?:的事|这块|那块|阶段了|了|的|到|已经)+$")
 _TITLE_CUES_ZH = re.compile(r"项目|系统|平台|单子|二期|三期|扩容|扩产|扩建|升级|改造|建设|采购|招标|开标|投标|要上|想上|想换|要换|加|授权|门禁|停车|新")
@@ -472,6 +474,15 @@ def _title(text: str, start: int, end: int, amounts: Sequence[AmountSpan], perio
 # one topic ---------------------------------------------------------------------------------
 
 
+def _blanked(topic: str, start: int, spans: Sequence[tuple[int, int]]) -> str:
+    """`topic` (at `start` in the note) with the `spans` (the customer, the people) blanked out."""
+    chars = list(topic)
+    for span_start, span_end in spans:
+        for position in range(max(span_start, start), min(span_end, start + len(topic))):
+            chars[position - start] = " "
+    return "".join(chars)
+
+
 def _read_topic(
     text: str, start: int, end: int, *, now: datetime, amounts: Sequence[AmountSpan],
     mentions: Sequence[DateMention], skip: Sequence[tuple[int, int]],
@@ -479,7 +490,7 @@ def _read_topic(
     topic = text[start:end]
     money = [span for span in amounts if start <= span.start < end and span.amount.kind == "money"]
     business = [span for span in money if span.amount.value >= MINIMUM_AMOUNT and is_business_amount(text, span, start, end)]
-    cleaned = _LEAD_TIME.sub(" ", topic)
+    cleaned = _LEAD_TIME.sub(" ", _blanked(topic, start, skip))  # 采购王磊说: a person of 采购, no purchase
     strong = _STRONG.search(cleaned)
     stage = stage_in(topic, has_amount=bool(business))
     if _NO_NEED.search(topic) and not business:
