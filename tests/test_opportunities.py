@@ -214,6 +214,16 @@ def test_a_deal_gone_to_a_rival_in_plain_words_is_lost() -> None:
     assert (opportunity.title, opportunity.stage, opportunity.lost_reason) == ("项目", "lost", "被华为抢了 主要是价格")
 
 
+def test_english_counts_wanted_and_deals_gone_to_a_rival() -> None:
+    [wanted] = find_opportunities("Acme wants 30 more tablets, asked for a quote by Thursday.", now=NOV_30)
+    assert wanted.title == "30 more tablets"
+    assert find_opportunities("Acme wants 30 minutes with our CTO", now=NOV_30) == []
+    [lost] = find_opportunities("Initech deal fell through, they went with Oracle because of price.", now=NOV_30)
+    assert (lost.stage, lost.lost_reason) == ("lost", "to Oracle because of price")
+    [traditional] = parse_note("遠大物流的項目黃了，被華為搶走了", now=NOV_30, customers=[CustomerRef(id=1, name="远大物流")]).opportunities
+    assert (traditional.stage, traditional.lost_reason) == ("lost", "被華為搶走")  # quoted as typed
+
+
 def test_a_title_is_not_the_contact_named_in_the_note() -> None:
     record = parse_note("今天见了远大物流采购部李娜，她说预算还没批，下个月中旬再联系", now=NOV_30,
                         customers=[CustomerRef(id=1, name="远大物流")])  # fmt: skip

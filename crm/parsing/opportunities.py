@@ -116,7 +116,9 @@ _STRONG = re.compile(
     r"[一两二三四五六七八九十百千\d]+(?:多)?(?:[台套件批部]|个(?![月小星礼工半季周]))|"
     r"\b(?:budget|tender|rfp|bid|purchase|buy|buying|expan(?:d|sion)|seats?|licen[cs]es?|(?:a|an|new|hot|warm|good|solid|real|sales|qualified|strong|promising)\s+lead(?!\s+(?:time|engineer|architect|developer|designer|buyer|contact))|lead\s+from|"
     r"roll[- ]?out|upgrade to|switch(?:ing)? (?:to us|vendors|over)|replace their|add (?:the |a |an |another )?[\w-]+ (?:module|line|site|plant)|second (?:factory|plant|site|phase)|"
-    r"new (?:line|site|plant|factory|warehouse|project)|won|deal)\b",
+    r"new (?:line|site|plant|factory|warehouse|project)|won|deal|"
+    r"(?:wants?|needs?|ordering|order|buy|buying|add|adding) (?:another |an extra )?\d+ (?:more |extra |additional |new )?"
+    r"(?!(?:minutes?|hours?|days?|weeks?|months?|years?|percent|%)\b)[a-z]+s)\b",
     re.IGNORECASE,
 )
 _WEAK = re.compile(r"项目|单子|订单|系统|总价|金额|合同额|报价|\b(?:project|worth|order|proposal|contract value|our quote|we quoted)\b|"
@@ -182,7 +184,9 @@ _STAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("lost", re.compile(
         r"丢了|丢单|输给了?|没拿下|没中标|落标|落选|(?<=项目|单子|订单|生意)(?:也|就|算是?)?黄了|被[^\s，,。]{1,8}?(?:抢了|抢走|截胡|拿走)|"
         r"\blost\s+(?:it\b|to\b|the\s+(?:[\w-]+\s+){0,3}?(?:deal|bid|tender|project|order|opportunity)\b|(?-i:[A-Z]))|"
-        r"\b(?:deal|bid|tender|project|opportunity)\s+(?:was\s+|is\s+)?lost\b|\bwent with (?:the |a |another )?(?:cheaper|other|competitor)",
+        r"\b(?:deal|bid|tender|project|opportunity)\s+(?:was\s+|is\s+)?lost\b|\bwent with (?:the |a |another )?(?:cheaper|other|competitor)|"
+        r"\b(?:deal|bid|tender|project|opportunity|order)\s+(?:fell through|is off|is dead|died)\b|"
+        r"\b(?:went|go|going) with (?-i:[A-Z])\w+ instead\b|\b(?:went|decided to go) with (?-i:[A-Z])\w+\b(?=[^.;]{0,40}\b(?:because|due to|on price|cheaper)\b)",
         re.IGNORECASE)),
     ("won", re.compile(r"中标|拿下了?|赢单|赢了|成交了|\b(?:won|closed the deal)\b", re.IGNORECASE)),
     ("negotiation", re.compile(r"谈判|在谈(?:合同)?条款|谈合同|\bnegotiat\w*", re.IGNORECASE)),
@@ -215,7 +219,9 @@ def lost_reason_in(text: str) -> str | None:
         reason = match.group(0)
         after = re.search(r"(?:因为|主要是|价格|便宜|太贵)[^\s，,。；;]{0,20}", text[match.end() :])
         return reason + (" " + after.group(0) if after else "")
-    if match := re.search(r"\b(?:because|on|due to)\s+(price|cost|features?|timing|budget)\b", text, re.I):
+    if match := re.search(r"\b(?:went|decided to go) with ((?-i:[A-Z])\w+)(?:[^.;]{0,40}?\b((?:because(?: of)?|on|due to)\s+(?:the\s+)?(?:price|cost|features?|timing|budget)))?", text, re.I):
+        return " ".join(part for part in ("to " + match.group(1), match.group(2)) if part)
+    if match := re.search(r"\b(?:because(?: of)?|on|due to)\s+(?:the\s+)?(price|cost|features?|timing|budget)\b", text, re.I):
         return match.group(0).strip()
     return None
 
@@ -447,6 +453,8 @@ def _title(text: str, start: int, end: int, amounts: Sequence[AmountSpan], perio
     cue = _STRONG.search(topic) or _WEAK.search(topic)
     if cue is None:
         return ""
+    if counted := re.match(r"(?:wants?|needs?|ordering|order|buy|buying|add|adding) (?:another |an extra )?(\d+ .+)", cue.group(), re.I):
+        return counted.group(1)  # "wants 30 more tablets" → "30 more tablets"
     if cue.group().lower().startswith(("seat", "licen")):  # "add 50 seats of the Pro plan" → "50 seats of the Pro plan"
         count = re.search(r"\b\d[\d,.]*\s+(?:(?:more|extra|additional|new)\s+)?$", topic[: cue.start()])
         of = re.match(r"\s+((?:of|for|on)\s+(?:the\s+|our\s+)?(?:(?!budget|about|around|roughly|by|in|next|this|and)[\w-]+\s*){1,3})",

@@ -112,7 +112,8 @@ def _parse(
     next_steps = [step for step in _next_steps(clauses, followups, objections, mentions) if not _reports_the_visit(step)]
     plain = simplified(text)  # 預算 is 预算 to the account readers; char for char, so what they quote is put back as said
     opportunities = [
-        found.model_copy(update={"title": _as_said(found.title, plain, text), "text": _as_said(found.text, plain, text)})
+        found.model_copy(update={"title": _as_said(found.title, plain, text), "text": _as_said(found.text, plain, text),
+                                 "lost_reason": _as_said(found.lost_reason, plain, text) if found.lost_reason else None})
         for found in find_opportunities(
             plain, now=now, amounts=amount_spans, mentions=mentions,
             skip=([customer_span] if customer_span else []) + _contact_spans(plain, contacts),
