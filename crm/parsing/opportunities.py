@@ -453,12 +453,13 @@ def _title(text: str, start: int, end: int, amounts: Sequence[AmountSpan], perio
     cue = _STRONG.search(topic) or _WEAK.search(topic)
     if cue is None:
         return ""
+    of = re.match(r"\s+((?:of|for|on)\s+(?:the\s+|our\s+)?(?:(?!budget|about|around|roughly|by|in|next|this|and)[\w-]+\s*){1,3})",
+                  topic[cue.end() :], re.IGNORECASE)  # fmt: skip
     if counted := re.match(r"(?:wants?|needs?|ordering|order|buy|buying|add|adding) (?:another |an extra )?(\d+ .+)", cue.group(), re.I):
-        return counted.group(1)  # "wants 30 more tablets" → "30 more tablets"
+        title = " ".join(f"{counted.group(1)} {of.group(1) if of else ''}".split())  # "wants 30 more tablets": "30 more tablets"
+        return title if len(title) <= 40 else title[:40].rsplit(" ", 1)[0]
     if cue.group().lower().startswith(("seat", "licen")):  # "add 50 seats of the Pro plan" → "50 seats of the Pro plan"
         count = re.search(r"\b\d[\d,.]*\s+(?:(?:more|extra|additional|new)\s+)?$", topic[: cue.start()])
-        of = re.match(r"\s+((?:of|for|on)\s+(?:the\s+|our\s+)?(?:(?!budget|about|around|roughly|by|in|next|this|and)[\w-]+\s*){1,3})",
-                      topic[cue.end() :], re.IGNORECASE)
         if count and of:
             title = " ".join(f"{count.group()} {cue.group()} {of.group(1)}".split())
             return title if len(title) <= 40 else title[:40].rsplit(" ", 1)[0]
