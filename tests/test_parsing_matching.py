@@ -139,7 +139,17 @@ def test_a_department_or_the_customers_own_line_of_business_still_matches(index,
     assert match.status == "auto" and match.customer.name == name
 
 
-def test_a_line_of_business_spelt_out_is_still_the_customers_own():
-    index = CustomerIndex.build([CustomerRef(id=1, name="华信科技", aliases=["Huaxin Tech"])])
-    match = index.match("Met Huaxin Technology's CIO")
-    assert match.status == "auto" and match.customer.name == "华信科技"
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Met Huaxin Technology's CIO", "华信科技"),  # the alias "Huaxin Tech" spelt out
+        ("called Hengtong Electronics today", "恒通电子"),  # the Chinese name's line of business in English
+        ("spoke with Beichen Software's IT manager", "北辰软件"),
+        ("visited Lanhai Pharma, Dr. Chen complained", "蓝海医药"),
+    ],
+)
+def test_a_line_of_business_spelt_out_or_translated_is_still_the_customers_own(text, name):
+    index = CustomerIndex.build([CustomerRef(id=1, name="华信科技", aliases=["Huaxin Tech"]), CustomerRef(id=2, name="恒通电子"),
+                                 CustomerRef(id=3, name="北辰软件"), CustomerRef(id=4, name="蓝海医药")])  # fmt: skip
+    match = index.match(text)
+    assert match.status == "auto" and match.customer.name == name

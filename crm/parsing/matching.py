@@ -333,6 +333,16 @@ _LINE_OF_BUSINESS_EN = re.compile(
 )
 
 
+# The English words for a Chinese name's line of business: "Hengtong Electronics" is 恒通电子
+_LINE_OF_BUSINESS_IN_CHINESE = {
+    "bank": ("银行",), "tech": ("科技", "技术"), "technology": ("科技", "技术"), "technologies": ("科技", "技术"),
+    "software": ("软件",), "systems": ("系统", "软件"), "logistics": ("物流",), "pharma": ("医药", "制药", "药业"),
+    "pharmaceuticals": ("医药", "制药", "药业"), "industries": ("工业", "实业", "重工"), "media": ("传媒",),
+    "airlines": ("航空",), "securities": ("证券",), "capital": ("投资", "资本"), "motors": ("汽车",), "energy": ("能源",),
+    "foods": ("食品",), "steel": ("钢铁",), "chemicals": ("化工",), "insurance": ("保险",), "electronics": ("电子",),
+}  # fmt: skip
+
+
 def _another_line_of_business(text: str, end: int, customer: CustomerRef) -> str:
     """The line-of-business word right after a matched name when the customer's names never carry it
     (恒通制造 for 恒通电子, "Acme Logistics" for Acme Corp); "" otherwise."""
@@ -341,8 +351,9 @@ def _another_line_of_business(text: str, end: int, customer: CustomerRef) -> str
         return ""
     said = match.group()
     names = [name.lower().replace(" ", "") for name in (customer.name, *customer.aliases)]
-    word = said.strip().lower()[:4]  # "Technology" for "Huaxin Tech": the same word, shortened
-    if any(word in name for name in names):
+    word = said.strip().lower()
+    own = (word[:4], *_LINE_OF_BUSINESS_IN_CHINESE.get(word, ()))  # "Technology" for "Huaxin Tech"; 电子 for "Electronics"
+    if any(part in name for part in own for name in names):
         return ""  # 华信 then 科技: its own name
     return said
 
