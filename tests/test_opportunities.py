@@ -224,6 +224,11 @@ def test_english_counts_wanted_and_deals_gone_to_a_rival() -> None:
     assert (traditional.stage, traditional.lost_reason) == ("lost", "被華為搶走")  # quoted as typed
 
 
+def test_a_department_that_speaks_still_buys() -> None:
+    [opportunity] = parse_note("他们采购说明年要采购一批扫码枪，预算五十万", now=NOV_30, customers=[]).opportunities
+    assert (opportunity.title, opportunity.amount) == ("采购一批扫码枪", Decimal(500000))
+
+
 def test_a_title_is_not_the_contact_named_in_the_note() -> None:
     record = parse_note("今天见了远大物流采购部李娜，她说预算还没批，下个月中旬再联系", now=NOV_30,
                         customers=[CustomerRef(id=1, name="远大物流")])  # fmt: skip

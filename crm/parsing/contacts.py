@@ -84,7 +84,7 @@ _EN_DEPARTMENTS = (
 )  # fmt: skip
 _EN_DEPARTMENT = r"(?:" + "|".join(re.escape(d) for d in _EN_DEPARTMENTS) + r")"
 _ROLE_PHRASE = (
-    # "VP Procurement", "Director, Finance" is left alone: a senior role with its department after it
+    # "VP Procurement", "head IT": a senior role with its department after it
     r"(?:(?:svp|evp|vp|vice president|director|head) (?:" + _EN_DEPARTMENT + r")\b(?! (?:manager|director|lead|team)\b)|"
     # "head of IT", "head of ground ops", "director of trading"
     r"(?:head|director|vp|vice president) of (?!(?-i:the|our|their|a|an|it|them|this|that)\b)(?:"

@@ -327,20 +327,18 @@ _LINES_OF_BUSINESS_ZH = (
 _LINE_OF_BUSINESS_ZH = re.compile(
     "(?:" + "|".join(sorted(_LINES_OF_BUSINESS_ZH, key=len, reverse=True)) + r")(?![部处科组室师化厂])"
 )
-_LINE_OF_BUSINESS_EN = re.compile(
-    r" (?:Bank|Technologies|Technology|Tech|Software|Systems|Logistics|Pharma|Pharmaceuticals|Industries|Media|"
-    r"Airlines|Securities|Capital|Labs|Motors|Energy|Foods|Steel|Chemicals|Insurance|Electronics)\b"
-)
-
-
-# The English words for a Chinese name's line of business: "Hengtong Electronics" is 恒通电子
+# The same in English, each with the Chinese words for it: "Hengtong Electronics" is 恒通电子
 _LINE_OF_BUSINESS_IN_CHINESE = {
     "bank": ("银行",), "tech": ("科技", "技术"), "technology": ("科技", "技术"), "technologies": ("科技", "技术"),
     "software": ("软件",), "systems": ("系统", "软件"), "logistics": ("物流",), "pharma": ("医药", "制药", "药业"),
     "pharmaceuticals": ("医药", "制药", "药业"), "industries": ("工业", "实业", "重工"), "media": ("传媒",),
     "airlines": ("航空",), "securities": ("证券",), "capital": ("投资", "资本"), "motors": ("汽车",), "energy": ("能源",),
     "foods": ("食品",), "steel": ("钢铁",), "chemicals": ("化工",), "insurance": ("保险",), "electronics": ("电子",),
+    "labs": (),
 }  # fmt: skip
+_LINE_OF_BUSINESS_EN = re.compile(
+    " (?:" + "|".join(word.capitalize() for word in sorted(_LINE_OF_BUSINESS_IN_CHINESE, key=len, reverse=True)) + r")\b"
+)
 
 
 def _another_line_of_business(text: str, end: int, customer: CustomerRef) -> str:

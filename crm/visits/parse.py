@@ -507,9 +507,11 @@ _SUBJECT_START = re.compile(r"^(?:他|她|他们|我们|我|对方|客户|老板
 
 def _contact_spans(text: str, contacts: list[Contact]) -> list[tuple[int, int]]:
     """Where each contact is named in `text`, with the department said before the name (采购部李娜): no deal is
-    titled by a person."""
+    titled by a person. A department named for its person (他们采购说…) is left: 采购 elsewhere is still a purchase."""
     spans = []
     for contact in contacts:
+        if contact.name == contact.department:
+            continue
         name = simplified(contact.name)
         for match in re.finditer(re.escape(name), text):
             start = match.start()
