@@ -19,7 +19,7 @@ from crm.parsing.cases import explicit_case
 from crm.parsing.matching import CustomerMatch
 from skills.ask import Playbook
 from skills.base import RouteScore, Skill, SkillError, command
-from skills.intent import asks_for_records
+from skills.intent import customer_asked_about
 from skills.models import Button, Reply, Request
 from skills.pricing import _citation, _shorten
 
@@ -74,14 +74,8 @@ class CasesSkill(Skill):
         return self._case_list(request, found, request.t(f"{name}的未结工单（{len(found)}）", f"{name}: open cases ({len(found)})"))
 
     def _customer_asked_about(self, request: Request) -> CustomerMatch | None:
-        """"华信科技的工单", "华信科技有没有投诉", "open cases for Acme?": the customer whose cases are asked for."""
-        text = request.plain.strip()
-        if not _CASE_WORDS.search(text) or len(text) > 60:
-            return None
-        found = self.customers.match(text)
-        if found is None or found.status != "auto" or found.customer is None or found.customer.id is None:
-            return None
-        return found if asks_for_records(text, found.said, _CASE_WORDS) else None
+        """"华信科技的工单", "华信科技有没有投诉", "open cases for Acme?": the customer asked about."""
+        return customer_asked_about(request.plain, self.customers, _CASE_WORDS)
 
     def __init__(self, conversations: ConversationRepository, customers: CustomerRepository, cases: CaseRepository,
                  knowledge: Playbook | None = None):  # fmt: skip

@@ -16,7 +16,7 @@ from crm.formatting import format_due
 from crm.parsing.contracts import read_new_end
 from crm.parsing.matching import CustomerMatch
 from skills.base import RouteScore, Skill, SkillError, command
-from skills.intent import asks_for_records
+from skills.intent import customer_asked_about
 from skills.models import Reply, Request
 
 __all__ = ["ContractsSkill"]
@@ -68,14 +68,8 @@ class ContractsSkill(Skill):
         self.customers = customers
 
     def _customer_asked_about(self, request: Request) -> CustomerMatch | None:
-        """"远大物流的合同什么时候到期", "when does the Acme contract end": the customer whose contracts are asked for."""
-        text = request.plain.strip()
-        if not _CONTRACT_WORDS.search(text) or len(text) > 60:
-            return None
-        found = self.customers.match(text)
-        if found is None or found.status != "auto" or found.customer is None or found.customer.id is None:
-            return None
-        return found if asks_for_records(text, found.said, _CONTRACT_WORDS) else None
+        """"远大物流的合同什么时候到期", "when does the Acme contract end": the customer asked about."""
+        return customer_asked_about(request.plain, self.customers, _CONTRACT_WORDS)
 
     def _customer_contracts(self, request: Request, customer_id: int | None, name: str) -> Reply:
         found = self.contracts.list(user_id=request.user.owner_scope, customer_id=customer_id)

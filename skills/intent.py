@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crm.customers import CustomerRepository
+    from crm.parsing.matching import CustomerMatch
 
 _QUESTION_END = re.compile(r"(?:[?？]|吗|呢|么|怎么样|怎么办|如何|咋样|咋办|多少|哪些|哪家|哪个|是谁|几[种类个项倍])[\s。.!！~]*$")
 _QUESTION_START = re.compile(
@@ -99,3 +104,17 @@ def asks_for_records(text: str, said: str, record_words: re.Pattern[str]) -> boo
     if not (is_question(text) or _ASKING_WORDS.search(rest)):
         return False
     return len(_RECORD_FILLER.sub("", _ABOUT_THE_RECORDS.sub(" ", _ASKING_WORDS.sub(" ", rest)))) <= RECORD_ASK_LEFT
+
+
+RECORD_ASK_CHARS = 60  # longer messages are notes or questions of their own, not a look-up
+
+
+def customer_asked_about(text: str, customers: CustomerRepository, record_words: re.Pattern[str]) -> CustomerMatch | None:
+    """The customer (named surely) whose records of the kind `record_words` names `text` asks for, or None."""
+    text = text.strip()
+    if not record_words.search(text) or len(text) > RECORD_ASK_CHARS:
+        return None
+    found = customers.match(text)
+    if found is None or found.status != "auto" or found.customer is None or found.customer.id is None:
+        return None
+    return found if asks_for_records(text, found.said, record_words) else None
