@@ -201,7 +201,8 @@ def test_a_count_wanted_is_an_opportunity(note: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "note", ["他们三月份就要用 我们说最快要两个半月", "她担心上了以后前台要两套系统来回切", "恒通电子的采购王磊说我们的交货太慢了"]
+    "note", ["他们三月份就要用 我们说最快要两个半月", "她担心上了以后前台要两套系统来回切", "恒通电子的采购王磊说我们的交货太慢了",
+             "他们想要一个验证方案"]
 )
 def test_a_duration_a_worry_or_a_buyer_is_no_opportunity(note: str) -> None:
     record = parse_note(note, now=NOV_30, customers=[CustomerRef(id=1, name="恒通电子")])

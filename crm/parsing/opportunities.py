@@ -113,7 +113,7 @@ _STRONG = re.compile(
     r"二期|三期|新项目|新建|要建|新上|上一套|线索|中标|拿下|(?<!就)(?:想换|打算换|准备换)|"
     r"要上(?!门|次|周|个月|午)|想上|准备上|计划上|要加|想加|加购|增购|追加|加[一两二三四五六七八九十\d]+[条个台套]|下单|订购|"
     r"(?:(?:(?<=[\s，,。；;说讲还再也就都想又])|(?<=他们|客户|对方|老板))要|想要|想买|要买|要订|想订|再订|订)"
-    r"[一两二三四五六七八九十百千\d]+(?:多)?(?:[台套件批部]|个(?![月小星礼工半季周]))|"
+    r"[一两二三四五六七八九十百千\d]+(?:多)?(?:[台套件批部]|(?<!要一)个(?![月小星礼工半季周]))|"
     r"\b(?:budget|tender|rfp|bid|purchase|buy|buying|expan(?:d|sion)|seats?|licen[cs]es?|(?:a|an|new|hot|warm|good|solid|real|sales|qualified|strong|promising)\s+lead(?!\s+(?:time|engineer|architect|developer|designer|buyer|contact))|lead\s+from|"
     r"roll[- ]?out|upgrade to|switch(?:ing)? (?:to us|vendors|over)|replace their|add (?:the |a |an |another )?[\w-]+ (?:module|line|site|plant)|second (?:factory|plant|site|phase)|"
     r"new (?:line|site|plant|factory|warehouse|project)|won|deal|"
