@@ -16,6 +16,7 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from crm.parsing.contacts import warm_up as warm_contacts
 from crm.parsing.matching import CustomerIndex, CustomerRef
 from crm.parsing.recognizers import warm_up
 from crm.visits.parse import parse_note
@@ -90,6 +91,7 @@ def main() -> None:
     notes = synthetic_notes(customers, args.notes, rng)
     started = time.perf_counter()
     warm_up()  # builds the Recognizers-Text models, as the bot does at start
+    warm_contacts()  # and loads jieba's word tags
     parse_note("明天上午10点 next Tuesday 3pm", now=now, customers=index)
     warm_ms = (time.perf_counter() - started) * 1000
     timings = []

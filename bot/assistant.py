@@ -27,7 +27,7 @@ from crm.followups.service import FollowupService
 from crm.knowledge_gaps import KnowledgeGaps
 from crm.language import Language, detect_language, replace_lone_surrogates
 from crm.opportunities import OpportunityRepository
-from crm.parsing import recognizers
+from crm.parsing import contacts, recognizers
 from crm.pipeline import load_pipeline
 from crm.pricing import PriceBook, load_price_book
 from crm.profiles import ProfileService
@@ -195,6 +195,7 @@ class Assistant:
         """Load the embedding model, the index and the date models now rather than on a rep's first message."""
         try:
             recognizers.warm_up()
+            contacts.warm_up()
             self.knowledge.warm_up()
         except Exception:  # warming is an optimisation; the first real use reports real problems
             log.warning("warm-up failed", exc_info=True)

@@ -486,6 +486,11 @@ def _is_an_everyday_word(word: str) -> bool:
     return tag is not None and not tag.startswith("nr")
 
 
+def warm_up() -> None:
+    """Load jieba's word tags now (a few tenths of a second), not on the first note that names someone by role."""
+    _word_tags()
+
+
 @functools.lru_cache(maxsize=1)
 def _word_tags() -> dict[str, str]:
     import jieba
